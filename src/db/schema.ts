@@ -1,0 +1,231 @@
+/**
+ * D1 schema: everything configured (libraries, people, forms, codes) and
+ * everything that outlives a chat (sessions once ended, questions, mail).
+ * While a chat is live its Durable Object is the truth; D1 holds a row per
+ * session so that lists, statistics and tenancy checks have one place to look.
+ *
+ * Migrations in `migrations/` are generated from this file by drizzle-kit.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "number" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const libraries = sqliteTable("libraries", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  timeZone: text("time_zone").notNull().default("UTC"),
+  contactEmail: text("contact_email"),
+  phone: text("phone"),
+  hoursText: text("hours_text"),
+  websiteUrl: text("website_url"),
+  /** Shown to a patron when nobody can take the chat. */
+  unavailableMessage: text("unavailable_message"),
+  /** JSON array of {label, url}: the library's other ways to get help. */
+  fallbackLinks: text("fallback_links", { mode: "json" }).$type<{ label: string; url: string }[]>().notNull().default(sql`'[]'`),
+  brandColor: text("brand_color").notNull().default("#1d4ed8"),
+  rolloverSeconds: integer("rollover_seconds").notNull().default(45),
+  waitLimitSeconds: integer("wait_limit_seconds").notNull().default(300),
+  retentionDays: integer("retention_days").notNull().default(30),
+  /** How much of a patron's IP address is kept: 'none' or 'truncated'. */
+  ipMode: text("ip_mode").notNull().default("truncated"),
+  mailSenderName: text("mail_sender_name"),
+  /** Template for the transcript mail; placeholders documented in src/mail/transcript-mail.ts. */
+  transcriptTemplate: text("transcript_template"),
+  /** JSON array of origins allowed to embed this library's Qwidget. */
+  allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  createdAt: createdAt(),
+});
+
+export const groups = sqliteTable("groups", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const groupMembers = sqliteTable(
+  "group_members",
+  {
+    groupId: text("group_id").notNull().references(() => groups.id),
+    libraryId: text("library_id").notNull().references(() => libraries.id),
+    /** Order in which a library's requests roll over to its groups (0 first). */
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.libraryId] })],
+);
+
+export const librarians = sqliteTable(
+  "librarians",
+  {
+    id: text("id").primaryKey(),
+    libraryId: text("library_id").notNull().references(() => libraries.id),
+    email: text("email").notNull(),
+    displayName: text("display_name").notNull(),
+    passwordHash: text("password_hash"),
+    /** 'librarian' | 'library_admin' | 'group_admin' | 'service_admin' */
+    role: text("role").notNull().default("librarian"),
+    disabledAt: integer("disabled_at"),
+    failedLogins: integer("failed_logins").notNull().default(0),
+    lockedUntil: integer("locked_until"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("librarians_email").on(t.email), index("librarians_library").on(t.libraryId)],
+);
+
+export const authSessions = sqliteTable(
+  "auth_sessions",
+  {
+    /** SHA-256 of the cookie token: a leaked table does not leak live sessions. */
+    tokenHash: text("token_hash").primaryKey(),
+    librarianId: text("librarian_id").notNull().references(() => librarians.id),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("auth_sessions_librarian").on(t.librarianId)],
+);
+
+export const forms = sqliteTable(
+  "forms",
+  {
+    id: text("id").primaryKey(),
+    libraryId: text("library_id").references(() => libraries.id),
+    groupId: text("group_id").references(() => groups.id),
+    /** Queue the form feeds, e.g. 'lib:springfield' or 'group:statewide'. */
+    queueId: text("queue_id").notNull(),
+    title: text("title").notNull(),
+    intro: text("intro"),
+    /** JSON array of field definitions (see src/shared/forms.ts). */
+    fields: text("fields", { mode: "json" }).$type<unknown[]>().notNull().default(sql`'[]'`),
+    chatMethod: text("chat_method").notNull().default("chat"),
+    brandColor: text("brand_color"),
+    logoUrl: text("logo_url"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("forms_library").on(t.libraryId)],
+);
+
+export const descriptiveCodes = sqliteTable(
+  "descriptive_codes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    libraryId: text("library_id").notNull().references(() => libraries.id),
+    code: text("code").notNull(),
+    label: text("label").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("descriptive_codes_library_code").on(t.libraryId, t.code)],
+);
+
+/** One row per chat request; filled in as the chat moves on, final once ended. */
+export const chatSessions = sqliteTable(
+  "chat_sessions",
+  {
+    id: text("id").primaryKey(),
+    libraryId: text("library_id").notNull().references(() => libraries.id),
+    formId: text("form_id"),
+    queueId: text("queue_id").notNull(),
+    /** 'waiting' | 'active' | 'patron_left' | 'unavailable' | 'ended' */
+    status: text("status").notNull(),
+    question: text("question").notNull(),
+    patronName: text("patron_name"),
+    patronEmail: text("patron_email"),
+    /** JSON: further form answers (patron type, card number, custom fields). */
+    patronDetails: text("patron_details", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+    transcriptOptOut: integer("transcript_opt_out", { mode: "boolean" }).notNull().default(false),
+    patronIp: text("patron_ip"),
+    userAgent: text("user_agent"),
+    referrer: text("referrer"),
+    librarianId: text("librarian_id"),
+    librarianName: text("librarian_name"),
+    /** Library of the librarian who accepted: differs from libraryId when a partner answered. */
+    answeringLibraryId: text("answering_library_id"),
+    resolutionCode: text("resolution_code"),
+    descriptiveCodes: text("descriptive_codes", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    endNote: text("end_note"),
+    /** JSON array of transcript messages (src/shared/protocol.ts ChatMessage). */
+    transcript: text("transcript", { mode: "json" }).$type<unknown[]>(),
+    rating: integer("rating"),
+    ratingComment: text("rating_comment"),
+    createdAt: createdAt(),
+    acceptedAt: integer("accepted_at"),
+    endedAt: integer("ended_at"),
+    scrubbedAt: integer("scrubbed_at"),
+  },
+  (t) => [index("chat_sessions_library_created").on(t.libraryId, t.createdAt)],
+);
+
+/** The Ask a Librarian module: every transcript and e-mailed question. */
+export const questions = sqliteTable(
+  "questions",
+  {
+    id: text("id").primaryKey(),
+    libraryId: text("library_id").notNull().references(() => libraries.id),
+    sessionId: text("session_id"),
+    /** 'chat' | 'email' */
+    source: text("source").notNull(),
+    /** 'new' | 'pending' | 'answered' | 'closed' */
+    status: text("status").notNull(),
+    assignedTo: text("assigned_to"),
+    hidden: integer("hidden", { mode: "boolean" }).notNull().default(false),
+    excludeFromStats: integer("exclude_from_stats", { mode: "boolean" }).notNull().default(false),
+    question: text("question").notNull(),
+    patronName: text("patron_name"),
+    patronEmail: text("patron_email"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("questions_session").on(t.sessionId),
+    index("questions_library_status").on(t.libraryId, t.status, t.createdAt),
+  ],
+);
+
+export const questionEvents = sqliteTable(
+  "question_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    questionId: text("question_id").notNull().references(() => questions.id),
+    actorId: text("actor_id"),
+    action: text("action").notNull(),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    createdAt: createdAt(),
+  },
+  (t) => [index("question_events_question").on(t.questionId)],
+);
+
+/**
+ * Every mail Refdesk sends, keyed by the event that caused it, so the same
+ * event never produces two mails. The queue consumer sends pending rows.
+ */
+export const mailOutbox = sqliteTable(
+  "mail_outbox",
+  {
+    eventKey: text("event_key").primaryKey(),
+    libraryId: text("library_id").notNull(),
+    questionId: text("question_id"),
+    toAddress: text("to_address").notNull(),
+    fromName: text("from_name"),
+    replyTo: text("reply_to"),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    /** 'pending' | 'sent' | 'failed' */
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    /** The exact MIME message handed to the send_email binding. */
+    rawMessage: text("raw_message"),
+    messageId: text("message_id"),
+    createdAt: createdAt(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [index("mail_outbox_question").on(t.questionId)],
+);

@@ -1,0 +1,44 @@
+/**
+ * HTTP errors: every refusal is JSON `{ error: { code, message, field? } }`
+ * with the right status, thrown as an ApiError and rendered in one place
+ * (`renderError`, mounted as the app's onError).
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ErrorCode } from "../shared/protocol";
+
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(status, { message });
+  }
+}
+
+export const badRequest = (message: string, field?: string) => new ApiError(400, "validation_failed", message, field);
+export const unauthorized = (message = "Sign in first.") => new ApiError(401, "unauthorized", message);
+export const forbidden = (message = "You are not allowed to do that.") => new ApiError(403, "forbidden", message);
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found.`);
+
+export function errorBody(code: ErrorCode, message: string, field?: string) {
+  return { error: field ? { code, message, field } : { code, message } };
+}
+
+/** The app's single error handler: known errors keep their status, anything else is a 500 without internals. */
+export function renderError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) {
+    return c.json(errorBody(err.code, err.message, err.field), err.status);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const code: ErrorCode = status === 401 ? "unauthorized" : status === 403 ? "forbidden" : status === 413 ? "too_large" : "validation_failed";
+    const fallback = status === 403 ? "Requests from other sites are refused here." : "Request refused.";
+    return c.json(errorBody(code, err.message || fallback), status);
+  }
+  console.error(JSON.stringify({ event: "unhandled_error", path: new URL(c.req.url).pathname, error: String(err) }));
+  return c.json(errorBody("internal", "Something went wrong on our side. Please try again."), 500);
+}

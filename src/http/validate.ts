@@ -1,0 +1,47 @@
+/**
+ * Request body parsing with zod: JSON or an HTML form post, size-limited,
+ * answering the first problem with its field name.
+ */
+import type { Context } from "hono";
+import type { z } from "zod";
+import { LIMITS } from "../shared/limits";
+import { ApiError, badRequest } from "./errors";
+
+/** Reads the body as JSON or as form fields (for pages that work without JavaScript). */
+export async function readBody(c: Context): Promise<unknown> {
+  const length = Number(c.req.header("content-length") ?? "0");
+  if (length > LIMITS.bodyBytes) throw new ApiError(413, "too_large", `Request bodies are limited to ${LIMITS.bodyBytes} bytes.`);
+  const type = c.req.header("content-type") ?? "";
+  const text = await c.req.text();
+  if (text.length > LIMITS.bodyBytes) throw new ApiError(413, "too_large", `Request bodies are limited to ${LIMITS.bodyBytes} bytes.`);
+  if (type.startsWith("application/x-www-form-urlencoded")) {
+    const form = new URLSearchParams(text);
+    const out: Record<string, string | string[]> = {};
+    for (const key of new Set(form.keys())) {
+      const all = form.getAll(key);
+      out[key] = all.length > 1 || key.endsWith("[]") ? all : all[0]!;
+    }
+    return out;
+  }
+  if (!type.startsWith("application/json")) {
+    throw new ApiError(415, "validation_failed", "Send JSON (Content-Type: application/json).");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "bad_json", "The request body is not valid JSON.");
+  }
+}
+
+/** Validates `value` against `schema`; the first issue becomes a 400 naming its field. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join(".") || undefined;
+  throw badRequest(field ? `${field}: ${issue.message}` : issue.message, field);
+}
+
+export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  return validate(schema, await readBody(c));
+}

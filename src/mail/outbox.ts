@@ -1,0 +1,83 @@
+/**
+ * Durable mail: every mail is first a row in `mail_outbox` keyed by the event
+ * that caused it (so one event never yields two mails), then a message on the
+ * mail queue. The queue consumer sends pending rows through the send_email
+ * binding, records each failure and retries with backoff; a row already sent
+ * is never sent again.
+ */
+import { EmailMessage } from "cloudflare:email";
+import { eq, sql } from "drizzle-orm";
+import { database } from "../db/client";
+import { mailOutbox } from "../db/schema";
+import { buildMime } from "./mime";
+
+export interface MailJob {
+  eventKey: string;
+}
+
+/** Attempts before a mail is marked failed (it can then be re-sent by hand). */
+export const MAX_MAIL_ATTEMPTS = 6;
+
+/** Seconds to wait before attempt `attempts + 1`: 10 s, 20 s, 40 s … capped at an hour. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(3600, 10 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** Puts a mail on the queue. The outbox row must already exist. */
+export async function enqueueMail(queue: Queue, eventKey: string): Promise<void> {
+  await queue.send({ eventKey } satisfies MailJob, { contentType: "json" });
+}
+
+export type DeliveryOutcome = "sent" | "already_sent" | "missing" | "retry" | "failed";
+
+/** Sends one outbox row. Records the outcome on the row; never sends a row marked sent. */
+export async function deliverMail(env: Pick<Env, "DB" | "EMAIL" | "MAIL_FROM">, eventKey: string, now = Date.now()): Promise<DeliveryOutcome> {
+  const db = database(env.DB);
+  const row = await db.select().from(mailOutbox).where(eq(mailOutbox.eventKey, eventKey)).get();
+  if (!row) return "missing";
+  if (row.status === "sent") return "already_sent";
+  const domain = env.MAIL_FROM.split("@")[1] ?? "refdesk.invalid";
+  const messageId = `<${crypto.randomUUID()}@${domain}>`;
+  const raw = buildMime({
+    from: { address: env.MAIL_FROM, name: row.fromName },
+    to: { address: row.toAddress },
+    replyTo: row.replyTo ? { address: row.replyTo } : null,
+    subject: row.subject,
+    text: row.textBody,
+    html: row.htmlBody,
+    messageId,
+    date: new Date(now),
+    headers: { "Auto-Submitted": "auto-generated", "X-Refdesk-Event": encodeURIComponent(eventKey) },
+  });
+  try {
+    await env.EMAIL.send(new EmailMessage(env.MAIL_FROM, row.toAddress, raw));
+  } catch (error) {
+    const attempts = row.attempts + 1;
+    const failed = attempts >= MAX_MAIL_ATTEMPTS;
+    await db
+      .update(mailOutbox)
+      .set({ attempts, lastError: String(error).slice(0, 500), status: failed ? "failed" : "pending" })
+      .where(eq(mailOutbox.eventKey, eventKey));
+    console.warn(JSON.stringify({ event: "mail_send_failed", eventKey, attempts, error: String(error).slice(0, 200) }));
+    return failed ? "failed" : "retry";
+  }
+  await db
+    .update(mailOutbox)
+    .set({ status: "sent", attempts: sql`${mailOutbox.attempts} + 1`, rawMessage: raw, messageId, sentAt: now, lastError: null })
+    .where(eq(mailOutbox.eventKey, eventKey));
+  return "sent";
+}
+
+/** The queue consumer: one delivery per message, retrying with backoff until sent or failed. */
+export async function consumeMailBatch(batch: MessageBatch<MailJob>, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    const eventKey = message.body?.eventKey;
+    if (typeof eventKey !== "string") {
+      message.ack();
+      continue;
+    }
+    const outcome = await deliverMail(env, eventKey);
+    if (outcome === "retry") message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    else message.ack();
+  }
+}

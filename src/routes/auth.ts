@@ -1,0 +1,55 @@
+/**
+ * /api/auth — librarian sign-in and sign-out (JSON). The HTML sign-in page
+ * posts to /login (src/routes/pages.ts), which shares `signInAndSetCookie`.
+ */
+import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { requireLibrarian } from "../auth/middleware";
+import { SESSION_COOKIE, checkCredentials, endSession, startSession, type SignInResult } from "../auth/sign-in";
+import { database } from "../db/client";
+import type { AppEnv } from "../http/app-env";
+import { ApiError } from "../http/errors";
+import { parseBody } from "../http/validate";
+import { signInSchema } from "../shared/api";
+
+export const authRoutes = new Hono<AppEnv>();
+
+/** Checks credentials and, when they are good, sets the HttpOnly session cookie. */
+export async function signInAndSetCookie(c: Context<AppEnv>, email: string, password: string): Promise<SignInResult> {
+  const db = database(c.env.DB);
+  const now = Date.now();
+  const result = await checkCredentials(db, email, password, now);
+  if (result.ok) {
+    const { token, expiresAt } = await startSession(db, result.librarian.id, now);
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      secure: new URL(c.req.url).protocol === "https:",
+      sameSite: "Lax",
+      path: "/",
+      expires: new Date(expiresAt),
+    });
+  }
+  return result;
+}
+
+export function signInErrorMessage(result: Exclude<SignInResult, { ok: true }>): string {
+  if (result.reason === "locked") return `Too many wrong passwords. Try again in ${Math.ceil((result.retryAfterMs ?? 0) / 60000)} minutes.`;
+  if (result.reason === "disabled") return "This account has been disabled. Ask your library administrator.";
+  return "That e-mail and password do not match.";
+}
+
+authRoutes.post("/sign-in", async (c) => {
+  const body = await parseBody(c, signInSchema);
+  const result = await signInAndSetCookie(c, body.email, body.password);
+  if (!result.ok) throw new ApiError(result.reason === "locked" ? 429 : 401, result.reason === "locked" ? "rate_limited" : "unauthorized", signInErrorMessage(result));
+  return c.json({ librarian: result.librarian });
+});
+
+authRoutes.post("/sign-out", async (c) => {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) await endSession(database(c.env.DB), token, Date.now());
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  return c.json({ signedOut: true });
+});
+
+authRoutes.get("/me", (c) => c.json({ librarian: requireLibrarian(c) }));

@@ -1,0 +1,75 @@
+/**
+ * Request bodies of the public HTTP API, one schema each. The routes validate
+ * with these; docs/protocol.md is generated from them; clients import the types.
+ */
+import { z } from "zod";
+import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "./codes";
+import { LIMITS } from "./limits";
+
+/** Control characters other than tab and newline are refused in any text. */
+const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
+const optionalText = (max: number) =>
+  text(max)
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+const idPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const slugSchema = z.string().regex(idPattern, "Not a valid id");
+
+/** Descriptive code identifiers, e.g. "ready_reference". */
+export const codeSchema = z.string().regex(/^[a-z0-9_]{1,64}$/, "Not a valid code");
+
+export const emailSchema = z.string().trim().toLowerCase().max(LIMITS.emailChars).email("Enter a valid e-mail address");
+
+/** Checkbox values from HTML forms ("on") and JSON booleans alike. */
+const checkbox = z
+  .union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false"), z.literal("")])
+  .optional()
+  .transform((v) => v === true || v === "on" || v === "true");
+
+export const startChatSchema = z.object({
+  formId: slugSchema,
+  question: text(LIMITS.questionChars).min(1, "Please type your question"),
+  name: optionalText(LIMITS.nameChars),
+  email: z
+    .union([emailSchema, z.literal("")])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  /** Further answers to the form's own fields, by field id. */
+  fields: z.record(slugSchema, text(LIMITS.fieldChars)).optional().default({}),
+  /** The patron asked not to be sent (or kept as) a transcript by e-mail. */
+  noTranscript: checkbox,
+  /** The page the patron asked from (the Qwidget's host page). */
+  pageUrl: z.string().url().max(2000).optional(),
+});
+export type StartChatBody = z.input<typeof startChatSchema>;
+
+export const endChatSchema = z.object({
+  resolution: z.enum(RESOLUTION_CODE_VALUES, { message: "Choose a resolution code" }),
+  descriptiveCodes: z
+    .array(codeSchema)
+    .max(MAX_DESCRIPTIVE_CODES, `Choose at most ${MAX_DESCRIPTIVE_CODES} descriptive codes`)
+    .default([])
+    .refine((codes) => new Set(codes).size === codes.length, "Each descriptive code may be chosen once"),
+  note: optionalText(LIMITS.endNoteChars),
+});
+export type EndChatBody = z.input<typeof endChatSchema>;
+
+export const leaveQuestionSchema = z.object({
+  email: emailSchema,
+  name: optionalText(LIMITS.nameChars),
+  details: optionalText(LIMITS.questionChars),
+});
+export type LeaveQuestionBody = z.input<typeof leaveQuestionSchema>;
+
+export const signInSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1, "Enter your password").max(200),
+  /** Where to go after signing in (a path on this site). */
+  next: z
+    .string()
+    .regex(/^\/[a-zA-Z0-9/_-]*$/, "Not a local path")
+    .optional(),
+});
+export type SignInBody = z.input<typeof signInSchema>;

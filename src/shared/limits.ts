@@ -1,0 +1,33 @@
+/** Size limits, one place. Servers enforce them; clients and tests import them. */
+export const LIMITS = {
+  /** Characters in one chat message. */
+  messageChars: 4000,
+  /** Characters in the opening question. */
+  questionChars: 2000,
+  nameChars: 100,
+  emailChars: 254,
+  /** Characters in a form's extra answer (patron type, card number, custom fields). */
+  fieldChars: 200,
+  endNoteChars: 2000,
+  /** Bytes in one WebSocket frame; larger frames are refused without parsing. */
+  frameBytes: 16 * 1024,
+  /** Client-generated message ids. */
+  clientIdChars: 64,
+  /** Bytes in an HTTP JSON body. */
+  bodyBytes: 32 * 1024,
+  /** Waiting-time messages shown as a preview in the queue. */
+  previewChars: 280,
+} as const;
+
+/** Timing rules, one place (milliseconds unless named otherwise). */
+export const TIMING = {
+  /** A librarian whose queue socket drops still counts as monitoring this long. */
+  presenceGraceMs: 20_000,
+  /** Clients ping this often; a socket silent for staleSocketMs is treated as gone. */
+  pingIntervalMs: 10_000,
+  staleSocketMs: 35_000,
+  /** A patron socket must say hello within this long. */
+  helloTimeoutMs: 10_000,
+  /** Librarian sign-in sessions last this long. */
+  authSessionMs: 12 * 60 * 60 * 1000,
+} as const;

@@ -1,0 +1,219 @@
+/**
+ * The WebSocket protocol, both directions, for both kinds of socket:
+ * a chat session socket (patron or librarian ↔ ChatSession) and a queue socket
+ * (librarian ↔ RequestQueue). Servers `safeParse` every incoming frame against
+ * these schemas; clients import the types. docs/protocol.md is generated from here.
+ *
+ * Heartbeat: clients send the literal text frame "ping" every
+ * TIMING.pingIntervalMs; the server answers "pong" without waking the object.
+ */
+import { z } from "zod";
+import { LIMITS } from "./limits";
+
+// ---- shared shapes -------------------------------------------------------
+
+export const SESSION_STATUSES = ["waiting", "active", "patron_left", "unavailable", "ended"] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const AUTHOR_ROLES = ["patron", "librarian", "system"] as const;
+export type AuthorRole = (typeof AUTHOR_ROLES)[number];
+
+export const chatMessageSchema = z.object({
+  /** Per-session sequence number, 1, 2, 3… with no gaps. */
+  seq: z.number().int().positive(),
+  /** The sender's own id for this message, echoed so a client can match its acknowledgement. */
+  clientId: z.string().nullable(),
+  author: z.object({ role: z.enum(AUTHOR_ROLES), name: z.string() }),
+  kind: z.enum(["text", "system"]),
+  body: z.string(),
+  /** Milliseconds since the epoch, never earlier than the previous message's. */
+  at: z.number(),
+  /** Written while the patron was still waiting for a librarian. */
+  whileWaiting: z.boolean(),
+});
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+export const sessionViewSchema = z.object({
+  id: z.string(),
+  status: z.enum(SESSION_STATUSES),
+  libraryId: z.string(),
+  libraryName: z.string(),
+  question: z.string(),
+  patronName: z.string(),
+  librarian: z.object({ id: z.string(), name: z.string(), libraryId: z.string() }).nullable(),
+  createdAt: z.number(),
+  acceptedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;
+
+export const ERROR_CODES = [
+  "bad_json",
+  "bad_frame",
+  "too_large",
+  "hello_required",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "session_ended",
+  "not_active",
+  "already_taken",
+  "rate_limited",
+  "validation_failed",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const errorFrameSchema = z.object({
+  type: z.literal("error"),
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  field: z.string().optional(),
+});
+export type ErrorFrame = z.infer<typeof errorFrameSchema>;
+
+// ---- chat session socket: client → server --------------------------------
+
+export const sessionClientMessageSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("hello"),
+    /** Patrons prove who they are with the token they got when they asked; librarians are known by their sign-in. */
+    token: z.string().min(1).max(200).optional(),
+    /** Highest sequence number this client has already shown; 0 for none. */
+    lastSeq: z.number().int().min(0),
+  }),
+  z.object({
+    type: z.literal("send"),
+    clientId: z.string().min(1).max(LIMITS.clientIdChars),
+    body: z.string().trim().min(1, "A message cannot be empty").max(LIMITS.messageChars),
+  }),
+  z.object({ type: z.literal("typing"), active: z.boolean() }),
+  /** The patron leaves the chat (or withdraws the request while waiting). */
+  z.object({ type: z.literal("leave") }),
+]);
+export type SessionClientMessage = z.infer<typeof sessionClientMessageSchema>;
+
+// ---- chat session socket: server → client --------------------------------
+
+export const sessionServerMessageSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("welcome"),
+    role: z.enum(["patron", "librarian"]),
+    session: sessionViewSchema,
+    /** The highest sequence number stored; the missed messages follow this frame in order. */
+    lastSeq: z.number().int().min(0),
+  }),
+  z.object({ type: z.literal("message"), message: chatMessageSchema }),
+  z.object({
+    type: z.literal("ack"),
+    clientId: z.string(),
+    seq: z.number().int().positive(),
+    /** True when this clientId had been stored before: a retry, not a new message. */
+    duplicate: z.boolean(),
+  }),
+  z.object({ type: z.literal("typing"), role: z.enum(["patron", "librarian"]), name: z.string(), active: z.boolean() }),
+  z.object({ type: z.literal("status"), session: sessionViewSchema }),
+  errorFrameSchema,
+]);
+export type SessionServerMessage = z.infer<typeof sessionServerMessageSchema>;
+
+// ---- queue socket --------------------------------------------------------
+
+export const queuedRequestSchema = z.object({
+  sessionId: z.string(),
+  queueId: z.string(),
+  libraryId: z.string(),
+  libraryName: z.string(),
+  formId: z.string().nullable(),
+  question: z.string(),
+  patronName: z.string(),
+  createdAt: z.number(),
+  /** What the patron typed while waiting, newest last, each shortened to LIMITS.previewChars. */
+  preview: z.array(z.string()),
+});
+export type QueuedRequest = z.infer<typeof queuedRequestSchema>;
+
+export const LIBRARIAN_STATUSES = ["online", "busy", "away"] as const;
+export type LibrarianStatus = (typeof LIBRARIAN_STATUSES)[number];
+
+export const monitorSchema = z.object({
+  librarianId: z.string(),
+  name: z.string(),
+  libraryId: z.string(),
+  status: z.enum(LIBRARIAN_STATUSES),
+  /** True while the socket is gone but the grace period has not run out. */
+  reconnecting: z.boolean(),
+});
+export type Monitor = z.infer<typeof monitorSchema>;
+
+export const queueClientMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("set_status"), status: z.enum(LIBRARIAN_STATUSES) }),
+]);
+export type QueueClientMessage = z.infer<typeof queueClientMessageSchema>;
+
+export const REMOVAL_REASONS = ["accepted", "left", "unavailable", "withdrawn"] as const;
+
+export const queueServerMessageSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("queue.snapshot"),
+    queueId: z.string(),
+    requests: z.array(queuedRequestSchema),
+    monitors: z.array(monitorSchema),
+  }),
+  z.object({ type: z.literal("request.added"), request: queuedRequestSchema }),
+  z.object({ type: z.literal("request.updated"), request: queuedRequestSchema }),
+  z.object({
+    type: z.literal("request.removed"),
+    queueId: z.string(),
+    sessionId: z.string(),
+    reason: z.enum(REMOVAL_REASONS),
+    /** Who accepted, when reason is "accepted". */
+    by: z.object({ id: z.string(), name: z.string() }).nullable(),
+  }),
+  z.object({ type: z.literal("presence"), queueId: z.string(), monitors: z.array(monitorSchema) }),
+  errorFrameSchema,
+]);
+export type QueueServerMessage = z.infer<typeof queueServerMessageSchema>;
+
+/** Close codes used on every socket. */
+export const CLOSE_CODES = {
+  normal: 1000,
+  goingAway: 1001,
+  /** A protocol violation: a frame that cannot be handled at all, or no hello in time. */
+  policy: 1008,
+  tooLarge: 1009,
+  internal: 1011,
+  /** The session ended; nothing more will come. */
+  sessionEnded: 4000,
+  /** This client was replaced by a newer connection of the same patron. */
+  replaced: 4001,
+} as const;
+
+/** Parses a text frame into a message of `schema`, or says precisely why not. */
+export function parseFrame<T>(
+  schema: z.ZodType<T>,
+  raw: string | ArrayBuffer,
+): { ok: true; value: T } | { ok: false; error: ErrorFrame } {
+  if (typeof raw !== "string") {
+    return { ok: false, error: { type: "error", code: "bad_frame", message: "Binary frames are not accepted; send JSON text." } };
+  }
+  if (raw.length > LIMITS.frameBytes) {
+    return { ok: false, error: { type: "error", code: "too_large", message: `Frames are limited to ${LIMITS.frameBytes} bytes.` } };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: { type: "error", code: "bad_json", message: "The frame is not valid JSON." } };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || undefined;
+    return {
+      ok: false,
+      error: { type: "error", code: "bad_frame", message: issue ? `${field ? field + ": " : ""}${issue.message}` : "Bad frame.", field },
+    };
+  }
+  return { ok: true, value: parsed.data };
+}

@@ -1,0 +1,174 @@
+/**
+ * Test helpers: build libraries, librarians and forms in the real D1, sign in,
+ * open real WebSockets through the Worker and wait for frames.
+ */
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { hashPassword } from "../../src/auth/password";
+import { createLibraryStatements, type NewLibrary } from "../../src/libraries/create-library";
+import { libraryQueueId } from "../../src/queues/queue-ids";
+import type { QueueServerMessage, SessionServerMessage } from "../../src/shared/protocol";
+
+export const ORIGIN = "https://refdesk.test";
+
+export function worker(): Fetcher {
+  return (exports as unknown as { default: Fetcher }).default;
+}
+
+export function call(path: string, init: RequestInit & { cookie?: string; json?: unknown } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.cookie) headers.set("Cookie", init.cookie);
+  // Browsers send Origin with every POST; the CSRF check relies on it.
+  if (init.method && init.method !== "GET" && !headers.has("Origin")) headers.set("Origin", ORIGIN);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("Content-Type", "application/json");
+    body = JSON.stringify(init.json);
+  }
+  return worker().fetch(new Request(`${ORIGIN}${path}`, { ...init, headers, body }));
+}
+
+let counter = 0;
+export function uniqueId(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${counter}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export async function createLibrary(overrides: Partial<NewLibrary> = {}): Promise<NewLibrary & { queueId: string }> {
+  const lib: NewLibrary = { id: uniqueId("lib"), name: "Test Library", contactEmail: "ask@library.test", ...overrides };
+  await env.DB.batch(createLibraryStatements(env.DB, lib));
+  return { ...lib, queueId: libraryQueueId(lib.id) };
+}
+
+export async function createGroup(id: string, name: string, libraryIds: string[]): Promise<void> {
+  await env.DB.batch([
+    env.DB.prepare("INSERT INTO groups (id, name) VALUES (?, ?)").bind(id, name),
+    ...libraryIds.map((l, i) => env.DB.prepare("INSERT INTO group_members (group_id, library_id, position) VALUES (?, ?, ?)").bind(id, l, i)),
+  ]);
+}
+
+export interface TestLibrarian {
+  id: string;
+  email: string;
+  password: string;
+  name: string;
+  libraryId: string;
+}
+
+// Fewer PBKDF2 rounds keep fixtures quick; the stored hash carries its round count.
+export async function createLibrarian(libraryId: string, name = "Librarian", role = "librarian"): Promise<TestLibrarian> {
+  const id = uniqueId("lbn");
+  const email = `${id}@library.test`;
+  const password = `pw-${id}`;
+  await env.DB.prepare("INSERT INTO librarians (id, library_id, email, display_name, password_hash, role) VALUES (?, ?, ?, ?, ?, ?)")
+    .bind(id, libraryId, email, name, await hashPassword(password, 1000), role)
+    .run();
+  return { id, email, password, name, libraryId };
+}
+
+export async function createForm(libraryId: string, opts: { queueId?: string; fields?: unknown[]; enabled?: boolean } = {}): Promise<string> {
+  const id = uniqueId("form");
+  await env.DB.prepare("INSERT INTO forms (id, library_id, queue_id, title, fields, enabled) VALUES (?, ?, ?, ?, ?, ?)")
+    .bind(id, libraryId, opts.queueId ?? libraryQueueId(libraryId), "Ask us", JSON.stringify(opts.fields ?? []), opts.enabled === false ? 0 : 1)
+    .run();
+  return id;
+}
+
+export async function signIn(l: TestLibrarian): Promise<string> {
+  const res = await call("/api/auth/sign-in", { method: "POST", json: { email: l.email, password: l.password } });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get("set-cookie")!;
+  return cookie.split(";")[0]!;
+}
+
+/** A socket with every frame it received kept in order. */
+export interface TestSocket<T> {
+  ws: WebSocket;
+  frames: T[];
+  closed: Promise<{ code: number; reason: string }>;
+  next(predicate: (f: T) => boolean, timeoutMs?: number): Promise<T>;
+  send(frame: unknown): void;
+}
+
+export async function connect<T = SessionServerMessage>(path: string, cookie?: string): Promise<TestSocket<T>> {
+  const headers: Record<string, string> = { Upgrade: "websocket" };
+  if (cookie) headers.Cookie = cookie;
+  const res = await worker().fetch(new Request(`${ORIGIN}${path}`, { headers }));
+  if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
+  const ws = res.webSocket;
+  ws.accept();
+  const frames: T[] = [];
+  const waiters: { predicate: (f: T) => boolean; resolve: (f: T) => void; seen: number }[] = [];
+  let resolveClosed!: (v: { code: number; reason: string }) => void;
+  const closed = new Promise<{ code: number; reason: string }>((r) => (resolveClosed = r));
+  ws.addEventListener("message", (e) => {
+    if (typeof e.data !== "string" || e.data === "pong") return;
+    const frame = JSON.parse(e.data) as T;
+    frames.push(frame);
+    for (const w of [...waiters]) {
+      if (w.predicate(frame)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(frame);
+      }
+    }
+  });
+  ws.addEventListener("close", (e) => resolveClosed({ code: e.code, reason: e.reason }));
+  return {
+    ws,
+    frames,
+    closed,
+    send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
+    next(predicate, timeoutMs = 5000) {
+      const already = frames.find(predicate);
+      if (already) return Promise.resolve(already);
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames).slice(0, 2000)}`)), timeoutMs);
+        waiters.push({ predicate, resolve: (f) => (clearTimeout(timer), resolve(f)), seen: frames.length });
+      });
+    },
+  };
+}
+
+export type QueueSocket = TestSocket<QueueServerMessage>;
+export type SessionSocket = TestSocket<SessionServerMessage>;
+
+/** Starts a chat from a form as a patron would; returns the session id and token. */
+export async function startChat(formId: string, extra: Record<string, unknown> = {}) {
+  const res = await call("/api/chats", { method: "POST", json: { formId, question: "Where can I find census records?", ...extra } });
+  const body = (await res.json()) as { sessionId: string; token: string; status: string; alternatives: unknown; error?: unknown };
+  return { res, ...body };
+}
+
+/** Says hello and waits until the welcome and every missed message have arrived. */
+export async function hello(s: SessionSocket, lastSeq: number, token?: string): Promise<SessionSocket> {
+  s.send({ type: "hello", token, lastSeq });
+  const welcome = await s.next((f) => f.type === "welcome");
+  const upTo = welcome.type === "welcome" ? welcome.lastSeq : 0;
+  if (upTo > lastSeq) await s.next((f) => f.type === "message" && f.message.seq === upTo);
+  return s;
+}
+
+/** A patron connects and says hello. */
+export async function patronSocket(sessionId: string, token: string, lastSeq = 0): Promise<SessionSocket> {
+  return hello(await connect(`/api/chats/${sessionId}/socket`), lastSeq, token);
+}
+
+export async function librarianSocket(sessionId: string, cookie: string, lastSeq = 0): Promise<SessionSocket> {
+  return hello(await connect(`/api/chats/${sessionId}/socket?as=librarian`, cookie), lastSeq);
+}
+
+export async function monitorQueue(queueId: string, cookie: string): Promise<QueueSocket> {
+  const s = await connect<QueueServerMessage>(`/api/queues/${queueId}/socket`, cookie);
+  await s.next((f) => f.type === "queue.snapshot");
+  return s;
+}
+
+/** A library with a form and a signed-in librarian monitoring its queue. */
+export async function staffedLibrary(librarianCount = 1) {
+  const library = await createLibrary();
+  const formId = await createForm(library.id);
+  const librarians = await Promise.all(Array.from({ length: librarianCount }, (_, i) => createLibrarian(library.id, `Librarian ${i + 1}`)));
+  const cookies = await Promise.all(librarians.map(signIn));
+  const monitors = await Promise.all(cookies.map((c) => monitorQueue(library.queueId, c)));
+  return { library, formId, librarians, cookies, monitors };
+}
