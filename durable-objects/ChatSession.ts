@@ -447,13 +447,19 @@ export class ChatSession extends DurableObject<Env> {
   async claim(librarian: LibrarianRef, allowedQueueIds: string[]): Promise<ClaimResult> {
     const s = this.state;
     if (!s) return { ok: false, code: "not_found", message: "Chat session not found." };
+    // Tenancy first: a librarian who staffs none of this request's queues learns
+    // nothing about it — not even whether, or by whom, it was taken.
+    if (!s.queueIds.some((q) => allowedQueueIds.includes(q))) {
+      return { ok: false, code: "forbidden", message: "This request is not in any queue you staff." };
+    }
+    // A finished chat is "ended", not "taken", even though it once had a librarian.
+    if (s.status === "ended" || s.status === "unavailable") {
+      return { ok: false, code: "session_ended", message: "This chat has ended." };
+    }
     if (s.librarian) {
       return { ok: false, code: "already_taken", message: `Already taken by ${s.librarian.name}.`, by: s.librarian };
     }
     if (s.status !== "waiting") return { ok: false, code: "session_ended", message: "The patron is no longer waiting." };
-    if (!s.queueIds.some((q) => allowedQueueIds.includes(q))) {
-      return { ok: false, code: "forbidden", message: "This request is not in any queue you staff." };
-    }
     const now = this.clock.now();
     this.save({ ...s, status: "active", librarian, acceptedAt: now });
     // ---- the claim is stored; everything below may await ----

@@ -2,12 +2,14 @@
  * Test helpers: build libraries, librarians and forms in the real D1, sign in,
  * open real WebSockets through the Worker and wait for frames.
  */
-import { env } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { hashPassword } from "../../src/auth/password";
 import { createLibraryStatements, type NewLibrary } from "../../src/libraries/create-library";
+import { chatSession, requestQueue } from "../../src/objects";
 import { libraryQueueId } from "../../src/queues/queue-ids";
-import type { QueueServerMessage, SessionServerMessage } from "../../src/shared/protocol";
+import type { EndChatBody } from "../../src/shared/api";
+import type { ChatMessage, QueueServerMessage, SessionServerMessage, SessionView } from "../../src/shared/protocol";
 
 export const ORIGIN = "https://refdesk.test";
 
@@ -90,10 +92,15 @@ export interface TestSocket<T> {
   send(frame: unknown): void;
 }
 
+/** Asks for a WebSocket upgrade and returns the raw response (101, or the refusal). */
+export function upgrade(path: string, opts: { cookie?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  const headers: Record<string, string> = { Upgrade: "websocket", ...opts.headers };
+  if (opts.cookie) headers.Cookie = opts.cookie;
+  return worker().fetch(new Request(`${ORIGIN}${path}`, { headers }));
+}
+
 export async function connect<T = SessionServerMessage>(path: string, cookie?: string): Promise<TestSocket<T>> {
-  const headers: Record<string, string> = { Upgrade: "websocket" };
-  if (cookie) headers.Cookie = cookie;
-  const res = await worker().fetch(new Request(`${ORIGIN}${path}`, { headers }));
+  const res = await upgrade(path, { cookie });
   if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
   const ws = res.webSocket;
   ws.accept();
@@ -132,10 +139,34 @@ export async function connect<T = SessionServerMessage>(path: string, cookie?: s
 export type QueueSocket = TestSocket<QueueServerMessage>;
 export type SessionSocket = TestSocket<SessionServerMessage>;
 
+let patronCounter = 0;
+/**
+ * A distinct network address for each simulated patron. Starting a chat is rate
+ * limited per address (PATRON_RATE_LIMIT), and fixture-heavy files start far more
+ * chats than one real patron would.
+ */
+export function patronIp(): string {
+  patronCounter += 1;
+  return `10.${(patronCounter >> 16) & 255}.${(patronCounter >> 8) & 255}.${patronCounter & 255}`;
+}
+
+export interface StartedChat {
+  res: Response;
+  sessionId: string;
+  token: string;
+  status: string;
+  alternatives: { message: string; email: string | null; phone: string | null; hours: string | null; links: { label: string; url: string }[] } | null;
+  error?: { code: string; message: string; field?: string };
+}
+
 /** Starts a chat from a form as a patron would; returns the session id and token. */
-export async function startChat(formId: string, extra: Record<string, unknown> = {}) {
-  const res = await call("/api/chats", { method: "POST", json: { formId, question: "Where can I find census records?", ...extra } });
-  const body = (await res.json()) as { sessionId: string; token: string; status: string; alternatives: unknown; error?: unknown };
+export async function startChat(formId: string, extra: Record<string, unknown> = {}): Promise<StartedChat> {
+  const res = await call("/api/chats", {
+    method: "POST",
+    headers: { "cf-connecting-ip": patronIp() },
+    json: { formId, question: "Where can I find census records?", ...extra },
+  });
+  const body = (await res.json()) as Omit<StartedChat, "res">;
   return { res, ...body };
 }
 
@@ -171,4 +202,99 @@ export async function staffedLibrary(librarianCount = 1) {
   const cookies = await Promise.all(librarians.map(signIn));
   const monitors = await Promise.all(cookies.map((c) => monitorQueue(library.queueId, c)));
   return { library, formId, librarians, cookies, monitors };
+}
+
+// ---- acting on a chat ------------------------------------------------------
+
+export function accept(sessionId: string, cookie?: string): Promise<Response> {
+  return call(`/api/chats/${sessionId}/accept`, { method: "POST", cookie });
+}
+
+export function endChat(sessionId: string, cookie: string | undefined, body: EndChatBody): Promise<Response> {
+  return call(`/api/chats/${sessionId}/end`, { method: "POST", cookie, json: body });
+}
+
+/** The whole stored message log, read as the given librarian would. */
+export async function transcriptOf(sessionId: string, cookie: string): Promise<ChatMessage[]> {
+  const res = await call(`/api/chats/${sessionId}/transcript`, { cookie });
+  if (res.status !== 200) throw new Error(`transcript: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { messages: ChatMessage[] }).messages;
+}
+
+export async function sessionView(sessionId: string, cookie: string): Promise<SessionView> {
+  const res = await call(`/api/chats/${sessionId}`, { cookie });
+  if (res.status !== 200) throw new Error(`session: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { session: SessionView }).session;
+}
+
+/** The chat messages a socket has received, in arrival order. */
+export function messagesOn(s: SessionSocket): ChatMessage[] {
+  return s.frames.flatMap((f) => (f.type === "message" ? [f.message] : []));
+}
+
+/** Sends a chat message and waits for its acknowledgement. */
+export async function sendMessage(s: SessionSocket, clientId: string, body: string): Promise<Extract<SessionServerMessage, { type: "ack" }>> {
+  s.send({ type: "send", clientId, body });
+  return (await s.next((f) => f.type === "ack" && f.clientId === clientId)) as Extract<SessionServerMessage, { type: "ack" }>;
+}
+
+/** Closes a socket from the client side and waits for the server's answering close. */
+export async function closeSocket<T>(s: TestSocket<T>, code = 1000): Promise<{ code: number; reason: string }> {
+  s.ws.close(code, "test");
+  return s.closed;
+}
+
+/** Lets in-flight frames arrive, so a test can assert that nothing more came. */
+export function settle(ms = 100): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls until `probe` returns a value that is not undefined. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await settle(25);
+  }
+}
+
+/** A staffed library with a chat already accepted by its first librarian, both sides connected. */
+export async function activeChat(opts: { librarians?: number; patron?: Record<string, unknown> } = {}) {
+  const staffed = await staffedLibrary(opts.librarians ?? 1);
+  const chat = await startChat(staffed.formId, opts.patron);
+  if (chat.status !== "waiting") throw new Error(`chat did not wait: ${JSON.stringify(chat)}`);
+  const accepted = await accept(chat.sessionId, staffed.cookies[0]);
+  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${await accepted.text()}`);
+  const patron = await patronSocket(chat.sessionId, chat.token);
+  const librarian = await librarianSocket(chat.sessionId, staffed.cookies[0]!);
+  return { ...staffed, chat, patron, librarian, cookie: staffed.cookies[0]!, serving: staffed.librarians[0]! };
+}
+
+// ---- D1 --------------------------------------------------------------------
+
+/** A row count, for "this changed nothing" assertions. */
+export async function countRows(sql: string, ...binds: unknown[]): Promise<number> {
+  const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM (${sql})`).bind(...binds).first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+// ---- the objects' clocks ---------------------------------------------------
+
+export const sessionStub = (sessionId: string) => chatSession(env, sessionId);
+export const queueStub = (queueId: string) => requestQueue(env, queueId);
+
+/** Moves a chat session's clock forward and runs its alarm, as if that much time had passed. Returns whether an alarm ran. */
+export async function advanceSession(sessionId: string, ms: number): Promise<boolean> {
+  const stub = sessionStub(sessionId);
+  await runInDurableObject(stub, (obj) => obj.clock.advance(ms));
+  return runDurableObjectAlarm(stub);
+}
+
+/** Moves a queue's clock forward and runs its alarm. Returns whether an alarm ran. */
+export async function advanceQueue(queueId: string, ms: number): Promise<boolean> {
+  const stub = queueStub(queueId);
+  await runInDurableObject(stub, (obj) => obj.clock.advance(ms));
+  return runDurableObjectAlarm(stub);
 }
