@@ -88,7 +88,10 @@ export interface TestSocket<T> {
   ws: WebSocket;
   frames: T[];
   closed: Promise<{ code: number; reason: string }>;
+  /** The first frame, already received or yet to come, that matches. */
   next(predicate: (f: T) => boolean, timeoutMs?: number): Promise<T>;
+  /** The first matching frame among those received from frame index `from` on (default: from now). */
+  nextFrom(predicate: (f: T) => boolean, from?: number, timeoutMs?: number): Promise<T>;
   send(frame: unknown): void;
 }
 
@@ -126,7 +129,10 @@ export async function connect<T = SessionServerMessage>(path: string, cookie?: s
     closed,
     send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
     next(predicate, timeoutMs = 5000) {
-      const already = frames.find(predicate);
+      return this.nextFrom(predicate, 0, timeoutMs);
+    },
+    nextFrom(predicate, from = frames.length, timeoutMs = 5000) {
+      const already = frames.slice(from).find(predicate);
       if (already) return Promise.resolve(already);
       return new Promise<T>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames).slice(0, 2000)}`)), timeoutMs);
@@ -234,8 +240,9 @@ export function messagesOn(s: SessionSocket): ChatMessage[] {
 
 /** Sends a chat message and waits for its acknowledgement. */
 export async function sendMessage(s: SessionSocket, clientId: string, body: string): Promise<Extract<SessionServerMessage, { type: "ack" }>> {
+  const from = s.frames.length;
   s.send({ type: "send", clientId, body });
-  return (await s.next((f) => f.type === "ack" && f.clientId === clientId)) as Extract<SessionServerMessage, { type: "ack" }>;
+  return (await s.nextFrom((f) => f.type === "ack" && f.clientId === clientId, from)) as Extract<SessionServerMessage, { type: "ack" }>;
 }
 
 /** Closes a socket from the client side and waits for the server's answering close. */
