@@ -13,6 +13,7 @@ import { consumeMailBatch, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chats";
 import { pageRoutes } from "./routes/pages";
+import { meRoutes } from "./routes/me";
 import { queueRoutes } from "./routes/queues";
 
 export { ChatSession } from "../durable-objects/ChatSession";
@@ -51,6 +52,7 @@ app.use(loadLibrarian);
 app.route("/api/auth", authRoutes);
 app.route("/api/chats", chatRoutes);
 app.route("/api/queues", queueRoutes);
+app.route("/api/me", meRoutes);
 app.route("/", pageRoutes);
 
 app.notFound((c) => renderError(notFound("Page"), c));

@@ -4,7 +4,9 @@
  */
 import { eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie } from "hono/cookie";
 import { html } from "hono/html";
+import { SESSION_COOKIE, endSession } from "../auth/sign-in";
 import { database } from "../db/client";
 import { chatSessions, forms, libraries } from "../db/schema";
 import type { AppEnv } from "../http/app-env";
@@ -86,6 +88,13 @@ pageRoutes.post("/login", async (c) => {
   return c.redirect(parsed.data.next ?? "/monitor", 303);
 });
 
+pageRoutes.post("/logout", async (c) => {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) await endSession(database(c.env.DB), token, Date.now());
+  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  return c.redirect("/login", 303);
+});
+
 // ---- the monitor ---------------------------------------------------------------
 
 pageRoutes.get("/monitor", async (c) => {
@@ -113,14 +122,15 @@ function fieldInput(f: FormField) {
   const describedBy = f.help ? `${id}-help` : undefined;
   const label = html`<label for="${id}">${f.label}${f.required ? "" : html` <span class="optional">(optional)</span>`}</label>`;
   if (f.kind === "select") {
-    return html`<div class="field">${label}${help}<select id="${id}" name="${name}" ${f.required ? "required" : ""} aria-describedby="${describedBy ?? ""}">
+    return html`<div class="field">${label}${help}<select id="${id}" name="${name}" ${f.required ? "required" : ""} ${describedBy ? html`aria-describedby="${describedBy}"` : ""}>
       <option value="">Choose…</option>${(f.options ?? []).map((o) => html`<option>${o}</option>`)}</select></div>`;
   }
   if (f.kind === "textarea") {
     return html`<div class="field">${label}${help}<textarea id="${id}" name="${name}" rows="3" maxlength="${LIMITS.fieldChars}" ${f.required ? "required" : ""}></textarea></div>`;
   }
+  const maxLength = f.kind === "email" ? LIMITS.emailChars : f.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
   return html`<div class="field">${label}${help}<input id="${id}" name="${name}" type="${f.kind === "email" ? "email" : "text"}"
-    maxlength="${f.kind === "email" ? LIMITS.emailChars : LIMITS.fieldChars}" ${f.required ? "required" : ""} ${describedBy ? html`aria-describedby="${describedBy}"` : ""}></div>`;
+    maxlength="${maxLength}" ${f.required ? "required" : ""} ${describedBy ? html`aria-describedby="${describedBy}"` : ""}></div>`;
 }
 
 pageRoutes.get("/f/:formId", async (c) => {

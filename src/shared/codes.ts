@@ -1,3 +1,4 @@
+// This module is imported directly by Node scripts (scripts/seed.mjs): keep it free of imports.
 /**
  * The one place for both code lists: the resolution codes (fixed, each decides
  * where a transcript goes next) and the default descriptive codes every new

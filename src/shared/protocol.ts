@@ -175,19 +175,7 @@ export const queueServerMessageSchema = z.discriminatedUnion("type", [
 ]);
 export type QueueServerMessage = z.infer<typeof queueServerMessageSchema>;
 
-/** Close codes used on every socket. */
-export const CLOSE_CODES = {
-  normal: 1000,
-  goingAway: 1001,
-  /** A protocol violation: a frame that cannot be handled at all, or no hello in time. */
-  policy: 1008,
-  tooLarge: 1009,
-  internal: 1011,
-  /** The session ended; nothing more will come. */
-  sessionEnded: 4000,
-  /** This client was replaced by a newer connection of the same patron. */
-  replaced: 4001,
-} as const;
+export { CLOSE_CODES } from "./close-codes";
 
 /** Parses a text frame into a message of `schema`, or says precisely why not. */
 export function parseFrame<T>(

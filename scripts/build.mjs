@@ -1,0 +1,23 @@
+// Bundles the front ends into public/build/ with esbuild: the patron chat page
+// and the librarian monitor. Minified, ES2020, one file each.
+import { build } from "esbuild";
+
+const entries = {
+  patron: "src/client/patron/main.tsx",
+  monitor: "src/client/monitor/main.tsx",
+};
+
+await build({
+  entryPoints: entries,
+  outdir: "public/build",
+  bundle: true,
+  minify: true,
+  format: "esm",
+  target: "es2020",
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  legalComments: "none",
+  sourcemap: false,
+  logLevel: "warning",
+});
+console.log(`built ${Object.keys(entries).join(", ")} into public/build/`);

@@ -1,0 +1,118 @@
+// Local state for `wrangler dev`: apply the D1 migrations and seed the demo
+// data into a persistence directory, then start wrangler dev on it. Used by
+// `npm start`, the browser tests and the benchmarks.
+import { spawn, spawnSync } from "node:child_process";
+import { webcrypto } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { DEFAULT_DESCRIPTIVE_CODES } from "../src/shared/codes.ts";
+import { DEMO_FORMS, DEMO_GROUPS, DEMO_LIBRARIANS, DEMO_LIBRARIES, DEMO_PASSWORD } from "./demo-data.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+// Run wrangler's entry with this Node (22, from the node@22 devDependency), not whatever `node` is on PATH.
+const wranglerJs = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+const env = {
+  ...process.env,
+  PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}`,
+  WRANGLER_SEND_METRICS: "false",
+  NO_UPDATE_NOTIFIER: "1",
+  CI: process.env.CI ?? "1",
+};
+
+function sql(value) {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number") return String(value);
+  if (typeof value === "boolean") return value ? "1" : "0";
+  return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/** PBKDF2-SHA-256, the same format src/auth/password.ts verifies. */
+async function hashPassword(password, iterations = 100_000) {
+  const salt = webcrypto.getRandomValues(new Uint8Array(16));
+  const key = await webcrypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveBits"]);
+  const bits = await webcrypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256);
+  return `pbkdf2-sha256$${iterations}$${Buffer.from(salt).toString("base64")}$${Buffer.from(bits).toString("base64")}`;
+}
+
+/** The demo data as SQL; INSERT OR IGNORE keeps a second seeding from changing anything. */
+export async function demoSeedSql() {
+  const now = Date.now();
+  const lines = [];
+  for (const l of DEMO_LIBRARIES) {
+    lines.push(
+      `INSERT OR IGNORE INTO libraries (id, name, time_zone, contact_email, phone, hours_text, unavailable_message, fallback_links, brand_color, allowed_origins, created_at) VALUES (${[
+        l.id, l.name, l.timeZone, l.contactEmail, l.phone, l.hoursText, l.unavailableMessage, JSON.stringify(l.fallbackLinks), l.brandColor, JSON.stringify(l.allowedOrigins), now,
+      ].map(sql).join(", ")});`,
+    );
+    DEFAULT_DESCRIPTIVE_CODES.forEach((c, i) =>
+      lines.push(`INSERT OR IGNORE INTO descriptive_codes (library_id, code, label, active, position, created_at) VALUES (${[l.id, c.code, c.label, 1, i, now].map(sql).join(", ")});`),
+    );
+  }
+  for (const g of DEMO_GROUPS) {
+    lines.push(`INSERT OR IGNORE INTO groups (id, name, created_at) VALUES (${[g.id, g.name, now].map(sql).join(", ")});`);
+    g.members.forEach((m) => lines.push(`INSERT OR IGNORE INTO group_members (group_id, library_id, position, created_at) VALUES (${[g.id, m, 0, now].map(sql).join(", ")});`));
+  }
+  const hash = await hashPassword(DEMO_PASSWORD);
+  for (const p of DEMO_LIBRARIANS) {
+    lines.push(`INSERT OR IGNORE INTO librarians (id, library_id, email, display_name, password_hash, role, created_at) VALUES (${[p.id, p.libraryId, p.email, p.displayName, hash, p.role, now].map(sql).join(", ")});`);
+  }
+  for (const f of DEMO_FORMS) {
+    lines.push(`INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, created_at) VALUES (${[f.id, f.libraryId, f.queueId, f.title, f.intro, JSON.stringify(f.fields), now].map(sql).join(", ")});`);
+  }
+  return lines.join("\n");
+}
+
+function wrangler(args, persistDir) {
+  const full = [...args, ...(persistDir ? ["--persist-to", persistDir] : [])];
+  const r = spawnSync(process.execPath, [wranglerJs, ...full], { cwd: root, env, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`wrangler ${full.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** Applies migrations and seeds the demo into `persistDir` (default: wrangler's own .wrangler/state). */
+export async function prepareLocalState(persistDir) {
+  wrangler(["d1", "migrations", "apply", "DB", "--local"], persistDir);
+  const seedFile = path.join(root, ".wrangler", "demo-seed.sql");
+  mkdirSync(path.dirname(seedFile), { recursive: true });
+  writeFileSync(seedFile, await demoSeedSql());
+  wrangler(["d1", "execute", "DB", "--local", "--file", seedFile], persistDir);
+}
+
+/** Starts `wrangler dev` and resolves once it answers HTTP. */
+export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1" } = {}) {
+  const args = ["dev", "--port", String(port), "--ip", ip, "--inspector-port", "0", "--show-interactive-dev-session=false", ...(persistDir ? ["--persist-to", persistDir] : [])];
+  const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });
+  let output = "";
+  if (!inherit) {
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+  }
+  const base = `http://${ip}:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output}`);
+    try {
+      const res = await fetch(`${base}/login`);
+      if (res.ok) return { child, base, output: () => output };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`wrangler dev did not start within 90 s:\n${output}`);
+}
+
+/** Stops a wrangler dev started with startWranglerDev (and its workerd). */
+export function stopWranglerDev(child) {
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    child.kill("SIGTERM");
+  }
+}
+
+export function buildFrontEnds() {
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("front-end build failed");
+}

@@ -1,0 +1,35 @@
+/**
+ * Entry point of the hosted chat page (/chat/:id). The chat token arrives in
+ * the URL fragment (never sent to a server); it is kept in localStorage for
+ * this session so a reload resumes the chat, and removed from the address bar.
+ */
+import { render } from "preact";
+import { ChatWindow, type Alternatives } from "./ChatWindow";
+import { tokenStore } from "./token-store";
+
+interface Bootstrap {
+  sessionId: string;
+  libraryName: string;
+  alternatives: Alternatives;
+}
+
+const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as Bootstrap;
+const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
+if (fromHash) {
+  tokenStore.save(boot.sessionId, fromHash);
+  history.replaceState(null, "", location.pathname + location.search);
+}
+const token = tokenStore.load(boot.sessionId);
+const root = document.getElementById("chat-root")!;
+
+if (!token) {
+  render(
+    <section class="chat-window">
+      <h1>Chat link incomplete</h1>
+      <p>This chat can only be opened from the browser that started it. Please start a new chat.</p>
+    </section>,
+    root,
+  );
+} else {
+  render(<ChatWindow sessionId={boot.sessionId} token={token} origin={location.origin} libraryName={boot.libraryName} alternatives={boot.alternatives} />, root);
+}

@@ -1,0 +1,153 @@
+/**
+ * A resumable connection to one chat session, used by the patron window, the
+ * Qwidget and the librarian monitor alike.
+ *
+ * - Reconnects by itself with jittered exponential backoff, and says so
+ *   ("connecting", "open", "reconnecting", "closed").
+ * - Resumes: on every (re)connect it says hello with the last sequence number
+ *   it has shown and receives the rest, in order, once.
+ * - Never loses a send: each message gets a client id and stays "sending" until
+ *   the server acknowledges it; unacknowledged sends are sent again after a
+ *   reconnect, and the server's client-id check makes that safe.
+ * - Pings so the server can tell a dead socket from a quiet one.
+ */
+import type { ChatMessage, SessionServerMessage, SessionView } from "../../shared/protocol";
+import { ReconnectingSocket, type SocketState } from "./reconnecting-socket";
+
+export { socketUrl } from "./reconnecting-socket";
+
+export type ConnectionState = SocketState;
+
+export interface PendingMessage {
+  clientId: string;
+  body: string;
+  /** "sending" until acknowledged; acknowledged messages move into `messages`. */
+  status: "sending";
+}
+
+export interface SessionSnapshot {
+  connection: ConnectionState;
+  session: SessionView | null;
+  /** Every stored message, by sequence number. */
+  messages: ChatMessage[];
+  pending: PendingMessage[];
+  /** The other side is typing: their name, or null. */
+  typing: string | null;
+  /** True once the backlog after a hello has arrived: new messages after this are live. */
+  synced: boolean;
+  error: string | null;
+}
+
+export interface SessionConnectionOptions {
+  /** ws(s):// URL of the session socket. */
+  url: string;
+  /** The patron's token; librarians are known by their cookie. */
+  token?: string;
+  onChange: (snapshot: SessionSnapshot) => void;
+  /** Called once for each message that arrives live (not from the backlog), e.g. to notify. */
+  onLiveMessage?: (message: ChatMessage) => void;
+  /** Test and embedding seam: which WebSocket to use. */
+  WebSocketImpl?: typeof WebSocket;
+}
+
+function newClientId(): string {
+  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+export class SessionConnection {
+  private readonly socket: ReconnectingSocket;
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private typingActive = false;
+  private backlogUntil = 0;
+  private readonly seen = new Set<number>();
+  private snapshot: SessionSnapshot = { connection: "connecting", session: null, messages: [], pending: [], typing: null, synced: false, error: null };
+
+  constructor(private readonly opts: SessionConnectionOptions) {
+    this.socket = new ReconnectingSocket({
+      url: opts.url,
+      WebSocketImpl: opts.WebSocketImpl,
+      onOpen: (send) => send({ type: "hello", token: opts.token, lastSeq: this.lastSeq }),
+      onFrame: (frame) => this.receive(frame as SessionServerMessage),
+      onState: (state) => this.update({ connection: state, ...(state === "open" ? {} : { typing: null }) }),
+    });
+  }
+
+  get current(): SessionSnapshot {
+    return this.snapshot;
+  }
+
+  private get lastSeq(): number {
+    const m = this.snapshot.messages;
+    return m.length ? m[m.length - 1]!.seq : 0;
+  }
+
+  private update(patch: Partial<SessionSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    this.opts.onChange(this.snapshot);
+  }
+
+  private receive(frame: SessionServerMessage): void {
+    switch (frame.type) {
+      case "welcome": {
+        this.backlogUntil = frame.lastSeq;
+        const synced = this.lastSeq >= frame.lastSeq;
+        this.update({ connection: "open", session: frame.session, synced: this.snapshot.synced || synced, error: null });
+        // Whatever was not acknowledged before the drop goes again; the server's client-id check makes repeats harmless.
+        for (const p of this.snapshot.pending) this.socket.send({ type: "send", clientId: p.clientId, body: p.body });
+        return;
+      }
+      case "message": {
+        const m = frame.message;
+        if (this.seen.has(m.seq)) return;
+        this.seen.add(m.seq);
+        const messages = [...this.snapshot.messages, m].sort((a, b) => a.seq - b.seq);
+        const pending = m.clientId ? this.snapshot.pending.filter((p) => p.clientId !== m.clientId) : this.snapshot.pending;
+        const live = this.snapshot.synced && m.seq > this.backlogUntil;
+        this.update({ messages, pending, synced: this.snapshot.synced || m.seq >= this.backlogUntil });
+        if (live) this.opts.onLiveMessage?.(m);
+        return;
+      }
+      case "ack":
+        this.update({ pending: this.snapshot.pending.filter((p) => p.clientId !== frame.clientId) });
+        return;
+      case "typing":
+        this.update({ typing: frame.active ? frame.name : null });
+        return;
+      case "status":
+        this.update({ session: frame.session });
+        return;
+      case "error":
+        this.update({ error: frame.message });
+        return;
+    }
+  }
+
+  /** Queues a message; it is sent now if connected, or after the next reconnect. */
+  send(body: string): string {
+    const clientId = newClientId();
+    this.update({ pending: [...this.snapshot.pending, { clientId, body, status: "sending" }] });
+    if (this.snapshot.connection === "open") this.socket.send({ type: "send", clientId, body });
+    this.setTyping(false);
+    return clientId;
+  }
+
+  /** Tells the other side we are typing; stops by itself after a pause. */
+  setTyping(active: boolean): void {
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = null;
+    // Only changes go on the wire, not every keystroke.
+    if (active !== this.typingActive) this.socket.send({ type: "typing", active });
+    this.typingActive = active;
+    if (active) this.typingTimer = setTimeout(() => this.setTyping(false), 4000);
+  }
+
+  /** The patron leaves the chat. */
+  leave(): void {
+    this.socket.send({ type: "leave" });
+  }
+
+  close(): void {
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.socket.close();
+  }
+}
