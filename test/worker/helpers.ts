@@ -108,7 +108,7 @@ export async function connect<T = SessionServerMessage>(path: string, cookie?: s
   const ws = res.webSocket;
   ws.accept();
   const frames: T[] = [];
-  const waiters: { predicate: (f: T) => boolean; resolve: (f: T) => void; seen: number }[] = [];
+  const waiters: { predicate: (f: T) => boolean; resolve: (f: T) => void }[] = [];
   let resolveClosed!: (v: { code: number; reason: string }) => void;
   const closed = new Promise<{ code: number; reason: string }>((r) => (resolveClosed = r));
   ws.addEventListener("message", (e) => {
@@ -123,22 +123,21 @@ export async function connect<T = SessionServerMessage>(path: string, cookie?: s
     }
   });
   ws.addEventListener("close", (e) => resolveClosed({ code: e.code, reason: e.reason }));
+  const nextFrom = (predicate: (f: T) => boolean, from = frames.length, timeoutMs = 5000): Promise<T> => {
+    const already = frames.slice(from).find(predicate);
+    if (already) return Promise.resolve(already);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames).slice(0, 2000)}`)), timeoutMs);
+      waiters.push({ predicate, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+    });
+  };
   return {
     ws,
     frames,
     closed,
     send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
-    next(predicate, timeoutMs = 5000) {
-      return this.nextFrom(predicate, 0, timeoutMs);
-    },
-    nextFrom(predicate, from = frames.length, timeoutMs = 5000) {
-      const already = frames.slice(from).find(predicate);
-      if (already) return Promise.resolve(already);
-      return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(frames).slice(0, 2000)}`)), timeoutMs);
-        waiters.push({ predicate, resolve: (f) => (clearTimeout(timer), resolve(f)), seen: frames.length });
-      });
-    },
+    next: (predicate, timeoutMs = 5000) => nextFrom(predicate, 0, timeoutMs),
+    nextFrom,
   };
 }
 

@@ -22,7 +22,6 @@ import {
 
 const seqs = (messages: ChatMessage[]) => messages.map((m) => m.seq);
 const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
-const highestSeq = (s: SessionSocket) => Math.max(0, ...seqs(messagesOn(s)));
 
 /** Waits until a socket has seen the message with sequence number `seq`. */
 const seen = (s: SessionSocket, seq: number) => s.next((f) => f.type === "message" && f.message.seq === seq);
