@@ -1,0 +1,27 @@
+// Weight: builds the front ends and prints each one's gzip size against its
+// budget (PRODUCT.md, "Promises"), as a table and as JSON. Exit code 1 if over.
+//   node bench/weight.mjs
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { buildFrontEnds } from "../scripts/local-state.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+const KB = 1024;
+
+/** What a visitor downloads for each surface, and its budget in gzip bytes. */
+export const WEIGHTS = [
+  { name: "monitor first load (JS + CSS)", files: ["public/build/monitor.js", "public/styles/base.css", "public/styles/monitor.css", "public/styles/chat.css"], budget: 60 * KB },
+  { name: "patron chat page (JS + CSS)", files: ["public/build/patron.js", "public/styles/base.css", "public/styles/chat.css"], budget: 60 * KB },
+];
+
+buildFrontEnds();
+const rows = WEIGHTS.map((w) => {
+  const missing = w.files.filter((f) => !existsSync(path.join(root, f)));
+  const gzip = w.files.filter((f) => !missing.includes(f)).reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, f)), { level: 9 }).length, 0);
+  return { name: w.name, gzipBytes: gzip, budgetBytes: w.budget, ok: missing.length === 0 && gzip <= w.budget, missing };
+});
+console.log("\nsurface".padEnd(40) + "gzip".padStart(10) + "budget".padStart(10) + "  ok");
+for (const r of rows) console.log(r.name.padEnd(39) + `${(r.gzipBytes / KB).toFixed(1)} KB`.padStart(10) + `${(r.budgetBytes / KB).toFixed(0)} KB`.padStart(10) + (r.ok ? "  yes" : "  NO"));
+console.log(JSON.stringify({ weights: rows }, null, 2));
+process.exit(rows.every((r) => r.ok) ? 0 : 1);
