@@ -185,7 +185,10 @@ export function parseFrame<T>(
   if (typeof raw !== "string") {
     return { ok: false, error: { type: "error", code: "bad_frame", message: "Binary frames are not accepted; send JSON text." } };
   }
-  if (raw.length > LIMITS.frameBytes) {
+  // The limit is in bytes, but `raw.length` counts UTF-16 units, and one unit can
+  // take up to 3 bytes in UTF-8: measure exactly whenever the frame could be over.
+  const overLimit = raw.length > LIMITS.frameBytes || (raw.length * 3 > LIMITS.frameBytes && new TextEncoder().encode(raw).byteLength > LIMITS.frameBytes);
+  if (overLimit) {
     return { ok: false, error: { type: "error", code: "too_large", message: `Frames are limited to ${LIMITS.frameBytes} bytes.` } };
   }
   let json: unknown;
