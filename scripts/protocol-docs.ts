@@ -1,0 +1,106 @@
+/**
+ * Generates docs/protocol.md from the zod schemas in src/shared, so the
+ * public protocol's documentation cannot drift from what the server checks.
+ * `npm run docs` writes the file; test/worker/protocol-docs.test.ts fails if
+ * the committed file is stale.
+ */
+import { z } from "zod";
+import { endChatSchema, leaveQuestionSchema, signInSchema, startChatSchema } from "../src/shared/api";
+import { CLOSE_CODES } from "../src/shared/close-codes";
+import { LIMITS, TIMING } from "../src/shared/limits";
+import {
+  ERROR_CODES,
+  queueClientMessageSchema,
+  queueServerMessageSchema,
+  sessionClientMessageSchema,
+  sessionServerMessageSchema,
+} from "../src/shared/protocol";
+
+interface Route {
+  method: string;
+  path: string;
+  who: string;
+  what: string;
+  body?: z.ZodType;
+  answers: string;
+}
+
+/** Every public HTTP route. Keep in step with src/routes/*. */
+export const ROUTES: Route[] = [
+  { method: "POST", path: "/api/chats", who: "anyone (patron); cross-origin only from the library's allowed origins", what: "Ask a question: starts a chat request from a form.", body: startChatSchema, answers: "201 `{sessionId, token, status, chatUrl, socketPath, alternatives}` (`status` is `waiting` or `unavailable`; `alternatives` is set when unavailable). HTML form posts get a 303 redirect to the chat page with the token in the fragment. 400 validation_failed (field), 404 not_found (formId), 410 form turned off, 403 origin not allowed, 429 rate_limited." },
+  { method: "GET", path: "/api/chats/:id/socket", who: "patron (proves itself with the token in `hello`), or `?as=librarian` with the sign-in cookie", what: "WebSocket for one chat session (frames below).", answers: "101; 404 unknown session; 401/403 for librarians who may not open it." },
+  { method: "POST", path: "/api/chats/:id/leave-question", who: "patron, `Authorization: Bearer <token>`", what: "When no librarian is available: leave the question for follow-up by e-mail.", body: leaveQuestionSchema, answers: "200 `{filed, message}`; 401 bad token; 409 a librarian already answered." },
+  { method: "POST", path: "/api/chats/:id/accept", who: "signed-in librarian who staffs a queue the request is in", what: "Accept a waiting request. The first accept wins.", answers: "200 `{session}`; 409 already_taken (with `takenBy`) or session_ended; 403 forbidden; 404 not_found." },
+  { method: "POST", path: "/api/chats/:id/end", who: "the librarian serving the chat", what: "End the chat with a resolution code and up to 4 descriptive codes; files the transcript and queues the patron's mail.", body: endChatSchema, answers: "200 `{ended, filed}`; 400 validation_failed (field `resolution` or `descriptiveCodes.N`); 403; 409 not active / already ended with other codes." },
+  { method: "GET", path: "/api/chats/:id", who: "librarians of the patron's library, or the serving librarian", what: "The session's state.", answers: "200 `{session, resolution, filed}`; 401; 403; 404." },
+  { method: "GET", path: "/api/chats/:id/transcript", who: "as above", what: "Every message so far.", answers: "200 `{session, messages}`." },
+  { method: "GET", path: "/api/chats/:id/codes", who: "as above", what: "The descriptive codes the session may be ended with (its library's active list).", answers: "200 `{codes: [{code, label}]}`." },
+  { method: "GET", path: "/api/queues", who: "signed-in librarian", what: "The queues this librarian may staff, with waiting counts and who is monitoring.", answers: "200 `{queues}`; 401." },
+  { method: "GET", path: "/api/queues/:queueId/socket", who: "signed-in librarian who may staff the queue, same origin", what: "WebSocket: monitor a queue (frames below). Being connected is what counts as monitoring.", answers: "101; 401; 403." },
+  { method: "GET", path: "/api/me/sessions", who: "signed-in librarian", what: "The chats this librarian is serving (to restore the monitor after a reload).", answers: "200 `{sessions}`." },
+  { method: "POST", path: "/api/auth/sign-in", who: "anyone", what: "Librarian sign-in; sets the HttpOnly `refdesk_session` cookie.", body: signInSchema, answers: "200 `{librarian}`; 401 unauthorized; 429 locked after repeated failures." },
+  { method: "POST", path: "/api/auth/sign-out", who: "signed-in librarian", what: "Ends the sign-in session.", answers: "200." },
+  { method: "GET", path: "/api/auth/me", who: "signed-in librarian", what: "Who is signed in.", answers: "200 `{librarian}`; 401." },
+];
+
+function schemaBlock(schema: z.ZodType): string {
+  return "```json\n" + JSON.stringify(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }), null, 2) + "\n```";
+}
+
+function unionMembers(schema: z.ZodType): { type: string; schema: z.ZodType }[] {
+  const options = (schema as unknown as { options: z.ZodObject[] }).options;
+  return options.map((o) => ({ type: String((o.shape.type as z.ZodLiteral<string>).value), schema: o }));
+}
+
+function framesSection(title: string, schema: z.ZodType): string {
+  return [`### ${title}`, "", ...unionMembers(schema).flatMap((m) => [`#### \`${m.type}\``, "", schemaBlock(m.schema), ""])].join("\n");
+}
+
+export function protocolMarkdown(): string {
+  const lines: string[] = [
+    "# Refdesk public protocol",
+    "",
+    "Generated from the zod schemas in `src/shared/` by `npm run docs` — do not edit by hand.",
+    "Everything a library needs to write its own client: every HTTP route and every WebSocket message, with fields and errors.",
+    "",
+    "## Errors",
+    "",
+    "Every refused HTTP request answers JSON `{ \"error\": { \"code\", \"message\", \"field\"? } }` with a fitting status; `field` names the input at fault.",
+    "Every refused WebSocket frame is answered with `{ \"type\": \"error\", \"code\", \"message\", \"field\"? }` and changes nothing.",
+    "",
+    `Error codes: ${ERROR_CODES.map((c) => `\`${c}\``).join(", ")}.`,
+    "",
+    `Close codes: ${Object.entries(CLOSE_CODES)
+      .map(([k, v]) => `${v} (${k})`)
+      .join(", ")}. A client must not reconnect after ${CLOSE_CODES.sessionEnded} or ${CLOSE_CODES.policy}.`,
+    "",
+    "## Limits",
+    "",
+    ...Object.entries(LIMITS).map(([k, v]) => `- \`${k}\`: ${v}`),
+    "",
+    "## HTTP routes",
+    "",
+  ];
+  for (const r of ROUTES) {
+    lines.push(`### ${r.method} \`${r.path}\``, "", r.what, "", `- Who: ${r.who}`, `- Answers: ${r.answers}`, "");
+    if (r.body) lines.push("Body (JSON; the hosted form may also post it form-encoded):", "", schemaBlock(r.body), "");
+  }
+  lines.push(
+    "## WebSockets",
+    "",
+    `Frames are JSON text, at most ${LIMITS.frameBytes} bytes. Heartbeat: send the text frame \`ping\` every ${TIMING.pingIntervalMs / 1000} s; the server answers \`pong\`.`,
+    `A socket silent for ${TIMING.staleSocketMs / 1000} s counts as gone; a monitoring librarian still counts for ${TIMING.presenceGraceMs / 1000} s after their queue socket goes away.`,
+    "",
+    "### Chat session: resuming without loss",
+    "",
+    "1. Connect, then send `hello` with the highest `seq` you have shown (0 for none) — patrons include their `token`.",
+    "2. The server answers `welcome` (with its `lastSeq`) and then every message after yours, in order.",
+    "3. Give each message you send a fresh `clientId` and keep it until `ack` arrives; after a reconnect send unacknowledged messages again with the same `clientId`: the server acknowledges a repeat with its original `seq` (`duplicate: true`) and stores it once.",
+    "",
+    framesSection("Chat session, client → server", sessionClientMessageSchema),
+    framesSection("Chat session, server → client", sessionServerMessageSchema),
+    framesSection("Queue, client → server", queueClientMessageSchema),
+    framesSection("Queue, server → client", queueServerMessageSchema),
+  );
+  return lines.join("\n").trimEnd() + "\n";
+}
