@@ -226,6 +226,8 @@ export const mailOutbox = sqliteTable(
     messageId: text("message_id"),
     createdAt: createdAt(),
     sentAt: integer("sent_at"),
+    /** While a consumer is sending this row: until when its claim holds (see deliverMail). */
+    claimedUntil: integer("claimed_until"),
   },
   (t) => [index("mail_outbox_question").on(t.questionId)],
 );

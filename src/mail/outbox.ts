@@ -3,10 +3,11 @@
  * that caused it (so one event never yields two mails), then a message on the
  * mail queue. The queue consumer sends pending rows through the send_email
  * binding, records each failure and retries with backoff; a row already sent
- * is never sent again.
+ * is never sent again, and a row is sent by one consumer at a time: Queues
+ * deliver at least once, so the same message can reach two consumers at once.
  */
 import { EmailMessage } from "cloudflare:email";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { mailOutbox } from "../db/schema";
 import { buildMime } from "./mime";
@@ -18,6 +19,13 @@ export interface MailJob {
 /** Attempts before a mail is marked failed (it can then be re-sent by hand). */
 export const MAX_MAIL_ATTEMPTS = 6;
 
+/**
+ * How long a consumer holds an outbox row while it sends it. Longer than any
+ * send takes; if the consumer dies mid-send the claim lapses and a redelivery
+ * sends the row.
+ */
+export const SEND_LEASE_SECONDS = 60;
+
 /** Seconds to wait before attempt `attempts + 1`: 10 s, 20 s, 40 s … capped at an hour. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(3600, 10 * 2 ** Math.max(0, attempts - 1));
@@ -28,7 +36,8 @@ export async function enqueueMail(queue: Queue, eventKey: string): Promise<void>
   await queue.send({ eventKey } satisfies MailJob, { contentType: "json" });
 }
 
-export type DeliveryOutcome = "sent" | "already_sent" | "missing" | "retry" | "failed";
+/** "busy": another consumer holds the row right now; try again once its lease has run out. */
+export type DeliveryOutcome = "sent" | "already_sent" | "missing" | "retry" | "busy" | "failed";
 
 /** Sends one outbox row. Records the outcome on the row; never sends a row marked sent. */
 export async function deliverMail(env: Pick<Env, "DB" | "EMAIL" | "MAIL_FROM">, eventKey: string, now = Date.now()): Promise<DeliveryOutcome> {
@@ -36,6 +45,20 @@ export async function deliverMail(env: Pick<Env, "DB" | "EMAIL" | "MAIL_FROM">, 
   const row = await db.select().from(mailOutbox).where(eq(mailOutbox.eventKey, eventKey)).get();
   if (!row) return "missing";
   if (row.status === "sent") return "already_sent";
+  // Claim the row before sending. Without this, two deliveries of the same
+  // message both read "pending" above and both send.
+  const claim = await db
+    .update(mailOutbox)
+    .set({ claimedUntil: now + SEND_LEASE_SECONDS * 1000 })
+    .where(
+      and(
+        eq(mailOutbox.eventKey, eventKey),
+        ne(mailOutbox.status, "sent"),
+        or(isNull(mailOutbox.claimedUntil), lte(mailOutbox.claimedUntil, now)),
+      ),
+    )
+    .run();
+  if (claim.meta.changes === 0) return "busy";
   const domain = env.MAIL_FROM.split("@")[1] ?? "refdesk.invalid";
   const messageId = `<${crypto.randomUUID()}@${domain}>`;
   const raw = buildMime({
@@ -56,14 +79,14 @@ export async function deliverMail(env: Pick<Env, "DB" | "EMAIL" | "MAIL_FROM">, 
     const failed = attempts >= MAX_MAIL_ATTEMPTS;
     await db
       .update(mailOutbox)
-      .set({ attempts, lastError: String(error).slice(0, 500), status: failed ? "failed" : "pending" })
+      .set({ attempts, lastError: String(error).slice(0, 500), status: failed ? "failed" : "pending", claimedUntil: null })
       .where(eq(mailOutbox.eventKey, eventKey));
     console.warn(JSON.stringify({ event: "mail_send_failed", eventKey, attempts, error: String(error).slice(0, 200) }));
     return failed ? "failed" : "retry";
   }
   await db
     .update(mailOutbox)
-    .set({ status: "sent", attempts: sql`${mailOutbox.attempts} + 1`, rawMessage: raw, messageId, sentAt: now, lastError: null })
+    .set({ status: "sent", attempts: sql`${mailOutbox.attempts} + 1`, rawMessage: raw, messageId, sentAt: now, lastError: null, claimedUntil: null })
     .where(eq(mailOutbox.eventKey, eventKey));
   return "sent";
 }
@@ -78,6 +101,8 @@ export async function consumeMailBatch(batch: MessageBatch<MailJob>, env: Env): 
     }
     const outcome = await deliverMail(env, eventKey);
     if (outcome === "retry") message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    // Not acked: if the holder of the claim fails or dies, this delivery is the one that sends.
+    else if (outcome === "busy") message.retry({ delaySeconds: SEND_LEASE_SECONDS });
     else message.ack();
   }
 }
