@@ -2,7 +2,7 @@
  * Librarian sign-in: password check with lock-out, and the sign-in sessions
  * behind the HttpOnly cookie (stored as digests, expiring, revocable).
  */
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { authSessions, librarians, libraries } from "../db/schema";
 import { TIMING } from "../shared/limits";
@@ -36,19 +36,25 @@ export async function checkCredentials(db: Database, email: string, password: st
   const l = row.l;
   if (l.disabledAt) return { ok: false, reason: "disabled" };
   if (l.lockedUntil && l.lockedUntil > now) return { ok: false, reason: "locked", retryAfterMs: l.lockedUntil - now };
+  // Count this attempt *before* checking the password, in one statement. Counting
+  // after the check (read, verify, write back count + 1) let a burst of parallel
+  // guesses all read the same count, all be checked, and never lock the account.
+  // Now each attempt takes its own number and only the first MAX_FAILED_SIGN_INS
+  // between two lock-outs are checked at all.
+  const attempt = await db
+    .update(librarians)
+    .set({ failedLogins: sql`${librarians.failedLogins} + 1` })
+    .where(and(eq(librarians.id, l.id), or(isNull(librarians.lockedUntil), lte(librarians.lockedUntil, now))))
+    .returning({ number: librarians.failedLogins })
+    .get();
+  if (!attempt || attempt.number > MAX_FAILED_SIGN_INS) return { ok: false, reason: "locked", retryAfterMs: LOCKOUT_MS };
   const good = l.passwordHash ? await verifyPassword(password, l.passwordHash) : false;
   if (!good) {
-    const failed = l.failedLogins + 1;
-    const locked = failed >= MAX_FAILED_SIGN_INS;
-    await db
-      .update(librarians)
-      .set({ failedLogins: locked ? 0 : failed, lockedUntil: locked ? now + LOCKOUT_MS : l.lockedUntil })
-      .where(eq(librarians.id, l.id));
-    return locked ? { ok: false, reason: "locked", retryAfterMs: LOCKOUT_MS } : { ok: false, reason: "invalid" };
+    if (attempt.number < MAX_FAILED_SIGN_INS) return { ok: false, reason: "invalid" };
+    await db.update(librarians).set({ failedLogins: 0, lockedUntil: now + LOCKOUT_MS }).where(eq(librarians.id, l.id));
+    return { ok: false, reason: "locked", retryAfterMs: LOCKOUT_MS };
   }
-  if (l.failedLogins !== 0 || l.lockedUntil) {
-    await db.update(librarians).set({ failedLogins: 0, lockedUntil: null }).where(eq(librarians.id, l.id));
-  }
+  await db.update(librarians).set({ failedLogins: 0, lockedUntil: null }).where(eq(librarians.id, l.id));
   return {
     ok: true,
     librarian: { id: l.id, libraryId: l.libraryId, libraryName: row.libraryName, displayName: l.displayName, email: l.email, role: l.role as Role },
