@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { ErrorCode, QueueServerMessage, SessionView } from "../../src/shared/protocol";
 import {
   accept,
+  connect,
   countRows,
   createLibrarian,
   createLibrary,
@@ -210,5 +211,50 @@ describe("who may accept", () => {
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe("unauthorized");
     expect(await sessionView(sessionId, cookies[0]!)).toMatchObject({ status: "waiting", librarian: null });
+  });
+});
+
+describe("accept racing the patron", () => {
+  // The claim must not be lost to, or contradicted by, a patron action that was
+  // already in progress when it arrived. Called on the session's stub directly,
+  // as the routes do, so the two really overlap inside the object.
+  it("accept and leave-question at the same instant: exactly one of them happens", async () => {
+    const { library, formId, librarians, cookies, monitors } = await staffedLibrary(1);
+    for (let trial = 0; trial < 5; trial++) {
+      const chat = await startChat(formId, { email: `race-${trial}@patron.test` });
+      await monitors[0]!.next((f) => f.type === "request.added" && f.request.sessionId === chat.sessionId);
+      const stub = sessionStub(chat.sessionId);
+      const me = { id: librarians[0]!.id, name: librarians[0]!.name, libraryId: library.id };
+
+      const [left, claimed] = await Promise.all([stub.leaveQuestion(chat.token, `race-${trial}@patron.test`, null, "More detail"), stub.claim(me, [library.queueId])]);
+
+      expect([left.ok, claimed.ok].filter(Boolean), JSON.stringify({ left, claimed })).toHaveLength(1);
+      const view = await sessionView(chat.sessionId, cookies[0]!);
+      if (claimed.ok) {
+        expect(view).toMatchObject({ status: "active", librarian: { id: me.id } });
+        expect(await countRows("SELECT 1 FROM questions WHERE session_id = ?", chat.sessionId)).toBe(0);
+      } else {
+        expect(view).toMatchObject({ status: "ended", librarian: null });
+        expect(await countRows("SELECT 1 FROM questions WHERE session_id = ? AND source = 'email'", chat.sessionId)).toBe(1);
+      }
+    }
+  });
+
+  it("a patron saying hello while the request is accepted is shown the session as it is", async () => {
+    const { library, formId, librarians, monitors } = await staffedLibrary(1);
+    const chat = await startChat(formId);
+    await monitors[0]!.next((f) => f.type === "request.added" && f.request.sessionId === chat.sessionId);
+    const patron = await connect(`/api/chats/${chat.sessionId}/socket`);
+
+    patron.send({ type: "hello", token: chat.token, lastSeq: 0 });
+    const claimed = await sessionStub(chat.sessionId).claim({ id: librarians[0]!.id, name: librarians[0]!.name, libraryId: library.id }, [library.queueId]);
+    expect(claimed.ok).toBe(true);
+
+    await patron.next((f) => f.type === "welcome");
+    await patron.next((f) => f.type === "message" && f.message.body.endsWith("has joined the chat."));
+    await settle();
+    // Whatever the interleaving, the last status the patron was told is "active".
+    const statuses = patron.frames.flatMap((f) => (f.type === "welcome" || f.type === "status" ? [f.session.status] : []));
+    expect(statuses.at(-1)).toBe("active");
   });
 });

@@ -6,11 +6,12 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MAX_DESCRIPTIVE_CODES, DEFAULT_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "../../src/shared/codes";
-import { LIMITS } from "../../src/shared/limits";
+import { LIMITS, TIMING } from "../../src/shared/limits";
 import { CLOSE_CODES, type ErrorCode, type SessionServerMessage } from "../../src/shared/protocol";
 import {
   accept,
   activeChat,
+  advanceSession,
   call,
   connect,
   countRows,
@@ -177,6 +178,21 @@ describe("bad frames on a chat socket", () => {
     expect(await transcriptOf(chat.sessionId, cookie)).toEqual(stored);
     expect(librarian.frames.some((f) => f.type === "typing")).toBe(false);
     expect(await sessionView(chat.sessionId, cookie)).toMatchObject({ status: "active" });
+  });
+
+  it("closes a socket that never says hello once TIMING.helloTimeoutMs has passed", async () => {
+    const { chat, cookie } = await activeChat();
+    const stored = await transcriptOf(chat.sessionId, cookie);
+    const silent = await connect(`/api/chats/${chat.sessionId}/socket`);
+
+    await advanceSession(chat.sessionId, TIMING.helloTimeoutMs - 1_000);
+    await settle();
+    expect(silent.ws.readyState).toBe(WebSocket.OPEN);
+
+    await advanceSession(chat.sessionId, 1_001);
+    expect(await silent.next((f) => f.type === "error")).toMatchObject({ code: "hello_required" });
+    expect((await silent.closed).code).toBe(CLOSE_CODES.policy);
+    expect(await transcriptOf(chat.sessionId, cookie)).toEqual(stored);
   });
 
   it("closes with 1008 on a forged or missing patron token", async () => {

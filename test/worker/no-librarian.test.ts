@@ -4,7 +4,7 @@
  * dropped librarian for a grace period only; a request nobody accepts within
  * the library's wait limit becomes unavailable and leaves the queue.
  */
-import { env } from "cloudflare:test";
+import { env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { TIMING } from "../../src/shared/limits";
 import type { QueueServerMessage } from "../../src/shared/protocol";
@@ -81,6 +81,20 @@ describe("nobody monitoring", () => {
     expect(await sessionView(chat.sessionId, cookie)).toMatchObject({ status: "ended" });
   });
 
+  it("lets a patron who is still waiting leave the question instead, taking the request off the queue", async () => {
+    const { library, formId, monitors, cookies } = await staffedLibrary(1);
+    const chat = await startChat(formId);
+    expect(chat.status).toBe("waiting");
+    await monitors[0]!.next((f) => f.type === "request.added" && f.request.sessionId === chat.sessionId);
+
+    expect((await leaveQuestion(chat.sessionId, chat.token, { email: "impatient@patron.test", details: "Call me back" })).status).toBe(200);
+
+    expect(await monitors[0]!.next((f) => f.type === "request.removed" && f.sessionId === chat.sessionId)).toMatchObject({ reason: "withdrawn", by: null });
+    expect(await env.DB.prepare("SELECT source, status FROM questions WHERE session_id = ?").bind(chat.sessionId).first()).toEqual({ source: "email", status: "new" });
+    expect((await queueStub(library.queueId).snapshot()).requests).toEqual([]);
+    expect((await accept(chat.sessionId, cookies[0])).status).toBe(409);
+  });
+
   it("refuses a wrong token with 401 and changes nothing", async () => {
     const { formId, cookie } = await unstaffedLibrary();
     const chat = await startChat(formId);
@@ -137,6 +151,16 @@ describe("presence grace", () => {
     await advanceQueue(library.queueId, TIMING.presenceGraceMs + 1);
     expect((await queueStub(library.queueId).snapshot()).monitors).toMatchObject([{ name: "Librarian 1", reconnecting: false }]);
     expect((await startChat(formId)).status).toBe("waiting");
+  });
+
+  it("keeps counting monitors across hibernation of the queue object", async () => {
+    const { library, formId, monitors } = await staffedLibrary(1);
+    await evictDurableObject(queueStub(library.queueId));
+
+    const chat = await startChat(formId);
+    expect(chat.status).toBe("waiting");
+    // The hibernated socket still receives the queue's news.
+    await monitors[0]!.next((f) => f.type === "request.added" && f.request.sessionId === chat.sessionId);
   });
 
   it("stops counting a librarian who closes with code 1000 at once", async () => {
