@@ -445,6 +445,14 @@ export class ChatSession extends DurableObject<Env> {
    * await below — always sees it.
    */
   async claim(librarian: LibrarianRef, allowedQueueIds: string[]): Promise<ClaimResult> {
+    // Fault injection for the accept-race proof (bench/accept-race.mjs), off by
+    // default: an awaited D1 write *before* the claim is read, so every rival
+    // accept reaches this await and they resume in whatever order D1 answers.
+    // Correctness does not depend on it: everything from the read of `state`
+    // to the `save` below runs without an await, so exactly one claim wins.
+    if ((this.env.ACCEPT_EXTRA_AWAITED_D1_WRITE as string) === "on") {
+      await this.env.DB.prepare("UPDATE chat_sessions SET status = status WHERE id = ?").bind(this.state?.sessionId ?? "").run();
+    }
     const s = this.state;
     if (!s) return { ok: false, code: "not_found", message: "Chat session not found." };
     // Tenancy first: a librarian who staffs none of this request's queues learns

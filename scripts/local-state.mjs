@@ -27,7 +27,7 @@ function sql(value) {
 }
 
 /** PBKDF2-SHA-256, the same format src/auth/password.ts verifies. */
-async function hashPassword(password, iterations = 100_000) {
+export async function hashPassword(password, iterations = 100_000) {
   const salt = webcrypto.getRandomValues(new Uint8Array(16));
   const key = await webcrypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveBits"]);
   const bits = await webcrypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256);
@@ -69,6 +69,14 @@ function wrangler(args, persistDir) {
   return r.stdout;
 }
 
+/** Runs SQL statements against the local D1 in `persistDir` (e.g. the benchmarks' extra seed). */
+export function executeLocalSql(sqlText, persistDir, name = "extra-seed") {
+  const file = path.join(root, ".wrangler", `${name}-${process.pid}.sql`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, sqlText);
+  wrangler(["d1", "execute", "DB", "--local", "--file", file], persistDir);
+}
+
 /** Applies migrations and seeds the demo into `persistDir` (default: wrangler's own .wrangler/state). */
 export async function prepareLocalState(persistDir) {
   wrangler(["d1", "migrations", "apply", "DB", "--local"], persistDir);
@@ -78,9 +86,19 @@ export async function prepareLocalState(persistDir) {
   wrangler(["d1", "execute", "DB", "--local", "--file", seedFile], persistDir);
 }
 
-/** Starts `wrangler dev` and resolves once it answers HTTP. */
-export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1" } = {}) {
-  const args = ["dev", "--port", String(port), "--ip", ip, "--inspector-port", "0", "--show-interactive-dev-session=false", ...(persistDir ? ["--persist-to", persistDir] : [])];
+/**
+ * Starts `wrangler dev` and resolves once it answers HTTP. `vars` become `--var`
+ * overrides; `script` replaces wrangler.jsonc's entry (the benchmarks use a
+ * one-line re-export they can touch to force a code reload).
+ */
+export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1", vars = {}, script } = {}) {
+  const args = [
+    "dev",
+    ...(script ? [script] : []),
+    "--port", String(port), "--ip", ip, "--inspector-port", "0", "--show-interactive-dev-session=false",
+    ...(persistDir ? ["--persist-to", persistDir] : []),
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
   const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });
   let output = "";
   if (!inherit) {

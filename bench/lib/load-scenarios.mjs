@@ -1,0 +1,324 @@
+// The load scenarios behind `npm run bench` (bench/load.mjs) and its quick CI
+// version (test/browser/proof-load.test.ts). Each takes a running server's base
+// URL, sets up what it needs in its own bench library, runs for a bounded time
+// and returns raw counts plus latency summaries; the caller compares them with
+// the targets.
+import { accept, forEachLimited, signInAll, startChat } from "./http.mjs";
+import { benchFormId, benchLibrarianEmail, benchQueueId } from "./seed.mjs";
+import { librarianSocket, monitorSocket, openSocket, patronSocket, wsUrl } from "./socket.mjs";
+import { summarize } from "./stats.mjs";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+
+/** How often real clients ping (src/shared/limits.ts TIMING.pingIntervalMs); the load generator does the same. */
+const PING_INTERVAL_MS = 10_000;
+
+/** A body of exactly `bytes` ASCII bytes that starts with `marker`. */
+export function bodyOf(marker, bytes) {
+  const head = `${marker} `;
+  return head + "x".repeat(Math.max(0, bytes - head.length));
+}
+
+/** Creates `count` waiting chats in `libraryId`'s form, a few at a time. */
+export async function createWaitingChats(base, libraryId, count, label) {
+  const chats = new Array(count);
+  await forEachLimited(range(count), 8, async (i) => {
+    const chat = await startChat(base, { formId: benchFormId(libraryId), question: `${label} question ${i}` });
+    if (chat.httpStatus !== 201 || chat.status !== "waiting") throw new Error(`chat ${i} did not start waiting: ${chat.httpStatus} ${JSON.stringify(chat)}`);
+    chats[i] = chat;
+  });
+  return chats;
+}
+
+/** Librarians 1..n of a bench library, signed in, each monitoring its queue (frames not kept). */
+export async function monitoringLibrarians(base, libraryId, n, onQueueFrame) {
+  const emails = range(n).map((i) => benchLibrarianEmail(libraryId, i + 1));
+  const cookies = await signInAll(base, emails);
+  const monitors = [];
+  await forEachLimited(range(n), 8, async (i) => {
+    let snapshot;
+    const got = new Promise((r) => (snapshot = r));
+    const m = await openSocket(wsUrl(base, `/api/queues/${benchQueueId(libraryId)}/socket`), {
+      cookie: cookies[i],
+      origin: base,
+      keep: false,
+      onFrame: (f, at) => {
+        if (f.type === "queue.snapshot") snapshot();
+        onQueueFrame?.(i, f, at);
+      },
+    });
+    await got;
+    monitors[i] = m;
+  });
+  return { cookies, monitors };
+}
+
+/**
+ * Patron→librarian delivery. `sessions` chats, each accepted by one of
+ * `librarians` librarians (round robin); each patron sends a `bodyBytes`
+ * message every `intervalMs` for `durationMs`, phases spread evenly. Latency is
+ * measured in this process from the patron's send to the frame reaching the
+ * serving librarian's socket. Messages sent during the first `warmupMs` count
+ * for loss and errors but not for latency.
+ */
+export async function deliveryScenario(base, { sessions, librarians, durationMs, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, drainMs = 10_000, cpuWindow, libraryId = "bench-load" }) {
+  const label = `delivery-${sessions}-${Date.now()}`;
+  const { cookies, monitors } = await monitoringLibrarians(base, libraryId, librarians);
+  const chats = await createWaitingChats(base, libraryId, sessions, label);
+  await forEachLimited(range(sessions), 8, async (i) => {
+    const res = await accept(base, chats[i].sessionId, cookies[i % librarians]);
+    if (res.status !== 200) throw new Error(`accept of chat ${i} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  });
+
+  const sentAt = new Map();
+  const countedForLatency = new Set();
+  const deliveries = new Map();
+  const acked = new Set();
+  const deliveryMs = [];
+  const ackMs = [];
+  const errors = [];
+  let running = true;
+  const onError = (who) => (f) => {
+    if (f.type === "error") errors.push({ who, code: f.code, message: f.message });
+  };
+  const pairs = [];
+  await forEachLimited(range(sessions), 10, async (i) => {
+    const patron = await patronSocket(base, chats[i].sessionId, chats[i].token, {
+      keep: false,
+      onFrame: (f, at) => {
+        if (f.type === "ack" && sentAt.has(f.clientId) && !acked.has(f.clientId)) {
+          acked.add(f.clientId);
+          if (countedForLatency.has(f.clientId)) ackMs.push(at - sentAt.get(f.clientId));
+        } else onError(`patron ${i}`)(f);
+      },
+    });
+    const librarian = await librarianSocket(base, chats[i].sessionId, cookies[i % librarians], {
+      keep: false,
+      onFrame: (f, at) => {
+        if (f.type === "message" && f.message.clientId && sentAt.has(f.message.clientId)) {
+          const id = f.message.clientId;
+          const n = (deliveries.get(id) ?? 0) + 1;
+          deliveries.set(id, n);
+          if (n === 1 && countedForLatency.has(id)) deliveryMs.push(at - sentAt.get(id));
+        } else onError(`librarian ${i}`)(f);
+      },
+    });
+    for (const [who, s] of [["patron", patron], ["librarian", librarian]]) {
+      s.ws.on("close", (code) => {
+        if (running) errors.push({ who: `${who} ${i}`, code: "closed", message: `socket closed (${code}) during the run` });
+      });
+    }
+    pairs[i] = { patron, librarian };
+  });
+  // Let the hellos' backlogs arrive before measuring.
+  await sleep(500);
+
+  const cpu = cpuWindow?.();
+  const t0 = performance.now();
+  const timers = [];
+  let sent = 0;
+  for (const i of range(sessions)) {
+    const phase = (i / sessions) * intervalMs;
+    let k = 0;
+    const sendOne = () => {
+      const now = performance.now();
+      if (!running || now - t0 >= durationMs) return;
+      const clientId = `s${i}-m${k++}`;
+      sentAt.set(clientId, now);
+      if (now - t0 >= warmupMs) countedForLatency.add(clientId);
+      pairs[i].patron.send({ type: "send", clientId, body: bodyOf(`${label} ${clientId}`, bodyBytes) });
+      sent++;
+      // Next send on the fixed schedule, not drifting with timer lateness.
+      timers.push(setTimeout(sendOne, Math.max(0, t0 + phase + k * intervalMs - performance.now())));
+    };
+    timers.push(setTimeout(sendOne, phase));
+    const pingPhase = (i / sessions) * PING_INTERVAL_MS;
+    const ping = () => {
+      if (!running) return;
+      for (const s of [pairs[i].patron, pairs[i].librarian]) if (s.ws.readyState === 1) s.send("ping");
+      timers.push(setTimeout(ping, PING_INTERVAL_MS));
+    };
+    timers.push(setTimeout(ping, pingPhase));
+  }
+  await sleep(durationMs);
+  const cpuUse = cpu?.stop();
+  // Drain: wait (bounded) until every sent message was delivered and acknowledged.
+  const drainUntil = performance.now() + drainMs;
+  while (performance.now() < drainUntil && (deliveries.size < sentAt.size || acked.size < sentAt.size)) await sleep(50);
+  running = false;
+  for (const t of timers) clearTimeout(t);
+  const duplicates = [...deliveries.values()].filter((n) => n > 1).length;
+  for (const { patron, librarian } of pairs) {
+    patron.close(1000);
+    librarian.close(1000);
+  }
+  for (const m of monitors) m.close(1000);
+  return {
+    sessions,
+    librarians,
+    sockets: { patron: sessions, librarianSession: sessions, librarianQueue: librarians },
+    durationSeconds: durationMs / 1000,
+    intervalMs,
+    bodyBytes,
+    sent,
+    delivered: deliveries.size,
+    acknowledged: acked.size,
+    lost: sent - deliveries.size,
+    unacknowledged: sent - acked.size,
+    duplicates,
+    errors: errors.length,
+    errorSamples: errors.slice(0, 5),
+    deliveryMs: summarize(deliveryMs),
+    ackMs: summarize(ackMs),
+    cpu: cpuUse ?? null,
+  };
+}
+
+/**
+ * A new request reaching every monitoring librarian. `monitors` librarians
+ * watch the queue; `requests` chats start at `ratePerSecond`. Measures the
+ * patron's "queued" acknowledgement (the HTTP answer with status "waiting")
+ * and, for each monitor, the time from the patron's request to its
+ * `request.added` frame.
+ */
+export async function fanoutScenario(base, { monitors: monitorCount, requests, ratePerSecond, cpuWindow, libraryId = "bench-fanout" }) {
+  const label = `fanout-${Date.now()}`;
+  const requestSentAt = new Map();
+  const seen = new Map();
+  const reachMs = [];
+  const { monitors } = await monitoringLibrarians(base, libraryId, monitorCount, (_i, f, at) => {
+    if (f.type !== "request.added") return;
+    const m = /^(\S+) question (\d+)$/.exec(f.request.question);
+    if (!m || m[1] !== label) return;
+    const n = Number(m[2]);
+    seen.set(n, (seen.get(n) ?? 0) + 1);
+    if (requestSentAt.has(n)) reachMs.push(at - requestSentAt.get(n));
+  });
+  const queuedMs = [];
+  const errors = [];
+  const cpu = cpuWindow?.();
+  const t0 = performance.now();
+  const inFlight = [];
+  for (const i of range(requests)) {
+    const due = t0 + (i * 1000) / ratePerSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    requestSentAt.set(i, performance.now());
+    inFlight.push(
+      startChat(base, { formId: benchFormId(libraryId), question: `${label} question ${i}` }).then(
+        (chat) => {
+          if (chat.httpStatus === 201 && chat.status === "waiting") queuedMs.push(chat.ms);
+          else errors.push({ request: i, status: chat.httpStatus, body: chat });
+        },
+        (error) => errors.push({ request: i, error: String(error) }),
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const cpuUse = cpu?.stop();
+  const deadline = performance.now() + 5000;
+  while (performance.now() < deadline && reachMs.length < requests * monitorCount) await sleep(50);
+  const missing = requests * monitorCount - [...seen.values()].reduce((a, b) => a + Math.min(b, monitorCount), 0);
+  const duplicates = [...seen.values()].filter((n) => n > monitorCount).length;
+  for (const m of monitors) m.close(1000);
+  return {
+    monitors: monitorCount,
+    requests,
+    ratePerSecond,
+    queuedAckMs: summarize(queuedMs),
+    reachAllMonitorsMs: summarize(reachMs),
+    missing,
+    duplicates,
+    errors: errors.length,
+    errorSamples: errors.slice(0, 5),
+    cpu: cpuUse ?? null,
+  };
+}
+
+/**
+ * The queue object under churn: `opsPerSecond` operations for `durationMs`,
+ * 40 % librarians joining (opening a monitor socket), 40 % leaving (closing
+ * one), 20 % accepting a waiting request — all on one queue object, with a few
+ * monitors connected throughout. Counts every failure and looks for the
+ * runtime's "overloaded" error in the server log.
+ */
+export async function queueChurnScenario(base, { opsPerSecond, durationMs, librarians = 60, steadyMonitors = 5, cpuWindow, serverLog, libraryId = "bench-queue" }) {
+  const label = `queue-${Date.now()}`;
+  const cycle = ["join", "leave", "join", "leave", "accept"];
+  const totalOps = Math.floor((opsPerSecond * durationMs) / 1000);
+  const acceptsNeeded = Math.ceil(totalOps / cycle.length) + 5;
+  const { cookies, monitors: steady } = await monitoringLibrarians(base, libraryId, librarians);
+  // Everyone but the steady few stops monitoring; they join and leave during the run.
+  for (const m of steady.slice(steadyMonitors)) m.close(1000);
+  const chats = await createWaitingChats(base, libraryId, acceptsNeeded, label);
+  await sleep(500);
+  const logBefore = serverLog?.().length ?? 0;
+
+  const joined = [];
+  const latency = { join: [], leave: [], accept: [] };
+  const done = { join: 0, leave: 0, accept: 0 };
+  const errors = [];
+  let nextChat = 0;
+  const run = {
+    async join() {
+      const i = steadyMonitors + Math.floor(Math.random() * (librarians - steadyMonitors));
+      const t = performance.now();
+      const m = await monitorSocket(base, benchQueueId(libraryId), cookies[i], { keep: true });
+      latency.join.push(performance.now() - t);
+      m.frames.length = 0;
+      joined.push(m);
+    },
+    async leave() {
+      const m = joined.splice(Math.floor(Math.random() * joined.length), 1)[0];
+      if (!m) return run.join();
+      const t = performance.now();
+      const closing = m.whenClosed();
+      m.close(Math.random() < 0.5 ? 1000 : 1001);
+      await closing;
+      latency.leave.push(performance.now() - t);
+    },
+    async accept() {
+      const chat = chats[nextChat++];
+      const res = await accept(base, chat.sessionId, cookies[Math.floor(Math.random() * librarians)]);
+      if (res.status !== 200) throw new Error(`accept: ${res.status} ${JSON.stringify(res.body)}`);
+      latency.accept.push(res.ms);
+    },
+  };
+  const cpu = cpuWindow?.();
+  const t0 = performance.now();
+  const inFlight = [];
+  for (let k = 0; k < totalOps; k++) {
+    const due = t0 + (k * 1000) / opsPerSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const op = cycle[k % cycle.length];
+    inFlight.push(
+      run[op]().then(
+        () => done[op]++,
+        (error) => errors.push({ op, error: String(error).slice(0, 300) }),
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpuUse = cpu?.stop();
+  const log = serverLog?.().slice(logBefore) ?? "";
+  const overloaded = (log.match(/overloaded/gi) ?? []).length;
+  for (const m of [...joined, ...steady.slice(0, steadyMonitors)]) m.close(1000);
+  const completed = done.join + done.leave + done.accept;
+  return {
+    targetOpsPerSecond: opsPerSecond,
+    operations: totalOps,
+    completed,
+    achievedOpsPerSecond: Math.round((completed / elapsed) * 10) / 10,
+    byKind: done,
+    joinMs: summarize(latency.join),
+    leaveMs: summarize(latency.leave),
+    acceptMs: summarize(latency.accept),
+    errors: errors.length,
+    overloadedInLog: overloaded,
+    errorSamples: errors.slice(0, 5),
+    cpu: cpuUse ?? null,
+  };
+}

@@ -1,0 +1,94 @@
+// `npm run bench`: latency and load against `wrangler dev` on loopback, the
+// load generator (this process) and the server on the same machine, with the
+// CPU each used. Starts its own server (fresh state, bench libraries), runs
+// each scenario for a bounded time, prints every figure against its target as
+// a table and as JSON (also written to bench/results/), and stops.
+//
+//   node bench/load.mjs                 full run (about 4 minutes)
+//   node bench/load.mjs --quick         small counts, a few seconds each
+//   node bench/load.mjs --only=delivery200,fanout --duration=30
+//
+// Exit code 1 if a correctness figure fails (lost, duplicated, errors); timing
+// misses are reported, not fatal, unless --strict.
+import { fanoutScenario, deliveryScenario, queueChurnScenario } from "./lib/load-scenarios.mjs";
+import { atMost, cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
+import { startBenchServer } from "./lib/server.mjs";
+
+const opts = cliOptions();
+const quick = Boolean(opts.quick);
+const only = opts.only ? new Set(String(opts.only).split(",")) : null;
+const durationMs = Number(opts.duration ?? (quick ? 8 : 60)) * 1000;
+const wanted = (name) => !only || only.has(name);
+
+const server = await startBenchServer({ name: "load" });
+const results = {};
+const figures = [];
+let correct = true;
+let timely = true;
+const check = (f, correctness = false) => {
+  figures.push(f);
+  if (f.ok === false) {
+    if (correctness) correct = false;
+    else timely = false;
+  }
+};
+
+try {
+  if (wanted("delivery200")) {
+    const sessions = quick ? 20 : 200;
+    console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
+    const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
+    results.delivery200 = r;
+    const n = `${sessions} sessions`;
+    check(figure(`${n}: patron→librarian p50`, r.deliveryMs.p50, "ms", "≤ 3 ms", atMost(r.deliveryMs.p50, 3)));
+    check(figure(`${n}: patron→librarian p99`, r.deliveryMs.p99, "ms", "≤ 20 ms", atMost(r.deliveryMs.p99, 20)));
+    check(figure(`${n}: patron→librarian p99.9`, r.deliveryMs.p999, "ms"));
+    check(figure(`${n}: messages delivered / sent`, `${r.delivered}/${r.sent}`, "", "all", r.lost === 0), true);
+    check(figure(`${n}: errors`, r.errors, "", "0", r.errors === 0 && r.duplicates === 0 && r.unacknowledged === 0), true);
+    check(figure(`${n}: server CPU (runtime+proxy+wrangler)`, r.cpu.serverPercent.total, "% of a core"));
+    check(figure(`${n}: load generator CPU`, r.cpu.loadGeneratorPercent, "% of a core"));
+  }
+  if (wanted("delivery1000")) {
+    const sessions = quick ? 50 : 1000;
+    console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
+    const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
+    results.delivery1000 = r;
+    const n = `${sessions} sessions`;
+    check(figure(`${n}: patron→librarian p50`, r.deliveryMs.p50, "ms"));
+    check(figure(`${n}: patron→librarian p99`, r.deliveryMs.p99, "ms", "≤ 100 ms", atMost(r.deliveryMs.p99, 100)));
+    check(figure(`${n}: patron→librarian p99.9`, r.deliveryMs.p999, "ms"));
+    check(figure(`${n}: messages delivered / sent`, `${r.delivered}/${r.sent}`, "", "nothing lost", r.lost === 0 && r.duplicates === 0 && r.unacknowledged === 0), true);
+    check(figure(`${n}: errors`, r.errors, "", "0", r.errors === 0), true);
+    check(figure(`${n}: server CPU (runtime+proxy+wrangler)`, r.cpu.serverPercent.total, "% of a core"));
+    check(figure(`${n}: load generator CPU`, r.cpu.loadGeneratorPercent, "% of a core"));
+  }
+  if (wanted("fanout")) {
+    const monitors = quick ? 10 : 50;
+    const requests = quick ? 30 : 300;
+    console.log(`fan-out: ${requests} requests to ${monitors} monitors…`);
+    const r = await fanoutScenario(server.base, { monitors, requests, ratePerSecond: 10, cpuWindow: server.cpuWindow });
+    results.fanout = r;
+    check(figure(`request → "queued" acknowledgement p50`, r.queuedAckMs.p50, "ms"));
+    check(figure(`request → "queued" acknowledgement p99`, r.queuedAckMs.p99, "ms", "≤ 50 ms", atMost(r.queuedAckMs.p99, 50)));
+    check(figure(`new request → each of ${monitors} monitors p50`, r.reachAllMonitorsMs.p50, "ms"));
+    check(figure(`new request → each of ${monitors} monitors p99`, r.reachAllMonitorsMs.p99, "ms", "≤ 30 ms", atMost(r.reachAllMonitorsMs.p99, 30)));
+    check(figure(`fan-out: missed / duplicated / errors`, `${r.missing}/${r.duplicates}/${r.errors}`, "", "0/0/0", r.missing === 0 && r.duplicates === 0 && r.errors === 0), true);
+  }
+  if (wanted("queue")) {
+    const ops = 200;
+    const seconds = quick ? 3 : 15;
+    console.log(`queue churn: ${ops} joins/leaves/accepts per second for ${seconds} s…`);
+    const r = await queueChurnScenario(server.base, { opsPerSecond: ops, durationMs: seconds * 1000, cpuWindow: server.cpuWindow, serverLog: server.output });
+    results.queueChurn = r;
+    check(figure(`queue object: joins/leaves/accepts per second`, r.achievedOpsPerSecond, "/s", "≥ 200 /s", r.achievedOpsPerSecond >= 200 * 0.95));
+    check(figure(`queue object: failed operations, "overloaded" errors`, `${r.errors}, ${r.overloadedInLog}`, "", "0, 0", r.errors === 0 && r.overloadedInLog === 0), true);
+    check(figure(`queue object: join p99 / leave p99 / accept p99`, `${r.joinMs.p99} / ${r.leaveMs.p99} / ${r.acceptMs.p99}`, "ms"));
+    check(figure(`queue churn: server CPU`, r.cpu.serverPercent.total, "% of a core"));
+  }
+} finally {
+  await server.stop();
+}
+
+printTable(`Refdesk load on loopback (${quick ? "quick" : "full"} run)`, figures);
+writeResults(quick ? "load-quick" : "load", { figures, results, correct, timely });
+process.exit(!correct || (opts.strict && !timely) ? 1 : 0);
