@@ -9,6 +9,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { loadLibrarian } from "./auth/middleware";
 import type { AppEnv } from "./http/app-env";
 import { notFound, renderError } from "./http/errors";
+import { refuseForeignOriginWithSignIn } from "./http/origins";
 import { consumeMailBatch, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chats";
@@ -43,6 +44,8 @@ app.use(
 );
 // Form posts that carry the sign-in cookie must come from our own pages.
 app.use(csrf());
+// …and so must any other change made with the sign-in cookie (JSON, no body).
+app.use(refuseForeignOriginWithSignIn);
 // Patron endpoints are reachable from library sites that embed the Qwidget. No
 // credentials cross origins: patrons prove themselves with their chat token,
 // and starting a chat checks the library's allowed origins itself.

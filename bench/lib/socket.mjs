@@ -39,15 +39,17 @@ export function openSocket(url, { cookie, origin, onFrame, keep = true, timeoutM
         socket.waiters.add(waiter);
       });
     },
+    closeWaiters: new Set(),
     /** Resolves with {code, reason} once closed. */
     whenClosed(timeoutMs = 10_000) {
       if (socket.closed) return Promise.resolve(socket.closed);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`socket not closed within ${timeoutMs} ms`)), timeoutMs);
-        ws.once("close", (code, reason) => {
-          clearTimeout(timer);
-          resolve({ code, reason: reason.toString() });
-        });
+        const waiter = { resolve, timer: null };
+        waiter.timer = setTimeout(() => {
+          socket.closeWaiters.delete(waiter);
+          reject(new Error(`socket not closed within ${timeoutMs} ms`));
+        }, timeoutMs);
+        socket.closeWaiters.add(waiter);
       });
     },
     /** Drops the TCP connection without a close frame, as a dead network does. */
@@ -82,6 +84,11 @@ export function openSocket(url, { cookie, origin, onFrame, keep = true, timeoutM
   });
   ws.on("close", (code, reason) => {
     socket.closed = { code, reason: reason.toString() };
+    for (const w of socket.closeWaiters) {
+      clearTimeout(w.timer);
+      w.resolve(socket.closed);
+    }
+    socket.closeWaiters.clear();
   });
   ws.on("error", () => {
     // Every error ends in a close event, which `closed` records (and which rejects the open below).

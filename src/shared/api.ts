@@ -6,8 +6,8 @@ import { z } from "zod";
 import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "./codes";
 import { LIMITS } from "./limits";
 
-/** Control characters other than tab and newline are refused in any text. */
-const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+/** Control characters other than tab and newline are refused in any text (HTTP bodies and chat messages alike). */
+export const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
 const optionalText = (max: number) =>
   text(max)
@@ -41,7 +41,13 @@ export const startChatSchema = z.object({
   /** The patron asked not to be sent (or kept as) a transcript by e-mail. */
   noTranscript: checkbox,
   /** The page the patron asked from (the Qwidget's host page). */
-  pageUrl: z.string().url().max(2000).optional(),
+  pageUrl: z
+    .string()
+    .url()
+    .max(2000)
+    // Only web pages: a javascript: or data: "page" would be a stored script waiting for a link to render it.
+    .regex(/^https?:\/\//i, "Must be a web page address (http or https)")
+    .optional(),
 });
 export type StartChatBody = z.input<typeof startChatSchema>;
 

@@ -8,6 +8,7 @@
  * TIMING.pingIntervalMs; the server answers "pong" without waking the object.
  */
 import { z } from "zod";
+import { NO_CONTROL } from "./api";
 import { LIMITS } from "./limits";
 
 // ---- shared shapes -------------------------------------------------------
@@ -85,7 +86,7 @@ export const sessionClientMessageSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("send"),
     clientId: z.string().min(1).max(LIMITS.clientIdChars),
-    body: z.string().trim().min(1, "A message cannot be empty").max(LIMITS.messageChars),
+    body: z.string().trim().min(1, "A message cannot be empty").max(LIMITS.messageChars).regex(NO_CONTROL, "Contains control characters"),
   }),
   z.object({ type: z.literal("typing"), active: z.boolean() }),
   /** The patron leaves the chat (or withdraws the request while waiting). */
