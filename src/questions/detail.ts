@@ -44,7 +44,7 @@ export async function questionDetail(db: D1Database, record: QuestionRecord, acc
     db
       .prepare(
         `SELECT e.id, e.actor_id, l.display_name AS actor_name, e.action, e.detail, e.created_at
-         FROM question_events e LEFT JOIN librarians l ON l.id = e.actor_id WHERE e.question_id = ? ORDER BY e.created_at, e.id`,
+         FROM question_events e LEFT JOIN librarians l ON l.id = e.actor_id WHERE e.question_id = ? ORDER BY e.id`,
       )
       .bind(record.id),
     db
