@@ -15,7 +15,15 @@ import { addNote, answerQuestion, changeCodes, changeStatus, resendMail } from "
 import { questionDetail } from "../questions/detail";
 import { openQuestion } from "../questions/records";
 import { searchQuestions } from "../questions/search";
-import { answerSchema, noteSchema, questionCodesSchema, questionListQuerySchema, resendMailSchema, transitionSchema } from "../shared/questions-api";
+import {
+  answerSchema,
+  noteSchema,
+  questionCodesSchema,
+  questionListQuerySchema,
+  resendMailSchema,
+  transitionSchema,
+  type QuestionFilters,
+} from "../shared/questions-api";
 
 export const questionRoutes = new Hono<AppEnv>();
 
@@ -31,6 +39,20 @@ questionRoutes.get("/", async (c) => {
   const library = await c.env.DB.prepare("SELECT time_zone FROM libraries WHERE id = ?").bind(librarian.libraryId).first<{ time_zone: string }>();
   if (!library) throw notFound("Library");
   return c.json(await searchQuestions(c.env.DB, librarian, query, library.time_zone));
+});
+
+/** What the search form offers: the library's librarians and all its codes (hidden ones too, for old questions). */
+questionRoutes.get("/filters", async (c) => {
+  const librarian = requireLibrarian(c);
+  const [librarians, codes] = await c.env.DB.batch<{ id: string; display_name: string } | { code: string; label: string; active: number }>([
+    c.env.DB.prepare("SELECT id, display_name FROM librarians WHERE library_id = ? ORDER BY display_name").bind(librarian.libraryId),
+    c.env.DB.prepare("SELECT code, label, active FROM descriptive_codes WHERE library_id = ? ORDER BY position, id").bind(librarian.libraryId),
+  ]);
+  const body: QuestionFilters = {
+    librarians: (librarians!.results as { id: string; display_name: string }[]).map((l) => ({ id: l.id, name: l.display_name })),
+    codes: (codes!.results as { code: string; label: string; active: number }[]).map((r) => ({ code: r.code, label: r.label, active: r.active === 1 })),
+  };
+  return c.json(body);
 });
 
 questionRoutes.get("/:id", async (c) => {

@@ -241,6 +241,12 @@ export interface QuestionDetail {
   codeChoices: CodeView[];
 }
 
+/** Choices for the search form. */
+export interface QuestionFilters {
+  librarians: PersonRef[];
+  codes: CodeView[];
+}
+
 export interface CodesAdminResponse {
   codes: (CodeView & { position: number })[];
 }

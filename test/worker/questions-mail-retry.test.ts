@@ -66,7 +66,7 @@ async function deliver(eventKey: string, attempts: number, email: SendEmail) {
   // getQueueResult reports which messages were retried but not their delay: watch retry() for that.
   const retry = vi.spyOn(batch.messages[0]!, "retry");
   const ctx = createExecutionContext();
-  await worker.queue(batch, { ...env, EMAIL: email }, ctx);
+  await worker.queue(batch, { ...env, EMAIL: email });
   const result = await getQueueResult(batch, ctx);
   return { ...result, delays: retry.mock.calls.map(([options]) => options?.delaySeconds) };
 }
