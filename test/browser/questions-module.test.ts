@@ -122,7 +122,7 @@ describe("the Ask a Librarian module, in the browser", () => {
 
     const label = page.getByLabel("Label of Tax forms");
     await label.fill("Tax forms and tax help");
-    await page.getByRole("button", { name: "Save the new label of Tax forms" }).click();
+    await page.getByRole("button", { name: "Rename Tax forms" }).click();
     await page.getByText("Renamed “Tax forms” to “Tax forms and tax help”.").waitFor();
 
     await page.getByRole("button", { name: "Hide Donations" }).click();

@@ -140,7 +140,7 @@ function CodeRow({
             aria-label={`Label of ${code.label}`}
             onInput={(e) => setLabel((e.target as HTMLInputElement).value)}
           />
-          <button type="submit" disabled={!renamed} aria-label={`Save the new label of ${code.label}`}>
+          <button type="submit" disabled={!renamed} aria-label={`Rename ${code.label}`}>
             Rename
           </button>
         </form>
@@ -155,7 +155,7 @@ function CodeRow({
           aria-label={`${code.active ? "Hide" : "Offer"} ${code.label}`}
           onClick={() => void onChange(code, { active: !code.active }, code.active ? `“${code.label}” is hidden.` : `“${code.label}” is offered again.`)}
         >
-          {code.active ? "Hide" : "Offer again"}
+          {code.active ? "Hide" : "Offer"}
         </button>
       </td>
       <td class="move">
