@@ -38,7 +38,11 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The search filters (everything but the list), already scoped to what the librarian may see. */
+/**
+ * The search filters (everything but the list), already scoped to what the
+ * librarian may see. JSON columns are read only when valid, so one damaged
+ * row cannot break every search.
+ */
 function filterClauses(librarian: Librarian, query: QuestionListQuery, timeZone: string): Clause[] {
   const visible = visibleQuestionsSql(librarian);
   const clauses: Clause[] = [{ sql: visible.sql, binds: visible.binds }];
@@ -48,14 +52,14 @@ function filterClauses(librarian: Librarian, query: QuestionListQuery, timeZone:
     const like = containsPattern(query.q);
     clauses.push({
       sql: `(q.question LIKE ? ESCAPE '\\' OR q.patron_name LIKE ? ESCAPE '\\'
-        OR EXISTS (SELECT 1 FROM json_each(cs.transcript) m WHERE json_extract(m.value, '$.body') LIKE ? ESCAPE '\\'))`,
+        OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(cs.transcript) THEN cs.transcript END) m WHERE json_extract(m.value, '$.body') LIKE ? ESCAPE '\\'))`,
       binds: [like, like, like],
     });
   }
   if (query.email) clauses.push({ sql: "q.patron_email LIKE ? ESCAPE '\\'", binds: [containsPattern(query.email)] });
   if (query.from) clauses.push({ sql: "q.created_at >= ?", binds: [startOfDay(query.from, timeZone)] });
   if (query.to) clauses.push({ sql: "q.created_at < ?", binds: [endOfDay(query.to, timeZone)] });
-  if (query.code) clauses.push({ sql: "EXISTS (SELECT 1 FROM json_each(cs.descriptive_codes) d WHERE d.value = ?)", binds: [query.code] });
+  if (query.code) clauses.push({ sql: "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(cs.descriptive_codes) THEN cs.descriptive_codes END) d WHERE d.value = ?)", binds: [query.code] });
   if (query.resolution) clauses.push({ sql: "cs.resolution_code = ?", binds: [query.resolution] });
   if (query.librarian) clauses.push({ sql: "(q.assigned_to = ? OR cs.librarian_id = ?)", binds: [query.librarian, query.librarian] });
   return clauses;
