@@ -17,8 +17,9 @@ import { NotesPanel } from "./NotesPanel";
 import { TranscriptView } from "./TranscriptView";
 import { formatWhen, isoTime, resolutionText, statusText } from "./format";
 
-/** While a mail is on its way, look again this often. */
+/** While a mail is on its way, look again this often — for a few minutes at most (a stuck mail shows as pending until reload). */
 const MAIL_POLL_MS = 2500;
+const MAIL_POLLS = 72;
 
 export interface PanelProps {
   detail: QuestionDetail;
@@ -31,7 +32,7 @@ export function QuestionPage({ boot, questionId }: { boot: QuestionsBootstrap; q
   const [detail, setDetail] = useState<QuestionDetail | null>(null);
   const [failure, setFailure] = useState<ApiFailure | null>(null);
   const [message, setMessage] = useState("");
-  const heading = useRef<HTMLHeadingElement>(null);
+  const pollsLeft = useRef(MAIL_POLLS);
 
   const load = async () => {
     const res = await api<QuestionDetail>(`/api/questions/${encodeURIComponent(questionId)}`);
@@ -44,8 +45,11 @@ export function QuestionPage({ boot, questionId }: { boot: QuestionsBootstrap; q
 
   const waitingMail = detail?.mails.some((m) => m.status === "pending") ?? false;
   useEffect(() => {
-    if (!waitingMail) return;
-    const timer = setTimeout(() => void load(), MAIL_POLL_MS);
+    if (!waitingMail || pollsLeft.current <= 0) return;
+    const timer = setTimeout(() => {
+      pollsLeft.current -= 1;
+      void load();
+    }, MAIL_POLL_MS);
     return () => clearTimeout(timer);
   }, [detail, waitingMail]);
 
@@ -67,6 +71,7 @@ export function QuestionPage({ boot, questionId }: { boot: QuestionsBootstrap; q
   if (!detail) return <p class="loading">Loading the question…</p>;
 
   const onChanged = (next: QuestionDetail, text: string) => {
+    pollsLeft.current = MAIL_POLLS;
     setDetail(next);
     setMessage(text);
   };
@@ -78,7 +83,7 @@ export function QuestionPage({ boot, questionId }: { boot: QuestionsBootstrap; q
       <p class="back">
         <a href="/questions">Back to the questions</a>
       </p>
-      <h1 ref={heading} tabIndex={-1}>
+      <h1>
         Question from {q.patronName ?? "a patron"}
       </h1>
       <p role="status" aria-live="polite" class="change-status">
