@@ -159,7 +159,7 @@ export const chatSessions = sqliteTable(
     endedAt: integer("ended_at"),
     scrubbedAt: integer("scrubbed_at"),
   },
-  (t) => [index("chat_sessions_library_created").on(t.libraryId, t.createdAt)],
+  (t) => [index("chat_sessions_library_created").on(t.libraryId, t.createdAt), index("chat_sessions_librarian").on(t.librarianId)],
 );
 
 /** The Ask a Librarian module: every transcript and e-mailed question. */
@@ -185,6 +185,8 @@ export const questions = sqliteTable(
   (t) => [
     uniqueIndex("questions_session").on(t.sessionId),
     index("questions_library_status").on(t.libraryId, t.status, t.createdAt),
+    index("questions_assigned").on(t.assignedTo, t.status),
+    index("questions_library_created").on(t.libraryId, t.createdAt),
   ],
 );
 
@@ -230,4 +232,25 @@ export const mailOutbox = sqliteTable(
     claimedUntil: integer("claimed_until"),
   },
   (t) => [index("mail_outbox_question").on(t.questionId)],
+);
+
+/**
+ * Refused attempts to see or change a question of another library: who tried,
+ * what, when. Kept for the library's audit; never shown to the one refused.
+ */
+export const accessDenials = sqliteTable(
+  "access_denials",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    librarianId: text("librarian_id").notNull(),
+    /** The refused librarian's own library. */
+    libraryId: text("library_id").notNull(),
+    /** 'question' */
+    resource: text("resource").notNull(),
+    resourceId: text("resource_id").notNull(),
+    /** What was tried: 'read', 'answer', 'assign', … */
+    action: text("action").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("access_denials_librarian").on(t.librarianId, t.createdAt)],
 );

@@ -17,6 +17,16 @@ export const LIMITS = {
   bodyBytes: 32 * 1024,
   /** Waiting-time messages shown as a preview in the queue. */
   previewChars: 280,
+  /** Ask a Librarian module: a follow-up answer e-mailed to a patron, an internal note, a search. */
+  followupChars: 8000,
+  noteChars: 4000,
+  searchChars: 200,
+  /** Questions on one page of a list (default and most). */
+  questionPageSize: 25,
+  questionPageSizeMax: 100,
+  /** A library's descriptive codes: label length, and how many a library may have. */
+  codeLabelChars: 80,
+  descriptiveCodesMax: 300,
 } as const;
 
 /** Timing rules, one place (milliseconds unless named otherwise). */

@@ -61,6 +61,11 @@ export const ERROR_CODES = [
   "rate_limited",
   "validation_failed",
   "internal",
+  // Ask a Librarian module: a status change the current status does not allow,
+  // a follow-up to a patron who left no address, a name that is already taken.
+  "invalid_transition",
+  "no_recipient",
+  "duplicate",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

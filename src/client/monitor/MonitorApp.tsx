@@ -123,6 +123,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
         <p>
           {me.displayName}, {me.libraryName}
         </p>
+        <a href="/questions">Questions</a>
         <form method="post" action="/logout">
           <button type="submit">Sign out</button>
         </form>
