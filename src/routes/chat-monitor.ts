@@ -64,7 +64,9 @@ monitorChatRoutes.get("/:id/details", async (c) => {
     patron: {
       name: s.patronName,
       email: s.patronEmail,
-      answers: Object.entries(s.patronDetails).map(([id, value]) => ({ id, label: labels.get(id) ?? id, value })),
+      answers: Object.entries(s.patronDetails)
+        .filter(([, value]) => value !== "")
+        .map(([id, value]) => ({ id, label: labels.get(id) ?? id, value })),
     },
     library: { id: s.libraryId, name: row.libraryName, policiesUrl: policiesPath(s.libraryId) },
     form: s.formId ? { id: s.formId, title: row.formTitle ?? s.formId } : null,

@@ -44,13 +44,20 @@ export function QueuePanel({ queues, monitoring, offline, states, monitors, meId
                   ) : state !== "open" ? (
                     <p>Connecting…</p>
                   ) : (
-                    <ul class="presence" aria-label={`Monitoring ${q.name}`}>
-                      {here.map((m) => (
-                        <li key={m.librarianId}>
-                          {m.librarianId === meId ? "You" : m.name} <span class={`presence-${m.status}`}>({STATUS_WORDS[m.status]}{m.reconnecting ? ", reconnecting" : ""})</span>
-                        </li>
-                      ))}
-                    </ul>
+                    <>
+                      <p>{here.length} monitoring:</p>
+                      <ul class="presence" aria-label={`Monitoring ${q.name}`}>
+                        {here.map((m) => (
+                          <li key={m.librarianId}>
+                            {m.librarianId === meId ? "You" : m.name}{" "}
+                            <span class={`presence-${m.status}`}>
+                              ({STATUS_WORDS[m.status]}
+                              {m.reconnecting ? ", reconnecting" : ""})
+                            </span>
+                          </li>
+                        ))}
+                      </ul>
+                    </>
                   )}
                 </div>
               ) : null}

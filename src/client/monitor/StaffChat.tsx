@@ -81,7 +81,7 @@ export function StaffChat({ meId, messages, colleagues, queues, unread, error, o
         Staff chat{unread > 0 ? <span class="badge"> ({unread} new)</span> : null}
       </h2>
       <p class="help">Only librarians see these messages, never a patron.</p>
-      <div class="staff-log" role="log" aria-label="Staff messages" tabIndex={0} ref={log}>
+      <div class="staff-log" role="log" aria-label="Staff chat history" tabIndex={0} ref={log}>
         {messages.length === 0 && pending.length === 0 ? <p class="help">No staff messages in this shift yet.</p> : null}
         {messages.map((m) => (
           <div class="staff-msg" key={`${m.queueId}:${m.id}`}>
@@ -123,7 +123,7 @@ export function StaffChat({ meId, messages, colleagues, queues, unread, error, o
             </select>
           </div>
           <div class="field">
-            <label for="staff-message">Staff message</label>
+            <label for="staff-message">Message to staff</label>
             <textarea
               id="staff-message"
               rows={2}
