@@ -149,7 +149,7 @@ describe("the monitor by keyboard", () => {
     await end.getByRole("button", { name: "Remove Renewals" }).waitFor();
     await end.getByRole("button", { name: "End chat and save" }).focus();
     await lisa.keyboard.press("Enter");
-    await lisa.getByText("Chat ended and saved (Nelson).").waitFor();
+    await lisa.getByText("Chat ended and saved. (Nelson)").waitFor();
     await first.getByText(/This chat has ended/).waitFor();
     // Focus went somewhere useful: the remaining chat's tab.
     await expect.poll(() => lisa.evaluate(() => document.activeElement?.textContent ?? "")).toContain("Ralph");
@@ -159,6 +159,6 @@ describe("the monitor by keyboard", () => {
     const endSecond = lisa.getByRole("dialog", { name: "End chat with Ralph" });
     await endSecond.getByLabel("Practice").check();
     await endSecond.getByRole("button", { name: "End chat and save" }).click();
-    await lisa.getByText("Chat ended and saved (Ralph).").waitFor();
+    await lisa.getByText("Chat ended and saved. (Ralph)").waitFor();
   });
 });

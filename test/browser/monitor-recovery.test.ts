@@ -128,7 +128,7 @@ describe("the monitor after a reload or a lost connection", () => {
     await end.getByText("The patron has left.").waitFor();
     await end.getByLabel("Answered").check();
     await end.getByRole("button", { name: "End chat and save" }).click();
-    await lisa.getByText("Chat ended and saved (Milhouse).").waitFor();
+    await lisa.getByText("Chat ended and saved. (Milhouse)").waitFor();
     expect(await lisa.getByRole("tab", { name: /Milhouse/ }).count()).toBe(0);
 
     // Leave the demo librarian as the other tests expect to find her.

@@ -178,7 +178,7 @@ describe("the chat monitor with two librarians and a patron", () => {
     await end.getByRole("button", { name: "Remove Local history" }).waitFor();
     await end.getByLabel(/^Note/).fill("Referred to local history room.");
     await end.getByRole("button", { name: "End chat and save" }).click();
-    await loser.getByText("Chat ended and saved (Bart).").waitFor();
+    await loser.getByText("Chat ended and saved. (Bart)").waitFor();
     await patron.getByText(/This chat has ended/).waitFor();
 
     // The patron's mail holds the whole transcript, and not the internal note.

@@ -165,6 +165,20 @@ describe("transfer to another librarian", () => {
     expect((await sessionView(chat.chat.sessionId, chat.cookie)).librarian?.id).toBe(a!.id);
   });
 
+  it("shows a pending offer again after the new librarian reconnects — to them only", async () => {
+    const chat = await activeChat({ librarians: 3 });
+    const [, b] = chat.librarians;
+    expect((await transfer(chat.chat.sessionId, chat.cookie, { to: { kind: "librarian", librarianId: b!.id }, note: "Reconnect check" })).status).toBe(200);
+    await offeredOn(chat.monitors[1]!, chat.chat.sessionId);
+    const isMine = (f: QueueServerMessage) => f.type === "queue.snapshot" && f.requests.some((r) => r.sessionId === chat.chat.sessionId);
+    const againB = await monitorQueue(chat.library.queueId, chat.cookies[1]!);
+    expect(againB.frames.some(isMine)).toBe(true);
+    const againC = await monitorQueue(chat.library.queueId, chat.cookies[2]!);
+    expect(againC.frames.some(isMine)).toBe(false);
+    // The queue's public count (what forms and GET /api/queues read) leaves it out too.
+    expect((await queueStub(chat.library.queueId).snapshot()).requests).toHaveLength(0);
+  });
+
   it("withdraws the offer when the patron leaves or the librarian ends the chat", async () => {
     const chat = await activeChat({ librarians: 2 });
     const [, b] = chat.librarians;

@@ -180,12 +180,13 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
     setTimeout(() => (next ? document.getElementById(`tab-${next}`) : document.getElementById("waiting-heading"))?.focus(), 0);
   };
 
+  // Panes report live messages from their own socket callbacks: read the tab in front at that moment.
+  const activeTabRef = useRef(activeTab);
+  activeTabRef.current = activeTab;
   const onLiveMessage = (sessionId: string, m: ChatMessage) => {
     if (m.author.role !== "patron") return;
     if (sessionId !== activeTabRef.current || document.hidden) setUnread((u) => ({ ...u, [sessionId]: (u[sessionId] ?? 0) + 1 }));
   };
-  const activeTabRef = useRef(activeTab);
-  activeTabRef.current = activeTab;
 
   const sendStaff = (target: StaffTarget, body: string, clientId: string): string | null => {
     const queueId = target.kind === "everyone" ? target.queueId : queueForDirect(model, target.librarianId, liveQueues);

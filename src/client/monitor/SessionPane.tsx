@@ -235,7 +235,7 @@ export function SessionPane(props: SessionPaneProps) {
           onEnded={() => {
             setDialog(null);
             drafts.set(id, "");
-            props.onEnded(id, `Chat ended and saved (${patronName}).`);
+            props.onEnded(id, `Chat ended and saved. (${patronName})`);
           }}
         />
       ) : null}
