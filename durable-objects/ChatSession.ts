@@ -643,16 +643,20 @@ export class ChatSession extends DurableObject<Env> {
     const queueIds = s.queueIds.includes(input.queueId) ? s.queueIds : [...s.queueIds, input.queueId];
     this.save({ ...s, transfer, queueIds });
     // ---- the offer is stored; a claim from here on sees it ----
+    let failed = false;
     const offered = await this.queue(input.queueId)
       .offerTransfer(this.transferRequest(this.state!, transfer), { fromLibrarianId: input.from.id, toLibrarianId: input.to.kind === "librarian" ? input.to.librarian.id : null })
       .catch((error: unknown) => {
         logFailure("transfer_offer_failed", s.sessionId)(error);
+        failed = true;
         return { staffed: false };
       });
     if (!offered.staffed) {
       // Nobody could have seen the offer, so nobody claimed it: put everything back as it was.
       const now = this.state!;
       if (now.transfer?.id === transfer.id) this.save({ ...now, transfer: null, queueIds: s.queueIds });
+      // A call that failed may still have reached the queue: make sure no offer is left showing there.
+      if (failed) await this.withdrawTransferOffer(transfer);
       const where = input.to.kind === "librarian" ? `${input.to.librarian.name} is not monitoring` : `Nobody else is monitoring ${input.to.queueName}`;
       return { ok: false, code: "not_found", message: `${where} right now.`, field: input.to.kind === "librarian" ? "to.librarianId" : "to.queueId" };
     }

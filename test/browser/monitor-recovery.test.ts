@@ -3,6 +3,7 @@
  * their status, queues, open chats, staff messages and unsent draft, and loses
  * no message either way; presence shows the drop to colleagues while it lasts.
  * A chat the patron left waits in the monitor — across a reload — for its codes.
+ * The new-request chime (WebAudio) and title, and muting it, are remembered too.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -134,5 +135,63 @@ describe("the monitor after a reload or a lost connection", () => {
     // Leave the demo librarian as the other tests expect to find her.
     await lisa.getByLabel(/Monitor Statewide/).uncheck();
     await lisa.getByLabel("My status").selectOption("online");
+  });
+});
+
+describe("new-request notifications", () => {
+  it("chimes and flags the title for a new request; muting is remembered across a reload", async () => {
+    const stamp = Date.now();
+    const margeContext = await context();
+    // Count the chime's tones as WebAudio plays them.
+    await margeContext.addInitScript(() => {
+      const w = window as unknown as { __tones: number };
+      w.__tones = 0;
+      const start = OscillatorNode.prototype.start;
+      OscillatorNode.prototype.start = function (...args: Parameters<OscillatorNode["start"]>) {
+        w.__tones += 1;
+        return start.apply(this, args);
+      };
+    });
+    const marge = await signInToMonitor(margeContext, "marge@springfield-library.example", DEMO_PASSWORD);
+    const tones = () => marge.evaluate(() => (window as unknown as { __tones: number }).__tones);
+    // Browsers let a page make sound only after a click or key press on it.
+    await marge.getByRole("heading", { name: "Chat monitor" }).click();
+    const sound = marge.getByRole("button", { name: "Sound for new requests" });
+    expect(await sound.getAttribute("aria-pressed")).toBe("true");
+
+    const ask = async (question: string) => {
+      const patron = await (await context()).newPage();
+      await patron.goto("/f/springfield-chat");
+      await patron.getByLabel("Your question").fill(question);
+      await patron.getByRole("button", { name: "Ask a librarian" }).click();
+      await patron.waitForURL(/\/chat\//);
+      await marge.locator(".waiting-item", { hasText: question }).waitFor();
+      return patron;
+    };
+    const leave = async (patron: Page) => {
+      await patron.getByRole("button", { name: "End chat" }).click();
+      await patron.getByRole("button", { name: "Yes, end chat" }).click();
+      await patron.getByText(/ended/i).first().waitFor();
+    };
+
+    const first = await ask(`Chime check one ${stamp}`);
+    await expect.poll(tones).toBeGreaterThan(0);
+    await expect.poll(() => marge.title()).toMatch(/\(\d+ waiting\) Chat monitor/);
+    await leave(first);
+
+    // Muted, and still muted after a reload: no tone for the next request.
+    await sound.click();
+    expect(await sound.getAttribute("aria-pressed")).toBe("false");
+    await marge.reload();
+    await marge.getByRole("heading", { name: "Chat monitor" }).click();
+    expect(await marge.getByRole("button", { name: "Sound for new requests" }).getAttribute("aria-pressed")).toBe("false");
+    const second = await ask(`Chime check two ${stamp}`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await tones()).toBe(0);
+    await leave(second);
+
+    // Alt+Shift+N turns it back on.
+    await marge.keyboard.press("Alt+Shift+N");
+    expect(await marge.getByRole("button", { name: "Sound for new requests" }).getAttribute("aria-pressed")).toBe("true");
   });
 });
