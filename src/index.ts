@@ -11,6 +11,8 @@ import type { AppEnv } from "./http/app-env";
 import { notFound, renderError } from "./http/errors";
 import { consumeMailBatch, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
+import { cannedMessageRoutes } from "./routes/canned-messages";
+import { monitorChatRoutes } from "./routes/chat-monitor";
 import { chatRoutes } from "./routes/chats";
 import { descriptiveCodeRoutes } from "./routes/descriptive-codes";
 import { pageRoutes } from "./routes/pages";
@@ -54,6 +56,8 @@ app.use(loadLibrarian);
 
 app.route("/api/auth", authRoutes);
 app.route("/api/chats", chatRoutes);
+app.route("/api/chats", monitorChatRoutes);
+app.route("/api/canned-messages", cannedMessageRoutes);
 app.route("/api/queues", queueRoutes);
 app.route("/api/me", meRoutes);
 app.route("/api/questions", questionRoutes);

@@ -124,6 +124,24 @@ export const descriptiveCodes = sqliteTable(
   (t) => [uniqueIndex("descriptive_codes_library_code").on(t.libraryId, t.code)],
 );
 
+/** Canned messages ("scripts") a library defines for its librarians (migrations/0002). */
+export const cannedMessages = sqliteTable(
+  "canned_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    libraryId: text("library_id").notNull().references(() => libraries.id),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    /** Display order within the library (0 first). */
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "number" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [index("canned_messages_library_position").on(t.libraryId, t.position)],
+);
+
 /** One row per chat request; filled in as the chat moves on, final once ended. */
 export const chatSessions = sqliteTable(
   "chat_sessions",

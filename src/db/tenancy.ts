@@ -5,9 +5,11 @@
  * sessions they serve, and of questions only their own "Followup By Me" ones.
  * Every refusal is logged.
  */
+import { eq, or, type SQL } from "drizzle-orm";
 import type { Librarian } from "../auth/librarian";
 import { forbidden } from "../http/errors";
 import type { SessionView } from "../shared/protocol";
+import { chatSessions } from "./schema";
 
 export function canReadSession(librarian: Librarian, session: SessionView): boolean {
   return librarian.libraryId === session.libraryId || session.librarian?.id === librarian.id;
@@ -65,4 +67,12 @@ export async function logAccessDenied(db: D1Database, librarian: Librarian, reso
     .bind(librarian.id, librarian.libraryId, resource, resourceId.slice(0, 200), action, Date.now())
     .run()
     .catch((error: unknown) => console.error(JSON.stringify({ event: "access_denial_log_failed", error: String(error) })));
+}
+
+/**
+ * The same rule as a query condition on chat_sessions, for lists (e.g. a
+ * patron's earlier sessions): add it to every query that reads patron rows.
+ */
+export function readableSessions(librarian: Librarian): SQL {
+  return or(eq(chatSessions.libraryId, librarian.libraryId), eq(chatSessions.librarianId, librarian.id))!;
 }
