@@ -17,7 +17,13 @@
  *   the rest, in order, once.
  * - Hibernation-safe: per-socket identity lives in the socket attachment and
  *   everything else in storage; pings are answered without waking the object;
- *   every timer (wait limit, hello deadline, filing retry) is the one alarm.
+ *   every timer (wait limit, hello deadline, filing retry, transfer offer) is
+ *   the one alarm.
+ * - Transfers keep one transcript and one claim: a chat being transferred
+ *   stays with its librarian until the new one accepts, and that acceptance
+ *   goes through `claim` like any other — written before the first await, so a
+ *   transfer is accepted exactly once. Internal notes live apart from the
+ *   message log, so the patron (and the transcript mail) never sees them.
  */
 import { DurableObject } from "cloudflare:workers";
 import { fileEndedSession, type EndedSession } from "../src/questions/file-session";
@@ -52,6 +58,8 @@ export interface StartChat {
   libraryId: string;
   libraryName: string;
   formId: string | null;
+  /** Shown in the monitor's queue (optional: callers from before it existed leave it out). */
+  formTitle?: string | null;
   queueId: string;
   question: string;
   patronName: string | null;
@@ -78,6 +86,41 @@ interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds"> {
   filed: boolean;
   fileAttempts: number;
   fileRetryAt: number | null;
+  /** A transfer offered and not yet accepted (absent in state stored before transfers existed). */
+  transfer?: PendingTransfer | null;
+}
+
+/** Where a transfer goes: one monitoring librarian, or every monitor of a queue. */
+export type TransferTarget = { kind: "librarian"; librarian: LibrarianRef } | { kind: "queue"; queueName: string };
+
+export interface PendingTransfer {
+  id: string;
+  from: LibrarianRef;
+  to: TransferTarget;
+  /** The queue object that shows the offer: the target librarian's queue, or the target queue. */
+  queueId: string;
+  note: string | null;
+  expiresAt: number;
+}
+
+export interface TransferOffer {
+  from: LibrarianRef;
+  to: TransferTarget;
+  queueId: string;
+  note: string | null;
+}
+
+export type TransferResult =
+  | { ok: true; session: SessionView }
+  | { ok: false; code: Extract<ErrorCode, "forbidden" | "not_found" | "session_ended" | "not_active" | "validation_failed">; message: string; field?: string };
+
+/** A note among librarians about this chat (e.g. why it was transferred); never shown to the patron. */
+export interface InternalNote {
+  id: number;
+  at: number;
+  author: { id: string; name: string };
+  kind: "transfer";
+  body: string;
 }
 
 interface SocketAttachment {
@@ -89,7 +132,7 @@ interface SocketAttachment {
 
 export type ClaimResult =
   | { ok: true; session: SessionView }
-  | { ok: false; code: Extract<ErrorCode, "already_taken" | "forbidden" | "not_found" | "session_ended">; message: string; by?: LibrarianRef };
+  | { ok: false; code: Extract<ErrorCode, "already_taken" | "forbidden" | "not_found" | "session_ended" | "not_active">; message: string; by?: LibrarianRef };
 
 export type EndResult = { ok: true; filed: boolean } | { ok: false; code: ErrorCode; message: string };
 
@@ -126,6 +169,14 @@ export class ChatSession extends DurableObject<Env> {
         while_waiting INTEGER NOT NULL
       );
       CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages (author_key, client_id) WHERE client_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS internal_notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
     `);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -164,6 +215,9 @@ export class ChatSession extends DurableObject<Env> {
       createdAt: s.createdAt,
       acceptedAt: s.acceptedAt,
       endedAt: s.endedAt,
+      transfer: s.transfer
+        ? { kind: s.transfer.to.kind, toName: transferTargetName(s.transfer.to), fromName: s.transfer.from.name, expiresAt: s.transfer.expiresAt }
+        : null,
     };
   }
 
@@ -464,6 +518,8 @@ export class ChatSession extends DurableObject<Env> {
     if (s.status === "ended" || s.status === "unavailable") {
       return { ok: false, code: "session_ended", message: "This chat has ended." };
     }
+    // A chat on offer for transfer is claimed through its own rules (below).
+    if (s.transfer) return this.claimTransfer(s, s.transfer, librarian, allowedQueueIds);
     if (s.librarian) {
       return { ok: false, code: "already_taken", message: `Already taken by ${s.librarian.name}.`, by: s.librarian };
     }
@@ -499,10 +555,12 @@ export class ChatSession extends DurableObject<Env> {
     }
     if (s.status !== "active" && s.status !== "patron_left") return { ok: false, code: "not_active", message: "This chat is not in progress." };
     const now = this.clock.now();
-    this.save({ ...s, status: "ended", endedAt: now, resolution: input.resolution, descriptiveCodes: input.descriptiveCodes, note: input.note });
+    this.save({ ...s, status: "ended", endedAt: now, resolution: input.resolution, descriptiveCodes: input.descriptiveCodes, note: input.note, transfer: null });
     this.systemMessage(`${s.librarian.name} ended the chat.`);
     this.broadcastStatus();
     this.closeAll(CLOSE_CODES.sessionEnded, "session ended");
+    // Ending while a transfer was on offer withdraws the offer.
+    if (s.transfer) await this.withdrawTransferOffer(s.transfer);
     await this.fileNow();
     return { ok: true, filed: this.state!.filed };
   }
@@ -540,9 +598,11 @@ export class ChatSession extends DurableObject<Env> {
 
   private async onPatronLeave(s: SessionState): Promise<void> {
     if (s.status === "active") {
-      this.save({ ...s, status: "patron_left" });
+      this.save({ ...s, status: "patron_left", transfer: null });
       this.systemMessage(`${s.patronName || "The patron"} left the chat.`);
       this.broadcastStatus();
+      // Nobody should accept a transfer of a chat the patron has left: the serving librarian codes it.
+      if (s.transfer) await this.withdrawTransferOffer(s.transfer);
       await this.recordStatus("patron_left");
       return;
     }
@@ -554,6 +614,176 @@ export class ChatSession extends DurableObject<Env> {
       if (wasWaiting) await this.withdrawFromQueues("left");
       this.closeAll(CLOSE_CODES.sessionEnded, "session ended");
       await this.fileNow();
+    }
+  }
+
+  // ---- transfers (issue 4; RPC from the Worker) ------------------------------
+  //
+  // A transfer is an offer: the serving librarian keeps the chat (and can keep
+  // chatting) until the new librarian accepts it, the offer is declined or
+  // cancelled, or TIMING.transferOfferMs passes — then it stays where it was.
+  // So a patron is never left without a librarian. Acceptance goes through
+  // `claim`, whose first write decides, so an offer is accepted exactly once.
+
+  /** The serving librarian offers the chat to another librarian or to a queue. */
+  async offerTransfer(input: TransferOffer): Promise<TransferResult> {
+    const s = this.state;
+    if (!s) return { ok: false, code: "not_found", message: "Chat session not found." };
+    if (s.librarian?.id !== input.from.id) return { ok: false, code: "forbidden", message: "Only the librarian serving this chat can transfer it." };
+    if (s.status === "ended" || s.status === "unavailable") return { ok: false, code: "session_ended", message: "This chat has ended." };
+    if (s.status !== "active") return { ok: false, code: "not_active", message: "The patron has left this chat; end it with its codes instead." };
+    if (s.transfer) {
+      return { ok: false, code: "not_active", message: `This chat is already being transferred to ${transferTargetName(s.transfer.to)}; cancel that first.` };
+    }
+    if (input.to.kind === "librarian" && input.to.librarian.id === input.from.id) {
+      return { ok: false, code: "validation_failed", message: "You are already serving this chat.", field: "to.librarianId" };
+    }
+    const transfer: PendingTransfer = {
+      id: crypto.randomUUID(),
+      from: input.from,
+      to: input.to,
+      queueId: input.queueId,
+      note: input.note,
+      expiresAt: this.clock.now() + TIMING.transferOfferMs,
+    };
+    // The offer's queue joins the queues this chat was offered in, so whoever
+    // staffs it passes claim's tenancy check (a partner on a cooperative queue).
+    const queueIds = s.queueIds.includes(input.queueId) ? s.queueIds : [...s.queueIds, input.queueId];
+    this.save({ ...s, transfer, queueIds });
+    // ---- the offer is stored; a claim from here on sees it ----
+    let failed = false;
+    const offered = await this.queue(input.queueId)
+      .offerTransfer(this.transferRequest(this.state!, transfer), { fromLibrarianId: input.from.id, toLibrarianId: input.to.kind === "librarian" ? input.to.librarian.id : null })
+      .catch((error: unknown) => {
+        logFailure("transfer_offer_failed", s.sessionId)(error);
+        failed = true;
+        return { staffed: false };
+      });
+    if (!offered.staffed) {
+      // Nobody could have seen the offer, so nobody claimed it: put everything back as it was.
+      const now = this.state!;
+      if (now.transfer?.id === transfer.id) this.save({ ...now, transfer: null, queueIds: s.queueIds });
+      // A call that failed may still have reached the queue: make sure no offer is left showing there.
+      if (failed) await this.withdrawTransferOffer(transfer);
+      const where = input.to.kind === "librarian" ? `${input.to.librarian.name} is not monitoring` : `Nobody else is monitoring ${input.to.queueName}`;
+      return { ok: false, code: "not_found", message: `${where} right now.`, field: input.to.kind === "librarian" ? "to.librarianId" : "to.queueId" };
+    }
+    if (input.note) {
+      this.ctx.storage.sql.exec(
+        "INSERT INTO internal_notes (at, author_id, author_name, kind, body) VALUES (?, ?, ?, 'transfer', ?)",
+        this.clock.now(),
+        input.from.id,
+        input.from.name,
+        input.note,
+      );
+    }
+    // Only the new librarian's acceptance (in claim) could have run meanwhile; then the chat has moved on already.
+    if (this.state!.transfer?.id === transfer.id) {
+      this.systemMessage(`You are being transferred to ${transferTargetName(input.to)}.`);
+      this.broadcastStatus();
+    }
+    await this.scheduleAlarm();
+    return { ok: true, session: this.view(this.state!) };
+  }
+
+  /** The librarian who offered a transfer takes it back. */
+  async cancelTransfer(librarianId: string): Promise<TransferResult> {
+    const s = this.state;
+    if (!s) return { ok: false, code: "not_found", message: "Chat session not found." };
+    if (s.librarian?.id !== librarianId) return { ok: false, code: "forbidden", message: "Only the librarian serving this chat can cancel its transfer." };
+    if (!s.transfer) return { ok: false, code: "not_active", message: "This chat is not being transferred." };
+    await this.takeBackTransfer(s.transfer, `${s.transfer.from.name} is still with you.`);
+    return { ok: true, session: this.view(this.state!) };
+  }
+
+  /** The librarian a chat was offered to says no; it stays with the librarian who offered it. */
+  async declineTransfer(librarianId: string): Promise<TransferResult> {
+    const s = this.state;
+    if (!s) return { ok: false, code: "not_found", message: "Chat session not found." };
+    const t = s.transfer;
+    if (!t || t.to.kind !== "librarian" || t.to.librarian.id !== librarianId) {
+      return { ok: false, code: "forbidden", message: "This chat is not being offered to you." };
+    }
+    await this.takeBackTransfer(t, `${t.to.librarian.name} could not take the chat; ${t.from.name} is still with you.`);
+    return { ok: true, session: this.view(this.state!) };
+  }
+
+  /** Internal notes about this chat, oldest first (librarians only: the Worker checks who asks). */
+  async internalNotes(): Promise<InternalNote[]> {
+    return this.ctx.storage.sql
+      .exec<{ id: number; at: number; author_id: string; author_name: string; kind: string; body: string }>("SELECT * FROM internal_notes ORDER BY id")
+      .toArray()
+      .map((r) => ({ id: r.id, at: r.at, author: { id: r.author_id, name: r.author_name }, kind: "transfer", body: r.body }));
+  }
+
+  /** Accepting a chat that is on offer for transfer; called by `claim` after its tenancy check. */
+  private async claimTransfer(s: SessionState, t: PendingTransfer, librarian: LibrarianRef, allowedQueueIds: string[]): Promise<ClaimResult> {
+    if (librarian.id === t.from.id) {
+      return { ok: false, code: "not_active", message: "You are transferring this chat. Cancel the transfer to keep it." };
+    }
+    const offeredToMe = t.to.kind === "librarian" ? t.to.librarian.id === librarian.id : allowedQueueIds.includes(t.queueId);
+    if (!offeredToMe || s.status !== "active" || !s.librarian) {
+      const by = s.librarian ?? t.from;
+      return { ok: false, code: "already_taken", message: `Already taken by ${by.name}.`, by };
+    }
+    this.save({ ...s, librarian, transfer: null });
+    // ---- the new librarian is stored; everything below may await ----
+    this.systemMessage(`${librarian.name} has joined the chat.`);
+    this.broadcastStatus();
+    this.dismissLibrarian(t.from.id);
+    await Promise.all([
+      this.queue(t.queueId).removeRequest(s.sessionId, "accepted", { id: librarian.id, name: librarian.name }).catch(logFailure("queue_remove_failed", s.sessionId)),
+      this.env.DB.prepare("UPDATE chat_sessions SET librarian_id = ?, librarian_name = ?, answering_library_id = ? WHERE id = ?")
+        .bind(librarian.id, librarian.name, librarian.libraryId, s.sessionId)
+        .run(),
+    ]);
+    await this.scheduleAlarm();
+    return { ok: true, session: this.view(this.state!) };
+  }
+
+  /** Ends an offer without a taker: the chat stays with the librarian who offered it, and both sides are told. */
+  private async takeBackTransfer(t: PendingTransfer, told: string): Promise<void> {
+    const now = this.state!;
+    if (now.transfer?.id !== t.id) return;
+    this.save({ ...now, transfer: null });
+    this.systemMessage(told);
+    this.broadcastStatus();
+    await this.withdrawTransferOffer(t);
+    await this.scheduleAlarm();
+  }
+
+  private async withdrawTransferOffer(t: PendingTransfer): Promise<void> {
+    await this.queue(t.queueId)
+      .removeRequest(this.state!.sessionId, "withdrawn", null)
+      .catch(logFailure("queue_remove_failed", this.state!.sessionId));
+  }
+
+  /** The queue entry that offers this chat for transfer. */
+  private transferRequest(s: SessionState, t: PendingTransfer): QueuedRequest {
+    return {
+      ...this.queuedRequest(s),
+      queueId: t.queueId,
+      transfer: {
+        id: t.id,
+        from: { id: t.from.id, name: t.from.name },
+        toLibrarianId: t.to.kind === "librarian" ? t.to.librarian.id : null,
+        toName: transferTargetName(t.to),
+        note: t.note,
+        expiresAt: t.expiresAt,
+      },
+    };
+  }
+
+  /** Closes the sockets of a librarian who no longer serves this chat (they were sent the new status first). */
+  private dismissLibrarian(librarianId: string): void {
+    for (const ws of this.ctx.getWebSockets("librarian")) {
+      const att = ws.deserializeAttachment() as SocketAttachment | null;
+      if (att?.librarian?.id !== librarianId) continue;
+      try {
+        ws.close(CLOSE_CODES.policy, "transferred");
+      } catch {
+        // Already closed.
+      }
     }
   }
 
@@ -578,6 +808,7 @@ export class ChatSession extends DurableObject<Env> {
       patronName: s.patronName || "Patron",
       createdAt: s.createdAt,
       preview: waiting.map((m) => m.body.slice(0, LIMITS.previewChars)),
+      formTitle: s.formTitle ?? null,
     };
   }
 
@@ -651,6 +882,7 @@ export class ChatSession extends DurableObject<Env> {
     if (s?.status === "waiting") due.push(s.waitLimitAt);
     if (s?.status === "unavailable" && s.abandonAt) due.push(s.abandonAt);
     if (s?.status === "ended" && !s.filed && s.fileRetryAt) due.push(s.fileRetryAt);
+    if (s?.status === "active" && s.transfer) due.push(s.transfer.expiresAt);
     for (const ws of this.ctx.getWebSockets()) {
       const att = ws.deserializeAttachment() as SocketAttachment | null;
       if (att && !att.authed) due.push(att.connectedAt + TIMING.helloTimeoutMs);
@@ -678,6 +910,9 @@ export class ChatSession extends DurableObject<Env> {
       s = this.state;
     }
     if (s?.status === "ended" && !s.filed) await this.fileNow();
+    if (s?.status === "active" && s.transfer && now >= s.transfer.expiresAt) {
+      await this.takeBackTransfer(s.transfer, `Nobody could take the chat just now; ${s.transfer.from.name} is still with you.`);
+    }
     for (const ws of this.ctx.getWebSockets()) {
       const att = ws.deserializeAttachment() as SocketAttachment | null;
       if (att && !att.authed && now >= att.connectedAt + TIMING.helloTimeoutMs) {
@@ -711,6 +946,10 @@ function rowToMessage(r: MessageRow): ChatMessage {
     at: r.at,
     whileWaiting: r.while_waiting === 1,
   };
+}
+
+function transferTargetName(to: TransferTarget): string {
+  return to.kind === "librarian" ? to.librarian.name : to.queueName;
 }
 
 function logFailure(event: string, sessionId: string) {

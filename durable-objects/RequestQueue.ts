@@ -17,10 +17,17 @@
  *   to the request's ChatSession, which tells every queue that showed it.
  * - Hibernation-safe: who is on a socket lives in its attachment; requests and
  *   grace periods live in SQLite; the alarm is the only timer.
+ * - Transfers (issue 4): a chat offered to the whole queue is an ordinary
+ *   request carrying `transfer`; one offered to a single librarian is kept
+ *   apart and shown to that librarian's sockets only.
+ * - Staff chat (issue 4): librarian-to-librarian messages among the queue's
+ *   monitors, to everyone or to one of them, kept in SQLite for the rest of the
+ *   shift (bounded by LIMITS.staffHistory and TIMING.staffHistoryMs), so a
+ *   reload gets them back. Patrons never connect here, so never see them.
  */
 import { DurableObject } from "cloudflare:workers";
 import { MovableClock } from "../src/shared/clock";
-import { TIMING } from "../src/shared/limits";
+import { LIMITS, TIMING } from "../src/shared/limits";
 import {
   CLOSE_CODES,
   parseFrame,
@@ -29,6 +36,7 @@ import {
   type Monitor,
   type QueuedRequest,
   type QueueServerMessage,
+  type StaffMessage,
 } from "../src/shared/protocol";
 import type { LibrarianRef } from "./ChatSession";
 
@@ -49,6 +57,18 @@ export class RequestQueue extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS requests (session_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, body TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS grace (librarian_id TEXT PRIMARY KEY, until INTEGER NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS targeted (session_id TEXT PRIMARY KEY, librarian_id TEXT NOT NULL, created_at INTEGER NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS staff_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        from_id TEXT NOT NULL,
+        from_name TEXT NOT NULL,
+        to_id TEXT,
+        to_name TEXT,
+        body TEXT NOT NULL,
+        client_id TEXT
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS staff_messages_client ON staff_messages (from_id, client_id) WHERE client_id IS NOT NULL;
     `);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -133,6 +153,123 @@ export class RequestQueue extends DurableObject<Env> {
   async removeRequest(sessionId: string, reason: RemovalReason, by: { id: string; name: string } | null): Promise<void> {
     const cursor = this.ctx.storage.sql.exec("DELETE FROM requests WHERE session_id = ?", sessionId);
     if (cursor.rowsWritten > 0) this.broadcast({ type: "request.removed", queueId: this.queueId, sessionId, reason, by });
+    // A transfer offered to one librarian: only they were shown it.
+    const targeted = this.ctx.storage.sql.exec<{ librarian_id: string }>("DELETE FROM targeted WHERE session_id = ? RETURNING librarian_id", sessionId).toArray()[0];
+    if (targeted) this.sendTo(targeted.librarian_id, { type: "request.removed", queueId: this.queueId, sessionId, reason, by });
+  }
+
+  /**
+   * Offers a chat being transferred (its request carries `transfer`): to one
+   * librarian when `toLibrarianId` is set, else to every monitor. Says whether
+   * anybody who could take it — other than the librarian transferring it — is
+   * here (online or busy); when nobody is, nothing is stored or shown.
+   */
+  async offerTransfer(request: QueuedRequest, opts: { fromLibrarianId: string; toLibrarianId: string | null }): Promise<{ staffed: boolean }> {
+    this.rememberQueueId(request.queueId);
+    const takers = this.monitors().filter((m) => m.status !== "away" && m.librarianId !== opts.fromLibrarianId);
+    if (opts.toLibrarianId !== null) {
+      if (!takers.some((m) => m.librarianId === opts.toLibrarianId)) return { staffed: false };
+      this.ctx.storage.sql.exec(
+        "INSERT OR REPLACE INTO targeted (session_id, librarian_id, created_at, body) VALUES (?, ?, ?, ?)",
+        request.sessionId,
+        opts.toLibrarianId,
+        request.createdAt,
+        JSON.stringify(request),
+      );
+      this.sendTo(opts.toLibrarianId, { type: "request.added", request });
+      return { staffed: true };
+    }
+    if (takers.length === 0) return { staffed: false };
+    const exists = this.ctx.storage.sql.exec("SELECT 1 FROM requests WHERE session_id = ?", request.sessionId).toArray().length > 0;
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO requests (session_id, created_at, body) VALUES (?, ?, ?)",
+      request.sessionId,
+      request.createdAt,
+      JSON.stringify(request),
+    );
+    this.broadcast({ type: exists ? "request.updated" : "request.added", request });
+    return { staffed: true };
+  }
+
+  /** What one librarian's screen shows: the queue's requests plus transfers offered to them alone. */
+  private requestsFor(librarianId: string): QueuedRequest[] {
+    const mine = this.ctx.storage.sql
+      .exec<{ body: string }>("SELECT body FROM targeted WHERE librarian_id = ? ORDER BY created_at, session_id", librarianId)
+      .toArray()
+      .map((r) => JSON.parse(r.body) as QueuedRequest);
+    return [...this.requests(), ...mine];
+  }
+
+  // ---- staff chat -------------------------------------------------------
+
+  private staffRow(r: StaffRow): StaffMessage {
+    return {
+      id: r.id,
+      queueId: this.queueId,
+      from: { id: r.from_id, name: r.from_name },
+      to: r.to_id ? { id: r.to_id, name: r.to_name ?? "" } : null,
+      body: r.body,
+      at: r.at,
+      clientId: r.client_id,
+    };
+  }
+
+  /** This shift's staff messages one librarian may read: to everyone, from them, or to them. */
+  private staffHistoryFor(librarianId: string): StaffMessage[] {
+    const since = this.clock.now() - TIMING.staffHistoryMs;
+    return this.ctx.storage.sql
+      .exec<StaffRow>(
+        "SELECT * FROM staff_messages WHERE at > ? AND (to_id IS NULL OR to_id = ? OR from_id = ?) ORDER BY id",
+        since,
+        librarianId,
+        librarianId,
+      )
+      .toArray()
+      .map((r) => this.staffRow(r));
+  }
+
+  private onStaffSend(ws: WebSocket, from: LibrarianRef, msg: { clientId: string; body: string; to: string | null }): void {
+    const existing = this.ctx.storage.sql.exec<StaffRow>("SELECT * FROM staff_messages WHERE from_id = ? AND client_id = ?", from.id, msg.clientId).toArray()[0];
+    if (existing) {
+      // A retry: confirm the stored message to the sender again, store nothing.
+      this.sendOne(ws, { type: "staff.message", message: this.staffRow(existing) });
+      return;
+    }
+    let to: { id: string; name: string } | null = null;
+    if (msg.to !== null) {
+      if (msg.to === from.id) {
+        this.sendOne(ws, { type: "error", code: "validation_failed", message: "Choose someone other than yourself.", field: "to" });
+        return;
+      }
+      const monitor = this.monitors().find((m) => m.librarianId === msg.to);
+      if (!monitor) {
+        this.sendOne(ws, { type: "error", code: "not_found", message: "That librarian is not monitoring this queue now.", field: "to" });
+        return;
+      }
+      to = { id: monitor.librarianId, name: monitor.name };
+    }
+    const now = this.clock.now();
+    const row = this.ctx.storage.sql
+      .exec<StaffRow>(
+        "INSERT INTO staff_messages (at, from_id, from_name, to_id, to_name, body, client_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
+        now,
+        from.id,
+        from.name,
+        to?.id ?? null,
+        to?.name ?? null,
+        msg.body,
+        msg.clientId,
+      )
+      .one();
+    // Bounded: a shift's worth, and never more than LIMITS.staffHistory messages.
+    this.ctx.storage.sql.exec("DELETE FROM staff_messages WHERE at <= ? OR id <= ?", now - TIMING.staffHistoryMs, row.id - LIMITS.staffHistory);
+    const frame: QueueServerMessage = { type: "staff.message", message: this.staffRow(row) };
+    if (to === null) {
+      this.broadcast(frame);
+    } else {
+      this.sendTo(from.id, frame);
+      this.sendTo(to.id, frame);
+    }
   }
 
   /** The queue as a monitor sees it. */
@@ -153,6 +290,27 @@ export class RequestQueue extends DurableObject<Env> {
     }
   }
 
+  /** Sends to every open socket of one librarian on this queue. */
+  private sendTo(librarianId: string, frame: QueueServerMessage): void {
+    const text = JSON.stringify(frame);
+    for (const ws of this.ctx.getWebSockets(`librarian:${librarianId}`)) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      try {
+        ws.send(text);
+      } catch {
+        // Closed between the check and the send.
+      }
+    }
+  }
+
+  private sendOne(ws: WebSocket, frame: QueueServerMessage): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // Closed under us.
+    }
+  }
+
   private broadcastPresence(): void {
     this.broadcast({ type: "presence", queueId: this.queueId, monitors: this.monitors() });
   }
@@ -169,7 +327,8 @@ export class RequestQueue extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, ["librarian", `librarian:${librarian.id}`]);
     server.serializeAttachment({ librarian, status: "online", connectedAt: this.clock.now() } satisfies MonitorAttachment);
     this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarian.id);
-    server.send(JSON.stringify({ type: "queue.snapshot", queueId, requests: this.requests(), monitors: this.monitors() } satisfies QueueServerMessage));
+    server.send(JSON.stringify({ type: "queue.snapshot", queueId, requests: this.requestsFor(librarian.id), monitors: this.monitors() } satisfies QueueServerMessage));
+    server.send(JSON.stringify({ type: "staff.history", queueId, messages: this.staffHistoryFor(librarian.id) } satisfies QueueServerMessage));
     this.broadcastPresence();
     await this.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
@@ -182,9 +341,9 @@ export class RequestQueue extends DurableObject<Env> {
       return;
     }
     const msg = parsed.value;
+    const att = ws.deserializeAttachment() as MonitorAttachment;
     switch (msg.type) {
       case "set_status": {
-        const att = ws.deserializeAttachment() as MonitorAttachment;
         // One status per librarian: every socket of theirs on this queue follows.
         for (const other of this.ctx.getWebSockets(`librarian:${att.librarian.id}`)) {
           const a = other.deserializeAttachment() as MonitorAttachment;
@@ -193,8 +352,10 @@ export class RequestQueue extends DurableObject<Env> {
         this.broadcastPresence();
         return;
       }
+      case "staff.send":
+        return this.onStaffSend(ws, att.librarian, msg);
       default:
-        return assertNever(msg.type);
+        return assertNever(msg);
     }
   }
 
@@ -269,6 +430,17 @@ export class RequestQueue extends DurableObject<Env> {
     }
     await this.ctx.storage.setAlarm(Date.now() + Math.max(0, Math.min(...due) - now));
   }
+}
+
+interface StaffRow extends Record<string, SqlStorageValue> {
+  id: number;
+  at: number;
+  from_id: string;
+  from_name: string;
+  to_id: string | null;
+  to_name: string | null;
+  body: string;
+  client_id: string | null;
 }
 
 function assertNever(x: never): never {

@@ -5,6 +5,7 @@ import { build } from "esbuild";
 const entries = {
   patron: "src/client/patron/main.tsx",
   monitor: "src/client/monitor/main.tsx",
+  questions: "src/client/questions/main.tsx",
 };
 
 await build({

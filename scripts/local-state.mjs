@@ -62,7 +62,8 @@ export async function demoSeedSql() {
   return lines.join("\n");
 }
 
-function wrangler(args, persistDir) {
+/** Runs a wrangler command against `persistDir` (e.g. `d1 execute` for a benchmark's own fixtures); throws on failure. */
+export function wrangler(args, persistDir) {
   const full = [...args, ...(persistDir ? ["--persist-to", persistDir] : [])];
   const r = spawnSync(process.execPath, [wranglerJs, ...full], { cwd: root, env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`wrangler ${full.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);

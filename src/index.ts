@@ -12,10 +12,15 @@ import { notFound, renderError } from "./http/errors";
 import { refuseForeignOriginWithSignIn } from "./http/origins";
 import { consumeMailBatch, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
+import { cannedMessageRoutes } from "./routes/canned-messages";
+import { monitorChatRoutes } from "./routes/chat-monitor";
 import { chatRoutes } from "./routes/chats";
+import { descriptiveCodeRoutes } from "./routes/descriptive-codes";
 import { pageRoutes } from "./routes/pages";
 import { meRoutes } from "./routes/me";
 import { queueRoutes } from "./routes/queues";
+import { questionPageRoutes } from "./routes/question-pages";
+import { questionRoutes } from "./routes/questions";
 
 export { ChatSession } from "../durable-objects/ChatSession";
 export { RequestQueue } from "../durable-objects/RequestQueue";
@@ -54,8 +59,13 @@ app.use(loadLibrarian);
 
 app.route("/api/auth", authRoutes);
 app.route("/api/chats", chatRoutes);
+app.route("/api/chats", monitorChatRoutes);
+app.route("/api/canned-messages", cannedMessageRoutes);
 app.route("/api/queues", queueRoutes);
 app.route("/api/me", meRoutes);
+app.route("/api/questions", questionRoutes);
+app.route("/api/descriptive-codes", descriptiveCodeRoutes);
+app.route("/", questionPageRoutes);
 app.route("/", pageRoutes);
 
 app.notFound((c) => renderError(notFound("Page"), c));

@@ -124,6 +124,24 @@ export const descriptiveCodes = sqliteTable(
   (t) => [uniqueIndex("descriptive_codes_library_code").on(t.libraryId, t.code)],
 );
 
+/** Canned messages ("scripts") a library defines for its librarians (migrations/0002). */
+export const cannedMessages = sqliteTable(
+  "canned_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    libraryId: text("library_id").notNull().references(() => libraries.id),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    /** Display order within the library (0 first). */
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "number" })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [index("canned_messages_library_position").on(t.libraryId, t.position)],
+);
+
 /** One row per chat request; filled in as the chat moves on, final once ended. */
 export const chatSessions = sqliteTable(
   "chat_sessions",
@@ -159,7 +177,7 @@ export const chatSessions = sqliteTable(
     endedAt: integer("ended_at"),
     scrubbedAt: integer("scrubbed_at"),
   },
-  (t) => [index("chat_sessions_library_created").on(t.libraryId, t.createdAt)],
+  (t) => [index("chat_sessions_library_created").on(t.libraryId, t.createdAt), index("chat_sessions_librarian").on(t.librarianId)],
 );
 
 /** The Ask a Librarian module: every transcript and e-mailed question. */
@@ -185,6 +203,8 @@ export const questions = sqliteTable(
   (t) => [
     uniqueIndex("questions_session").on(t.sessionId),
     index("questions_library_status").on(t.libraryId, t.status, t.createdAt),
+    index("questions_assigned").on(t.assignedTo, t.status),
+    index("questions_library_created").on(t.libraryId, t.createdAt),
   ],
 );
 
@@ -230,4 +250,25 @@ export const mailOutbox = sqliteTable(
     claimedUntil: integer("claimed_until"),
   },
   (t) => [index("mail_outbox_question").on(t.questionId)],
+);
+
+/**
+ * Refused attempts to see or change a question of another library: who tried,
+ * what, when. Kept for the library's audit; never shown to the one refused.
+ */
+export const accessDenials = sqliteTable(
+  "access_denials",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    librarianId: text("librarian_id").notNull(),
+    /** The refused librarian's own library. */
+    libraryId: text("library_id").notNull(),
+    /** 'question' */
+    resource: text("resource").notNull(),
+    resourceId: text("resource_id").notNull(),
+    /** What was tried: 'read', 'answer', 'assign', … */
+    action: text("action").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("access_denials_librarian").on(t.librarianId, t.createdAt)],
 );

@@ -38,6 +38,22 @@ function formatTime(at: number, timeZone: string, withDate: boolean): string {
   }).format(at);
 }
 
+/** The transcript as plain-text lines: "[time] Name: message". */
+export function transcriptTextLines(messages: ChatMessage[], timeZone: string): string[] {
+  return messages.map((m) => `[${formatTime(m.at, timeZone, false)}] ${m.author.name}: ${m.body}`);
+}
+
+/** The transcript as HTML table rows, every piece of text escaped. */
+export function transcriptHtmlRows(messages: ChatMessage[], timeZone: string): string {
+  return messages
+    .map(
+      (m) =>
+        `<tr><td style="color:#555;white-space:nowrap;vertical-align:top;padding:2px 8px 2px 0">${escapeHtml(formatTime(m.at, timeZone, false))}</td>` +
+        `<td style="vertical-align:top;padding:2px 0"><strong>${escapeHtml(m.author.name)}:</strong> ${escapeHtml(m.body).replaceAll("\n", "<br>")}</td></tr>`,
+    )
+    .join("\n");
+}
+
 export function fillTemplate(template: string, values: Record<string, string>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => (key in values ? values[key]! : whole));
 }
@@ -51,16 +67,9 @@ export function composeTranscriptMail(input: TranscriptMailInput): ComposedMail 
     date,
     question: input.question,
   });
-  const lines = input.messages.map((m) => `[${formatTime(m.at, input.timeZone, false)}] ${m.author.name}: ${m.body}`);
+  const lines = transcriptTextLines(input.messages, input.timeZone);
   const text = `${intro}\n\nYour question: ${input.question}\n\n--- Transcript ---\n${lines.join("\n")}\n`;
-
-  const rows = input.messages
-    .map(
-      (m) =>
-        `<tr><td style="color:#555;white-space:nowrap;vertical-align:top;padding:2px 8px 2px 0">${escapeHtml(formatTime(m.at, input.timeZone, false))}</td>` +
-        `<td style="vertical-align:top;padding:2px 0"><strong>${escapeHtml(m.author.name)}:</strong> ${escapeHtml(m.body).replaceAll("\n", "<br>")}</td></tr>`,
-    )
-    .join("\n");
+  const rows = transcriptHtmlRows(input.messages, input.timeZone);
   const html =
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`Your chat with ${input.libraryName}`)}</title></head>` +
     `<body style="font-family:system-ui,sans-serif;color:#111">` +

@@ -4,8 +4,9 @@
  * module both read this table; nothing else decides it.
  */
 import type { ResolutionCode } from "../shared/codes";
+import type { QuestionStatus } from "../shared/question-rules";
 
-export type QuestionStatus = "new" | "pending" | "answered" | "closed";
+export type { QuestionStatus };
 
 export interface RoutingRule {
   status: QuestionStatus;

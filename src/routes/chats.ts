@@ -89,6 +89,7 @@ chatRoutes.post("/", async (c) => {
     libraryId: library.id,
     libraryName: library.name,
     formId: form.id,
+    formTitle: form.title,
     queueId: form.queueId,
     question: body.question,
     patronName: body.name ?? null,
@@ -114,7 +115,7 @@ chatRoutes.post("/", async (c) => {
 });
 
 /** Looks a session up through its object; 404 when it never existed. */
-async function describeSession(env: Env, sessionId: string) {
+export async function describeSession(env: Env, sessionId: string) {
   if (!/^[0-9a-f-]{36}$/.test(sessionId)) throw notFound("Chat session");
   const found = await chatSession(env, sessionId).describe();
   if (!found) throw notFound("Chat session");
@@ -128,7 +129,7 @@ function bearerToken(c: Context<AppEnv>): string {
   return m[1]!;
 }
 
-function librarianRef(l: Librarian) {
+export function librarianRef(l: Librarian) {
   return { id: l.id, name: l.displayName, libraryId: l.libraryId };
 }
 

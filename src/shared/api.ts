@@ -79,3 +79,34 @@ export const signInSchema = z.object({
     .optional(),
 });
 export type SignInBody = z.input<typeof signInSchema>;
+
+// ---- the chat monitor (issue 4) --------------------------------------------
+
+/** A canned message ("script") as a library administrator writes it. */
+export const cannedMessageInputSchema = z.object({
+  title: text(LIMITS.cannedTitleChars).min(1, "Give the message a title"),
+  body: text(LIMITS.messageChars).min(1, "The message cannot be empty"),
+  /** Display order (0 first); new messages go last when it is left out. */
+  position: z.number().int().min(0).max(10_000).optional(),
+});
+export type CannedMessageInput = z.input<typeof cannedMessageInputSchema>;
+
+/** Changes to a canned message: any of its fields, at least one. */
+export const cannedMessagePatchSchema = cannedMessageInputSchema
+  .partial()
+  .refine((p) => p.title !== undefined || p.body !== undefined || p.position !== undefined, "Change at least one of title, body or position");
+export type CannedMessagePatch = z.input<typeof cannedMessagePatchSchema>;
+
+/**
+ * Transferring a chat: to one librarian who is monitoring (they are offered it
+ * and accept it), or to a queue (every monitor there is offered it). The note
+ * is internal: librarians see it, the patron never does.
+ */
+export const transferChatSchema = z.object({
+  to: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("librarian"), librarianId: z.string().min(1).max(100) }),
+    z.object({ kind: z.literal("queue"), queueId: z.string().min(1).max(100) }),
+  ]),
+  note: optionalText(LIMITS.transferNoteChars),
+});
+export type TransferChatBody = z.input<typeof transferChatSchema>;

@@ -17,6 +17,30 @@ export const LIMITS = {
   bodyBytes: 32 * 1024,
   /** Waiting-time messages shown as a preview in the queue. */
   previewChars: 280,
+  /** Ask a Librarian module: a follow-up answer e-mailed to a patron, an internal note, a search. */
+  followupChars: 8000,
+  noteChars: 4000,
+  searchChars: 200,
+  /** Questions on one page of a list (default and most). */
+  questionPageSize: 25,
+  questionPageSizeMax: 100,
+  /** A library's descriptive codes: label length, and how many a library may have. */
+  codeLabelChars: 80,
+  descriptiveCodesMax: 300,
+  /** Canned messages ("scripts"): title length and how many one library may keep. */
+  cannedTitleChars: 100,
+  cannedPerLibrary: 200,
+  /** Characters in one librarian-to-librarian (staff) message. */
+  staffMessageChars: 2000,
+  /** Staff messages a queue keeps for reloads (older ones are dropped). */
+  staffHistory: 300,
+  /** Characters in the internal note that goes with a transfer. */
+  transferNoteChars: 1000,
+  /** A link a librarian sends: its address and its title. */
+  urlChars: 2000,
+  linkTitleChars: 200,
+  /** Earlier sessions of the same patron listed in the monitor's patron details. */
+  earlierSessions: 20,
 } as const;
 
 /** Timing rules, one place (milliseconds unless named otherwise). */
@@ -30,4 +54,8 @@ export const TIMING = {
   helloTimeoutMs: 10_000,
   /** Librarian sign-in sessions last this long. */
   authSessionMs: 12 * 60 * 60 * 1000,
+  /** A transfer nobody accepts within this long goes back to the librarian who offered it. */
+  transferOfferMs: 120_000,
+  /** Staff messages older than a shift are dropped. */
+  staffHistoryMs: 12 * 60 * 60 * 1000,
 } as const;

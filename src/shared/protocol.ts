@@ -45,6 +45,15 @@ export const sessionViewSchema = z.object({
   createdAt: z.number(),
   acceptedAt: z.number().nullable(),
   endedAt: z.number().nullable(),
+  /**
+   * A transfer offered but not yet accepted (issue 4): who it goes to. Both sides
+   * may see this much — the patron is told in the chat anyway; the internal note
+   * never travels in a view.
+   */
+  transfer: z
+    .object({ kind: z.enum(["librarian", "queue"]), toName: z.string(), fromName: z.string(), expiresAt: z.number() })
+    .nullable()
+    .optional(),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;
 
@@ -62,6 +71,11 @@ export const ERROR_CODES = [
   "rate_limited",
   "validation_failed",
   "internal",
+  // Ask a Librarian module: a status change the current status does not allow,
+  // a follow-up to a patron who left no address, a name that is already taken.
+  "invalid_transition",
+  "no_recipient",
+  "duplicate",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -131,6 +145,24 @@ export const queuedRequestSchema = z.object({
   createdAt: z.number(),
   /** What the patron typed while waiting, newest last, each shortened to LIMITS.previewChars. */
   preview: z.array(z.string()),
+  /** The title of the form the patron asked from (absent for requests stored before it was recorded). */
+  formTitle: z.string().nullable().optional(),
+  /**
+   * Set when this is not a new request but a chat being transferred (issue 4):
+   * from whom, to one librarian or to the whole queue, with the internal note.
+   * Only librarians ever receive queue frames, so the note stays internal.
+   */
+  transfer: z
+    .object({
+      id: z.string(),
+      from: z.object({ id: z.string(), name: z.string() }),
+      /** The one librarian it is offered to, or null when any monitor of the queue may take it. */
+      toLibrarianId: z.string().nullable(),
+      toName: z.string(),
+      note: z.string().nullable(),
+      expiresAt: z.number(),
+    })
+    .optional(),
 });
 export type QueuedRequest = z.infer<typeof queuedRequestSchema>;
 
@@ -147,8 +179,29 @@ export const monitorSchema = z.object({
 });
 export type Monitor = z.infer<typeof monitorSchema>;
 
+/** A librarian-to-librarian message on a queue: to everyone monitoring it (`to` null) or to one of them. Never shown to patrons. */
+export const staffMessageSchema = z.object({
+  /** Per-queue number, increasing. */
+  id: z.number().int().positive(),
+  queueId: z.string(),
+  from: z.object({ id: z.string(), name: z.string() }),
+  to: z.object({ id: z.string(), name: z.string() }).nullable(),
+  body: z.string(),
+  at: z.number(),
+  /** The sender's own id for this message, so their client can match it. */
+  clientId: z.string().nullable(),
+});
+export type StaffMessage = z.infer<typeof staffMessageSchema>;
+
 export const queueClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("set_status"), status: z.enum(LIBRARIAN_STATUSES) }),
+  /** Staff chat (issue 4): to everyone on this queue (`to: null`) or directly to one monitoring librarian. */
+  z.object({
+    type: z.literal("staff.send"),
+    clientId: z.string().min(1).max(LIMITS.clientIdChars),
+    body: z.string().trim().min(1, "A message cannot be empty").max(LIMITS.staffMessageChars),
+    to: z.string().min(1).max(100).nullable(),
+  }),
 ]);
 export type QueueClientMessage = z.infer<typeof queueClientMessageSchema>;
 
@@ -172,6 +225,10 @@ export const queueServerMessageSchema = z.discriminatedUnion("type", [
     by: z.object({ id: z.string(), name: z.string() }).nullable(),
   }),
   z.object({ type: z.literal("presence"), queueId: z.string(), monitors: z.array(monitorSchema) }),
+  /** Sent after the snapshot: the staff messages of this shift this librarian may read, oldest first. */
+  z.object({ type: z.literal("staff.history"), queueId: z.string(), messages: z.array(staffMessageSchema) }),
+  /** A new staff message (also the sender's confirmation, carrying their clientId). */
+  z.object({ type: z.literal("staff.message"), message: staffMessageSchema }),
   errorFrameSchema,
 ]);
 export type QueueServerMessage = z.infer<typeof queueServerMessageSchema>;

@@ -1,13 +1,15 @@
 /**
  * The end-of-session dialog: one form, one save — the resolution code
- * (required), up to four descriptive codes (search as you type), a note.
- * A native <dialog> opened with showModal() keeps focus inside and closes on Escape.
+ * (required), up to four descriptive codes (search as you type over the
+ * library's list; Enter in the search box picks the first match), a note.
+ * Nothing is sent until it all passes the same rules the server applies.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODES, type ResolutionCode } from "../../shared/codes";
 import { LIMITS } from "../../shared/limits";
 import { api } from "./api";
-import { endProblems, filterCodes, toggleCode } from "./end-rules";
+import { chooseFirstMatch, endProblems, filterCodes, toggleCode } from "./end-rules";
+import { Modal } from "./Modal";
 
 interface Code {
   code: string;
@@ -17,12 +19,13 @@ interface Code {
 export interface EndDialogProps {
   sessionId: string;
   patronName: string;
+  /** The patron has already left: say so, and suggest the fitting codes. */
+  patronLeft?: boolean;
   onEnded: () => void;
   onCancel: () => void;
 }
 
-export function EndDialog({ sessionId, patronName, onEnded, onCancel }: EndDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
+export function EndDialog({ sessionId, patronName, patronLeft, onEnded, onCancel }: EndDialogProps) {
   const [codes, setCodes] = useState<Code[]>([]);
   const [resolution, setResolution] = useState<ResolutionCode | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
@@ -32,8 +35,10 @@ export function EndDialog({ sessionId, patronName, onEnded, onCancel }: EndDialo
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
-    dialog.current?.showModal?.();
-    void api<{ codes: Code[] }>(`/api/chats/${sessionId}/codes`).then((r) => r.ok && setCodes(r.data.codes));
+    void api<{ codes: Code[] }>(`/api/chats/${sessionId}/codes`).then((r) => {
+      if (r.ok) setCodes(r.data.codes);
+      else setProblems([{ field: "form", message: `The codes could not be loaded: ${r.error.message}` }]);
+    });
   }, [sessionId]);
 
   const save = async (e: Event) => {
@@ -44,30 +49,18 @@ export function EndDialog({ sessionId, patronName, onEnded, onCancel }: EndDialo
     setSaving(true);
     const res = await api(`/api/chats/${sessionId}/end`, { method: "POST", body: { resolution, descriptiveCodes: selected, note: note || undefined } });
     setSaving(false);
-    if (res.ok) {
-      dialog.current?.close();
-      onEnded();
-    } else {
-      setProblems([{ field: res.error.field?.split(".")[0] ?? "form", message: res.error.message }]);
-    }
+    if (res.ok) onEnded();
+    else setProblems([{ field: res.error.field?.split(".")[0] ?? "form", message: res.error.message }]);
   };
   const problemFor = (field: string) => problems.find((p) => p.field === field);
   const shown = filterCodes(codes, query);
   const labelOf = (code: string) => codes.find((c) => c.code === code)?.label ?? code;
+  const atLimit = selected.length >= MAX_DESCRIPTIVE_CODES;
 
   return (
-    <dialog
-      ref={dialog}
-      class="end-dialog"
-      aria-labelledby="end-title"
-      onCancel={(e) => {
-        e.preventDefault();
-        dialog.current?.close();
-        onCancel();
-      }}
-    >
+    <Modal titleId={`end-title-${sessionId}`} title={`End chat with ${patronName}`} onClose={onCancel} class="end-dialog">
       <form onSubmit={save} class="stack" noValidate>
-        <h2 id="end-title">End chat with {patronName}</h2>
+        {patronLeft ? <p>The patron has left. Choose the codes to file this chat.</p> : null}
         {problems.length ? (
           <div class="error-summary" role="alert">
             {problems.map((p) => (
@@ -75,17 +68,17 @@ export function EndDialog({ sessionId, patronName, onEnded, onCancel }: EndDialo
             ))}
           </div>
         ) : null}
-        <fieldset aria-describedby={problemFor("resolution") ? "resolution-error" : undefined}>
+        <fieldset aria-describedby={problemFor("resolution") ? `resolution-error-${sessionId}` : undefined}>
           <legend>Resolution (required)</legend>
           {problemFor("resolution") ? (
-            <p id="resolution-error" class="field-error">
+            <p id={`resolution-error-${sessionId}`} class="field-error">
               {problemFor("resolution")!.message}
             </p>
           ) : null}
           {RESOLUTION_CODES.map((r) => (
             <div class="radio" key={r.code}>
-              <input type="radio" id={`res-${r.code}`} name="resolution" value={r.code} checked={resolution === r.code} onChange={() => setResolution(r.code)} />
-              <label for={`res-${r.code}`}>{r.label}</label>
+              <input type="radio" id={`res-${sessionId}-${r.code}`} name="resolution" value={r.code} checked={resolution === r.code} onChange={() => setResolution(r.code)} />
+              <label for={`res-${sessionId}-${r.code}`}>{r.label}</label>
             </div>
           ))}
         </fieldset>
@@ -105,48 +98,60 @@ export function EndDialog({ sessionId, patronName, onEnded, onCancel }: EndDialo
               ))}
             </ul>
           ) : null}
-          <label for="code-search">Search codes</label>
-          <input id="code-search" type="search" value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} aria-controls="code-options" />
-          <div id="code-options" class="code-options" role="group" aria-label="Matching codes">
+          <label for={`code-search-${sessionId}`}>Search codes</label>
+          <input
+            id={`code-search-${sessionId}`}
+            type="search"
+            value={query}
+            autoComplete="off"
+            aria-describedby={`code-search-hint-${sessionId}`}
+            aria-controls={`code-options-${sessionId}`}
+            onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+            onKeyDown={(e) => {
+              if (e.key !== "Enter") return;
+              // Enter picks the first match instead of submitting the whole form.
+              e.preventDefault();
+              setSelected(chooseFirstMatch(selected, codes, query));
+              setQuery("");
+            }}
+          />
+          <p id={`code-search-hint-${sessionId}`} class="help">
+            Type to filter; Enter chooses the first match. {atLimit ? `You have chosen the most (${MAX_DESCRIPTIVE_CODES}).` : ""}
+          </p>
+          <div id={`code-options-${sessionId}`} class="code-options" role="group" aria-label="Matching codes">
             {shown.map((c) => {
               const checked = selected.includes(c.code);
               return (
                 <div class="checkbox" key={c.code}>
                   <input
                     type="checkbox"
-                    id={`code-${c.code}`}
+                    id={`code-${sessionId}-${c.code}`}
                     checked={checked}
-                    disabled={!checked && selected.length >= MAX_DESCRIPTIVE_CODES}
+                    disabled={!checked && atLimit}
                     onChange={() => setSelected(toggleCode(selected, c.code))}
                   />
-                  <label for={`code-${c.code}`}>{c.label}</label>
+                  <label for={`code-${sessionId}-${c.code}`}>{c.label}</label>
                 </div>
               );
             })}
-            {shown.length === 0 ? <p>No code matches “{query}”.</p> : null}
+            {shown.length === 0 && codes.length > 0 ? <p>No code matches “{query}”.</p> : null}
           </div>
         </fieldset>
         <div class="field">
-          <label for="end-note">
+          <label for={`end-note-${sessionId}`}>
             Note <span class="optional">(optional, not sent to the patron)</span>
           </label>
-          <textarea id="end-note" rows={2} maxLength={LIMITS.endNoteChars} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+          <textarea id={`end-note-${sessionId}`} rows={2} maxLength={LIMITS.endNoteChars} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
         </div>
         <div class="dialog-actions">
           <button type="submit" class="primary" disabled={saving}>
             {saving ? "Ending…" : "End chat and save"}
           </button>
-          <button
-            type="button"
-            onClick={() => {
-              dialog.current?.close();
-              onCancel();
-            }}
-          >
+          <button type="button" onClick={onCancel}>
             Cancel
           </button>
         </div>
       </form>
-    </dialog>
+    </Modal>
   );
 }

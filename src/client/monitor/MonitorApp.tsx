@@ -1,224 +1,351 @@
 /**
- * The chat monitor: which queues the librarian is monitoring, the waiting
- * patrons of those queues (oldest first, wait time ticking), Accept, and the
- * sessions being served, as tabs. Monitoring choices and open sessions come
- * back after a reload.
+ * The chat monitor, the librarian's workspace for a shift: status and queues
+ * (with live presence), waiting patrons (oldest first, ticking, a chime and the
+ * title on a new one), one-click Accept, the chats being served as tabs, staff
+ * chat, and a keyboard shortcut for every action ("?" lists them).
+ *
+ * A reload or a dropped connection loses nothing: the monitored queues and the
+ * status are remembered in this browser, the queues resend their requests,
+ * presence and staff messages, /api/me/sessions lists the chats being served,
+ * and each chat resumes from its last message.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { ChatMessage, QueueServerMessage } from "../../shared/protocol";
-import { ReconnectingSocket, socketUrl, type SocketState } from "../shared/reconnecting-socket";
+import type { ChatMessage, QueuedRequest } from "../../shared/protocol";
 import { api } from "./api";
-import { applyQueueFrame, dropQueue, emptyQueueModel, secondsWaiting, waitingList, type QueueModel } from "./queue-model";
-import { SessionPane, type OpenSession } from "./SessionPane";
+import { HelpDialog } from "./HelpDialog";
+import { preferences, SHIFT_STATUS_LABELS, SHIFT_STATUSES, type ShiftStatus } from "./preferences";
+import { applyQueueFrame, colleagues, dropQueue, dropRequest, emptyQueueModel, queueForDirect, staffConversation, waitingList, type QueueModel } from "./queue-model";
+import { QueuePanel } from "./QueuePanel";
+import type { CannedMessage } from "./ScriptsDialog";
+import { SessionPane, type OpenSession, type PaneAction, type PaneCommand, type SessionInfo } from "./SessionPane";
+import { SessionTabs } from "./SessionTabs";
+import { ariaKeys, matchShortcut } from "./shortcuts";
+import { playChime, unlockSound } from "./sound";
+import { StaffChat, type StaffTarget } from "./StaffChat";
+import { useQueueSockets } from "./use-queue-sockets";
+import { WaitingList } from "./WaitingList";
 
 export interface MonitorBootstrap {
   librarian: { id: string; displayName: string; libraryId: string; libraryName: string };
   queues: { id: string; kind: "library" | "group"; name: string }[];
 }
 
-function formatWait(seconds: number): string {
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+function initialMonitoring(boot: MonitorBootstrap): string[] {
+  const saved = preferences.monitoring(boot.librarian.id);
+  if (saved) return saved.filter((q) => boot.queues.some((b) => b.id === q));
+  return boot.queues.filter((q) => q.kind === "library").map((q) => q.id);
 }
 
-const monitoringKey = (librarianId: string) => `refdesk.monitoring.${librarianId}`;
-
-function loadMonitoring(boot: MonitorBootstrap): string[] {
-  try {
-    const saved = JSON.parse(localStorage.getItem(monitoringKey(boot.librarian.id)) ?? "null") as string[] | null;
-    if (saved) return saved.filter((q) => boot.queues.some((b) => b.id === q));
-  } catch {
-    // Fall through to the default.
-  }
-  return boot.queues.filter((q) => q.kind === "library").map((q) => q.id);
+function isTextField(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  if (el.isContentEditable || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
+  return el instanceof HTMLInputElement && !["checkbox", "radio", "button", "submit"].includes(el.type);
 }
 
 export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   const me = boot.librarian;
-  const [monitoring, setMonitoring] = useState<string[]>(() => loadMonitoring(boot));
+  const [monitoring, setMonitoring] = useState<string[]>(() => initialMonitoring(boot));
+  const [shift, setShift] = useState<ShiftStatus>(() => preferences.status(me.id) ?? "online");
+  const [muted, setMuted] = useState(() => preferences.muted(me.id));
   const [model, setModel] = useState<QueueModel>(emptyQueueModel);
-  const [queueState, setQueueState] = useState<Record<string, SocketState | "open">>({});
   const [sessions, setSessions] = useState<OpenSession[]>([]);
+  const [info, setInfo] = useState<Record<string, SessionInfo>>({});
   const [activeTab, setActiveTab] = useState<string | null>(null);
   const [unread, setUnread] = useState<Record<string, number>>({});
+  const [justAccepted, setJustAccepted] = useState<string | null>(null);
+  const [command, setCommand] = useState<PaneCommand | null>(null);
+  const [accepting, setAccepting] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
+  const [alert, setAlert] = useState("");
+  const [staffError, setStaffError] = useState<string | null>(null);
+  const [staffSeen, setStaffSeen] = useState(0);
+  const [scripts, setScripts] = useState<CannedMessage[]>([]);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [unseenArrival, setUnseenArrival] = useState(false);
   const [now, setNow] = useState(Date.now());
-  const sockets = useRef(new Map<string, ReconnectingSocket>());
+
+  const liveQueues = shift === "offline" ? [] : monitoring;
+  const sockets = useQueueSockets(liveQueues, shift === "offline" ? "online" : shift, (queueId, frame) => {
+    if (frame.type === "error") setStaffError(frame.message);
+    setModel((m) => applyQueueFrame(m, frame, me.id));
+  });
+
+  // Forget what a queue showed once it is no longer monitored.
+  useEffect(() => {
+    setModel((m) => Object.keys({ ...m.requests, ...m.monitors, ...m.staff }).filter((q) => !liveQueues.includes(q)).reduce(dropQueue, m));
+  }, [liveQueues.join("|")]);
+
+  useEffect(() => preferences.setMonitoring(me.id, monitoring), [monitoring]);
+  useEffect(() => preferences.setStatus(me.id, shift), [shift]);
+  useEffect(() => preferences.setMuted(me.id, muted), [muted]);
 
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
   }, []);
 
-  // Sessions this librarian was already serving (after a reload).
+  // The chats this librarian is serving (after a reload, too) and the library's canned messages.
   useEffect(() => {
     void api<{ sessions: OpenSession[] }>("/api/me/sessions").then((r) => {
-      if (!r.ok) return;
-      setSessions(r.data.sessions);
-      if (r.data.sessions[0]) setActiveTab(r.data.sessions[0].sessionId);
+      if (!r.ok) return setAlert(r.error.message);
+      setSessions((list) => [...list, ...r.data.sessions.filter((s) => !list.some((x) => x.sessionId === s.sessionId))]);
+      setActiveTab((t) => t ?? r.data.sessions[0]?.sessionId ?? null);
     });
+    void api<{ cannedMessages: CannedMessage[] }>("/api/canned-messages").then((r) => r.ok && setScripts(r.data.cannedMessages));
   }, []);
 
-  // One socket per monitored queue; closing it with 1000 tells the queue we stopped on purpose.
-  useEffect(() => {
-    localStorage.setItem(monitoringKey(me.id), JSON.stringify(monitoring));
-    for (const queueId of monitoring) {
-      if (sockets.current.has(queueId)) continue;
-      sockets.current.set(
-        queueId,
-        new ReconnectingSocket({
-          url: socketUrl(`/api/queues/${encodeURIComponent(queueId)}/socket`),
-          onOpen: () => undefined,
-          onFrame: (frame) => {
-            const f = frame as QueueServerMessage;
-            if (f.type === "queue.snapshot") setQueueState((s) => ({ ...s, [queueId]: "open" }));
-            setModel((m) => applyQueueFrame(m, f, me.id));
-          },
-          onState: (state) => setQueueState((s) => ({ ...s, [queueId]: state })),
-        }),
-      );
-    }
-    for (const [queueId, socket] of sockets.current) {
-      if (monitoring.includes(queueId)) continue;
-      socket.close();
-      sockets.current.delete(queueId);
-      setModel((m) => dropQueue(m, queueId));
-    }
-  }, [monitoring]);
-  useEffect(() => () => sockets.current.forEach((s) => s.close()), []);
+  const waiting = useMemo(() => waitingList(model, me.id), [model]);
+  const others = useMemo(() => colleagues(model, me.id), [model]);
+  const staffMessages = useMemo(() => staffConversation(model), [model]);
+  const liveQueueList = boot.queues.filter((q) => liveQueues.includes(q.id));
 
-  const waiting = useMemo(() => waitingList(model), [model]);
+  // A new request: chime (unless muted) and, when the window is not in front, the title says so.
+  const arrivals = useRef(model.arrivals);
   useEffect(() => {
-    document.title = waiting.length ? `(${waiting.length}) Chat monitor — Refdesk` : "Chat monitor — Refdesk";
-  }, [waiting.length]);
-
-  // Tell the librarian when someone else took a request they were looking at.
-  const lastTaken = model.takenByOthers[model.takenByOthers.length - 1];
+    if (model.arrivals <= arrivals.current) return;
+    arrivals.current = model.arrivals;
+    if (!muted) playChime();
+    if (document.hidden || !document.hasFocus()) setUnseenArrival(true);
+  }, [model.arrivals]);
   useEffect(() => {
-    if (lastTaken) setNotice(`${lastTaken.by} took the request “${lastTaken.question.slice(0, 60)}”.`);
-  }, [lastTaken?.sessionId]);
+    const seen = () => !document.hidden && setUnseenArrival(false);
+    const unlock = () => unlockSound();
+    window.addEventListener("focus", seen);
+    document.addEventListener("visibilitychange", seen);
+    document.addEventListener("pointerdown", unlock, { once: true });
+    document.addEventListener("keydown", unlock, { once: true });
+    return () => {
+      window.removeEventListener("focus", seen);
+      document.removeEventListener("visibilitychange", seen);
+    };
+  }, []);
 
-  const accept = async (sessionId: string) => {
-    const request = waiting.find((r) => r.sessionId === sessionId);
-    const res = await api<{ session: { id: string; patronName: string; question: string; libraryName: string } }>(`/api/chats/${sessionId}/accept`, { method: "POST" });
+  const totalUnread = Object.values(unread).reduce((a, b) => a + b, 0);
+  const needCodes = sessions.filter((s) => info[s.sessionId]?.status === "patron_left").length;
+  useEffect(() => {
+    const parts = [waiting.length ? `${waiting.length} waiting` : "", totalUnread ? `${totalUnread} unread` : ""].filter(Boolean);
+    document.title = `${unseenArrival ? "New request! " : ""}${parts.length ? `(${parts.join(", ")}) ` : ""}Chat monitor — Refdesk`;
+  }, [waiting.length, totalUnread, unseenArrival]);
+
+  const say = (text: string) => {
+    setAlert("");
+    setNotice(text);
+  };
+  const warn = (text: string) => {
+    setNotice("");
+    setAlert(text);
+  };
+
+  const selectTab = (sessionId: string) => {
+    setActiveTab(sessionId);
+    setUnread((u) => ({ ...u, [sessionId]: 0 }));
+  };
+
+  const accept = async (r: QueuedRequest) => {
+    if (accepting) return;
+    setAccepting(r.sessionId);
+    const res = await api<{ session: { id: string; patronName: string; question: string; libraryName: string } }>(`/api/chats/${r.sessionId}/accept`, { method: "POST" });
+    setAccepting(null);
     if (!res.ok) {
-      setNotice(res.error.takenBy ? `Already taken by ${res.error.takenBy}.` : res.error.message);
+      // Someone else was first (or the patron left): the row goes at once, whatever the queue says later.
+      setModel((m) => dropRequest(m, r.sessionId));
+      const by = res.error.takenBy ?? model.takenBy[r.sessionId];
+      warn(res.error.code === "already_taken" && by ? `${by} took the chat with ${r.patronName} first.` : res.error.message);
       return;
     }
     const s = res.data.session;
+    setModel((m) => dropRequest(m, s.id));
     setSessions((list) => (list.some((x) => x.sessionId === s.id) ? list : [...list, { sessionId: s.id, patronName: s.patronName, question: s.question, libraryName: s.libraryName }]));
-    setActiveTab(s.id);
-    setNotice(`You are now chatting with ${request?.patronName ?? s.patronName}.`);
+    selectTab(s.id);
+    setJustAccepted(s.id);
+    say(`You are now chatting with ${s.patronName}.`);
   };
 
+  const decline = async (r: QueuedRequest) => {
+    const res = await api(`/api/chats/${r.sessionId}/transfer/decline`, { method: "POST" });
+    setModel((m) => dropRequest(m, r.sessionId));
+    if (res.ok) say(`Declined the transfer of ${r.patronName}; it stays with ${r.transfer?.from.name ?? "the other librarian"}.`);
+    else warn(res.error.message);
+  };
+
+  const closeSession = (sessionId: string, text: string) => {
+    const index = sessions.findIndex((s) => s.sessionId === sessionId);
+    const rest = sessions.filter((s) => s.sessionId !== sessionId);
+    setSessions(rest);
+    setUnread((u) => ({ ...u, [sessionId]: 0 }));
+    const next = activeTab === sessionId ? (rest[Math.min(index, rest.length - 1)]?.sessionId ?? null) : activeTab;
+    setActiveTab(next);
+    say(text);
+    // Keep keyboard focus somewhere useful: the next chat's tab, or the waiting list.
+    setTimeout(() => (next ? document.getElementById(`tab-${next}`) : document.getElementById("waiting-heading"))?.focus(), 0);
+  };
+
+  // Panes report live messages from their own socket callbacks: read the tab in front at that moment.
+  const activeTabRef = useRef(activeTab);
+  activeTabRef.current = activeTab;
   const onLiveMessage = (sessionId: string, m: ChatMessage) => {
-    if (m.author.role === "patron" && sessionId !== activeTab) setUnread((u) => ({ ...u, [sessionId]: (u[sessionId] ?? 0) + 1 }));
+    if (m.author.role !== "patron") return;
+    if (sessionId !== activeTabRef.current || document.hidden) setUnread((u) => ({ ...u, [sessionId]: (u[sessionId] ?? 0) + 1 }));
+  };
+
+  const sendStaff = (target: StaffTarget, body: string, clientId: string): string | null => {
+    const queueId = target.kind === "everyone" ? target.queueId : queueForDirect(model, target.librarianId, liveQueues);
+    if (!queueId) return "That librarian is no longer monitoring any of your queues.";
+    const sent = sockets.send(queueId, { type: "staff.send", clientId, body, to: target.kind === "direct" ? target.librarianId : null });
+    setStaffError(null);
+    return sent ? null : "Not connected to the queue right now. Try again in a moment.";
   };
 
   const toggleQueue = (queueId: string, on: boolean) => setMonitoring((list) => (on ? [...new Set([...list, queueId])] : list.filter((q) => q !== queueId)));
 
+  // Keyboard shortcuts (the table is in shortcuts.ts; "?" shows it).
+  const runShortcut = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  runShortcut.current = (e: KeyboardEvent) => {
+    if (document.querySelector("dialog[open]")) return;
+    const hit = matchShortcut(e, isTextField(e.target));
+    if (!hit) return;
+    e.preventDefault();
+    const paneAction = (action: PaneAction) => {
+      if (!activeTab) return warn("There is no open chat.");
+      setCommand({ sessionId: activeTab, action, nonce: Date.now() });
+    };
+    switch (hit.id) {
+      case "help":
+        return setHelpOpen(true);
+      case "accept":
+        return waiting[0] ? void accept(waiting[0]) : say("Nobody is waiting.");
+      case "chat-n": {
+        const target = sessions[hit.index];
+        if (!target) return say(`There is no chat ${hit.index + 1}.`);
+        selectTab(target.sessionId);
+        return document.getElementById(`tab-${target.sessionId}`)?.focus();
+      }
+      case "next-unread": {
+        const start = sessions.findIndex((s) => s.sessionId === activeTab);
+        const ordered = [...sessions.slice(start + 1), ...sessions.slice(0, start + 1)];
+        const next = ordered.find((s) => (unread[s.sessionId] ?? 0) > 0);
+        if (!next) return say("No unread messages.");
+        selectTab(next.sessionId);
+        return document.getElementById(`tab-${next.sessionId}`)?.focus();
+      }
+      case "message":
+      case "link":
+      case "scripts":
+      case "transfer":
+      case "end":
+      case "details":
+        return paneAction(hit.id);
+      case "staff":
+        return document.getElementById("staff-message")?.focus();
+      case "waiting":
+        return (document.querySelector<HTMLElement>(".waiting-item button") ?? document.getElementById("waiting-heading"))?.focus();
+      case "status":
+        return document.getElementById("shift-status")?.focus();
+      case "sound":
+        setMuted((m) => !m);
+        return say(muted ? "Sound on for new requests." : "Sound off for new requests.");
+    }
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => runShortcut.current(e);
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+
   return (
     <div class="monitor-layout">
       <header class="monitor-header">
-        <h1>Chat monitor</h1>
-        <p>
-          {me.displayName}, {me.libraryName}
-        </p>
+        <div class="monitor-title">
+          <h1>Chat monitor</h1>
+          <p>
+            {me.displayName}, {me.libraryName}
+          </p>
+        </div>
+        <div class="field inline">
+          <label for="shift-status">My status</label>
+          <select id="shift-status" value={shift} aria-keyshortcuts={ariaKeys("status")} onChange={(e) => setShift((e.target as HTMLSelectElement).value as ShiftStatus)}>
+            {SHIFT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {SHIFT_STATUS_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="button" aria-pressed={!muted} aria-keyshortcuts={ariaKeys("sound")} onClick={() => setMuted((m) => !m)}>
+          Sound for new requests
+        </button>
+        <button type="button" aria-keyshortcuts={ariaKeys("help")} onClick={() => setHelpOpen(true)}>
+          Keyboard shortcuts (?)
+        </button>
+        <a href="/questions">Questions</a>
         <form method="post" action="/logout">
           <button type="submit">Sign out</button>
         </form>
+        <div class="notices">
+          <p class="notice" role="status" aria-live="polite">
+            {notice}
+          </p>
+          <p class="notice notice-alert" role="alert">
+            {alert}
+          </p>
+        </div>
       </header>
-      <div class="notice" role="status" aria-live="polite">
-        {notice}
-      </div>
-      <aside class="queues-panel" aria-labelledby="queues-heading">
-        <h2 id="queues-heading">Queues</h2>
-        <ul class="queue-toggles">
-          {boot.queues.map((q) => {
-            const on = monitoring.includes(q.id);
-            const state = queueState[q.id];
-            const monitors = model.monitors[q.id] ?? [];
-            return (
-              <li key={q.id}>
-                <input type="checkbox" id={`q-${q.id}`} checked={on} onChange={(e) => toggleQueue(q.id, (e.target as HTMLInputElement).checked)} />
-                <label for={`q-${q.id}`}>
-                  Monitor {q.name} {q.kind === "group" ? "(cooperative)" : ""}
-                </label>
-                {on ? (
-                  <span class="queue-state">
-                    {state === "reconnecting" ? " — reconnecting…" : ` — ${monitors.length} monitoring`}
-                  </span>
-                ) : null}
-              </li>
-            );
-          })}
-        </ul>
-        <h2 id="waiting-heading">Waiting patrons ({waiting.length})</h2>
-        {waiting.length === 0 ? (
-          <p>{monitoring.length ? "Nobody is waiting." : "Turn on a queue to see waiting patrons."}</p>
-        ) : (
-          <ul class="waiting-list" aria-labelledby="waiting-heading">
-            {waiting.map((r) => (
-              <li key={r.sessionId} class="waiting-item">
-                <p class="waiting-meta">
-                  <strong>{r.patronName}</strong> · {r.libraryName} · waiting <span class="wait-time">{formatWait(secondsWaiting(r, now))}</span>
-                </p>
-                <p class="waiting-question">{r.question}</p>
-                {r.preview.length ? (
-                  <ul class="preview" aria-label="Added while waiting">
-                    {r.preview.map((p, i) => (
-                      <li key={i}>{p}</li>
-                    ))}
-                  </ul>
-                ) : null}
-                <button type="button" class="primary" onClick={() => accept(r.sessionId)} aria-label={`Accept ${r.patronName}: ${r.question.slice(0, 80)}`}>
-                  Accept
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
+      <aside class="queues-panel" aria-label="Queues, waiting patrons and staff chat">
+        <QueuePanel queues={boot.queues} monitoring={monitoring} offline={shift === "offline"} states={sockets.states} monitors={model.monitors} meId={me.id} onToggle={toggleQueue} />
+        <WaitingList waiting={waiting} now={now} monitoringAny={liveQueues.length > 0} accepting={accepting} onAccept={accept} onDecline={decline} />
+        <StaffChat
+          meId={me.id}
+          messages={staffMessages}
+          colleagues={others}
+          queues={liveQueueList}
+          unread={Math.max(0, model.staffArrivals - staffSeen)}
+          error={staffError}
+          onSeen={() => setStaffSeen(model.staffArrivals)}
+          onSend={sendStaff}
+        />
       </aside>
-      <main class="sessions-panel">
+      <main class="sessions-panel" aria-label="Open chats">
+        {needCodes > 0 ? (
+          <p class="banner banner-warn">
+            {needCodes === 1 ? "1 chat waits" : `${needCodes} chats wait`} for its codes: the patron left.
+          </p>
+        ) : null}
         {sessions.length === 0 ? (
           <p class="empty">No open chats. Accept a waiting patron to start.</p>
         ) : (
           <>
-            <div role="tablist" aria-label="Open chats" class="session-tabs">
-              {sessions.map((s) => (
-                <button
-                  key={s.sessionId}
-                  role="tab"
-                  id={`tab-${s.sessionId}`}
-                  aria-selected={activeTab === s.sessionId}
-                  aria-controls={`panel-${s.sessionId}`}
-                  tabIndex={activeTab === s.sessionId ? 0 : -1}
-                  onClick={() => {
-                    setActiveTab(s.sessionId);
-                    setUnread((u) => ({ ...u, [s.sessionId]: 0 }));
-                  }}
-                >
-                  {s.patronName}
-                  {unread[s.sessionId] ? <span class="badge"> ({unread[s.sessionId]} unread)</span> : null}
-                </button>
-              ))}
-            </div>
+            <SessionTabs
+              tabs={sessions.map((s) => ({
+                sessionId: s.sessionId,
+                patronName: s.patronName,
+                unread: unread[s.sessionId] ?? 0,
+                status: info[s.sessionId]?.status ?? s.status ?? null,
+                transferring: !!info[s.sessionId]?.transfer,
+              }))}
+              active={activeTab}
+              onSelect={selectTab}
+            />
             {sessions.map((s) => (
               <SessionPane
                 key={s.sessionId}
                 open={s}
                 visible={activeTab === s.sessionId}
-                myName={me.displayName}
+                me={{ id: me.id, displayName: me.displayName }}
+                scripts={scripts}
+                colleagues={others}
+                queues={boot.queues}
+                command={command}
+                focusWhenReady={justAccepted === s.sessionId}
                 onLiveMessage={onLiveMessage}
-                onEnded={(id) => {
-                  setSessions((list) => list.filter((x) => x.sessionId !== id));
-                  setActiveTab((t) => (t === id ? null : t));
-                  setNotice("Chat ended and saved.");
-                }}
+                onInfo={(id, i) => setInfo((all) => ({ ...all, [id]: i }))}
+                onEnded={closeSession}
+                onNotice={say}
               />
             ))}
           </>
         )}
       </main>
+      {helpOpen ? <HelpDialog onClose={() => setHelpOpen(false)} /> : null}
     </div>
   );
 }

@@ -1,89 +1,241 @@
 /**
- * One chat the librarian is serving: patron details, the transcript, the
- * composer, and the end-of-session dialog.
+ * One chat the librarian is serving: the transcript (names and times), the
+ * composer (Enter sends) with its tools — send a link, canned messages,
+ * transfer, end — the patron's details, and the states a chat can be in:
+ * reconnecting, being transferred, left by the patron (waiting for its codes).
  */
-import { useEffect, useMemo, useState } from "preact/hooks";
-import type { ChatMessage } from "../../shared/protocol";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { ChatMessage, Monitor, SessionStatus, SessionView } from "../../shared/protocol";
 import { Composer } from "../shared/Composer";
 import { SessionConnection, socketUrl, type SessionSnapshot } from "../shared/session-connection";
 import { Transcript } from "../shared/Transcript";
+import { api } from "./api";
 import { EndDialog } from "./EndDialog";
+import { LinkDialog } from "./LinkDialog";
+import { PatronDetails } from "./PatronDetails";
+import { drafts } from "./preferences";
+import { ScriptsDialog, type CannedMessage } from "./ScriptsDialog";
+import { ariaKeys } from "./shortcuts";
+import { TransferDialog } from "./TransferDialog";
 
 export interface OpenSession {
   sessionId: string;
   patronName: string;
   question: string;
   libraryName: string;
+  status?: SessionStatus;
+}
+
+/** What the rest of the monitor needs to know about a chat (for its tab). */
+export interface SessionInfo {
+  status: SessionStatus | null;
+  transfer: SessionView["transfer"];
+}
+
+export type PaneAction = "message" | "link" | "scripts" | "transfer" | "end" | "details";
+export interface PaneCommand {
+  sessionId: string;
+  action: PaneAction;
+  /** Changes with every command, so the same action twice runs twice. */
+  nonce: number;
 }
 
 export interface SessionPaneProps {
   open: OpenSession;
   visible: boolean;
-  myName: string;
+  me: { id: string; displayName: string };
+  scripts: CannedMessage[];
+  colleagues: Monitor[];
+  queues: { id: string; name: string }[];
+  command: PaneCommand | null;
+  /** Just accepted: put the caret in the message box as soon as it can be used. */
+  focusWhenReady: boolean;
   onLiveMessage: (sessionId: string, m: ChatMessage) => void;
-  onEnded: (sessionId: string) => void;
+  onInfo: (sessionId: string, info: SessionInfo) => void;
+  onEnded: (sessionId: string, notice: string) => void;
+  onNotice: (text: string) => void;
 }
 
-export function SessionPane({ open, visible, myName, onLiveMessage, onEnded }: SessionPaneProps) {
+/** Puts text into a textarea at the caret the way typing would, so its owner's input handler sees it. */
+export function insertIntoTextarea(el: HTMLTextAreaElement, text: string): void {
+  const start = el.selectionStart ?? el.value.length;
+  const end = el.selectionEnd ?? el.value.length;
+  el.value = el.value.slice(0, start) + text + el.value.slice(end);
+  el.selectionStart = el.selectionEnd = start + text.length;
+  el.dispatchEvent(new Event("input", { bubbles: true }));
+  el.focus();
+}
+
+type Dialog = "link" | "scripts" | "transfer" | "end" | null;
+
+export function SessionPane(props: SessionPaneProps) {
+  const { open, visible, me } = props;
+  const id = open.sessionId;
   const [snap, setSnap] = useState<SessionSnapshot | null>(null);
-  const [ending, setEnding] = useState(false);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const draftRestored = useRef(false);
+  /** A canned message waiting to go into the message box once its dialog has closed (the page is inert while it is open). */
+  const pendingInsert = useRef<string | null>(null);
   const connection = useMemo(
     () =>
       new SessionConnection({
-        url: socketUrl(`/api/chats/${open.sessionId}/socket?as=librarian`),
+        url: socketUrl(`/api/chats/${id}/socket?as=librarian`),
         onChange: setSnap,
-        onLiveMessage: (m) => onLiveMessage(open.sessionId, m),
+        onLiveMessage: (m) => props.onLiveMessage(id, m),
       }),
-    [open.sessionId],
+    [id],
   );
   useEffect(() => () => connection.close(), [connection]);
 
-  const status = snap?.session?.status;
+  const session = snap?.session ?? null;
+  const status = session?.status ?? open.status ?? null;
+  const patronName = session?.patronName ?? open.patronName;
   const canWrite = status === "active";
+  const canEnd = status === "active" || status === "patron_left";
+  const transfer = session?.transfer ?? null;
+  const servedBySomeoneElse = session?.librarian && session.librarian.id !== me.id ? session.librarian : null;
+
+  useEffect(() => props.onInfo(id, { status, transfer }), [status, transfer?.toName]);
+
+  // The chat was transferred and accepted: it is no longer ours.
+  useEffect(() => {
+    if (servedBySomeoneElse) props.onEnded(id, `${servedBySomeoneElse.name} accepted the chat with ${patronName}.`);
+  }, [servedBySomeoneElse?.id]);
+
+  // Drafts survive a reload of this tab.
+  useEffect(() => {
+    const el = input.current;
+    if (!canWrite || !el) return;
+    if (!draftRestored.current) {
+      draftRestored.current = true;
+      const saved = drafts.get(id);
+      if (saved && !el.value) insertIntoTextarea(el, saved);
+    }
+    const keep = () => drafts.set(id, el.value);
+    el.addEventListener("input", keep);
+    return () => el.removeEventListener("input", keep);
+  }, [canWrite]);
+
+  useEffect(() => {
+    if (canWrite && props.focusWhenReady) input.current?.focus();
+  }, [canWrite, props.focusWhenReady]);
+
+  // Commands from the keyboard shortcuts, each run once, by the chat they are for.
+  const handled = useRef(0);
+  useEffect(() => {
+    const c = props.command;
+    if (!c || c.sessionId !== id || c.nonce === handled.current) return;
+    handled.current = c.nonce;
+    if (c.action === "message") input.current?.focus();
+    else if (c.action === "details") document.getElementById(`details-${id}`)?.focus();
+    else if (c.action === "end" ? canEnd : canWrite) setDialog(c.action);
+  }, [props.command?.nonce]);
+
+  useEffect(() => {
+    if (dialog !== null || pendingInsert.current === null || !input.current) return;
+    insertIntoTextarea(input.current, pendingInsert.current);
+    pendingInsert.current = null;
+  }, [dialog]);
+
+  const send = (body: string) => {
+    connection.send(body);
+    drafts.set(id, "");
+  };
+  const cancelTransfer = async () => {
+    const res = await api(`/api/chats/${id}/transfer/cancel`, { method: "POST" });
+    props.onNotice(res.ok ? `Transfer cancelled; the chat with ${patronName} stays with you.` : res.error.message);
+  };
+
   return (
-    <section class="session-pane" hidden={!visible} aria-labelledby={`pane-${open.sessionId}`} id={`panel-${open.sessionId}`} role="tabpanel">
-      <header class="session-header">
-        <h2 id={`pane-${open.sessionId}`}>{open.patronName}</h2>
-        <dl class="patron-details">
-          <dt>Library</dt>
-          <dd>{open.libraryName}</dd>
-          <dt>Question</dt>
-          <dd>{open.question}</dd>
-        </dl>
-        <p class="connection" role="status">
-          {snap?.connection === "reconnecting" ? "Connection lost. Reconnecting…" : status === "patron_left" ? "The patron has left. End the chat with its codes." : ""}
+    <section class="session-pane" hidden={!visible} id={`panel-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`}>
+      <div class="pane-main">
+        <h2 id={`pane-${id}`}>Chat with {patronName}</h2>
+        <p class="session-question">
+          <strong>Question:</strong> {open.question}
         </p>
-      </header>
-      {snap ? <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="librarian" myName={myName} label={`Chat with ${open.patronName}`} /> : null}
-      {snap?.typing ? (
+        <div class="pane-status" role="status">
+          {snap?.connection === "reconnecting" ? <p class="banner">Connection lost. Reconnecting… Nothing you send is lost.</p> : null}
+          {status === "patron_left" ? (
+            <p class="banner banner-warn">
+              {patronName} has left. This chat waits for its codes.{" "}
+              <button type="button" class="primary" onClick={() => setDialog("end")}>
+                Choose codes and end
+              </button>
+            </p>
+          ) : null}
+          {transfer ? (
+            <p class="banner">
+              Being transferred to {transfer.toName}; it stays with you until {transfer.kind === "librarian" ? "they accept" : "someone there accepts"}.{" "}
+              <button type="button" onClick={cancelTransfer}>
+                Cancel transfer
+              </button>
+            </p>
+          ) : null}
+          {status === "ended" && !servedBySomeoneElse ? (
+            <p class="banner">
+              This chat has ended.{" "}
+              <button type="button" onClick={() => props.onEnded(id, `Closed the chat with ${patronName}.`)}>
+                Close it
+              </button>
+            </p>
+          ) : null}
+        </div>
+        <div class="transcript-scroll" tabIndex={0} role="region" aria-label={`Conversation with ${patronName}`}>
+          {snap ? (
+            <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="librarian" myName={me.displayName} label={`Chat with ${patronName}`} />
+          ) : (
+            <p class="loading">Connecting…</p>
+          )}
+        </div>
         <p class="typing" aria-hidden="true">
-          {snap.typing} is typing…
+          {snap?.typing ? `${snap.typing} is typing…` : ""}
         </p>
+        {snap?.error ? (
+          <p class="form-error" role="alert">
+            {snap.error}
+          </p>
+        ) : null}
+        <Composer id={`composer-${id}`} label={`Message to ${patronName}`} disabled={!canWrite} onSend={send} onTyping={(a) => connection.setTyping(a)} inputRef={input}>
+          <button type="button" onClick={() => setDialog("link")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("link")}>
+            Send a link…
+          </button>
+          <button type="button" onClick={() => setDialog("scripts")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("scripts")}>
+            Canned messages…
+          </button>
+          <button type="button" onClick={() => setDialog("transfer")} disabled={!canWrite || !!transfer} aria-keyshortcuts={ariaKeys("transfer")}>
+            Transfer…
+          </button>
+          <button type="button" class="danger" onClick={() => setDialog("end")} disabled={!canEnd} aria-keyshortcuts={ariaKeys("end")}>
+            End chat…
+          </button>
+        </Composer>
+      </div>
+      <PatronDetails sessionId={id} notesVersion={session?.librarian?.id ?? ""} headingId={`details-${id}`} />
+      {dialog === "link" ? <LinkDialog sessionId={id} patronName={patronName} onSend={send} onClose={() => setDialog(null)} /> : null}
+      {dialog === "scripts" ? (
+        <ScriptsDialog sessionId={id} scripts={props.scripts} onClose={() => setDialog(null)} onPick={(body) => (pendingInsert.current = body)} />
       ) : null}
-      {snap?.error ? (
-        <p class="form-error" role="alert">
-          {snap.error}
-        </p>
+      {dialog === "transfer" ? (
+        <TransferDialog
+          sessionId={id}
+          patronName={patronName}
+          colleagues={props.colleagues}
+          queues={props.queues}
+          onClose={() => setDialog(null)}
+          onTransferred={(toName) => props.onNotice(`Offered the chat with ${patronName} to ${toName}. It stays with you until it is accepted.`)}
+        />
       ) : null}
-      <Composer
-        id={`composer-${open.sessionId}`}
-        label={`Message to ${open.patronName}`}
-        disabled={!canWrite}
-        onSend={(text) => connection.send(text)}
-        onTyping={(a) => connection.setTyping(a)}
-      >
-        <button type="button" class="danger" onClick={() => setEnding(true)} disabled={status !== "active" && status !== "patron_left"}>
-          End chat…
-        </button>
-      </Composer>
-      {ending ? (
+      {dialog === "end" ? (
         <EndDialog
-          sessionId={open.sessionId}
-          patronName={open.patronName}
-          onCancel={() => setEnding(false)}
+          sessionId={id}
+          patronName={patronName}
+          patronLeft={status === "patron_left"}
+          onCancel={() => setDialog(null)}
           onEnded={() => {
-            setEnding(false);
-            onEnded(open.sessionId);
+            setDialog(null);
+            drafts.set(id, "");
+            props.onEnded(id, `Chat ended and saved. (${patronName})`);
           }}
         />
       ) : null}

@@ -39,3 +39,13 @@ export function filterCodes<T extends { code: string; label: string }>(codes: T[
     return words.every((w) => hay.includes(w));
   });
 }
+
+/**
+ * Enter in the search box: chooses the first matching code not yet chosen
+ * (keyboard users need not tab through the list). Unchanged at the limit or
+ * when nothing new matches.
+ */
+export function chooseFirstMatch<T extends { code: string; label: string }>(selected: string[], codes: T[], query: string): string[] {
+  const next = filterCodes(codes, query).find((c) => !selected.includes(c.code));
+  return next ? toggleCode(selected, next.code) : selected;
+}

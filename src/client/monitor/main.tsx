@@ -3,4 +3,7 @@ import { render } from "preact";
 import { MonitorApp, type MonitorBootstrap } from "./MonitorApp";
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as MonitorBootstrap;
-render(<MonitorApp boot={boot} />, document.getElementById("monitor-root")!);
+const root = document.getElementById("monitor-root")!;
+// The server's "Loading…" placeholder is not Preact's to diff against: start empty.
+root.textContent = "";
+render(<MonitorApp boot={boot} />, root);

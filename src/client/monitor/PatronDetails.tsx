@@ -1,0 +1,117 @@
+/**
+ * Who the patron is, as far as they told us: name, e-mail, their library (with
+ * its Policies page, opened in a new window), the form and page they asked
+ * from, their browser, their earlier chats with this library — and the
+ * internal notes librarians left (never shown to the patron).
+ */
+import { Fragment } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { api } from "./api";
+
+export interface PatronDetailsData {
+  patron: { name: string | null; email: string | null; answers: { id: string; label: string; value: string }[] };
+  library: { id: string; name: string; policiesUrl: string };
+  form: { id: string; title: string } | null;
+  referrer: string | null;
+  browser: string;
+  createdAt: number;
+  earlierSessions: { id: string; question: string; status: string; resolution: string | null; librarianName: string | null; createdAt: number }[];
+}
+
+interface InternalNote {
+  id: number;
+  at: number;
+  author: { id: string; name: string };
+  body: string;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+export interface PatronDetailsProps {
+  sessionId: string;
+  /** Changes when notes may have changed (e.g. the chat was transferred to you). */
+  notesVersion: string;
+  headingId: string;
+}
+
+export function PatronDetails({ sessionId, notesVersion, headingId }: PatronDetailsProps) {
+  const [details, setDetails] = useState<PatronDetailsData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notes, setNotes] = useState<InternalNote[]>([]);
+
+  useEffect(() => {
+    void api<PatronDetailsData>(`/api/chats/${sessionId}/details`).then((r) => (r.ok ? setDetails(r.data) : setError(r.error.message)));
+  }, [sessionId]);
+  useEffect(() => {
+    void api<{ notes: InternalNote[] }>(`/api/chats/${sessionId}/notes`).then((r) => r.ok && setNotes(r.data.notes));
+  }, [sessionId, notesVersion]);
+
+  return (
+    <section class="patron-panel" aria-labelledby={headingId}>
+      <h3 id={headingId} tabIndex={-1}>
+        Patron details
+      </h3>
+      {error ? <p class="form-error">{error}</p> : null}
+      {details ? (
+        <>
+          <dl class="patron-details">
+            <dt>Name</dt>
+            <dd>{details.patron.name ?? "Not given"}</dd>
+            <dt>E-mail</dt>
+            <dd>{details.patron.email ?? "Not given"}</dd>
+            <dt>Library</dt>
+            <dd>
+              {details.library.name}{" "}
+              <a href={details.library.policiesUrl} target="_blank" rel="noopener">
+                Policies<span class="visually-hidden"> of {details.library.name} (opens in a new window)</span>
+              </a>
+            </dd>
+            <dt>Form</dt>
+            <dd>{details.form?.title ?? "None"}</dd>
+            {details.patron.answers.map((a) => (
+              <Fragment key={a.id}>
+                <dt>{a.label}</dt>
+                <dd>{a.value}</dd>
+              </Fragment>
+            ))}
+            <dt>Asked from</dt>
+            <dd class="break">{details.referrer ?? "Unknown page"}</dd>
+            <dt>Browser</dt>
+            <dd>{details.browser}</dd>
+          </dl>
+          <h4>Earlier chats with {details.library.name}</h4>
+          {details.earlierSessions.length === 0 ? (
+            <p class="help">{details.patron.email ? "None." : "Unknown: the patron gave no e-mail address."}</p>
+          ) : (
+            <ul class="earlier">
+              {details.earlierSessions.map((s) => (
+                <li key={s.id}>
+                  <time dateTime={new Date(s.createdAt).toISOString()}>{dateTime.format(s.createdAt)}</time>: {s.question}
+                  <span class="optional">
+                    {" "}
+                    ({s.librarianName ? `with ${s.librarianName}, ` : ""}
+                    {s.status === "ended" ? (s.resolution ?? "ended").replaceAll("_", " ") : s.status.replaceAll("_", " ")})
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      ) : error ? null : (
+        <p class="loading">Loading details…</p>
+      )}
+      {notes.length ? (
+        <>
+          <h4>Internal notes</h4>
+          <ul class="notes" aria-label="Internal notes (the patron never sees these)">
+            {notes.map((n) => (
+              <li key={n.id}>
+                <strong>{n.author.name}</strong> <time dateTime={new Date(n.at).toISOString()}>{dateTime.format(n.at)}</time>: {n.body}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}

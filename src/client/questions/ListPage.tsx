@@ -1,0 +1,242 @@
+/**
+ * The lists: New, Mine, Pending, Answered, Closed (and All), each with its
+ * count under the current search; the search form; one page of questions;
+ * the pager. Everything lives in the address (a GET form and plain links),
+ * so Back, bookmarks and reloads all work.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { RESOLUTION_CODES } from "../../shared/codes";
+import { QUESTION_LISTS, QUESTION_LIST_LABELS, type QuestionList } from "../../shared/question-rules";
+import type { QuestionFilters, QuestionListResponse, QuestionSummary, QuestionsBootstrap } from "../../shared/questions-api";
+import { api, type ApiFailure } from "../monitor/api";
+import { excerpt, formatWhen, isoTime, resolutionText, statusText } from "./format";
+
+/** The search parameters the form sets (besides the list and the page). */
+const SEARCH_KEYS = ["q", "email", "from", "to", "code", "resolution", "librarian", "order", "hidden"] as const;
+
+const LIST_DESCRIPTIONS: Record<QuestionList, string> = {
+  new: "New questions nobody has taken yet",
+  mine: "Open questions assigned to you",
+  pending: "Questions being followed up",
+  answered: "Answered questions",
+  closed: "Closed questions",
+  all: "All questions",
+};
+
+function currentList(params: URLSearchParams): QuestionList {
+  const list = params.get("list");
+  return (QUESTION_LISTS as readonly string[]).includes(list ?? "") ? (list as QuestionList) : "new";
+}
+
+/** The address of the same search with some parameters changed (a page number is dropped unless given). */
+function hrefWith(params: URLSearchParams, change: Record<string, string | null>): string {
+  const next = new URLSearchParams(params);
+  next.delete("page");
+  for (const [k, v] of Object.entries(change)) {
+    if (v === null || v === "") next.delete(k);
+    else next.set(k, v);
+  }
+  const query = next.toString();
+  return query ? `/questions?${query}` : "/questions";
+}
+
+export function ListPage({ boot }: { boot: QuestionsBootstrap }) {
+  const params = new URLSearchParams(location.search);
+  const list = currentList(params);
+  const searching = SEARCH_KEYS.some((k) => k !== "order" && params.get(k));
+  const [result, setResult] = useState<QuestionListResponse | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
+  const [filters, setFilters] = useState<QuestionFilters>({ librarians: [], codes: [] });
+
+  useEffect(() => {
+    const query = new URLSearchParams(params);
+    query.set("list", list);
+    void api<QuestionListResponse>(`/api/questions?${query}`).then((r) => (r.ok ? setResult(r.data) : setError(r.error)));
+    void api<QuestionFilters>("/api/questions/filters").then((r) => r.ok && setFilters(r.data));
+  }, []);
+
+  useEffect(() => {
+    document.title = `${QUESTION_LIST_LABELS[list]}${result ? ` (${result.total})` : ""} — Questions — Refdesk`;
+  }, [result]);
+
+  const value = (key: string) => params.get(key) ?? "";
+  const errorFor = (field: string) => (error?.field === field ? "search-error" : undefined);
+
+  return (
+    <div class="questions-list">
+      <h1>Questions</h1>
+      <nav aria-label="Question lists" class="list-tabs">
+        <ul>
+          {QUESTION_LISTS.map((l) => (
+            <li key={l}>
+              <a href={hrefWith(params, { list: l })} aria-current={l === list ? "page" : undefined}>
+                {QUESTION_LIST_LABELS[l]} <span class="count">({result ? result.counts[l] : "…"})</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+
+      <form method="get" action="/questions" role="search" aria-label="Search questions" class="search-form">
+        <input type="hidden" name="list" value={list} />
+        <div class="field wide">
+          <label for="s-q">Words in the question or transcript</label>
+          <input id="s-q" name="q" type="search" defaultValue={value("q")} aria-describedby={errorFor("q")} />
+        </div>
+        <div class="field">
+          <label for="s-email">Patron e-mail</label>
+          <input id="s-email" name="email" type="text" inputMode="email" autoComplete="off" defaultValue={value("email")} aria-describedby={errorFor("email")} />
+        </div>
+        <div class="field">
+          <label for="s-from">Received from</label>
+          <input id="s-from" name="from" type="date" defaultValue={value("from")} aria-describedby={errorFor("from")} />
+        </div>
+        <div class="field">
+          <label for="s-to">Received to</label>
+          <input id="s-to" name="to" type="date" defaultValue={value("to")} aria-describedby={errorFor("to")} />
+        </div>
+        <div class="field">
+          <label for="s-code">Descriptive code</label>
+          <select id="s-code" name="code" aria-describedby={errorFor("code")}>
+            <option value="">Any code</option>
+            {filters.codes.map((c) => (
+              <option key={c.code} value={c.code} selected={c.code === value("code")}>
+                {c.label}
+                {c.active ? "" : " (hidden)"}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="s-resolution">Resolution</label>
+          <select id="s-resolution" name="resolution">
+            <option value="">Any resolution</option>
+            {RESOLUTION_CODES.map((r) => (
+              <option key={r.code} value={r.code} selected={r.code === value("resolution")}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="s-librarian">Librarian</label>
+          <select id="s-librarian" name="librarian">
+            <option value="">Anyone</option>
+            {filters.librarians.map((l) => (
+              <option key={l.id} value={l.id} selected={l.id === value("librarian")}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="s-order">Order</label>
+          <select id="s-order" name="order">
+            <option value="newest" selected={value("order") !== "oldest"}>
+              Newest first
+            </option>
+            <option value="oldest" selected={value("order") === "oldest"}>
+              Oldest first
+            </option>
+          </select>
+        </div>
+        <div class="field checkbox">
+          <input id="s-hidden" name="hidden" type="checkbox" value="include" defaultChecked={value("hidden") === "include"} />
+          <label for="s-hidden">Include spam (hidden) questions</label>
+        </div>
+        <div class="search-actions">
+          <button type="submit" class="primary">
+            Search
+          </button>
+          {searching ? <a href={hrefWith(new URLSearchParams(), { list })}>Clear the search</a> : null}
+        </div>
+      </form>
+
+      {error ? (
+        <div class="error-summary" role="alert" id="search-error">
+          <p>{error.message}</p>
+        </div>
+      ) : null}
+
+      <p role="status" class="result-summary">
+        {result ? summaryText(result, list, searching) : error ? "" : "Loading the questions…"}
+      </p>
+      {result && result.questions.length > 0 ? <QuestionTable questions={result.questions} list={list} order={result.order} boot={boot} /> : null}
+      {result && result.pages > 1 ? <Pager params={params} result={result} /> : null}
+    </div>
+  );
+}
+
+function summaryText(r: QuestionListResponse, list: QuestionList, searching: boolean): string {
+  const what = `${r.total} ${r.total === 1 ? "question" : "questions"} in ${QUESTION_LIST_LABELS[list]}${searching ? " matching the search" : ""}`;
+  if (r.total === 0) return `No questions in ${QUESTION_LIST_LABELS[list]}${searching ? " match the search" : ""}.`;
+  return `${what}. Page ${r.page} of ${r.pages}.`;
+}
+
+function QuestionTable({ questions, list, order, boot }: { questions: QuestionSummary[]; list: QuestionList; order: "newest" | "oldest"; boot: QuestionsBootstrap }) {
+  return (
+    <div class="table-scroll" tabIndex={0} role="region" aria-label="Questions found">
+      <table class="questions-table">
+        <caption class="visually-hidden">
+          {LIST_DESCRIPTIONS[list]}, {order} first
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Received</th>
+            <th scope="col">Question</th>
+            <th scope="col">Patron</th>
+            <th scope="col">Status</th>
+            <th scope="col">Owner</th>
+            <th scope="col">Resolution</th>
+          </tr>
+        </thead>
+        <tbody>
+          {questions.map((q) => (
+            <tr key={q.id}>
+              <td>
+                <time dateTime={isoTime(q.createdAt)}>{formatWhen(q.createdAt, boot.timeZone)}</time>
+              </td>
+              <td>
+                <a href={`/questions/${q.id}`}>{excerpt(q.question, 140)}</a>
+                <span class="flags">
+                  {q.source === "email" ? <span class="flag">Left by e-mail</span> : null}
+                  {q.libraryId !== boot.librarian.libraryId ? <span class="flag">{q.libraryName}</span> : null}
+                  {q.hidden ? <span class="flag">Spam</span> : null}
+                  {q.failedMails > 0 ? <span class="flag flag-danger">{q.failedMails === 1 ? "A mail failed" : `${q.failedMails} mails failed`}</span> : null}
+                </span>
+              </td>
+              <td>
+                {q.patronName ?? "Anonymous"}
+                {q.patronEmail ? <span class="muted"> {q.patronEmail}</span> : null}
+              </td>
+              <td>{statusText(q.status)}</td>
+              <td>{q.assignee?.name ?? "Nobody"}</td>
+              <td>{resolutionText(q.resolution)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Pager({ params, result }: { params: URLSearchParams; result: QuestionListResponse }) {
+  const page = (n: number) => hrefWith(params, { page: String(n) });
+  return (
+    <nav aria-label="Pages" class="pager">
+      {result.page > 1 ? (
+        <a href={page(result.page - 1)} rel="prev">
+          Previous page
+        </a>
+      ) : null}
+      <span>
+        Page {result.page} of {result.pages}
+      </span>
+      {result.page < result.pages ? (
+        <a href={page(result.page + 1)} rel="next">
+          Next page
+        </a>
+      ) : null}
+    </nav>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The follow-up answer a librarian sends from the Ask a Librarian module: the
+ * answer, signed with the librarian's and library's names, then the patron's
+ * question and the conversation quoted (left out when the patron asked for no
+ * transcript by e-mail). Text and HTML; every piece of text is escaped in HTML.
+ */
+import { escapeHtml } from "../shared/html-escape";
+import type { ChatMessage } from "../shared/protocol";
+import { transcriptHtmlRows, transcriptTextLines, type ComposedMail } from "./transcript-mail";
+
+export interface FollowupMailInput {
+  libraryName: string;
+  timeZone: string;
+  librarianName: string;
+  patronName: string | null;
+  question: string;
+  askedAt: number;
+  answer: string;
+  /** The conversation to quote; null leaves it out (the patron opted out of transcripts). */
+  transcript: ChatMessage[] | null;
+  /** The patron can reply (the library has a contact address for Reply-To). */
+  canReply: boolean;
+}
+
+const SUBJECT_QUESTION_CHARS = 60;
+
+/** One event, one mail: the outbox key of the follow-up recorded as question_events row `eventId`. */
+export function followupMailKey(questionId: string, eventId: number | string): string {
+  return `${followupMailKeyPrefix(questionId)}${eventId}`;
+}
+
+/** The key without its event id, for SQL that appends the id it has just created. */
+export function followupMailKeyPrefix(questionId: string): string {
+  return `followup:${questionId}:`;
+}
+
+function shorten(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+export function composeFollowupMail(input: FollowupMailInput): ComposedMail {
+  const date = new Intl.DateTimeFormat("en-US", { timeZone: input.timeZone, dateStyle: "long" }).format(input.askedAt);
+  const greeting = input.patronName ? `Hello ${input.patronName},` : "Hello,";
+  const signature = `${input.librarianName}, ${input.libraryName}`;
+  const replyLine = input.canReply ? "If you have more questions, reply to this e-mail." : "";
+  const quoted = input.transcript ? transcriptTextLines(input.transcript, input.timeZone).map((l) => `> ${l}`) : [];
+
+  const text = [
+    greeting,
+    "",
+    input.answer,
+    "",
+    `— ${signature}`,
+    ...(replyLine ? ["", replyLine] : []),
+    "",
+    `Your question of ${date}: ${input.question}`,
+    ...(quoted.length ? ["", "--- Our conversation ---", ...quoted] : []),
+    "",
+  ].join("\n");
+
+  const paragraph = (t: string) => `<p>${escapeHtml(t).replaceAll("\n", "<br>")}</p>`;
+  const html =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`An answer from ${input.libraryName}`)}</title></head>` +
+    `<body style="font-family:system-ui,sans-serif;color:#111">` +
+    paragraph(greeting) +
+    input.answer
+      .split(/\n{2,}/)
+      .map(paragraph)
+      .join("") +
+    `<p>— ${escapeHtml(signature)}</p>` +
+    (replyLine ? paragraph(replyLine) : "") +
+    `<hr><p><strong>Your question of ${escapeHtml(date)}:</strong> ${escapeHtml(input.question)}</p>` +
+    (input.transcript
+      ? `<h2 style="font-size:1.1em">Our conversation</h2><blockquote style="margin:0;padding-left:12px;border-left:3px solid #999"><table role="presentation">${transcriptHtmlRows(input.transcript, input.timeZone)}</table></blockquote>`
+      : "") +
+    `</body></html>`;
+
+  return { subject: `An answer from ${input.libraryName}: ${shorten(input.question, SUBJECT_QUESTION_CHARS)}`, text, html };
+}

@@ -1,0 +1,141 @@
+/**
+ * /api/chats/:id/… — what the chat monitor needs beyond the core chat routes:
+ * the patron's details (with their earlier sessions at the same library),
+ * internal notes, and transfers (offer, cancel, decline). Mounted beside
+ * `chatRoutes` under /api/chats.
+ */
+import { and, desc, eq, ne } from "drizzle-orm";
+import { Hono } from "hono";
+import type { TransferResult, TransferTarget } from "../../durable-objects/ChatSession";
+import { requireLibrarian } from "../auth/middleware";
+import { database } from "../db/client";
+import { chatSessions, forms, libraries } from "../db/schema";
+import { assertCanReadSession, readableSessions } from "../db/tenancy";
+import type { AppEnv } from "../http/app-env";
+import { ApiError, badRequest, forbidden, notFound } from "../http/errors";
+import { parseBody } from "../http/validate";
+import { chatSession, requestQueue } from "../objects";
+import { staffableQueues } from "../queues/staffing";
+import { transferChatSchema } from "../shared/api";
+import { parseFormFields } from "../shared/forms";
+import { LIMITS } from "../shared/limits";
+import { summariseUserAgent } from "../shared/user-agent";
+import { describeSession, librarianRef } from "./chats";
+
+export const monitorChatRoutes = new Hono<AppEnv>();
+
+/** Where a library's policy page lives (built elsewhere; the monitor only links to it). */
+export const policiesPath = (libraryId: string) => `/policies/${encodeURIComponent(libraryId)}`;
+
+monitorChatRoutes.get("/:id/details", async (c) => {
+  const librarian = requireLibrarian(c);
+  const sessionId = c.req.param("id");
+  const found = await describeSession(c.env, sessionId);
+  assertCanReadSession(librarian, found.view);
+  const db = database(c.env.DB);
+  const row = await db
+    .select({ session: chatSessions, libraryName: libraries.name, formTitle: forms.title, formFields: forms.fields })
+    .from(chatSessions)
+    .innerJoin(libraries, eq(libraries.id, chatSessions.libraryId))
+    .leftJoin(forms, eq(forms.id, chatSessions.formId))
+    .where(eq(chatSessions.id, sessionId))
+    .get();
+  if (!row) throw notFound("Chat session");
+  const s = row.session;
+  const labels = new Map(parseFormFields(row.formFields ?? []).map((f) => [f.id, f.label]));
+  // Earlier sessions: the same e-mail at the same library, and — tenancy — only rows this librarian may read.
+  const earlier = s.patronEmail
+    ? await db
+        .select({
+          id: chatSessions.id,
+          question: chatSessions.question,
+          status: chatSessions.status,
+          resolution: chatSessions.resolutionCode,
+          librarianName: chatSessions.librarianName,
+          createdAt: chatSessions.createdAt,
+        })
+        .from(chatSessions)
+        .where(and(eq(chatSessions.libraryId, s.libraryId), eq(chatSessions.patronEmail, s.patronEmail), ne(chatSessions.id, s.id), readableSessions(librarian)))
+        .orderBy(desc(chatSessions.createdAt))
+        .limit(LIMITS.earlierSessions)
+        .all()
+    : [];
+  return c.json({
+    patron: {
+      name: s.patronName,
+      email: s.patronEmail,
+      answers: Object.entries(s.patronDetails)
+        .filter(([, value]) => value !== "")
+        .map(([id, value]) => ({ id, label: labels.get(id) ?? id, value })),
+    },
+    library: { id: s.libraryId, name: row.libraryName, policiesUrl: policiesPath(s.libraryId) },
+    form: s.formId ? { id: s.formId, title: row.formTitle ?? s.formId } : null,
+    referrer: s.referrer,
+    browser: summariseUserAgent(s.userAgent),
+    userAgent: s.userAgent,
+    createdAt: s.createdAt,
+    earlierSessions: earlier,
+  });
+});
+
+monitorChatRoutes.get("/:id/notes", async (c) => {
+  const sessionId = c.req.param("id");
+  const found = await describeSession(c.env, sessionId);
+  assertCanReadSession(requireLibrarian(c), found.view);
+  return c.json({ notes: await chatSession(c.env, sessionId).internalNotes() });
+});
+
+function transferFailure(result: Exclude<TransferResult, { ok: true }>): ApiError {
+  const status = { forbidden: 403, not_found: 404, session_ended: 409, not_active: 409, validation_failed: 400 }[result.code] as 400 | 403 | 404 | 409;
+  return new ApiError(status, result.code, result.message, result.field);
+}
+
+monitorChatRoutes.post("/:id/transfer", async (c) => {
+  const librarian = requireLibrarian(c);
+  const sessionId = c.req.param("id");
+  const body = await parseBody(c, transferChatSchema);
+  const found = await describeSession(c.env, sessionId);
+  if (found.view.librarian?.id !== librarian.id) throw forbidden("Only the librarian serving this chat can transfer it.");
+  if (found.view.status === "ended" || found.view.status === "unavailable") throw new ApiError(409, "session_ended", "This chat has ended.");
+  const queues = await staffableQueues(database(c.env.DB), librarian);
+  let to: TransferTarget;
+  let queueId: string;
+  if (body.to.kind === "queue") {
+    const wanted = body.to.queueId;
+    const queue = queues.find((q) => q.id === wanted);
+    if (!queue) throw new ApiError(404, "not_found", "There is no such queue among the queues you staff.", "to.queueId");
+    to = { kind: "queue", queueName: queue.name };
+    queueId = queue.id;
+  } else {
+    const wanted = body.to.librarianId;
+    if (wanted === librarian.id) throw badRequest("You are already serving this chat.", "to.librarianId");
+    // The new librarian must be monitoring (and not away on) a queue this librarian staffs: the offer goes through it.
+    const present = await Promise.all(queues.map(async (q) => ({ queue: q, monitors: (await requestQueue(c.env, q.id).snapshot()).monitors })));
+    const where = present.find((p) => p.monitors.some((m) => m.librarianId === wanted && m.status !== "away"));
+    const monitor = where?.monitors.find((m) => m.librarianId === wanted);
+    if (!where || !monitor) throw new ApiError(404, "not_found", "That librarian is not monitoring any of your queues right now.", "to.librarianId");
+    to = { kind: "librarian", librarian: { id: monitor.librarianId, name: monitor.name, libraryId: monitor.libraryId } };
+    queueId = where.queue.id;
+  }
+  const result = await chatSession(c.env, sessionId).offerTransfer({ from: librarianRef(librarian), to, queueId, note: body.note ?? null });
+  if (!result.ok) throw transferFailure(result);
+  return c.json({ session: result.session });
+});
+
+monitorChatRoutes.post("/:id/transfer/cancel", async (c) => {
+  const librarian = requireLibrarian(c);
+  const sessionId = c.req.param("id");
+  await describeSession(c.env, sessionId);
+  const result = await chatSession(c.env, sessionId).cancelTransfer(librarian.id);
+  if (!result.ok) throw transferFailure(result);
+  return c.json({ session: result.session });
+});
+
+monitorChatRoutes.post("/:id/transfer/decline", async (c) => {
+  const librarian = requireLibrarian(c);
+  const sessionId = c.req.param("id");
+  await describeSession(c.env, sessionId);
+  const result = await chatSession(c.env, sessionId).declineTransfer(librarian.id);
+  if (!result.ok) throw transferFailure(result);
+  return c.json({ declined: true });
+});

@@ -1,0 +1,83 @@
+/**
+ * The Ask a Librarian module's pages: /questions (the lists), /questions/:id
+ * (one question) and /questions/codes (descriptive codes, for library
+ * administrators). Each is a server shell — header, navigation, a landmark —
+ * around the Preact module in src/client/questions/.
+ */
+import { Hono, type Context } from "hono";
+import { html } from "hono/html";
+import type { Librarian } from "../auth/librarian";
+import { isLibraryAdmin } from "../auth/roles";
+import type { AppEnv } from "../http/app-env";
+import { page } from "../pages/layout";
+import type { QuestionsBootstrap } from "../shared/questions-api";
+
+export const questionPageRoutes = new Hono<AppEnv>();
+
+const TITLES: Record<QuestionsBootstrap["view"], string> = {
+  list: "Questions",
+  question: "Question",
+  codes: "Descriptive codes",
+};
+
+async function modulePage(c: Context<AppEnv>, librarian: Librarian, view: QuestionsBootstrap["view"], questionId: string | null, status: 200 | 403 = 200) {
+  const library = await c.env.DB.prepare("SELECT time_zone FROM libraries WHERE id = ?").bind(librarian.libraryId).first<{ time_zone: string }>();
+  const admin = isLibraryAdmin(librarian);
+  const boot: QuestionsBootstrap = {
+    view,
+    questionId,
+    librarian: { id: librarian.id, displayName: librarian.displayName, libraryId: librarian.libraryId, libraryName: librarian.libraryName, isAdmin: admin },
+    timeZone: library?.time_zone ?? "UTC",
+  };
+  const current = (href: string, match: boolean) => (match ? html`<a href="${href}" aria-current="page">` : html`<a href="${href}">`);
+  return c.html(
+    page({
+      title: `${TITLES[view]} — Ask a Librarian — Refdesk`,
+      bodyClass: "questions-module",
+      styles: ["/styles/questions.css"],
+      scripts: status === 200 ? ["/build/questions.js"] : [],
+      bootstrap: status === 200 ? boot : undefined,
+      body: html`<a class="skip-link" href="#main">Skip to content</a>
+<header class="module-header">
+  <p class="module-name">Ask a Librarian — ${librarian.libraryName}</p>
+  <nav aria-label="Refdesk">
+    <ul>
+      <li><a href="/monitor">Chat monitor</a></li>
+      <li>${current("/questions", view !== "codes")}Questions</a></li>
+      ${admin ? html`<li>${current("/questions/codes", view === "codes")}Descriptive codes</a></li>` : ""}
+    </ul>
+  </nav>
+  <p class="signed-in">${librarian.displayName}</p>
+  <form method="post" action="/logout"><button type="submit">Sign out</button></form>
+</header>
+<main id="main" tabindex="-1">
+  ${status === 200
+    ? html`<div id="questions-root"><p class="loading">Loading…</p></div>`
+    : html`<h1>Descriptive codes</h1><p>Only a library administrator can change the descriptive codes. <a href="/questions">Back to the questions</a></p>`}
+</main>`,
+    }),
+    status,
+  );
+}
+
+function signInFirst(c: Context<AppEnv>) {
+  return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+}
+
+questionPageRoutes.get("/questions", async (c) => {
+  const librarian = c.get("librarian");
+  return librarian ? modulePage(c, librarian, "list", null) : signInFirst(c);
+});
+
+// Before "/questions/:id", so "codes" is not taken for a question id.
+questionPageRoutes.get("/questions/codes", async (c) => {
+  const librarian = c.get("librarian");
+  if (!librarian) return signInFirst(c);
+  return modulePage(c, librarian, "codes", null, isLibraryAdmin(librarian) ? 200 : 403);
+});
+
+questionPageRoutes.get("/questions/:id", async (c) => {
+  const librarian = c.get("librarian");
+  // The page is only a shell: whether this librarian may see the question is the API's answer.
+  return librarian ? modulePage(c, librarian, "question", c.req.param("id")) : signInFirst(c);
+});

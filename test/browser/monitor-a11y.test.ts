@@ -1,0 +1,164 @@
+/**
+ * Accessibility and keyboard use of the sign-in page and the monitor: axe-core
+ * finds nothing on /login (also with an error and after a lock-out) nor on
+ * /monitor with open chats and each dialog open; a librarian accepts, chats,
+ * switches chats and ends one with the keyboard alone.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
+import { axeViolations, launch, newContext, signInToMonitor } from "./browser";
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+});
+
+async function context(): Promise<BrowserContext> {
+  const c = await newContext(browser);
+  contexts.push(c);
+  return c;
+}
+
+async function expectNoViolations(page: Page, what: string): Promise<void> {
+  const violations = await axeViolations(page);
+  expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
+
+async function patronAsks(question: string, name: string): Promise<Page> {
+  const page = await (await context()).newPage();
+  await page.goto("/f/springfield-chat");
+  await page.getByLabel("Your question").fill(question);
+  await page.getByLabel(/Your name/).fill(name);
+  await page.getByRole("button", { name: "Ask a librarian" }).click();
+  await page.waitForURL(/\/chat\//);
+  return page;
+}
+
+describe("sign-in page", () => {
+  it("has no axe violations, names errors, and says when an account is locked", async () => {
+    const page = await (await context()).newPage();
+    await page.goto("/login");
+    await expectNoViolations(page, "/login");
+
+    // A wrong password: a clear error, tied to the fields, focus in the password field.
+    const email = "edna@capital-u.example";
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").getByText("That e-mail and password do not match.").waitFor();
+    expect(await page.getByLabel("Password").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByLabel("Password").getAttribute("aria-describedby")).toBe("sign-in-error");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("password");
+    expect(await page.title()).toContain("error");
+    await expectNoViolations(page, "/login with an error");
+
+    // Five wrong passwords in a row lock the account; the page says so and for how long.
+    for (let i = 0; i < 4; i++) {
+      await page.getByLabel("Password").fill(`wrong ${i}`);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("alert").waitFor();
+    }
+    await page.getByRole("alert").getByText(/Too many wrong passwords\. Try again in 15 minutes\./).waitFor();
+    // Even the right password is refused while locked.
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").getByText(/Too many wrong passwords/).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/login");
+    await expectNoViolations(page, "/login locked");
+  });
+});
+
+describe("the monitor by keyboard", () => {
+  it("accepts, chats, switches chats and ends with codes using the keyboard alone; axe finds nothing along the way", async () => {
+    const stamp = Date.now();
+    const lisa = await signInToMonitor(await context(), "lisa@springfield-library.example", DEMO_PASSWORD);
+    await lisa.getByText(/monitoring:/).first().waitFor();
+    await expectNoViolations(lisa, "/monitor, empty");
+
+    const first = await patronAsks(`First keyboard question ${stamp}`, "Nelson");
+    await lisa.locator(".waiting-item", { hasText: `First keyboard question ${stamp}` }).waitFor();
+    await expectNoViolations(lisa, "/monitor with a waiting patron");
+
+    // Alt+Shift+A accepts the patron who waited longest; the caret lands in the message box.
+    await lisa.keyboard.press("Alt+Shift+A");
+    await lisa.getByRole("tab", { name: /Nelson/ }).waitFor();
+    await expect.poll(() => lisa.evaluate(() => document.activeElement?.getAttribute("aria-describedby") ?? "")).toMatch(/^composer-.*-hint$/);
+    await lisa.keyboard.type(`Hi Nelson, typed without a mouse. ${stamp}`);
+    await lisa.keyboard.press("Enter");
+    await first.getByRole("log", { name: "Chat messages" }).getByText(`Hi Nelson, typed without a mouse. ${stamp}`).waitFor();
+
+    const second = await patronAsks(`Second keyboard question ${stamp}`, "Ralph");
+    await lisa.locator(".waiting-item", { hasText: `Second keyboard question ${stamp}` }).waitFor();
+    await lisa.keyboard.press("Alt+Shift+A");
+    await lisa.getByRole("tab", { name: /Ralph/ }).waitFor();
+
+    // Tabs: one tab stop, arrow keys move between chats; Alt+Shift+1 jumps to the first.
+    await lisa.keyboard.press("Alt+Shift+1");
+    await expect.poll(() => lisa.evaluate(() => document.activeElement?.textContent ?? "")).toContain("Nelson");
+    expect(await lisa.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
+    // A message in the chat not in front is counted on its tab.
+    await second.getByLabel("Your message").fill("Hello?");
+    await second.getByLabel("Your message").press("Enter");
+    await lisa.getByRole("tab", { name: /Ralph \(1 unread\)/ }).waitFor();
+    await lisa.keyboard.press("ArrowRight");
+    expect(await lisa.getByRole("tab", { name: /Ralph/ }).getAttribute("aria-selected")).toBe("true");
+    await expect.poll(() => lisa.getByRole("tab", { name: /Ralph/ }).textContent()).not.toContain("unread");
+    expect(await lisa.getByRole("tab", { name: /Nelson/ }).getAttribute("tabindex")).toBe("-1");
+    await lisa.keyboard.press("ArrowLeft");
+    expect(await lisa.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
+    await expectNoViolations(lisa, "/monitor with two open chats");
+
+    // "?" shows the shortcuts.
+    await lisa.keyboard.press("?");
+    const help = lisa.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await help.getByText("Accept the patron who has waited longest").waitFor();
+    await expectNoViolations(lisa, "/monitor with the help dialog");
+    await lisa.keyboard.press("Escape");
+    await expect.poll(() => help.count()).toBe(0);
+
+    // The other dialogs, opened by their shortcuts.
+    for (const [keys, name] of [
+      ["Alt+Shift+L", "Send a link to Nelson"],
+      ["Alt+Shift+C", "Canned messages"],
+      ["Alt+Shift+R", "Transfer the chat with Nelson"],
+    ] as const) {
+      await lisa.keyboard.press(keys);
+      await lisa.getByRole("dialog", { name }).waitFor();
+      await expectNoViolations(lisa, `/monitor with "${name}"`);
+      await lisa.keyboard.press("Escape");
+      await expect.poll(() => lisa.getByRole("dialog").count()).toBe(0);
+    }
+
+    // End with codes, by keyboard: resolution, a code found by typing, save.
+    await lisa.keyboard.press("Alt+Shift+E");
+    const end = lisa.getByRole("dialog", { name: "End chat with Nelson" });
+    await end.waitFor();
+    await expectNoViolations(lisa, "/monitor with open chats and the end dialog");
+    await end.getByLabel("Answered").focus();
+    await lisa.keyboard.press("Space");
+    expect(await end.getByLabel("Answered").isChecked()).toBe(true);
+    await end.getByLabel("Search codes").focus();
+    await lisa.keyboard.type("renew");
+    await lisa.keyboard.press("Enter");
+    await end.getByRole("button", { name: "Remove Renewals" }).waitFor();
+    await end.getByRole("button", { name: "End chat and save" }).focus();
+    await lisa.keyboard.press("Enter");
+    await lisa.getByText("Chat ended and saved. (Nelson)").waitFor();
+    await first.getByText(/This chat has ended/).waitFor();
+    // Focus went somewhere useful: the remaining chat's tab.
+    await expect.poll(() => lisa.evaluate(() => document.activeElement?.textContent ?? "")).toContain("Ralph");
+
+    // Finish the second chat too (the demo librarian is shared by other tests).
+    await lisa.keyboard.press("Alt+Shift+E");
+    const endSecond = lisa.getByRole("dialog", { name: "End chat with Ralph" });
+    await endSecond.getByLabel("Practice").check();
+    await endSecond.getByRole("button", { name: "End chat and save" }).click();
+    await lisa.getByText("Chat ended and saved. (Ralph)").waitFor();
+  });
+});
