@@ -10,11 +10,14 @@
 //   node bench/hostile.mjs --no-browser skip the Chromium page checks
 //
 // Exit code 1 on any failed check.
+import { buildFrontEnds } from "../scripts/local-state.mjs";
 import { hostileRun } from "./lib/hostile-runner.mjs";
 import { cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
 import { startBenchServer } from "./lib/server.mjs";
 
 const opts = cliOptions();
+// The pages are checked with the front ends as they are now.
+if (!opts["no-browser"]) buildFrontEnds();
 const server = await startBenchServer({ name: "hostile" });
 let run;
 try {

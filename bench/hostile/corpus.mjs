@@ -149,6 +149,12 @@ export const BODY_VARIANTS = [
   { name: "1 MB JSON", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ question: `$marker ${"x".repeat(1024 * 1024)}` }), once: true },
 ];
 
+/** The body variants no route can mistake for a valid request: swept again as a signed-in librarian from our own origin. */
+export const MALFORMED_BODY_NAMES = ["bad JSON", "JSON array", "JSON number", "wrong types", "control characters", "deeply nested JSON", "1 MB JSON"];
+
+/** Routes that act without reading a body (signing out): left out of the signed-in sweep, which would otherwise just sign out. */
+export const BODYLESS_ACTIONS = ["POST /api/auth/sign-out", "POST /logout"];
+
 /**
  * Frames for an authenticated patron on the chat socket, each with the error
  * code it must be answered with (the socket stays open) or the close code.
@@ -193,7 +199,13 @@ export function helloFrames() {
 
 /** Frames for a signed-in monitor on the queue socket. */
 export function queueFrames() {
+  const staff = (fields) => JSON.stringify({ type: "staff.send", clientId: "s-$marker", body: "$marker", to: null, ...fields });
   return [
+    { name: "staff message with control characters", frame: staff({ body: "$marker \u0000\u001b[2J" }), expect: { error: "bad_frame", field: "body" } },
+    { name: "staff message over the limit", frame: staff({ body: `$marker ${"s".repeat(LIMITS.staffMessageChars)}` }), expect: { error: "bad_frame", field: "body" } },
+    { name: "staff message to a librarian who is not monitoring", frame: staff({ to: "nobody-$marker" }), expect: { error: "not_found", field: "to" } },
+    { name: "staff message with a recipient of the wrong type", frame: staff({ to: 42 }), expect: { error: "bad_frame", field: "to" } },
+    { name: "staff message without a client id", frame: JSON.stringify({ type: "staff.send", body: "$marker", to: null }), expect: { error: "bad_frame", field: "clientId" } },
     { name: "bad JSON", frame: `{"type":`, expect: { error: "bad_json" } },
     { name: "unknown kind", frame: JSON.stringify({ type: "accept_all", marker: "$marker" }), expect: { error: "bad_frame", field: "type" } },
     { name: "unknown status", frame: JSON.stringify({ type: "set_status", status: "<b>$marker</b>" }), expect: { error: "bad_frame", field: "status" } },

@@ -11,13 +11,13 @@
 //   C. the server log searched for the run's unique body marker.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { BODY_VARIANTS, PARAM_VALUES, STRANGE_TEXT, helloFrames, httpCases, patronFrames, queueFrames, refusedUpgrades, scriptPayloads } from "../hostile/corpus.mjs";
+import { BODYLESS_ACTIONS, BODY_VARIANTS, MALFORMED_BODY_NAMES, PARAM_VALUES, STRANGE_TEXT, helloFrames, httpCases, patronFrames, queueFrames, refusedUpgrades, scriptPayloads } from "../hostile/corpus.mjs";
 import { fillParams, publicRoutes } from "../hostile/routes.mjs";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
 import { accept, signIn, startChat, transcript } from "./http.mjs";
 import { benchFormId, benchLibrarianEmail, benchQueueId } from "./seed.mjs";
 import { librarianSocket, monitorSocket, openSocket, patronSocket, wsUrl } from "./socket.mjs";
-import { diffState, storedState } from "./stored-state.mjs";
+import { diffState, queryD1, storedState } from "./stored-state.mjs";
 
 const LIBRARY = "bench-hostile";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -152,10 +152,13 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
     const values = route.path.includes(":") ? params : [null];
     for (const [vi, value] of values.entries()) {
       const path = value === null ? route.path : fillParams(route.path, value);
-      for (const auth of ["none", "foreign-origin"]) {
-        const variants = route.method === "GET" ? [{ name: "no body", headers: {}, body: undefined }] : bodies.filter((b) => !b.once || vi === 0);
+      // Signed out; signed in but from another origin; signed in from our own origin with bodies no route can accept.
+      for (const auth of ["none", "foreign-origin", "signed-in"]) {
+        if (auth === "signed-in" && BODYLESS_ACTIONS.includes(`${route.method} ${route.path}`)) continue;
+        let variants = route.method === "GET" ? [{ name: "no body", headers: {}, body: undefined }] : bodies.filter((b) => !b.once || vi === 0);
+        if (auth === "signed-in" && route.method !== "GET") variants = variants.filter((b) => MALFORMED_BODY_NAMES.includes(b.name));
         for (const b of variants) {
-          const headers = { ...b.headers, ...(auth === "foreign-origin" ? { Origin: "https://evil.example", Cookie: cookies.own } : {}) };
+          const headers = { ...b.headers, ...(auth === "foreign-origin" ? { Origin: "https://evil.example", Cookie: cookies.own } : auth === "signed-in" ? { Cookie: cookies.own } : {}) };
           const res = await send({ method: route.method, path, headers, body: b.body });
           record("sweep", `${route.method} ${route.path} [${value === null ? "" : value.slice(0, 24)}] ${auth} ${b.name}`, await checkSweepAnswer(res, path));
           swept++;
@@ -270,7 +273,7 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
   const payloads = scriptPayloads(marker);
   const name = `<img src=x onerror=__refdeskPwned('${marker}-name')>`;
   const hostileWaiting = await startChat(base, { formId, question: `${payloads[0]} ${marker} waiting`, name });
-  const hostileActive = await startChat(base, { formId, question: `${payloads[1]} ${marker} active`, name: `"><svg onload=__refdeskPwned('${marker}-name2')>` });
+  const hostileActive = await startChat(base, { formId, question: `${payloads[1]} ${marker} active`, name: `"><svg onload=__refdeskPwned('${marker}-name2')>`, pageUrl: `https://library.example/?q="><script>__refdeskPwned('${marker}-pageurl')</script>` });
   const sentBodies = [];
   {
     const p = await patronSocket(base, hostileWaiting.sessionId, hostileWaiting.token);
@@ -291,6 +294,11 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
     }
     pa.close();
     li.close();
+    // A staff message to everyone on the queue, shown in every monitor.
+    const m = await monitorSocket(base, fixtures.queue, cookies.server);
+    m.send({ type: "staff.send", clientId: "staff-h", body: `${payloads[2]} ${marker} staff`, to: null });
+    await m.next((f) => f.type === "staff.message" || f.type === "error");
+    m.close();
   }
   const stored = (await transcript(base, hostileActive.sessionId, cookies.server)).filter((m) => m.clientId?.startsWith("h")).map((m) => m.body);
   record("hostile content", "every hostile message stored verbatim, once, in order", JSON.stringify(stored) === JSON.stringify(sentBodies) ? null : `stored ${stored.length} of ${sentBodies.length}`);
@@ -298,9 +306,30 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
   const tablesKept = Object.keys(before).every((t) => t in afterB);
   record("hostile content", "SQL-looking text changed no table", tablesKept && afterB["d1:chat_sessions"].length === before["d1:chat_sessions"].length + 2 ? null : "tables or rows missing");
 
+  // A second hostile chat, ended and filed, for the Ask a Librarian module's pages.
+  const hostileFiled = await startChat(base, { formId, question: `${payloads[3]} ${marker} filed`, name: `<b onmouseover=__refdeskPwned('${marker}-name3')>x</b>` });
+  const filedAccept = await accept(base, hostileFiled.sessionId, cookies.server);
+  if (filedAccept.status !== 200) throw new Error(`hostile accept failed: ${filedAccept.status} ${JSON.stringify(filedAccept.body)} ${JSON.stringify(hostileFiled)}`);
+  {
+    const pa = await patronSocket(base, hostileFiled.sessionId, hostileFiled.token);
+    for (const [i, body] of [...payloads, ...STRANGE_TEXT].entries()) {
+      pa.send({ type: "send", clientId: `f${i}`, body });
+      await pa.next((f) => f.type === "ack" && f.clientId === `f${i}`);
+    }
+    pa.close();
+    const ended = await fetch(`${base}/api/chats/${hostileFiled.sessionId}/end`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Cookie: cookies.server, Origin: base },
+      body: JSON.stringify({ resolution: "answered", note: `<script>__refdeskPwned('${marker}-note')</script>` }),
+    });
+    if (ended.status !== 200) throw new Error(`ending the hostile chat failed: ${ended.status} ${await ended.text()}`);
+  }
+  const questionId = queryD1(server.persistDir, "SELECT id FROM questions WHERE session_id = ?", hostileFiled.sessionId)[0]?.id ?? null;
+  record("hostile content", "the ended hostile chat was filed as a question", questionId ? null : "no question row");
+
   // ---- B2: pages in Chromium ----
   if (browser) {
-    const pages = await checkPagesInChromium(base, { marker, cookie: cookies.server, formId, hostileActive, hostileWaiting, log });
+    const pages = await checkPagesInChromium(base, { marker, cookie: cookies.server, formId, hostileActive, hostileWaiting, questionId, log });
     for (const p of pages) record("page", p.name, p.problem);
   }
   staffing.close();
@@ -328,7 +357,7 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
  * violations (a blocked script is still an injection), and scans the DOM for
  * injected handlers, scripts and javascript: links.
  */
-async function checkPagesInChromium(base, { marker, cookie, formId, hostileActive, hostileWaiting, log }) {
+async function checkPagesInChromium(base, { marker, cookie, formId, hostileActive, hostileWaiting, questionId, log }) {
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -377,7 +406,8 @@ async function checkPagesInChromium(base, { marker, cookie, formId, hostileActiv
         else if (found.csp.length) problem = `CSP had to block something: ${found.csp.join(" | ")}`;
         else if (found.injected.length) problem = `injected into the DOM: ${found.injected.slice(0, 3).join(" | ")}`;
       } catch (error) {
-        problem = `page did not load as expected: ${String(error).slice(0, 300)}`;
+        const text = await page.evaluate(() => document.body?.innerText ?? "").catch(() => "");
+        problem = `page did not load as expected: ${String(error).split("\n")[0].slice(0, 200)} — page shows: ${text.replace(/\s+/g, " ").slice(0, 400)}`;
       }
       out.push({ name, problem });
       log(`page ${name}: ${problem ?? "ok"}`);
@@ -418,6 +448,16 @@ async function checkPagesInChromium(base, { marker, cookie, formId, hostileActiv
         await p.getByRole("tab", { name: /-name2/ }).click();
         await p.getByRole("log").getByText("deep)").first().waitFor({ timeout: 15_000 });
       },
+    });
+    await open("Ask a Librarian module: list with the hostile question", {
+      withCookie: true,
+      go: (p) => p.goto("/questions?list=all"),
+      ready: (p) => p.getByText(`${marker} filed`).first().waitFor({ timeout: 15_000 }),
+    });
+    await open("Ask a Librarian module: the filed hostile transcript", {
+      withCookie: true,
+      go: (p) => p.goto(`/questions/${questionId}`),
+      ready: (p) => p.getByText("deep)").first().waitFor({ timeout: 15_000 }),
     });
     await open("hosted form error after a hostile submission", {
       go: async (p) => {

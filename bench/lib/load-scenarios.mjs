@@ -11,9 +11,6 @@ import { summarize } from "./stats.mjs";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
-/** How often real clients ping (src/shared/limits.ts TIMING.pingIntervalMs); the load generator does the same. */
-const PING_INTERVAL_MS = 10_000;
-
 /** A body of exactly `bytes` ASCII bytes that starts with `marker`. */
 export function bodyOf(marker, bytes) {
   const head = `${marker} `;
@@ -57,7 +54,8 @@ export async function monitoringLibrarians(base, libraryId, n, onQueueFrame) {
 /**
  * Patron→librarian delivery. `sessions` chats, each accepted by one of
  * `librarians` librarians (round robin); each patron sends a `bodyBytes`
- * message every `intervalMs` for `durationMs`, phases spread evenly. Latency is
+ * message every `intervalMs` for `durationMs`, phases spread evenly; every
+ * socket pings every 10 s as the real clients do. Latency is
  * measured in this process from the patron's send to the frame reaching the
  * serving librarian's socket. Messages sent during the first `warmupMs` count
  * for loss and errors but not for latency.
@@ -133,13 +131,6 @@ export async function deliveryScenario(base, { sessions, librarians, durationMs,
       timers.push(setTimeout(sendOne, Math.max(0, t0 + phase + k * intervalMs - performance.now())));
     };
     timers.push(setTimeout(sendOne, phase));
-    const pingPhase = (i / sessions) * PING_INTERVAL_MS;
-    const ping = () => {
-      if (!running) return;
-      for (const s of [pairs[i].patron, pairs[i].librarian]) if (s.ws.readyState === 1) s.send("ping");
-      timers.push(setTimeout(ping, PING_INTERVAL_MS));
-    };
-    timers.push(setTimeout(ping, pingPhase));
   }
   await sleep(durationMs);
   const cpuUse = cpu?.stop();

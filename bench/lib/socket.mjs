@@ -8,12 +8,17 @@ export function wsUrl(base, path) {
   return base.replace(/^http/, "ws") + path;
 }
 
+/** How often real clients ping (src/shared/limits.ts TIMING.pingIntervalMs); a socket silent for 35 s is closed as dead. */
+const PING_INTERVAL_MS = 10_000;
+
 /**
  * Opens a socket and resolves once it is open (rejects on refusal, with the
  * HTTP status). `onFrame(frame, receivedAt)` sees every parsed JSON frame;
- * unless `keep` is false, frames are also kept in `frames` for `next`.
+ * unless `keep` is false, frames are also kept in `frames` for `next`. Like
+ * the real clients it pings every 10 s (first ping at a random point, so a
+ * thousand sockets do not ping at once), unless `ping` is false.
  */
-export function openSocket(url, { cookie, origin, onFrame, keep = true, timeoutMs = 15_000 } = {}) {
+export function openSocket(url, { cookie, origin, onFrame, keep = true, ping = true, timeoutMs = 15_000 } = {}) {
   const headers = {};
   if (cookie) headers.Cookie = cookie;
   if (origin) headers.Origin = origin;
@@ -82,7 +87,17 @@ export function openSocket(url, { cookie, origin, onFrame, keep = true, timeoutM
       }
     }
   });
+  let pinger = null;
+  if (ping) {
+    ws.once("open", () => {
+      pinger = setTimeout(function tick() {
+        if (ws.readyState === WebSocket.OPEN) ws.send("ping");
+        pinger = setTimeout(tick, PING_INTERVAL_MS);
+      }, Math.random() * PING_INTERVAL_MS);
+    });
+  }
   ws.on("close", (code, reason) => {
+    clearTimeout(pinger);
     socket.closed = { code, reason: reason.toString() };
     for (const w of socket.closeWaiters) {
       clearTimeout(w.timer);

@@ -97,3 +97,14 @@ export function diffState(before, after) {
 export function stateDigest(snapshot) {
   return createHash("sha256").update(JSON.stringify(snapshot)).digest("hex").slice(0, 16);
 }
+
+/** Runs a read-only query against the server's local D1 (e.g. to find the question a session was filed as). */
+export function queryD1(persistDir, sql, ...params) {
+  const [file] = sqliteFiles(path.join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject"));
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return db.prepare(sql).all(...params);
+  } finally {
+    db.close();
+  }
+}

@@ -199,7 +199,7 @@ export const queueClientMessageSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("staff.send"),
     clientId: z.string().min(1).max(LIMITS.clientIdChars),
-    body: z.string().trim().min(1, "A message cannot be empty").max(LIMITS.staffMessageChars),
+    body: z.string().trim().min(1, "A message cannot be empty").max(LIMITS.staffMessageChars).regex(NO_CONTROL, "Contains control characters"),
     to: z.string().min(1).max(100).nullable(),
   }),
 ]);
