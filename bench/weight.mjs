@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildFrontEnds } from "../scripts/local-state.mjs";
+import { writeResults } from "./lib/report.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const KB = 1024;
@@ -24,5 +25,5 @@ const rows = WEIGHTS.map((w) => {
 });
 console.log("\nsurface".padEnd(40) + "gzip".padStart(10) + "budget".padStart(10) + "  ok");
 for (const r of rows) console.log(r.name.padEnd(39) + `${(r.gzipBytes / KB).toFixed(1)} KB`.padStart(10) + `${(r.budgetBytes / KB).toFixed(0)} KB`.padStart(10) + (r.ok ? "  yes" : "  NO"));
-console.log(JSON.stringify({ weights: rows }, null, 2));
+writeResults("weight", { weights: rows });
 process.exit(rows.every((r) => r.ok) ? 0 : 1);

@@ -90,7 +90,7 @@ export async function prepareLocalState(persistDir) {
 /**
  * Starts `wrangler dev` and resolves once it answers HTTP. `vars` become `--var`
  * overrides; `script` replaces wrangler.jsonc's entry (the benchmarks use a
- * one-line re-export they can touch to force a code reload).
+ * re-export of src/index.ts they can change to force a code reload).
  */
 export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1", vars = {}, script } = {}) {
   const args = [
