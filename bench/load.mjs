@@ -7,11 +7,15 @@
 //   node bench/load.mjs                 full run (about 4 minutes)
 //   node bench/load.mjs --quick         small counts, a few seconds each
 //   node bench/load.mjs --only=delivery200,fanout --duration=30
+//   node bench/load.mjs --quiet         wait (up to 10 min) before each scenario
+//                                       until other jobs on the machine are idle
+//   BENCH_STATE_ROOT=/dev/shm node bench/load.mjs   state on tmpfs (no disk fsync)
 //
 // Exit code 1 if a correctness figure fails (lost, duplicated, errors); timing
 // misses are reported, not fatal, unless --strict.
 import { fanoutScenario, deliveryScenario, queueChurnScenario } from "./lib/load-scenarios.mjs";
 import { atMost, cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
+import { waitForQuietMachine } from "./lib/processes.mjs";
 import { startBenchServer } from "./lib/server.mjs";
 
 const opts = cliOptions();
@@ -19,6 +23,14 @@ const quick = Boolean(opts.quick);
 const only = opts.only ? new Set(String(opts.only).split(",")) : null;
 const durationMs = Number(opts.duration ?? (quick ? 8 : 60)) * 1000;
 const wanted = (name) => !only || only.has(name);
+const machineBefore = {};
+/** With --quiet, waits for the machine to be idle before a scenario and records how busy it was. */
+async function settle(name) {
+  if (!opts.quiet) return;
+  const q = await waitForQuietMachine({ ownPids: () => server.processes().map((p) => p.pid) });
+  machineBefore[name] = q;
+  console.log(`  machine ${q.quiet ? "quiet" : "still busy"}: other processes at ${q.otherPercent} % of a core`);
+}
 
 const server = await startBenchServer({ name: "load" });
 const results = {};
@@ -35,6 +47,7 @@ const check = (f, correctness = false) => {
 
 try {
   if (wanted("delivery200")) {
+    await settle("delivery200");
     const sessions = quick ? 20 : 200;
     console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
     const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
@@ -47,8 +60,10 @@ try {
     check(figure(`${n}: errors`, r.errors, "", "0", r.errors === 0 && r.duplicates === 0 && r.unacknowledged === 0), true);
     check(figure(`${n}: server CPU (runtime+proxy+wrangler)`, r.cpu.serverPercent.total, "% of a core"));
     check(figure(`${n}: load generator CPU`, r.cpu.loadGeneratorPercent, "% of a core"));
+    check(figure(`${n}: other jobs on the machine meanwhile`, r.cpu.otherProcessesPercent, "% of a core"));
   }
   if (wanted("delivery1000")) {
+    await settle("delivery1000");
     const sessions = quick ? 50 : 1000;
     console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
     const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
@@ -61,8 +76,10 @@ try {
     check(figure(`${n}: errors`, r.errors, "", "0", r.errors === 0), true);
     check(figure(`${n}: server CPU (runtime+proxy+wrangler)`, r.cpu.serverPercent.total, "% of a core"));
     check(figure(`${n}: load generator CPU`, r.cpu.loadGeneratorPercent, "% of a core"));
+    check(figure(`${n}: other jobs on the machine meanwhile`, r.cpu.otherProcessesPercent, "% of a core"));
   }
   if (wanted("fanout")) {
+    await settle("fanout");
     const monitors = quick ? 10 : 50;
     const requests = quick ? 30 : 300;
     console.log(`fan-out: ${requests} requests to ${monitors} monitors…`);
@@ -72,9 +89,11 @@ try {
     check(figure(`request → "queued" acknowledgement p99`, r.queuedAckMs.p99, "ms", "≤ 50 ms", atMost(r.queuedAckMs.p99, 50)));
     check(figure(`new request → each of ${monitors} monitors p50`, r.reachAllMonitorsMs.p50, "ms"));
     check(figure(`new request → each of ${monitors} monitors p99`, r.reachAllMonitorsMs.p99, "ms", "≤ 30 ms", atMost(r.reachAllMonitorsMs.p99, 30)));
+    check(figure(`fan-out: server CPU / load generator CPU / other jobs`, `${r.cpu.serverPercent.total} / ${r.cpu.loadGeneratorPercent} / ${r.cpu.otherProcessesPercent}`, "% of a core"));
     check(figure(`fan-out: missed / duplicated / errors`, `${r.missing}/${r.duplicates}/${r.errors}`, "", "0/0/0", r.missing === 0 && r.duplicates === 0 && r.errors === 0), true);
   }
   if (wanted("queue")) {
+    await settle("queue");
     const ops = 200;
     const seconds = quick ? 3 : 15;
     console.log(`queue churn: ${ops} joins/leaves/accepts per second for ${seconds} s…`);
@@ -83,12 +102,12 @@ try {
     check(figure(`queue object: joins/leaves/accepts per second`, r.achievedOpsPerSecond, "/s", "≥ 200 /s", r.achievedOpsPerSecond >= 200 * 0.95));
     check(figure(`queue object: failed operations, "overloaded" errors`, `${r.errors}, ${r.overloadedInLog}`, "", "0, 0", r.errors === 0 && r.overloadedInLog === 0), true);
     check(figure(`queue object: join p99 / leave p99 / accept p99`, `${r.joinMs.p99} / ${r.leaveMs.p99} / ${r.acceptMs.p99}`, "ms"));
-    check(figure(`queue churn: server CPU`, r.cpu.serverPercent.total, "% of a core"));
+    check(figure(`queue churn: server CPU / load generator CPU / other jobs`, `${r.cpu.serverPercent.total} / ${r.cpu.loadGeneratorPercent} / ${r.cpu.otherProcessesPercent}`, "% of a core"));
   }
 } finally {
   await server.stop();
 }
 
 printTable(`Refdesk load on loopback (${quick ? "quick" : "full"} run)`, figures);
-writeResults(quick ? "load-quick" : "load", { figures, results, correct, timely });
+writeResults(quick ? "load-quick" : "load", { stateRoot: process.env.BENCH_STATE_ROOT ?? "os temp dir", figures, results, machineBefore, correct, timely });
 process.exit(!correct || (opts.strict && !timely) ? 1 : 0);

@@ -90,9 +90,10 @@ export async function prepareLocalState(persistDir) {
 /**
  * Starts `wrangler dev` and resolves once it answers HTTP. `vars` become `--var`
  * overrides; `script` replaces wrangler.jsonc's entry (the benchmarks use a
- * re-export of src/index.ts they can change to force a code reload).
+ * re-export of src/index.ts they can change to force a code reload);
+ * `extraEnv` is added to wrangler's environment.
  */
-export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1", vars = {}, script } = {}) {
+export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1", vars = {}, script, extraEnv = {} } = {}) {
   const args = [
     "dev",
     ...(script ? [script] : []),
@@ -100,7 +101,7 @@ export async function startWranglerDev({ port = 8787, persistDir, inherit = fals
     ...(persistDir ? ["--persist-to", persistDir] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
-  const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });
+  const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env: { ...env, ...extraEnv }, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });
   let output = "";
   if (!inherit) {
     child.stdout.on("data", (d) => (output += d));

@@ -229,35 +229,43 @@ export async function fanoutScenario(base, { monitors: monitorCount, requests, r
 
 /**
  * The queue object under churn: `opsPerSecond` operations for `durationMs`,
- * 40 % librarians joining (opening a monitor socket), 40 % leaving (closing
- * one), 20 % accepting a waiting request — all on one queue object, with a few
- * monitors connected throughout. Counts every failure and looks for the
- * runtime's "overloaded" error in the server log.
+ * 40 % librarians joining (opening a monitor socket: snapshot, presence to
+ * all), 40 % leaving (closing one: presence to all), 20 % accepting a waiting
+ * request (the session object tells the queue to remove it: a broadcast to
+ * all) — all on one queue object, with a few monitors connected throughout.
+ * New requests arrive as fast as they are accepted (each an `offer` to the same
+ * object), so the queue stays short, as it does in life. Open loop: operations
+ * start on schedule whether or not earlier ones finished. Counts every failure
+ * and looks for the runtime's "overloaded" error in the server log.
  */
 export async function queueChurnScenario(base, { opsPerSecond, durationMs, librarians = 60, steadyMonitors = 5, cpuWindow, serverLog, libraryId = "bench-queue" }) {
   const label = `queue-${Date.now()}`;
   const cycle = ["join", "leave", "join", "leave", "accept"];
   const totalOps = Math.floor((opsPerSecond * durationMs) / 1000);
-  const acceptsNeeded = Math.ceil(totalOps / cycle.length) + 5;
+  const accepts = Math.ceil(totalOps / cycle.length);
   const { cookies, monitors: steady } = await monitoringLibrarians(base, libraryId, librarians);
   // Everyone but the steady few stops monitoring; they join and leave during the run.
   for (const m of steady.slice(steadyMonitors)) m.close(1000);
-  const chats = await createWaitingChats(base, libraryId, acceptsNeeded, label);
+  const buffered = Math.min(20, accepts);
+  const chats = (await createWaitingChats(base, libraryId, buffered, `${label} early`)).map((c) => Promise.resolve(c));
   await sleep(500);
   const logBefore = serverLog?.().length ?? 0;
 
+  const queueId = benchQueueId(libraryId);
   const joined = [];
-  const latency = { join: [], leave: [], accept: [] };
-  const done = { join: 0, leave: 0, accept: 0 };
+  const latency = { join: [], leave: [], accept: [], arrive: [] };
+  const done = { join: 0, leave: 0, accept: 0, arrive: 0 };
   const errors = [];
   let nextChat = 0;
   const run = {
     async join() {
       const i = steadyMonitors + Math.floor(Math.random() * (librarians - steadyMonitors));
       const t = performance.now();
-      const m = await monitorSocket(base, benchQueueId(libraryId), cookies[i], { keep: true });
+      let snapshot;
+      const got = new Promise((r) => (snapshot = r));
+      const m = await openSocket(wsUrl(base, `/api/queues/${queueId}/socket`), { cookie: cookies[i], origin: base, keep: false, onFrame: (f) => f.type === "queue.snapshot" && snapshot() });
+      await got;
       latency.join.push(performance.now() - t);
-      m.frames.length = 0;
       joined.push(m);
     },
     async leave() {
@@ -270,20 +278,33 @@ export async function queueChurnScenario(base, { opsPerSecond, durationMs, libra
       latency.leave.push(performance.now() - t);
     },
     async accept() {
-      const chat = chats[nextChat++];
+      const chat = await chats[nextChat++];
       const res = await accept(base, chat.sessionId, cookies[Math.floor(Math.random() * librarians)]);
       if (res.status !== 200) throw new Error(`accept: ${res.status} ${JSON.stringify(res.body)}`);
       latency.accept.push(res.ms);
     },
   };
+  /** A new request, to be accepted later in the run. */
+  const arrive = (n) => {
+    const p = startChat(base, { formId: benchFormId(libraryId), question: `${label} question ${n}` }).then((chat) => {
+      if (chat.httpStatus !== 201 || chat.status !== "waiting") throw new Error(`new request: ${chat.httpStatus} ${chat.status}`);
+      latency.arrive.push(chat.ms);
+      done.arrive++;
+      return chat;
+    });
+    p.catch((error) => errors.push({ op: "arrive", error: String(error).slice(0, 300) }));
+    chats.push(p);
+  };
   const cpu = cpuWindow?.();
   const t0 = performance.now();
   const inFlight = [];
+  let arrivals = 0;
   for (let k = 0; k < totalOps; k++) {
     const due = t0 + (k * 1000) / opsPerSecond;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     const op = cycle[k % cycle.length];
+    if (op === "accept" && buffered + arrivals < accepts) arrive(buffered + arrivals++);
     inFlight.push(
       run[op]().then(
         () => done[op]++,
@@ -292,6 +313,7 @@ export async function queueChurnScenario(base, { opsPerSecond, durationMs, libra
     );
   }
   await Promise.all(inFlight);
+  await Promise.allSettled(chats);
   const elapsed = (performance.now() - t0) / 1000;
   const cpuUse = cpu?.stop();
   const log = serverLog?.().slice(logBefore) ?? "";
@@ -307,6 +329,7 @@ export async function queueChurnScenario(base, { opsPerSecond, durationMs, libra
     joinMs: summarize(latency.join),
     leaveMs: summarize(latency.leave),
     acceptMs: summarize(latency.accept),
+    newRequestMs: summarize(latency.arrive),
     errors: errors.length,
     overloadedInLog: overloaded,
     errorSamples: errors.slice(0, 5),

@@ -106,3 +106,24 @@ export function cpuWindow(rootPid, port) {
     },
   };
 }
+
+/**
+ * Waits (at most `timeoutMs`) until the rest of the machine is quiet: other
+ * processes together using under `maxOtherPercent` of a core over a 5-second
+ * sample. On a shared machine other jobs skew every figure; results record how
+ * busy it was either way. Returns the last sample.
+ */
+export async function waitForQuietMachine({ maxOtherPercent = 25, timeoutMs = 600_000, ownPids = () => [] } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let otherPercent = Infinity;
+  while (Date.now() < deadline) {
+    const ownTicks = () => ownPids().reduce((sum, pid) => sum + (readStat(pid)?.cpuTicks ?? 0), 0) / TICKS_PER_SECOND;
+    const busy0 = machineBusySeconds();
+    const own0 = ownTicks() + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+    await new Promise((r) => setTimeout(r, 5000));
+    const own1 = ownTicks() + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6;
+    otherPercent = Math.round(((machineBusySeconds() - busy0 - (own1 - own0)) / 5) * 100);
+    if (otherPercent <= maxOtherPercent) return { quiet: true, otherPercent };
+  }
+  return { quiet: false, otherPercent };
+}

@@ -88,7 +88,12 @@ export async function startBenchServer({ vars = {}, name = "bench", persistDir, 
   const origin = `http://127.0.0.1:${port}`;
   if (seed) await preparedState(dir);
   const entry = writeReloadableEntry(`${name}-${process.pid}-${port}`);
-  const server = await startWranglerDev({ port, persistDir: dir, vars, script: path.relative(root, entry) });
+  // wrangler dev's local trace collector (X_LOCAL_OBSERVABILITY) records every
+  // event of every object into its own local store, about 1.5 ms per event on
+  // this machine: a dev tool, not part of the deployed path, so benchmarks run
+  // without it unless BENCH_LOCAL_OBSERVABILITY=true.
+  const localObservability = process.env.BENCH_LOCAL_OBSERVABILITY === "true";
+  const server = await startWranglerDev({ port, persistDir: dir, vars, script: path.relative(root, entry), extraEnv: { X_LOCAL_OBSERVABILITY: String(localObservability) } });
   const logFile = path.join(dir, "wrangler.log");
   const log = createWriteStream(logFile);
   log.write(server.output());
@@ -116,6 +121,7 @@ export async function startBenchServer({ vars = {}, name = "bench", persistDir, 
     base: origin,
     origin,
     port,
+    localObservability,
     persistDir: dir,
     logFile,
     /** Everything wrangler dev printed so far. */
