@@ -1,0 +1,152 @@
+/**
+ * Drives one RequestQueue object at BENCH_OPS_PER_SECOND for BENCH_SECONDS,
+ * from inside workerd: 40 % librarians joining (a monitor socket opened on the
+ * object, as the Worker's route does after its checks), 40 % leaving (closing
+ * one), 20 % accepting (ChatSession.claim, which removes the request from the
+ * queue), with a new request arriving (ChatSession.start → offer) for each
+ * accept. Open loop. Prints one `BENCH-RESULT {json}` line.
+ */
+import { applyD1Migrations, env } from "cloudflare:test";
+import { it } from "vitest";
+import type { StartChat } from "../../durable-objects/ChatSession";
+import type { QueueServerMessage } from "../../src/shared/protocol";
+
+interface Env2 {
+  BENCH_OPS_PER_SECOND: string;
+  BENCH_SECONDS: string;
+  TEST_MIGRATIONS: { name: string; queries: string[] }[];
+}
+const benchEnv = env as unknown as Env & Env2;
+
+const QUEUE = "lib:queue-object-bench";
+const LIBRARIANS = Array.from({ length: 60 }, (_, i) => ({ id: `qb-${i}`, name: `Librarian ${i}`, libraryId: "queue-object-bench" }));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function summarize(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (p: number) => (s.length ? s[Math.max(1, Math.ceil((p / 100) * s.length)) - 1]! : null);
+  return { count: s.length, p50: at(50), p99: at(99), max: s.at(-1) ?? null };
+}
+
+async function join(librarian: (typeof LIBRARIANS)[number]): Promise<WebSocket> {
+  const res = await benchEnv.REQUEST_QUEUE.getByName(QUEUE).fetch("https://bench.invalid/", {
+    headers: { Upgrade: "websocket", "X-Refdesk-Librarian": JSON.stringify(librarian), "X-Refdesk-Queue": QUEUE },
+  });
+  const ws = res.webSocket;
+  if (!ws) throw new Error(`join refused: ${res.status} ${await res.text()}`);
+  const snapshot = new Promise<void>((resolve) =>
+    ws.addEventListener("message", (e) => {
+      if (typeof e.data === "string" && (JSON.parse(e.data) as QueueServerMessage).type === "queue.snapshot") resolve();
+    }),
+  );
+  ws.accept();
+  await snapshot;
+  return ws;
+}
+
+function leave(ws: WebSocket, code: number): Promise<void> {
+  return new Promise((resolve) => {
+    ws.addEventListener("close", () => resolve());
+    ws.close(code, "bench");
+  });
+}
+
+let chatCounter = 0;
+async function arrive(): Promise<string> {
+  const sessionId = crypto.randomUUID();
+  const init: StartChat = {
+    sessionId,
+    tokenHash: "0".repeat(64),
+    libraryId: "queue-object-bench",
+    libraryName: "Queue object bench",
+    formId: null,
+    queueId: QUEUE,
+    question: `question ${chatCounter++}`,
+    patronName: null,
+    patronEmail: null,
+    transcriptOptOut: false,
+    waitLimitSeconds: 3600,
+  };
+  const r = await benchEnv.CHAT_SESSION.getByName(sessionId).start(init);
+  if (r.status !== "waiting") throw new Error(`new request is ${r.status}`);
+  return sessionId;
+}
+
+it("queue object churn", async () => {
+  await applyD1Migrations(benchEnv.DB, benchEnv.TEST_MIGRATIONS);
+  const opsPerSecond = Number(benchEnv.BENCH_OPS_PER_SECOND);
+  const seconds = Number(benchEnv.BENCH_SECONDS);
+  const cycle = ["join", "leave", "join", "leave", "accept"] as const;
+  const totalOps = Math.floor(opsPerSecond * seconds);
+  const steady = await Promise.all(LIBRARIANS.slice(0, 5).map(join));
+  const waiting: Promise<string>[] = Array.from({ length: 20 }, () => arrive());
+  await Promise.all(waiting);
+  const joined: WebSocket[] = [];
+  const latency: Record<string, number[]> = { join: [], leave: [], accept: [], arrive: [] };
+  const done: Record<string, number> = { join: 0, leave: 0, accept: 0, arrive: 0 };
+  const errors: string[] = [];
+  let next = 0;
+  const timed = async (kind: string, op: () => Promise<unknown>) => {
+    const t = Date.now();
+    try {
+      await op();
+      latency[kind]!.push(Date.now() - t);
+      done[kind]!++;
+    } catch (error) {
+      errors.push(`${kind}: ${String(error).slice(0, 200)}`);
+    }
+  };
+  const run = {
+    join: () => timed("join", async () => joined.push(await join(LIBRARIANS[5 + Math.floor(Math.random() * 55)]!))),
+    leave: () => {
+      const ws = joined.splice(Math.floor(Math.random() * joined.length), 1)[0];
+      return ws ? timed("leave", () => leave(ws, Math.random() < 0.5 ? 1000 : 1001)) : run.join();
+    },
+    accept: () => {
+      waiting.push(
+        (async () => {
+          const t = Date.now();
+          const id = await arrive();
+          latency.arrive!.push(Date.now() - t);
+          done.arrive!++;
+          return id;
+        })(),
+      );
+      const target = waiting[next++]!;
+      return timed("accept", async () => {
+        const sessionId = await target;
+        const r = await benchEnv.CHAT_SESSION.getByName(sessionId).claim(LIBRARIANS[Math.floor(Math.random() * 60)]!, [QUEUE]);
+        if (!r.ok) throw new Error(`claim: ${r.code}`);
+      });
+    },
+  };
+  console.log("BENCH-WINDOW-START");
+  const t0 = Date.now();
+  const inFlight: Promise<unknown>[] = [];
+  for (let k = 0; k < totalOps; k++) {
+    const wait = t0 + (k * 1000) / opsPerSecond - Date.now();
+    if (wait > 0) await sleep(wait);
+    inFlight.push(run[cycle[k % cycle.length]!]());
+  }
+  await Promise.all(inFlight);
+  const elapsed = (Date.now() - t0) / 1000;
+  console.log("BENCH-WINDOW-END");
+  await Promise.all([...joined, ...steady].map((ws) => leave(ws, 1000)));
+  const completed = done.join! + done.leave! + done.accept!;
+  const result = {
+    targetOpsPerSecond: opsPerSecond,
+    seconds,
+    operations: totalOps,
+    completed,
+    achievedOpsPerSecond: Math.round((completed / elapsed) * 10) / 10,
+    byKind: done,
+    joinMs: summarize(latency.join!),
+    leaveMs: summarize(latency.leave!),
+    acceptMs: summarize(latency.accept!),
+    newRequestMs: summarize(latency.arrive!),
+    errors: errors.length,
+    overloaded: errors.filter((e) => /overloaded/i.test(e)).length,
+    errorSamples: errors.slice(0, 5),
+  };
+  console.log(`BENCH-RESULT ${JSON.stringify(result)}`);
+});
