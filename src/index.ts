@@ -15,11 +15,19 @@ import { chatRoutes } from "./routes/chats";
 import { pageRoutes } from "./routes/pages";
 import { meRoutes } from "./routes/me";
 import { queueRoutes } from "./routes/queues";
+import { accountPageRoutes } from "./routes/account-pages";
+import { adminPageRoutes } from "./routes/admin-pages";
+import { adminRoutes } from "./routes/admin/index";
+import { publicFormRoutes } from "./routes/forms-public";
+import { runPrivacyScrub } from "./privacy/scrub";
 
 export { ChatSession } from "../durable-objects/ChatSession";
 export { RequestQueue } from "../durable-objects/RequestQueue";
 
 export const app = new Hono<AppEnv>();
+
+// Before the header middleware: form data and logos are read by other sites (see the module).
+app.route("/", publicFormRoutes);
 
 /** WebSocket upgrade responses come from a Durable Object with immutable headers; header middleware skips them. */
 function exceptUpgrades(mw: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
@@ -53,6 +61,9 @@ app.route("/api/auth", authRoutes);
 app.route("/api/chats", chatRoutes);
 app.route("/api/queues", queueRoutes);
 app.route("/api/me", meRoutes);
+app.route("/api/admin", adminRoutes);
+app.route("/", accountPageRoutes);
+app.route("/", adminPageRoutes);
 app.route("/", pageRoutes);
 
 app.notFound((c) => renderError(notFound("Page"), c));
@@ -62,5 +73,9 @@ export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<MailJob>, env: Env) {
     await consumeMailBatch(batch, env);
+  },
+  /** The daily cron (wrangler.jsonc): the privacy scrub, measured against the scheduled time. */
+  async scheduled(controller: ScheduledController, env: Env) {
+    await runPrivacyScrub(env.DB, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, MailJob>;
