@@ -31,8 +31,8 @@ export interface AuditEntry {
   action: AuditAction;
   targetType: "librarian" | "form" | "library";
   targetId: string;
-  before: unknown;
-  after: unknown;
+  before: object | null;
+  after: object | null;
 }
 
 /** The insert for one audit entry, to run in the same batch as the change. */
@@ -45,8 +45,8 @@ export function auditStatement(db: Database, actor: Actor, entry: AuditEntry, no
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
+    before: entry.before as Record<string, unknown> | null,
+    after: entry.after as Record<string, unknown> | null,
     createdAt: now,
   });
 }

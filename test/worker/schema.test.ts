@@ -8,7 +8,7 @@ import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema";
 
-const tables = Object.values(schema).filter((v): v is SQLiteTable => typeof v === "object" && v !== null && "getSQL" in v && Symbol.for("drizzle:IsDrizzleTable") in v);
+const tables = Object.values(schema as Record<string, unknown>).filter((v): v is SQLiteTable => typeof v === "object" && v !== null && "getSQL" in v && Symbol.for("drizzle:IsDrizzleTable") in v);
 
 describe("schema.ts matches the migrations", () => {
   it("knows at least the core tables", () => {

@@ -3,6 +3,7 @@
  * disable and enable, password reset links, roles, and signing someone out.
  */
 import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { Hono, type Context } from "hono";
 import { newAccountLink, setPasswordPath } from "../../auth/account-links";
 import type { Role } from "../../auth/librarian";
@@ -48,11 +49,12 @@ accountRoutes.get("/libraries/:libraryId/librarians", async (c) => {
 });
 
 /** Opens a link for `account`, mails it through the outbox and records it, all in one batch. */
-async function sendAccountLink(c: Context<AppEnv>, db: Database, actor: Actor, account: Account, purpose: "invite" | "reset", audit: Parameters<typeof auditStatement>[2], extra: Parameters<Database["batch"]>[0][number][] = []) {
+async function sendAccountLink(c: Context<AppEnv>, db: Database, actor: Actor, account: Account, purpose: "invite" | "reset", audit: Parameters<typeof auditStatement>[2], extra: BatchItem<"sqlite">[] = []) {
   const now = Date.now();
   const library = await loadLibrary(db, account.libraryId);
   const link = await newAccountLink(db, account.id, purpose, actor.id, now);
-  await db.batch([
+  // The account (when new) goes first: the link refers to it.
+  const statements: BatchItem<"sqlite">[] = [
     ...extra,
     ...link.statements,
     accountMailStatement(
@@ -72,7 +74,8 @@ async function sendAccountLink(c: Context<AppEnv>, db: Database, actor: Actor, a
       now,
     ),
     auditStatement(db, actor, audit, now),
-  ]);
+  ];
+  await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   await enqueueMail(c.env.MAIL_QUEUE, accountMailKey(link.tokenHash));
   return { expiresAt: link.expiresAt };
 }
