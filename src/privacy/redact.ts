@@ -20,12 +20,26 @@ export interface PatronIdentity {
   email: string | null;
 }
 
-/** `text` without the patron's name or any e-mail address. */
+function wholeWord(word: string, flags: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, flags);
+}
+
+/**
+ * `text` without the patron's name or any e-mail address. The whole name goes
+ * first, then each part of it ("Ada" of "Ada Lovelace", as a librarian would
+ * address her), as whole words. Parts of three letters or more match in any
+ * case; two-letter parts ("Al") only as written, so ordinary words survive.
+ * A name that is also a common word ("Will") is removed there too: privacy wins.
+ */
 export function redactText(text: string, who: PatronIdentity): string {
   let out = text.replace(EMAIL_PATTERN, REDACTED_EMAIL);
   const name = who.name?.trim();
-  // Very short names ("Al") would match inside ordinary words; whole words only.
-  if (name && name.length >= 2) out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, "giu"), NAME_MARK);
+  if (!name || name.length < 2) return out;
+  out = out.replace(wholeWord(name, "giu"), NAME_MARK);
+  for (const part of name.split(/[\s,]+/)) {
+    if (part.length >= 3) out = out.replace(wholeWord(part, "giu"), NAME_MARK);
+    else if (part.length === 2) out = out.replace(wholeWord(part, "gu"), NAME_MARK);
+  }
   return out;
 }
 
