@@ -11,24 +11,17 @@ import { database } from "../db/client";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 import { page } from "../pages/layout";
+import type { AdminBootstrap, LibraryPageName } from "../shared/admin-views";
 
 export const adminPageRoutes = new Hono<AppEnv>();
 
-export const LIBRARY_PAGES = {
+export const LIBRARY_PAGES: Record<LibraryPageName, string> = {
   librarians: "Librarians",
   forms: "Chat forms",
   settings: "Library settings",
   privacy: "Privacy and retention",
   audit: "Audit log",
-} as const;
-export type LibraryPage = keyof typeof LIBRARY_PAGES;
-
-export interface AdminBootstrap {
-  page: "overview" | "account" | "group" | "form" | LibraryPage;
-  params: Record<string, string>;
-  me: Pick<Actor, "id" | "displayName" | "email" | "role" | "libraryId" | "libraryName" | "groupIds">;
-  origin: string;
-}
+};
 
 function shell(c: Context<AppEnv>, actor: Actor, title: string, boot: Omit<AdminBootstrap, "me" | "origin">) {
   const me = { id: actor.id, displayName: actor.displayName, email: actor.email, role: actor.role, libraryId: actor.libraryId, libraryName: actor.libraryName, groupIds: actor.groupIds };
@@ -74,7 +67,7 @@ adminPageRoutes.get("/admin/libraries/:libraryId/:page", (c) => {
   const { libraryId, page: name } = c.req.param();
   if (!(name in LIBRARY_PAGES)) throw new ApiError(404, "not_found", "Page not found.");
   const scope: AdminScope = { library: libraryId };
-  return guarded(c, LIBRARY_PAGES[name as LibraryPage], { page: name as LibraryPage, params: { libraryId } }, (a) => can(a, "library.read", scope));
+  return guarded(c, LIBRARY_PAGES[name as LibraryPageName], { page: name as LibraryPageName, params: { libraryId } }, (a) => can(a, "library.read", scope));
 });
 
 adminPageRoutes.get("/admin/groups/:groupId", (c) => {
