@@ -164,7 +164,7 @@ pageRoutes.get("/f/:formId", async (c) => {
     page({
       title: `${form.title} — ${library.name}`,
       bodyClass: "hosted-form",
-      body: html`<div class="brand-bar" style="--brand:${brand}">${form.logoUrl ? html`<img class="brand-logo" src="${form.logoUrl}" alt="${library.name}" height="40">` : html`<p class="brand-name">${library.name}</p>`}</div>
+      body: html`<header class="brand-bar" style="--brand:${brand}">${form.logoUrl ? html`<img class="brand-logo" src="${form.logoUrl}" alt="${library.name}" height="40">` : html`<p class="brand-name">${library.name}</p>`}</header>
 <main class="narrow">
   <h1>${form.title}</h1>
   ${form.intro ? html`<p class="intro">${form.intro}</p>` : ""}

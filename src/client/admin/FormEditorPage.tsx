@@ -32,6 +32,16 @@ function draftOf(f: FormRow): Draft {
   return { title: f.title, intro: f.intro ?? "", queueId: f.queueId, chatMethod: f.chatMethod, brandColor: f.brandColor ?? "", enabled: f.enabled, fields: f.fields };
 }
 
+/** Choices as saved: trimmed, no blanks. */
+function cleanOptions(options: string[] | undefined): string[] {
+  return (options ?? []).map((o) => o.trim()).filter(Boolean);
+}
+
+/** The fields as the server takes them: choices only for lists, no empty help. */
+function fieldsToSave(fields: FormField[]): FormField[] {
+  return fields.map(({ options, help, ...f }) => ({ ...f, ...(f.kind === "select" ? { options: cleanOptions(options) } : {}), ...(help?.trim() ? { help } : {}) }));
+}
+
 function nextFieldId(fields: FormField[]): string {
   for (let n = 1; ; n++) if (!fields.some((f) => f.id === `field-${n}`)) return `field-${n}`;
 }
@@ -86,12 +96,12 @@ export function FormEditorPage({ boot }: { boot: AdminBootstrap }) {
     }
     draft.fields.forEach((f, i) => {
       if (!f.label.trim()) found[`fields.${i}.label`] = `Field ${i + 1} needs a label`;
-      if (f.kind === "select" && !(f.options ?? []).length) found[`fields.${i}.options`] = `“${f.label}” needs at least one choice`;
+      if (f.kind === "select" && !cleanOptions(f.options).length) found[`fields.${i}.options`] = `“${f.label}” needs at least one choice`;
     });
     setErrors(found);
     if (Object.keys(found).length) return;
     setSaving(true);
-    const body = { ...draft, intro: draft.intro || null, brandColor: draft.brandColor || null };
+    const body = { ...draft, fields: fieldsToSave(draft.fields), intro: draft.intro || null, brandColor: draft.brandColor || null };
     const r = await api<{ form: FormRow }>(`/api/admin/forms/${formId}`, { method: "PUT", body });
     setSaving(false);
     if (!r.ok) return setErrors(errorsFrom(r.error));
@@ -213,7 +223,8 @@ export function FormEditorPage({ boot }: { boot: AdminBootstrap }) {
                         <textarea
                           rows={4}
                           value={(f.options ?? []).join("\n")}
-                          onInput={(e) => setField(i, { options: inputValue(e).split("\n").map((o) => o.trim()).filter(Boolean) })}
+                          // Kept as typed (blank lines too) while editing; cleaned when saved.
+                          onInput={(e) => setField(i, { options: inputValue(e).split("\n") })}
                           {...describe(`fields.${i}.options`, errors)}
                         />
                       </Field>

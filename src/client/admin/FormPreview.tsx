@@ -28,7 +28,7 @@ function PreviewField({ f }: { f: FormField }) {
       {f.kind === "select" ? (
         <select id={id}>
           <option>Choose…</option>
-          {(f.options ?? []).map((o) => (
+          {(f.options ?? []).filter((o) => o.trim()).map((o) => (
             <option key={o}>{o}</option>
           ))}
         </select>

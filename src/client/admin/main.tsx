@@ -25,4 +25,7 @@ const PAGES = {
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as AdminBootstrap;
 const Page = PAGES[boot.page];
-render(<Page boot={boot} />, document.getElementById("admin-root")!);
+const root = document.getElementById("admin-root")!;
+// The shell's "Loading…" is a placeholder, not markup to hydrate.
+root.textContent = "";
+render(<Page boot={boot} />, root);
