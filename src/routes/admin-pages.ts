@@ -9,7 +9,6 @@ import { can, requireActor, type Actor, type AdminScope } from "../admin/authori
 import { loadForm, publicOrigin } from "../admin/lookups";
 import { database } from "../db/client";
 import type { AppEnv } from "../http/app-env";
-import { ApiError } from "../http/errors";
 import { page } from "../pages/layout";
 import type { AdminBootstrap, LibraryPageName } from "../shared/admin-views";
 
@@ -65,7 +64,9 @@ adminPageRoutes.get("/admin/account", (c) => guarded(c, "Your account", { page: 
 
 adminPageRoutes.get("/admin/libraries/:libraryId/:page", (c) => {
   const { libraryId, page: name } = c.req.param();
-  if (!(name in LIBRARY_PAGES)) throw new ApiError(404, "not_found", "Page not found.");
+  if (!(name in LIBRARY_PAGES)) {
+    return c.html(page({ title: "Page not found — Refdesk administration", body: html`<main class="narrow"><h1>Page not found</h1><p><a href="/admin">Back to administration</a></p></main>` }), 404);
+  }
   const scope: AdminScope = { library: libraryId };
   return guarded(c, LIBRARY_PAGES[name as LibraryPageName], { page: name as LibraryPageName, params: { libraryId } }, (a) => can(a, "library.read", scope));
 });

@@ -84,6 +84,9 @@ export function FormEditorPage({ boot }: { boot: AdminBootstrap }) {
   const add = (f: FormField) => {
     set({ fields: [...draft.fields, f] });
     say(`Added “${f.label}” at the end.`);
+    // Keyboard users land on the new field's label, ready to type.
+    const index = draft.fields.length;
+    setTimeout(() => (document.getElementById(`fld-fields-${index}-label`) as HTMLInputElement | null)?.select(), 0);
   };
 
   const save = async (e: Event) => {
