@@ -39,6 +39,7 @@ import {
 } from "../src/shared/protocol";
 import { digestToken } from "../src/auth/tokens";
 import { timingSafeEqual } from "../src/auth/password";
+import { REDACTED_NAME, redactText } from "../src/privacy/redact";
 
 export interface LibrarianRef {
   id: string;
@@ -589,6 +590,26 @@ export class ChatSession extends DurableObject<Env> {
     if (!offers.some((o) => o.staffed) && this.state!.status === "waiting") await this.markUnavailable();
     await this.scheduleAlarm();
     return { ok: true, status: this.state!.status };
+  }
+
+  /**
+   * The privacy scrub removed this ended chat's patron identity from D1 (see
+   * src/privacy/scrub.ts); the object forgets it too: no name or e-mail in its
+   * state, the patron shown as "Patron" and their name and e-mail addresses
+   * removed from every stored message. Only for a chat that is over and filed.
+   */
+  async forgetPatron(): Promise<{ ok: boolean }> {
+    const s = this.state;
+    if (!s) return { ok: true };
+    if (s.status !== "ended" || !s.filed) return { ok: false };
+    const who = { name: s.patronName, email: s.patronEmail };
+    for (const m of this.messagesAfter(0)) {
+      const body = redactText(m.body, who);
+      const name = m.author.role === "patron" ? REDACTED_NAME : m.author.name;
+      if (body !== m.body || name !== m.author.name) this.ctx.storage.sql.exec("UPDATE messages SET body = ?, name = ? WHERE seq = ?", body, name, m.seq);
+    }
+    this.save({ ...s, patronName: null, patronEmail: null, question: redactText(s.question, who) });
+    return { ok: true };
   }
 
   private async onPatronLeave(s: SessionState): Promise<void> {

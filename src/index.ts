@@ -76,6 +76,6 @@ export default {
   },
   /** The daily cron (wrangler.jsonc): the privacy scrub, measured against the scheduled time. */
   async scheduled(controller: ScheduledController, env: Env) {
-    await runPrivacyScrub(env.DB, controller.scheduledTime);
+    await runPrivacyScrub(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, MailJob>;

@@ -7,18 +7,24 @@
  * librarians, ratings and statistics stay. Each run is recorded with counts
  * only, per library.
  *
+ * Each chat's Durable Object forgets the patron too (ChatSession.forgetPatron),
+ * so the live copy of the conversation does not outlast the retention period.
+ * Those calls count against the Worker's subrequest limit, so one run handles
+ * at most MAX_SESSIONS_PER_RUN chats; the rest wait for the next run.
+ *
  * Idempotent: a scrubbed chat is marked (scrubbed_at) and never touched again;
  * a run that stops half-way leaves the rest for tomorrow.
  */
 import type { ChatMessage } from "../shared/protocol";
+import { chatSession } from "../objects";
 import { questionIdFor } from "../questions/file-session";
 import { redactText, redactTranscript, REDACTED_EMAIL } from "./redact";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Chats handled per D1 batch. */
 const BATCH = 50;
-/** Chats scrubbed per library per run at most; the rest waits for the next run. */
-const PER_LIBRARY_LIMIT = 5000;
+/** Chats scrubbed per run at most (each costs a Durable Object call); the rest waits for the next run. */
+export const MAX_SESSIONS_PER_RUN = 900;
 
 export interface ScrubCounts {
   sessions: number;
@@ -44,16 +50,17 @@ export function scrubCutoff(now: number, retentionDays: number): number {
   return now - retentionDays * DAY_MS;
 }
 
-async function scrubLibrary(db: D1Database, libraryId: string, cutoff: number, now: number): Promise<ScrubCounts> {
+async function scrubLibrary(env: Env, libraryId: string, cutoff: number, now: number, budget: number): Promise<ScrubCounts> {
+  const db = env.DB;
   const counts: ScrubCounts = { sessions: 0, questions: 0, mails: 0 };
-  while (counts.sessions < PER_LIBRARY_LIMIT) {
+  while (counts.sessions < budget) {
     const { results } = await db
       .prepare(
         `SELECT id, question, patron_name, patron_email, transcript FROM chat_sessions
          WHERE library_id = ? AND scrubbed_at IS NULL AND created_at < ? AND status IN ('ended', 'unavailable')
          ORDER BY created_at LIMIT ?`,
       )
-      .bind(libraryId, cutoff, BATCH)
+      .bind(libraryId, cutoff, Math.min(BATCH, budget - counts.sessions))
       .all<Candidate>();
     if (results.length === 0) break;
     const statements: D1PreparedStatement[] = [];
@@ -84,12 +91,17 @@ async function scrubLibrary(db: D1Database, libraryId: string, cutoff: number, n
       counts.questions += done[i + 1]!.meta.changes;
       counts.mails += done[i + 2]!.meta.changes;
     }
+    const forgotten = await Promise.allSettled(results.map((s) => chatSession(env, s.id).forgetPatron()));
+    forgotten.forEach((r, i) => {
+      if (r.status === "rejected" || !r.value.ok) console.error(JSON.stringify({ event: "scrub_object_failed", sessionId: results[i]!.id, error: r.status === "rejected" ? String(r.reason) : "not ended" }));
+    });
   }
   return counts;
 }
 
 /** Runs one scrub as of `now` (the cron's scheduled time) and records it. */
-export async function runPrivacyScrub(db: D1Database, now: number): Promise<ScrubReport> {
+export async function runPrivacyScrub(env: Env, now: number): Promise<ScrubReport> {
+  const db = env.DB;
   const startedAt = Date.now();
   const run = await db.prepare("INSERT INTO scrub_runs (scheduled_at, started_at) VALUES (?, ?) RETURNING id").bind(now, startedAt).first<{ id: number }>();
   const runId = run!.id;
@@ -99,7 +111,7 @@ export async function runPrivacyScrub(db: D1Database, now: number): Promise<Scru
   for (const lib of libs) {
     const cutoff = scrubCutoff(now, lib.retention_days);
     try {
-      const counts = await scrubLibrary(db, lib.id, cutoff, now);
+      const counts = await scrubLibrary(env, lib.id, cutoff, now, MAX_SESSIONS_PER_RUN - totals.sessions);
       totals.sessions += counts.sessions;
       totals.questions += counts.questions;
       totals.mails += counts.mails;

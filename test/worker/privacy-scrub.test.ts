@@ -2,7 +2,8 @@
  * The daily privacy scrub, with time controlled: it removes exactly the
  * identifying data of chats older than each library's retention period, keeps
  * codes and statistics, leaves younger and live chats alone, and records what
- * it changed (counts only). Its own file, so the run's totals are this test's.
+ * it changed (counts only), in D1 and in the chat's Durable Object. Its own
+ * file, so the run's totals are this test's.
  */
 import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -10,7 +11,7 @@ import worker from "../../src/index";
 import { deliverMail } from "../../src/mail/outbox";
 import { transcriptMailKey } from "../../src/questions/file-session";
 import { DEFAULT_RETENTION_DAYS } from "../../src/shared/admin-limits";
-import { accept, createForm, createLibrarian, createLibrary, endChat, librarianSocket, monitorQueue, patronSocket, sendMessage, signIn, startChat } from "./helpers";
+import { accept, createForm, createLibrarian, createLibrary, endChat, librarianSocket, monitorQueue, patronSocket, sendMessage, sessionView, signIn, startChat, transcriptOf } from "./helpers";
 import { admin, json, signedIn } from "./admin-helpers";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -95,6 +96,13 @@ describe("the daily privacy scrub", () => {
     expect(q1).toEqual({ ...before.old.q, patron_name: null, patron_email: null });
     const m1 = (await mailRow(old))!;
     expect(m1).toEqual({ ...before.old.m, to_address: "[e-mail removed]", text_body: "", html_body: "", raw_message: null });
+
+    // The chat's Durable Object, which still serves its transcript to librarians, has forgotten the patron too.
+    const live1 = await transcriptOf(old, s.cookie);
+    expect(JSON.stringify(live1)).not.toMatch(/Ada|Lovelace|ada@patron\.test/);
+    expect(live1.map((m) => m.body)).toContain("I am [name removed], reach me at [e-mail removed] please.");
+    expect((await sessionView(old, s.cookie)).patronName).toBe("Patron");
+    expect(JSON.stringify(await transcriptOf(young, s.cookie))).toContain("Grace Hopper");
 
     // Everything younger than its library's period, or still live, is untouched.
     expect({ s: await sessionRow(young), q: await questionRow(young), m: await mailRow(young) }).toEqual(before.young);
