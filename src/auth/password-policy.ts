@@ -13,7 +13,7 @@ function commonPasswords(): Set<string> {
   return common;
 }
 
-const RUNS = ["abcdefghijklmnopqrstuvwxyz", "01234567890", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn7ujm"];
+const RUNS = ["abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn7ujm"];
 
 /** True when `s` is a stretch of a keyboard row or the alphabet or digits, forwards or backwards. */
 function isRun(s: string): boolean {

@@ -67,6 +67,13 @@ describe("inviting a librarian", () => {
     expect((await postSetPassword(mail.path, goodPassword())).status).toBe(410);
     const list = await json<{ librarians: { email: string; status: string }[] }>(await admin(`/libraries/${library.id}/librarians`, boss.cookie));
     expect(list.librarians.find((l) => l.email === "new.person@library.test")?.status).toBe("active");
+    // The audit log recorded the invitation, and holds no secret: no link token, no password hash.
+    const audit = await env.DB.prepare("SELECT action, before, after FROM audit_log WHERE library_id = ?").bind(library.id).all<{ action: string; before: string | null; after: string | null }>();
+    expect(audit.results.map((r) => r.action)).toEqual(["librarian.invited"]);
+    const logged = JSON.stringify(audit.results);
+    expect(logged).not.toContain(token);
+    expect(logged).not.toContain("pbkdf2");
+    expect(logged).not.toContain(password);
   });
 
   it("refuses inviting an address twice, a role above one's own, and a bad address, changing nothing", async () => {
