@@ -37,7 +37,7 @@ pageRoutes.get("/", async (c) => {
   <h1>Refdesk</h1>
   <p>Cooperative, real-time Ask a Librarian chat.</p>
   <h2>Librarians</h2>
-  <p><a href="/monitor">Open the chat monitor</a></p>
+  <p><a href="/monitor">Open the chat monitor</a> · <a href="/admin">Administration</a></p>
   <h2>Patrons: chat request forms</h2>
   <ul>${rows.filter((r) => r.enabled).map((r) => html`<li><a href="/f/${r.id}">${r.title}</a> (${r.library})</li>`)}</ul>
   <h2>Demo</h2>

@@ -117,7 +117,11 @@ accountRoutes.post("/libraries/:libraryId/invitations", async (c) => {
     "invite",
     { libraryId, action: "librarian.invited", targetType: "librarian", targetId: account.id, before: null, after: { email: account.email, displayName: account.displayName, role: account.role } },
     [db.insert(librarians).values({ id: account.id, libraryId, email: account.email, displayName: account.displayName, role: account.role, createdAt: account.createdAt })],
-  );
+  ).catch((error: unknown) => {
+    // Two invitations of one address at the same moment: the unique index lets one through.
+    if (String(error).includes("UNIQUE constraint failed: librarians.email")) throw new ApiError(409, "validation_failed", `${body.email} has already been invited.`, "email");
+    throw error;
+  });
   return c.json({ librarian: accountView(account), invitationExpiresAt: expiresAt }, 201);
 });
 
