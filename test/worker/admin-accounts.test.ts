@@ -97,6 +97,18 @@ describe("inviting a librarian", () => {
     expect(await auditCount(library.id)).toBe(before.audit);
   });
 
+  it("lets exactly one of two simultaneous invitations of one address through", async () => {
+    const library = await createLibrary();
+    const boss = await signedIn(library.id, "library_admin");
+    const body = { email: "race@library.test", displayName: "Racer" };
+    const results = await Promise.all([invite(library.id, boss.cookie, body), invite(library.id, boss.cookie, body)]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    await expectError(results.find((r) => r.status === 409)!, 409, "email");
+    expect(await countRows("SELECT 1 FROM librarians WHERE email = 'race@library.test'")).toBe(1);
+    expect(await countRows("SELECT 1 FROM mail_outbox WHERE to_address = 'race@library.test'")).toBe(1);
+    expect(await auditCount(library.id)).toBe(1);
+  });
+
   it("lets a link expire", async () => {
     const library = await createLibrary();
     const boss = await signedIn(library.id, "library_admin");
