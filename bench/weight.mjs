@@ -12,6 +12,7 @@ const KB = 1024;
 /** What a visitor downloads for each surface, and its budget in gzip bytes. */
 export const WEIGHTS = [
   { name: "monitor first load (JS + CSS)", files: ["public/build/monitor.js", "public/styles/base.css", "public/styles/monitor.css", "public/styles/chat.css"], budget: 60 * KB },
+  { name: "admin pages (JS + CSS)", files: ["public/build/admin.js", "public/styles/base.css", "public/styles/admin.css"], budget: 60 * KB },
   { name: "patron chat page (JS + CSS)", files: ["public/build/patron.js", "public/styles/base.css", "public/styles/chat.css"], budget: 60 * KB },
   { name: "questions module (JS + CSS)", files: ["public/build/questions.js", "public/styles/base.css", "public/styles/questions.css"], budget: 40 * KB },
 ];

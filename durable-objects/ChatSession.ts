@@ -45,6 +45,7 @@ import {
 } from "../src/shared/protocol";
 import { digestToken } from "../src/auth/tokens";
 import { timingSafeEqual } from "../src/auth/password";
+import { REDACTED_NAME, redactText } from "../src/privacy/redact";
 
 export interface LibrarianRef {
   id: string;
@@ -133,6 +134,8 @@ interface SocketAttachment {
 export type ClaimResult =
   | { ok: true; session: SessionView }
   | { ok: false; code: Extract<ErrorCode, "already_taken" | "forbidden" | "not_found" | "session_ended" | "not_active">; message: string; by?: LibrarianRef };
+
+export type HandBackResult = { ok: true; status: SessionStatus } | { ok: false; code: Extract<ErrorCode, "not_found" | "not_active">; message: string };
 
 export type EndResult = { ok: true; filed: boolean } | { ok: false; code: ErrorCode; message: string };
 
@@ -586,6 +589,85 @@ export class ChatSession extends DurableObject<Env> {
     this.closeAll(CLOSE_CODES.sessionEnded, "session ended");
     await this.fileNow();
     return { ok: true, filed: this.state!.filed };
+  }
+
+  /**
+   * The serving librarian can no longer serve (their account was disabled): an
+   * active chat goes back to waiting and is offered to its queue(s) again, and
+   * the patron is told. Like `claim`, the new state is written before the first
+   * await, so a claim racing with this sees either the old librarian (refused)
+   * or a waiting request that exactly one claim can win. A chat whose patron has
+   * already left is ended for follow-up by the patron's library instead.
+   */
+  async handBack(librarianId: string): Promise<HandBackResult> {
+    const s = this.state;
+    if (!s) return { ok: false, code: "not_found", message: "Chat session not found." };
+    if (s.librarian?.id !== librarianId || (s.status !== "active" && s.status !== "patron_left")) {
+      return { ok: false, code: "not_active", message: "This librarian is not serving this chat." };
+    }
+    const gone = s.librarian;
+    if (s.status === "patron_left") {
+      this.save({ ...s, status: "ended", endedAt: this.clock.now(), resolution: "followup_by_library" });
+      this.systemMessage(`${gone.name} is no longer available; the chat was filed for follow-up.`);
+      this.broadcastStatus();
+      this.closeAll(CLOSE_CODES.sessionEnded, "session ended");
+      await this.fileNow();
+      return { ok: true, status: "ended" };
+    }
+    const now = this.clock.now();
+    // The patron gets a fresh wait limit: the time they already waited was spent being served.
+    const waitMs = s.waitLimitAt - s.createdAt;
+    this.save({ ...s, status: "waiting", librarian: null, acceptedAt: null, waitLimitAt: now + waitMs });
+    // ---- handed back; everything below may await ----
+    for (const ws of this.ctx.getWebSockets("librarian")) {
+      try {
+        ws.close(CLOSE_CODES.policy, "handed back");
+      } catch {
+        // Already closed.
+      }
+    }
+    this.systemMessage(`${gone.name} is no longer available. You are back in the queue: another librarian will be with you shortly.`);
+    this.broadcastStatus();
+    await this.env.DB.prepare(
+      "UPDATE chat_sessions SET status = 'waiting', librarian_id = NULL, librarian_name = NULL, answering_library_id = NULL, accepted_at = NULL WHERE id = ? AND status IN ('active', 'patron_left')",
+    )
+      .bind(s.sessionId)
+      .run()
+      .catch(logFailure("status_record_failed", s.sessionId));
+    const request = this.queuedRequest(this.state!);
+    const offers = await Promise.all(
+      s.queueIds.map((q) =>
+        this.queue(q)
+          .offer({ ...request, queueId: q })
+          .catch((error: unknown) => {
+            logFailure("queue_offer_failed", s.sessionId)(error);
+            return { staffed: false };
+          }),
+      ),
+    );
+    if (!offers.some((o) => o.staffed) && this.state!.status === "waiting") await this.markUnavailable();
+    await this.scheduleAlarm();
+    return { ok: true, status: this.state!.status };
+  }
+
+  /**
+   * The privacy scrub removed this ended chat's patron identity from D1 (see
+   * src/privacy/scrub.ts); the object forgets it too: no name or e-mail in its
+   * state, the patron shown as "Patron" and their name and e-mail addresses
+   * removed from every stored message. Only for a chat that is over and filed.
+   */
+  async forgetPatron(): Promise<{ ok: boolean }> {
+    const s = this.state;
+    if (!s) return { ok: true };
+    if (s.status !== "ended" || !s.filed) return { ok: false };
+    const who = { name: s.patronName, email: s.patronEmail };
+    for (const m of this.messagesAfter(0)) {
+      const body = redactText(m.body, who);
+      const name = m.author.role === "patron" ? REDACTED_NAME : m.author.name;
+      if (body !== m.body || name !== m.author.name) this.ctx.storage.sql.exec("UPDATE messages SET body = ?, name = ? WHERE seq = ?", body, name, m.seq);
+    }
+    this.save({ ...s, patronName: null, patronEmail: null, question: redactText(s.question, who) });
+    return { ok: true };
   }
 
   private async onPatronLeave(s: SessionState): Promise<void> {

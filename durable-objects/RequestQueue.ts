@@ -44,6 +44,8 @@ interface MonitorAttachment {
   librarian: LibrarianRef;
   status: LibrarianStatus;
   connectedAt: number;
+  /** Set when the service ended this monitoring on purpose (account disabled): no grace period follows. */
+  dismissed?: boolean;
 }
 
 type RemovalReason = "accepted" | "left" | "unavailable" | "withdrawn";
@@ -277,6 +279,27 @@ export class RequestQueue extends DurableObject<Env> {
     return { requests: this.requests(), monitors: this.monitors(), staffed: this.isStaffed() };
   }
 
+  /**
+   * Ends a librarian's monitoring at once (their account was disabled): their
+   * sockets close and no grace period keeps them counted as present.
+   */
+  async disconnectLibrarian(librarianId: string): Promise<{ closed: number }> {
+    const sockets = this.ctx.getWebSockets(`librarian:${librarianId}`);
+    for (const ws of sockets) {
+      try {
+        const att = ws.deserializeAttachment() as MonitorAttachment;
+        ws.serializeAttachment({ ...att, dismissed: true } satisfies MonitorAttachment);
+        ws.close(CLOSE_CODES.policy, "account disabled");
+      } catch {
+        // Already closed.
+      }
+    }
+    this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarianId);
+    this.broadcastPresence();
+    await this.scheduleAlarm();
+    return { closed: sockets.length };
+  }
+
   // ---- sockets ----------------------------------------------------------
 
   private broadcast(frame: QueueServerMessage): void {
@@ -377,7 +400,7 @@ export class RequestQueue extends DurableObject<Env> {
     }
     if (!att) return;
     const stillHere = this.openSockets().some((s) => s.ws !== ws && s.att.librarian.id === att.librarian.id);
-    if (!stillHere) {
+    if (!stillHere && !att.dismissed) {
       // A monitor who signs off on purpose (close code 1000) stops counting at once.
       if (code !== CLOSE_CODES.normal) {
         this.ctx.storage.sql.exec(

@@ -1,11 +1,12 @@
-// Bundles the front ends into public/build/ with esbuild: the patron chat page
-// and the librarian monitor. Minified, ES2020, one file each.
+// Bundles the front ends into public/build/ with esbuild: the patron chat page,
+// the librarian monitor and the admin pages. Minified, ES2020, one file each.
 import { build } from "esbuild";
 
 const entries = {
   patron: "src/client/patron/main.tsx",
   monitor: "src/client/monitor/main.tsx",
   questions: "src/client/questions/main.tsx",
+  admin: "src/client/admin/main.tsx",
 };
 
 await build({

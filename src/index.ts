@@ -9,7 +9,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { loadLibrarian } from "./auth/middleware";
 import type { AppEnv } from "./http/app-env";
 import { notFound, renderError } from "./http/errors";
-import { consumeMailBatch, type MailJob } from "./mail/outbox";
+import { consumeMailBatch, requeueStalePendingMail, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
 import { cannedMessageRoutes } from "./routes/canned-messages";
 import { monitorChatRoutes } from "./routes/chat-monitor";
@@ -20,11 +20,19 @@ import { meRoutes } from "./routes/me";
 import { queueRoutes } from "./routes/queues";
 import { questionPageRoutes } from "./routes/question-pages";
 import { questionRoutes } from "./routes/questions";
+import { accountPageRoutes } from "./routes/account-pages";
+import { adminPageRoutes } from "./routes/admin-pages";
+import { adminRoutes } from "./routes/admin/index";
+import { publicFormRoutes } from "./routes/forms-public";
+import { runPrivacyScrub } from "./privacy/scrub";
 
 export { ChatSession } from "../durable-objects/ChatSession";
 export { RequestQueue } from "../durable-objects/RequestQueue";
 
 export const app = new Hono<AppEnv>();
+
+// Before the header middleware: form data and logos are read by other sites (see the module).
+app.route("/", publicFormRoutes);
 
 /** WebSocket upgrade responses come from a Durable Object with immutable headers; header middleware skips them. */
 function exceptUpgrades(mw: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
@@ -63,6 +71,9 @@ app.route("/api/me", meRoutes);
 app.route("/api/questions", questionRoutes);
 app.route("/api/descriptive-codes", descriptiveCodeRoutes);
 app.route("/", questionPageRoutes);
+app.route("/api/admin", adminRoutes);
+app.route("/", accountPageRoutes);
+app.route("/", adminPageRoutes);
 app.route("/", pageRoutes);
 
 app.notFound((c) => renderError(notFound("Page"), c));
@@ -72,5 +83,11 @@ export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<MailJob>, env: Env) {
     await consumeMailBatch(batch, env);
+  },
+  /** The daily cron (wrangler.jsonc): the privacy scrub, measured against the scheduled time, and a sweep for mail that never reached the queue. */
+  async scheduled(controller: ScheduledController, env: Env) {
+    await runPrivacyScrub(env, controller.scheduledTime);
+    const requeued = await requeueStalePendingMail(env, controller.scheduledTime);
+    if (requeued > 0) console.warn(JSON.stringify({ event: "stale_mail_requeued", count: requeued }));
   },
 } satisfies ExportedHandler<Env, MailJob>;

@@ -272,3 +272,83 @@ export const accessDenials = sqliteTable(
   },
   (t) => [index("access_denials_librarian").on(t.librarianId, t.createdAt)],
 );
+
+// ---- administration (migrations/0004_administration.sql) ------------------------
+
+/** One-time links: an invitation to set a first password, or an admin-triggered reset. Only the digest is stored. */
+export const accountTokens = sqliteTable(
+  "account_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    librarianId: text("librarian_id").notNull().references(() => librarians.id),
+    /** 'invite' | 'reset' */
+    purpose: text("purpose").notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("account_tokens_librarian").on(t.librarianId)],
+);
+
+/** Every administrative change: who, what, when, and the state before and after (JSON, never secrets). */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    libraryId: text("library_id"),
+    groupId: text("group_id"),
+    actorId: text("actor_id"),
+    actorName: text("actor_name"),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    before: text("before", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    after: text("after", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_library").on(t.libraryId, t.createdAt), index("audit_log_group").on(t.groupId, t.createdAt)],
+);
+
+/** A form's uploaded logo, served at /f/<formId>/logo. */
+export const formLogos = sqliteTable("form_logos", {
+  formId: text("form_id")
+    .primaryKey()
+    .references(() => forms.id),
+  contentType: text("content_type").notNull(),
+  dataBase64: text("data_base64").notNull(),
+  byteSize: integer("byte_size").notNull(),
+  digest: text("digest").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** One row per run of the daily privacy scrub, with totals. */
+export const scrubRuns = sqliteTable("scrub_runs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** The cron's scheduled time: the "now" the run measured ages against. */
+  scheduledAt: integer("scheduled_at").notNull(),
+  startedAt: integer("started_at").notNull(),
+  finishedAt: integer("finished_at"),
+  librariesChecked: integer("libraries_checked").notNull().default(0),
+  sessionsScrubbed: integer("sessions_scrubbed").notNull().default(0),
+  questionsScrubbed: integer("questions_scrubbed").notNull().default(0),
+  mailsScrubbed: integer("mails_scrubbed").notNull().default(0),
+  error: text("error"),
+});
+
+/** What one scrub run changed in one library (counts only); rows only for libraries where something changed. */
+export const scrubChanges = sqliteTable(
+  "scrub_changes",
+  {
+    runId: integer("run_id")
+      .notNull()
+      .references(() => scrubRuns.id),
+    libraryId: text("library_id").notNull(),
+    retentionDays: integer("retention_days").notNull(),
+    cutoff: integer("cutoff").notNull(),
+    sessionsScrubbed: integer("sessions_scrubbed").notNull().default(0),
+    questionsScrubbed: integer("questions_scrubbed").notNull().default(0),
+    mailsScrubbed: integer("mails_scrubbed").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.libraryId] }), index("scrub_changes_library").on(t.libraryId, t.runId)],
+);

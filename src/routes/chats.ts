@@ -55,7 +55,7 @@ chatRoutes.post("/", async (c) => {
 
   const fieldDefs = parseFormFields(form.fields);
   for (const def of fieldDefs) {
-    const value = def.id === "name" ? body.name : def.id === "email" ? body.email : body.fields[def.id];
+    const value = def.id === "question" ? body.question : def.id === "name" ? body.name : def.id === "email" ? body.email : body.fields[def.id];
     if (def.required && !value) throw badRequest(`${def.label} is required`, def.id === "name" || def.id === "email" ? def.id : `fields.${def.id}`);
     if (def.kind === "select" && value && def.options && !def.options.includes(value)) throw badRequest(`${def.label}: choose one of the options`, `fields.${def.id}`);
   }

@@ -16,6 +16,7 @@ import { staffableQueues } from "../queues/staffing";
 import { signInSchema } from "../shared/api";
 import { RESOLUTION_CODES } from "../shared/codes";
 import { parseFormFields, type FormField } from "../shared/forms";
+import { formLayout, inputName } from "../shared/form-layout";
 import { LIMITS } from "../shared/limits";
 import { readBody } from "../http/validate";
 import { alternativesOf } from "./chats";
@@ -36,7 +37,7 @@ pageRoutes.get("/", async (c) => {
   <h1>Refdesk</h1>
   <p>Cooperative, real-time Ask a Librarian chat.</p>
   <h2>Librarians</h2>
-  <p><a href="/monitor">Open the chat monitor</a></p>
+  <p><a href="/monitor">Open the chat monitor</a> · <a href="/admin">Administration</a></p>
   <p><a href="/questions">Open the Ask a Librarian module (questions and follow-ups)</a></p>
   <h2>Patrons: chat request forms</h2>
   <ul>${rows.filter((r) => r.enabled).map((r) => html`<li><a href="/f/${r.id}">${r.title}</a> (${r.library})</li>`)}</ul>
@@ -117,7 +118,7 @@ pageRoutes.get("/monitor", async (c) => {
 // ---- hosted chat request forms ----------------------------------------------
 
 function fieldInput(f: FormField) {
-  const name = f.id === "name" || f.id === "email" ? f.id : `field:${f.id}`;
+  const name = inputName(f);
   const id = `f-${f.id}`;
   const help = f.help ? html`<p class="help" id="${id}-help">${f.help}</p>` : "";
   const describedBy = f.help ? `${id}-help` : undefined;
@@ -127,7 +128,9 @@ function fieldInput(f: FormField) {
       <option value="">Choose…</option>${(f.options ?? []).map((o) => html`<option>${o}</option>`)}</select></div>`;
   }
   if (f.kind === "textarea") {
-    return html`<div class="field">${label}${help}<textarea id="${id}" name="${name}" rows="3" maxlength="${LIMITS.fieldChars}" ${f.required ? "required" : ""}></textarea></div>`;
+    const isQuestion = f.id === "question";
+    return html`<div class="field">${label}${help}<textarea id="${id}" name="${name}" rows="${isQuestion ? 4 : 3}" maxlength="${isQuestion ? LIMITS.questionChars : LIMITS.fieldChars}"
+      ${f.required ? "required" : ""} ${describedBy ? html`aria-describedby="${describedBy}"` : ""}></textarea></div>`;
   }
   const maxLength = f.kind === "email" ? LIMITS.emailChars : f.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
   return html`<div class="field">${label}${help}<input id="${id}" name="${name}" type="${f.kind === "email" ? "email" : "text"}"
@@ -157,21 +160,12 @@ pageRoutes.get("/f/:formId", async (c) => {
     );
   }
   const snapshot = await requestQueue(c.env, form.queueId).snapshot();
-  const fields = parseFormFields(form.fields);
-  const nameField = fields.find((f) => f.id === "name") ?? { id: "name", label: "Your name", kind: "text" as const, required: false };
-  const emailField = fields.find((f) => f.id === "email") ?? {
-    id: "email",
-    label: "Your e-mail",
-    kind: "email" as const,
-    required: false,
-    help: "We send the chat transcript to this address. Leave it empty to stay anonymous.",
-  };
-  const extra = fields.filter((f) => f.id !== "name" && f.id !== "email");
+  const fields = formLayout(parseFormFields(form.fields));
   return c.html(
     page({
       title: `${form.title} — ${library.name}`,
       bodyClass: "hosted-form",
-      body: html`<div class="brand-bar" style="--brand:${brand}"><p class="brand-name">${library.name}</p></div>
+      body: html`<header class="brand-bar" style="--brand:${brand}">${form.logoUrl ? html`<img class="brand-logo" src="${form.logoUrl}" alt="${library.name}" height="40">` : html`<p class="brand-name">${library.name}</p>`}</header>
 <main class="narrow">
   <h1>${form.title}</h1>
   ${form.intro ? html`<p class="intro">${form.intro}</p>` : ""}
@@ -180,13 +174,7 @@ pageRoutes.get("/f/:formId", async (c) => {
   </p>
   <form method="post" action="/api/chats" class="stack">
     <input type="hidden" name="formId" value="${form.id}">
-    <div class="field">
-      <label for="f-question">Your question</label>
-      <textarea id="f-question" name="question" rows="4" required maxlength="${LIMITS.questionChars}"></textarea>
-    </div>
-    ${fieldInput(nameField)}
-    ${fieldInput(emailField)}
-    ${extra.map(fieldInput)}
+    ${fields.map(fieldInput)}
     <div class="field checkbox">
       <input id="f-no-transcript" name="noTranscript" type="checkbox">
       <label for="f-no-transcript">Do not e-mail me a transcript</label>
