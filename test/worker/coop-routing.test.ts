@@ -87,7 +87,7 @@ describe("roll-over by absence", () => {
 
     const chat = await startChat(formId);
     expect(chat.status).toBe("waiting");
-    const added = await coop.next(addedFor(chat.sessionId));
+    const added = (await coop.next(addedFor(chat.sessionId))) as Added;
     // Shown under the group's queue id, so the monitor files it there.
     expect(added.request).toMatchObject({ queueId: g!.queueId, libraryId: home.id, libraryName: "Home Public Library" });
     expect(await queuedIds(home.queueId)).toEqual([chat.sessionId]);
@@ -130,7 +130,7 @@ describe("roll-over by absence", () => {
     await expectNoFrame(coop, addedFor(chat.sessionId));
     // …and once it ends, the queue tells the waiting session, which rolls over.
     await advanceQueue(home.queueId, 1_001);
-    const added = await coop.next(addedFor(chat.sessionId));
+    const added = (await coop.next(addedFor(chat.sessionId))) as Added;
     expect(added.request.queueId).toBe(groups[0]!.queueId);
     expect(await queuedIds(home.queueId)).toEqual([chat.sessionId]);
     expect(await sessionView(chat.sessionId, homeCookie)).toMatchObject({ status: "waiting" });
