@@ -5,6 +5,8 @@ import { build } from "esbuild";
 const entries = {
   patron: "src/client/patron/main.tsx",
   monitor: "src/client/monitor/main.tsx",
+  // Policy pages (issue 6): copy buttons and the rich-text editor.
+  policies: "src/client/policies/main.ts",
 };
 
 await build({

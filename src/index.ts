@@ -15,6 +15,13 @@ import { chatRoutes } from "./routes/chats";
 import { pageRoutes } from "./routes/pages";
 import { meRoutes } from "./routes/me";
 import { queueRoutes } from "./routes/queues";
+// Cooperative reference (issue 6).
+import { coopAdminPageRoutes } from "./routes/coop-admin-pages";
+import { feedbackRoutes } from "./routes/feedback";
+import { coverageRoutes, groupRoutes } from "./routes/groups";
+import { libraryRoutes } from "./routes/libraries";
+import { policyRoutes } from "./routes/policies";
+import { policyPageRoutes } from "./routes/policy-pages";
 
 export { ChatSession } from "../durable-objects/ChatSession";
 export { RequestQueue } from "../durable-objects/RequestQueue";
@@ -54,6 +61,14 @@ app.route("/api/chats", chatRoutes);
 app.route("/api/queues", queueRoutes);
 app.route("/api/me", meRoutes);
 app.route("/", pageRoutes);
+// Cooperative reference (issue 6): APIs and server-rendered pages.
+app.route("/api/policies", policyRoutes);
+app.route("/api/groups", groupRoutes);
+app.route("/api/coverage", coverageRoutes);
+app.route("/api/libraries", libraryRoutes);
+app.route("/api/feedback", feedbackRoutes);
+app.route("/", policyPageRoutes);
+app.route("/", coopAdminPageRoutes);
 
 app.notFound((c) => renderError(notFound("Page"), c));
 app.onError(renderError);
