@@ -22,7 +22,11 @@
  *   section cannot leak formatting into the rest of the page.
  * Pages are sanitised when saved and again when shown.
  */
-import { FilterXSS, friendlyAttrValue } from "xss";
+import filterXSS from "xss";
+import type { FilterXSS as FilterXSSClass } from "xss";
+
+// js-xss is CommonJS whose named exports bundlers cannot always see; take them off the default export.
+const { FilterXSS, friendlyAttrValue } = filterXSS as unknown as { FilterXSS: typeof FilterXSSClass; friendlyAttrValue: (value: string) => string };
 
 /** Tags a policy page may use, with their allowed attributes. */
 export const RICH_TEXT_ALLOWLIST: Record<string, string[]> = {
@@ -57,8 +61,7 @@ export function sanitizeRichText(input: string): SanitizedHtml {
   const filter = new FilterXSS({
     whiteList: RICH_TEXT_ALLOWLIST,
     allowCommentTag: false,
-    stripIgnoreTag: true,
-    stripIgnoreTagBody: ["script", "style", "template", "noscript"],
+    // Not stripIgnoreTag/stripIgnoreTagBody: js-xss would then replace onIgnoreTag below, and we must see every refused tag.
     css: false,
     onTag(tag, _html, options) {
       if (!(tag in RICH_TEXT_ALLOWLIST) || VOID_TAGS.has(tag)) return undefined;
@@ -71,7 +74,9 @@ export function sanitizeRichText(input: string): SanitizedHtml {
       const closing = open.splice(at).reverse();
       return closing.map((t) => `</${t}>`).join("");
     },
-    onIgnoreTag(tag) {
+    onIgnoreTag(tag, html) {
+      // "1 < 2 > 0" is text, not a tag: keep it, escaped.
+      if (!/^[a-z][a-z0-9-]*$/i.test(tag)) return escapeText(html);
       if (UNSAFE_TAGS.has(tag.toLowerCase())) problems.push(`the <${tag.toLowerCase()}> tag is not allowed`);
       return "";
     },
@@ -98,6 +103,10 @@ export function sanitizeRichText(input: string): SanitizedHtml {
   // Output text is escaped, so "<a" here can only start a real link.
   html = html.replace(/<a(?=[\s>])/g, '<a rel="noopener noreferrer" target="_blank"');
   return { html: html.trim(), problems: [...new Set(problems)] };
+}
+
+function escapeText(value: string): string {
+  return value.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 function escapeAttribute(value: string): string {

@@ -117,8 +117,9 @@ export interface PolicySearchHit {
   url: string;
 }
 
-const HIT_OPEN = "\u0001";
-const HIT_CLOSE = "\u0002";
+// Private-use characters: never in librarians' text, and passed through D1 untouched (control characters are not).
+const HIT_OPEN = "\uE000";
+const HIT_CLOSE = "\uE001";
 
 /** Words of a query as an FTS5 expression (each word, prefix-matched, all required), or null when there are none. */
 export function ftsQuery(q: string): string | null {
@@ -136,7 +137,7 @@ export async function searchPolicyPages(d1: D1Database, librarian: Librarian, q:
   try {
     const { results } = await d1
       .prepare(
-        `SELECT s.library_id, l.name AS library_name, s.section, s.title, snippet(policy_search, 3, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
+        `SELECT s.library_id, l.name AS library_name, s.section, s.title, snippet(policy_search, -1, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
          FROM policy_search s JOIN libraries l ON l.id = s.library_id
          WHERE policy_search MATCH ? ${scope} ORDER BY rank LIMIT 50`,
       )

@@ -49,7 +49,14 @@ export type ScheduleBody = z.input<typeof scheduleSchema>;
 const richText = z.string().max(POLICY_LIMITS.sectionChars, `Keep each section under ${POLICY_LIMITS.sectionChars} characters`);
 
 export const policyPageSchema = z.object({
-  sections: z.partialRecord(z.enum(POLICY_SECTION_IDS), richText).default({}),
+  sections: z
+    .record(z.string(), richText)
+    .default({})
+    .superRefine((sections, ctx) => {
+      for (const key of Object.keys(sections)) {
+        if (!(POLICY_SECTION_IDS as string[]).includes(key)) ctx.addIssue({ code: "custom", message: `There is no section "${key}" (use ${POLICY_SECTION_IDS.join(", ")})`, path: [key] });
+      }
+    }),
   links: z
     .array(
       z.object({
