@@ -17,6 +17,7 @@ import {
   accept,
   advanceQueue,
   advanceSession,
+  call,
   closeSocket,
   countRows,
   createForm,
@@ -162,6 +163,14 @@ describe("roll-over by absence", () => {
     // Home's monitor signs off: the first group is still staffed, so the second group is not troubled yet.
     await closeSocket(own, 1000);
     await expectNoFrame(coop2, addedFor(chat.sessionId));
+  });
+
+  it("tells the patron on the hosted form that a librarian is online when only the cooperative is staffed", async () => {
+    const { formId, groups } = await cooperative({ groupCount: 2 });
+    const before = await (await call(`/f/${formId}`)).text();
+    expect(before).toContain("No librarian is online right now.");
+    await monitorQueue(groups[1]!.queueId, groups[1]!.partnerCookie);
+    expect(await (await call(`/f/${formId}`)).text()).toContain("A librarian is online now.");
   });
 
   it("gives the not-available path when nobody is monitoring anywhere on the route", async () => {
