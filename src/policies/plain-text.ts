@@ -21,3 +21,30 @@ export function htmlToPlainText(html: string): string {
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }
+
+/** What the search index holds of a page: one row per written section, one for the key links, one per quick answer. */
+export interface SearchRow {
+  section: string;
+  title: string;
+  body: string;
+}
+
+/**
+ * The search rows of a (sanitised) policy page. The section list and link
+ * labels are passed in (src/policies/sections.ts) so this file stays free of
+ * imports for scripts/local-state.mjs, which seeds the demo index with it.
+ */
+export function searchRows(
+  page: { sections: Record<string, string>; links: { kind: string; label: string; url: string }[]; quickAnswers: { title: string; text: string }[] },
+  sections: readonly { id: string; title: string }[],
+  linkKindLabels: Readonly<Record<string, string>>,
+): SearchRow[] {
+  const rows: SearchRow[] = [];
+  for (const s of sections) {
+    const body = htmlToPlainText(page.sections[s.id] ?? "");
+    if (body) rows.push({ section: s.id, title: s.title, body });
+  }
+  if (page.links.length) rows.push({ section: "links", title: "Key links", body: page.links.map((l) => `${linkKindLabels[l.kind] ?? l.kind}: ${l.label} ${l.url}`).join("\n") });
+  page.quickAnswers.forEach((q, i) => rows.push({ section: `quick-${i}`, title: `Quick answer: ${q.title}`, body: q.text }));
+  return rows;
+}

@@ -8,9 +8,9 @@ import { ApiError, badRequest } from "../http/errors";
 import { PARTNER_LIBRARIES_SQL } from "../db/tenancy";
 import type { Librarian } from "../auth/librarian";
 import type { policyPageSchema } from "../shared/coop-api";
-import { htmlToPlainText } from "./plain-text";
+import { searchRows } from "./plain-text";
 import { sanitizeRichText } from "./sanitize";
-import { LINK_KIND_LABELS, POLICY_LIMITS, POLICY_SECTIONS, sectionAnchor, type LinkKind } from "./sections";
+import { LINK_KIND_LABELS, POLICY_LIMITS, POLICY_SECTIONS, sectionAnchor } from "./sections";
 
 export type PolicyPageContent = z.output<typeof policyPageSchema>;
 
@@ -39,17 +39,13 @@ export function cleanRichText(raw: string, field: string, label: string): string
   return html;
 }
 
-/** The statements that index a library's page for search (one row per section, links and quick answers). */
+/** The statements that (re)index a library's page for search. */
 function indexStatements(d1: D1Database, libraryId: string, page: PolicyPageContent): D1PreparedStatement[] {
-  const rows: [string, string, string][] = POLICY_SECTIONS.flatMap((s) => {
-    const body = htmlToPlainText(page.sections[s.id] ?? "");
-    return body ? [[s.id, s.title, body] as [string, string, string]] : [];
-  });
-  if (page.links.length) rows.push(["links", "Key links", page.links.map((l) => `${LINK_KIND_LABELS[l.kind as LinkKind] ?? l.kind}: ${l.label} ${l.url}`).join("\n")]);
-  page.quickAnswers.forEach((q, i) => rows.push([`quick-${i}`, `Quick answer: ${q.title}`, q.text]));
   return [
     d1.prepare("DELETE FROM policy_search WHERE library_id = ?").bind(libraryId),
-    ...rows.map(([section, title, body]) => d1.prepare("INSERT INTO policy_search (library_id, section, title, body) VALUES (?, ?, ?, ?)").bind(libraryId, section, title, body)),
+    ...searchRows(page, POLICY_SECTIONS, LINK_KIND_LABELS).map((r) =>
+      d1.prepare("INSERT INTO policy_search (library_id, section, title, body) VALUES (?, ?, ?, ?)").bind(libraryId, r.section, r.title, r.body),
+    ),
   ];
 }
 
