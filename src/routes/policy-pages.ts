@@ -156,7 +156,7 @@ ${POLICY_SECTIONS.filter((s) => s.id !== "notes").map((s) => section(s.id))}
         (qa, i) => html`<li class="quick-answer">
     <h3 id="qa-${i}-h">${qa.title}</h3>
     <p id="qa-${i}" class="quick-text">${qa.text}</p>
-    <button type="button" class="copy" data-copy="qa-${i}" aria-label="Copy answer: ${qa.title}">Copy</button>
+    <button type="button" class="copy" data-copy="qa-${i}"><span class="copy-label">Copy</span><span class="visually-hidden"> answer: ${qa.title}</span></button>
   </li>`,
       )}</ul>
   <p id="copy-status" class="visually-hidden" role="status" aria-live="polite"></p>`}

@@ -177,7 +177,7 @@ describe("reading policy pages", () => {
     }
     expect(page).toContain("Maple County");
     expect(page).toContain('href="https://catalog.maple.example" target="_blank" rel="noopener noreferrer"');
-    expect(page).toContain('aria-label="Copy answer: Renewals"');
+    expect(page).toContain('<span class="copy-label">Copy</span><span class="visually-hidden"> answer: Renewals</span>');
     expect(page).toContain("mailto:webmaster@maple.example");
     // Partners do not get the edit link; the library's administrator does.
     expect(page).not.toContain(`/policies/${t.home.id}/edit`);

@@ -40,8 +40,11 @@ for (const button of document.querySelectorAll<HTMLButtonElement>("button[data-c
     const ok = await copyText(source.textContent ?? "");
     const title = document.getElementById(`${source.id}-h`)?.textContent ?? "answer";
     announce(ok ? `Copied “${title}”.` : "Could not copy; select the text and copy it by hand.");
-    button.textContent = ok ? "Copied" : "Copy failed";
-    setTimeout(() => (button.textContent = "Copy"), 2000);
+    // Only the visible word changes; the hidden rest of the name keeps saying which answer.
+    const label = button.querySelector(".copy-label");
+    if (!label) return;
+    label.textContent = ok ? "Copied" : "Copy failed";
+    setTimeout(() => (label.textContent = "Copy"), 2000);
   });
 }
 
