@@ -13,6 +13,8 @@ const KB = 1024;
 export const WEIGHTS = [
   { name: "monitor first load (JS + CSS)", files: ["public/build/monitor.js", "public/styles/base.css", "public/styles/monitor.css", "public/styles/chat.css"], budget: 60 * KB },
   { name: "patron chat page (JS + CSS)", files: ["public/build/patron.js", "public/styles/base.css", "public/styles/chat.css"], budget: 60 * KB },
+  // Policy pages and the cooperative admin pages (issue 6): copy buttons and the rich-text editor.
+  { name: "policy pages (JS + CSS)", files: ["public/build/policies.js", "public/styles/base.css", "public/styles/coop.css"], budget: 15 * KB },
 ];
 
 buildFrontEnds();

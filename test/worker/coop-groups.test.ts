@@ -234,3 +234,31 @@ describe("contribution", () => {
     expect(await page.text()).toContain("Answered for other members");
   });
 });
+
+describe("creating a group and its page", () => {
+  it("lets a group administrator create a group with their library as first member; others may not; ids are unique", async () => {
+    const library = await createLibrary({ name: "Founding Library" });
+    const founder = await cookieFor(library.id, "group_admin");
+    const id = uniqueId("new-coop");
+    expect((await call("/api/groups", { method: "POST", cookie: founder, json: { id, name: "New Cooperative" } })).status).toBe(201);
+    expect(await countRows("SELECT 1 FROM group_members WHERE group_id = ? AND library_id = ?", id, library.id)).toBe(1);
+    expect((await call("/api/groups", { method: "POST", cookie: founder, json: { id, name: "Again" } })).status).toBe(409);
+    expect((await call("/api/groups", { method: "POST", cookie: await cookieFor(library.id, "library_admin"), json: { id: uniqueId("x"), name: "Mine" } })).status).toBe(403);
+    const bad = await call("/api/groups", { method: "POST", cookie: founder, json: { id: "Not A Slug", name: "x" } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as ErrorBody).error.field).toBe("id");
+  });
+
+  it("saves the group's page sanitised, refuses unsafe HTML, and only from its administrators", async () => {
+    const t = await cooperative();
+    const put = (cookie: string, body: string) => call(`/api/groups/${t.groupId}/page`, { method: "PUT", cookie, json: { body } });
+    expect((await put(t.groupAdmin, '<p>Be kind. <a href="https://coop.example/rules">Rules</a></p>')).status).toBe(200);
+    const saved = ((await (await call(`/api/groups/${t.groupId}/page`, { cookie: t.berlinLibrarian })).json()) as { body: string }).body;
+    expect(saved).toBe('<p>Be kind. <a rel="noopener noreferrer" target="_blank" href="https://coop.example/rules">Rules</a></p>');
+    const unsafe = await put(t.groupAdmin, '<p onmouseover="steal()">Hi</p>');
+    expect(unsafe.status).toBe(400);
+    expect(((await unsafe.json()) as ErrorBody).error).toMatchObject({ field: "body", message: expect.stringMatching(/event-handler attributes \(onmouseover\)/) });
+    expect((await put(t.chicagoAdmin, "<p>Mine now</p>")).status).toBe(403);
+    expect(((await (await call(`/api/groups/${t.groupId}/page`, { cookie: t.berlinLibrarian })).json()) as { body: string }).body).toBe(saved);
+  });
+});
