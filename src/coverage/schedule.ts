@@ -143,3 +143,10 @@ export function formatInZone(zone: string, utcMs: number): string {
   const l = toLocal(zone, utcMs);
   return `${WEEKDAY_SHORT[l.weekday - 1]} ${formatMinute(l.minute)}`;
 }
+
+/** An occurrence shown in a zone: "Mon 15:00–19:00", or "Fri 22:00–Sat 02:00" across midnight. */
+export function formatSpanInZone(zone: string, startMs: number, endMs: number): string {
+  const start = formatInZone(zone, startMs);
+  const end = formatInZone(zone, endMs);
+  return start.slice(0, 3) === end.slice(0, 3) ? `${start}–${end.slice(4)}` : `${start}–${end}`;
+}

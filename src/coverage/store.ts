@@ -6,7 +6,7 @@ import { badRequest } from "../http/errors";
 import type { ScheduleBody } from "../shared/coop-api";
 import { scheduleSchema } from "../shared/coop-api";
 import type { z } from "zod";
-import { coverageAt, describeShift, findOverlap, formatInZone, formatMinute, parseMinute, shiftProblem, startOfUtcWeek, type Occurrence, type ShiftRule } from "./schedule";
+import { coverageAt, describeShift, findOverlap, formatMinute, formatSpanInZone, parseMinute, shiftProblem, startOfUtcWeek, type Occurrence, type ShiftRule } from "./schedule";
 import { isTimeZone } from "./zoned-time";
 
 export interface StoredShift extends ShiftRule {
@@ -109,7 +109,7 @@ export async function coverageNow(d1: D1Database, groupId: string, now: number, 
       startsAt: new Date(o.start).toISOString(),
       endsAt: new Date(o.end).toISOString(),
       rule: `${s.label} (${s.timeZone})`,
-      local: `${formatInZone(viewerZone, o.start)}–${formatInZone(viewerZone, o.end)}`,
+      local: formatSpanInZone(viewerZone, o.start, o.end),
     };
   };
   return { groupId, now: new Date(now).toISOString(), timeZone: viewerZone, current: describe(current), next: describe(next) };

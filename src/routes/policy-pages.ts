@@ -12,7 +12,7 @@ import { Hono, type Context } from "hono";
 import { html, raw } from "hono/html";
 import type { Librarian } from "../auth/librarian";
 import { coverageNow, loadShifts } from "../coverage/store";
-import { formatInZone, occurrences } from "../coverage/schedule";
+import { formatInZone, formatSpanInZone, occurrences } from "../coverage/schedule";
 import { assertCanReadPolicyPage, assertGroupMember, assertLibraryAdmin, isLibraryAdmin, PARTNER_LIBRARIES_SQL } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, notFound } from "../http/errors";
@@ -307,7 +307,7 @@ policyPageRoutes.get(
     const coverage = await coverageNow(c.env.DB, groupId, now, viewerZone);
     const thisWeek = (i: number) => {
       const [o] = occurrences(shifts[i]!, i, now - 24 * 3600_000, now + 7 * 24 * 3600_000);
-      return o ? `${formatInZone(viewerZone, o.start)}–${formatInZone(viewerZone, o.end)}` : "—";
+      return o ? formatSpanInZone(viewerZone, o.start, o.end) : "—";
     };
     return coopPage(c, {
       title: `${group!.name}: group page`,

@@ -6,7 +6,7 @@
  * America and Europe disagree about daylight saving.
  */
 import { describe, expect, it } from "vitest";
-import { coverageAt, describeShift, findOverlap, occurrences, parseMinute, shiftProblem, type ShiftRule } from "../../src/coverage/schedule";
+import { coverageAt, describeShift, findOverlap, formatSpanInZone, occurrences, parseMinute, shiftProblem, type ShiftRule } from "../../src/coverage/schedule";
 import { localToUtc, offsetAt, toLocal } from "../../src/coverage/zoned-time";
 
 const CHICAGO = "America/Chicago";
@@ -106,6 +106,9 @@ describe("midnight", () => {
     const during = coverageAt([late, saturday], at("2026-01-10T07:00:00Z"));
     expect(during.current?.rule).toBe(0);
     expect(iso(during.current!.end)).toBe("2026-01-10T08:00:00.000Z");
+    // Shown on the clocks of Chicago and of a viewer in Berlin.
+    expect(formatSpanInZone(CHICAGO, during.current!.start, during.current!.end)).toBe("Fri 22:00–Sat 02:00");
+    expect(formatSpanInZone(BERLIN, during.current!.start, during.current!.end)).toBe("Sat 05:00–09:00");
     expect(during.next?.rule).toBe(1);
     // Saturday 02:30: nobody until 09:00.
     const gap = coverageAt([late, saturday], at("2026-01-10T08:30:00Z"));
