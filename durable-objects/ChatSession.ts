@@ -17,13 +17,21 @@
  *   the rest, in order, once.
  * - Hibernation-safe: per-socket identity lives in the socket attachment and
  *   everything else in storage; pings are answered without waking the object;
- *   every timer (wait limit, hello deadline, filing retry, transfer offer) is
- *   the one alarm.
+ *   every timer (wait limit, hello deadline, filing retry, transfer offer,
+ *   roll-over) is the one alarm.
  * - Transfers keep one transcript and one claim: a chat being transferred
  *   stays with its librarian until the new one accepts, and that acceptance
  *   goes through `claim` like any other — written before the first await, so a
  *   transfer is accepted exactly once. Internal notes live apart from the
  *   message log, so the patron (and the transcript mail) never sees them.
+ * - Cooperative routing (issue 6, src/queues/routing-policy.ts): a request with
+ *   a route of several stages stays in its home queue and is offered to group
+ *   queues in order — when the home queue is unstaffed on arrival, when a queue
+ *   showing it reports losing its last monitor (`queueUnstaffed`), or when the
+ *   roll-over time passes. Roll-overs run one at a time; each new queue is
+ *   listed in `queueIds` before it is offered, so a claim landing meanwhile
+ *   tells it too, and a request offered after it stopped waiting is removed
+ *   again at once. `claim` stays the single decider.
  */
 import { DurableObject } from "cloudflare:workers";
 import { fileEndedSession, type EndedSession } from "../src/questions/file-session";
@@ -31,6 +39,7 @@ import { unansweredResolution } from "../src/questions/routing";
 import type { ResolutionCode } from "../src/shared/codes";
 import { MovableClock } from "../src/shared/clock";
 import { LIMITS, TIMING } from "../src/shared/limits";
+import { nextRolloverAt, pendingStages, shouldRollOver, type RolloverTrigger, type RoutePlan } from "../src/queues/routing-policy";
 import {
   CLOSE_CODES,
   parseFrame,
@@ -67,9 +76,11 @@ export interface StartChat {
   patronEmail: string | null;
   transcriptOptOut: boolean;
   waitLimitSeconds: number;
+  /** Cooperative routing: the queues to try in order (absent: the form's queue only). */
+  route?: RoutePlan;
 }
 
-interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds"> {
+interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds" | "route"> {
   status: SessionStatus;
   /** Every queue this request has been offered in. */
   queueIds: string[];
@@ -89,6 +100,10 @@ interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds"> {
   fileRetryAt: number | null;
   /** A transfer offered and not yet accepted (absent in state stored before transfers existed). */
   transfer?: PendingTransfer | null;
+  /** Cooperative routing (absent on sessions with a single queue, and on older stored states). */
+  route?: RoutePlan | null;
+  /** When the next roll-over is considered, while waiting. */
+  rolloverAt?: number | null;
 }
 
 /** Where a transfer goes: one monitoring librarian, or every monitor of a queue. */
@@ -155,6 +170,8 @@ export class ChatSession extends DurableObject<Env> {
   readonly clock = new MovableClock();
   private cachedState: SessionState | null | undefined;
   private cachedLastSeq: number | undefined;
+  /** Roll-overs run one after another (they await other objects); this is the tail of that chain. */
+  private rolling: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -419,8 +436,9 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   private async refreshPreview(state: SessionState): Promise<void> {
-    const request = this.queuedRequest(state);
-    await Promise.all(state.queueIds.map((q) => this.queue(q).updateRequest(request).catch(logFailure("preview_update_failed", state.sessionId))));
+    await Promise.all(
+      state.queueIds.map((q) => this.queue(q).updateRequest(this.queuedRequest(state, q)).catch(logFailure("preview_update_failed", state.sessionId))),
+    );
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -451,8 +469,9 @@ export class ChatSession extends DurableObject<Env> {
   async start(init: StartChat): Promise<{ status: SessionStatus }> {
     if (this.state) return { status: this.state.status };
     const now = this.clock.now();
+    const { route, ...fields } = init;
     const state: SessionState = {
-      ...init,
+      ...fields,
       status: "waiting",
       queueIds: [init.queueId],
       librarian: null,
@@ -468,6 +487,8 @@ export class ChatSession extends DurableObject<Env> {
       filed: false,
       fileAttempts: 0,
       fileRetryAt: null,
+      route: route && route.stages.length > 1 ? route : null,
+      rolloverAt: null,
     };
     this.save(state);
     this.appendMessage({
@@ -479,8 +500,12 @@ export class ChatSession extends DurableObject<Env> {
       clientId: null,
       whileWaiting: true,
     });
-    const offer = await this.queue(init.queueId).offer(this.queuedRequest(state));
-    if (!offer.staffed && this.state!.status === "waiting") await this.markUnavailable();
+    if (state.route) {
+      await this.offerAtHome(state.route);
+    } else {
+      const offer = await this.queue(init.queueId).offer(this.queuedRequest(state));
+      if (!offer.staffed && this.state!.status === "waiting") await this.markUnavailable();
+    }
     await this.scheduleAlarm();
     return { status: this.state!.status };
   }
@@ -861,20 +886,108 @@ export class ChatSession extends DurableObject<Env> {
     }
   }
 
+  // ---- cooperative routing (issue 6) ---------------------------------------
+
+  /** A queue showing this request lost its last monitor (called by RequestQueue). */
+  async queueUnstaffed(queueId: string): Promise<void> {
+    const s = this.state;
+    if (!s?.route || s.status !== "waiting" || !s.queueIds.includes(queueId)) return;
+    await this.rollOver("unstaffed", queueId);
+    await this.scheduleAlarm();
+  }
+
+  /** Offers a routed request in its home queue (kept there even if unstaffed), rolling over at once if nobody is monitoring. */
+  private async offerAtHome(route: RoutePlan): Promise<void> {
+    const home = route.stages[0]!;
+    const { staffed } = await this.queue(home).offer(this.queuedRequest(this.state!, home), { keepWhenUnstaffed: true, watchStaffing: true });
+    const s = this.state!;
+    if (s.status !== "waiting") {
+      await this.takeBackFrom(home);
+      return;
+    }
+    if (staffed) this.save({ ...s, rolloverAt: nextRolloverAt(route, s.queueIds, this.clock.now()) });
+    else await this.rollOver("arrival");
+  }
+
+  /** Queues roll-overs one behind the other, so two triggers never offer the same stage twice. */
+  private rollOver(trigger: RolloverTrigger, unstaffedQueueId?: string): Promise<void> {
+    const run = this.rolling.then(() => this.rollOverNow(trigger, unstaffedQueueId));
+    this.rolling = run.catch(logFailure("rollover_failed", this.state?.sessionId ?? ""));
+    return run;
+  }
+
+  private async rollOverNow(trigger: RolloverTrigger, unstaffedQueueId?: string): Promise<void> {
+    const start = this.state;
+    if (!start?.route || start.status !== "waiting") return;
+    const route = start.route;
+    let offeredStaffed = false;
+    if (trigger !== "arrival" && !(trigger === "timer" && route.rollOnTimeout)) {
+      const ask = start.queueIds.filter((q) => q !== unstaffedQueueId);
+      // A queue that cannot answer counts as unstaffed: moving on is the safer mistake for a waiting patron.
+      const answers = await Promise.all(ask.map((q) => this.queue(q).staffing().catch(() => ({ staffed: false }))));
+      offeredStaffed = answers.some((a) => a.staffed);
+    }
+    if (!shouldRollOver(route, trigger, offeredStaffed)) {
+      this.rescheduleRollover(route);
+      return;
+    }
+    for (const queueId of pendingStages(route, start.queueIds)) {
+      const before = this.state!;
+      if (before.status !== "waiting") return;
+      // Listed before it is offered: a claim or withdrawal landing while the
+      // offer is in flight then tells this queue as well.
+      this.save({ ...before, queueIds: [...before.queueIds, queueId] });
+      const { staffed } = await this.queue(queueId)
+        .offer(this.queuedRequest(this.state!, queueId), { watchStaffing: true })
+        .catch((error: unknown) => (logFailure("rollover_offer_failed", before.sessionId)(error), { staffed: false }));
+      const after = this.state!;
+      if (after.status !== "waiting") {
+        await this.takeBackFrom(queueId);
+        return;
+      }
+      if (staffed) {
+        this.save({ ...after, rolloverAt: nextRolloverAt(route, after.queueIds, this.clock.now()) });
+        if (after.queueIds.length === 2) this.systemMessage("Librarians at our partner libraries can now see your question too.");
+        return;
+      }
+      this.save({ ...after, queueIds: after.queueIds.filter((q) => q !== queueId) });
+    }
+    // No further queue has anybody monitoring.
+    if (trigger === "arrival") {
+      await this.markUnavailable();
+      return;
+    }
+    this.rescheduleRollover(route);
+  }
+
+  private rescheduleRollover(route: RoutePlan): void {
+    const s = this.state!;
+    if (s.status === "waiting") this.save({ ...s, rolloverAt: nextRolloverAt(route, s.queueIds, this.clock.now()) });
+  }
+
+  /** A queue was offered the request after it stopped waiting: take it back, saying why (idempotent). */
+  private async takeBackFrom(queueId: string): Promise<void> {
+    const s = this.state!;
+    const reason = s.librarian ? "accepted" : s.status === "unavailable" ? "unavailable" : s.source === "email" ? "withdrawn" : "left";
+    const by = s.librarian ? { id: s.librarian.id, name: s.librarian.name } : null;
+    await this.queue(queueId).removeRequest(s.sessionId, reason, by).catch(logFailure("queue_remove_failed", s.sessionId));
+  }
+
   // ---- internals ----------------------------------------------------------
 
   private queue(queueId: string) {
     return this.env.REQUEST_QUEUE.getByName(queueId) as unknown as DurableObjectStub<import("./RequestQueue").RequestQueue>;
   }
 
-  private queuedRequest(s: SessionState): QueuedRequest {
+  private queuedRequest(s: SessionState, queueId = s.queueIds[0]!): QueuedRequest {
     const waiting = this.ctx.storage.sql
       .exec<{ body: string }>("SELECT body FROM messages WHERE role = 'patron' AND while_waiting = 1 AND seq > 1 ORDER BY seq DESC LIMIT ?", PREVIEW_LINES)
       .toArray()
       .reverse();
     return {
       sessionId: s.sessionId,
-      queueId: s.queueIds[0]!,
+      // Each queue shows the request under its own id (monitors file it by queue).
+      queueId,
       libraryId: s.libraryId,
       libraryName: s.libraryName,
       formId: s.formId,
@@ -954,6 +1067,7 @@ export class ChatSession extends DurableObject<Env> {
     const s = this.state;
     const due: number[] = [];
     if (s?.status === "waiting") due.push(s.waitLimitAt);
+    if (s?.status === "waiting" && s.rolloverAt) due.push(s.rolloverAt);
     if (s?.status === "unavailable" && s.abandonAt) due.push(s.abandonAt);
     if (s?.status === "ended" && !s.filed && s.fileRetryAt) due.push(s.fileRetryAt);
     if (s?.status === "active" && s.transfer) due.push(s.transfer.expiresAt);
@@ -975,6 +1089,11 @@ export class ChatSession extends DurableObject<Env> {
     let s = this.state;
     if (s?.status === "waiting" && now >= s.waitLimitAt) {
       await this.markUnavailable();
+      s = this.state;
+    }
+    if (s?.status === "waiting" && s.rolloverAt && now >= s.rolloverAt) {
+      this.save({ ...s, rolloverAt: null });
+      await this.rollOver("timer");
       s = this.state;
     }
     if (s?.status === "unavailable" && s.abandonAt && now >= s.abandonAt) {

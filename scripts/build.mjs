@@ -7,6 +7,8 @@ const entries = {
   monitor: "src/client/monitor/main.tsx",
   questions: "src/client/questions/main.tsx",
   admin: "src/client/admin/main.tsx",
+  // Policy pages (issue 6): copy buttons and the rich-text editor.
+  policies: "src/client/policies/main.ts",
 };
 
 await build({

@@ -25,6 +25,13 @@ import { adminPageRoutes } from "./routes/admin-pages";
 import { adminRoutes } from "./routes/admin/index";
 import { publicFormRoutes } from "./routes/forms-public";
 import { runPrivacyScrub } from "./privacy/scrub";
+// Cooperative reference (issue 6).
+import { coopAdminPageRoutes } from "./routes/coop-admin-pages";
+import { feedbackRoutes } from "./routes/feedback";
+import { coverageRoutes, groupRoutes } from "./routes/groups";
+import { libraryRoutes } from "./routes/libraries";
+import { policyRoutes } from "./routes/policies";
+import { policyPageRoutes } from "./routes/policy-pages";
 
 export { ChatSession } from "../durable-objects/ChatSession";
 export { RequestQueue } from "../durable-objects/RequestQueue";
@@ -75,6 +82,14 @@ app.route("/api/admin", adminRoutes);
 app.route("/", accountPageRoutes);
 app.route("/", adminPageRoutes);
 app.route("/", pageRoutes);
+// Cooperative reference (issue 6): APIs and server-rendered pages.
+app.route("/api/policies", policyRoutes);
+app.route("/api/groups", groupRoutes);
+app.route("/api/coverage", coverageRoutes);
+app.route("/api/libraries", libraryRoutes);
+app.route("/api/feedback", feedbackRoutes);
+app.route("/", policyPageRoutes);
+app.route("/", coopAdminPageRoutes);
 
 app.notFound((c) => renderError(notFound("Page"), c));
 app.onError(renderError);

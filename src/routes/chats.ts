@@ -14,6 +14,7 @@ import { ApiError, badRequest, forbidden, notFound, unauthorized } from "../http
 import { parseBody, readBody, validate } from "../http/validate";
 import { chatSession, forwardUpgrade } from "../objects";
 import { staffableQueues } from "../queues/staffing";
+import { planRoute } from "../queues/routing-policy";
 import { endChatSchema, leaveQuestionSchema, startChatSchema } from "../shared/api";
 import { parseFormFields } from "../shared/forms";
 import { truncateIp } from "../shared/privacy";
@@ -96,6 +97,8 @@ chatRoutes.post("/", async (c) => {
     patronEmail: body.email ?? null,
     transcriptOptOut: body.noTranscript,
     waitLimitSeconds: library.waitLimitSeconds,
+    // Cooperative routing: the home queue first, then the library's groups in order.
+    route: await planRoute(db, library.id, form.queueId),
   });
   if (isHtmlForm) {
     // The token travels in the fragment: browsers never send it back to a server or put it in logs.

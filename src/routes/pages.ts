@@ -13,6 +13,7 @@ import type { AppEnv } from "../http/app-env";
 import { requestQueue } from "../objects";
 import { page } from "../pages/layout";
 import { staffableQueues } from "../queues/staffing";
+import { planRoute } from "../queues/routing-policy";
 import { signInSchema } from "../shared/api";
 import { RESOLUTION_CODES } from "../shared/codes";
 import { parseFormFields, type FormField } from "../shared/forms";
@@ -159,7 +160,10 @@ pageRoutes.get("/f/:formId", async (c) => {
       410,
     );
   }
-  const snapshot = await requestQueue(c.env, form.queueId).snapshot();
+  // Cooperative routing (issue 6): a librarian is "online" for this form when any queue on its route is staffed.
+  const route = await planRoute(database(c.env.DB), library.id, form.queueId);
+  const staffing = await Promise.all(route.stages.map((q) => requestQueue(c.env, q).staffing()));
+  const snapshot = { staffed: staffing.some((s) => s.staffed) };
   const fields = formLayout(parseFormFields(form.fields));
   return c.html(
     page({

@@ -7,9 +7,9 @@ import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "./codes";
 import { LIMITS } from "./limits";
 
 /** Control characters other than tab and newline are refused in any text. */
-const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
-const optionalText = (max: number) =>
+export const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+export const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
+export const optionalText = (max: number) =>
   text(max)
     .optional()
     .transform((v) => (v ? v : undefined));
@@ -23,7 +23,7 @@ export const codeSchema = z.string().regex(/^[a-z0-9_]{1,64}$/, "Not a valid cod
 export const emailSchema = z.string().trim().toLowerCase().max(LIMITS.emailChars).email("Enter a valid e-mail address");
 
 /** Checkbox values from HTML forms ("on") and JSON booleans alike. */
-const checkbox = z
+export const checkbox = z
   .union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false"), z.literal("")])
   .optional()
   .transform((v) => v === true || v === "on" || v === "true");

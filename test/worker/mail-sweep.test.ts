@@ -2,7 +2,7 @@
  * The daily cron puts pending mails that never reached the queue back on it;
  * the real consumer then sends them. Fresh pending mails are left alone.
  */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { STALE_PENDING_MS } from "../../src/mail/outbox";
@@ -26,9 +26,7 @@ describe("the cron's mail sweep", () => {
     const now = Date.now();
     await outboxRow("sweep:stale", now - STALE_PENDING_MS - 60_000);
     await outboxRow("sweep:fresh", now - 1_000);
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "17 3 * * *" }), env, ctx);
-    await waitOnExecutionContext(ctx);
+    await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "17 3 * * *" }), env);
     await expect.poll(() => statusOf("sweep:stale"), { timeout: 15_000, interval: 200 }).toBe("sent");
     expect(await statusOf("sweep:fresh")).toBe("pending");
   });
