@@ -16,7 +16,7 @@ export function coopNav(librarian: Librarian, current: string): Html {
     ["/policies", "Policy pages"],
     ["/feedback", "Cooperative feedback"],
   ];
-  if (librarian.role === "library_admin" || librarian.role === "service_admin") items.push(["/admin/library", "Library settings"]);
+  if (librarian.role === "library_admin" || librarian.role === "service_admin") items.push(["/admin/cooperation", "Cooperation settings"]);
   return html`<nav class="coop-nav" aria-label="Refdesk">
   <ul>${items.map(([href, label]) => html`<li><a href="${href}" ${href === current ? html`aria-current="page"` : ""}>${label}</a></li>`)}</ul>
   <p class="who">${librarian.displayName}, ${librarian.libraryName}</p>

@@ -1,9 +1,9 @@
 /**
  * Server-rendered cooperative administration, plain HTML forms that post back
  * here and share their rules with the JSON APIs:
- * - /admin/library — a library administrator's routing settings (roll-over
+ * - /admin/cooperation — a library administrator's routing settings (roll-over
  *   time, overflow mode, group order) and pending group invitations;
- * - /admin/groups/:groupId — a group administrator's members and invitations,
+ * - /admin/groups/:groupId/cooperation — a group administrator's members and invitations,
  *   coverage schedule, group page and each member's contribution;
  * - /feedback — quality feedback between cooperative libraries.
  */
@@ -61,7 +61,7 @@ function noticeBlock(n: Notice): Html | string {
 const asForm = async (c: Context<AppEnv>) => (await readBody(c, POLICY_LIMITS.bodyBytes)) as Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
 
-// ---- /admin/library ---------------------------------------------------------------
+// ---- /admin/cooperation ---------------------------------------------------------------
 
 async function libraryAdminPage(c: Context<AppEnv>, librarian: Librarian, notice: Notice) {
   assertLibraryAdmin(librarian, librarian.libraryId, "its settings");
@@ -72,12 +72,12 @@ async function libraryAdminPage(c: Context<AppEnv>, librarian: Librarian, notice
     c,
     {
       title: `Settings of ${librarian.libraryName}`,
-      current: "/admin/library",
+      current: "/admin/cooperation",
       body: html`<h1>Cooperative settings of ${librarian.libraryName}</h1>
 ${noticeBlock(notice)}
 <p><a href="/policies/${librarian.libraryId}/edit">Edit our policy page</a> · <a href="/policies/${librarian.libraryId}">See it as partners do</a></p>
 <section aria-labelledby="routing-h"><h2 id="routing-h">Routing to the cooperative</h2>
-<form method="post" action="/admin/library/routing" class="stack">
+<form method="post" action="/admin/cooperation/routing" class="stack">
   <div class="field">
     <label for="rollover">Roll-over time (seconds)</label>
     <p class="help" id="rollover-help">How long our own librarians have to accept a request before partner libraries see it too (${ROLLOVER_LIMITS.minSeconds}–${ROLLOVER_LIMITS.maxSeconds}, shorter than our wait limit of ${routing.waitLimitSeconds} seconds).</p>
@@ -104,7 +104,7 @@ ${noticeBlock(notice)}
 ${invitations.length === 0
   ? html`<p>No pending invitations.</p>`
   : html`<ul class="invitations">${invitations.map(
-      (i) => html`<li><form method="post" action="/admin/library/join" class="inline"><input type="hidden" name="groupId" value="${i.groupId}">
+      (i) => html`<li><form method="post" action="/admin/cooperation/join" class="inline"><input type="hidden" name="groupId" value="${i.groupId}">
       ${i.groupName} invited ${i.libraryName}. <button type="submit" class="primary">Join ${i.groupName}</button></form></li>`,
     )}</ul>`}
 </section>
@@ -115,10 +115,10 @@ ${invitations.length === 0
   );
 }
 
-coopAdminPageRoutes.get("/admin/library", librarianPage((c, librarian) => libraryAdminPage(c, librarian, null)));
+coopAdminPageRoutes.get("/admin/cooperation", librarianPage((c, librarian) => libraryAdminPage(c, librarian, null)));
 
 coopAdminPageRoutes.post(
-  "/admin/library/routing",
+  "/admin/cooperation/routing",
   librarianPage(async (c, librarian) => {
     assertLibraryAdmin(librarian, librarian.libraryId, "its settings");
     const form = await asForm(c);
@@ -140,7 +140,7 @@ coopAdminPageRoutes.post(
 );
 
 coopAdminPageRoutes.post(
-  "/admin/library/join",
+  "/admin/cooperation/join",
   librarianPage(async (c, librarian) => {
     const form = await asForm(c);
     const notice = await formAction(async () => {
@@ -152,7 +152,7 @@ coopAdminPageRoutes.post(
   }),
 );
 
-// ---- /admin/groups/:groupId ---------------------------------------------------------
+// ---- /admin/groups/:groupId/cooperation ---------------------------------------------------------
 
 const BLANK_SHIFT_ROWS = 3;
 
@@ -183,7 +183,7 @@ async function groupAdminPage(c: Context<AppEnv>, librarian: Librarian, groupId:
 ${noticeBlock(notice)}
 <section aria-labelledby="members-h"><h2 id="members-h">Members</h2>
 <ul>${members.map((m) => html`<li><a href="/policies/${m.id}">${m.name}</a> (${m.time_zone})</li>`)}</ul>
-<form method="post" action="/admin/groups/${groupId}/invite" class="inline-form">
+<form method="post" action="/admin/groups/${groupId}/cooperation/invite" class="inline-form">
   <label for="invite-library">Invite a library (its id)</label>
   <input id="invite-library" name="libraryId" type="text" required ${invalid("libraryId")}>
   <button type="submit">Invite</button>
@@ -192,7 +192,7 @@ ${invitations.length ? html`<h3>Waiting for an answer</h3><ul>${invitations.map(
 </section>
 <section aria-labelledby="schedule-h"><h2 id="schedule-h">Coverage schedule</h2>
 <p class="help">Which member staffs the cooperative queue when. Times are on the staffing library's clock (its time zone unless you name another) and stay put across daylight saving. Shifts may not overlap; for a shift past midnight, tick “ends the next day”.</p>
-<form method="post" action="/admin/groups/${groupId}/schedule">
+<form method="post" action="/admin/groups/${groupId}/cooperation/schedule">
   <input type="hidden" name="rows" value="${allRows.length}">
   <table class="schedule-editor"><caption>Weekly shifts</caption>
   <thead><tr><th scope="col">Library</th><th scope="col">Day</th><th scope="col">Starts</th><th scope="col">Ends</th><th scope="col">Ends the next day</th><th scope="col">Time zone</th><th scope="col">Remove</th></tr></thead>
@@ -214,10 +214,10 @@ ${invitations.length ? html`<h3>Waiting for an answer</h3><ul>${invitations.map(
 <table class="contribution"><caption>Chats answered across the group (practice and spam left out)</caption>
 <thead><tr><th scope="col">Library</th><th scope="col">Answered for other members</th><th scope="col">Its patrons answered by other members</th><th scope="col">Answered by itself</th></tr></thead>
 <tbody>${contrib.map((m) => html`<tr><th scope="row">${m.libraryName}</th><td>${m.answeredForOthers}</td><td>${m.answeredByOthers}</td><td>${m.answeredOwn}</td></tr>`)}</tbody></table>
-<form method="get" action="/admin/groups/${groupId}" class="inline-form"><label for="days">Period in days</label><input id="days" name="days" type="number" min="1" max="366" value="${period}"><button type="submit">Show</button></form>
+<form method="get" action="/admin/groups/${groupId}/cooperation" class="inline-form"><label for="days">Period in days</label><input id="days" name="days" type="number" min="1" max="366" value="${period}"><button type="submit">Show</button></form>
 </section>
 <section aria-labelledby="gp-h"><h2 id="gp-h">The group's page</h2>
-<form method="post" action="/admin/groups/${groupId}/page" class="stack">
+<form method="post" action="/admin/groups/${groupId}/cooperation/page" class="stack">
   <div class="field"><label for="group-body" id="group-body-label">Cooperative rules, shown to every member's librarians</label>
   <textarea id="group-body" name="body" rows="8" maxlength="${POLICY_LIMITS.sectionChars}" data-rich-text ${invalid("body")}>${groupPage.body}</textarea></div>
   <button type="submit" class="primary">Save the group's page</button>
@@ -261,10 +261,10 @@ const groupIdOf = (c: Context<AppEnv>) => {
   return id;
 };
 
-coopAdminPageRoutes.get("/admin/groups/:groupId", librarianPage((c, librarian) => groupAdminPage(c, librarian, groupIdOf(c), null)));
+coopAdminPageRoutes.get("/admin/groups/:groupId/cooperation", librarianPage((c, librarian) => groupAdminPage(c, librarian, groupIdOf(c), null)));
 
 coopAdminPageRoutes.post(
-  "/admin/groups/:groupId/schedule",
+  "/admin/groups/:groupId/cooperation/schedule",
   librarianPage(async (c, librarian) => {
     const groupId = groupIdOf(c);
     await assertGroupAdmin(c.env.DB, librarian, groupId);
@@ -281,7 +281,7 @@ coopAdminPageRoutes.post(
 );
 
 coopAdminPageRoutes.post(
-  "/admin/groups/:groupId/invite",
+  "/admin/groups/:groupId/cooperation/invite",
   librarianPage(async (c, librarian) => {
     const groupId = groupIdOf(c);
     const form = await asForm(c);
@@ -295,7 +295,7 @@ coopAdminPageRoutes.post(
 );
 
 coopAdminPageRoutes.post(
-  "/admin/groups/:groupId/page",
+  "/admin/groups/:groupId/cooperation/page",
   librarianPage(async (c, librarian) => {
     const groupId = groupIdOf(c);
     await assertGroupAdmin(c.env.DB, librarian, groupId);

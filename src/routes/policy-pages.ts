@@ -314,7 +314,7 @@ policyPageRoutes.get(
       current: "",
       body: html`<p class="breadcrumb"><a href="/policies">Policy pages</a></p>
 <h1>${group!.name}</h1>
-${access.admin ? html`<p><a href="/admin/groups/${groupId}">Administer this group</a></p>` : ""}
+${access.admin ? html`<p><a href="/admin/groups/${groupId}/cooperation">Administer this group</a></p>` : ""}
 <nav aria-labelledby="jump-heading" class="jump-links"><h2 id="jump-heading">On this page</h2>
   <ul><li><a href="#section-rules">Cooperative rules</a></li><li><a href="#section-members">Member libraries</a></li><li><a href="#section-schedule">Coverage schedule</a></li></ul></nav>
 <section id="section-rules" aria-labelledby="section-rules-h" class="policy-section"><h2 id="section-rules-h">Cooperative rules</h2>

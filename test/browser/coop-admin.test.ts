@@ -67,7 +67,7 @@ describe("a library administrator", () => {
 
   it("sets the roll-over time, and is told clearly when it is out of range", async () => {
     const context = await newContext(browser);
-    const page = await signIn(context, "marge@springfield-library.example", "/admin/library");
+    const page = await signIn(context, "marge@springfield-library.example", "/admin/cooperation");
     expect(await axeViolations(page)).toEqual([]);
     const rollover = page.getByLabel("Roll-over time (seconds)");
     await rollover.fill("400");
@@ -84,7 +84,7 @@ describe("a library administrator", () => {
 describe("a group administrator", () => {
   it("edits the statewide coverage schedule; an overlapping shift is refused", async () => {
     const context = await newContext(browser);
-    const page = await signIn(context, "edna@capital-u.example", "/admin/groups/statewide");
+    const page = await signIn(context, "edna@capital-u.example", "/admin/groups/statewide/cooperation");
     await page.getByRole("heading", { name: "Administer Statewide Ask a Librarian Cooperative" }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     const rows = await page.locator(".schedule-editor tbody tr").count();

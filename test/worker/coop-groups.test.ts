@@ -142,7 +142,7 @@ describe("the coverage schedule", () => {
   it("saves from the administrator's HTML form, and shows a refused schedule with its error", async () => {
     const t = await cooperative();
     const form = new URLSearchParams({ rows: "2", "s0-library": t.chicago.id, "s0-weekday": "5", "s0-start": "22:00", "s0-end": "02:00", "s0-next": "on", "s1-library": t.berlin.id, "s1-weekday": "6", "s1-start": "10:00", "s1-end": "00:00" });
-    const ok = await call(`/admin/groups/${t.groupId}/schedule`, { method: "POST", cookie: t.groupAdmin, headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() });
+    const ok = await call(`/admin/groups/${t.groupId}/cooperation/schedule`, { method: "POST", cookie: t.groupAdmin, headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("Schedule saved.");
     const rows = (await env.DB.prepare("SELECT weekday, start_minute, end_minute, ends_next_day, time_zone FROM coverage_shifts WHERE group_id = ? ORDER BY weekday").bind(t.groupId).all()).results;
@@ -153,7 +153,7 @@ describe("the coverage schedule", () => {
     // Chicago Saturday 01:00 falls inside Chicago's Friday-night shift.
     form.set("s1-library", t.chicago.id);
     form.set("s1-start", "01:00");
-    const bad = await call(`/admin/groups/${t.groupId}/schedule`, { method: "POST", cookie: t.groupAdmin, headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() });
+    const bad = await call(`/admin/groups/${t.groupId}/cooperation/schedule`, { method: "POST", cookie: t.groupAdmin, headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: form.toString() });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/Shifts 1 and 2 overlap/);
     expect(await countRows("SELECT 1 FROM coverage_shifts WHERE group_id = ?", t.groupId)).toBe(2);
@@ -229,7 +229,7 @@ describe("contribution", () => {
     expect(of(t.berlin.id)).toMatchObject({ answeredForOthers: 2, answeredByOthers: 1, answeredOwn: 1 });
     expect((await call(`/api/groups/${t.groupId}/contribution`, { cookie: t.berlinLibrarian })).status).toBe(403);
     expect((await call(`/api/groups/${t.groupId}/contribution?days=0`, { cookie: t.groupAdmin })).status).toBe(400);
-    const page = await call(`/admin/groups/${t.groupId}`, { cookie: t.groupAdmin });
+    const page = await call(`/admin/groups/${t.groupId}/cooperation`, { cookie: t.groupAdmin });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Answered for other members");
   });

@@ -162,7 +162,7 @@ describe("isolation between libraries", () => {
       ["GET", `/api/groups/${g}/contribution`, undefined, 403, 403, 403],
       ["GET", `/api/groups/${g}/invitations`, undefined, 403, 403, 403],
       ["POST", `/api/groups/${g}/invitations`, { libraryId: t.outsider.id }, 403, 403, 403],
-      ["GET", `/admin/groups/${g}`, undefined, 403, 403, 403],
+      ["GET", `/admin/groups/${g}/cooperation`, undefined, 403, 403, 403],
       ["GET", `/api/libraries/${h}/routing`, undefined, 403, 403, 403],
       ["PUT", `/api/libraries/${h}/routing`, { rolloverSeconds: 30, overflowMode: "off" }, 403, 403, 403],
       ["GET", `/api/libraries/${h}/invitations`, undefined, 403, 403, 403],
@@ -177,7 +177,7 @@ describe("isolation between libraries", () => {
     for (const path of [`/api/policies/${h}`, `/api/policies/search?q=home`, `/api/groups/${g}`, `/api/coverage/now`, `/api/feedback`, `/api/libraries/${h}/routing`]) {
       expect((await call(path)).status, path).toBe(401);
     }
-    for (const path of [`/policies`, `/policies/${h}`, `/groups/${g}`, `/admin/groups/${g}`, `/admin/library`, `/feedback`]) {
+    for (const path of [`/policies`, `/policies/${h}`, `/groups/${g}`, `/admin/groups/${g}/cooperation`, `/admin/cooperation`, `/feedback`]) {
       expect((await call(path, { redirect: "manual" })).status, path).toBe(303);
     }
     // Nothing about the home library's other patrons leaks into what partners can read.

@@ -30,6 +30,9 @@ export function GroupPage({ boot }: { boot: AdminBootstrap }) {
   const queues: QueueChoice[] = group ? [{ id: `group:${group.id}`, name: `${group.name} (cooperative queue)` }] : [];
   return (
     <AdminLayout boot={boot} title={group ? group.name : "Cooperative"}>
+      <p>
+        <a href={`/admin/groups/${groupId}/cooperation`}>Coverage schedule, invitations, group page and contribution</a>
+      </p>
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">Member libraries</h2>
         <table class="data-table">

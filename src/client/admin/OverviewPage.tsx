@@ -34,6 +34,8 @@ export function OverviewPage({ boot }: { boot: AdminBootstrap }) {
                   <li><a href={`/admin/libraries/${l.id}/settings`}>Settings</a></li>
                   <li><a href={`/admin/libraries/${l.id}/privacy`}>Privacy and retention</a></li>
                   <li><a href={`/admin/libraries/${l.id}/audit`}>Audit log</a></li>
+                  <li><a href="/admin/cooperation">Cooperation</a>: roll-over, group order and invitations</li>
+                  <li><a href={`/policies/${l.id}/edit`}>Policy page</a> for cooperative librarians</li>
                 </ul>
               </li>
             ))}
