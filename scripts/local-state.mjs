@@ -38,8 +38,11 @@ async function hashPassword(password, iterations = 100_000) {
   return `pbkdf2-sha256$${iterations}$${Buffer.from(salt).toString("base64")}$${Buffer.from(bits).toString("base64")}`;
 }
 
-/** The demo data as SQL; INSERT OR IGNORE keeps a second seeding from changing anything. */
-export async function demoSeedSql() {
+/**
+ * The demo data as SQL; INSERT OR IGNORE keeps a second seeding from changing anything.
+ * `extraLibrarians` (same shape as DEMO_LIBRARIANS) lets tests add accounts of their own.
+ */
+export async function demoSeedSql(extraLibrarians = []) {
   const now = Date.now();
   const lines = [];
   for (const l of DEMO_LIBRARIES) {
@@ -57,7 +60,7 @@ export async function demoSeedSql() {
     g.members.forEach((m) => lines.push(`INSERT OR IGNORE INTO group_members (group_id, library_id, position, created_at) VALUES (${[g.id, m, 0, now].map(sql).join(", ")});`));
   }
   const hash = await hashPassword(DEMO_PASSWORD);
-  for (const p of DEMO_LIBRARIANS) {
+  for (const p of [...DEMO_LIBRARIANS, ...extraLibrarians]) {
     lines.push(`INSERT OR IGNORE INTO librarians (id, library_id, email, display_name, password_hash, role, created_at) VALUES (${[p.id, p.libraryId, p.email, p.displayName, hash, p.role, now].map(sql).join(", ")});`);
   }
   for (const f of DEMO_FORMS) {
@@ -107,11 +110,11 @@ export function wrangler(args, persistDir) {
 }
 
 /** Applies migrations and seeds the demo into `persistDir` (default: wrangler's own .wrangler/state). */
-export async function prepareLocalState(persistDir) {
+export async function prepareLocalState(persistDir, { extraLibrarians = [] } = {}) {
   wrangler(["d1", "migrations", "apply", "DB", "--local"], persistDir);
   const seedFile = path.join(root, ".wrangler", "demo-seed.sql");
   mkdirSync(path.dirname(seedFile), { recursive: true });
-  writeFileSync(seedFile, await demoSeedSql());
+  writeFileSync(seedFile, await demoSeedSql(extraLibrarians));
   wrangler(["d1", "execute", "DB", "--local", "--file", seedFile], persistDir);
 }
 

@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
 import { axeViolations, launch, newContext, signInToMonitor } from "./browser";
+import { LOCKOUT_LIBRARIAN } from "./fixtures";
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -47,7 +48,7 @@ describe("sign-in page", () => {
     await expectNoViolations(page, "/login");
 
     // A wrong password: a clear error, tied to the fields, focus in the password field.
-    const email = "edna@capital-u.example";
+    const email = LOCKOUT_LIBRARIAN.email;
     await page.getByLabel("E-mail").fill(email);
     await page.getByLabel("Password").fill("not the password");
     await page.getByRole("button", { name: "Sign in" }).click();
