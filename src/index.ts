@@ -12,6 +12,7 @@ import { notFound, renderError } from "./http/errors";
 import { consumeMailBatch, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chats";
+import { embedRoutes, qwidgetScriptRoutes } from "./routes/embed";
 import { pageRoutes } from "./routes/pages";
 import { meRoutes } from "./routes/me";
 import { queueRoutes } from "./routes/queues";
@@ -20,6 +21,9 @@ export { ChatSession } from "../durable-objects/ChatSession";
 export { RequestQueue } from "../durable-objects/RequestQueue";
 
 export const app = new Hono<AppEnv>();
+
+// The Qwidget's scripts answer before any middleware: they are for other sites' pages.
+app.route("/", qwidgetScriptRoutes);
 
 /** WebSocket upgrade responses come from a Durable Object with immutable headers; header middleware skips them. */
 function exceptUpgrades(mw: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
@@ -47,10 +51,12 @@ app.use(csrf());
 // credentials cross origins: patrons prove themselves with their chat token,
 // and starting a chat checks the library's allowed origins itself.
 app.use("/api/chats/*", exceptUpgrades(cors({ origin: "*", allowMethods: ["GET", "POST"], allowHeaders: ["Content-Type", "Authorization"], maxAge: 600 })));
+app.use("/api/embed/*", cors({ origin: "*", allowMethods: ["GET"], maxAge: 600 }));
 app.use(loadLibrarian);
 
 app.route("/api/auth", authRoutes);
 app.route("/api/chats", chatRoutes);
+app.route("/api/embed", embedRoutes);
 app.route("/api/queues", queueRoutes);
 app.route("/api/me", meRoutes);
 app.route("/", pageRoutes);

@@ -23,3 +23,27 @@ export function parseFormFields(raw: unknown): FormField[] {
   const parsed = z.array(formFieldSchema).safeParse(raw);
   return parsed.success ? parsed.data : [];
 }
+
+/** What the e-mail field always tells the patron, unless the form says it in its own words. */
+export const EMAIL_HELP = "We send the chat transcript to this address. Leave it empty to stay anonymous.";
+
+/**
+ * The fields a patron fills in after the question, in order: name, e-mail, then
+ * the form's own. Name and e-mail are optional unless the form says otherwise,
+ * and the e-mail field always explains that the transcript goes there.
+ */
+export function patronFields(raw: unknown): FormField[] {
+  const fields = parseFormFields(raw);
+  const name = fields.find((f) => f.id === "name") ?? { id: "name", label: "Your name", kind: "text" as const, required: false };
+  const email = fields.find((f) => f.id === "email") ?? { id: "email", label: "Your e-mail", kind: "email" as const, required: false };
+  return [
+    { ...name, kind: "text" },
+    { ...email, kind: "email", help: email.help ?? EMAIL_HELP },
+    ...fields.filter((f) => f.id !== "name" && f.id !== "email"),
+  ];
+}
+
+/** Where a field's answer lives in a chat request: `name`, `email`, or `fields.<id>`. */
+export function requestFieldPath(field: FormField): string {
+  return field.id === "name" || field.id === "email" ? field.id : `fields.${field.id}`;
+}

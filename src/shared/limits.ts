@@ -17,7 +17,12 @@ export const LIMITS = {
   bodyBytes: 32 * 1024,
   /** Waiting-time messages shown as a preview in the queue. */
   previewChars: 280,
+  /** Characters in the comment a patron leaves with a rating. */
+  ratingCommentChars: 1000,
 } as const;
+
+/** The patron's after-chat rating: whole numbers on this scale. */
+export const RATING = { lowest: 1, highest: 5 } as const;
 
 /** Timing rules, one place (milliseconds unless named otherwise). */
 export const TIMING = {
