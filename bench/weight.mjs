@@ -13,6 +13,9 @@ const KB = 1024;
 export const WEIGHTS = [
   { name: "monitor first load (JS + CSS)", files: ["public/build/monitor.js", "public/styles/base.css", "public/styles/monitor.css", "public/styles/chat.css"], budget: 60 * KB },
   { name: "patron chat page (JS + CSS)", files: ["public/build/patron.js", "public/styles/base.css", "public/styles/chat.css"], budget: 60 * KB },
+  // Every page view of a library's site downloads the loader; the widget (its CSS inside) loads when a patron opens it.
+  { name: "Qwidget per page view (loader)", files: ["public/build/qwidget.js"], budget: 2 * KB },
+  { name: "Qwidget whole (loader + widget)", files: ["public/build/qwidget.js", "public/build/qwidget-app.js"], budget: 15 * KB },
 ];
 
 buildFrontEnds();

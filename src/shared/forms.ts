@@ -44,6 +44,4 @@ export function patronFields(raw: unknown): FormField[] {
 }
 
 /** Where a field's answer lives in a chat request: `name`, `email`, or `fields.<id>`. */
-export function requestFieldPath(field: FormField): string {
-  return field.id === "name" || field.id === "email" ? field.id : `fields.${field.id}`;
-}
+export { requestFieldPath } from "./request-fields";
