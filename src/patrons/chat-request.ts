@@ -25,10 +25,13 @@ export interface SubmittedValues {
   noTranscript: boolean;
 }
 
-/** HTML forms send extra answers as `field:<id>`; gather them into `fields` as the JSON API has them. */
+/**
+ * HTML forms send extra answers as `field:<id>`; gather them into `fields` as the
+ * JSON API has them. A form sends every input, so an empty one means "not answered".
+ */
 export function gatherFormPost(raw: Record<string, unknown>): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) if (k.startsWith("field:")) fields[k.slice(6)] = v;
+  for (const [k, v] of Object.entries(raw)) if (k.startsWith("field:") && v !== "") fields[k.slice(6)] = v;
   return { ...raw, fields };
 }
 
