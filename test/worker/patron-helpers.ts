@@ -38,7 +38,8 @@ export async function elements(html: string, selector: string): Promise<FoundEle
   await new HTMLRewriter()
     .on(selector, {
       element(el) {
-        const item: FoundElement = { attrs: Object.fromEntries([...el.attributes].map(([k, v]) => [k!, v ?? ""])), text: "" };
+        // HTMLRewriter gives [name, value] pairs (values as written, entities and all).
+        const item: FoundElement = { attrs: Object.fromEntries(el.attributes as unknown as Iterable<[string, string]>), text: "" };
         found.push(item);
         if (!VOID_ELEMENTS.has(el.tagName)) {
           open.push(item);
