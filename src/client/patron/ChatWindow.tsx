@@ -64,6 +64,10 @@ export function ChatWindow(props: ChatWindowProps) {
   const session = snap?.session ?? null;
   const status = session?.status ?? null;
   const over = status === "ended" || status === "patron_left";
+  // Leaving the question by e-mail ends the session: keep showing its confirmation.
+  const wasUnavailable = useRef(false);
+  wasUnavailable.current ||= status === "unavailable";
+  const showUnavailable = status === "unavailable" || (over && wasUnavailable.current);
   const sub = place === "page" ? "h2" : "h3";
   const waited = useElapsed(status === "waiting" ? (session?.createdAt ?? null) : null);
   const [confirmingEnd, setConfirmingEnd] = useState(false);
@@ -84,7 +88,8 @@ export function ChatWindow(props: ChatWindowProps) {
   useEffect(() => {
     const was = lastStatus.current;
     lastStatus.current = status;
-    if ((was !== "waiting" && was !== "active") || status === was || !section.current) return;
+    const composing = (x: typeof status) => x === "waiting" || x === "active";
+    if (!composing(was) || composing(status) || !section.current) return;
     const active = (section.current.getRootNode() as Document | ShadowRoot).activeElement;
     if (!active || active === document.body || section.current.contains(active)) outcome.current?.focus();
   }, [status]);
@@ -101,7 +106,7 @@ export function ChatWindow(props: ChatWindowProps) {
       ) : null}
 
       <div ref={outcome} tabIndex={-1} class="chat-outcome">
-        {status === "unavailable" ? <Unavailable sessionId={sessionId} token={token} origin={origin} alternatives={props.alternatives} heading={sub} /> : null}
+        {showUnavailable ? <Unavailable sessionId={sessionId} token={token} origin={origin} alternatives={props.alternatives} heading={sub} /> : null}
         {over ? (
           <div class="chat-ended">
             <p>Thank you for asking {libraryName}.</p>
@@ -109,7 +114,7 @@ export function ChatWindow(props: ChatWindowProps) {
         ) : null}
       </div>
 
-      {snap && status !== "unavailable" ? (
+      {snap && !showUnavailable ? (
         <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="patron" myName={session?.patronName ?? "You"} label="Chat messages" />
       ) : null}
 

@@ -29,6 +29,7 @@ export interface PatronChatOptions {
 export interface PatronChat {
   /** What this tab shows: the leader's snapshot, plus what this tab sent that the leader has not shown yet. */
   readonly current: SessionSnapshot | null;
+  /** Calls `listener` now with what there is, then on every change. */
   subscribe(listener: (s: SessionSnapshot) => void): () => void;
   send(body: string): void;
   setTyping(active: boolean): void;
@@ -120,6 +121,9 @@ export function patronChat(opts: PatronChatOptions): PatronChat {
     },
     subscribe(listener) {
       listeners.add(listener);
+      // What arrived before the subscriber did (another tab's snapshot can come first).
+      const s = current();
+      if (s) listener(s);
       return () => listeners.delete(listener);
     },
     send(body) {

@@ -29,16 +29,14 @@ interface Controls {
 
 function Widget({ launcher, status, origin, controls }: WidgetContext & { controls: Controls }) {
   const [record, setRecord] = useState<ChatRecord | null>(readRecord);
-  // A chat in progress reopens as the patron left it; a fresh page starts closed.
-  const [open, setOpen] = useState(() => readRecord()?.open ?? false);
-  const byPatron = useRef(false);
+  // A chat in progress reopens as the patron left it, without taking focus; a fresh page starts closed.
+  // Whether to move focus travels with the state it belongs to, so no effect of an older render can take it.
+  const [panel, setPanel] = useState(() => ({ open: readRecord()?.open ?? false, byPatron: false }));
+  const open = panel.open;
   /** The patron asked from this page just now (not a chat resumed on page load): the cursor follows into the chat. */
   const [startedHere, setStartedHere] = useState(false);
-  const panel = useRef<HTMLDivElement>(null);
-  const setOpenByPatron = (next: boolean | ((was: boolean) => boolean)) => {
-    byPatron.current = true;
-    setOpen(next);
-  };
+  const element = useRef<HTMLDivElement>(null);
+  const setOpenByPatron = (next: (was: boolean) => boolean) => setPanel((p) => ({ open: next(p.open), byPatron: true }));
   controls.toggle = () => setOpenByPatron((was) => !was);
 
   useEffect(() => {
@@ -46,12 +44,11 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
     launcher.setAttribute("aria-controls", "rd-panel");
     const saved = readRecord();
     if (saved && saved.open !== open) writeRecord({ ...saved, open });
-    if (!byPatron.current) return;
-    byPatron.current = false;
+    if (!panel.byPatron) return;
     if (!open) return launcher.focus();
-    const p = panel.current;
+    const p = element.current;
     (p?.querySelector<HTMLElement>("textarea:not([disabled])") ?? p?.querySelector<HTMLElement>("h2"))?.focus();
-  }, [open]);
+  }, [panel]);
 
   // Another tab started or finished a chat (the site's other storage changes read the same record again, harmlessly).
   useEffect(() => {
@@ -64,7 +61,7 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
   return (
     <div
       id="rd-panel"
-      ref={panel}
+      ref={element}
       class="panel"
       role="dialog"
       aria-labelledby="rd-title"
@@ -73,7 +70,7 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
       onKeyDown={(e) => {
         if (e.key === "Escape") {
           e.stopPropagation();
-          setOpenByPatron(false);
+          setOpenByPatron(() => false);
         }
       }}
     >
@@ -81,7 +78,7 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
         <h2 id="rd-title" tabIndex={-1}>
           {record ? `Chat with ${library.name}` : `Ask ${library.name}`}
         </h2>
-        <button type="button" class="hide" aria-label="Minimize chat" onClick={() => setOpenByPatron(false)}>
+        <button type="button" class="hide" aria-label="Minimize chat" onClick={() => setOpenByPatron(() => false)}>
           −
         </button>
       </div>
@@ -101,7 +98,7 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
             onFinished={() => {
               forgetRecord();
               setRecord(null);
-              panel.current?.querySelector("h2")?.focus();
+              element.current?.querySelector("h2")?.focus();
             }}
           />
         ) : (

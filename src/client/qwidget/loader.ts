@@ -26,7 +26,8 @@ if (script && !document.querySelector("refdesk-qwidget")) {
     .then((status) => {
       const host = document.createElement("refdesk-qwidget");
       // The one element we add to the page; inline !important beats any page rule, and resets what would be inherited.
-      host.style.cssText = "all:initial!important;position:fixed!important;z-index:2147483647!important";
+      // (`all` leaves direction alone: set it too, or a right-to-left page would flip the widget.)
+      host.style.cssText = "all:initial!important;direction:ltr!important;position:fixed!important;z-index:2147483647!important";
       const root = host.attachShadow({ mode: "open" });
       const on = status.available;
       root.innerHTML = `<style>${css}</style><aside aria-label="Ask a librarian"><button type="button" class="launcher" aria-expanded="false"><span>${
