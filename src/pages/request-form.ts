@@ -84,7 +84,7 @@ function errorSummary(errors: FieldError[]) {
 
 function brandBar(found: FormWithLibrary) {
   const { brandColor, brandText } = brandOf(found);
-  return html`<div class="brand-bar" style="--brand:${brandColor};--brand-text:${brandText}"><p class="brand-name">${found.library.name}</p></div>`;
+  return html`<header class="brand-bar" style="--brand:${brandColor};--brand-text:${brandText}"><p class="brand-name">${found.library.name}</p></header>`;
 }
 
 /** The form page, blank or showing the problems with a refused post. */

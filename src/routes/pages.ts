@@ -139,7 +139,7 @@ pageRoutes.get("/chat/:id", async (c) => {
       title: `Chat with ${library.name}`,
       bodyClass: "chat-page",
       styles: ["/styles/chat.css"],
-      body: html`<div class="brand-bar" style="--brand:${color};--brand-text:${textColorOn(color)}"><p class="brand-name">${library.name}</p></div>
+      body: html`<header class="brand-bar" style="--brand:${color};--brand-text:${textColorOn(color)}"><p class="brand-name">${library.name}</p></header>
 <main id="chat-root" class="chat-main"><p class="loading">Connecting…</p></main>`,
       scripts: ["/build/patron.js"],
       bootstrap: { sessionId: c.req.param("id"), libraryName: library.name, alternatives: alternativesOf(library), waitLimitSeconds: library.waitLimitSeconds },

@@ -8,7 +8,7 @@
  */
 import type { Browser, BrowserContext, WebSocket } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launch, newContext } from "./browser";
+import { axeViolations, baseUrl, launch, newContext } from "./browser";
 import { acceptAndSay, chatRecord, endAsAnswered, focusedInWidget, launcher, panel, springfieldLibrarian, trackChatSockets, untilSpringfieldUnstaffed } from "./patron-helpers";
 
 let browser: Browser;
@@ -200,6 +200,7 @@ describe("embedding", () => {
     await panel(page).getByRole("button", { name: "Send", exact: true }).click();
     await panel(page).getByText("No librarian is available to chat right now.").waitFor();
     await panel(page).getByRole("link", { name: "Ask us by e-mail" }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     await panel(page).getByLabel("Your e-mail").fill("renewals@patron.example");
     await panel(page).getByRole("button", { name: "Send my question" }).click();
     await panel(page).getByText("Thank you. Your question has been sent to the library").waitFor();
