@@ -197,6 +197,6 @@ function statusLine(snap: SessionSnapshot | null): string {
     case "unavailable":
       return "No librarian is available to chat right now.";
     case "ended":
-      return "The chat has ended.";
+      return "This chat has ended.";
   }
 }
