@@ -9,6 +9,7 @@ import { database } from "../db/client";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
 import { corsForEmbed } from "../http/origins";
+import { LOADER_CACHE, VERSIONED_CACHE } from "../http/script-cache";
 import { validate } from "../http/validate";
 import { embedStatus, libraryChatForm, loadForm } from "../patrons/forms";
 import { embedQuerySchema } from "../shared/api";
@@ -38,11 +39,6 @@ embedRoutes.get("/status", async (c) => {
  * instead of our pages' same-origin ones.
  */
 export const qwidgetScriptRoutes = new Hono<AppEnv>();
-
-/** The loader's URL never changes (libraries paste it once): cache briefly, revalidate in the background. */
-export const LOADER_CACHE = "public, max-age=300, stale-while-revalidate=86400";
-/** The widget bundle is requested by content hash (`?v=`), so a versioned URL never changes. */
-export const VERSIONED_CACHE = "public, max-age=31536000, immutable";
 
 async function serveBuilt(c: Context<AppEnv>, file: string, cacheControl: string): Promise<Response> {
   const conditional = new Headers();

@@ -8,6 +8,7 @@
  */
 import type { Browser, BrowserContext, WebSocket } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LOADER_CACHE, VERSIONED_CACHE } from "../../src/http/script-cache";
 import { axeViolations, baseUrl, launch, newContext } from "./browser";
 import { acceptAndSay, chatRecord, endAsAnswered, focusedInWidget, launcher, panel, springfieldLibrarian, trackChatSockets, untilSpringfieldUnstaffed } from "./patron-helpers";
 
@@ -204,6 +205,27 @@ describe("embedding", () => {
     await panel(page).getByLabel("Your e-mail").fill("renewals@patron.example");
     await panel(page).getByRole("button", { name: "Send my question" }).click();
     await panel(page).getByText("Thank you. Your question has been sent to the library").waitFor();
+  });
+
+  it("serves the loader and the widget to any site, cached sensibly", async () => {
+    const loader = await fetch(`${baseUrl()}/qwidget.js`);
+    expect(loader.status).toBe(200);
+    expect(loader.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(loader.headers.get("access-control-allow-origin")).toBe("*");
+    // A classic <script> from another site is a no-cors load: our pages' same-origin resource policy would block it.
+    expect(loader.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    expect(loader.headers.get("cache-control")).toBe(LOADER_CACHE);
+    const etag = loader.headers.get("etag");
+    expect(etag).toBeTruthy();
+    expect((await fetch(`${baseUrl()}/qwidget.js`, { headers: { "If-None-Match": etag! } })).status).toBe(304);
+
+    const appPath = /\/qwidget\/app\.js\?v=[0-9a-f]{12}/.exec(await loader.text())?.[0];
+    expect(appPath, "the loader names the widget by its content hash").toBeDefined();
+    const app = await fetch(`${baseUrl()}${appPath}`);
+    expect(app.status).toBe(200);
+    expect(app.headers.get("access-control-allow-origin")).toBe("*");
+    expect(app.headers.get("cache-control")).toBe(VERSIONED_CACHE);
+    expect(await app.text()).toContain("mount");
   });
 
   it("stays off a site the library has not allowed, and says why in the console", async () => {

@@ -27,7 +27,7 @@ export interface PatronChatOptions {
 
 /** One tab's view of the patron's chat (leading or following; the caller need not know which). */
 export interface PatronChat {
-  /** What this tab shows: the leader's snapshot, plus what this tab sent that the leader has not shown yet. */
+  /** What this tab shows: its own connection's snapshot, or the leader's. */
   readonly current: SessionSnapshot | null;
   /** Calls `listener` now with what there is, then on every change. */
   subscribe(listener: (s: SessionSnapshot) => void): () => void;
@@ -53,10 +53,9 @@ export function patronChat(opts: PatronChatOptions): PatronChat {
 
   const post = (m: TabMessage) => channel?.postMessage(m);
   const notIn = (list: PendingMessage[]) => (p: PendingMessage) => !list.some((q) => q.clientId === p.clientId);
-  const current = () => (snapshot && unconfirmed.length ? { ...snapshot, pending: [...snapshot.pending, ...unconfirmed.filter(notIn(snapshot.pending))] } : snapshot);
+  // A follower shows the leader's snapshot; what it sent appears there within a moment, as the leader takes it.
   const emit = () => {
-    const s = current();
-    if (s) for (const l of listeners) l(s);
+    if (snapshot) for (const l of listeners) l(snapshot);
   };
 
   const lead = () => {
@@ -117,20 +116,18 @@ export function patronChat(opts: PatronChatOptions): PatronChat {
 
   return {
     get current() {
-      return current();
+      return snapshot;
     },
     subscribe(listener) {
       listeners.add(listener);
       // What arrived before the subscriber did (another tab's snapshot can come first).
-      const s = current();
-      if (s) listener(s);
+      if (snapshot) listener(snapshot);
       return () => listeners.delete(listener);
     },
     send(body) {
       if (connection) return void connection.send(body);
       const clientId = newClientId();
       unconfirmed.push({ clientId, body, status: "sending" });
-      emit();
       post({ t: "send", clientId, body });
     },
     setTyping: (active) => command({ t: "typing", active }, (c) => c.setTyping(active)),

@@ -39,8 +39,6 @@ if (script && !document.querySelector("refdesk-qwidget")) {
       let app: Promise<() => void> | undefined;
       const load = () => (app ??= import(origin + QWIDGET_APP).then((m: { mount: typeof mount }) => m.mount({ root, launcher, status, origin })));
       launcher.onclick = () => load().then((toggle) => toggle());
-      // Start fetching the widget as soon as the patron shows interest.
-      launcher.onpointerenter = launcher.onfocus = () => void load();
       (document.body ?? document.documentElement).append(host);
       try {
         if (localStorage.getItem(CHAT_RECORD_KEY)) void load();

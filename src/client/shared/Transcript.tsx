@@ -75,7 +75,7 @@ export function Transcript({ messages, pending, synced, me, myName, label }: Tra
         ))}
       </div>
       {pending.length > 0 ? (
-        <div class="pending" aria-label="Messages being sent">
+        <div class="pending" role="group" aria-label="Messages being sent">
           {pending.map((p) => (
             <div key={p.clientId} class="msg msg-mine msg-pending">
               <p class="msg-meta">
