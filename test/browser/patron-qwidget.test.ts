@@ -8,6 +8,7 @@
  */
 import type { Browser, BrowserContext, WebSocket } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CHAT_RECORD_KEY } from "../../src/client/qwidget/chat-record";
 import { LOADER_CACHE, VERSIONED_CACHE } from "../../src/http/script-cache";
 import { axeViolations, baseUrl, launch, newContext } from "./browser";
 import { acceptAndSay, chatRecord, endAsAnswered, focusedInWidget, launcher, panel, springfieldLibrarian, trackChatSockets, untilSpringfieldUnstaffed } from "./patron-helpers";
@@ -88,6 +89,11 @@ describe("the Qwidget on the demo library page", () => {
     await link.waitFor();
     expect(await link.getAttribute("target")).toBe("_blank");
     expect(await link.getAttribute("rel")).toBe("noopener noreferrer");
+    // The librarian typing shows; stopping clears it.
+    await monitor.getByLabel("Message to Lisa S.").fill("Let me look that up");
+    await panel(page).getByText("Marge is typing…").waitFor();
+    await monitor.getByLabel("Message to Lisa S.").fill("");
+    await panel(page).getByText("Marge is typing…").waitFor({ state: "detached" });
 
     // A reload mid-chat: the panel is back as it was, with the whole conversation.
     sockets.clear();
@@ -166,6 +172,31 @@ describe("the Qwidget on the demo library page", () => {
       expect(await p.locator("refdesk-qwidget img, .messages img, .messages script, .messages b, refdesk-qwidget b").count()).toBe(0);
     }
     await endAsAnswered(monitor, name);
+  });
+});
+
+describe("a chat the service will not resume", () => {
+  it("says so, and lets the patron close it and ask afresh", async () => {
+    // A real chat, but a secret that is not its own (as after a copied or tampered storage).
+    const started = await fetch(`${baseUrl()}/api/chats`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "cf-connecting-ip": "203.0.113.77" },
+      body: JSON.stringify({ formId: "springfield-chat", question: "Is this still mine?" }),
+    });
+    const { sessionId } = (await started.json()) as { sessionId: string };
+    const site = await context();
+    await site.addInitScript(
+      ([key, record]) => {
+        if (!sessionStorage.getItem("seeded")) localStorage.setItem(key!, record!), sessionStorage.setItem("seeded", "1");
+      },
+      [CHAT_RECORD_KEY, JSON.stringify({ sessionId, token: "not-the-token", open: true })],
+    );
+    const page = await site.newPage();
+    await page.goto("/demo/library.html");
+    await panel(page).getByText("This chat link is not valid.").waitFor();
+    await panel(page).getByRole("button", { name: "Close this chat" }).click();
+    await panel(page).getByLabel("Your question").waitFor();
+    expect(await chatRecord(page)).toBeNull();
   });
 });
 

@@ -168,7 +168,8 @@ export function ChatWindow(props: ChatWindowProps) {
         </>
       ) : null}
 
-      {over ? (
+      {/* Over — or never reached: a chat the service no longer knows must not hold the widget for good. */}
+      {over || (!session && snap?.error) ? (
         <div class="chat-after">
           {session?.acceptedAt ? <RatingForm sessionId={sessionId} token={token} origin={origin} heading={sub} /> : null}
           {props.onFinished ? (
