@@ -17,6 +17,9 @@ export const WEIGHTS = [
   { name: "questions module (JS + CSS)", files: ["public/build/questions.js", "public/styles/base.css", "public/styles/questions.css"], budget: 40 * KB },
   // Policy pages and the cooperative admin pages (issue 6): copy buttons and the rich-text editor.
   { name: "policy pages (JS + CSS)", files: ["public/build/policies.js", "public/styles/base.css", "public/styles/coop.css"], budget: 15 * KB },
+  // Every page view of a library's site downloads the loader; the widget (its CSS inside) loads when a patron opens it.
+  { name: "Qwidget per page view (loader)", files: ["public/build/qwidget.js"], budget: 2 * KB },
+  { name: "Qwidget whole (loader + widget)", files: ["public/build/qwidget.js", "public/build/qwidget-app.js"], budget: 15 * KB },
 ];
 
 buildFrontEnds();

@@ -51,6 +51,7 @@ import {
   type SessionServerMessage,
   type SessionStatus,
   type SessionView,
+  type TranscriptChoice,
 } from "../src/shared/protocol";
 import { digestToken } from "../src/auth/tokens";
 import { timingSafeEqual } from "../src/auth/password";
@@ -382,6 +383,8 @@ export class ChatSession extends DurableObject<Env> {
           return;
         }
         return this.onPatronLeave(state);
+      case "transcript":
+        return this.onTranscriptChoice(ws, att, state, msg.send, msg.email ?? null);
       default:
         return assertNever(msg);
     }
@@ -389,7 +392,7 @@ export class ChatSession extends DurableObject<Env> {
 
   private async onHello(ws: WebSocket, att: SocketAttachment, state: SessionState, token: string | undefined, lastSeq: number) {
     if (att.role === "patron") {
-      const ok = token !== undefined && timingSafeEqual(new TextEncoder().encode(await digestToken(token)), new TextEncoder().encode(state.tokenHash));
+      const ok = token !== undefined && (await this.isPatronToken(token));
       if (!ok) {
         this.send(ws, { type: "error", code: "unauthorized", message: "This chat link is not valid." });
         ws.close(CLOSE_CODES.policy, "bad token");
@@ -403,7 +406,13 @@ export class ChatSession extends DurableObject<Env> {
     ws.serializeAttachment({ ...att, authed: true } satisfies SocketAttachment);
     // Welcome, then everything missed, in order — all sent in this one turn, so no
     // live message can slip in between and arrive out of order.
-    this.send(ws, { type: "welcome", role: att.role, session: this.view(state), lastSeq: this.lastSeq });
+    this.send(ws, {
+      type: "welcome",
+      role: att.role,
+      session: this.view(state),
+      lastSeq: this.lastSeq,
+      ...(att.role === "patron" ? { transcript: transcriptChoiceOf(state) } : {}),
+    });
     for (const message of this.messagesAfter(Math.min(lastSeq, this.lastSeq))) this.send(ws, { type: "message", message });
   }
 
@@ -433,6 +442,45 @@ export class ChatSession extends DurableObject<Env> {
     if (duplicate) return;
     this.broadcast({ type: "message", message });
     if (isPatron && state.status === "waiting") this.ctx.waitUntil(this.refreshPreview(state));
+  }
+
+  /**
+   * The patron turns the e-mailed transcript on or off during the chat. Turning
+   * it on needs an address; one given here replaces the one given when asking.
+   * Filing reads the choice from state, so whatever is set when the chat ends wins.
+   */
+  private async onTranscriptChoice(ws: WebSocket, att: SocketAttachment, state: SessionState, send: boolean, email: string | null) {
+    if (att.role !== "patron") {
+      this.send(ws, { type: "error", code: "forbidden", message: "Only the patron chooses whether to get the transcript." });
+      return;
+    }
+    if (state.status !== "waiting" && state.status !== "active") {
+      this.send(ws, { type: "error", code: "session_ended", message: "This chat has ended; the transcript choice can no longer change." });
+      return;
+    }
+    const patronEmail = send ? (email ?? state.patronEmail) : state.patronEmail;
+    if (send && !patronEmail) {
+      this.send(ws, { type: "error", code: "validation_failed", message: "Enter the e-mail address to send the transcript to.", field: "email" });
+      return;
+    }
+    const next = { ...state, transcriptOptOut: !send, patronEmail };
+    this.save(next);
+    this.broadcast({ type: "transcript", ...transcriptChoiceOf(next) }, "patron");
+    // Mirror into D1 so the session row agrees while the chat lives; filing rewrites it at the end.
+    await this.env.DB.prepare("UPDATE chat_sessions SET transcript_opt_out = ?, patron_email = ? WHERE id = ?")
+      .bind(next.transcriptOptOut ? 1 : 0, patronEmail, state.sessionId)
+      .run()
+      .catch(logFailure("transcript_choice_record_failed", state.sessionId));
+  }
+
+  private async isPatronToken(token: string): Promise<boolean> {
+    const s = this.state;
+    return !!s && timingSafeEqual(new TextEncoder().encode(await digestToken(token)), new TextEncoder().encode(s.tokenHash));
+  }
+
+  /** Whether `token` is this chat's patron token (for patron HTTP requests such as the rating). */
+  async patronTokenValid(token: string): Promise<boolean> {
+    return this.isPatronToken(token);
   }
 
   private async refreshPreview(state: SessionState): Promise<void> {
@@ -589,8 +637,7 @@ export class ChatSession extends DurableObject<Env> {
   async leaveQuestion(token: string, email: string, name: string | null, details: string | null): Promise<EndResult> {
     const s = this.state;
     if (!s) return { ok: false, code: "not_found", message: "Chat session not found." };
-    const ok = timingSafeEqual(new TextEncoder().encode(await digestToken(token)), new TextEncoder().encode(s.tokenHash));
-    if (!ok) return { ok: false, code: "unauthorized", message: "This chat link is not valid." };
+    if (!(await this.isPatronToken(token))) return { ok: false, code: "unauthorized", message: "This chat link is not valid." };
     if (s.status !== "unavailable" && s.status !== "waiting") {
       return { ok: false, code: "not_active", message: "A question can be left by e-mail only while no librarian has answered." };
     }
@@ -1143,6 +1190,10 @@ function rowToMessage(r: MessageRow): ChatMessage {
 
 function transferTargetName(to: TransferTarget): string {
   return to.kind === "librarian" ? to.librarian.name : to.queueName;
+}
+
+function transcriptChoiceOf(s: SessionState): TranscriptChoice {
+  return { send: !s.transcriptOptOut && !!s.patronEmail, email: s.patronEmail };
 }
 
 function logFailure(event: string, sessionId: string) {

@@ -15,6 +15,7 @@ import { cannedMessageRoutes } from "./routes/canned-messages";
 import { monitorChatRoutes } from "./routes/chat-monitor";
 import { chatRoutes } from "./routes/chats";
 import { descriptiveCodeRoutes } from "./routes/descriptive-codes";
+import { embedRoutes, qwidgetScriptRoutes } from "./routes/embed";
 import { pageRoutes } from "./routes/pages";
 import { meRoutes } from "./routes/me";
 import { queueRoutes } from "./routes/queues";
@@ -40,6 +41,8 @@ export const app = new Hono<AppEnv>();
 
 // Before the header middleware: form data and logos are read by other sites (see the module).
 app.route("/", publicFormRoutes);
+// The Qwidget's scripts answer before any middleware: they are for other sites' pages.
+app.route("/", qwidgetScriptRoutes);
 
 /** WebSocket upgrade responses come from a Durable Object with immutable headers; header middleware skips them. */
 function exceptUpgrades(mw: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
@@ -67,12 +70,14 @@ app.use(csrf());
 // credentials cross origins: patrons prove themselves with their chat token,
 // and starting a chat checks the library's allowed origins itself.
 app.use("/api/chats/*", exceptUpgrades(cors({ origin: "*", allowMethods: ["GET", "POST"], allowHeaders: ["Content-Type", "Authorization"], maxAge: 600 })));
+app.use("/api/embed/*", cors({ origin: "*", allowMethods: ["GET"], maxAge: 600 }));
 app.use(loadLibrarian);
 
 app.route("/api/auth", authRoutes);
 app.route("/api/chats", chatRoutes);
 app.route("/api/chats", monitorChatRoutes);
 app.route("/api/canned-messages", cannedMessageRoutes);
+app.route("/api/embed", embedRoutes);
 app.route("/api/queues", queueRoutes);
 app.route("/api/me", meRoutes);
 app.route("/api/questions", questionRoutes);

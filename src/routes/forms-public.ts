@@ -20,7 +20,7 @@ import { requestQueue } from "../objects";
 import { hostedFormUrl } from "../shared/embed";
 import { formLayout } from "../shared/form-layout";
 import { parseFormFields } from "../shared/forms";
-import { alternativesOf } from "./chats";
+import { alternativesOf } from "../patrons/forms";
 
 export const publicFormRoutes = new Hono<AppEnv>();
 

@@ -10,17 +10,14 @@ import { SESSION_COOKIE, endSession } from "../auth/sign-in";
 import { database } from "../db/client";
 import { chatSessions, forms, libraries } from "../db/schema";
 import type { AppEnv } from "../http/app-env";
-import { requestQueue } from "../objects";
 import { page } from "../pages/layout";
+import { formMissingPage, formTurnedOffPage, requestFormPage } from "../pages/request-form";
+import { alternativesOf, chatAvailable, loadForm } from "../patrons/forms";
 import { staffableQueues } from "../queues/staffing";
-import { planRoute } from "../queues/routing-policy";
 import { signInSchema } from "../shared/api";
 import { RESOLUTION_CODES } from "../shared/codes";
-import { parseFormFields, type FormField } from "../shared/forms";
-import { formLayout, inputName } from "../shared/form-layout";
-import { LIMITS } from "../shared/limits";
+import { brandColor, textColorOn } from "../shared/colors";
 import { readBody } from "../http/validate";
-import { alternativesOf } from "./chats";
 import { signInAndSetCookie, signInErrorMessage } from "./auth";
 
 export const pageRoutes = new Hono<AppEnv>();
@@ -118,96 +115,18 @@ pageRoutes.get("/monitor", async (c) => {
 
 // ---- hosted chat request forms ----------------------------------------------
 
-function fieldInput(f: FormField) {
-  const name = inputName(f);
-  const id = `f-${f.id}`;
-  const help = f.help ? html`<p class="help" id="${id}-help">${f.help}</p>` : "";
-  const describedBy = f.help ? `${id}-help` : undefined;
-  const label = html`<label for="${id}">${f.label}${f.required ? "" : html` <span class="optional">(optional)</span>`}</label>`;
-  if (f.kind === "select") {
-    return html`<div class="field">${label}${help}<select id="${id}" name="${name}" ${f.required ? "required" : ""} ${describedBy ? html`aria-describedby="${describedBy}"` : ""}>
-      <option value="">Choose…</option>${(f.options ?? []).map((o) => html`<option>${o}</option>`)}</select></div>`;
-  }
-  if (f.kind === "textarea") {
-    const isQuestion = f.id === "question";
-    return html`<div class="field">${label}${help}<textarea id="${id}" name="${name}" rows="${isQuestion ? 4 : 3}" maxlength="${isQuestion ? LIMITS.questionChars : LIMITS.fieldChars}"
-      ${f.required ? "required" : ""} ${describedBy ? html`aria-describedby="${describedBy}"` : ""}></textarea></div>`;
-  }
-  const maxLength = f.kind === "email" ? LIMITS.emailChars : f.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
-  return html`<div class="field">${label}${help}<input id="${id}" name="${name}" type="${f.kind === "email" ? "email" : "text"}"
-    maxlength="${maxLength}" ${f.required ? "required" : ""} ${describedBy ? html`aria-describedby="${describedBy}"` : ""}></div>`;
-}
-
 pageRoutes.get("/f/:formId", async (c) => {
-  const found = await database(c.env.DB)
-    .select({ form: forms, library: libraries })
-    .from(forms)
-    .innerJoin(libraries, eq(libraries.id, forms.libraryId))
-    .where(eq(forms.id, c.req.param("formId")))
-    .get();
-  if (!found) {
-    return c.html(page({ title: "Form not found — Refdesk", body: html`<main class="narrow"><h1>Chat form not found</h1><p>Check the link, or go back to your library's website.</p></main>` }), 404);
-  }
-  const { form, library } = found;
-  const brand = form.brandColor ?? library.brandColor;
-  if (!form.enabled) {
-    const alt = alternativesOf(library);
-    return c.html(
-      page({
-        title: `${form.title} — unavailable`,
-        body: html`<main class="narrow"><h1>${form.title}</h1><p>${library.name} is not taking chats through this form any more.</p>${alternativesBlock(alt)}</main>`,
-      }),
-      410,
-    );
-  }
-  // Cooperative routing (issue 6): a librarian is "online" for this form when any queue on its route is staffed.
-  const route = await planRoute(database(c.env.DB), library.id, form.queueId);
-  const staffing = await Promise.all(route.stages.map((q) => requestQueue(c.env, q).staffing()));
-  const snapshot = { staffed: staffing.some((s) => s.staffed) };
-  const fields = formLayout(parseFormFields(form.fields));
-  return c.html(
-    page({
-      title: `${form.title} — ${library.name}`,
-      bodyClass: "hosted-form",
-      body: html`<header class="brand-bar" style="--brand:${brand}">${form.logoUrl ? html`<img class="brand-logo" src="${form.logoUrl}" alt="${library.name}" height="40">` : html`<p class="brand-name">${library.name}</p>`}</header>
-<main class="narrow">
-  <h1>${form.title}</h1>
-  ${form.intro ? html`<p class="intro">${form.intro}</p>` : ""}
-  <p class="availability ${snapshot.staffed ? "available" : "unavailable"}">
-    ${snapshot.staffed ? "A librarian is online now." : "No librarian is online right now. You can still send your question and we will show you other ways to get help."}
-  </p>
-  <form method="post" action="/api/chats" class="stack">
-    <input type="hidden" name="formId" value="${form.id}">
-    ${fields.map(fieldInput)}
-    <div class="field checkbox">
-      <input id="f-no-transcript" name="noTranscript" type="checkbox">
-      <label for="f-no-transcript">Do not e-mail me a transcript</label>
-    </div>
-    <button type="submit" class="primary" style="--brand:${brand}">Ask a librarian</button>
-  </form>
-</main>`,
-    }),
-  );
+  const found = await loadForm(database(c.env.DB), c.req.param("formId"));
+  if (!found) return c.html(formMissingPage(), 404);
+  if (!found.form.enabled) return c.html(formTurnedOffPage(found), 410);
+  return c.html(requestFormPage({ found, available: await chatAvailable(c.env, found.form) }));
 });
-
-function alternativesBlock(alt: ReturnType<typeof alternativesOf>) {
-  return html`<section aria-labelledby="alt-heading" class="alternatives">
-  <h2 id="alt-heading">Other ways to get help</h2>
-  <p>${alt.message}</p>
-  <ul>
-    ${alt.email ? html`<li>E-mail: <a href="mailto:${alt.email}">${alt.email}</a></li>` : ""}
-    ${alt.phone ? html`<li>Phone: ${alt.phone}</li>` : ""}
-    ${alt.hours ? html`<li>Hours: ${alt.hours}</li>` : ""}
-    ${alt.links.map((l) => html`<li><a href="${l.url}" target="_blank" rel="noopener noreferrer">${l.label}</a></li>`)}
-  </ul>
-</section>`;
-}
 
 // ---- the patron chat window ---------------------------------------------------
 
 pageRoutes.get("/chat/:id", async (c) => {
   const found = await database(c.env.DB)
-    .select({ library: libraries, brand: forms.brandColor })
+    .select({ library: libraries, form: forms })
     .from(chatSessions)
     .innerJoin(libraries, eq(libraries.id, chatSessions.libraryId))
     .leftJoin(forms, eq(forms.id, chatSessions.formId))
@@ -215,15 +134,16 @@ pageRoutes.get("/chat/:id", async (c) => {
     .get();
   if (!found) return c.html(page({ title: "Chat not found — Refdesk", body: html`<main class="narrow"><h1>Chat not found</h1><p>This chat link is not valid.</p></main>` }), 404);
   const { library } = found;
+  const color = brandColor(found.form?.brandColor ?? library.brandColor);
   return c.html(
     page({
       title: `Chat with ${library.name}`,
       bodyClass: "chat-page",
       styles: ["/styles/chat.css"],
-      body: html`<div class="brand-bar" style="--brand:${found.brand ?? library.brandColor}"><p class="brand-name">${library.name}</p></div>
+      body: html`<header class="brand-bar" style="--brand:${color};--brand-text:${textColorOn(color)}"><p class="brand-name">${library.name}</p></header>
 <main id="chat-root" class="chat-main"><p class="loading">Connecting…</p></main>`,
       scripts: ["/build/patron.js"],
-      bootstrap: { sessionId: c.req.param("id"), libraryName: library.name, alternatives: alternativesOf(library) },
+      bootstrap: { sessionId: c.req.param("id"), libraryName: library.name, alternatives: alternativesOf(library), waitLimitSeconds: library.waitLimitSeconds },
     }),
   );
 });

@@ -7,6 +7,9 @@
  */
 import type { FormField } from "./forms";
 
+/** What the e-mail field always tells the patron, unless the form says it in its own words. */
+export const EMAIL_HELP = "We send the chat transcript to this address. Leave it empty to stay anonymous.";
+
 export const DEFAULT_QUESTION_FIELD: FormField = { id: "question", label: "Your question", kind: "textarea", required: true };
 export const DEFAULT_NAME_FIELD: FormField = { id: "name", label: "Your name", kind: "text", required: false };
 export const DEFAULT_EMAIL_FIELD: FormField = {
@@ -14,7 +17,7 @@ export const DEFAULT_EMAIL_FIELD: FormField = {
   label: "Your e-mail",
   kind: "email",
   required: false,
-  help: "We send the chat transcript to this address. Leave it empty to stay anonymous.",
+  help: EMAIL_HELP,
 };
 
 /** Every field the form shows, in order, the question always among them. */
