@@ -40,12 +40,14 @@ async function hashPassword(password, iterations = 100_000) {
 
 /**
  * The demo data as SQL; INSERT OR IGNORE keeps a second seeding from changing anything.
- * `extraLibrarians` (same shape as DEMO_LIBRARIANS) lets tests add accounts of their own.
+ * `extra` (libraries, librarians, forms — the shapes of DEMO_*) lets tests add
+ * fixtures of their own beside the demo.
  */
-export async function demoSeedSql(extraLibrarians = []) {
+export async function demoSeedSql(extra = {}) {
+  const { libraries: extraLibraries = [], librarians: extraLibrarians = [], forms: extraForms = [] } = extra;
   const now = Date.now();
   const lines = [];
-  for (const l of DEMO_LIBRARIES) {
+  for (const l of [...DEMO_LIBRARIES, ...extraLibraries]) {
     lines.push(
       `INSERT OR IGNORE INTO libraries (id, name, time_zone, contact_email, phone, hours_text, unavailable_message, fallback_links, brand_color, allowed_origins, created_at) VALUES (${[
         l.id, l.name, l.timeZone, l.contactEmail, l.phone, l.hoursText, l.unavailableMessage, JSON.stringify(l.fallbackLinks), l.brandColor, JSON.stringify(l.allowedOrigins), now,
@@ -63,7 +65,7 @@ export async function demoSeedSql(extraLibrarians = []) {
   for (const p of [...DEMO_LIBRARIANS, ...extraLibrarians]) {
     lines.push(`INSERT OR IGNORE INTO librarians (id, library_id, email, display_name, password_hash, role, created_at) VALUES (${[p.id, p.libraryId, p.email, p.displayName, hash, p.role, now].map(sql).join(", ")});`);
   }
-  for (const f of DEMO_FORMS) {
+  for (const f of [...DEMO_FORMS, ...extraForms]) {
     lines.push(`INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, created_at) VALUES (${[f.id, f.libraryId, f.queueId, f.title, f.intro, JSON.stringify(f.fields), now].map(sql).join(", ")});`);
   }
   lines.push(...cooperationSeedSql(now));
@@ -110,11 +112,11 @@ export function wrangler(args, persistDir) {
 }
 
 /** Applies migrations and seeds the demo into `persistDir` (default: wrangler's own .wrangler/state). */
-export async function prepareLocalState(persistDir, { extraLibrarians = [] } = {}) {
+export async function prepareLocalState(persistDir, { extra = {} } = {}) {
   wrangler(["d1", "migrations", "apply", "DB", "--local"], persistDir);
   const seedFile = path.join(root, ".wrangler", "demo-seed.sql");
   mkdirSync(path.dirname(seedFile), { recursive: true });
-  writeFileSync(seedFile, await demoSeedSql(extraLibrarians));
+  writeFileSync(seedFile, await demoSeedSql(extra));
   wrangler(["d1", "execute", "DB", "--local", "--file", seedFile], persistDir);
 }
 
