@@ -32,22 +32,26 @@ export async function startChatSession(env: Env, { form, library }: FormWithLibr
   const token = newToken();
   const tokenHash = await digestToken(token);
   const db = database(env.DB);
-  await db.insert(chatSessions).values({
-    id: sessionId,
-    libraryId: library.id,
-    formId: form.id,
-    queueId: form.queueId,
-    status: "waiting",
-    question: request.question,
-    patronName: request.name ?? null,
-    patronEmail: request.email ?? null,
-    patronDetails: request.fields,
-    transcriptOptOut: request.noTranscript,
-    patronIp: library.ipMode === "none" ? null : truncateIp(from.ip),
-    userAgent: from.userAgent?.slice(0, 300) ?? null,
-    referrer: request.pageUrl ?? from.referrer?.slice(0, 2000) ?? null,
-    createdAt: Date.now(),
-  });
+  // The D1 row and the route are independent: fetch both in one round trip.
+  const [, route] = await Promise.all([
+    db.insert(chatSessions).values({
+      id: sessionId,
+      libraryId: library.id,
+      formId: form.id,
+      queueId: form.queueId,
+      status: "waiting",
+      question: request.question,
+      patronName: request.name ?? null,
+      patronEmail: request.email ?? null,
+      patronDetails: request.fields,
+      transcriptOptOut: request.noTranscript,
+      patronIp: library.ipMode === "none" ? null : truncateIp(from.ip),
+      userAgent: from.userAgent?.slice(0, 300) ?? null,
+      referrer: request.pageUrl ?? from.referrer?.slice(0, 2000) ?? null,
+      createdAt: Date.now(),
+    }),
+    planRoute(db, library.id, form.queueId),
+  ]);
   const { status } = await chatSession(env, sessionId).start({
     sessionId,
     tokenHash,
@@ -62,7 +66,7 @@ export async function startChatSession(env: Env, { form, library }: FormWithLibr
     transcriptOptOut: request.noTranscript,
     waitLimitSeconds: library.waitLimitSeconds,
     // Cooperative routing: the home queue first, then the library's groups in order.
-    route: await planRoute(db, library.id, form.queueId),
+    route,
   });
   return { sessionId, token, status };
 }
