@@ -13,8 +13,14 @@ const KB = 1024;
 /** What a visitor downloads for each surface, and its budget in gzip bytes. */
 export const WEIGHTS = [
   { name: "monitor first load (JS + CSS)", files: ["public/build/monitor.js", "public/styles/base.css", "public/styles/monitor.css", "public/styles/chat.css"], budget: 60 * KB },
+  { name: "admin pages (JS + CSS)", files: ["public/build/admin.js", "public/styles/base.css", "public/styles/admin.css"], budget: 60 * KB },
   { name: "patron chat page (JS + CSS)", files: ["public/build/patron.js", "public/styles/base.css", "public/styles/chat.css"], budget: 60 * KB },
   { name: "questions module (JS + CSS)", files: ["public/build/questions.js", "public/styles/base.css", "public/styles/questions.css"], budget: 40 * KB },
+  // Policy pages and the cooperative admin pages (issue 6): copy buttons and the rich-text editor.
+  { name: "policy pages (JS + CSS)", files: ["public/build/policies.js", "public/styles/base.css", "public/styles/coop.css"], budget: 15 * KB },
+  // Every page view of a library's site downloads the loader; the widget (its CSS inside) loads when a patron opens it.
+  { name: "Qwidget per page view (loader)", files: ["public/build/qwidget.js"], budget: 2 * KB },
+  { name: "Qwidget whole (loader + widget)", files: ["public/build/qwidget.js", "public/build/qwidget-app.js"], budget: 15 * KB },
 ];
 
 buildFrontEnds();

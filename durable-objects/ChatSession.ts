@@ -17,13 +17,21 @@
  *   the rest, in order, once.
  * - Hibernation-safe: per-socket identity lives in the socket attachment and
  *   everything else in storage; pings are answered without waking the object;
- *   every timer (wait limit, hello deadline, filing retry, transfer offer) is
- *   the one alarm.
+ *   every timer (wait limit, hello deadline, filing retry, transfer offer,
+ *   roll-over) is the one alarm.
  * - Transfers keep one transcript and one claim: a chat being transferred
  *   stays with its librarian until the new one accepts, and that acceptance
  *   goes through `claim` like any other — written before the first await, so a
  *   transfer is accepted exactly once. Internal notes live apart from the
  *   message log, so the patron (and the transcript mail) never sees them.
+ * - Cooperative routing (issue 6, src/queues/routing-policy.ts): a request with
+ *   a route of several stages stays in its home queue and is offered to group
+ *   queues in order — when the home queue is unstaffed on arrival, when a queue
+ *   showing it reports losing its last monitor (`queueUnstaffed`), or when the
+ *   roll-over time passes. Roll-overs run one at a time; each new queue is
+ *   listed in `queueIds` before it is offered, so a claim landing meanwhile
+ *   tells it too, and a request offered after it stopped waiting is removed
+ *   again at once. `claim` stays the single decider.
  */
 import { DurableObject } from "cloudflare:workers";
 import { fileEndedSession, type EndedSession } from "../src/questions/file-session";
@@ -31,6 +39,7 @@ import { unansweredResolution } from "../src/questions/routing";
 import type { ResolutionCode } from "../src/shared/codes";
 import { MovableClock } from "../src/shared/clock";
 import { LIMITS, TIMING } from "../src/shared/limits";
+import { nextRolloverAt, pendingStages, shouldRollOver, type RolloverTrigger, type RoutePlan } from "../src/queues/routing-policy";
 import {
   CLOSE_CODES,
   parseFrame,
@@ -42,9 +51,11 @@ import {
   type SessionServerMessage,
   type SessionStatus,
   type SessionView,
+  type TranscriptChoice,
 } from "../src/shared/protocol";
 import { digestToken } from "../src/auth/tokens";
 import { timingSafeEqual } from "../src/auth/password";
+import { REDACTED_NAME, redactText } from "../src/privacy/redact";
 
 export interface LibrarianRef {
   id: string;
@@ -66,9 +77,11 @@ export interface StartChat {
   patronEmail: string | null;
   transcriptOptOut: boolean;
   waitLimitSeconds: number;
+  /** Cooperative routing: the queues to try in order (absent: the form's queue only). */
+  route?: RoutePlan;
 }
 
-interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds"> {
+interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds" | "route"> {
   status: SessionStatus;
   /** Every queue this request has been offered in. */
   queueIds: string[];
@@ -88,6 +101,10 @@ interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds"> {
   fileRetryAt: number | null;
   /** A transfer offered and not yet accepted (absent in state stored before transfers existed). */
   transfer?: PendingTransfer | null;
+  /** Cooperative routing (absent on sessions with a single queue, and on older stored states). */
+  route?: RoutePlan | null;
+  /** When the next roll-over is considered, while waiting. */
+  rolloverAt?: number | null;
 }
 
 /** Where a transfer goes: one monitoring librarian, or every monitor of a queue. */
@@ -134,6 +151,8 @@ export type ClaimResult =
   | { ok: true; session: SessionView }
   | { ok: false; code: Extract<ErrorCode, "already_taken" | "forbidden" | "not_found" | "session_ended" | "not_active">; message: string; by?: LibrarianRef };
 
+export type HandBackResult = { ok: true; status: SessionStatus } | { ok: false; code: Extract<ErrorCode, "not_found" | "not_active">; message: string };
+
 export type EndResult = { ok: true; filed: boolean } | { ok: false; code: ErrorCode; message: string };
 
 export interface EndChat {
@@ -152,6 +171,8 @@ export class ChatSession extends DurableObject<Env> {
   readonly clock = new MovableClock();
   private cachedState: SessionState | null | undefined;
   private cachedLastSeq: number | undefined;
+  /** Roll-overs run one after another (they await other objects); this is the tail of that chain. */
+  private rolling: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -362,6 +383,8 @@ export class ChatSession extends DurableObject<Env> {
           return;
         }
         return this.onPatronLeave(state);
+      case "transcript":
+        return this.onTranscriptChoice(ws, att, state, msg.send, msg.email ?? null);
       default:
         return assertNever(msg);
     }
@@ -369,7 +392,7 @@ export class ChatSession extends DurableObject<Env> {
 
   private async onHello(ws: WebSocket, att: SocketAttachment, state: SessionState, token: string | undefined, lastSeq: number) {
     if (att.role === "patron") {
-      const ok = token !== undefined && timingSafeEqual(new TextEncoder().encode(await digestToken(token)), new TextEncoder().encode(state.tokenHash));
+      const ok = token !== undefined && (await this.isPatronToken(token));
       if (!ok) {
         this.send(ws, { type: "error", code: "unauthorized", message: "This chat link is not valid." });
         ws.close(CLOSE_CODES.policy, "bad token");
@@ -383,7 +406,13 @@ export class ChatSession extends DurableObject<Env> {
     ws.serializeAttachment({ ...att, authed: true } satisfies SocketAttachment);
     // Welcome, then everything missed, in order — all sent in this one turn, so no
     // live message can slip in between and arrive out of order.
-    this.send(ws, { type: "welcome", role: att.role, session: this.view(state), lastSeq: this.lastSeq });
+    this.send(ws, {
+      type: "welcome",
+      role: att.role,
+      session: this.view(state),
+      lastSeq: this.lastSeq,
+      ...(att.role === "patron" ? { transcript: transcriptChoiceOf(state) } : {}),
+    });
     for (const message of this.messagesAfter(Math.min(lastSeq, this.lastSeq))) this.send(ws, { type: "message", message });
   }
 
@@ -415,9 +444,49 @@ export class ChatSession extends DurableObject<Env> {
     if (isPatron && state.status === "waiting") this.ctx.waitUntil(this.refreshPreview(state));
   }
 
+  /**
+   * The patron turns the e-mailed transcript on or off during the chat. Turning
+   * it on needs an address; one given here replaces the one given when asking.
+   * Filing reads the choice from state, so whatever is set when the chat ends wins.
+   */
+  private async onTranscriptChoice(ws: WebSocket, att: SocketAttachment, state: SessionState, send: boolean, email: string | null) {
+    if (att.role !== "patron") {
+      this.send(ws, { type: "error", code: "forbidden", message: "Only the patron chooses whether to get the transcript." });
+      return;
+    }
+    if (state.status !== "waiting" && state.status !== "active") {
+      this.send(ws, { type: "error", code: "session_ended", message: "This chat has ended; the transcript choice can no longer change." });
+      return;
+    }
+    const patronEmail = send ? (email ?? state.patronEmail) : state.patronEmail;
+    if (send && !patronEmail) {
+      this.send(ws, { type: "error", code: "validation_failed", message: "Enter the e-mail address to send the transcript to.", field: "email" });
+      return;
+    }
+    const next = { ...state, transcriptOptOut: !send, patronEmail };
+    this.save(next);
+    this.broadcast({ type: "transcript", ...transcriptChoiceOf(next) }, "patron");
+    // Mirror into D1 so the session row agrees while the chat lives; filing rewrites it at the end.
+    await this.env.DB.prepare("UPDATE chat_sessions SET transcript_opt_out = ?, patron_email = ? WHERE id = ?")
+      .bind(next.transcriptOptOut ? 1 : 0, patronEmail, state.sessionId)
+      .run()
+      .catch(logFailure("transcript_choice_record_failed", state.sessionId));
+  }
+
+  private async isPatronToken(token: string): Promise<boolean> {
+    const s = this.state;
+    return !!s && timingSafeEqual(new TextEncoder().encode(await digestToken(token)), new TextEncoder().encode(s.tokenHash));
+  }
+
+  /** Whether `token` is this chat's patron token (for patron HTTP requests such as the rating). */
+  async patronTokenValid(token: string): Promise<boolean> {
+    return this.isPatronToken(token);
+  }
+
   private async refreshPreview(state: SessionState): Promise<void> {
-    const request = this.queuedRequest(state);
-    await Promise.all(state.queueIds.map((q) => this.queue(q).updateRequest(request).catch(logFailure("preview_update_failed", state.sessionId))));
+    await Promise.all(
+      state.queueIds.map((q) => this.queue(q).updateRequest(this.queuedRequest(state, q)).catch(logFailure("preview_update_failed", state.sessionId))),
+    );
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -448,8 +517,9 @@ export class ChatSession extends DurableObject<Env> {
   async start(init: StartChat): Promise<{ status: SessionStatus }> {
     if (this.state) return { status: this.state.status };
     const now = this.clock.now();
+    const { route, ...fields } = init;
     const state: SessionState = {
-      ...init,
+      ...fields,
       status: "waiting",
       queueIds: [init.queueId],
       librarian: null,
@@ -465,6 +535,8 @@ export class ChatSession extends DurableObject<Env> {
       filed: false,
       fileAttempts: 0,
       fileRetryAt: null,
+      route: route && route.stages.length > 1 ? route : null,
+      rolloverAt: null,
     };
     this.save(state);
     this.appendMessage({
@@ -476,8 +548,12 @@ export class ChatSession extends DurableObject<Env> {
       clientId: null,
       whileWaiting: true,
     });
-    const offer = await this.queue(init.queueId).offer(this.queuedRequest(state));
-    if (!offer.staffed && this.state!.status === "waiting") await this.markUnavailable();
+    if (state.route) {
+      await this.offerAtHome(state.route);
+    } else {
+      const offer = await this.queue(init.queueId).offer(this.queuedRequest(state));
+      if (!offer.staffed && this.state!.status === "waiting") await this.markUnavailable();
+    }
     await this.scheduleAlarm();
     return { status: this.state!.status };
   }
@@ -569,8 +645,7 @@ export class ChatSession extends DurableObject<Env> {
   async leaveQuestion(token: string, email: string, name: string | null, details: string | null): Promise<EndResult> {
     const s = this.state;
     if (!s) return { ok: false, code: "not_found", message: "Chat session not found." };
-    const ok = timingSafeEqual(new TextEncoder().encode(await digestToken(token)), new TextEncoder().encode(s.tokenHash));
-    if (!ok) return { ok: false, code: "unauthorized", message: "This chat link is not valid." };
+    if (!(await this.isPatronToken(token))) return { ok: false, code: "unauthorized", message: "This chat link is not valid." };
     if (s.status !== "unavailable" && s.status !== "waiting") {
       return { ok: false, code: "not_active", message: "A question can be left by e-mail only while no librarian has answered." };
     }
@@ -594,6 +669,85 @@ export class ChatSession extends DurableObject<Env> {
     this.closeAll(CLOSE_CODES.sessionEnded, "session ended");
     await this.fileNow();
     return { ok: true, filed: this.state!.filed };
+  }
+
+  /**
+   * The serving librarian can no longer serve (their account was disabled): an
+   * active chat goes back to waiting and is offered to its queue(s) again, and
+   * the patron is told. Like `claim`, the new state is written before the first
+   * await, so a claim racing with this sees either the old librarian (refused)
+   * or a waiting request that exactly one claim can win. A chat whose patron has
+   * already left is ended for follow-up by the patron's library instead.
+   */
+  async handBack(librarianId: string): Promise<HandBackResult> {
+    const s = this.state;
+    if (!s) return { ok: false, code: "not_found", message: "Chat session not found." };
+    if (s.librarian?.id !== librarianId || (s.status !== "active" && s.status !== "patron_left")) {
+      return { ok: false, code: "not_active", message: "This librarian is not serving this chat." };
+    }
+    const gone = s.librarian;
+    if (s.status === "patron_left") {
+      this.save({ ...s, status: "ended", endedAt: this.clock.now(), resolution: "followup_by_library" });
+      this.systemMessage(`${gone.name} is no longer available; the chat was filed for follow-up.`);
+      this.broadcastStatus();
+      this.closeAll(CLOSE_CODES.sessionEnded, "session ended");
+      await this.fileNow();
+      return { ok: true, status: "ended" };
+    }
+    const now = this.clock.now();
+    // The patron gets a fresh wait limit: the time they already waited was spent being served.
+    const waitMs = s.waitLimitAt - s.createdAt;
+    this.save({ ...s, status: "waiting", librarian: null, acceptedAt: null, waitLimitAt: now + waitMs });
+    // ---- handed back; everything below may await ----
+    for (const ws of this.ctx.getWebSockets("librarian")) {
+      try {
+        ws.close(CLOSE_CODES.policy, "handed back");
+      } catch {
+        // Already closed.
+      }
+    }
+    this.systemMessage(`${gone.name} is no longer available. You are back in the queue: another librarian will be with you shortly.`);
+    this.broadcastStatus();
+    await this.env.DB.prepare(
+      "UPDATE chat_sessions SET status = 'waiting', librarian_id = NULL, librarian_name = NULL, answering_library_id = NULL, accepted_at = NULL WHERE id = ? AND status IN ('active', 'patron_left')",
+    )
+      .bind(s.sessionId)
+      .run()
+      .catch(logFailure("status_record_failed", s.sessionId));
+    const request = this.queuedRequest(this.state!);
+    const offers = await Promise.all(
+      s.queueIds.map((q) =>
+        this.queue(q)
+          .offer({ ...request, queueId: q })
+          .catch((error: unknown) => {
+            logFailure("queue_offer_failed", s.sessionId)(error);
+            return { staffed: false };
+          }),
+      ),
+    );
+    if (!offers.some((o) => o.staffed) && this.state!.status === "waiting") await this.markUnavailable();
+    await this.scheduleAlarm();
+    return { ok: true, status: this.state!.status };
+  }
+
+  /**
+   * The privacy scrub removed this ended chat's patron identity from D1 (see
+   * src/privacy/scrub.ts); the object forgets it too: no name or e-mail in its
+   * state, the patron shown as "Patron" and their name and e-mail addresses
+   * removed from every stored message. Only for a chat that is over and filed.
+   */
+  async forgetPatron(): Promise<{ ok: boolean }> {
+    const s = this.state;
+    if (!s) return { ok: true };
+    if (s.status !== "ended" || !s.filed) return { ok: false };
+    const who = { name: s.patronName, email: s.patronEmail };
+    for (const m of this.messagesAfter(0)) {
+      const body = redactText(m.body, who);
+      const name = m.author.role === "patron" ? REDACTED_NAME : m.author.name;
+      if (body !== m.body || name !== m.author.name) this.ctx.storage.sql.exec("UPDATE messages SET body = ?, name = ? WHERE seq = ?", body, name, m.seq);
+    }
+    this.save({ ...s, patronName: null, patronEmail: null, question: redactText(s.question, who) });
+    return { ok: true };
   }
 
   private async onPatronLeave(s: SessionState): Promise<void> {
@@ -787,20 +941,108 @@ export class ChatSession extends DurableObject<Env> {
     }
   }
 
+  // ---- cooperative routing (issue 6) ---------------------------------------
+
+  /** A queue showing this request lost its last monitor (called by RequestQueue). */
+  async queueUnstaffed(queueId: string): Promise<void> {
+    const s = this.state;
+    if (!s?.route || s.status !== "waiting" || !s.queueIds.includes(queueId)) return;
+    await this.rollOver("unstaffed", queueId);
+    await this.scheduleAlarm();
+  }
+
+  /** Offers a routed request in its home queue (kept there even if unstaffed), rolling over at once if nobody is monitoring. */
+  private async offerAtHome(route: RoutePlan): Promise<void> {
+    const home = route.stages[0]!;
+    const { staffed } = await this.queue(home).offer(this.queuedRequest(this.state!, home), { keepWhenUnstaffed: true, watchStaffing: true });
+    const s = this.state!;
+    if (s.status !== "waiting") {
+      await this.takeBackFrom(home);
+      return;
+    }
+    if (staffed) this.save({ ...s, rolloverAt: nextRolloverAt(route, s.queueIds, this.clock.now()) });
+    else await this.rollOver("arrival");
+  }
+
+  /** Queues roll-overs one behind the other, so two triggers never offer the same stage twice. */
+  private rollOver(trigger: RolloverTrigger, unstaffedQueueId?: string): Promise<void> {
+    const run = this.rolling.then(() => this.rollOverNow(trigger, unstaffedQueueId));
+    this.rolling = run.catch(logFailure("rollover_failed", this.state?.sessionId ?? ""));
+    return run;
+  }
+
+  private async rollOverNow(trigger: RolloverTrigger, unstaffedQueueId?: string): Promise<void> {
+    const start = this.state;
+    if (!start?.route || start.status !== "waiting") return;
+    const route = start.route;
+    let offeredStaffed = false;
+    if (trigger !== "arrival" && !(trigger === "timer" && route.rollOnTimeout)) {
+      const ask = start.queueIds.filter((q) => q !== unstaffedQueueId);
+      // A queue that cannot answer counts as unstaffed: moving on is the safer mistake for a waiting patron.
+      const answers = await Promise.all(ask.map((q) => this.queue(q).staffing().catch(() => ({ staffed: false }))));
+      offeredStaffed = answers.some((a) => a.staffed);
+    }
+    if (!shouldRollOver(route, trigger, offeredStaffed)) {
+      this.rescheduleRollover(route);
+      return;
+    }
+    for (const queueId of pendingStages(route, start.queueIds)) {
+      const before = this.state!;
+      if (before.status !== "waiting") return;
+      // Listed before it is offered: a claim or withdrawal landing while the
+      // offer is in flight then tells this queue as well.
+      this.save({ ...before, queueIds: [...before.queueIds, queueId] });
+      const { staffed } = await this.queue(queueId)
+        .offer(this.queuedRequest(this.state!, queueId), { watchStaffing: true })
+        .catch((error: unknown) => (logFailure("rollover_offer_failed", before.sessionId)(error), { staffed: false }));
+      const after = this.state!;
+      if (after.status !== "waiting") {
+        await this.takeBackFrom(queueId);
+        return;
+      }
+      if (staffed) {
+        this.save({ ...after, rolloverAt: nextRolloverAt(route, after.queueIds, this.clock.now()) });
+        if (after.queueIds.length === 2) this.systemMessage("Librarians at our partner libraries can now see your question too.");
+        return;
+      }
+      this.save({ ...after, queueIds: after.queueIds.filter((q) => q !== queueId) });
+    }
+    // No further queue has anybody monitoring.
+    if (trigger === "arrival") {
+      await this.markUnavailable();
+      return;
+    }
+    this.rescheduleRollover(route);
+  }
+
+  private rescheduleRollover(route: RoutePlan): void {
+    const s = this.state!;
+    if (s.status === "waiting") this.save({ ...s, rolloverAt: nextRolloverAt(route, s.queueIds, this.clock.now()) });
+  }
+
+  /** A queue was offered the request after it stopped waiting: take it back, saying why (idempotent). */
+  private async takeBackFrom(queueId: string): Promise<void> {
+    const s = this.state!;
+    const reason = s.librarian ? "accepted" : s.status === "unavailable" ? "unavailable" : s.source === "email" ? "withdrawn" : "left";
+    const by = s.librarian ? { id: s.librarian.id, name: s.librarian.name } : null;
+    await this.queue(queueId).removeRequest(s.sessionId, reason, by).catch(logFailure("queue_remove_failed", s.sessionId));
+  }
+
   // ---- internals ----------------------------------------------------------
 
   private queue(queueId: string) {
     return this.env.REQUEST_QUEUE.getByName(queueId) as unknown as DurableObjectStub<import("./RequestQueue").RequestQueue>;
   }
 
-  private queuedRequest(s: SessionState): QueuedRequest {
+  private queuedRequest(s: SessionState, queueId = s.queueIds[0]!): QueuedRequest {
     const waiting = this.ctx.storage.sql
       .exec<{ body: string }>("SELECT body FROM messages WHERE role = 'patron' AND while_waiting = 1 AND seq > 1 ORDER BY seq DESC LIMIT ?", PREVIEW_LINES)
       .toArray()
       .reverse();
     return {
       sessionId: s.sessionId,
-      queueId: s.queueIds[0]!,
+      // Each queue shows the request under its own id (monitors file it by queue).
+      queueId,
       libraryId: s.libraryId,
       libraryName: s.libraryName,
       formId: s.formId,
@@ -880,6 +1122,7 @@ export class ChatSession extends DurableObject<Env> {
     const s = this.state;
     const due: number[] = [];
     if (s?.status === "waiting") due.push(s.waitLimitAt);
+    if (s?.status === "waiting" && s.rolloverAt) due.push(s.rolloverAt);
     if (s?.status === "unavailable" && s.abandonAt) due.push(s.abandonAt);
     if (s?.status === "ended" && !s.filed && s.fileRetryAt) due.push(s.fileRetryAt);
     if (s?.status === "active" && s.transfer) due.push(s.transfer.expiresAt);
@@ -901,6 +1144,11 @@ export class ChatSession extends DurableObject<Env> {
     let s = this.state;
     if (s?.status === "waiting" && now >= s.waitLimitAt) {
       await this.markUnavailable();
+      s = this.state;
+    }
+    if (s?.status === "waiting" && s.rolloverAt && now >= s.rolloverAt) {
+      this.save({ ...s, rolloverAt: null });
+      await this.rollOver("timer");
       s = this.state;
     }
     if (s?.status === "unavailable" && s.abandonAt && now >= s.abandonAt) {
@@ -950,6 +1198,10 @@ function rowToMessage(r: MessageRow): ChatMessage {
 
 function transferTargetName(to: TransferTarget): string {
   return to.kind === "librarian" ? to.librarian.name : to.queueName;
+}
+
+function transcriptChoiceOf(s: SessionState): TranscriptChoice {
+  return { send: !s.transcriptOptOut && !!s.patronEmail, email: s.patronEmail };
 }
 
 function logFailure(event: string, sessionId: string) {

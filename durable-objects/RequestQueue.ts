@@ -24,6 +24,12 @@
  *   monitors, to everyone or to one of them, kept in SQLite for the rest of the
  *   shift (bounded by LIMITS.staffHistory and TIMING.staffHistoryMs), so a
  *   reload gets them back. Patrons never connect here, so never see them.
+ * - Cooperative routing (issue 6): a request offered with `watchStaffing` is
+ *   watched — when this queue loses its last monitor (a grace period ends, the
+ *   last monitor signs off or goes away) while it waits here, its ChatSession is
+ *   told (`queueUnstaffed`) so it can roll over to a group queue. The staffed
+ *   state is kept in storage, so a loss that happened silently between alarms
+ *   (a grace period running out) is still noticed by the next alarm.
  */
 import { DurableObject } from "cloudflare:workers";
 import { MovableClock } from "../src/shared/clock";
@@ -38,15 +44,25 @@ import {
   type QueueServerMessage,
   type StaffMessage,
 } from "../src/shared/protocol";
-import type { LibrarianRef } from "./ChatSession";
+import type { ChatSession, LibrarianRef } from "./ChatSession";
 
 interface MonitorAttachment {
   librarian: LibrarianRef;
   status: LibrarianStatus;
   connectedAt: number;
+  /** Set when the service ended this monitoring on purpose (account disabled): no grace period follows. */
+  dismissed?: boolean;
 }
 
 type RemovalReason = "accepted" | "left" | "unavailable" | "withdrawn";
+
+/** How a request is offered (cooperative routing, src/queues/routing-policy.ts). */
+export interface OfferOptions {
+  /** Add it even when nobody is monitoring (a patron's home queue keeps its requests while they roll over). */
+  keepWhenUnstaffed?: boolean;
+  /** Tell the request's ChatSession when this queue loses its last monitor while it waits. */
+  watchStaffing?: boolean;
+}
 
 export class RequestQueue extends DurableObject<Env> {
   readonly clock = new MovableClock();
@@ -69,6 +85,7 @@ export class RequestQueue extends DurableObject<Env> {
         client_id TEXT
       );
       CREATE UNIQUE INDEX IF NOT EXISTS staff_messages_client ON staff_messages (from_id, client_id) WHERE client_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS watched (session_id TEXT PRIMARY KEY);
     `);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -128,10 +145,16 @@ export class RequestQueue extends DurableObject<Env> {
       .map((r) => JSON.parse(r.body) as QueuedRequest);
   }
 
-  /** Adds a request if anybody is monitoring; says whether it was added. */
-  async offer(request: QueuedRequest): Promise<{ staffed: boolean }> {
+  /**
+   * Adds a request if anybody is monitoring (or, with keepWhenUnstaffed, in any
+   * case); says whether anybody is. Deciding and adding happen in one turn.
+   */
+  async offer(request: QueuedRequest, options: OfferOptions = {}): Promise<{ staffed: boolean }> {
     this.rememberQueueId(request.queueId);
-    if (!this.isStaffed()) return { staffed: false };
+    const staffed = this.isStaffed();
+    if (!staffed && !options.keepWhenUnstaffed) return { staffed: false };
+    if (options.watchStaffing) this.ctx.storage.sql.exec("INSERT OR IGNORE INTO watched (session_id) VALUES (?)", request.sessionId);
+    if (staffed) this.rememberStaffed(true);
     const exists = this.ctx.storage.sql.exec("SELECT 1 FROM requests WHERE session_id = ?", request.sessionId).toArray().length > 0;
     this.ctx.storage.sql.exec(
       "INSERT OR REPLACE INTO requests (session_id, created_at, body) VALUES (?, ?, ?)",
@@ -140,7 +163,12 @@ export class RequestQueue extends DurableObject<Env> {
       JSON.stringify(request),
     );
     this.broadcast({ type: exists ? "request.updated" : "request.added", request });
-    return { staffed: true };
+    return { staffed };
+  }
+
+  /** Whether anybody who can take a chat is monitoring now. */
+  async staffing(): Promise<{ staffed: boolean }> {
+    return { staffed: this.isStaffed() };
   }
 
   /** Replaces a waiting request's details (e.g. the preview of what the patron typed). No-op once it is gone. */
@@ -152,6 +180,7 @@ export class RequestQueue extends DurableObject<Env> {
   /** Takes a request off the queue and tells every monitor why. Idempotent. */
   async removeRequest(sessionId: string, reason: RemovalReason, by: { id: string; name: string } | null): Promise<void> {
     const cursor = this.ctx.storage.sql.exec("DELETE FROM requests WHERE session_id = ?", sessionId);
+    this.ctx.storage.sql.exec("DELETE FROM watched WHERE session_id = ?", sessionId);
     if (cursor.rowsWritten > 0) this.broadcast({ type: "request.removed", queueId: this.queueId, sessionId, reason, by });
     // A transfer offered to one librarian: only they were shown it.
     const targeted = this.ctx.storage.sql.exec<{ librarian_id: string }>("DELETE FROM targeted WHERE session_id = ? RETURNING librarian_id", sessionId).toArray()[0];
@@ -277,6 +306,27 @@ export class RequestQueue extends DurableObject<Env> {
     return { requests: this.requests(), monitors: this.monitors(), staffed: this.isStaffed() };
   }
 
+  /**
+   * Ends a librarian's monitoring at once (their account was disabled): their
+   * sockets close and no grace period keeps them counted as present.
+   */
+  async disconnectLibrarian(librarianId: string): Promise<{ closed: number }> {
+    const sockets = this.ctx.getWebSockets(`librarian:${librarianId}`);
+    for (const ws of sockets) {
+      try {
+        const att = ws.deserializeAttachment() as MonitorAttachment;
+        ws.serializeAttachment({ ...att, dismissed: true } satisfies MonitorAttachment);
+        ws.close(CLOSE_CODES.policy, "account disabled");
+      } catch {
+        // Already closed.
+      }
+    }
+    this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarianId);
+    this.broadcastPresence();
+    await this.scheduleAlarm();
+    return { closed: sockets.length };
+  }
+
   // ---- sockets ----------------------------------------------------------
 
   private broadcast(frame: QueueServerMessage): void {
@@ -330,6 +380,7 @@ export class RequestQueue extends DurableObject<Env> {
     server.send(JSON.stringify({ type: "queue.snapshot", queueId, requests: this.requestsFor(librarian.id), monitors: this.monitors() } satisfies QueueServerMessage));
     server.send(JSON.stringify({ type: "staff.history", queueId, messages: this.staffHistoryFor(librarian.id) } satisfies QueueServerMessage));
     this.broadcastPresence();
+    await this.noteStaffing();
     await this.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -350,6 +401,7 @@ export class RequestQueue extends DurableObject<Env> {
           other.serializeAttachment({ ...a, status: msg.status } satisfies MonitorAttachment);
         }
         this.broadcastPresence();
+        await this.noteStaffing();
         return;
       }
       case "staff.send":
@@ -377,7 +429,7 @@ export class RequestQueue extends DurableObject<Env> {
     }
     if (!att) return;
     const stillHere = this.openSockets().some((s) => s.ws !== ws && s.att.librarian.id === att.librarian.id);
-    if (!stillHere) {
+    if (!stillHere && !att.dismissed) {
       // A monitor who signs off on purpose (close code 1000) stops counting at once.
       if (code !== CLOSE_CODES.normal) {
         this.ctx.storage.sql.exec(
@@ -389,6 +441,7 @@ export class RequestQueue extends DurableObject<Env> {
       }
     }
     this.broadcastPresence();
+    await this.noteStaffing();
     await this.scheduleAlarm();
   }
 
@@ -414,7 +467,38 @@ export class RequestQueue extends DurableObject<Env> {
     }
     this.ctx.storage.sql.exec("DELETE FROM grace WHERE until <= ?", now);
     this.broadcastPresence();
+    await this.noteStaffing();
     await this.scheduleAlarm();
+  }
+
+  // ---- staffing changes (cooperative routing) ------------------------------
+
+  private rememberStaffed(staffed: boolean): boolean {
+    const before = this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'staffed'").toArray()[0]?.value === "1";
+    if (before !== staffed) this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('staffed', ?)", staffed ? "1" : "0");
+    return before;
+  }
+
+  /**
+   * Records whether anybody is monitoring; on the change from staffed to not,
+   * tells every watched waiting request's session, so it can roll over.
+   */
+  private async noteStaffing(): Promise<void> {
+    const staffed = this.isStaffed();
+    const wasStaffed = this.rememberStaffed(staffed);
+    if (staffed || !wasStaffed) return;
+    const waiting = this.ctx.storage.sql
+      .exec<{ session_id: string }>("SELECT w.session_id FROM watched w JOIN requests r ON r.session_id = w.session_id")
+      .toArray()
+      .map((r) => r.session_id);
+    const queueId = this.queueId;
+    await Promise.all(
+      waiting.map((sessionId) =>
+        (this.env.CHAT_SESSION.getByName(sessionId) as unknown as DurableObjectStub<ChatSession>)
+          .queueUnstaffed(queueId)
+          .catch((error: unknown) => console.error(JSON.stringify({ event: "unstaffed_notice_failed", queueId, sessionId, error: String(error) }))),
+      ),
+    );
   }
 
   private async scheduleAlarm(): Promise<void> {

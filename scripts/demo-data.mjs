@@ -93,3 +93,75 @@ export const DEMO_FORMS = [
     ],
   },
 ];
+
+// ---- cooperative reference (issue 6) ------------------------------------------------
+// Policy pages for partner librarians, the statewide group's own page and its
+// coverage schedule. Nobody from Springfield monitoring → a Springfield patron's
+// request rolls over to the statewide queue, where Shelbyville or Capital City
+// librarians answer with Springfield's policy page open.
+
+export const DEMO_POLICY_PAGES = [
+  {
+    libraryId: "springfield",
+    sections: {
+      serves: "<p>Residents of <strong>Springfield</strong> and Shelbyville Township; anyone may use the building and the chat service.</p>",
+      hours: "<ul><li>Mon–Thu 9:00–20:00</li><li>Fri–Sat 9:00–17:00</li><li>Sun 13:00–17:00</li></ul><p>Closed on state holidays.</p>",
+      borrowing:
+        "<p>Books: 3 weeks, DVDs: 1 week. Up to <strong>2 renewals</strong> online unless someone has a hold. No fines for children's items.</p><p>A lost card costs $2 to replace at the front desk.</p>",
+      remote_access:
+        '<p>Databases work from home through the proxy: patrons sign in with their <em>14-digit card number</em> and PIN (last four digits of their phone number unless they changed it).</p><p>If the proxy says "card expired", send them to <a href="https://springfield-library.example/renew-card">renew the card online</a>.</p>',
+      ill: "<p>Interlibrary loan is free for adult cardholders, at most 5 requests at a time, usually 1–2 weeks. Request through the catalog account.</p>",
+      contacts: "<ul><li>Reference desk: (555) 010-2000, ask@springfield-library.example</li><li>Circulation (accounts, fines): (555) 010-2001</li><li>Local history room: by appointment, history@springfield-library.example</li></ul>",
+      notes:
+        "<ul><li>The <strong>Local history room</strong> is closed for renovation until spring; refer genealogy questions to the reference desk by e-mail.</li><li>Our catalog calls holds “requests”.</li></ul>",
+    },
+    links: [
+      { kind: "catalog", label: "Springfield catalog", url: "https://springfield-library.example/catalog" },
+      { kind: "databases", label: "Databases A–Z", url: "https://springfield-library.example/databases" },
+      { kind: "account", label: "My account (renewals, holds)", url: "https://springfield-library.example/account" },
+    ],
+    quickAnswers: [
+      { title: "Renewing items", text: "You can renew items twice online at https://springfield-library.example/account unless someone has placed a hold on them." },
+      { title: "Databases from home", text: "Sign in with your 14-digit library card number and your PIN at https://springfield-library.example/databases. If it fails, call (555) 010-2001." },
+    ],
+    reportEmail: "webmaster@springfield-library.example",
+  },
+  {
+    libraryId: "shelbyville",
+    sections: {
+      serves: "<p>Residents of Shelbyville County. Visitors can get a 3-month card for $10.</p>",
+      hours: "<p>Mon–Sat 10:00–18:00.</p>",
+      borrowing: "<p>4 weeks for everything, 1 renewal.</p>",
+      remote_access: "<p>Remote access for residents only; sign in with card number and surname.</p>",
+      notes: "<p>We do not answer questions about Springfield's tax office.</p>",
+    },
+    links: [{ kind: "catalog", label: "Shelbyville catalog", url: "https://shelbyville-library.example/catalog" }],
+    quickAnswers: [{ title: "Visitor cards", text: "Visitors can get a 3-month card for $10 at any Shelbyville branch." }],
+    reportEmail: "reference@shelbyville-library.example",
+  },
+  {
+    libraryId: "capital-u",
+    sections: {
+      serves: "<p>Students, faculty and staff of Capital City University; alumni have limited database access.</p>",
+      remote_access: "<p>All databases through the university's single sign-on; alumni get JSTOR and EBSCO only.</p>",
+      ill: "<p>Free for students and staff through the ILL form; articles in 1–3 days.</p>",
+    },
+    links: [{ kind: "databases", label: "Research databases", url: "https://library.capital-u.example/databases" }],
+    quickAnswers: [],
+    reportEmail: "askus@capital-u.example",
+  },
+];
+
+export const DEMO_GROUP_PAGES = [
+  {
+    groupId: "statewide",
+    body: "<p>Answer every patron as your own. Never ask for a library card number or PIN in chat.</p><p>If a question needs the patron's own library, end with <strong>Followup by patron's library</strong>.</p>",
+  },
+];
+
+/** Weekly shifts of the statewide queue, each in the staffing library's own time zone. */
+export const DEMO_COVERAGE_SHIFTS = [
+  ...[1, 2, 3, 4, 5].map((weekday) => ({ groupId: "statewide", libraryId: "shelbyville", timeZone: "America/New_York", weekday, start: 18 * 60, end: 22 * 60, endsNextDay: false })),
+  ...[1, 2, 3, 4, 5].map((weekday) => ({ groupId: "statewide", libraryId: "capital-u", timeZone: "America/Los_Angeles", weekday, start: 19 * 60, end: 23 * 60, endsNextDay: false })),
+  { groupId: "statewide", libraryId: "springfield", timeZone: "America/Chicago", weekday: 6, start: 9 * 60, end: 17 * 60, endsNextDay: false },
+];

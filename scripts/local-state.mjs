@@ -7,6 +7,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_DESCRIPTIVE_CODES } from "../src/shared/codes.ts";
 import { DEMO_FORMS, DEMO_GROUPS, DEMO_LIBRARIANS, DEMO_LIBRARIES, DEMO_PASSWORD } from "./demo-data.mjs";
+// Cooperative reference (issue 6): policy pages, the group page and the coverage schedule.
+import { DEMO_COVERAGE_SHIFTS, DEMO_GROUP_PAGES, DEMO_POLICY_PAGES } from "./demo-data.mjs";
+import { searchRows } from "../src/policies/plain-text.ts";
+import { LINK_KIND_LABELS, POLICY_SECTIONS } from "../src/policies/sections.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 // Run wrangler's entry with this Node (22, from the node@22 devDependency), not whatever `node` is on PATH.
@@ -34,11 +38,16 @@ export async function hashPassword(password, iterations = 100_000) {
   return `pbkdf2-sha256$${iterations}$${Buffer.from(salt).toString("base64")}$${Buffer.from(bits).toString("base64")}`;
 }
 
-/** The demo data as SQL; INSERT OR IGNORE keeps a second seeding from changing anything. */
-export async function demoSeedSql() {
+/**
+ * The demo data as SQL; INSERT OR IGNORE keeps a second seeding from changing anything.
+ * `extra` (libraries, librarians, forms — the shapes of DEMO_*) lets tests add
+ * fixtures of their own beside the demo.
+ */
+export async function demoSeedSql(extra = {}) {
+  const { libraries: extraLibraries = [], librarians: extraLibrarians = [], forms: extraForms = [] } = extra;
   const now = Date.now();
   const lines = [];
-  for (const l of DEMO_LIBRARIES) {
+  for (const l of [...DEMO_LIBRARIES, ...extraLibraries]) {
     lines.push(
       `INSERT OR IGNORE INTO libraries (id, name, time_zone, contact_email, phone, hours_text, unavailable_message, fallback_links, brand_color, allowed_origins, created_at) VALUES (${[
         l.id, l.name, l.timeZone, l.contactEmail, l.phone, l.hoursText, l.unavailableMessage, JSON.stringify(l.fallbackLinks), l.brandColor, JSON.stringify(l.allowedOrigins), now,
@@ -53,13 +62,45 @@ export async function demoSeedSql() {
     g.members.forEach((m) => lines.push(`INSERT OR IGNORE INTO group_members (group_id, library_id, position, created_at) VALUES (${[g.id, m, 0, now].map(sql).join(", ")});`));
   }
   const hash = await hashPassword(DEMO_PASSWORD);
-  for (const p of DEMO_LIBRARIANS) {
+  for (const p of [...DEMO_LIBRARIANS, ...extraLibrarians]) {
     lines.push(`INSERT OR IGNORE INTO librarians (id, library_id, email, display_name, password_hash, role, created_at) VALUES (${[p.id, p.libraryId, p.email, p.displayName, hash, p.role, now].map(sql).join(", ")});`);
   }
-  for (const f of DEMO_FORMS) {
+  for (const f of [...DEMO_FORMS, ...extraForms]) {
     lines.push(`INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, created_at) VALUES (${[f.id, f.libraryId, f.queueId, f.title, f.intro, JSON.stringify(f.fields), now].map(sql).join(", ")});`);
   }
+  lines.push(...cooperationSeedSql(now));
   return lines.join("\n");
+}
+
+/** Policy pages (with their search rows), group pages and coverage shifts; seeding twice changes nothing. */
+function cooperationSeedSql(now) {
+  const lines = [];
+  for (const p of DEMO_POLICY_PAGES) {
+    lines.push(
+      `INSERT OR IGNORE INTO policy_pages (library_id, sections, links, quick_answers, report_email, updated_at) VALUES (${[
+        p.libraryId, JSON.stringify(p.sections), JSON.stringify(p.links), JSON.stringify(p.quickAnswers), p.reportEmail, now,
+      ].map(sql).join(", ")});`,
+    );
+    // Indexed only when the page was inserted by this very seeding (an edited page keeps its own index).
+    for (const r of searchRows(p, POLICY_SECTIONS, LINK_KIND_LABELS)) {
+      lines.push(
+        `INSERT INTO policy_search (library_id, section, title, body) SELECT ${[p.libraryId, r.section, r.title, r.body].map(sql).join(", ")} WHERE EXISTS (SELECT 1 FROM policy_pages WHERE library_id = ${sql(p.libraryId)} AND updated_at = ${now});`,
+      );
+    }
+  }
+  for (const g of DEMO_GROUP_PAGES) lines.push(`INSERT OR IGNORE INTO group_pages (group_id, body, updated_at) VALUES (${[g.groupId, g.body, now].map(sql).join(", ")});`);
+  const groups = [...new Set(DEMO_COVERAGE_SHIFTS.map((s) => s.groupId))];
+  for (const groupId of groups) {
+    // Only into an empty schedule: an administrator's own edits survive re-seeding.
+    for (const s of DEMO_COVERAGE_SHIFTS.filter((x) => x.groupId === groupId)) {
+      lines.push(
+        `INSERT INTO coverage_shifts (group_id, library_id, time_zone, weekday, start_minute, end_minute, ends_next_day, created_at) SELECT ${[
+          s.groupId, s.libraryId, s.timeZone, s.weekday, s.start, s.end, s.endsNextDay, now,
+        ].map(sql).join(", ")} WHERE NOT EXISTS (SELECT 1 FROM coverage_shifts WHERE group_id = ${sql(groupId)} AND created_at <> ${now});`,
+      );
+    }
+  }
+  return lines;
 }
 
 /** Runs a wrangler command against `persistDir` (e.g. `d1 execute` for a benchmark's own fixtures); throws on failure. */
@@ -79,11 +120,11 @@ export function executeLocalSql(sqlText, persistDir, name = "extra-seed") {
 }
 
 /** Applies migrations and seeds the demo into `persistDir` (default: wrangler's own .wrangler/state). */
-export async function prepareLocalState(persistDir) {
+export async function prepareLocalState(persistDir, { extra = {} } = {}) {
   wrangler(["d1", "migrations", "apply", "DB", "--local"], persistDir);
   const seedFile = path.join(root, ".wrangler", "demo-seed.sql");
   mkdirSync(path.dirname(seedFile), { recursive: true });
-  writeFileSync(seedFile, await demoSeedSql());
+  writeFileSync(seedFile, await demoSeedSql(extra));
   wrangler(["d1", "execute", "DB", "--local", "--file", seedFile], persistDir);
 }
 

@@ -10,22 +10,40 @@ import { loadLibrarian } from "./auth/middleware";
 import type { AppEnv } from "./http/app-env";
 import { notFound, renderError } from "./http/errors";
 import { refuseForeignOriginWithSignIn } from "./http/origins";
-import { consumeMailBatch, type MailJob } from "./mail/outbox";
+import { consumeMailBatch, requeueStalePendingMail, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
 import { cannedMessageRoutes } from "./routes/canned-messages";
 import { monitorChatRoutes } from "./routes/chat-monitor";
 import { chatRoutes } from "./routes/chats";
 import { descriptiveCodeRoutes } from "./routes/descriptive-codes";
+import { embedRoutes, qwidgetScriptRoutes } from "./routes/embed";
 import { pageRoutes } from "./routes/pages";
 import { meRoutes } from "./routes/me";
 import { queueRoutes } from "./routes/queues";
 import { questionPageRoutes } from "./routes/question-pages";
 import { questionRoutes } from "./routes/questions";
+import { accountPageRoutes } from "./routes/account-pages";
+import { adminPageRoutes } from "./routes/admin-pages";
+import { adminRoutes } from "./routes/admin/index";
+import { publicFormRoutes } from "./routes/forms-public";
+import { runPrivacyScrub } from "./privacy/scrub";
+// Cooperative reference (issue 6).
+import { coopAdminPageRoutes } from "./routes/coop-admin-pages";
+import { feedbackRoutes } from "./routes/feedback";
+import { coverageRoutes, groupRoutes } from "./routes/groups";
+import { libraryRoutes } from "./routes/libraries";
+import { policyRoutes } from "./routes/policies";
+import { policyPageRoutes } from "./routes/policy-pages";
 
 export { ChatSession } from "../durable-objects/ChatSession";
 export { RequestQueue } from "../durable-objects/RequestQueue";
 
 export const app = new Hono<AppEnv>();
+
+// Before the header middleware: form data and logos are read by other sites (see the module).
+app.route("/", publicFormRoutes);
+// The Qwidget's scripts answer before any middleware: they are for other sites' pages.
+app.route("/", qwidgetScriptRoutes);
 
 /** WebSocket upgrade responses come from a Durable Object with immutable headers; header middleware skips them. */
 function exceptUpgrades(mw: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
@@ -55,18 +73,31 @@ app.use(refuseForeignOriginWithSignIn);
 // credentials cross origins: patrons prove themselves with their chat token,
 // and starting a chat checks the library's allowed origins itself.
 app.use("/api/chats/*", exceptUpgrades(cors({ origin: "*", allowMethods: ["GET", "POST"], allowHeaders: ["Content-Type", "Authorization"], maxAge: 600 })));
+app.use("/api/embed/*", cors({ origin: "*", allowMethods: ["GET"], maxAge: 600 }));
 app.use(loadLibrarian);
 
 app.route("/api/auth", authRoutes);
 app.route("/api/chats", chatRoutes);
 app.route("/api/chats", monitorChatRoutes);
 app.route("/api/canned-messages", cannedMessageRoutes);
+app.route("/api/embed", embedRoutes);
 app.route("/api/queues", queueRoutes);
 app.route("/api/me", meRoutes);
 app.route("/api/questions", questionRoutes);
 app.route("/api/descriptive-codes", descriptiveCodeRoutes);
 app.route("/", questionPageRoutes);
+app.route("/api/admin", adminRoutes);
+app.route("/", accountPageRoutes);
+app.route("/", adminPageRoutes);
 app.route("/", pageRoutes);
+// Cooperative reference (issue 6): APIs and server-rendered pages.
+app.route("/api/policies", policyRoutes);
+app.route("/api/groups", groupRoutes);
+app.route("/api/coverage", coverageRoutes);
+app.route("/api/libraries", libraryRoutes);
+app.route("/api/feedback", feedbackRoutes);
+app.route("/", policyPageRoutes);
+app.route("/", coopAdminPageRoutes);
 
 app.notFound((c) => renderError(notFound("Page"), c));
 app.onError(renderError);
@@ -75,5 +106,11 @@ export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<MailJob>, env: Env) {
     await consumeMailBatch(batch, env);
+  },
+  /** The daily cron (wrangler.jsonc): the privacy scrub, measured against the scheduled time, and a sweep for mail that never reached the queue. */
+  async scheduled(controller: ScheduledController, env: Env) {
+    await runPrivacyScrub(env, controller.scheduledTime);
+    const requeued = await requeueStalePendingMail(env, controller.scheduledTime);
+    if (requeued > 0) console.warn(JSON.stringify({ event: "stale_mail_requeued", count: requeued }));
   },
 } satisfies ExportedHandler<Env, MailJob>;

@@ -28,6 +28,8 @@ export const libraries = sqliteTable("libraries", {
   fallbackLinks: text("fallback_links", { mode: "json" }).$type<{ label: string; url: string }[]>().notNull().default(sql`'[]'`),
   brandColor: text("brand_color").notNull().default("#1d4ed8"),
   rolloverSeconds: integer("rollover_seconds").notNull().default(45),
+  /** When requests overflow to the library's groups: src/queues/routing-policy.ts OVERFLOW_MODES. */
+  overflowMode: text("overflow_mode").notNull().default("unstaffed_or_timeout"),
   waitLimitSeconds: integer("wait_limit_seconds").notNull().default(300),
   retentionDays: integer("retention_days").notNull().default(30),
   /** How much of a patron's IP address is kept: 'none' or 'truncated'. */
@@ -271,4 +273,168 @@ export const accessDenials = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("access_denials_librarian").on(t.librarianId, t.createdAt)],
+);
+
+// ---- administration (migrations/0004_administration.sql) ------------------------
+
+/** One-time links: an invitation to set a first password, or an admin-triggered reset. Only the digest is stored. */
+export const accountTokens = sqliteTable(
+  "account_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    librarianId: text("librarian_id").notNull().references(() => librarians.id),
+    /** 'invite' | 'reset' */
+    purpose: text("purpose").notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("account_tokens_librarian").on(t.librarianId)],
+);
+
+/** Every administrative change: who, what, when, and the state before and after (JSON, never secrets). */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    libraryId: text("library_id"),
+    groupId: text("group_id"),
+    actorId: text("actor_id"),
+    actorName: text("actor_name"),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    before: text("before", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    after: text("after", { mode: "json" }).$type<Record<string, unknown> | null>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_library").on(t.libraryId, t.createdAt), index("audit_log_group").on(t.groupId, t.createdAt)],
+);
+
+/** A form's uploaded logo, served at /f/<formId>/logo. */
+export const formLogos = sqliteTable("form_logos", {
+  formId: text("form_id")
+    .primaryKey()
+    .references(() => forms.id),
+  contentType: text("content_type").notNull(),
+  dataBase64: text("data_base64").notNull(),
+  byteSize: integer("byte_size").notNull(),
+  digest: text("digest").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** One row per run of the daily privacy scrub, with totals. */
+export const scrubRuns = sqliteTable("scrub_runs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** The cron's scheduled time: the "now" the run measured ages against. */
+  scheduledAt: integer("scheduled_at").notNull(),
+  startedAt: integer("started_at").notNull(),
+  finishedAt: integer("finished_at"),
+  librariesChecked: integer("libraries_checked").notNull().default(0),
+  sessionsScrubbed: integer("sessions_scrubbed").notNull().default(0),
+  questionsScrubbed: integer("questions_scrubbed").notNull().default(0),
+  mailsScrubbed: integer("mails_scrubbed").notNull().default(0),
+  error: text("error"),
+});
+
+/** What one scrub run changed in one library (counts only); rows only for libraries where something changed. */
+export const scrubChanges = sqliteTable(
+  "scrub_changes",
+  {
+    runId: integer("run_id")
+      .notNull()
+      .references(() => scrubRuns.id),
+    libraryId: text("library_id").notNull(),
+    retentionDays: integer("retention_days").notNull(),
+    cutoff: integer("cutoff").notNull(),
+    sessionsScrubbed: integer("sessions_scrubbed").notNull().default(0),
+    questionsScrubbed: integer("questions_scrubbed").notNull().default(0),
+    mailsScrubbed: integer("mails_scrubbed").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.libraryId] }), index("scrub_changes_library").on(t.libraryId, t.runId)],
+);
+
+// ---- cooperative reference (issue 6; migrations/0005_cooperation.sql) ----------
+
+/** A group administrator's invitation to a library; the library's administrator accepts it. */
+export const groupInvitations = sqliteTable(
+  "group_invitations",
+  {
+    id: text("id").primaryKey(),
+    groupId: text("group_id").notNull().references(() => groups.id),
+    libraryId: text("library_id").notNull().references(() => libraries.id),
+    invitedBy: text("invited_by").notNull(),
+    createdAt: createdAt(),
+    acceptedAt: integer("accepted_at"),
+    acceptedBy: text("accepted_by"),
+  },
+  (t) => [index("group_invitations_library").on(t.libraryId, t.acceptedAt)],
+);
+
+/**
+ * Weekly shifts of a group's cooperative queue, as zoned rules: local wall-clock
+ * minutes in an IANA zone (src/coverage/schedule.ts explains why).
+ */
+export const coverageShifts = sqliteTable(
+  "coverage_shifts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    groupId: text("group_id").notNull().references(() => groups.id),
+    libraryId: text("library_id").notNull().references(() => libraries.id),
+    timeZone: text("time_zone").notNull(),
+    /** 1 = Monday … 7 = Sunday (ISO). */
+    weekday: integer("weekday").notNull(),
+    startMinute: integer("start_minute").notNull(),
+    endMinute: integer("end_minute").notNull(),
+    endsNextDay: integer("ends_next_day", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("coverage_shifts_group").on(t.groupId)],
+);
+
+/** A library's policy page for cooperative librarians: sanitised HTML per section. */
+export const policyPages = sqliteTable("policy_pages", {
+  libraryId: text("library_id")
+    .primaryKey()
+    .references(() => libraries.id),
+  /** JSON object: section id (src/policies/sections.ts) → sanitised HTML. */
+  sections: text("sections", { mode: "json" }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+  /** JSON array of {kind, label, url}: catalog, databases, account, other. */
+  links: text("links", { mode: "json" }).$type<{ kind: string; label: string; url: string }[]>().notNull().default(sql`'[]'`),
+  /** JSON array of {title, text}: plain-text answers with a copy button. */
+  quickAnswers: text("quick_answers", { mode: "json" }).$type<{ title: string; text: string }[]>().notNull().default(sql`'[]'`),
+  /** Where cooperative librarians report a mistake on this page. */
+  reportEmail: text("report_email"),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by"),
+});
+
+/** A group's own page: cooperative-wide rules, sanitised HTML. */
+export const groupPages = sqliteTable("group_pages", {
+  groupId: text("group_id")
+    .primaryKey()
+    .references(() => groups.id),
+  body: text("body").notNull().default(""),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by"),
+});
+
+/** The home library's quality feedback about a session a partner library answered. */
+export const coopFeedback = sqliteTable(
+  "coop_feedback",
+  {
+    id: text("id").primaryKey(),
+    sessionId: text("session_id").notNull(),
+    /** The patron's home library, which wrote the feedback. */
+    libraryId: text("library_id").notNull().references(() => libraries.id),
+    answeringLibraryId: text("answering_library_id").notNull(),
+    answeringLibrarianId: text("answering_librarian_id").notNull(),
+    authorId: text("author_id").notNull(),
+    /** src/shared/coop-api.ts FEEDBACK_RATINGS */
+    rating: text("rating").notNull(),
+    comment: text("comment"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("coop_feedback_session").on(t.sessionId), index("coop_feedback_librarian").on(t.answeringLibrarianId, t.createdAt)],
 );

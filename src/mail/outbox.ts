@@ -106,3 +106,23 @@ export async function consumeMailBatch(batch: MessageBatch<MailJob>, env: Env): 
     else message.ack();
   }
 }
+
+/** A pending mail untouched for this long is assumed lost on its way to the queue. */
+export const STALE_PENDING_MS = 60 * 60 * 1000;
+
+/**
+ * Puts pending mails back on the queue when nothing has happened to them for
+ * STALE_PENDING_MS (say, the queue send failed right after the outbox row was
+ * written). Safe to repeat: delivery never sends a row twice. Returns how many.
+ */
+export async function requeueStalePendingMail(env: Pick<Env, "DB" | "MAIL_QUEUE">, now: number, limit = 500): Promise<number> {
+  const stale = await env.DB.prepare(
+    `SELECT event_key FROM mail_outbox
+     WHERE status = 'pending' AND created_at < ? AND (claimed_until IS NULL OR claimed_until < ?)
+     ORDER BY created_at LIMIT ?`,
+  )
+    .bind(now - STALE_PENDING_MS, now, limit)
+    .all<{ event_key: string }>();
+  for (const row of stale.results) await enqueueMail(env.MAIL_QUEUE, row.event_key);
+  return stale.results.length;
+}

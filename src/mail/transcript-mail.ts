@@ -9,6 +9,9 @@
 import type { ChatMessage } from "../shared/protocol";
 import { escapeHtml } from "../shared/html-escape";
 
+/** The placeholders a library's template may use (the settings page validates against this list). */
+export const TRANSCRIPT_PLACEHOLDERS = ["patronName", "libraryName", "librarianName", "date", "question"] as const;
+
 export const DEFAULT_TRANSCRIPT_TEMPLATE =
   "Hello {{patronName}},\n\nThank you for chatting with {{libraryName}}. Here is the transcript of your chat on {{date}}. " +
   "If you have more questions, reply to this e-mail or start a new chat.";

@@ -21,15 +21,20 @@ export async function signInAndSetCookie(c: Context<AppEnv>, email: string, pass
   const result = await checkCredentials(db, email, password, now);
   if (result.ok) {
     const { token, expiresAt } = await startSession(db, result.librarian.id, now);
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      secure: new URL(c.req.url).protocol === "https:",
-      sameSite: "Lax",
-      path: "/",
-      expires: new Date(expiresAt),
-    });
+    setSessionCookie(c, token, expiresAt);
   }
   return result;
+}
+
+/** The HttpOnly sign-in cookie, set the one way every sign-in path sets it. */
+export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: number): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: new URL(c.req.url).protocol === "https:",
+    sameSite: "Lax",
+    path: "/",
+    expires: new Date(expiresAt),
+  });
 }
 
 export function signInErrorMessage(result: Exclude<SignInResult, { ok: true }>): string {

@@ -1,106 +1,63 @@
 /**
- * /api/chats — a patron asks, librarians accept and end, both connect sockets.
+ * /api/chats — a patron asks, librarians accept and end, both connect sockets;
+ * after the chat the patron rates it.
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import { requireLibrarian } from "../auth/middleware";
 import type { Librarian } from "../auth/librarian";
-import { digestToken, newToken } from "../auth/tokens";
 import { database } from "../db/client";
-import { chatSessions, descriptiveCodes, forms, libraries } from "../db/schema";
+import { chatSessions, descriptiveCodes, libraries } from "../db/schema";
 import { assertCanReadSession } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, badRequest, forbidden, notFound, unauthorized } from "../http/errors";
-import { parseBody, readBody, validate } from "../http/validate";
+import { assertEmbedAllowed, assertSameOrigin, corsForEmbed, foreignOrigin } from "../http/origins";
+import { parseBody, readBody } from "../http/validate";
 import { chatSession, forwardUpgrade } from "../objects";
+import { formMissingPage, formTurnedOffPage, requestFormPage, requestRefusedPage } from "../pages/request-form";
+import { formFieldErrors, gatherFormPost, schemaErrors, submittedValues, type ChatRequest, type FieldError } from "../patrons/chat-request";
+import { alternativesOf, chatAvailable, loadForm } from "../patrons/forms";
+import { startChatSession, type RequestOrigin } from "../patrons/start-chat";
 import { staffableQueues } from "../queues/staffing";
-import { endChatSchema, leaveQuestionSchema, startChatSchema } from "../shared/api";
-import { parseFormFields } from "../shared/forms";
-import { truncateIp } from "../shared/privacy";
-import { assertSameOrigin, corsForEmbed } from "../http/origins";
+import { endChatSchema, leaveQuestionSchema, ratingSchema, slugSchema, startChatSchema } from "../shared/api";
+import { patronFields, requestFieldPath } from "../shared/forms";
 
 export const chatRoutes = new Hono<AppEnv>();
 
-/** The library's own ways to get help, shown when chat is not available. */
-export function alternativesOf(library: typeof libraries.$inferSelect) {
-  return {
-    message: library.unavailableMessage ?? `No librarian from ${library.name} is available to chat right now.`,
-    email: library.contactEmail,
-    phone: library.phone,
-    hours: library.hoursText,
-    links: library.fallbackLinks,
-  };
+/** Shown when one address asks too often (PATRON_RATE_LIMIT). */
+export const RATE_LIMITED_MESSAGE = "Too many chat requests from your network. Please wait a minute and try again.";
+
+/** Whether this patron's address has asked too often lately. */
+async function rateLimited(c: Context<AppEnv>): Promise<boolean> {
+  const ip = c.req.header("cf-connecting-ip") ?? "127.0.0.1";
+  const { success } = await c.env.PATRON_RATE_LIMIT.limit({ key: `start:${ip}` });
+  return !success;
+}
+
+function requestOrigin(c: Context<AppEnv>): RequestOrigin {
+  return { ip: c.req.header("cf-connecting-ip") ?? "127.0.0.1", userAgent: c.req.header("user-agent") ?? null, referrer: c.req.header("referer") ?? null };
 }
 
 chatRoutes.post("/", async (c) => {
   const isHtmlForm = (c.req.header("content-type") ?? "").startsWith("application/x-www-form-urlencoded");
-  const raw = (await readBody(c)) as Record<string, unknown>;
-  // HTML forms send extra answers as field:<id>; gather them into `fields`.
-  if (isHtmlForm && raw && typeof raw === "object") {
-    const fields: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) if (k.startsWith("field:")) fields[k.slice(6)] = v;
-    raw.fields = fields;
-  }
-  const body = validate(startChatSchema, raw);
-  const db = database(c.env.DB);
-  const found = await db.select({ form: forms, library: libraries }).from(forms).innerJoin(libraries, eq(libraries.id, forms.libraryId)).where(eq(forms.id, body.formId)).get();
+  return isHtmlForm ? startFromHostedForm(c) : startFromApi(c);
+});
+
+/** JSON (the Qwidget, other clients): the first problem answers as an API error. */
+async function startFromApi(c: Context<AppEnv>) {
+  const request = await parseBody(c, startChatSchema);
+  // The rate limit is asked beside the form lookup (one round trip less before the
+  // request reaches the librarians); it counts requests for missing forms too,
+  // which is what a flood looks like. The answers are still checked in order.
+  const [found, limited] = await Promise.all([loadForm(database(c.env.DB), request.formId), rateLimited(c)]);
   if (!found) throw new ApiError(404, "not_found", "This chat form does not exist.", "formId");
-  const { form, library } = found;
-  if (!form.enabled) throw new ApiError(410, "not_found", `${library.name} has turned this chat form off.`, "formId");
-  await corsForEmbed(c, library.allowedOrigins);
+  if (!found.form.enabled) throw new ApiError(410, "not_found", `${found.library.name} has turned this chat form off.`, "formId");
+  await corsForEmbed(c, found.library.allowedOrigins);
+  if (limited) throw new ApiError(429, "rate_limited", RATE_LIMITED_MESSAGE);
+  const problem = formFieldErrors(request, found.form.fields)[0];
+  if (problem) throw badRequest(problem.message, problem.field);
 
-  const ip = c.req.header("cf-connecting-ip") ?? "127.0.0.1";
-  const { success } = await c.env.PATRON_RATE_LIMIT.limit({ key: `start:${ip}` });
-  if (!success) throw new ApiError(429, "rate_limited", "Too many chat requests from your network. Please wait a minute and try again.");
-
-  const fieldDefs = parseFormFields(form.fields);
-  for (const def of fieldDefs) {
-    const value = def.id === "name" ? body.name : def.id === "email" ? body.email : body.fields[def.id];
-    if (def.required && !value) throw badRequest(`${def.label} is required`, def.id === "name" || def.id === "email" ? def.id : `fields.${def.id}`);
-    if (def.kind === "select" && value && def.options && !def.options.includes(value)) throw badRequest(`${def.label}: choose one of the options`, `fields.${def.id}`);
-  }
-  const known = new Set(fieldDefs.map((f) => f.id));
-  const unknown = Object.keys(body.fields).find((k) => !known.has(k));
-  if (unknown) throw badRequest(`This form has no field "${unknown}"`, `fields.${unknown}`);
-
-  const sessionId = crypto.randomUUID();
-  const token = newToken();
-  const tokenHash = await digestToken(token);
-  const now = Date.now();
-  await db.insert(chatSessions).values({
-    id: sessionId,
-    libraryId: library.id,
-    formId: form.id,
-    queueId: form.queueId,
-    status: "waiting",
-    question: body.question,
-    patronName: body.name ?? null,
-    patronEmail: body.email ?? null,
-    patronDetails: body.fields,
-    transcriptOptOut: body.noTranscript,
-    patronIp: library.ipMode === "none" ? null : truncateIp(ip),
-    userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
-    referrer: body.pageUrl ?? c.req.header("referer")?.slice(0, 2000) ?? null,
-    createdAt: now,
-  });
-  const { status } = await chatSession(c.env, sessionId).start({
-    sessionId,
-    tokenHash,
-    libraryId: library.id,
-    libraryName: library.name,
-    formId: form.id,
-    formTitle: form.title,
-    queueId: form.queueId,
-    question: body.question,
-    patronName: body.name ?? null,
-    patronEmail: body.email ?? null,
-    transcriptOptOut: body.noTranscript,
-    waitLimitSeconds: library.waitLimitSeconds,
-  });
-  if (isHtmlForm) {
-    // The token travels in the fragment: browsers never send it back to a server or put it in logs.
-    return c.redirect(`/chat/${sessionId}#token=${token}`, 303);
-  }
+  const { sessionId, token, status } = await startChatSession(c.env, found, request, requestOrigin(c));
   return c.json(
     {
       sessionId,
@@ -108,11 +65,69 @@ chatRoutes.post("/", async (c) => {
       status,
       chatUrl: `/chat/${sessionId}#token=${token}`,
       socketPath: `/api/chats/${sessionId}/socket`,
-      alternatives: status === "unavailable" ? alternativesOf(library) : null,
+      alternatives: status === "unavailable" ? alternativesOf(found.library) : null,
     },
     201,
   );
-});
+}
+
+/**
+ * The hosted form without JavaScript: every refusal is a page a person can
+ * read — the form again with each problem at its field and everything typed
+ * kept, or a page saying the form is gone.
+ */
+async function startFromHostedForm(c: Context<AppEnv>) {
+  let raw: Record<string, unknown>;
+  try {
+    raw = gatherFormPost((await readBody(c)) as Record<string, unknown>);
+  } catch (error) {
+    if (error instanceof ApiError) return c.html(requestRefusedPage(error.message), error.status);
+    throw error;
+  }
+  const formId = typeof raw.formId === "string" ? raw.formId : "";
+  const found = slugSchema.safeParse(formId).success ? await loadForm(database(c.env.DB), formId) : null;
+  if (!found) return c.html(formMissingPage(), 404);
+  if (!found.form.enabled) return c.html(formTurnedOffPage(found), 410);
+  await corsForEmbed(c, found.library.allowedOrigins);
+
+  const values = submittedValues(raw);
+  const parsed = startChatSchema.safeParse(raw);
+  const errors = parsed.success ? formFieldErrors(parsed.data, found.form.fields) : schemaErrors(parsed.error);
+  if (!parsed.success) {
+    // Also say what the form itself misses, so one round trip shows every problem.
+    const loose: ChatRequest = { formId, question: values.question, name: values.name || undefined, email: values.email || undefined, fields: values.fields, noTranscript: values.noTranscript };
+    for (const e of formFieldErrors(loose, found.form.fields)) if (!errors.some((x) => x.field === e.field)) errors.push(e);
+  }
+  const reshow = async (problems: FieldError[], status: 400 | 429) =>
+    c.html(requestFormPage({ found, available: await chatAvailable(c.env, found.form), values, errors: inFormOrder(problems, found.form.fields) }), status);
+  if (errors.length > 0 || !parsed.success) return reshow(errors, 400);
+  if (await rateLimited(c)) return reshow([{ message: RATE_LIMITED_MESSAGE }], 429);
+
+  const { sessionId, token } = await startChatSession(c.env, found, parsed.data, requestOrigin(c));
+  // The token travels in the fragment: browsers never send it back to a server or put it in logs.
+  return c.redirect(`/chat/${sessionId}#token=${token}`, 303);
+}
+
+/** Problems in the order the form shows its inputs; problems with the request as a whole first. */
+function inFormOrder(errors: FieldError[], formFields: unknown): FieldError[] {
+  const order = ["", "question", ...patronFields(formFields).map(requestFieldPath), "noTranscript"];
+  const rank = (e: FieldError) => {
+    const i = order.indexOf(e.field ?? "");
+    return i < 0 ? order.length : i;
+  };
+  return [...errors].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The sites a library allows to embed its chat. */
+async function allowedOriginsOf(env: Env, libraryId: string): Promise<string[]> {
+  const row = await database(env.DB).select({ allowedOrigins: libraries.allowedOrigins }).from(libraries).where(eq(libraries.id, libraryId)).get();
+  return row?.allowedOrigins ?? [];
+}
+
+/** corsForEmbed for a patron request about an existing session (the allowlist is looked up only for other sites). */
+async function corsForSessionLibrary(c: Context<AppEnv>, libraryId: string): Promise<void> {
+  if (foreignOrigin(c)) await corsForEmbed(c, await allowedOriginsOf(c.env, libraryId));
+}
 
 /** Looks a session up through its object; 404 when it never existed. */
 export async function describeSession(env: Env, sessionId: string) {
@@ -143,13 +158,22 @@ chatRoutes.get("/:id/socket", async (c) => {
     assertCanReadSession(librarian, found.view);
     return forwardUpgrade(chatSession(c.env, sessionId), c.req.raw, { "X-Refdesk-Librarian": JSON.stringify(librarianRef(librarian)) });
   }
+  // A patron's socket from another site: only from sites the library allows (no CORS headers on an upgrade).
+  const origin = foreignOrigin(c);
+  if (origin) assertEmbedAllowed(origin, await allowedOriginsOf(c.env, found.view.libraryId));
   return forwardUpgrade(chatSession(c.env, sessionId), c.req.raw, {});
 });
 
 chatRoutes.get("/:id", async (c) => {
   const found = await describeSession(c.env, c.req.param("id"));
   assertCanReadSession(requireLibrarian(c), found.view);
-  return c.json({ session: found.view, resolution: found.resolution, filed: found.filed });
+  const row = await database(c.env.DB)
+    .select({ rating: chatSessions.rating, comment: chatSessions.ratingComment })
+    .from(chatSessions)
+    .where(eq(chatSessions.id, found.view.id))
+    .get();
+  const rating = row?.rating ? { score: row.rating, comment: row.comment } : null;
+  return c.json({ session: found.view, resolution: found.resolution, filed: found.filed, rating });
 });
 
 chatRoutes.get("/:id/transcript", async (c) => {
@@ -216,8 +240,29 @@ chatRoutes.post("/:id/leave-question", async (c) => {
   const sessionId = c.req.param("id");
   const token = bearerToken(c);
   const body = await parseBody(c, leaveQuestionSchema);
-  await describeSession(c.env, sessionId);
+  const found = await describeSession(c.env, sessionId);
+  await corsForSessionLibrary(c, found.view.libraryId);
   const result = await chatSession(c.env, sessionId).leaveQuestion(token, body.email, body.name ?? null, body.details ?? null);
   if (!result.ok) throw new ApiError(result.code === "unauthorized" ? 401 : 409, result.code, result.message);
   return c.json({ filed: true, message: "Thank you. Your question has been sent to the library; a librarian will answer by e-mail." });
+});
+
+/**
+ * After the chat, the patron rates it (and may comment). Stored with the
+ * session for the library; rating again replaces the earlier rating.
+ */
+chatRoutes.post("/:id/rating", async (c) => {
+  const sessionId = c.req.param("id");
+  const token = bearerToken(c);
+  const body = await parseBody(c, ratingSchema);
+  const found = await describeSession(c.env, sessionId);
+  await corsForSessionLibrary(c, found.view.libraryId);
+  if (!(await chatSession(c.env, sessionId).patronTokenValid(token))) throw unauthorized("This chat link is not valid.");
+  const over = found.view.status === "ended" || found.view.status === "patron_left";
+  if (!over || found.view.acceptedAt === null) {
+    throw new ApiError(409, "not_active", "A chat can be rated once you have chatted with a librarian and the chat has ended.");
+  }
+  const comment = body.comment ?? null;
+  await database(c.env.DB).update(chatSessions).set({ rating: body.rating, ratingComment: comment }).where(eq(chatSessions.id, sessionId));
+  return c.json({ rating: { score: body.rating, comment }, message: "Thank you for your feedback." });
 });

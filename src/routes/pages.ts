@@ -10,15 +10,14 @@ import { SESSION_COOKIE, endSession } from "../auth/sign-in";
 import { database } from "../db/client";
 import { chatSessions, forms, libraries } from "../db/schema";
 import type { AppEnv } from "../http/app-env";
-import { requestQueue } from "../objects";
 import { page } from "../pages/layout";
+import { formMissingPage, formTurnedOffPage, requestFormPage } from "../pages/request-form";
+import { alternativesOf, chatAvailable, loadForm } from "../patrons/forms";
 import { staffableQueues } from "../queues/staffing";
 import { signInSchema } from "../shared/api";
 import { RESOLUTION_CODES } from "../shared/codes";
-import { parseFormFields, type FormField } from "../shared/forms";
-import { LIMITS } from "../shared/limits";
+import { brandColor, textColorOn } from "../shared/colors";
 import { readBody } from "../http/validate";
-import { alternativesOf } from "./chats";
 import { signInAndSetCookie, signInErrorMessage } from "./auth";
 
 export const pageRoutes = new Hono<AppEnv>();
@@ -36,7 +35,7 @@ pageRoutes.get("/", async (c) => {
   <h1>Refdesk</h1>
   <p>Cooperative, real-time Ask a Librarian chat.</p>
   <h2>Librarians</h2>
-  <p><a href="/monitor">Open the chat monitor</a></p>
+  <p><a href="/monitor">Open the chat monitor</a> · <a href="/admin">Administration</a></p>
   <p><a href="/questions">Open the Ask a Librarian module (questions and follow-ups)</a></p>
   <h2>Patrons: chat request forms</h2>
   <ul>${rows.filter((r) => r.enabled).map((r) => html`<li><a href="/f/${r.id}">${r.title}</a> (${r.library})</li>`)}</ul>
@@ -116,106 +115,18 @@ pageRoutes.get("/monitor", async (c) => {
 
 // ---- hosted chat request forms ----------------------------------------------
 
-function fieldInput(f: FormField) {
-  const name = f.id === "name" || f.id === "email" ? f.id : `field:${f.id}`;
-  const id = `f-${f.id}`;
-  const help = f.help ? html`<p class="help" id="${id}-help">${f.help}</p>` : "";
-  const describedBy = f.help ? `${id}-help` : undefined;
-  const label = html`<label for="${id}">${f.label}${f.required ? "" : html` <span class="optional">(optional)</span>`}</label>`;
-  if (f.kind === "select") {
-    return html`<div class="field">${label}${help}<select id="${id}" name="${name}" ${f.required ? "required" : ""} ${describedBy ? html`aria-describedby="${describedBy}"` : ""}>
-      <option value="">Choose…</option>${(f.options ?? []).map((o) => html`<option>${o}</option>`)}</select></div>`;
-  }
-  if (f.kind === "textarea") {
-    return html`<div class="field">${label}${help}<textarea id="${id}" name="${name}" rows="3" maxlength="${LIMITS.fieldChars}" ${f.required ? "required" : ""}></textarea></div>`;
-  }
-  const maxLength = f.kind === "email" ? LIMITS.emailChars : f.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
-  return html`<div class="field">${label}${help}<input id="${id}" name="${name}" type="${f.kind === "email" ? "email" : "text"}"
-    maxlength="${maxLength}" ${f.required ? "required" : ""} ${describedBy ? html`aria-describedby="${describedBy}"` : ""}></div>`;
-}
-
 pageRoutes.get("/f/:formId", async (c) => {
-  const found = await database(c.env.DB)
-    .select({ form: forms, library: libraries })
-    .from(forms)
-    .innerJoin(libraries, eq(libraries.id, forms.libraryId))
-    .where(eq(forms.id, c.req.param("formId")))
-    .get();
-  if (!found) {
-    return c.html(page({ title: "Form not found — Refdesk", body: html`<main class="narrow"><h1>Chat form not found</h1><p>Check the link, or go back to your library's website.</p></main>` }), 404);
-  }
-  const { form, library } = found;
-  const brand = form.brandColor ?? library.brandColor;
-  if (!form.enabled) {
-    const alt = alternativesOf(library);
-    return c.html(
-      page({
-        title: `${form.title} — unavailable`,
-        body: html`<main class="narrow"><h1>${form.title}</h1><p>${library.name} is not taking chats through this form any more.</p>${alternativesBlock(alt)}</main>`,
-      }),
-      410,
-    );
-  }
-  const snapshot = await requestQueue(c.env, form.queueId).snapshot();
-  const fields = parseFormFields(form.fields);
-  const nameField = fields.find((f) => f.id === "name") ?? { id: "name", label: "Your name", kind: "text" as const, required: false };
-  const emailField = fields.find((f) => f.id === "email") ?? {
-    id: "email",
-    label: "Your e-mail",
-    kind: "email" as const,
-    required: false,
-    help: "We send the chat transcript to this address. Leave it empty to stay anonymous.",
-  };
-  const extra = fields.filter((f) => f.id !== "name" && f.id !== "email");
-  return c.html(
-    page({
-      title: `${form.title} — ${library.name}`,
-      bodyClass: "hosted-form",
-      body: html`<div class="brand-bar" style="--brand:${brand}"><p class="brand-name">${library.name}</p></div>
-<main class="narrow">
-  <h1>${form.title}</h1>
-  ${form.intro ? html`<p class="intro">${form.intro}</p>` : ""}
-  <p class="availability ${snapshot.staffed ? "available" : "unavailable"}">
-    ${snapshot.staffed ? "A librarian is online now." : "No librarian is online right now. You can still send your question and we will show you other ways to get help."}
-  </p>
-  <form method="post" action="/api/chats" class="stack">
-    <input type="hidden" name="formId" value="${form.id}">
-    <div class="field">
-      <label for="f-question">Your question</label>
-      <textarea id="f-question" name="question" rows="4" required maxlength="${LIMITS.questionChars}"></textarea>
-    </div>
-    ${fieldInput(nameField)}
-    ${fieldInput(emailField)}
-    ${extra.map(fieldInput)}
-    <div class="field checkbox">
-      <input id="f-no-transcript" name="noTranscript" type="checkbox">
-      <label for="f-no-transcript">Do not e-mail me a transcript</label>
-    </div>
-    <button type="submit" class="primary" style="--brand:${brand}">Ask a librarian</button>
-  </form>
-</main>`,
-    }),
-  );
+  const found = await loadForm(database(c.env.DB), c.req.param("formId"));
+  if (!found) return c.html(formMissingPage(), 404);
+  if (!found.form.enabled) return c.html(formTurnedOffPage(found), 410);
+  return c.html(requestFormPage({ found, available: await chatAvailable(c.env, found.form) }));
 });
-
-function alternativesBlock(alt: ReturnType<typeof alternativesOf>) {
-  return html`<section aria-labelledby="alt-heading" class="alternatives">
-  <h2 id="alt-heading">Other ways to get help</h2>
-  <p>${alt.message}</p>
-  <ul>
-    ${alt.email ? html`<li>E-mail: <a href="mailto:${alt.email}">${alt.email}</a></li>` : ""}
-    ${alt.phone ? html`<li>Phone: ${alt.phone}</li>` : ""}
-    ${alt.hours ? html`<li>Hours: ${alt.hours}</li>` : ""}
-    ${alt.links.map((l) => html`<li><a href="${l.url}" target="_blank" rel="noopener noreferrer">${l.label}</a></li>`)}
-  </ul>
-</section>`;
-}
 
 // ---- the patron chat window ---------------------------------------------------
 
 pageRoutes.get("/chat/:id", async (c) => {
   const found = await database(c.env.DB)
-    .select({ library: libraries, brand: forms.brandColor })
+    .select({ library: libraries, form: forms })
     .from(chatSessions)
     .innerJoin(libraries, eq(libraries.id, chatSessions.libraryId))
     .leftJoin(forms, eq(forms.id, chatSessions.formId))
@@ -223,15 +134,16 @@ pageRoutes.get("/chat/:id", async (c) => {
     .get();
   if (!found) return c.html(page({ title: "Chat not found — Refdesk", body: html`<main class="narrow"><h1>Chat not found</h1><p>This chat link is not valid.</p></main>` }), 404);
   const { library } = found;
+  const color = brandColor(found.form?.brandColor ?? library.brandColor);
   return c.html(
     page({
       title: `Chat with ${library.name}`,
       bodyClass: "chat-page",
       styles: ["/styles/chat.css"],
-      body: html`<div class="brand-bar" style="--brand:${found.brand ?? library.brandColor}"><p class="brand-name">${library.name}</p></div>
+      body: html`<header class="brand-bar" style="--brand:${color};--brand-text:${textColorOn(color)}"><p class="brand-name">${library.name}</p></header>
 <main id="chat-root" class="chat-main"><p class="loading">Connecting…</p></main>`,
       scripts: ["/build/patron.js"],
-      bootstrap: { sessionId: c.req.param("id"), libraryName: library.name, alternatives: alternativesOf(library) },
+      bootstrap: { sessionId: c.req.param("id"), libraryName: library.name, alternatives: alternativesOf(library), waitLimitSeconds: library.waitLimitSeconds },
     }),
   );
 });

@@ -4,12 +4,13 @@
  */
 import { z } from "zod";
 import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "./codes";
-import { LIMITS } from "./limits";
+import type { FormField } from "./forms";
+import { LIMITS, RATING } from "./limits";
 
 /** Control characters other than tab and newline are refused in any text (HTTP bodies and chat messages alike). */
 export const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
-const optionalText = (max: number) =>
+export const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
+export const optionalText = (max: number) =>
   text(max)
     .optional()
     .transform((v) => (v ? v : undefined));
@@ -23,7 +24,7 @@ export const codeSchema = z.string().regex(/^[a-z0-9_]{1,64}$/, "Not a valid cod
 export const emailSchema = z.string().trim().toLowerCase().max(LIMITS.emailChars).email("Enter a valid e-mail address");
 
 /** Checkbox values from HTML forms ("on") and JSON booleans alike. */
-const checkbox = z
+export const checkbox = z
   .union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false"), z.literal("")])
   .optional()
   .transform((v) => v === true || v === "on" || v === "true");
@@ -110,3 +111,37 @@ export const transferChatSchema = z.object({
   note: optionalText(LIMITS.transferNoteChars),
 });
 export type TransferChatBody = z.input<typeof transferChatSchema>;
+/** The patron's rating of an ended chat (POST /api/chats/:id/rating). */
+export const ratingSchema = z.object({
+  rating: z
+    .number({ message: "Choose a rating" })
+    .int("Choose a whole number")
+    .min(RATING.lowest, `Choose a rating from ${RATING.lowest} to ${RATING.highest}`)
+    .max(RATING.highest, `Choose a rating from ${RATING.lowest} to ${RATING.highest}`),
+  comment: optionalText(LIMITS.ratingCommentChars),
+});
+export type RatingBody = z.input<typeof ratingSchema>;
+
+/** Which form a Qwidget serves (GET /api/embed/status): a form, or a library's own chat form. */
+export const embedQuerySchema = z
+  .object({ form: slugSchema.optional(), library: slugSchema.optional() })
+  .refine((q) => Boolean(q.form) !== Boolean(q.library), { message: "Give either form or library", path: ["form"] });
+
+/** What the Qwidget learns before it shows its launcher (GET /api/embed/status). */
+export interface EmbedStatus {
+  form: { id: string; title: string; intro: string | null; fields: FormField[] };
+  library: { name: string; brandColor: string; brandText: string };
+  /** A queue that would take a request from this form has a librarian monitoring it now. */
+  available: boolean;
+  waitLimitSeconds: number;
+  alternatives: Alternatives;
+}
+
+/** The library's own ways to get help, shown when chat is not available. */
+export interface Alternatives {
+  message: string;
+  email: string | null;
+  phone: string | null;
+  hours: string | null;
+  links: { label: string; url: string }[];
+}

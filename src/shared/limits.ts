@@ -41,7 +41,12 @@ export const LIMITS = {
   linkTitleChars: 200,
   /** Earlier sessions of the same patron listed in the monitor's patron details. */
   earlierSessions: 20,
+  /** Characters in the comment a patron leaves with a rating. */
+  ratingCommentChars: 1000,
 } as const;
+
+/** The patron's after-chat rating: whole numbers on this scale. */
+export const RATING = { lowest: 1, highest: 5 } as const;
 
 /** Timing rules, one place (milliseconds unless named otherwise). */
 export const TIMING = {

@@ -8,7 +8,7 @@
  * TIMING.pingIntervalMs; the server answers "pong" without waking the object.
  */
 import { z } from "zod";
-import { NO_CONTROL } from "./api";
+import { NO_CONTROL, emailSchema } from "./api";
 import { LIMITS } from "./limits";
 
 // ---- shared shapes -------------------------------------------------------
@@ -56,6 +56,10 @@ export const sessionViewSchema = z.object({
     .optional(),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;
+
+/** Whether the patron gets the transcript by e-mail when the chat ends, and where. Patrons only. */
+export const transcriptChoiceSchema = z.object({ send: z.boolean(), email: z.string().nullable() });
+export type TranscriptChoice = z.infer<typeof transcriptChoiceSchema>;
 
 export const ERROR_CODES = [
   "bad_json",
@@ -105,6 +109,13 @@ export const sessionClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("typing"), active: z.boolean() }),
   /** The patron leaves the chat (or withdraws the request while waiting). */
   z.object({ type: z.literal("leave") }),
+  /** The patron changes whether the transcript is e-mailed when the chat ends (patrons only, while the chat is open). */
+  z.object({
+    type: z.literal("transcript"),
+    send: z.boolean(),
+    /** Where to send it; needed when the patron gave no address when asking. */
+    email: emailSchema.optional(),
+  }),
 ]);
 export type SessionClientMessage = z.infer<typeof sessionClientMessageSchema>;
 
@@ -117,6 +128,8 @@ export const sessionServerMessageSchema = z.discriminatedUnion("type", [
     session: sessionViewSchema,
     /** The highest sequence number stored; the missed messages follow this frame in order. */
     lastSeq: z.number().int().min(0),
+    /** Patrons only: the current transcript choice. */
+    transcript: transcriptChoiceSchema.optional(),
   }),
   z.object({ type: z.literal("message"), message: chatMessageSchema }),
   z.object({
@@ -128,6 +141,8 @@ export const sessionServerMessageSchema = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("typing"), role: z.enum(["patron", "librarian"]), name: z.string(), active: z.boolean() }),
   z.object({ type: z.literal("status"), session: sessionViewSchema }),
+  /** Patrons only: the transcript choice changed (from this or another of the patron's connections). */
+  z.object({ type: z.literal("transcript"), ...transcriptChoiceSchema.shape }),
   errorFrameSchema,
 ]);
 export type SessionServerMessage = z.infer<typeof sessionServerMessageSchema>;

@@ -9,6 +9,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { TEST_FIXTURES } from "./fixtures";
 // @ts-expect-error — plain ESM helper shared with npm start and the benchmarks.
 import { buildFrontEnds, prepareLocalState, startWranglerDev, stopWranglerDev } from "../../scripts/local-state.mjs";
 
@@ -33,7 +34,7 @@ function freePort(): Promise<number> {
 export default async function setup(project: TestProject) {
   buildFrontEnds();
   const persistDir = mkdtempSync(path.join(os.tmpdir(), "refdesk-e2e-"));
-  await prepareLocalState(persistDir);
+  await prepareLocalState(persistDir, { extra: TEST_FIXTURES });
   const port = await freePort();
   const server = await startWranglerDev({ port, persistDir });
   const logFile = path.join(persistDir, "wrangler.log");

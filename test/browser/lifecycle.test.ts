@@ -21,7 +21,7 @@ describe("a chat between a patron and a librarian, in the browser", () => {
   it("goes from the hosted form to an e-mailed transcript", async () => {
     const librarianContext = await newContext(browser);
     const monitor = await signInToMonitor(librarianContext, "lisa@springfield-library.example", DEMO_PASSWORD);
-    await expect.poll(() => monitor.getByText(/1 monitoring|2 monitoring/).count()).toBeGreaterThan(0);
+    await expect.poll(() => monitor.getByText(/\d+ monitoring/).count()).toBeGreaterThan(0);
 
     const patronContext = await newContext(browser);
     const patron = await patronContext.newPage();

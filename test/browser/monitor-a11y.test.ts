@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
 import { axeViolations, launch, newContext, signInToMonitor } from "./browser";
+import { KEYBOARD_FORM, KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN } from "./fixtures";
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -32,7 +33,7 @@ async function expectNoViolations(page: Page, what: string): Promise<void> {
 
 async function patronAsks(question: string, name: string): Promise<Page> {
   const page = await (await context()).newPage();
-  await page.goto("/f/springfield-chat");
+  await page.goto(`/f/${KEYBOARD_FORM.id}`);
   await page.getByLabel("Your question").fill(question);
   await page.getByLabel(/Your name/).fill(name);
   await page.getByRole("button", { name: "Ask a librarian" }).click();
@@ -47,7 +48,7 @@ describe("sign-in page", () => {
     await expectNoViolations(page, "/login");
 
     // A wrong password: a clear error, tied to the fields, focus in the password field.
-    const email = "edna@capital-u.example";
+    const email = LOCKOUT_LIBRARIAN.email;
     await page.getByLabel("E-mail").fill(email);
     await page.getByLabel("Password").fill("not the password");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -77,49 +78,50 @@ describe("sign-in page", () => {
 describe("the monitor by keyboard", () => {
   it("accepts, chats, switches chats and ends with codes using the keyboard alone; axe finds nothing along the way", async () => {
     const stamp = Date.now();
-    const lisa = await signInToMonitor(await context(), "lisa@springfield-library.example", DEMO_PASSWORD);
-    await lisa.getByText(/monitoring:/).first().waitFor();
-    await expectNoViolations(lisa, "/monitor, empty");
+    // A library of its own: no other test file's patrons can be the one "waiting longest".
+    const kim = await signInToMonitor(await context(), KEYBOARD_LIBRARIAN.email, DEMO_PASSWORD);
+    await kim.getByText(/monitoring:/).first().waitFor();
+    await expectNoViolations(kim, "/monitor, empty");
 
     const first = await patronAsks(`First keyboard question ${stamp}`, "Nelson");
-    await lisa.locator(".waiting-item", { hasText: `First keyboard question ${stamp}` }).waitFor();
-    await expectNoViolations(lisa, "/monitor with a waiting patron");
+    await kim.locator(".waiting-item", { hasText: `First keyboard question ${stamp}` }).waitFor();
+    await expectNoViolations(kim, "/monitor with a waiting patron");
 
     // Alt+Shift+A accepts the patron who waited longest; the caret lands in the message box.
-    await lisa.keyboard.press("Alt+Shift+A");
-    await lisa.getByRole("tab", { name: /Nelson/ }).waitFor();
-    await expect.poll(() => lisa.evaluate(() => document.activeElement?.getAttribute("aria-describedby") ?? "")).toMatch(/^composer-.*-hint$/);
-    await lisa.keyboard.type(`Hi Nelson, typed without a mouse. ${stamp}`);
-    await lisa.keyboard.press("Enter");
+    await kim.keyboard.press("Alt+Shift+A");
+    await kim.getByRole("tab", { name: /Nelson/ }).waitFor();
+    await expect.poll(() => kim.evaluate(() => document.activeElement?.getAttribute("aria-describedby") ?? "")).toMatch(/^composer-.*-hint$/);
+    await kim.keyboard.type(`Hi Nelson, typed without a mouse. ${stamp}`);
+    await kim.keyboard.press("Enter");
     await first.getByRole("log", { name: "Chat messages" }).getByText(`Hi Nelson, typed without a mouse. ${stamp}`).waitFor();
 
     const second = await patronAsks(`Second keyboard question ${stamp}`, "Ralph");
-    await lisa.locator(".waiting-item", { hasText: `Second keyboard question ${stamp}` }).waitFor();
-    await lisa.keyboard.press("Alt+Shift+A");
-    await lisa.getByRole("tab", { name: /Ralph/ }).waitFor();
+    await kim.locator(".waiting-item", { hasText: `Second keyboard question ${stamp}` }).waitFor();
+    await kim.keyboard.press("Alt+Shift+A");
+    await kim.getByRole("tab", { name: /Ralph/ }).waitFor();
 
     // Tabs: one tab stop, arrow keys move between chats; Alt+Shift+1 jumps to the first.
-    await lisa.keyboard.press("Alt+Shift+1");
-    await expect.poll(() => lisa.evaluate(() => document.activeElement?.textContent ?? "")).toContain("Nelson");
-    expect(await lisa.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
+    await kim.keyboard.press("Alt+Shift+1");
+    await expect.poll(() => kim.evaluate(() => document.activeElement?.textContent ?? "")).toContain("Nelson");
+    expect(await kim.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
     // A message in the chat not in front is counted on its tab.
     await second.getByLabel("Your message").fill("Hello?");
     await second.getByLabel("Your message").press("Enter");
-    await lisa.getByRole("tab", { name: /Ralph \(1 unread\)/ }).waitFor();
-    await lisa.keyboard.press("ArrowRight");
-    expect(await lisa.getByRole("tab", { name: /Ralph/ }).getAttribute("aria-selected")).toBe("true");
-    await expect.poll(() => lisa.getByRole("tab", { name: /Ralph/ }).textContent()).not.toContain("unread");
-    expect(await lisa.getByRole("tab", { name: /Nelson/ }).getAttribute("tabindex")).toBe("-1");
-    await lisa.keyboard.press("ArrowLeft");
-    expect(await lisa.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
-    await expectNoViolations(lisa, "/monitor with two open chats");
+    await kim.getByRole("tab", { name: /Ralph \(1 unread\)/ }).waitFor();
+    await kim.keyboard.press("ArrowRight");
+    expect(await kim.getByRole("tab", { name: /Ralph/ }).getAttribute("aria-selected")).toBe("true");
+    await expect.poll(() => kim.getByRole("tab", { name: /Ralph/ }).textContent()).not.toContain("unread");
+    expect(await kim.getByRole("tab", { name: /Nelson/ }).getAttribute("tabindex")).toBe("-1");
+    await kim.keyboard.press("ArrowLeft");
+    expect(await kim.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
+    await expectNoViolations(kim, "/monitor with two open chats");
 
     // "?" shows the shortcuts.
-    await lisa.keyboard.press("?");
-    const help = lisa.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await kim.keyboard.press("?");
+    const help = kim.getByRole("dialog", { name: "Keyboard shortcuts" });
     await help.getByText("Accept the patron who has waited longest").waitFor();
-    await expectNoViolations(lisa, "/monitor with the help dialog");
-    await lisa.keyboard.press("Escape");
+    await expectNoViolations(kim, "/monitor with the help dialog");
+    await kim.keyboard.press("Escape");
     await expect.poll(() => help.count()).toBe(0);
 
     // The other dialogs, opened by their shortcuts.
@@ -128,37 +130,37 @@ describe("the monitor by keyboard", () => {
       ["Alt+Shift+C", "Canned messages"],
       ["Alt+Shift+R", "Transfer the chat with Nelson"],
     ] as const) {
-      await lisa.keyboard.press(keys);
-      await lisa.getByRole("dialog", { name }).waitFor();
-      await expectNoViolations(lisa, `/monitor with "${name}"`);
-      await lisa.keyboard.press("Escape");
-      await expect.poll(() => lisa.getByRole("dialog").count()).toBe(0);
+      await kim.keyboard.press(keys);
+      await kim.getByRole("dialog", { name }).waitFor();
+      await expectNoViolations(kim, `/monitor with "${name}"`);
+      await kim.keyboard.press("Escape");
+      await expect.poll(() => kim.getByRole("dialog").count()).toBe(0);
     }
 
     // End with codes, by keyboard: resolution, a code found by typing, save.
-    await lisa.keyboard.press("Alt+Shift+E");
-    const end = lisa.getByRole("dialog", { name: "End chat with Nelson" });
+    await kim.keyboard.press("Alt+Shift+E");
+    const end = kim.getByRole("dialog", { name: "End chat with Nelson" });
     await end.waitFor();
-    await expectNoViolations(lisa, "/monitor with open chats and the end dialog");
+    await expectNoViolations(kim, "/monitor with open chats and the end dialog");
     await end.getByLabel("Answered").focus();
-    await lisa.keyboard.press("Space");
+    await kim.keyboard.press("Space");
     expect(await end.getByLabel("Answered").isChecked()).toBe(true);
     await end.getByLabel("Search codes").focus();
-    await lisa.keyboard.type("renew");
-    await lisa.keyboard.press("Enter");
+    await kim.keyboard.type("renew");
+    await kim.keyboard.press("Enter");
     await end.getByRole("button", { name: "Remove Renewals" }).waitFor();
     await end.getByRole("button", { name: "End chat and save" }).focus();
-    await lisa.keyboard.press("Enter");
-    await lisa.getByText("Chat ended and saved. (Nelson)").waitFor();
+    await kim.keyboard.press("Enter");
+    await kim.getByText("Chat ended and saved. (Nelson)").waitFor();
     await first.getByText(/This chat has ended/).waitFor();
     // Focus went somewhere useful: the remaining chat's tab.
-    await expect.poll(() => lisa.evaluate(() => document.activeElement?.textContent ?? "")).toContain("Ralph");
+    await expect.poll(() => kim.evaluate(() => document.activeElement?.textContent ?? "")).toContain("Ralph");
 
     // Finish the second chat too (the demo librarian is shared by other tests).
-    await lisa.keyboard.press("Alt+Shift+E");
-    const endSecond = lisa.getByRole("dialog", { name: "End chat with Ralph" });
+    await kim.keyboard.press("Alt+Shift+E");
+    const endSecond = kim.getByRole("dialog", { name: "End chat with Ralph" });
     await endSecond.getByLabel("Practice").check();
     await endSecond.getByRole("button", { name: "End chat and save" }).click();
-    await lisa.getByText("Chat ended and saved. (Ralph)").waitFor();
+    await kim.getByText("Chat ended and saved. (Ralph)").waitFor();
   });
 });

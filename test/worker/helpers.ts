@@ -304,3 +304,39 @@ export async function advanceQueue(queueId: string, ms: number): Promise<boolean
   await runInDurableObject(stub, (obj) => obj.clock.advance(ms));
   return runDurableObjectAlarm(stub);
 }
+
+// ---- fault injection (shared by the race tests) ------------------------------
+
+/**
+ * Slows every D1 call a chat session object makes by `delayMs` — the real binding
+ * still answers each call — so a claim's awaited writes after it stored the winner
+ * stay open while rival claims arrive. Returns a function that restores the binding.
+ */
+export async function slowSessionD1(sessionId: string, delayMs: number): Promise<() => Promise<void>> {
+  const pause = () => new Promise<void>((resolve) => setTimeout(resolve, delayMs));
+  const slowStatement = (real: D1PreparedStatement): D1PreparedStatement => {
+    const wrapped = {
+      bind: (...values: unknown[]) => slowStatement(real.bind(...values)),
+      run: async () => (await pause(), real.run()),
+      all: async () => (await pause(), real.all()),
+      first: async (column?: string) => (await pause(), column === undefined ? real.first() : real.first(column)),
+      raw: async () => (await pause(), real.raw()),
+    };
+    return wrapped as unknown as D1PreparedStatement;
+  };
+  // `env` is a protected field of the object; the test reaches in on purpose.
+  type WithEnv = { env: Env };
+  let original: Env | undefined;
+  await runInDurableObject(sessionStub(sessionId), (obj) => {
+    const holder = obj as unknown as WithEnv;
+    original = holder.env;
+    const realDb = holder.env.DB;
+    const slowDb = { prepare: (query: string) => slowStatement(realDb.prepare(query)), batch: async (s: D1PreparedStatement[]) => (await pause(), realDb.batch(s)) } as unknown as D1Database;
+    holder.env = { ...holder.env, DB: slowDb };
+  });
+  return async () => {
+    await runInDurableObject(sessionStub(sessionId), (obj) => {
+      (obj as unknown as WithEnv).env = original!;
+    });
+  };
+}

@@ -13,7 +13,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ChatMessage, QueuedRequest } from "../../shared/protocol";
 import { api } from "./api";
 import { HelpDialog } from "./HelpDialog";
-import { preferences, SHIFT_STATUS_LABELS, SHIFT_STATUSES, type ShiftStatus } from "./preferences";
+import { activeChat, preferences, SHIFT_STATUS_LABELS, SHIFT_STATUSES, type ShiftStatus } from "./preferences";
 import { applyQueueFrame, colleagues, dropQueue, dropRequest, emptyQueueModel, queueForDirect, staffConversation, waitingList, type QueueModel } from "./queue-model";
 import { QueuePanel } from "./QueuePanel";
 import type { CannedMessage } from "./ScriptsDialog";
@@ -89,7 +89,10 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
     void api<{ sessions: OpenSession[] }>("/api/me/sessions").then((r) => {
       if (!r.ok) return setAlert(r.error.message);
       setSessions((list) => [...list, ...r.data.sessions.filter((s) => !list.some((x) => x.sessionId === s.sessionId))]);
-      setActiveTab((t) => t ?? r.data.sessions[0]?.sessionId ?? null);
+      // Back to the chat that was on show before the reload, if it is still open.
+      const remembered = activeChat.get();
+      const restored = r.data.sessions.some((s) => s.sessionId === remembered) ? remembered : null;
+      setActiveTab((t) => t ?? restored ?? r.data.sessions[0]?.sessionId ?? null);
     });
     void api<{ cannedMessages: CannedMessage[] }>("/api/canned-messages").then((r) => r.ok && setScripts(r.data.cannedMessages));
   }, []);
@@ -181,6 +184,10 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   };
 
   // Panes report live messages from their own socket callbacks: read the tab in front at that moment.
+  // Only a chat on show is remembered: clearing it at mount would forget the one to restore.
+  useEffect(() => {
+    if (activeTab) activeChat.set(activeTab);
+  }, [activeTab]);
   const activeTabRef = useRef(activeTab);
   activeTabRef.current = activeTab;
   const onLiveMessage = (sessionId: string, m: ChatMessage) => {

@@ -1,7 +1,7 @@
 /**
  * What the monitor remembers per librarian in this browser (localStorage):
  * the queues they monitor, their shift status, whether the sound is muted.
- * Drafts of unsent messages live in sessionStorage (this tab only).
+ * Drafts of unsent messages and the chat tab on show live in sessionStorage (this tab only).
  */
 export const SHIFT_STATUSES = ["online", "busy", "away", "offline"] as const;
 export type ShiftStatus = (typeof SHIFT_STATUSES)[number];
@@ -41,6 +41,24 @@ export const preferences = {
   setStatus: (librarianId: string, status: ShiftStatus) => write(`refdesk.status.${librarianId}`, status),
   muted: (librarianId: string) => read(`refdesk.muted.${librarianId}`, isBoolean) ?? false,
   setMuted: (librarianId: string, muted: boolean) => write(`refdesk.muted.${librarianId}`, muted),
+};
+
+/** The chat tab last shown in this browser tab, so a reload comes back to it. */
+export const activeChat = {
+  get(): string | null {
+    try {
+      return sessionStorage.getItem("refdesk.activeChat");
+    } catch {
+      return null;
+    }
+  },
+  set(sessionId: string): void {
+    try {
+      sessionStorage.setItem("refdesk.activeChat", sessionId);
+    } catch {
+      // As above.
+    }
+  },
 };
 
 /** Unsent text per chat, kept across a reload of this tab. */

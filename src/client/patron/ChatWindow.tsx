@@ -1,20 +1,25 @@
 /**
- * The patron's chat window: waiting, chatting, unavailable (with the library's
- * alternatives and "leave your question by e-mail"), and ended. Used by the
+ * The patron's chat window: waiting (how long so far, the library's wait
+ * limit, an invitation to add details), chatting (names, times, typing, links,
+ * the transcript choice, end chat), unavailable (the library's alternatives and
+ * "leave your question by e-mail"), and ended (a short rating). Used by the
  * hosted chat page and inside the Qwidget.
+ *
+ * Screen readers hear each change of state once (the status line is a polite
+ * live region holding only stable text; the ticking wait time sits outside
+ * it) and each new message once (Transcript's role="log").
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { Alternatives } from "../../shared/api";
 import { Composer } from "../shared/Composer";
-import { SessionConnection, socketUrl, type SessionSnapshot } from "../shared/session-connection";
+import type { SessionSnapshot } from "../shared/session-connection";
 import { Transcript } from "../shared/Transcript";
+import { patronChat } from "./patron-chat";
+import { RatingForm } from "./RatingForm";
+import { TranscriptChoice } from "./TranscriptChoice";
+import { Unavailable } from "./Unavailable";
 
-export interface Alternatives {
-  message: string;
-  email: string | null;
-  phone: string | null;
-  hours: string | null;
-  links: { label: string; url: string }[];
-}
+export type { Alternatives };
 
 export interface ChatWindowProps {
   sessionId: string;
@@ -23,8 +28,16 @@ export interface ChatWindowProps {
   origin: string;
   libraryName: string;
   alternatives: Alternatives;
+  /** After this long unanswered, the library's alternatives are shown instead. */
+  waitLimitSeconds: number;
+  /** "page": the hosted chat page; "widget": inside the Qwidget panel. Sets the level of the window's own headings. */
+  place: "page" | "widget";
+  /** Id of the heading that names the window (the page's h1, the panel's title). */
+  labelledBy: string;
   /** Called when the chat is over and the patron dismisses it. */
   onFinished?: () => void;
+  /** Put the cursor in the message box once it appears (the Qwidget, when the patron has just asked). */
+  focusComposer?: boolean;
 }
 
 function useElapsed(since: number | null): string {
@@ -40,34 +53,68 @@ function useElapsed(since: number | null): string {
 }
 
 export function ChatWindow(props: ChatWindowProps) {
-  const [snap, setSnap] = useState<SessionSnapshot | null>(null);
-  const connection = useMemo(
-    () => new SessionConnection({ url: socketUrl(`/api/chats/${props.sessionId}/socket`, props.origin), token: props.token, onChange: setSnap }),
-    [props.sessionId, props.token, props.origin],
-  );
-  useEffect(() => () => connection.close(), [connection]);
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  const { sessionId, token, origin, libraryName, place } = props;
+  const chat = useMemo(() => patronChat({ sessionId, token, origin }), [sessionId, token, origin]);
+  const [snap, setSnap] = useState<SessionSnapshot | null>(chat.current);
+  useEffect(() => {
+    const off = chat.subscribe(setSnap);
+    return () => (off(), chat.close());
+  }, [chat]);
 
   const session = snap?.session ?? null;
   const status = session?.status ?? null;
+  const over = status === "ended" || status === "patron_left";
+  // Leaving the question by e-mail ends the session: keep showing its confirmation.
+  const wasUnavailable = useRef(false);
+  wasUnavailable.current ||= status === "unavailable";
+  const showUnavailable = status === "unavailable" || (over && wasUnavailable.current);
+  const sub = place === "page" ? "h2" : "h3";
   const waited = useElapsed(status === "waiting" ? (session?.createdAt ?? null) : null);
   const [confirmingEnd, setConfirmingEnd] = useState(false);
+  const composer = useRef<HTMLTextAreaElement>(null);
+  const composerFocused = useRef(false);
+  useEffect(() => {
+    if (props.focusComposer && !composerFocused.current && composer.current) {
+      composerFocused.current = true;
+      composer.current.focus();
+    }
+  }, [status, props.focusComposer]);
+
+  // When the chat ends or turns unavailable the composer goes away: if focus was
+  // in the chat (and so is now lost), keep it in the chat, on what happened.
+  const section = useRef<HTMLElement>(null);
+  const outcome = useRef<HTMLDivElement>(null);
+  const lastStatus = useRef(status);
+  useEffect(() => {
+    const was = lastStatus.current;
+    lastStatus.current = status;
+    const composing = (x: typeof status) => x === "waiting" || x === "active";
+    if (!composing(was) || composing(status) || !section.current) return;
+    const active = (section.current.getRootNode() as Document | ShadowRoot).activeElement;
+    if (!active || active === document.body || section.current.contains(active)) outcome.current?.focus();
+  }, [status]);
 
   return (
-    <section class="chat-window" aria-labelledby="chat-heading">
-      <header class="chat-header">
-        <h1 id="chat-heading" tabIndex={-1} ref={heading}>
-          Chat with {props.libraryName}
-        </h1>
-        <p class="chat-status" role="status">
-          {statusLine(snap, waited)}
+    <section ref={section} class="chat-window" aria-labelledby={props.labelledBy}>
+      <p class={`chat-status${snap?.connection === "reconnecting" ? " reconnecting" : ""}`} role="status">
+        {statusLine(snap)}
+      </p>
+      {status === "waiting" ? (
+        <p class="wait-note">
+          Waiting {waited}. If no librarian is free within {Math.max(1, Math.round(props.waitLimitSeconds / 60))} minutes, we will show you other ways to get help.
         </p>
-      </header>
+      ) : null}
 
-      {status === "unavailable" ? <Unavailable {...props} /> : null}
+      <div ref={outcome} tabIndex={-1} class="chat-outcome">
+        {showUnavailable ? <Unavailable sessionId={sessionId} token={token} origin={origin} alternatives={props.alternatives} heading={sub} /> : null}
+        {over ? (
+          <div class="chat-ended">
+            <p>Thank you for asking {libraryName}.</p>
+          </div>
+        ) : null}
+      </div>
 
-      {snap && status !== "unavailable" ? (
+      {snap && !showUnavailable ? (
         <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="patron" myName={session?.patronName ?? "You"} label="Chat messages" />
       ) : null}
 
@@ -89,40 +136,45 @@ export function ChatWindow(props: ChatWindowProps) {
             id="patron-message"
             label={status === "waiting" ? "Add details while you wait" : "Your message"}
             placeholder={status === "waiting" ? "Add more about your question while you wait…" : "Type your message…"}
-            onSend={(text) => connection.send(text)}
-            onTyping={(a) => connection.setTyping(a)}
+            onSend={(text) => chat.send(text)}
+            onTyping={(a) => chat.setTyping(a)}
+            inputRef={composer}
           />
-          {confirmingEnd ? (
-            <div class="confirm" role="group" aria-labelledby="confirm-end">
-              <p id="confirm-end">End this chat?</p>
-              <button
-                type="button"
-                class="danger"
-                onClick={() => {
-                  connection.leave();
-                  setConfirmingEnd(false);
-                }}
-              >
-                Yes, end chat
+          <div class="chat-actions">
+            <TranscriptChoice choice={snap?.transcript ?? null} onChange={(send, email) => chat.setTranscript(send, email)} />
+            {confirmingEnd ? (
+              <div class="confirm" role="group" aria-labelledby="confirm-end">
+                <p id="confirm-end">End this chat?</p>
+                <button
+                  type="button"
+                  class="danger"
+                  onClick={() => {
+                    chat.leave();
+                    setConfirmingEnd(false);
+                  }}
+                >
+                  Yes, end chat
+                </button>
+                <button type="button" onClick={() => setConfirmingEnd(false)}>
+                  Keep chatting
+                </button>
+              </div>
+            ) : (
+              <button type="button" class="end-chat" onClick={() => setConfirmingEnd(true)}>
+                End chat
               </button>
-              <button type="button" onClick={() => setConfirmingEnd(false)}>
-                Keep chatting
-              </button>
-            </div>
-          ) : (
-            <button type="button" class="end-chat" onClick={() => setConfirmingEnd(true)}>
-              End chat
-            </button>
-          )}
+            )}
+          </div>
         </>
       ) : null}
 
-      {status === "ended" || status === "patron_left" ? (
-        <div class="chat-ended">
-          <p>This chat has ended. Thank you for asking {props.libraryName}.</p>
+      {/* Over — or never reached: a chat the service no longer knows must not hold the widget for good. */}
+      {over || (!session && snap?.error) ? (
+        <div class="chat-after">
+          {session?.acceptedAt ? <RatingForm sessionId={sessionId} token={token} origin={origin} heading={sub} /> : null}
           {props.onFinished ? (
             <button type="button" onClick={props.onFinished}>
-              Close
+              Close this chat
             </button>
           ) : null}
         </div>
@@ -131,14 +183,14 @@ export function ChatWindow(props: ChatWindowProps) {
   );
 }
 
-function statusLine(snap: SessionSnapshot | null, waited: string): string {
-  if (!snap || snap.connection === "connecting") return "Connecting…";
-  if (snap.connection === "reconnecting") return "Connection lost. Reconnecting…";
-  const s = snap.session;
+/** One stable sentence per state: what the live region announces. */
+function statusLine(snap: SessionSnapshot | null): string {
+  if (snap?.connection === "reconnecting") return "Connection lost. Reconnecting…";
+  const s = snap?.session;
   if (!s) return "Connecting…";
   switch (s.status) {
     case "waiting":
-      return `Finding a librarian for you (waiting ${waited}). You can add details while you wait.`;
+      return "Finding a librarian for you. You can add details while you wait.";
     case "active":
       return `You are chatting with ${s.librarian?.name ?? "a librarian"}.`;
     case "patron_left":
@@ -146,85 +198,6 @@ function statusLine(snap: SessionSnapshot | null, waited: string): string {
     case "unavailable":
       return "No librarian is available to chat right now.";
     case "ended":
-      return "The chat has ended.";
+      return "This chat has ended.";
   }
-}
-
-function Unavailable({ sessionId, token, origin, alternatives: alt }: ChatWindowProps) {
-  const [state, setState] = useState<"form" | "sending" | "sent">("form");
-  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const data = new FormData(e.target as HTMLFormElement);
-    setState("sending");
-    const res = await fetch(new URL(`/api/chats/${sessionId}/leave-question`, origin), {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ email: data.get("email"), details: data.get("details") || undefined }),
-    }).catch(() => null);
-    if (res?.ok) {
-      setState("sent");
-      return;
-    }
-    const body = (await res?.json().catch(() => null)) as { error?: { message: string; field?: string } } | null;
-    setError(body?.error ?? { message: "Could not send your question. Please try again." });
-    setState("form");
-  };
-  return (
-    <div class="unavailable">
-      <p>{alt.message}</p>
-      <h2>Other ways to get help</h2>
-      <ul>
-        {alt.email ? (
-          <li>
-            E-mail: <a href={`mailto:${alt.email}`}>{alt.email}</a>
-          </li>
-        ) : null}
-        {alt.phone ? <li>Phone: {alt.phone}</li> : null}
-        {alt.hours ? <li>Hours: {alt.hours}</li> : null}
-        {alt.links.map((l) => (
-          <li key={l.url}>
-            <a href={l.url} target="_blank" rel="noopener noreferrer">
-              {l.label}
-            </a>
-          </li>
-        ))}
-      </ul>
-      {state === "sent" ? (
-        <p class="confirmation" role="status">
-          Thank you. Your question has been sent to the library; a librarian will answer by e-mail.
-        </p>
-      ) : (
-        <form class="stack" onSubmit={submit} noValidate>
-          <h2>Leave your question by e-mail</h2>
-          {error ? (
-            <p class="form-error" role="alert" id="leave-error">
-              {error.message}
-            </p>
-          ) : null}
-          <div class="field">
-            <label for="leave-email">Your e-mail</label>
-            <input
-              id="leave-email"
-              name="email"
-              type="email"
-              required
-              autoComplete="email"
-              aria-invalid={error?.field === "email" ? "true" : undefined}
-              aria-describedby={error ? "leave-error" : undefined}
-            />
-          </div>
-          <div class="field">
-            <label for="leave-details">
-              More details <span class="optional">(optional)</span>
-            </label>
-            <textarea id="leave-details" name="details" rows={3} />
-          </div>
-          <button type="submit" class="primary" disabled={state === "sending"}>
-            Send my question
-          </button>
-        </form>
-      )}
-    </div>
-  );
 }

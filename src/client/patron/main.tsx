@@ -4,13 +4,15 @@
  * this session so a reload resumes the chat, and removed from the address bar.
  */
 import { render } from "preact";
-import { ChatWindow, type Alternatives } from "./ChatWindow";
+import type { Alternatives } from "../../shared/api";
+import { ChatWindow } from "./ChatWindow";
 import { tokenStore } from "./token-store";
 
 interface Bootstrap {
   sessionId: string;
   libraryName: string;
   alternatives: Alternatives;
+  waitLimitSeconds: number;
 }
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as Bootstrap;
@@ -31,5 +33,22 @@ if (!token) {
     root,
   );
 } else {
-  render(<ChatWindow sessionId={boot.sessionId} token={token} origin={location.origin} libraryName={boot.libraryName} alternatives={boot.alternatives} />, root);
+  render(
+    <>
+      <h1 id="chat-heading" tabIndex={-1} ref={(h) => h?.focus()}>
+        Chat with {boot.libraryName}
+      </h1>
+      <ChatWindow
+      sessionId={boot.sessionId}
+      token={token}
+      origin={location.origin}
+      libraryName={boot.libraryName}
+      alternatives={boot.alternatives}
+      waitLimitSeconds={boot.waitLimitSeconds}
+      place="page"
+      labelledBy="chat-heading"
+    />
+    </>,
+    root,
+  );
 }

@@ -28,6 +28,10 @@ export function MessageText({ text }: { text: string }) {
   );
 }
 
+function Stamp({ at }: { at: number }) {
+  return <time dateTime={new Date(at).toISOString()}>{timeFormat.format(at)}</time>;
+}
+
 export interface TranscriptProps {
   messages: ChatMessage[];
   pending: PendingMessage[];
@@ -39,24 +43,27 @@ export interface TranscriptProps {
 }
 
 export function Transcript({ messages, pending, synced, me, myName, label }: TranscriptProps) {
-  const end = useRef<HTMLDivElement>(null);
+  // Scroll the transcript box itself (not scrollIntoView, which would also scroll
+  // a host page around the Qwidget).
+  const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    end.current?.scrollIntoView?.({ block: "end" });
-  }, [messages.length, pending.length]);
+    if (box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [messages.length, pending.length, synced]);
   if (!synced) return <p class="transcript-loading">Loading the conversation…</p>;
   return (
-    <div class="transcript">
+    // Focusable, so keyboard users can scroll back through a long conversation.
+    <div class="transcript" ref={box} tabIndex={0} role="group" aria-label={`${label}, scrollable`}>
       <div role="log" aria-label={label} class="messages">
         {messages.map((m) => (
           <div key={m.seq} class={`msg msg-${m.author.role}${m.author.role === me ? " msg-mine" : ""}`} data-seq={m.seq}>
             {m.kind === "system" ? (
               <p class="msg-system">
-                <MessageText text={m.body} /> <time dateTime={new Date(m.at).toISOString()}>{timeFormat.format(m.at)}</time>
+                <MessageText text={m.body} /> <Stamp at={m.at} />
               </p>
             ) : (
               <>
                 <p class="msg-meta">
-                  <span class="msg-author">{m.author.name}</span> <time dateTime={new Date(m.at).toISOString()}>{timeFormat.format(m.at)}</time>
+                  <span class="msg-author">{m.author.name}</span> <Stamp at={m.at} />
                   {m.whileWaiting && m.seq > 1 ? <span class="msg-tag"> (while waiting)</span> : null}
                 </p>
                 <p class="msg-body">
@@ -68,7 +75,7 @@ export function Transcript({ messages, pending, synced, me, myName, label }: Tra
         ))}
       </div>
       {pending.length > 0 ? (
-        <div class="pending" aria-label="Messages being sent">
+        <div class="pending" role="group" aria-label="Messages being sent">
           {pending.map((p) => (
             <div key={p.clientId} class="msg msg-mine msg-pending">
               <p class="msg-meta">
@@ -81,7 +88,6 @@ export function Transcript({ messages, pending, synced, me, myName, label }: Tra
           ))}
         </div>
       ) : null}
-      <div ref={end} />
     </div>
   );
 }

@@ -11,7 +11,7 @@
  *   reconnect, and the server's client-id check makes that safe.
  * - Pings so the server can tell a dead socket from a quiet one.
  */
-import type { ChatMessage, SessionServerMessage, SessionView } from "../../shared/protocol";
+import type { ChatMessage, SessionServerMessage, SessionView, TranscriptChoice } from "../../shared/protocol";
 import { ReconnectingSocket, type SocketState } from "./reconnecting-socket";
 
 export { socketUrl } from "./reconnecting-socket";
@@ -36,7 +36,12 @@ export interface SessionSnapshot {
   /** True once the backlog after a hello has arrived: new messages after this are live. */
   synced: boolean;
   error: string | null;
+  /** Patrons only: whether the transcript will be e-mailed, and where. */
+  transcript: TranscriptChoice | null;
 }
+
+/** What a new connection can take over from an earlier one (another tab's): it resumes from there instead of starting over. */
+export type SessionSeed = Pick<SessionSnapshot, "session" | "messages" | "pending" | "synced" | "transcript">;
 
 export interface SessionConnectionOptions {
   /** ws(s):// URL of the session socket. */
@@ -48,9 +53,12 @@ export interface SessionConnectionOptions {
   onLiveMessage?: (message: ChatMessage) => void;
   /** Test and embedding seam: which WebSocket to use. */
   WebSocketImpl?: typeof WebSocket;
+  /** Start from what was already shown (and still unsent), e.g. when a patron's other tab hands over. */
+  seed?: SessionSeed;
 }
 
-function newClientId(): string {
+/** A fresh id for a message this client sends. */
+export function newClientId(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
@@ -60,9 +68,14 @@ export class SessionConnection {
   private typingActive = false;
   private backlogUntil = 0;
   private readonly seen = new Set<number>();
-  private snapshot: SessionSnapshot = { connection: "connecting", session: null, messages: [], pending: [], typing: null, synced: false, error: null };
+  private snapshot: SessionSnapshot = { connection: "connecting", session: null, messages: [], pending: [], typing: null, synced: false, error: null, transcript: null };
 
   constructor(private readonly opts: SessionConnectionOptions) {
+    if (opts.seed) {
+      this.snapshot = { ...this.snapshot, ...opts.seed };
+      for (const m of opts.seed.messages) this.seen.add(m.seq);
+      this.backlogUntil = this.lastSeq;
+    }
     this.socket = new ReconnectingSocket({
       url: opts.url,
       WebSocketImpl: opts.WebSocketImpl,
@@ -91,7 +104,7 @@ export class SessionConnection {
       case "welcome": {
         this.backlogUntil = frame.lastSeq;
         const synced = this.lastSeq >= frame.lastSeq;
-        this.update({ connection: "open", session: frame.session, synced: this.snapshot.synced || synced, error: null });
+        this.update({ connection: "open", session: frame.session, synced: this.snapshot.synced || synced, error: null, transcript: frame.transcript ?? this.snapshot.transcript });
         // Whatever was not acknowledged before the drop goes again; the server's client-id check makes repeats harmless.
         for (const p of this.snapshot.pending) this.socket.send({ type: "send", clientId: p.clientId, body: p.body });
         return;
@@ -116,15 +129,22 @@ export class SessionConnection {
       case "status":
         this.update({ session: frame.session });
         return;
+      case "transcript":
+        this.update({ transcript: { send: frame.send, email: frame.email }, error: null });
+        return;
       case "error":
         this.update({ error: frame.message });
         return;
     }
   }
 
-  /** Queues a message; it is sent now if connected, or after the next reconnect. */
-  send(body: string): string {
-    const clientId = newClientId();
+  /**
+   * Queues a message; it is sent now if connected, or after the next reconnect.
+   * A message relayed from another tab keeps that tab's client id, so it is stored once.
+   */
+  send(body: string, clientId: string = newClientId()): string {
+    const known = this.snapshot.pending.some((p) => p.clientId === clientId) || this.snapshot.messages.some((m) => m.clientId === clientId);
+    if (known) return clientId;
     this.update({ pending: [...this.snapshot.pending, { clientId, body, status: "sending" }] });
     if (this.snapshot.connection === "open") this.socket.send({ type: "send", clientId, body });
     this.setTyping(false);
@@ -144,6 +164,11 @@ export class SessionConnection {
   /** The patron leaves the chat. */
   leave(): void {
     this.socket.send({ type: "leave" });
+  }
+
+  /** The patron turns the e-mailed transcript on or off (with an address when none was given). */
+  setTranscript(send: boolean, email?: string): void {
+    if (!this.socket.send({ type: "transcript", send, ...(email ? { email } : {}) })) this.update({ error: "Not connected right now. Please try again in a moment." });
   }
 
   close(): void {

@@ -1,0 +1,97 @@
+/** The audit log of a library (or a cooperative): who changed what, when, before and after. */
+import { useEffect, useState } from "preact/hooks";
+import type { AdminBootstrap, AuditRow } from "../../shared/admin-views";
+import { api } from "./api";
+import { AdminLayout } from "./layout";
+import { formatTime } from "./ui";
+
+const ACTION_LABELS: Record<string, string> = {
+  "librarian.invited": "Invited a librarian",
+  "librarian.invitation_resent": "Resent an invitation",
+  "librarian.disabled": "Disabled an account",
+  "librarian.enabled": "Enabled an account",
+  "librarian.password_reset_sent": "Sent a password reset",
+  "librarian.role_changed": "Changed a role",
+  "librarian.sessions_revoked": "Signed someone out",
+  "form.created": "Created a form",
+  "form.updated": "Edited a form",
+  "form.logo_set": "Uploaded a form logo",
+  "form.logo_removed": "Removed a form logo",
+  "library.settings_updated": "Changed library settings",
+};
+
+function Change({ value }: { value: Record<string, unknown> | null }) {
+  if (!value || Object.keys(value).length === 0) return <span class="muted">—</span>;
+  return (
+    <dl class="change">
+      {Object.entries(value).map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{typeof v === "string" ? v : JSON.stringify(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function AuditLog({ endpoint }: { endpoint: string }) {
+  const [entries, setEntries] = useState<AuditRow[]>([]);
+  const [next, setNext] = useState<number | null>(null);
+  const load = (before?: number) =>
+    api<{ entries: AuditRow[]; nextBefore: number | null }>(`${endpoint}${before ? `?before=${before}` : ""}`).then((r) => {
+      if (!r.ok) return;
+      setEntries((old) => (before ? [...old, ...r.data.entries] : r.data.entries));
+      setNext(r.data.nextBefore);
+    });
+  useEffect(() => void load(), [endpoint]);
+  if (entries.length === 0) return <p>No administrative changes yet.</p>;
+  return (
+    <>
+      <table class="data-table audit-table">
+        <caption class="visually-hidden">Administrative changes, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">What</th>
+            <th scope="col">Before</th>
+            <th scope="col">After</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id}>
+              <td>{formatTime(e.createdAt)}</td>
+              <td>{e.actorName ?? "—"}</td>
+              <td>
+                {ACTION_LABELS[e.action] ?? e.action}
+                <span class="muted"> ({e.targetType} {e.targetId})</span>
+              </td>
+              <td>
+                <Change value={e.before} />
+              </td>
+              <td>
+                <Change value={e.after} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {next ? (
+        <button type="button" onClick={() => load(next)}>
+          Show older changes
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+export function AuditPage({ boot }: { boot: AdminBootstrap }) {
+  const libraryId = boot.params.libraryId!;
+  return (
+    <AdminLayout boot={boot} title="Audit log" libraryId={libraryId}>
+      <p>Every administrative change to this library: who made it, when, and what it was before and after.</p>
+      <AuditLog endpoint={`/api/admin/libraries/${libraryId}/audit`} />
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * /admin/libraries/:id/forms and the group page's forms: the forms, their
+ * URLs, and a short form to start a new one (it opens in the editor).
+ */
+import { useEffect, useState } from "preact/hooks";
+import type { AdminBootstrap, FormRow, QueueChoice } from "../../shared/admin-views";
+import { DEFAULT_EMAIL_FIELD, DEFAULT_NAME_FIELD, DEFAULT_QUESTION_FIELD } from "../../shared/form-layout";
+import { api } from "./api";
+import { AdminLayout } from "./layout";
+import { describe, ErrorSummary, errorsFrom, Field, inputValue, type FieldErrors } from "./ui";
+
+export function FormList({ forms }: { forms: FormRow[] }) {
+  if (forms.length === 0) return <p>No forms yet.</p>;
+  return (
+    <table class="data-table">
+      <caption class="visually-hidden">Chat request forms</caption>
+      <thead>
+        <tr>
+          <th scope="col">Form</th>
+          <th scope="col">State</th>
+          <th scope="col">Hosted form</th>
+        </tr>
+      </thead>
+      <tbody>
+        {forms.map((f) => (
+          <tr key={f.id}>
+            <th scope="row">
+              <a href={`/admin/forms/${f.id}`}>{f.title}</a>
+            </th>
+            <td>{f.enabled ? "On" : "Off"}</td>
+            <td>
+              <a href={f.formUrl}>{f.formUrl}</a>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Creates a form with the standard fields; the editor then shapes it. */
+export function NewFormForm({ endpoint, queues, libraries }: { endpoint: string; queues: QueueChoice[]; libraries?: QueueChoice[] }) {
+  const [title, setTitle] = useState("");
+  const [queueId, setQueueId] = useState("");
+  const [libraryId, setLibraryId] = useState("");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  useEffect(() => {
+    if (!queueId && queues[0]) setQueueId(queues[0].id);
+    if (libraries && !libraryId && libraries[0]) setLibraryId(libraries[0].id);
+  }, [queues, libraries]);
+  const create = async (e: Event) => {
+    e.preventDefault();
+    if (!title.trim()) return setErrors({ title: "Give the form a title" });
+    const body = { title, queueId, chatMethod: "chat", brandColor: null, enabled: true, fields: [DEFAULT_QUESTION_FIELD, DEFAULT_NAME_FIELD, DEFAULT_EMAIL_FIELD], ...(libraries ? { libraryId } : {}) };
+    const r = await api<{ form: FormRow }>(endpoint, { method: "POST", body });
+    if (!r.ok) return setErrors(errorsFrom(r.error));
+    location.assign(`/admin/forms/${r.data.form.id}`);
+  };
+  return (
+    <form class="stack" onSubmit={create} noValidate>
+      <ErrorSummary errors={errors} />
+      <Field path="title" label="Title" hint="Patrons see it as the form's heading, e.g. “Chat with a librarian”." errors={errors}>
+        <input type="text" value={title} onInput={(e) => setTitle(inputValue(e))} {...describe("title", errors, true)} />
+      </Field>
+      {libraries ? (
+        <Field path="libraryId" label="Library that files the questions" errors={errors}>
+          <select value={libraryId} onChange={(e) => setLibraryId(inputValue(e))} {...describe("libraryId", errors)}>
+            {libraries.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+      <Field path="queueId" label="Queue the form feeds" errors={errors}>
+        <select value={queueId} onChange={(e) => setQueueId(inputValue(e))} {...describe("queueId", errors)}>
+          {queues.map((q) => (
+            <option key={q.id} value={q.id}>
+              {q.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <button type="submit" class="primary">
+        Create form
+      </button>
+    </form>
+  );
+}
+
+export function FormsPage({ boot }: { boot: AdminBootstrap }) {
+  const libraryId = boot.params.libraryId!;
+  const [forms, setForms] = useState<FormRow[]>([]);
+  const [queues, setQueues] = useState<QueueChoice[]>([]);
+  useEffect(() => {
+    void api<{ forms: FormRow[]; queues: QueueChoice[] }>(`/api/admin/libraries/${libraryId}/forms`).then((r) => {
+      if (!r.ok) return;
+      setForms(r.data.forms);
+      setQueues(r.data.queues);
+    });
+  }, []);
+  return (
+    <AdminLayout boot={boot} title="Chat forms" libraryId={libraryId}>
+      <p>
+        Each form has its own web address for your site to link to, and a one-line Qwidget embed for any page. Open a form to edit its fields, wording, colours and logo.
+        Sites allowed to embed your Qwidget are set in <a href={`/admin/libraries/${libraryId}/settings#fld-allowedOrigins`}>Settings</a>.
+      </p>
+      <section aria-labelledby="forms-heading">
+        <h2 id="forms-heading">Your forms</h2>
+        <FormList forms={forms} />
+      </section>
+      <section aria-labelledby="new-form-heading">
+        <h2 id="new-form-heading">New form</h2>
+        <NewFormForm endpoint={`/api/admin/libraries/${libraryId}/forms`} queues={queues} />
+      </section>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,72 @@
+/** /admin/groups/:id — a cooperative: its member libraries, its forms (new ones too), its audit log. */
+import { useEffect, useState } from "preact/hooks";
+import type { AdminBootstrap, FormRow, QueueChoice } from "../../shared/admin-views";
+import { api } from "./api";
+import { AuditLog } from "./AuditPage";
+import { FormList, NewFormForm } from "./FormsPage";
+import { AdminLayout } from "./layout";
+
+interface Member {
+  id: string;
+  name: string;
+  contactEmail: string | null;
+  timeZone: string;
+  librarians: number;
+}
+
+export function GroupPage({ boot }: { boot: AdminBootstrap }) {
+  const groupId = boot.params.groupId!;
+  const [group, setGroup] = useState<{ id: string; name: string } | null>(null);
+  const [members, setMembers] = useState<Member[]>([]);
+  const [forms, setForms] = useState<FormRow[]>([]);
+  useEffect(() => {
+    void api<{ group: { id: string; name: string }; members: Member[] }>(`/api/admin/groups/${groupId}`).then((r) => {
+      if (!r.ok) return;
+      setGroup(r.data.group);
+      setMembers(r.data.members);
+    });
+    void api<{ forms: FormRow[] }>(`/api/admin/groups/${groupId}/forms`).then((r) => r.ok && setForms(r.data.forms));
+  }, []);
+  const queues: QueueChoice[] = group ? [{ id: `group:${group.id}`, name: `${group.name} (cooperative queue)` }] : [];
+  return (
+    <AdminLayout boot={boot} title={group ? group.name : "Cooperative"}>
+      <p>
+        <a href={`/admin/groups/${groupId}/cooperation`}>Coverage schedule, invitations, group page and contribution</a>
+      </p>
+      <section aria-labelledby="members-heading">
+        <h2 id="members-heading">Member libraries</h2>
+        <table class="data-table">
+          <caption class="visually-hidden">Member libraries</caption>
+          <thead>
+            <tr>
+              <th scope="col">Library</th>
+              <th scope="col">Contact</th>
+              <th scope="col">Time zone</th>
+              <th scope="col">Librarians</th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <tr key={m.id}>
+                <th scope="row">{m.name}</th>
+                <td>{m.contactEmail ?? "—"}</td>
+                <td>{m.timeZone}</td>
+                <td>{m.librarians}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="group-forms-heading">
+        <h2 id="group-forms-heading">Cooperative forms</h2>
+        <FormList forms={forms} />
+        <h3>New cooperative form</h3>
+        <NewFormForm endpoint={`/api/admin/groups/${groupId}/forms`} queues={queues} libraries={members.map((m) => ({ id: m.id, name: m.name }))} />
+      </section>
+      <section aria-labelledby="group-audit-heading">
+        <h2 id="group-audit-heading">Audit log</h2>
+        <AuditLog endpoint={`/api/admin/groups/${groupId}/audit`} />
+      </section>
+    </AdminLayout>
+  );
+}

@@ -1,0 +1,60 @@
+/** The frame of every admin page: header, the navigation this person may use, and the page's main region. */
+import type { ComponentChildren } from "preact";
+import { ROLE_LABELS } from "../../shared/admin-limits";
+import type { AdminBootstrap } from "../../shared/admin-views";
+
+const LIBRARY_LINKS = [
+  ["librarians", "Librarians"],
+  ["forms", "Chat forms"],
+  ["settings", "Settings"],
+  ["privacy", "Privacy"],
+  ["audit", "Audit log"],
+] as const;
+
+export function isAdmin(boot: AdminBootstrap): boolean {
+  return boot.me.role !== "librarian";
+}
+
+export function AdminLayout({ boot, title, libraryId, children }: { boot: AdminBootstrap; title: string; libraryId?: string; children: ComponentChildren }) {
+  const here = location.pathname;
+  const lib = libraryId ?? (isAdmin(boot) ? boot.me.libraryId : undefined);
+  const link = (href: string, text: string) => (
+    <li key={href}>
+      <a href={href} aria-current={here === href ? "page" : undefined}>
+        {text}
+      </a>
+    </li>
+  );
+  return (
+    <div class="admin-layout">
+      <a class="skip-link" href="#admin-main">
+        Skip to content
+      </a>
+      <header class="admin-header">
+        <p class="admin-brand">
+          <a href="/admin">Refdesk administration</a>
+        </p>
+        <p class="admin-who">
+          {boot.me.displayName} · {ROLE_LABELS[boot.me.role]} · {boot.me.libraryName}
+        </p>
+        <form method="post" action="/logout">
+          <button type="submit" class="small-button">
+            Sign out
+          </button>
+        </form>
+      </header>
+      <nav class="admin-nav" aria-label="Administration">
+        <ul>
+          {link("/admin", "Overview")}
+          {lib ? LIBRARY_LINKS.map(([page, text]) => link(`/admin/libraries/${lib}/${page}`, text)) : null}
+          {link("/admin/account", "Your account")}
+          {link("/monitor", "Chat monitor")}
+        </ul>
+      </nav>
+      <main id="admin-main" class="admin-main" tabIndex={-1}>
+        <h1>{title}</h1>
+        {children}
+      </main>
+    </div>
+  );
+}

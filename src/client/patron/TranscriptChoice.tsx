@@ -1,0 +1,44 @@
+/**
+ * "Send me the transcript", during the chat: a checkbox when the patron gave an
+ * address, otherwise a disclosure that asks for one. The server confirms each change.
+ */
+import { useState } from "preact/hooks";
+import { LIMITS } from "../../shared/limits";
+import type { TranscriptChoice as Choice } from "../../shared/protocol";
+import { Field } from "./Field";
+
+export function TranscriptChoice({ choice, onChange }: { choice: Choice | null; onChange: (send: boolean, email?: string) => void }) {
+  const [email, setEmail] = useState("");
+  if (!choice) return null;
+  if (choice.email) {
+    return (
+      <div class="field checkbox transcript-choice">
+        <input id="transcript-send" type="checkbox" checked={choice.send} onChange={(e) => onChange(e.currentTarget.checked)} />
+        <label for="transcript-send">E-mail me the transcript at {choice.email}</label>
+      </div>
+    );
+  }
+  return (
+    <details class="transcript-choice">
+      <summary>E-mail me the transcript</summary>
+      <form
+        class="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (email.trim()) onChange(true, email.trim());
+        }}
+      >
+        <Field
+          id="transcript-email"
+          label="E-mail address for the transcript"
+          kind="email"
+          autoComplete="email"
+          maxLength={LIMITS.emailChars}
+          value={email}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+        />
+        <button type="submit">Send it to me</button>
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * Asking from the Qwidget: the question, then what the form asks (its required
+ * fields shown; optional ones — name, e-mail with the transcript note, patron
+ * type… — folded away). Send starts the chat in place. A refusal is shown at
+ * its field, with everything typed kept.
+ */
+import { useRef, useState } from "preact/hooks";
+import type { EmbedStatus } from "../../shared/api";
+import type { FormField } from "../../shared/forms";
+import { LIMITS } from "../../shared/limits";
+import { requestFieldPath } from "../../shared/request-fields";
+import { Field } from "../patron/Field";
+import { patronPost, type PatronFailure } from "../patron/patron-api";
+import type { ChatRecord } from "./chat-record";
+
+export interface StartFormProps {
+  status: EmbedStatus;
+  origin: string;
+  onStarted: (record: ChatRecord) => void;
+}
+
+/** The question, asked like any other field. */
+const QUESTION: FormField = { id: "question", label: "Your question", kind: "textarea", required: true };
+/** Where a field's answer goes in the request: `question`, `name`, `email`, or `fields.<id>`. */
+const pathOf = (f: FormField) => (f === QUESTION ? "question" : requestFieldPath(f));
+
+function maxLengthOf(f: FormField): number {
+  if (f === QUESTION) return LIMITS.questionChars;
+  return f.kind === "email" ? LIMITS.emailChars : f.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
+}
+
+function FormFieldInput({ f, error }: { f: FormField; error: PatronFailure | null }) {
+  return (
+    <Field
+      id={`q-${f.id}`}
+      label={f.label}
+      kind={f.kind}
+      optional={!f.required && f !== QUESTION}
+      help={f.help}
+      error={error?.field === pathOf(f) ? error.message : null}
+      options={f.options}
+      name={pathOf(f)}
+      required={f.required}
+      maxLength={maxLengthOf(f)}
+      autoComplete={f.kind === "email" ? "email" : f.id === "name" ? "name" : "off"}
+    />
+  );
+}
+
+export function StartForm({ status, origin, onStarted }: StartFormProps) {
+  const [error, setError] = useState<PatronFailure | null>(null);
+  const [sending, setSending] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const fields = status.form.fields;
+  const shown = [QUESTION, ...fields.filter((f) => f.required)];
+  const folded = fields.filter((f) => !f.required);
+  // An error about an input on this form is shown at that input; any other above the form.
+  const atField = [...shown, ...folded].find((f) => pathOf(f) === error?.field);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const data = new FormData(form.current!);
+    const text = (name: string) => String(data.get(name) ?? "").trim() || undefined;
+    const answers: Record<string, string> = {};
+    for (const f of fields) {
+      const value = text(pathOf(f));
+      if (value && pathOf(f).startsWith("fields.")) answers[f.id] = value;
+    }
+    setSending(true);
+    const res = await patronPost<{ sessionId: string; token: string }>(origin, "/api/chats", {
+      formId: status.form.id,
+      question: data.get("question"),
+      name: text("name"),
+      email: text("email"),
+      fields: answers,
+      noTranscript: data.get("noTranscript") === "on",
+      pageUrl: location.href.length <= 2000 ? location.href : undefined,
+    });
+    setSending(false);
+    if (res.ok) return onStarted({ sessionId: res.data.sessionId, token: res.data.token, open: true });
+    setError(res.error);
+    // Take the patron to the problem: the field at fault, or the message.
+    requestAnimationFrame(() => form.current?.querySelector<HTMLElement>("[aria-invalid], .form-error")?.focus());
+  };
+
+  return (
+    <form ref={form} class="stack" onSubmit={submit} noValidate>
+      {status.form.intro ? <p>{status.form.intro}</p> : null}
+      <p class={`note${status.available ? "" : " off"}`}>
+        {status.available ? "A librarian is online now." : `${status.alternatives.message} You can still send your question: we will show you other ways to get help.`}
+      </p>
+      {error && !atField ? (
+        <p class="form-error" role="alert" tabIndex={-1}>
+          {error.message}
+        </p>
+      ) : null}
+      {shown.map((f) => (
+        <FormFieldInput key={f.id} f={f} error={error} />
+      ))}
+      <details open={folded.includes(atField!) || undefined}>
+        <summary>More about you (optional)</summary>
+        <div class="stack">
+          {folded.map((f) => (
+            <FormFieldInput key={f.id} f={f} error={error} />
+          ))}
+          <div class="checkbox">
+            <input id="q-no-transcript" name="noTranscript" type="checkbox" />
+            <label for="q-no-transcript">Do not e-mail me a transcript</label>
+          </div>
+        </div>
+      </details>
+      <button type="submit" class="primary" disabled={sending}>
+        {sending ? "Sending…" : "Send"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,130 @@
+/**
+ * The Qwidget itself, loaded by the loader (./loader.ts) into its shadow root
+ * when the patron opens it or has a chat to resume. A panel beside the
+ * launcher: the start form, then the chat window in place. Focus moves into
+ * the panel when the patron opens it and back to the launcher when it closes;
+ * Escape closes it. The chat survives page loads (./chat-record.ts) and is
+ * shared by the site's tabs over one socket (../patron/patron-chat.ts).
+ */
+import { render } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import chatCss from "../../../public/styles/chat.css";
+import type { EmbedStatus } from "../../shared/api";
+import { ChatWindow } from "../patron/ChatWindow";
+import { forgetRecord, readRecord, writeRecord, type ChatRecord } from "./chat-record";
+import { StartForm } from "./StartForm";
+import widgetCss from "./widget.css";
+
+export interface WidgetContext {
+  root: ShadowRoot;
+  launcher: HTMLButtonElement;
+  status: EmbedStatus;
+  /** The Refdesk service's origin. */
+  origin: string;
+}
+
+interface Controls {
+  toggle: () => void;
+}
+
+function Widget({ launcher, status, origin, controls }: WidgetContext & { controls: Controls }) {
+  const [record, setRecord] = useState<ChatRecord | null>(readRecord);
+  // A chat in progress reopens as the patron left it, without taking focus; a fresh page starts closed.
+  // Whether to move focus travels with the state it belongs to, so no effect of an older render can take it.
+  const [panel, setPanel] = useState(() => ({ open: readRecord()?.open ?? false, byPatron: false }));
+  const open = panel.open;
+  /** The patron asked from this page just now (not a chat resumed on page load): the cursor follows into the chat. */
+  const [startedHere, setStartedHere] = useState(false);
+  const element = useRef<HTMLDivElement>(null);
+  const setOpenByPatron = (next: (was: boolean) => boolean) => setPanel((p) => ({ open: next(p.open), byPatron: true }));
+  controls.toggle = () => setOpenByPatron((was) => !was);
+
+  useEffect(() => {
+    launcher.setAttribute("aria-expanded", String(open));
+    launcher.setAttribute("aria-controls", "rd-panel");
+    const saved = readRecord();
+    if (saved && saved.open !== open) writeRecord({ ...saved, open });
+    if (!panel.byPatron) return;
+    if (!open) return launcher.focus();
+    const p = element.current;
+    (p?.querySelector<HTMLElement>("textarea:not([disabled])") ?? p?.querySelector<HTMLElement>("h2"))?.focus();
+  }, [panel]);
+
+  // Another tab started or finished a chat (the site's other storage changes read the same record again, harmlessly).
+  useEffect(() => {
+    const onStorage = () => setRecord(readRecord());
+    addEventListener("storage", onStorage);
+    return () => removeEventListener("storage", onStorage);
+  }, []);
+
+  const { library } = status;
+  return (
+    <div
+      id="rd-panel"
+      ref={element}
+      class="panel"
+      role="dialog"
+      aria-labelledby="rd-title"
+      hidden={!open}
+      style={{ "--brand": library.brandColor, "--brand-text": library.brandText }}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.stopPropagation();
+          setOpenByPatron(() => false);
+        }
+      }}
+    >
+      <div class="head">
+        <h2 id="rd-title" tabIndex={-1}>
+          Chat with {library.name}
+        </h2>
+        <button type="button" class="hide" aria-label="Minimize chat" onClick={() => setOpenByPatron(() => false)}>
+          −
+        </button>
+      </div>
+      <div class="body">
+        {record ? (
+          <ChatWindow
+            key={record.sessionId}
+            sessionId={record.sessionId}
+            token={record.token}
+            origin={origin}
+            libraryName={library.name}
+            alternatives={status.alternatives}
+            waitLimitSeconds={status.waitLimitSeconds}
+            place="widget"
+            labelledBy="rd-title"
+            focusComposer={startedHere}
+            onFinished={() => {
+              forgetRecord();
+              setRecord(null);
+              element.current?.querySelector("h2")?.focus();
+            }}
+          />
+        ) : (
+          <StartForm
+            status={status}
+            origin={origin}
+            onStarted={(r) => {
+              writeRecord(r);
+              setStartedHere(true);
+              setRecord(r);
+            }}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** Renders the panel into the loader's shadow root; returns what the launcher calls to open or close it. */
+export function mount(ctx: WidgetContext): () => void {
+  const style = document.createElement("style");
+  style.textContent = chatCss + widgetCss;
+  const container = document.createElement("div");
+  ctx.root.append(style);
+  (ctx.root.querySelector("aside") ?? ctx.root).append(container);
+  const controls: Controls = { toggle: () => {} };
+  render(<Widget {...ctx} controls={controls} />, container);
+  return () => controls.toggle();
+}

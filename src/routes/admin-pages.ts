@@ -1,0 +1,85 @@
+/**
+ * Server shells of the admin pages (/admin/*): each checks sign-in and the
+ * role on the server, then hands the Preact admin app (src/client/admin) which
+ * page to show. The API behind each page checks again on every call.
+ */
+import { Hono, type Context } from "hono";
+import { html } from "hono/html";
+import { can, requireActor, type Actor, type AdminScope } from "../admin/authorize";
+import { loadForm, publicOrigin } from "../admin/lookups";
+import { database } from "../db/client";
+import type { AppEnv } from "../http/app-env";
+import { page } from "../pages/layout";
+import type { AdminBootstrap, LibraryPageName } from "../shared/admin-views";
+
+export const adminPageRoutes = new Hono<AppEnv>();
+
+export const LIBRARY_PAGES: Record<LibraryPageName, string> = {
+  librarians: "Librarians",
+  forms: "Chat forms",
+  settings: "Library settings",
+  privacy: "Privacy and retention",
+  audit: "Audit log",
+};
+
+function shell(c: Context<AppEnv>, actor: Actor, title: string, boot: Omit<AdminBootstrap, "me" | "origin">) {
+  const me = { id: actor.id, displayName: actor.displayName, email: actor.email, role: actor.role, libraryId: actor.libraryId, libraryName: actor.libraryName, groupIds: actor.groupIds };
+  return c.html(
+    page({
+      title: `${title} — Refdesk administration`,
+      bodyClass: "admin",
+      styles: ["/styles/admin.css"],
+      scripts: ["/build/admin.js"],
+      body: html`<div id="admin-root"><main class="narrow"><h1>${title}</h1><p class="loading">Loading…</p></main></div>`,
+      bootstrap: { ...boot, me, origin: publicOrigin(c) } satisfies AdminBootstrap,
+    }),
+  );
+}
+
+function refusedPage(c: Context<AppEnv>) {
+  return c.html(
+    page({
+      title: "Not allowed — Refdesk administration",
+      body: html`<main class="narrow"><h1>You cannot open this page</h1><p>Only the administrators of this library or group can. <a href="/admin">Back to administration</a></p></main>`,
+    }),
+    403,
+  );
+}
+
+/** The signed-in actor, or a redirect to sign-in that comes back here. */
+async function signedIn(c: Context<AppEnv>): Promise<Actor | Response> {
+  if (!c.get("librarian")) return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
+  return requireActor(c);
+}
+
+async function guarded(c: Context<AppEnv>, title: string, boot: Omit<AdminBootstrap, "me" | "origin">, allowed: (a: Actor) => boolean | Promise<boolean>) {
+  const actor = await signedIn(c);
+  if (actor instanceof Response) return actor;
+  if (!(await allowed(actor))) return refusedPage(c);
+  return shell(c, actor, title, boot);
+}
+
+adminPageRoutes.get("/admin", (c) => guarded(c, "Administration", { page: "overview", params: {} }, () => true));
+adminPageRoutes.get("/admin/account", (c) => guarded(c, "Your account", { page: "account", params: {} }, () => true));
+
+adminPageRoutes.get("/admin/libraries/:libraryId/:page", (c) => {
+  const { libraryId, page: name } = c.req.param();
+  if (!(name in LIBRARY_PAGES)) {
+    return c.html(page({ title: "Page not found — Refdesk administration", body: html`<main class="narrow"><h1>Page not found</h1><p><a href="/admin">Back to administration</a></p></main>` }), 404);
+  }
+  const scope: AdminScope = { library: libraryId };
+  return guarded(c, LIBRARY_PAGES[name as LibraryPageName], { page: name as LibraryPageName, params: { libraryId } }, (a) => can(a, "library.read", scope));
+});
+
+adminPageRoutes.get("/admin/groups/:groupId", (c) => {
+  const groupId = c.req.param("groupId");
+  return guarded(c, "Cooperative", { page: "group", params: { groupId } }, (a) => can(a, "group.read", { group: groupId }));
+});
+
+adminPageRoutes.get("/admin/forms/:formId", async (c) => {
+  const formId = c.req.param("formId");
+  return guarded(c, "Edit chat form", { page: "form", params: { formId } }, async (a) => {
+    const form = await loadForm(database(c.env.DB), formId);
+    return (form.libraryId !== null && can(a, "library.forms.write", { library: form.libraryId })) || (form.groupId !== null && can(a, "group.forms.write", { group: form.groupId }));
+  });
+});

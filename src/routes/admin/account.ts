@@ -1,0 +1,69 @@
+/**
+ * /api/admin/me and /api/admin/account — what the signed-in person may
+ * administer (for the admin pages' navigation), and their own account: live
+ * sign-in sessions (revoke any), and changing their password. Every signed-in
+ * librarian may use these; nothing here reaches anyone else's account.
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { grantableRoles, requireActor } from "../../admin/authorize";
+import { passwordProblem } from "../../auth/password-policy";
+import { hashPassword, verifyPassword } from "../../auth/password";
+import { SESSION_COOKIE } from "../../auth/sign-in";
+import { digestToken } from "../../auth/tokens";
+import { database } from "../../db/client";
+import { authSessions, librarians } from "../../db/schema";
+import type { AppEnv } from "../../http/app-env";
+import { ApiError, badRequest, notFound } from "../../http/errors";
+import { parseBody } from "../../http/validate";
+import { changePasswordSchema } from "../../shared/admin-api";
+import { liveSessions } from "./accounts";
+
+export const ownAccountRoutes = new Hono<AppEnv>();
+
+ownAccountRoutes.get("/me", async (c) => {
+  const actor = await requireActor(c);
+  return c.json({ librarian: actor, grantableRoles: grantableRoles(actor) });
+});
+
+ownAccountRoutes.get("/account/sessions", async (c) => {
+  const actor = await requireActor(c);
+  const db = database(c.env.DB);
+  const current = await digestToken(getCookie(c, SESSION_COOKIE) ?? "");
+  const sessions = await liveSessions(db, actor.id, Date.now());
+  return c.json({ sessions: sessions.map((s) => ({ ...s, current: s.id === current })) });
+});
+
+ownAccountRoutes.post("/account/sessions/:sessionId/revoke", async (c) => {
+  const actor = await requireActor(c);
+  const db = database(c.env.DB);
+  const revoked = await db
+    .update(authSessions)
+    .set({ revokedAt: Date.now() })
+    .where(and(eq(authSessions.tokenHash, c.req.param("sessionId")), eq(authSessions.librarianId, actor.id), isNull(authSessions.revokedAt)))
+    .returning({ id: authSessions.tokenHash });
+  if (revoked.length === 0) throw notFound("Sign-in session");
+  return c.json({ revoked: true });
+});
+
+ownAccountRoutes.post("/account/password", async (c) => {
+  const actor = await requireActor(c);
+  const body = await parseBody(c, changePasswordSchema);
+  const db = database(c.env.DB);
+  const row = await db.select({ passwordHash: librarians.passwordHash }).from(librarians).where(eq(librarians.id, actor.id)).get();
+  if (!row?.passwordHash || !(await verifyPassword(body.current, row.passwordHash))) {
+    throw new ApiError(403, "forbidden", "Your current password is not right.", "current");
+  }
+  const problem = passwordProblem(body.password, { email: actor.email });
+  if (problem) throw badRequest(`password: ${problem}`, "password");
+  const now = Date.now();
+  const current = await digestToken(getCookie(c, SESSION_COOKIE) ?? "");
+  // A new password signs out every other session; this one stays.
+  await db.batch([
+    db.update(librarians).set({ passwordHash: await hashPassword(body.password) }).where(eq(librarians.id, actor.id)),
+    db.update(authSessions).set({ revokedAt: now }).where(and(eq(authSessions.librarianId, actor.id), isNull(authSessions.revokedAt))),
+    db.update(authSessions).set({ revokedAt: null }).where(eq(authSessions.tokenHash, current)),
+  ]);
+  return c.json({ changed: true });
+});

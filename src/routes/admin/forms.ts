@@ -1,0 +1,221 @@
+/**
+ * /api/admin — chat request forms: a library's (or a group's) forms, one form's
+ * settings, its logo, and what to copy (hosted URL and Qwidget embed).
+ */
+import { asc, eq, or } from "drizzle-orm";
+import { Hono, type Context } from "hono";
+import { auditStatement, changedFields } from "../../admin/audit";
+import { authorize, can, requireActor, type Actor } from "../../admin/authorize";
+import { logoUrl, sha256Hex, sniffImageType, toBase64 } from "../../admin/logo";
+import { loadForm, loadGroup, loadLibrary, publicOrigin } from "../../admin/lookups";
+import { database, type Database } from "../../db/client";
+import { formLogos, forms, groupMembers, groups, libraries } from "../../db/schema";
+import type { AppEnv } from "../../http/app-env";
+import { ApiError, badRequest, forbidden } from "../../http/errors";
+import { parseBody } from "../../http/validate";
+import { groupQueueId, libraryQueueId } from "../../queues/queue-ids";
+import { newFormSchema, formSettingsSchema } from "../../shared/admin-api";
+import { LOGO_RULES } from "../../shared/admin-limits";
+import { hostedFormUrl, qwidgetSnippet } from "../../shared/embed";
+import { parseFormFields } from "../../shared/forms";
+import { formLayout } from "../../shared/form-layout";
+
+export const formRoutes = new Hono<AppEnv>();
+
+type FormRow = typeof forms.$inferSelect;
+
+/** The queues a form filing into `libraryId` may feed: the library's own and those of its groups. */
+async function queuesFor(db: Database, libraryId: string) {
+  const library = await loadLibrary(db, libraryId);
+  const memberOf = await db
+    .select({ id: groups.id, name: groups.name })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(eq(groupMembers.libraryId, libraryId))
+    .orderBy(asc(groupMembers.position))
+    .all();
+  return [{ id: libraryQueueId(libraryId), name: `${library.name} (library queue)` }, ...memberOf.map((g) => ({ id: groupQueueId(g.id), name: `${g.name} (cooperative queue)` }))];
+}
+
+function formView(c: Context<AppEnv>, f: FormRow) {
+  const origin = publicOrigin(c);
+  return {
+    id: f.id,
+    libraryId: f.libraryId,
+    groupId: f.groupId,
+    queueId: f.queueId,
+    title: f.title,
+    intro: f.intro,
+    fields: formLayout(parseFormFields(f.fields)),
+    chatMethod: f.chatMethod,
+    brandColor: f.brandColor,
+    logoUrl: f.logoUrl,
+    enabled: f.enabled,
+    createdAt: f.createdAt,
+    formUrl: hostedFormUrl(origin, f.id),
+    embedCode: qwidgetSnippet(origin, f.id),
+  };
+}
+
+/** May the actor edit this form: as its library's administrator, or its group's. */
+async function authorizeForm(c: Context<AppEnv>, form: FormRow): Promise<Actor> {
+  const actor = await requireActor(c);
+  const viaLibrary = form.libraryId !== null && can(actor, "library.forms.write", { library: form.libraryId });
+  const viaGroup = form.groupId !== null && can(actor, "group.forms.write", { group: form.groupId });
+  if (!viaLibrary && !viaGroup) throw forbidden("Only this form's library or group administrators can do that.");
+  return actor;
+}
+
+function newFormId(prefix: string): string {
+  return `${prefix.slice(0, 40)}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+async function createForm(c: Context<AppEnv>, db: Database, actor: Actor, owner: { libraryId: string; groupId: string | null }, body: ReturnType<typeof newFormSchema.parse>) {
+  const queues = await queuesFor(db, owner.libraryId);
+  if (!queues.some((q) => q.id === body.queueId)) throw badRequest("Choose one of the queues this library can feed", "queueId");
+  const now = Date.now();
+  const row: FormRow = {
+    id: newFormId(owner.groupId ?? owner.libraryId),
+    libraryId: owner.libraryId,
+    groupId: owner.groupId,
+    queueId: body.queueId,
+    title: body.title,
+    intro: body.intro,
+    fields: body.fields,
+    chatMethod: body.chatMethod,
+    brandColor: body.brandColor,
+    logoUrl: null,
+    enabled: body.enabled,
+    createdAt: now,
+  };
+  await db.batch([
+    db.insert(forms).values(row),
+    auditStatement(db, actor, { libraryId: owner.libraryId, groupId: owner.groupId, action: "form.created", targetType: "form", targetId: row.id, before: null, after: auditableForm(row) }, now),
+  ]);
+  return c.json({ form: formView(c, row), queues }, 201);
+}
+
+/** What the audit log keeps of a form. */
+function auditableForm(f: FormRow) {
+  return { title: f.title, intro: f.intro, fields: f.fields, queueId: f.queueId, chatMethod: f.chatMethod, brandColor: f.brandColor, enabled: f.enabled, logoUrl: f.logoUrl };
+}
+
+// ---- a library's forms ------------------------------------------------------------
+
+formRoutes.get("/libraries/:libraryId/forms", async (c) => {
+  const libraryId = c.req.param("libraryId");
+  await authorize(c, "library.read", { library: libraryId });
+  const db = database(c.env.DB);
+  const queues = await queuesFor(db, libraryId);
+  const rows = await db.select().from(forms).where(eq(forms.libraryId, libraryId)).orderBy(asc(forms.createdAt)).all();
+  return c.json({ forms: rows.map((f) => formView(c, f)), queues });
+});
+
+formRoutes.post("/libraries/:libraryId/forms", async (c) => {
+  const libraryId = c.req.param("libraryId");
+  const actor = await authorize(c, "library.forms.write", { library: libraryId });
+  const body = await parseBody(c, newFormSchema);
+  return createForm(c, database(c.env.DB), actor, { libraryId, groupId: null }, body);
+});
+
+// ---- a group's forms --------------------------------------------------------------
+
+formRoutes.get("/groups/:groupId/forms", async (c) => {
+  const groupId = c.req.param("groupId");
+  await authorize(c, "group.read", { group: groupId });
+  const db = database(c.env.DB);
+  await loadGroup(db, groupId);
+  const rows = await db
+    .select({ form: forms })
+    .from(forms)
+    .where(or(eq(forms.groupId, groupId), eq(forms.queueId, groupQueueId(groupId))))
+    .orderBy(asc(forms.createdAt))
+    .all();
+  return c.json({ forms: rows.map((r) => formView(c, r.form)) });
+});
+
+formRoutes.post("/groups/:groupId/forms", async (c) => {
+  const groupId = c.req.param("groupId");
+  const actor = await authorize(c, "group.forms.write", { group: groupId });
+  const body = await parseBody(c, newFormSchema);
+  const db = database(c.env.DB);
+  await loadGroup(db, groupId);
+  if (!body.libraryId) throw badRequest("Choose the member library whose questions this form files", "libraryId");
+  const member = await db.select().from(groupMembers).where(eq(groupMembers.groupId, groupId)).all();
+  if (!member.some((m) => m.libraryId === body.libraryId)) throw badRequest("Choose a library that is a member of this group", "libraryId");
+  return createForm(c, db, actor, { libraryId: body.libraryId, groupId }, body);
+});
+
+// ---- one form ---------------------------------------------------------------------
+
+formRoutes.get("/forms/:formId", async (c) => {
+  const db = database(c.env.DB);
+  const form = await loadForm(db, c.req.param("formId"));
+  await authorizeForm(c, form);
+  const library = form.libraryId ? await db.select({ name: libraries.name, brandColor: libraries.brandColor, allowedOrigins: libraries.allowedOrigins }).from(libraries).where(eq(libraries.id, form.libraryId)).get() : null;
+  return c.json({ form: formView(c, form), queues: form.libraryId ? await queuesFor(db, form.libraryId) : [], library });
+});
+
+formRoutes.put("/forms/:formId", async (c) => {
+  const db = database(c.env.DB);
+  const form = await loadForm(db, c.req.param("formId"));
+  const actor = await authorizeForm(c, form);
+  const body = await parseBody(c, formSettingsSchema);
+  if (form.libraryId) {
+    const queues = await queuesFor(db, form.libraryId);
+    if (!queues.some((q) => q.id === body.queueId)) throw badRequest("Choose one of the queues this library can feed", "queueId");
+  }
+  const next: FormRow = { ...form, title: body.title, intro: body.intro, fields: body.fields, queueId: body.queueId, chatMethod: body.chatMethod, brandColor: body.brandColor, enabled: body.enabled };
+  const diff = changedFields(auditableForm(form), auditableForm(next));
+  if (Object.keys(diff.after).length > 0) {
+    const now = Date.now();
+    await db.batch([
+      db
+        .update(forms)
+        .set({ title: next.title, intro: next.intro, fields: next.fields, queueId: next.queueId, chatMethod: next.chatMethod, brandColor: next.brandColor, enabled: next.enabled })
+        .where(eq(forms.id, form.id)),
+      auditStatement(db, actor, { libraryId: form.libraryId, groupId: form.groupId, action: "form.updated", targetType: "form", targetId: form.id, ...diff }, now),
+    ]);
+  }
+  return c.json({ form: formView(c, next) });
+});
+
+formRoutes.post("/forms/:formId/logo", async (c) => {
+  const db = database(c.env.DB);
+  const form = await loadForm(db, c.req.param("formId"));
+  const actor = await authorizeForm(c, form);
+  const declared = Number(c.req.header("content-length") ?? "0");
+  const tooLarge = () => new ApiError(413, "too_large", `The logo is too large: at most ${LOGO_RULES.maxBytes / 1024} KB.`, "logo");
+  if (declared > LOGO_RULES.maxBytes) throw tooLarge();
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length > LOGO_RULES.maxBytes) throw tooLarge();
+  if (bytes.length === 0) throw badRequest("Choose an image file to upload.", "logo");
+  const type = sniffImageType(bytes);
+  if (!type) throw new ApiError(415, "validation_failed", "The logo must be a PNG, JPEG, GIF or WebP image.", "logo");
+  const digest = await sha256Hex(bytes);
+  const url = logoUrl(form.id, digest);
+  const now = Date.now();
+  await db.batch([
+    db
+      .insert(formLogos)
+      .values({ formId: form.id, contentType: type, dataBase64: toBase64(bytes), byteSize: bytes.length, digest, updatedAt: now })
+      .onConflictDoUpdate({ target: formLogos.formId, set: { contentType: type, dataBase64: toBase64(bytes), byteSize: bytes.length, digest, updatedAt: now } }),
+    db.update(forms).set({ logoUrl: url }).where(eq(forms.id, form.id)),
+    auditStatement(db, actor, { libraryId: form.libraryId, groupId: form.groupId, action: "form.logo_set", targetType: "form", targetId: form.id, before: { logoUrl: form.logoUrl }, after: { logoUrl: url, type, bytes: bytes.length } }, now),
+  ]);
+  return c.json({ form: formView(c, { ...form, logoUrl: url }) });
+});
+
+formRoutes.delete("/forms/:formId/logo", async (c) => {
+  const db = database(c.env.DB);
+  const form = await loadForm(db, c.req.param("formId"));
+  const actor = await authorizeForm(c, form);
+  if (!form.logoUrl) return c.json({ form: formView(c, form) });
+  const now = Date.now();
+  await db.batch([
+    db.delete(formLogos).where(eq(formLogos.formId, form.id)),
+    db.update(forms).set({ logoUrl: null }).where(eq(forms.id, form.id)),
+    auditStatement(db, actor, { libraryId: form.libraryId, groupId: form.groupId, action: "form.logo_removed", targetType: "form", targetId: form.id, before: { logoUrl: form.logoUrl }, after: { logoUrl: null } }, now),
+  ]);
+  return c.json({ form: formView(c, { ...form, logoUrl: null }) });
+});

@@ -1,0 +1,131 @@
+/**
+ * /api/admin/libraries — the libraries an actor administers, a library's
+ * settings, its audit log and its privacy record (retention, IP mode, scrubs).
+ */
+import { asc, desc, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { auditStatement, changedFields, readAudit } from "../../admin/audit";
+import { authorize, requireActor } from "../../admin/authorize";
+import { loadLibrary } from "../../admin/lookups";
+import { database } from "../../db/client";
+import { libraries, scrubChanges, scrubRuns } from "../../db/schema";
+import type { AppEnv } from "../../http/app-env";
+import { badRequest } from "../../http/errors";
+import { parseBody } from "../../http/validate";
+import { TRANSCRIPT_PLACEHOLDERS } from "../../mail/transcript-mail";
+import { librarySettingsSchema } from "../../shared/admin-api";
+
+export const libraryRoutes = new Hono<AppEnv>();
+
+type LibraryRow = typeof libraries.$inferSelect;
+
+/** The settings an administrator edits, as the API shows them. */
+function settingsView(l: LibraryRow) {
+  return {
+    id: l.id,
+    name: l.name,
+    contactEmail: l.contactEmail,
+    phone: l.phone,
+    websiteUrl: l.websiteUrl,
+    timeZone: l.timeZone,
+    hoursText: l.hoursText,
+    unavailableMessage: l.unavailableMessage,
+    fallbackLinks: l.fallbackLinks,
+    brandColor: l.brandColor,
+    rolloverSeconds: l.rolloverSeconds,
+    waitLimitSeconds: l.waitLimitSeconds,
+    retentionDays: l.retentionDays,
+    ipMode: l.ipMode,
+    mailSenderName: l.mailSenderName,
+    transcriptTemplate: l.transcriptTemplate,
+    allowedOrigins: l.allowedOrigins,
+  };
+}
+export type LibrarySettingsView = ReturnType<typeof settingsView>;
+
+libraryRoutes.get("/libraries", async (c) => {
+  const actor = await requireActor(c);
+  const db = database(c.env.DB);
+  const query = db.select({ id: libraries.id, name: libraries.name }).from(libraries);
+  const rows =
+    actor.role === "service_admin"
+      ? await query.orderBy(asc(libraries.name)).all()
+      : actor.role === "librarian"
+        ? []
+        : await query.where(eq(libraries.id, actor.libraryId)).all();
+  return c.json({ libraries: rows });
+});
+
+libraryRoutes.get("/libraries/:libraryId/settings", async (c) => {
+  const libraryId = c.req.param("libraryId");
+  await authorize(c, "library.read", { library: libraryId });
+  const library = await loadLibrary(database(c.env.DB), libraryId);
+  return c.json({ settings: settingsView(library), placeholders: TRANSCRIPT_PLACEHOLDERS });
+});
+
+libraryRoutes.patch("/libraries/:libraryId/settings", async (c) => {
+  const libraryId = c.req.param("libraryId");
+  const actor = await authorize(c, "library.settings.write", { library: libraryId });
+  const body = await parseBody(c, librarySettingsSchema);
+  const db = database(c.env.DB);
+  const library = await loadLibrary(db, libraryId);
+  const before = settingsView(library);
+  const after = { ...before, ...body };
+  // Roll-over to the cooperative must come before the patron is told nobody is coming.
+  if (after.rolloverSeconds >= after.waitLimitSeconds) {
+    const field = "rolloverSeconds" in body ? "rolloverSeconds" : "waitLimitSeconds";
+    throw badRequest(`${field}: the roll-over time (${after.rolloverSeconds} s) must be shorter than the wait limit (${after.waitLimitSeconds} s)`, field);
+  }
+  if (body.transcriptTemplate) {
+    const unknown = [...body.transcriptTemplate.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).find((k) => !(TRANSCRIPT_PLACEHOLDERS as readonly string[]).includes(k));
+    if (unknown) throw badRequest(`transcriptTemplate: {{${unknown}}} is not a placeholder; use ${TRANSCRIPT_PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ")}`, "transcriptTemplate");
+  }
+  const diff = changedFields(before, body);
+  if (Object.keys(diff.after).length > 0) {
+    const now = Date.now();
+    await db.batch([
+      db.update(libraries).set(diff.after).where(eq(libraries.id, libraryId)),
+      auditStatement(db, actor, { libraryId, action: "library.settings_updated", targetType: "library", targetId: libraryId, ...diff }, now),
+    ]);
+  }
+  return c.json({ settings: after, changed: Object.keys(diff.after) });
+});
+
+libraryRoutes.get("/libraries/:libraryId/audit", async (c) => {
+  const libraryId = c.req.param("libraryId");
+  await authorize(c, "library.read", { library: libraryId });
+  const before = Number(c.req.query("before") ?? "") || undefined;
+  return c.json(await readAudit(database(c.env.DB), { libraryId }, before));
+});
+
+/** How many past scrub runs the privacy page lists. */
+export const SCRUB_HISTORY = 10;
+
+libraryRoutes.get("/libraries/:libraryId/privacy", async (c) => {
+  const libraryId = c.req.param("libraryId");
+  await authorize(c, "library.read", { library: libraryId });
+  const db = database(c.env.DB);
+  const library = await loadLibrary(db, libraryId);
+  const runs = await db.select().from(scrubRuns).orderBy(desc(scrubRuns.id)).limit(SCRUB_HISTORY).all();
+  const changes = await db.select().from(scrubChanges).where(eq(scrubChanges.libraryId, libraryId)).orderBy(desc(scrubChanges.runId)).limit(SCRUB_HISTORY * 5).all();
+  const byRun = new Map(changes.map((ch) => [ch.runId, ch]));
+  return c.json({
+    retentionDays: library.retentionDays,
+    ipMode: library.ipMode,
+    runs: runs.map((r) => {
+      const ch = byRun.get(r.id);
+      return {
+        id: r.id,
+        scheduledAt: r.scheduledAt,
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt,
+        ok: r.error === null,
+        // Counts for this library only: other libraries' figures are theirs.
+        sessionsScrubbed: ch?.sessionsScrubbed ?? 0,
+        questionsScrubbed: ch?.questionsScrubbed ?? 0,
+        mailsScrubbed: ch?.mailsScrubbed ?? 0,
+        cutoff: ch?.cutoff ?? null,
+      };
+    }),
+  });
+});

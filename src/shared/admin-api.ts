@@ -1,0 +1,183 @@
+/**
+ * Request bodies of the administration API (/api/admin), one schema each. The
+ * routes validate with these; the admin client imports only the types.
+ */
+import { z } from "zod";
+import { ADMIN_TEXT_LIMITS as T, CHAT_METHODS, IP_MODES, PASSWORD_RULES, ROLE_ORDER, SETTING_RANGES } from "./admin-limits";
+import { brandColorProblem } from "./color";
+import { parseEmbedOrigin } from "./embed-origin";
+import { formFieldSchema } from "./forms";
+import { emailSchema, slugSchema } from "./api";
+
+const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
+/** Optional text where an empty string means "none". */
+const nullableText = (max: number) =>
+  text(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v ? v : null));
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .url("Enter a full web address, e.g. https://www.library.org/faq")
+  .refine((u) => /^https?:\/\//i.test(u), "Web addresses must start with https:// or http://");
+
+const brandColor = z.string().superRefine((v, ctx) => {
+  const problem = brandColorProblem(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const intIn = (range: { min: number; max: number }, what: string) =>
+  z.coerce
+    .number({ message: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(range.min, `${what} must be at least ${range.min}`)
+    .max(range.max, `${what} must be at most ${range.max}`);
+
+export const roleSchema = z.enum(ROLE_ORDER, { message: `Choose one of: ${ROLE_ORDER.join(", ")}` });
+
+// ---- accounts -------------------------------------------------------------------
+
+export const inviteSchema = z.object({
+  email: emailSchema,
+  displayName: text(T.displayName).min(1, "Enter the person's name"),
+  role: roleSchema.default("librarian"),
+});
+export type InviteBody = z.input<typeof inviteSchema>;
+
+export const roleChangeSchema = z.object({ role: roleSchema });
+export type RoleChangeBody = z.input<typeof roleChangeSchema>;
+
+/** Password rules other than the common-password check (src/auth/password-policy.ts). */
+export const newPasswordSchema = z
+  .string()
+  .min(PASSWORD_RULES.minChars, `Use at least ${PASSWORD_RULES.minChars} characters`)
+  .max(PASSWORD_RULES.maxChars, `Use at most ${PASSWORD_RULES.maxChars} characters`);
+
+export const setPasswordSchema = z
+  .object({
+    token: z.string().min(20).max(100),
+    password: newPasswordSchema,
+    confirm: z.string().max(PASSWORD_RULES.maxChars),
+  })
+  .refine((b) => b.password === b.confirm, { message: "The two passwords do not match", path: ["confirm"] });
+export type SetPasswordBody = z.input<typeof setPasswordSchema>;
+
+export const changePasswordSchema = z
+  .object({
+    current: z.string().min(1, "Enter your current password").max(PASSWORD_RULES.maxChars),
+    password: newPasswordSchema,
+    confirm: z.string().max(PASSWORD_RULES.maxChars),
+  })
+  .refine((b) => b.password === b.confirm, { message: "The two passwords do not match", path: ["confirm"] });
+export type ChangePasswordBody = z.input<typeof changePasswordSchema>;
+
+// ---- forms ------------------------------------------------------------------------
+
+const BUILT_IN_KINDS = { question: "textarea", name: "text", email: "email" } as const;
+
+export const adminFormFieldSchema = formFieldSchema.extend({
+  // The hosted form posts extra answers as field:<id>, validated as slugs.
+  id: slugSchema,
+  label: text(120).min(1, "Every field needs a label"),
+  help: text(300)
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+});
+
+export const formFieldsSchema = z
+  .array(adminFormFieldSchema)
+  .min(1, "A form needs at least the question field")
+  .max(T.formFields, `A form can have at most ${T.formFields} fields`)
+  .superRefine((fields, ctx) => {
+    const ids = new Set<string>();
+    fields.forEach((f, i) => {
+      if (ids.has(f.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `Two fields have the id "${f.id}"` });
+      ids.add(f.id);
+      const builtIn = BUILT_IN_KINDS[f.id as keyof typeof BUILT_IN_KINDS];
+      if (builtIn && f.kind !== builtIn) ctx.addIssue({ code: "custom", path: [i, "kind"], message: `The ${f.id} field must be of kind ${builtIn}` });
+      if (f.id === "question" && !f.required) ctx.addIssue({ code: "custom", path: [i, "required"], message: "The question field is always required" });
+      if (f.kind === "select" && !(f.options && f.options.length > 0)) ctx.addIssue({ code: "custom", path: [i, "options"], message: `"${f.label}" needs at least one option` });
+    });
+    if (!ids.has("question")) ctx.addIssue({ code: "custom", message: "The question field cannot be removed: every chat starts with the patron's question" });
+  });
+
+export const formSettingsSchema = z.object({
+  title: text(T.formTitle).min(1, "Give the form a title"),
+  intro: nullableText(T.formIntro),
+  fields: formFieldsSchema,
+  /** The queue the form feeds: its library's own or a group's the library belongs to. */
+  queueId: z.string().regex(/^(lib|group):[a-z0-9][a-z0-9-]{0,62}$/, "Choose a queue"),
+  chatMethod: z.enum(CHAT_METHODS, { message: "Choose plain chat or chat with viewport" }),
+  brandColor: brandColor.nullable().optional().transform((v) => v ?? null),
+  enabled: z.boolean().default(true),
+});
+export type FormSettingsBody = z.input<typeof formSettingsSchema>;
+
+export const newFormSchema = formSettingsSchema.extend({
+  /** The library whose questions the form files (group forms choose a member library). */
+  libraryId: slugSchema.optional(),
+});
+export type NewFormBody = z.input<typeof newFormSchema>;
+
+// ---- library settings -------------------------------------------------------------
+
+export const librarySettingsSchema = z
+  .object({
+    name: text(T.libraryName).min(1, "Enter the library's name"),
+    contactEmail: z
+      .union([emailSchema, z.literal(""), z.null()])
+      .optional()
+      .transform((v) => (v ? v : null)),
+    phone: nullableText(T.phone),
+    websiteUrl: z
+      .union([httpUrl, z.literal(""), z.null()])
+      .optional()
+      .transform((v) => (v ? v : null)),
+    timeZone: z
+      .string()
+      .trim()
+      .min(1, "Choose a time zone")
+      .refine(isIanaTimeZone, "Not a time zone Refdesk knows: use an IANA name such as America/Chicago or Europe/Berlin"),
+    hoursText: nullableText(T.hoursText),
+    unavailableMessage: nullableText(T.unavailableMessage),
+    fallbackLinks: z
+      .array(z.object({ label: text(T.linkLabel).min(1, "Every link needs a label"), url: httpUrl }))
+      .max(T.fallbackLinks, `At most ${T.fallbackLinks} links`),
+    brandColor,
+    rolloverSeconds: intIn(SETTING_RANGES.rolloverSeconds, "Roll-over time"),
+    waitLimitSeconds: intIn(SETTING_RANGES.waitLimitSeconds, "Wait limit"),
+    retentionDays: intIn(SETTING_RANGES.retentionDays, "Retention period"),
+    ipMode: z.enum(IP_MODES, { message: "Choose truncated or none" }),
+    mailSenderName: nullableText(T.mailSenderName),
+    transcriptTemplate: nullableText(T.transcriptTemplate),
+    allowedOrigins: z
+      .array(z.string().max(300))
+      .max(T.allowedOrigins, `At most ${T.allowedOrigins} sites`)
+      .transform((list, ctx) => {
+        const out: string[] = [];
+        list.forEach((raw, i) => {
+          const parsed = parseEmbedOrigin(raw);
+          if (!parsed.ok) ctx.addIssue({ code: "custom", path: [i], message: parsed.message });
+          else if (!out.includes(parsed.origin)) out.push(parsed.origin);
+        });
+        return out;
+      }),
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, "Send at least one setting to change");
+export type LibrarySettingsBody = z.input<typeof librarySettingsSchema>;
+
+/** True when the runtime's Intl knows `zone` as a time zone. */
+export function isIanaTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

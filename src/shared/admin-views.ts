@@ -1,0 +1,107 @@
+/**
+ * What the admin pages receive: the bootstrap each page shell embeds and the
+ * shapes the admin API answers with. Types only, shared by the server and the
+ * admin client (which must not import server modules).
+ */
+import type { ChatMethod, IpMode } from "./admin-limits";
+import type { FormField } from "./forms";
+
+export type RoleName = "librarian" | "library_admin" | "group_admin" | "service_admin";
+
+export type LibraryPageName = "librarians" | "forms" | "settings" | "privacy" | "audit";
+
+export interface AdminBootstrap {
+  page: "overview" | "account" | "group" | "form" | LibraryPageName;
+  params: Record<string, string>;
+  me: { id: string; displayName: string; email: string; role: RoleName; libraryId: string; libraryName: string; groupIds: string[] };
+  /** Where patrons reach this service: the base of form URLs and embed code. */
+  origin: string;
+}
+
+export interface AccountRow {
+  id: string;
+  libraryId: string;
+  email: string;
+  displayName: string;
+  role: RoleName;
+  status: "active" | "invited" | "disabled";
+  disabledAt: number | null;
+  lockedUntil: number | null;
+  createdAt: number;
+  manageable: boolean;
+}
+
+export interface QueueChoice {
+  id: string;
+  name: string;
+}
+
+export interface FormRow {
+  id: string;
+  libraryId: string | null;
+  groupId: string | null;
+  queueId: string;
+  title: string;
+  intro: string | null;
+  fields: FormField[];
+  chatMethod: ChatMethod;
+  brandColor: string | null;
+  logoUrl: string | null;
+  enabled: boolean;
+  createdAt: number;
+  formUrl: string;
+  embedCode: string;
+}
+
+export interface LibrarySettings {
+  id: string;
+  name: string;
+  contactEmail: string | null;
+  phone: string | null;
+  websiteUrl: string | null;
+  timeZone: string;
+  hoursText: string | null;
+  unavailableMessage: string | null;
+  fallbackLinks: { label: string; url: string }[];
+  brandColor: string;
+  rolloverSeconds: number;
+  waitLimitSeconds: number;
+  retentionDays: number;
+  ipMode: IpMode;
+  mailSenderName: string | null;
+  transcriptTemplate: string | null;
+  allowedOrigins: string[];
+}
+
+export interface AuditRow {
+  id: number;
+  libraryId: string | null;
+  groupId: string | null;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  createdAt: number;
+}
+
+export interface ScrubRunRow {
+  id: number;
+  scheduledAt: number;
+  startedAt: number;
+  finishedAt: number | null;
+  ok: boolean;
+  sessionsScrubbed: number;
+  questionsScrubbed: number;
+  mailsScrubbed: number;
+  cutoff: number | null;
+}
+
+export interface SignInSessionRow {
+  id: string;
+  createdAt: number;
+  expiresAt: number;
+  current?: boolean;
+}

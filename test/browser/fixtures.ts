@@ -1,0 +1,53 @@
+/**
+ * Fixtures only the browser tests use, seeded beside the demo data by
+ * global-setup.ts. Every browser test file shares one server, so a test whose
+ * result depends on a queue's exact contents (e.g. "accept the patron who has
+ * waited longest") or that locks an account out gets a library or account of
+ * its own, untouched by the other files.
+ */
+
+/** A library in no group, so its requests never roll over and nobody else's arrive. */
+export const KEYBOARD_LIBRARY = {
+  id: "keyboard-test",
+  name: "Keyboard Test Library",
+  timeZone: "UTC",
+  contactEmail: "ask@keyboard-test.example",
+  phone: null,
+  hoursText: null,
+  unavailableMessage: null,
+  fallbackLinks: [],
+  brandColor: "#1d4ed8",
+  allowedOrigins: [],
+};
+
+export const KEYBOARD_FORM = {
+  id: "keyboard-test-chat",
+  libraryId: KEYBOARD_LIBRARY.id,
+  queueId: `lib:${KEYBOARD_LIBRARY.id}`,
+  title: "Ask the keyboard test library",
+  intro: null,
+  fields: [],
+};
+
+export const KEYBOARD_LIBRARIAN = {
+  id: "keyboard-test-librarian",
+  libraryId: KEYBOARD_LIBRARY.id,
+  email: "librarian@keyboard-test.example",
+  displayName: "Kim",
+  role: "librarian",
+};
+
+/** An account the sign-in tests lock out (a demo librarian locked would break other files). */
+export const LOCKOUT_LIBRARIAN = {
+  id: "lockout-test",
+  libraryId: KEYBOARD_LIBRARY.id,
+  email: "lockout-test@keyboard-test.example",
+  displayName: "Lockout Test",
+  role: "librarian",
+};
+
+export const TEST_FIXTURES = {
+  libraries: [KEYBOARD_LIBRARY],
+  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN],
+  forms: [KEYBOARD_FORM],
+};
