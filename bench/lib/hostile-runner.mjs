@@ -100,6 +100,7 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
     server: await signIn(base, benchLibrarianEmail(LIBRARY, 1)),
     own: await signIn(base, benchLibrarianEmail(LIBRARY, 2)),
     outsider: await signIn(base, benchLibrarianEmail("bench-outsider", 1)),
+    admin: await signIn(base, benchLibrarianEmail(LIBRARY, 4)),
   };
   const staffing = await monitorSocket(base, benchQueueId(LIBRARY), cookies.server);
   const formId = benchFormId(LIBRARY);
@@ -154,13 +155,16 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
     const values = route.path.includes(":") ? params : [null];
     for (const [vi, value] of values.entries()) {
       const path = value === null ? route.path : fillParams(route.path, value);
-      // Signed out; signed in but from another origin; signed in from our own origin with bodies no route can accept.
-      for (const auth of ["none", "foreign-origin", "signed-in"]) {
-        if (auth === "signed-in" && BODYLESS_ACTIONS.includes(`${route.method} ${route.path}`)) continue;
+      // Signed out; signed in but from another origin; signed in (a librarian, an administrator)
+      // from our own origin with bodies no route can accept.
+      for (const auth of ["none", "foreign-origin", "signed-in", "admin"]) {
+        const signedIn = auth === "signed-in" || auth === "admin";
+        if (signedIn && BODYLESS_ACTIONS.includes(`${route.method} ${route.path}`)) continue;
         let variants = route.method === "GET" ? [{ name: "no body", headers: {}, body: undefined }] : bodies.filter((b) => !b.once || vi === 0);
-        if (auth === "signed-in" && route.method !== "GET") variants = variants.filter((b) => MALFORMED_BODY_NAMES.includes(b.name));
+        if (signedIn && route.method !== "GET") variants = variants.filter((b) => MALFORMED_BODY_NAMES.includes(b.name));
         for (const b of variants) {
-          const headers = { ...b.headers, ...(auth === "foreign-origin" ? { Origin: "https://evil.example", Cookie: cookies.own } : auth === "signed-in" ? { Cookie: cookies.own } : {}) };
+          const cookie = { "foreign-origin": cookies.own, "signed-in": cookies.own, admin: cookies.admin }[auth];
+          const headers = { ...b.headers, ...(auth === "foreign-origin" ? { Origin: "https://evil.example" } : {}), ...(cookie ? { Cookie: cookie } : {}) };
           const res = await send({ method: route.method, path, headers, body: b.body });
           record("sweep", `${route.method} ${route.path} [${value === null ? "" : value.slice(0, 24)}] ${auth} ${b.name}`, await checkSweepAnswer(res, path));
           swept++;

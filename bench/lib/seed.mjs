@@ -12,7 +12,8 @@ export const BENCH_LIBRARIES = [
   { id: "bench-queue", librarians: 60 },
   { id: "bench-race", librarians: 50 },
   { id: "bench-faults", librarians: 10 },
-  { id: "bench-hostile", librarians: 3 },
+  // bench-hostile: 1 serves, 2 does not, 3 gets locked out by the password flood, 4 is the library's administrator.
+  { id: "bench-hostile", librarians: 4, admins: [4] },
   { id: "bench-outsider", librarians: 1 },
 ];
 
@@ -69,7 +70,7 @@ export async function benchSeedSql({ origins = [] } = {}) {
           benchLibrarianEmail(lib.id, n),
           benchLibrarianName(lib.id, n),
           hash,
-          "librarian",
+          lib.admins?.includes(n) ? "library_admin" : "librarian",
           now,
         ]
           .map(sql)
