@@ -37,6 +37,13 @@ const results = {};
 const figures = [];
 let correct = true;
 let timely = true;
+/** A runtime replaced mid-scenario (crash or reload) is a finding in itself, and makes that scenario's figures partial. */
+function checkRuntime(name, r) {
+  if (r.cpu?.runtimeRestarted) {
+    const crashes = (server.output().match(/crashed unexpectedly/g) ?? []).length;
+    check(figure(`${name}: runtime workerd replaced during the run (${crashes} crash reports in the log so far)`, "yes", "", "no", false), true);
+  }
+}
 const check = (f, correctness = false) => {
   figures.push(f);
   if (f.ok === false) {
@@ -52,6 +59,7 @@ try {
     console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
     const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
     results.delivery200 = r;
+    checkRuntime(`${sessions} sessions`, r);
     const n = `${sessions} sessions`;
     check(figure(`${n}: patron→librarian p50`, r.deliveryMs.p50, "ms", "≤ 3 ms", atMost(r.deliveryMs.p50, 3)));
     check(figure(`${n}: patron→librarian p99`, r.deliveryMs.p99, "ms", "≤ 20 ms", atMost(r.deliveryMs.p99, 20)));
@@ -68,6 +76,7 @@ try {
     console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
     const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
     results.delivery1000 = r;
+    checkRuntime(`${sessions} sessions`, r);
     const n = `${sessions} sessions`;
     check(figure(`${n}: patron→librarian p50`, r.deliveryMs.p50, "ms"));
     check(figure(`${n}: patron→librarian p99`, r.deliveryMs.p99, "ms", "≤ 100 ms", atMost(r.deliveryMs.p99, 100)));
@@ -85,6 +94,7 @@ try {
     console.log(`fan-out: ${requests} requests to ${monitors} monitors…`);
     const r = await fanoutScenario(server.base, { monitors, requests, ratePerSecond: 10, cpuWindow: server.cpuWindow });
     results.fanout = r;
+    checkRuntime("fan-out", r);
     check(figure(`request → "queued" acknowledgement p50`, r.queuedAckMs.p50, "ms"));
     check(figure(`request → "queued" acknowledgement p99`, r.queuedAckMs.p99, "ms", "≤ 50 ms", atMost(r.queuedAckMs.p99, 50)));
     check(figure(`new request → each of ${monitors} monitors p50`, r.reachAllMonitorsMs.p50, "ms"));
@@ -105,6 +115,7 @@ try {
       console.log(`queue churn through wrangler dev: ${ops} joins/leaves/accepts per second for ${seconds} s…`);
       const r = await queueChurnScenario(server.base, { opsPerSecond: ops, durationMs: seconds * 1000, cpuWindow: server.cpuWindow, serverLog: server.output });
       results.queueChurn.push(r);
+      checkRuntime(`queue @ ${ops}/s`, r);
       const ok = r.errors === 0 && r.achievedOpsPerSecond >= ops * 0.95 && (r.acceptMs.p99 ?? Infinity) < 1000 && (r.joinMs.p99 ?? Infinity) < 1000;
       if (ok) sustained = ops;
       check(figure(`queue via wrangler dev @ ${ops}/s: achieved, failed, "overloaded"`, `${r.achievedOpsPerSecond}/s, ${r.errors}, ${r.overloadedInLog}`, ""), false);

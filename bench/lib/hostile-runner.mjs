@@ -11,7 +11,7 @@
 //   C. the server log searched for the run's unique body marker.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { BODYLESS_ACTIONS, BODY_VARIANTS, MALFORMED_BODY_NAMES, PARAM_VALUES, STRANGE_TEXT, helloFrames, httpCases, patronFrames, queueFrames, refusedUpgrades, scriptPayloads } from "../hostile/corpus.mjs";
+import { BODYLESS_ACTIONS, BODY_VARIANTS, CONTROL_TEXT, MALFORMED_BODY_NAMES, PARAM_VALUES, STRANGE_TEXT, helloFrames, httpCases, patronFrames, queueFrames, refusedUpgrades, scriptPayloads } from "../hostile/corpus.mjs";
 import { fillParams, publicRoutes } from "../hostile/routes.mjs";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
 import { accept, signIn, startChat, transcript } from "./http.mjs";
@@ -47,11 +47,17 @@ async function checkAnswer(res, expect) {
   return null;
 }
 
-/** A sweep answer must not be a server error, and an API refusal must be a JSON error with a code and a message. */
-async function checkSweepAnswer(res, path) {
+/**
+ * A sweep answer must not be a server error, and an API refusal must be a JSON
+ * error with a code and a message — except that an HTML form post (the hosted
+ * form posts to /api/chats) may be answered with an HTML page, as a browser
+ * without JavaScript needs.
+ */
+async function checkSweepAnswer(res, path, requestType = "") {
   const text = await res.text();
   if (res.status >= 500) return `server error ${res.status}: ${text.slice(0, 200)}`;
-  if (path.startsWith("/api/") && res.status >= 400) {
+  const htmlForForm = requestType.startsWith("application/x-www-form-urlencoded") && (res.headers.get("content-type") ?? "").startsWith("text/html");
+  if (path.startsWith("/api/") && res.status >= 400 && !htmlForForm) {
     try {
       const body = JSON.parse(text);
       if (!body?.error?.code || !body.error.message) return `API refusal without code and message: ${res.status} ${text.slice(0, 200)}`;
@@ -166,7 +172,7 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
           const cookie = { "foreign-origin": cookies.own, "signed-in": cookies.own, admin: cookies.admin }[auth];
           const headers = { ...b.headers, ...(auth === "foreign-origin" ? { Origin: "https://evil.example" } : {}), ...(cookie ? { Cookie: cookie } : {}) };
           const res = await send({ method: route.method, path, headers, body: b.body });
-          record("sweep", `${route.method} ${route.path} [${value === null ? "" : value.slice(0, 24)}] ${auth} ${b.name}`, await checkSweepAnswer(res, path));
+          record("sweep", `${route.method} ${route.path} [${value === null ? "" : value.slice(0, 24)}] ${auth} ${b.name}`, await checkSweepAnswer(res, path, b.headers["Content-Type"]));
           swept++;
         }
       }
@@ -306,8 +312,22 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
     await m.next((f) => f.type === "staff.message" || f.type === "error");
     m.close();
   }
-  const stored = (await transcript(base, hostileActive.sessionId, cookies.server)).filter((m) => m.clientId?.startsWith("h")).map((m) => m.body);
+  const afterSend = await transcript(base, hostileActive.sessionId, cookies.server);
+  const stored = afterSend.filter((m) => m.clientId?.startsWith("h")).map((m) => m.body);
   record("hostile content", "every hostile message stored verbatim, once, in order", JSON.stringify(stored) === JSON.stringify(sentBodies) ? null : `stored ${stored.length} of ${sentBodies.length}`);
+  {
+    // Control characters are dropped from chat text (a client could not take a refused message back).
+    const pa = await patronSocket(base, hostileActive.sessionId, hostileActive.token);
+    const got = [];
+    for (const [i, c] of CONTROL_TEXT.entries()) {
+      pa.send({ type: "send", clientId: `ctl${i}`, body: `${marker} ${c.sent}` });
+      const ack = await pa.next((f) => (f.type === "ack" && f.clientId === `ctl${i}`) || f.type === "error");
+      got.push(ack.type === "ack" ? (await transcript(base, hostileActive.sessionId, cookies.server)).find((m) => m.seq === ack.seq)?.body : `refused: ${ack.message}`);
+    }
+    pa.close();
+    const want = CONTROL_TEXT.map((c) => `${marker} ${c.stored}`);
+    record("hostile content", "control characters dropped from chat text (vertical tab and form feed become newlines)", JSON.stringify(got) === JSON.stringify(want) ? null : `stored ${JSON.stringify(got)}`);
+  }
   const afterB = storedState(server.persistDir);
   const tablesKept = Object.keys(before).every((t) => t in afterB);
   record("hostile content", "SQL-looking text changed no table", tablesKept && afterB["d1:chat_sessions"].length === before["d1:chat_sessions"].length + 2 ? null : "tables or rows missing");

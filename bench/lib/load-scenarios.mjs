@@ -5,7 +5,7 @@
 // the targets.
 import { accept, forEachLimited, signInAll, startChat } from "./http.mjs";
 import { benchFormId, benchLibrarianEmail, benchQueueId } from "./seed.mjs";
-import { librarianSocket, monitorSocket, openSocket, patronSocket, wsUrl } from "./socket.mjs";
+import { librarianSocket, openSocket, patronSocket, wsUrl } from "./socket.mjs";
 import { summarize } from "./stats.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -86,6 +86,7 @@ export function cpuWindow(rootPid, port) {
   const server0 = serverCpuSeconds(rootPid, port);
   const self0 = process.cpuUsage();
   const machine0 = machineBusySeconds();
+  const runtime0 = runtimePid(rootPid, port);
   return {
     stop() {
       const seconds = (performance.now() - t0) / 1000;
@@ -102,6 +103,8 @@ export function cpuWindow(rootPid, port) {
         /** Everything else running on the machine meanwhile (other users' jobs skew the figures). */
         otherProcessesPercent: Math.max(0, share(machineBusySeconds() - machine0 - ours)),
         loadAverage: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number),
+        /** True if the runtime workerd was replaced during the window (a crash or a reload): its CPU figures are then partial. */
+        runtimeRestarted: runtimePid(rootPid, port) !== runtime0,
       };
     },
   };

@@ -174,6 +174,9 @@ export async function startBenchServer({ vars = {}, name = "bench", persistDir, 
         }
       }
       await new Promise((r) => log.end(r));
+      // Keep the server's log next to the results (git-ignored), for a post-mortem.
+      mkdirSync(path.join(root, "bench", "results"), { recursive: true });
+      cpSync(logFile, path.join(root, "bench", "results", `${name}-wrangler.log`));
       // A fresh directory is ours to remove (BENCH_KEEP_STATE=1 keeps it for a post-mortem).
       if (!persistDir && !process.env.BENCH_KEEP_STATE) rmSync(dir, { recursive: true, force: true });
     },

@@ -2,7 +2,6 @@
 // node:sqlite (read-only): every D1 table, and every Durable Object's SQLite
 // (chat session logs and states, queue contents). Two snapshots compared row by
 // row prove that a run of refused requests changed nothing.
-import { createHash } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 
@@ -91,11 +90,6 @@ export function diffState(before, after) {
     if (added.length || removed.length) out.push({ table, added: added.slice(0, 3), removed: removed.slice(0, 3), addedCount: added.length, removedCount: removed.length });
   }
   return out;
-}
-
-/** A short digest of a snapshot, for reports. */
-export function stateDigest(snapshot) {
-  return createHash("sha256").update(JSON.stringify(snapshot)).digest("hex").slice(0, 16);
 }
 
 /** Runs a read-only query against the server's local D1 (e.g. to find the question a session was filed as). */

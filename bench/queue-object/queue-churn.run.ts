@@ -44,9 +44,15 @@ async function join(librarian: (typeof LIBRARIANS)[number]): Promise<WebSocket> 
   return ws;
 }
 
+/** Closes a monitor socket and waits for the object's answering close (at most 10 s: a socket already closed answers nothing). */
 function leave(ws: WebSocket, code: number): Promise<void> {
-  return new Promise((resolve) => {
-    ws.addEventListener("close", () => resolve());
+  if (ws.readyState !== WebSocket.OPEN) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no close from the object within 10 s")), 10_000);
+    ws.addEventListener("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     ws.close(code, "bench");
   });
 }
@@ -131,7 +137,6 @@ it("queue object churn", async () => {
   await Promise.all(inFlight);
   const elapsed = (Date.now() - t0) / 1000;
   console.log("BENCH-WINDOW-END");
-  await Promise.all([...joined, ...steady].map((ws) => leave(ws, 1000)));
   const completed = done.join! + done.leave! + done.accept!;
   const result = {
     targetOpsPerSecond: opsPerSecond,
@@ -149,4 +154,5 @@ it("queue object churn", async () => {
     errorSamples: errors.slice(0, 5),
   };
   console.log(`BENCH-RESULT ${JSON.stringify(result)}`);
+  await Promise.allSettled([...joined, ...steady].map((ws) => leave(ws, 1000)));
 });

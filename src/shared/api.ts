@@ -7,7 +7,7 @@ import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "./codes";
 import type { FormField } from "./forms";
 import { LIMITS, RATING } from "./limits";
 
-/** Control characters other than tab and newline are refused in any text (HTTP bodies and chat messages alike). */
+/** Control characters other than tab and newline are refused in any text. */
 export const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 export const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
 export const optionalText = (max: number) =>

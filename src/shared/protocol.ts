@@ -8,10 +8,25 @@
  * TIMING.pingIntervalMs; the server answers "pong" without waking the object.
  */
 import { z } from "zod";
-import { NO_CONTROL, emailSchema } from "./api";
+import { emailSchema } from "./api";
 import { LIMITS } from "./limits";
 
 // ---- shared shapes -------------------------------------------------------
+
+/**
+ * Chat text as typed or pasted: control characters other than tab and line
+ * breaks are dropped (vertical tab and form feed, which some editors paste as
+ * line breaks, become newlines) before the text is trimmed and checked. Dropped
+ * rather than refused: a refused message would stay "sending" in a client that
+ * cannot change what it sent — e.g. a Qwidget cached on a library's site.
+ */
+const chatText = (max: number) =>
+  z
+    .string()
+    .overwrite((s) => s.replace(/[\u000b\u000c]/g, "\n").replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, ""))
+    .trim()
+    .min(1, "A message cannot be empty")
+    .max(max);
 
 export const SESSION_STATUSES = ["waiting", "active", "patron_left", "unavailable", "ended"] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -104,7 +119,7 @@ export const sessionClientMessageSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("send"),
     clientId: z.string().min(1).max(LIMITS.clientIdChars),
-    body: z.string().trim().min(1, "A message cannot be empty").max(LIMITS.messageChars).regex(NO_CONTROL, "Contains control characters"),
+    body: chatText(LIMITS.messageChars),
   }),
   z.object({ type: z.literal("typing"), active: z.boolean() }),
   /** The patron leaves the chat (or withdraws the request while waiting). */
@@ -214,7 +229,7 @@ export const queueClientMessageSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("staff.send"),
     clientId: z.string().min(1).max(LIMITS.clientIdChars),
-    body: z.string().trim().min(1, "A message cannot be empty").max(LIMITS.staffMessageChars).regex(NO_CONTROL, "Contains control characters"),
+    body: chatText(LIMITS.staffMessageChars),
     to: z.string().min(1).max(100).nullable(),
   }),
 ]);

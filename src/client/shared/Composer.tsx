@@ -22,13 +22,7 @@ export function Composer({ id, label, disabled, placeholder, onSend, onTyping, c
   const ownRef = useRef<HTMLTextAreaElement>(null);
   const ref = inputRef ?? ownRef;
   const submit = () => {
-    // The server refuses control characters (other than tab and newline); pasted text
-    // can carry them (vertical tab and form feed are line breaks in some editors), and a
-    // refused message would stay "sending". Turn those into newlines, drop the rest.
-    const body = text
-      .replace(/[\u000b\u000c]/g, "\n")
-      .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, "")
-      .trim();
+    const body = text.trim();
     if (!body || disabled) return;
     onSend(body);
     setText("");
