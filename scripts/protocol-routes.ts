@@ -109,7 +109,7 @@ const err = (status: number, code: ErrorCode, when: string, field?: string): Rou
 // ---- refusals many routes share ------------------------------------------------------
 
 const NOT_SIGNED_IN = err(401, "unauthorized", "Not signed in (no cookie, or its sign-in session expired, was revoked or the account disabled).");
-const BAD_BODY = err(400, "validation_failed", "The body breaks the schema; the first problem is reported.", "the input's path, e.g. `title` or `fields.0.label`");
+const BAD_BODY = err(400, "validation_failed", "The body breaks the schema; the first problem is reported.", "the path of the input at fault");
 const BAD_QUERY = err(400, "validation_failed", "A query parameter breaks the schema; the first problem is reported.", "the parameter's name");
 const OTHER_SITE = err(403, "forbidden", "The `Origin` header names another site (changes ride on the cookie, so only Refdesk's own pages may make them).");
 const EMBED_REFUSED = err(403, "forbidden", "Sent from a site (`Origin`) the library has not allowed to embed its chat. The answer still carries `Access-Control-Allow-Origin`, so the site's developer can read why.", "origin");
@@ -939,7 +939,7 @@ export const ROUTE_GROUPS: RouteGroup[] = [
         path: "/api/admin/forms/:formId/logo",
         who: ADMIN_OF_FORM,
         what: "Uploads (or replaces) the form's logo.",
-        bodyNote: `The image's bytes as the raw body (any \`Content-Type\`; the type is recognised from the bytes): PNG, JPEG, GIF or WebP, at most ${LOGO_RULES.maxBytes / 1024} KB.`,
+        bodyNote: `The image's bytes as the raw body, sent with the image's \`Content-Type\` (e.g. \`image/png\`: the server trusts only the bytes, but a missing type trips the CSRF check): PNG, JPEG, GIF or WebP, at most ${LOGO_RULES.maxBytes / 1024} KB.`,
         answers: `200 \`{form}\`: ${FORM_ROW} (\`logoUrl\` set).`,
         errors: [
           OTHER_SITE,
