@@ -120,7 +120,10 @@ export async function prepareLocalState(persistDir, { extra = {} } = {}) {
   wrangler(["d1", "execute", "DB", "--local", "--file", seedFile], persistDir);
 }
 
-/** Starts `wrangler dev` and resolves once it answers HTTP. */
+/**
+ * Starts `wrangler dev` and resolves once it answers HTTP.
+ * @param {{ port?: number, persistDir?: string, inherit?: boolean, ip?: string }} [options]
+ */
 export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1" } = {}) {
   const args = ["dev", "--port", String(port), "--ip", ip, "--inspector-port", "0", "--show-interactive-dev-session=false", ...(persistDir ? ["--persist-to", persistDir] : [])];
   const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });

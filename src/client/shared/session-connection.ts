@@ -115,7 +115,9 @@ export class SessionConnection {
         this.seen.add(m.seq);
         const messages = [...this.snapshot.messages, m].sort((a, b) => a.seq - b.seq);
         const pending = m.clientId ? this.snapshot.pending.filter((p) => p.clientId !== m.clientId) : this.snapshot.pending;
-        const live = this.snapshot.synced && m.seq > this.backlogUntil;
+        // New to this reader: anything not seen before, once the first backlog is in —
+        // also what a reconnect's backlog brings (it arrived while we were away).
+        const live = this.snapshot.synced;
         this.update({ messages, pending, synced: this.snapshot.synced || m.seq >= this.backlogUntil });
         if (live) this.opts.onLiveMessage?.(m);
         return;
