@@ -123,6 +123,8 @@ export async function prepareLocalState(persistDir, { extra = {} } = {}) {
 /** Starts `wrangler dev` and resolves once it answers HTTP. */
 export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1" } = {}) {
   const args = ["dev", "--port", String(port), "--ip", ip, "--inspector-port", "0", "--show-interactive-dev-session=false", ...(persistDir ? ["--persist-to", persistDir] : [])];
+  // Local only: the framing check may fetch loopback pages (the demo and test pages are served here). See wrangler.jsonc.
+  args.push("--var", "FRAMING_CHECK_ALLOW_PRIVATE:true");
   const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });
   let output = "";
   if (!inherit) {
