@@ -64,6 +64,7 @@ import { digestToken } from "../src/auth/tokens";
 import { timingSafeEqual } from "../src/auth/password";
 import { REDACTED_NAME, redactText } from "../src/privacy/redact";
 import { judgeBrowser } from "../src/cobrowse/browser-check";
+import { COBROWSE_LIMITS } from "../src/shared/cobrowse-limits";
 import { RateBucket } from "../src/cobrowse/rate-bucket";
 import { newNodeKinds, streamProblem, type NodeKinds } from "../src/cobrowse/stream-guard";
 import type { ChatMethod } from "../src/shared/admin-limits";
@@ -758,7 +759,7 @@ export class ChatSession extends DurableObject<Env> {
 
   /** A frame on a sharing page's stream socket. */
   private async onStreamFrame(ws: WebSocket, att: SocketAttachment, raw: string | ArrayBuffer): Promise<void> {
-    const parsed = parseFrame(cobrowseClientMessageSchema, raw, LIMITS.cobrowseFrameBytes);
+    const parsed = parseFrame(cobrowseClientMessageSchema, raw, COBROWSE_LIMITS.frameBytes);
     if (!parsed.ok) {
       this.sendStream(ws, parsed.error);
       return;
@@ -871,13 +872,13 @@ export class ChatSession extends DurableObject<Env> {
     }
   }
 
-  /** A sharing page's socket closed: the next page of the site may resume within TIMING.cobrowseResumeMs. */
+  /** A sharing page's socket closed: the next page of the site may resume within COBROWSE_LIMITS.resumeMs. */
   private async onStreamGone(att: SocketAttachment): Promise<void> {
     const s = this.state;
     const c = s?.cobrowse;
     if (!s || !c || c.status !== "active" || !att.sharingId || c.sharingId !== att.sharingId) return;
     if (this.sharingSockets(c.sharingId).length > 0) return;
-    this.save({ ...s, cobrowse: { ...c, status: "paused", resumeBy: this.clock.now() + TIMING.cobrowseResumeMs } });
+    this.save({ ...s, cobrowse: { ...c, status: "paused", resumeBy: this.clock.now() + COBROWSE_LIMITS.resumeMs } });
     this.broadcastCobrowse();
     await this.scheduleAlarm();
   }
@@ -1608,8 +1609,8 @@ function cobrowseView(c: CobrowseState | null): CobrowseView {
 
 function newStreamLimits(now: number) {
   return {
-    frames: new RateBucket(LIMITS.cobrowseFramesPerSecond, 1000, now),
-    bytes: new RateBucket(LIMITS.cobrowseBytesPerSecond, 1000, now),
+    frames: new RateBucket(COBROWSE_LIMITS.framesPerSecond, 1000, now),
+    bytes: new RateBucket(COBROWSE_LIMITS.bytesPerSecond, 1000, now),
     kinds: newNodeKinds(),
   };
 }

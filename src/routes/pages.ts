@@ -106,7 +106,7 @@ pageRoutes.get("/monitor", async (c) => {
       title: "Chat monitor — Refdesk",
       body: html`<div id="monitor-root"><p class="loading">Loading the chat monitor…</p></div>`,
       styles: ["/styles/monitor.css"],
-      scripts: ["/build/monitor.js"],
+      scripts: ["/build/monitor/monitor.js"],
       bootstrap: { librarian, queues, resolutionCodes: RESOLUTION_CODES },
       bodyClass: "monitor",
     }),

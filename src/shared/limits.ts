@@ -43,16 +43,8 @@ export const LIMITS = {
   earlierSessions: 20,
   /** Characters in the comment a patron leaves with a rating. */
   ratingCommentChars: 1000,
-  /** Chat with viewport (issue 9): redirects the framing check follows before it gives up. */
+  /** Chat with viewport (issue 9): redirects the framing check follows before it gives up. Co-browsing's limits: ./cobrowse-limits.ts. */
   framingRedirects: 5,
-  /** One co-browse frame (a batch of page events). Larger frames are refused without parsing. */
-  cobrowseFrameBytes: 512 * 1024,
-  /** Page events in one co-browse frame. */
-  cobrowseEventsPerFrame: 1000,
-  /** Co-browse frames one sharing page may send per second (a burst of this many, refilled each second). */
-  cobrowseFramesPerSecond: 30,
-  /** Co-browse bytes one sharing page may send per second (a burst of this many, refilled each second). */
-  cobrowseBytesPerSecond: 1024 * 1024,
 } as const;
 
 /** The patron's after-chat rating: whole numbers on this scale. */
@@ -75,6 +67,4 @@ export const TIMING = {
   staffHistoryMs: 12 * 60 * 60 * 1000,
   /** The framing check gives up on a page that has not answered within this long (the page then opens in a new window). */
   framingCheckMs: 5_000,
-  /** A shared page whose stream dropped (the patron's page is loading the next page) may resume within this long before co-browsing ends. */
-  cobrowseResumeMs: 20_000,
 } as const;

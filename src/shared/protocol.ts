@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { emailSchema } from "./api";
+import { COBROWSE_LIMITS } from "./cobrowse-limits";
 import { LIMITS } from "./limits";
 
 // ---- shared shapes -------------------------------------------------------
@@ -265,9 +266,9 @@ export const cobrowseClientMessageSchema = z.discriminatedUnion("type", [
     type: z.literal("start"),
     sharingId: z.string().min(1).max(64).optional(),
     url: z.string().min(1).max(LIMITS.urlChars),
-    title: z.string().max(LIMITS.linkTitleChars),
+    title: z.string().max(COBROWSE_LIMITS.titleChars),
   }),
-  z.object({ type: z.literal("events"), events: z.array(pageEventSchema).min(1).max(LIMITS.cobrowseEventsPerFrame) }),
+  z.object({ type: z.literal("events"), events: z.array(pageEventSchema).min(1).max(COBROWSE_LIMITS.eventsPerFrame) }),
   z.object({ type: z.literal("stop") }),
 ]);
 export type CobrowseClientMessage = z.infer<typeof cobrowseClientMessageSchema>;

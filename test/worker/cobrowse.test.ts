@@ -9,7 +9,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { BrowserReport, CobrowseServerMessage, PageEvent, SessionServerMessage } from "../../src/shared/protocol";
-import { LIMITS, TIMING } from "../../src/shared/limits";
+import { COBROWSE_LIMITS } from "../../src/shared/cobrowse-limits";
+import { LIMITS } from "../../src/shared/limits";
 import {
   accept,
   advanceSession,
@@ -203,7 +204,7 @@ describe("the co-browse stream", () => {
     const big = snapshot([], "x".repeat(LIMITS.frameBytes * 2));
     page.send({ type: "events", events: [big] });
     await ctx.librarian.next((f) => f.type === "cobrowse.events" && JSON.stringify(f).length > LIMITS.frameBytes * 2);
-    expect(await refused([snapshot([], "y".repeat(LIMITS.cobrowseFrameBytes))])).toMatchObject({ code: "too_large" });
+    expect(await refused([snapshot([], "y".repeat(COBROWSE_LIMITS.frameBytes))])).toMatchObject({ code: "too_large" });
     await settle();
     const all = JSON.stringify(relayed(ctx.librarian));
     for (const secret of ["2900012345", "hunter2", "********", "yyyy"]) expect(all).not.toContain(secret);
@@ -212,12 +213,12 @@ describe("the co-browse stream", () => {
   it("limits how fast a page may stream", async () => {
     const ctx = await sharingReady();
     const { page } = await sharing(ctx);
-    const burst = LIMITS.cobrowseFramesPerSecond + 10;
+    const burst = COBROWSE_LIMITS.framesPerSecond + 10;
     for (let i = 0; i < burst; i++) page.send({ type: "events", events: [{ type: 3, timestamp: i, data: { source: 1, positions: [{ x: i, y: i, id: 1, timeOffset: 0 }] } }] });
     expect(await page.next((f) => f.type === "error")).toMatchObject({ code: "rate_limited" });
     await settle(300);
     expect(relayed(ctx.librarian).length).toBeLessThan(burst);
-    expect(relayed(ctx.librarian).length).toBeGreaterThanOrEqual(LIMITS.cobrowseFramesPerSecond - 1);
+    expect(relayed(ctx.librarian).length).toBeGreaterThanOrEqual(COBROWSE_LIMITS.framesPerSecond - 1);
   });
 
   it("stops at once when the patron stops sharing: the page is told, later frames are refused, the transcript says so", async () => {
@@ -270,7 +271,7 @@ describe("the co-browse stream", () => {
     expect(await forged.next((f) => f.type === "ended")).toBeTruthy();
     next.ws.close(1001, "navigating");
     await ctx.librarian.next((f) => f.type === "cobrowse" && f.cobrowse.status === "paused");
-    await advanceSession(ctx.chat.sessionId, TIMING.cobrowseResumeMs + 1000);
+    await advanceSession(ctx.chat.sessionId, COBROWSE_LIMITS.resumeMs + 1000);
     await ctx.librarian.next((f) => f.type === "cobrowse" && f.cobrowse.status === "off");
     const lines = (await transcriptOf(ctx.chat.sessionId, ctx.cookie)).map((m) => m.body).filter((b) => b.startsWith("Co-browsing"));
     expect(lines).toEqual(["Co-browsing started: Ada is sharing a page of library.example with Maria.", "Co-browsing ended (the shared page did not come back)."]);

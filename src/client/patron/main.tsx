@@ -13,6 +13,7 @@ interface Bootstrap {
   libraryName: string;
   alternatives: Alternatives;
   waitLimitSeconds: number;
+  chatMethod: "chat" | "viewport";
 }
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as Bootstrap;
@@ -45,6 +46,7 @@ if (!token) {
       libraryName={boot.libraryName}
       alternatives={boot.alternatives}
       waitLimitSeconds={boot.waitLimitSeconds}
+      chatMethod={boot.chatMethod}
       place="page"
       labelledBy="chat-heading"
     />
