@@ -5,10 +5,13 @@
  * the committed file is stale.
  */
 import { z } from "zod";
-import { embedQuerySchema, endChatSchema, leaveQuestionSchema, ratingSchema, signInSchema, startChatSchema } from "../src/shared/api";
+import { embedQuerySchema, endChatSchema, leaveQuestionSchema, pushPageSchema, ratingSchema, signInSchema, startChatSchema } from "../src/shared/api";
+import { COBROWSE_LIMITS } from "../src/shared/cobrowse-limits";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { LIMITS, TIMING } from "../src/shared/limits";
 import {
+  cobrowseClientMessageSchema,
+  cobrowseServerMessageSchema,
   ERROR_CODES,
   queueClientMessageSchema,
   queueServerMessageSchema,
@@ -34,6 +37,9 @@ export const ROUTES: Route[] = [
   { method: "GET", path: "/api/embed/status?form=:formId | ?library=:libraryId", who: "anyone; cross-origin only from the library's allowed origins (the Qwidget loader asks on every page view)", what: "Whether chat is available for this form now (a queue that would take the request is staffed), with the form's fields, the library's name, colours and fallback. `library=` picks the library's own chat form. Query parameters as this schema:", body: embedQuerySchema, answers: "200 `{form: {id, title, intro, fields}, library: {name, brandColor, brandText}, available, waitLimitSeconds, alternatives}` with `Cache-Control: no-store`; 400 validation_failed; 403 forbidden (field `origin`); 404 not_found; 410 form turned off." },
   { method: "GET", path: "/qwidget.js", who: "any site (classic `<script async>`)", what: "The Qwidget loader, a few hundred bytes: reads `data-refdesk-form` or `data-refdesk-library` from its own tag.", answers: "200 JavaScript, `Cache-Control: public, max-age=300, stale-while-revalidate=86400`, CORS `*`." },
   { method: "GET", path: "/qwidget/app.js?v=:hash", who: "the loader (module import)", what: "The whole widget, loaded only when the patron opens it or has a chat to resume.", answers: "200 JavaScript, `Cache-Control: public, max-age=31536000, immutable` when versioned, CORS `*`." },
+  { method: "GET", path: "/qwidget/:name-:hash.js", who: "the widget (module import)", what: "A part of the widget loaded only when used: the chat extras (co-browse check, consent prompt, rating), the viewport pane, the co-browse recorder.", answers: "200 JavaScript, `Cache-Control: public, max-age=31536000, immutable`, CORS `*`." },
+  { method: "POST", path: "/api/chats/:id/push", who: "the librarian serving the chat, same origin", what: "Push a page to the patron. The service checks the page's X-Frame-Options and CSP frame-ancestors against the patron's page (redirects followed, private addresses never fetched) and records a `push` message: shown in the patron's viewport, or opened in a new window with the reason. A repeated `clientId` is stored once.", body: pushPageSchema, answers: "201 `{message, duplicate: false}` (200 with `duplicate: true` for a repeat); 400 validation_failed (field `url`: only http(s), no credentials); 401; 403 not the serving librarian or another site; 404; 409 session_ended or not_active." },
+  { method: "GET", path: "/api/chats/:id/cobrowse", who: "the patron's shared page (proves itself with the token in `hello`), only from the library's allowed sites", what: "WebSocket a sharing page streams on while co-browsing (frames below); opened only after the patron agreed on that page.", answers: "101; 403 from a site the library does not allow, without an Origin, or for librarians; 404 unknown session." },
   { method: "POST", path: "/api/chats/:id/accept", who: "signed-in librarian who staffs a queue the request is in", what: "Accept a waiting request. The first accept wins.", answers: "200 `{session}`; 409 already_taken (with `takenBy`) or session_ended; 403 forbidden; 404 not_found." },
   { method: "POST", path: "/api/chats/:id/end", who: "the librarian serving the chat", what: "End the chat with a resolution code and up to 4 descriptive codes; files the transcript and queues the patron's mail.", body: endChatSchema, answers: "200 `{ended, filed}`; 400 validation_failed (field `resolution` or `descriptiveCodes.N`); 403; 409 not active / already ended with other codes." },
   { method: "GET", path: "/api/chats/:id", who: "librarians of the patron's library, or the serving librarian", what: "The session's state, and the patron's rating once given.", answers: "200 `{session, resolution, filed, rating}` (`rating` is `{score, comment}` or null); 401; 403; 404." },
@@ -103,6 +109,12 @@ export function protocolMarkdown(): string {
     "",
     framesSection("Chat session, client → server", sessionClientMessageSchema),
     framesSection("Chat session, server → client", sessionServerMessageSchema),
+    "### Co-browsing",
+    "",
+    `The librarian asks with \`cobrowse.request\` on the chat socket; the patron sees a prompt. Agreeing opens the shared page's own socket (\`/api/chats/:id/cobrowse\`): \`hello\` with the token, then \`start\` (the consent). Page events (rrweb's format, input values masked, password, card and PIN fields blocked) go in \`events\` frames of at most ${COBROWSE_LIMITS.frameBytes} bytes, ${COBROWSE_LIMITS.framesPerSecond} frames and ${COBROWSE_LIMITS.bytesPerSecond} bytes a second; the session object checks them, relays them as \`cobrowse.events\` to the serving librarian only, and stores none. A page that goes away may resume (\`start\` with its \`sharingId\`) within ${COBROWSE_LIMITS.resumeMs / 1000} s. The transcript keeps only "co-browsing started/ended" lines.`,
+    "",
+    framesSection("Co-browse stream, page → server", cobrowseClientMessageSchema),
+    framesSection("Co-browse stream, server → page", cobrowseServerMessageSchema),
     framesSection("Queue, client → server", queueClientMessageSchema),
     framesSection("Queue, server → client", queueServerMessageSchema),
   );

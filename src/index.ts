@@ -35,7 +35,7 @@ import { policyRoutes } from "./routes/policies";
 import { policyPageRoutes } from "./routes/policy-pages";
 // Chat with viewport and co-browsing (issue 9).
 import { viewportRoutes } from "./routes/viewport";
-import { viewportFrameSources } from "./viewport/frame-sources";
+import { cobrowseViewSources, viewportFrameSources } from "./viewport/frame-sources";
 
 export { ChatSession } from "../durable-objects/ChatSession";
 export { RequestQueue } from "../durable-objects/RequestQueue";
@@ -57,8 +57,9 @@ app.use(
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", "data:"],
+      styleSrc: ["'self'", "'unsafe-inline'", cobrowseViewSources],
+      imgSrc: ["'self'", "data:", cobrowseViewSources],
+      fontSrc: ["'self'", cobrowseViewSources],
       connectSrc: ["'self'", "ws:", "wss:"],
       // Issue 9: the patron's chat page shows pushed pages of any web site in its viewport.
       frameSrc: ["'self'", viewportFrameSources],
