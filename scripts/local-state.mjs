@@ -66,7 +66,9 @@ export async function demoSeedSql(extra = {}) {
     lines.push(`INSERT OR IGNORE INTO librarians (id, library_id, email, display_name, password_hash, role, created_at) VALUES (${[p.id, p.libraryId, p.email, p.displayName, hash, p.role, now].map(sql).join(", ")});`);
   }
   for (const f of [...DEMO_FORMS, ...extraForms]) {
-    lines.push(`INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, created_at) VALUES (${[f.id, f.libraryId, f.queueId, f.title, f.intro, JSON.stringify(f.fields), now].map(sql).join(", ")});`);
+    lines.push(
+      `INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, chat_method, created_at) VALUES (${[f.id, f.libraryId, f.queueId, f.title, f.intro, JSON.stringify(f.fields), f.chatMethod ?? "chat", now].map(sql).join(", ")});`,
+    );
   }
   lines.push(...cooperationSeedSql(now));
   return lines.join("\n");

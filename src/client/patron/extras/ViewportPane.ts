@@ -79,7 +79,9 @@ export function createViewport(opts: ViewportOptions): Viewport {
     size = Math.round(Math.min(VIEWPORT_SIZE.max, Math.max(VIEWPORT_SIZE.min, next)));
     apply();
   };
+  // Both: a media query's change event does not reach every engine on every resize.
   media.addEventListener("change", apply);
+  addEventListener("resize", apply);
   apply();
 
   splitter.addEventListener("keydown", (e) => {
@@ -126,6 +128,7 @@ export function createViewport(opts: ViewportOptions): Viewport {
     },
     destroy() {
       media.removeEventListener("change", apply);
+      removeEventListener("resize", apply);
       splitter.remove();
       pane.remove();
     },
