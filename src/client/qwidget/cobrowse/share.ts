@@ -151,7 +151,7 @@ export function startSharing(opts: SharingOptions): Sharing {
         collectFonts: false,
         inlineImages: false,
         recordCrossOriginIframes: false,
-        sampling: { mousemove: 50, scroll: 150, input: "last" },
+        sampling: { mousemove: 50, scroll: 150 },
       }) ?? null;
   };
 
