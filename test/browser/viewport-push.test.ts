@@ -7,11 +7,11 @@
  * patron details; the pane resizes by keyboard, closes and comes back, sits
  * below the chat on a phone; every push is in the transcript mail. axe-clean.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { VIEWPORT_SANDBOX, VIEWPORT_SIZE } from "../../src/client/patron/extras/ViewportPane";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, baseUrl, launch, newContext, signInToMonitor, waitForMail } from "./browser";
+import { axeViolations, baseUrl, CHROMIUM_PATH, launch, newContext, signInToMonitor, waitForMail } from "./browser";
 import { COBROWSE_FORM, COBROWSE_LIBRARIAN } from "./fixtures";
 import { acceptAndSay, endAsAnswered } from "./patron-helpers";
 
@@ -135,5 +135,32 @@ describe("chat with viewport on the hosted chat page", () => {
     await endAsAnswered(monitor, "Vera");
     const mail = await waitForMail("vera@patron.example", "Page shown beside the chat: Allowed page");
     expect(mail.text).toContain("Page opened in a new window (the site does not allow its pages to be shown inside other pages (X-Frame-Options: DENY)): Denied page");
+  });
+
+  it("tells patron and librarian when the browser blocks the new window, with the link to open it by hand", async () => {
+    const monitor = await caseyAtTheMonitor();
+    // A browser whose pop-up blocker is on (the test browser turns it off by default).
+    const strict = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ["--no-sandbox", "--disable-gpu"], ignoreDefaultArgs: ["--disable-popup-blocking"] });
+    try {
+      const patron = await (await strict.newContext({ baseURL: baseUrl() })).newPage();
+      const question = `Which databases do you have? ${Date.now()}`;
+      await patron.goto(`/f/${COBROWSE_FORM.id}`);
+      await patron.getByLabel("Your question").fill(question);
+      await patron.getByLabel(/Your name/).fill("Ines");
+      await patron.getByRole("button", { name: "Ask a librarian" }).click();
+      await patron.waitForURL("**/chat/**");
+      await acceptAndSay(monitor, question, "Ines", "Let me open that for you.");
+      const details = monitor.locator(".browser-check");
+      await expect.poll(() => details.textContent()).toContain("Pop-upsNot known yet");
+      await push(monitor, "/demo/framing/xfo-deny", "Framing-averse page");
+      const line = patron.getByRole("status").filter({ hasText: "Your browser blocked the new window." });
+      await line.waitFor();
+      expect(await line.getByRole("link", { name: /Open Framing-averse page/ }).getAttribute("href")).toBe(`${baseUrl()}/demo/framing/xfo-deny`);
+      await expect.poll(() => details.textContent()).toContain("Pop-upsBlocked");
+      expect(await axeViolations(patron)).toEqual([]);
+      await endAsAnswered(monitor, "Ines");
+    } finally {
+      await strict.close();
+    }
   });
 });

@@ -199,6 +199,10 @@ export function PatronExtras(props: PatronExtrasProps) {
 
   return (
     <>
+      {/* Always there, so a screen reader hears the request when it comes. */}
+      <p class="visually-hidden" role="status">
+        {asked ? `${librarian} asks to see this page. Your answer is below.` : ""}
+      </p>
       {asked ? (
         <div class="consent" role="group" aria-labelledby="consent-title" aria-describedby="consent-text">
           <H id="consent-title">Share this page with {librarian}?</H>
