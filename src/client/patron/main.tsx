@@ -24,6 +24,8 @@ if (fromHash) {
 }
 const token = tokenStore.load(boot.sessionId);
 const root = document.getElementById("chat-root")!;
+// The server's "Connecting…" placeholder goes: Preact would leave it below the window.
+root.replaceChildren();
 
 if (!token) {
   render(
