@@ -66,7 +66,9 @@ export async function demoSeedSql(extra = {}) {
     lines.push(`INSERT OR IGNORE INTO librarians (id, library_id, email, display_name, password_hash, role, created_at) VALUES (${[p.id, p.libraryId, p.email, p.displayName, hash, p.role, now].map(sql).join(", ")});`);
   }
   for (const f of [...DEMO_FORMS, ...extraForms]) {
-    lines.push(`INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, created_at) VALUES (${[f.id, f.libraryId, f.queueId, f.title, f.intro, JSON.stringify(f.fields), now].map(sql).join(", ")});`);
+    lines.push(
+      `INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, chat_method, created_at) VALUES (${[f.id, f.libraryId, f.queueId, f.title, f.intro, JSON.stringify(f.fields), f.chatMethod ?? "chat", now].map(sql).join(", ")});`,
+    );
   }
   lines.push(...cooperationSeedSql(now));
   return lines.join("\n");
@@ -126,6 +128,8 @@ export async function prepareLocalState(persistDir, { extra = {} } = {}) {
  */
 export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1" } = {}) {
   const args = ["dev", "--port", String(port), "--ip", ip, "--inspector-port", "0", "--show-interactive-dev-session=false", ...(persistDir ? ["--persist-to", persistDir] : [])];
+  // Local only: the framing check may fetch loopback pages (the demo and test pages are served here). See wrangler.jsonc.
+  args.push("--var", "FRAMING_CHECK_ALLOW_PRIVATE:true");
   const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });
   let output = "";
   if (!inherit) {

@@ -7,8 +7,11 @@
  */
 import { z } from "zod";
 import { CLOSE_CODES } from "../src/shared/close-codes";
+import { COBROWSE_LIMITS } from "../src/shared/cobrowse-limits";
 import { LIMITS, TIMING } from "../src/shared/limits";
 import {
+  cobrowseClientMessageSchema,
+  cobrowseServerMessageSchema,
   ERROR_CODES,
   queueClientMessageSchema,
   queueServerMessageSchema,
@@ -165,6 +168,12 @@ export function protocolMarkdown(): string {
     framesSection("Chat session, server → client", sessionServerMessageSchema),
     framesSection("Queue, client → server", queueClientMessageSchema),
     framesSection("Queue, server → client", queueServerMessageSchema),
+    "### Co-browsing",
+    "",
+    `The librarian asks with \`cobrowse.request\` on the chat socket; the patron sees a prompt. Agreeing opens the shared page's own socket (\`/api/chats/:id/cobrowse\`): \`hello\` with the token, then \`start\` (the consent). Page events (rrweb's format, input values masked, password, card and PIN fields blocked) go in \`events\` frames of at most ${COBROWSE_LIMITS.frameBytes} bytes, ${COBROWSE_LIMITS.framesPerSecond} frames and ${COBROWSE_LIMITS.bytesPerSecond} bytes a second; the session object checks them, relays them as \`cobrowse.events\` to the serving librarian only, and stores none. A page that goes away may resume (\`start\` with its \`sharingId\`) within ${COBROWSE_LIMITS.resumeMs / 1000} s. The transcript keeps only "co-browsing started/ended" lines.`,
+    "",
+    framesSection("Co-browse stream, page → server", cobrowseClientMessageSchema),
+    framesSection("Co-browse stream, server → page", cobrowseServerMessageSchema),
   );
   return lines.join("\n").trimEnd() + "\n";
 }

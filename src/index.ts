@@ -33,6 +33,9 @@ import { coverageRoutes, groupRoutes } from "./routes/groups";
 import { libraryRoutes } from "./routes/libraries";
 import { policyRoutes } from "./routes/policies";
 import { policyPageRoutes } from "./routes/policy-pages";
+// Chat with viewport and co-browsing (issue 9).
+import { viewportRoutes } from "./routes/viewport";
+import { cobrowseViewSources, viewportFrameSources } from "./viewport/frame-sources";
 
 export { ChatSession } from "../durable-objects/ChatSession";
 export { RequestQueue } from "../durable-objects/RequestQueue";
@@ -54,9 +57,12 @@ app.use(
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", "data:"],
+      styleSrc: ["'self'", "'unsafe-inline'", cobrowseViewSources],
+      imgSrc: ["'self'", "data:", cobrowseViewSources],
+      fontSrc: ["'self'", cobrowseViewSources],
       connectSrc: ["'self'", "ws:", "wss:"],
+      // Issue 9: the patron's chat page shows pushed pages of any web site in its viewport.
+      frameSrc: ["'self'", viewportFrameSources],
       frameAncestors: ["'none'"],
       baseUri: ["'self'"],
       formAction: ["'self'"],
@@ -95,6 +101,7 @@ app.route("/api/libraries", libraryRoutes);
 app.route("/api/feedback", feedbackRoutes);
 app.route("/", policyPageRoutes);
 app.route("/", coopAdminPageRoutes);
+app.route("/api/chats", viewportRoutes);
 
 app.notFound((c) => renderError(notFound("Page"), c));
 app.onError(renderError);
