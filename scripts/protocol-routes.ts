@@ -418,7 +418,7 @@ export const ROUTE_GROUPS: RouteGroup[] = [
         path: "/api/chats/:id/cobrowse",
         who: "The patron's shared page itself (proves itself with the chat token in `hello`), from Refdesk's own origin or a site the library allows; never librarians.",
         what: "WebSocket a page streams on while the patron shares it (co-browsing frames below). Opened only after the patron agreed on that page; the stream is relayed to the serving librarian only and never stored.",
-        answers: "101.",
+        answers: "101 Switching Protocols.",
         errors: [
           NOT_UPGRADE,
           SESSION_UNKNOWN,

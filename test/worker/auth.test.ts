@@ -179,8 +179,8 @@ describe("the auth gate", () => {
     const attempts: Record<string, string>[] = [{ Origin: FOREIGN }, { Origin: sibling }, { Origin: sibling, "Sec-Fetch-Site": "same-site" }];
     for (const headers of attempts) {
       const forged = await call(`/api/chats/${chat.sessionId}/accept`, { method: "POST", cookie: cookies[0], headers, json: {} });
-      expect(forged.status).toBe(401);
-      expect(await errorCode(forged)).toBe("unauthorized");
+      expect(forged.status).toBe(403);
+      expect(await errorCode(forged)).toBe("forbidden");
     }
     expect(await sessionView(chat.sessionId, cookies[0]!)).toMatchObject({ status: "waiting", librarian: null });
     // Reading from our own pages and acting from our own origin still work.
