@@ -32,6 +32,13 @@
  *   listed in `queueIds` before it is offered, so a claim landing meanwhile
  *   tells it too, and a request offered after it stopped waiting is removed
  *   again at once. `claim` stays the single decider.
+ * - Chat with viewport and co-browsing (issue 9): a pushed page is a message
+ *   like any other (kind "push", stored before it is relayed). The co-browse
+ *   stream is not: a sharing page's events arrive on a socket of their own
+ *   (channel "cobrowse", opened only after the patron agreed on that page),
+ *   are checked (size, rate, src/cobrowse/stream-guard.ts), relayed to the
+ *   sockets of the one librarian serving the chat, and never written to
+ *   storage. Only the consent state and "co-browsing started/ended" lines are.
  */
 import { DurableObject } from "cloudflare:workers";
 import { fileEndedSession, type EndedSession } from "../src/questions/file-session";
@@ -56,6 +63,22 @@ import {
 import { digestToken } from "../src/auth/tokens";
 import { timingSafeEqual } from "../src/auth/password";
 import { REDACTED_NAME, redactText } from "../src/privacy/redact";
+import { judgeBrowser } from "../src/cobrowse/browser-check";
+import { COBROWSE_LIMITS } from "../src/shared/cobrowse-limits";
+import { RateBucket } from "../src/cobrowse/rate-bucket";
+import { newNodeKinds, streamProblem, type NodeKinds } from "../src/cobrowse/stream-guard";
+import type { ChatMethod } from "../src/shared/admin-limits";
+import { webUrl } from "../src/shared/web-address";
+import {
+  cobrowseClientMessageSchema,
+  type BrowserReport,
+  type CobrowseServerMessage,
+  type CobrowseView,
+  type PageEvent,
+  type PointerTarget,
+  type PushedPage,
+  type BrowserCheck,
+} from "../src/shared/protocol";
 
 export interface LibrarianRef {
   id: string;
@@ -79,6 +102,8 @@ export interface StartChat {
   waitLimitSeconds: number;
   /** Cooperative routing: the queues to try in order (absent: the form's queue only). */
   route?: RoutePlan;
+  /** Chat with viewport (issue 9): the form's chat method (absent: plain chat). */
+  chatMethod?: ChatMethod;
 }
 
 interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds" | "route"> {
@@ -105,6 +130,27 @@ interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds" | 
   route?: RoutePlan | null;
   /** When the next roll-over is considered, while waiting. */
   rolloverAt?: number | null;
+  /** The library page the patron's Qwidget runs on, from its socket's Origin (null on Refdesk's own chat page). */
+  patronOrigin?: string | null;
+  /** What the patron's browser reported it can do (the co-browse check). */
+  browser?: BrowserReport | null;
+  /** Co-browsing: asked for, sharing, or paused between two pages (absent or null: off). */
+  cobrowse?: CobrowseState | null;
+}
+
+/** Co-browsing's consent state. The stream itself is never stored. */
+interface CobrowseState {
+  status: "requested" | "active" | "paused";
+  librarian: { id: string; name: string };
+  /** Set when the patron agreed: the pages carrying this id may stream. */
+  sharingId: string | null;
+  /** The shared site's origin: navigation stays on it. */
+  origin: string | null;
+  url: string | null;
+  title: string | null;
+  since: number | null;
+  /** While paused: when co-browsing ends unless the next page resumes it. */
+  resumeBy: number | null;
 }
 
 /** Where a transfer goes: one monitoring librarian, or every monitor of a queue. */
@@ -145,6 +191,24 @@ interface SocketAttachment {
   authed: boolean;
   connectedAt: number;
   librarian: LibrarianRef | null;
+  /** "cobrowse": a sharing page's stream socket (patrons only); absent for chat sockets. */
+  channel?: "cobrowse";
+  /** The page's origin when another site opened the socket (the Qwidget), else null. */
+  origin?: string | null;
+  /** Stream sockets: the sharing this page streams for, once it started. */
+  sharingId?: string | null;
+}
+
+/** The result of a push (RPC from the Worker). */
+export type PushResult =
+  | { ok: true; message: ChatMessage; duplicate: boolean }
+  | { ok: false; code: Extract<ErrorCode, "forbidden" | "not_found" | "session_ended" | "not_active">; message: string };
+
+/** What the push route needs to decide where a page opens. */
+export interface PushTargetInfo {
+  chatMethod: ChatMethod;
+  patronOrigin: string | null;
+  framingWorks: boolean | null;
 }
 
 export type ClaimResult =
@@ -173,6 +237,8 @@ export class ChatSession extends DurableObject<Env> {
   private cachedLastSeq: number | undefined;
   /** Roll-overs run one after another (they await other objects); this is the tail of that chain. */
   private rolling: Promise<void> = Promise.resolve();
+  /** Per sharing page: its rate limits and what the stream guard knows of its fields (memory only, like the stream). */
+  private readonly streams = new WeakMap<WebSocket, { frames: RateBucket; bytes: RateBucket; kinds: NodeKinds }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -187,7 +253,8 @@ export class ChatSession extends DurableObject<Env> {
         kind TEXT NOT NULL,
         body TEXT NOT NULL,
         at INTEGER NOT NULL,
-        while_waiting INTEGER NOT NULL
+        while_waiting INTEGER NOT NULL,
+        meta TEXT
       );
       CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages (author_key, client_id) WHERE client_id IS NOT NULL;
       CREATE TABLE IF NOT EXISTS internal_notes (
@@ -199,6 +266,9 @@ export class ChatSession extends DurableObject<Env> {
         body TEXT NOT NULL
       );
     `);
+    // Objects created before messages carried a `meta` column (issue 9) get it now.
+    const columns = ctx.storage.sql.exec<{ name: string }>("PRAGMA table_info(messages)").toArray();
+    if (!columns.some((c) => c.name === "meta")) ctx.storage.sql.exec("ALTER TABLE messages ADD COLUMN meta TEXT");
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -253,6 +323,7 @@ export class ChatSession extends DurableObject<Env> {
     body: string;
     clientId: string | null;
     whileWaiting: boolean;
+    push?: PushedPage;
   }): { message: ChatMessage; duplicate: boolean } {
     if (input.clientId !== null) {
       const existing = this.ctx.storage.sql
@@ -265,7 +336,7 @@ export class ChatSession extends DurableObject<Env> {
     // Keep timestamps monotonic so displayed order never disagrees with sequence order.
     const at = Math.max(this.clock.now(), previousAt);
     this.ctx.storage.sql.exec(
-      "INSERT INTO messages (seq, author_key, client_id, role, name, kind, body, at, while_waiting) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO messages (seq, author_key, client_id, role, name, kind, body, at, while_waiting, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       seq,
       input.authorKey,
       input.clientId,
@@ -275,6 +346,7 @@ export class ChatSession extends DurableObject<Env> {
       input.body,
       at,
       input.whileWaiting ? 1 : 0,
+      input.push ? JSON.stringify({ push: input.push }) : null,
     );
     this.cachedLastSeq = seq;
     const message: ChatMessage = {
@@ -285,6 +357,7 @@ export class ChatSession extends DurableObject<Env> {
       body: input.body,
       at,
       whileWaiting: input.whileWaiting,
+      ...(input.push ? { push: input.push } : {}),
     };
     return { message, duplicate: false };
   }
@@ -322,7 +395,8 @@ export class ChatSession extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets(only)) {
       if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
       const att = ws.deserializeAttachment() as SocketAttachment | null;
-      if (!att?.authed) continue;
+      // Stream sockets carry the co-browse stream only, never chat frames.
+      if (!att?.authed || att.channel) continue;
       try {
         ws.send(text);
       } catch {
@@ -344,17 +418,28 @@ export class ChatSession extends DurableObject<Env> {
     if (!this.state) return Response.json({ error: { code: "not_found", message: "Chat session not found." } }, { status: 404 });
     const librarianHeader = request.headers.get("X-Refdesk-Librarian");
     const librarian = librarianHeader ? (JSON.parse(librarianHeader) as LibrarianRef) : null;
+    // Set by the Worker: a co-browse stream socket, and the other site a patron's socket came from.
+    const stream = request.headers.get("X-Refdesk-Channel") === "cobrowse";
+    const origin = request.headers.get("X-Refdesk-Origin") || null;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const role = librarian ? "librarian" : "patron";
-    this.ctx.acceptWebSocket(server, [role]);
-    server.serializeAttachment({ role, authed: false, connectedAt: this.clock.now(), librarian } satisfies SocketAttachment);
+    this.ctx.acceptWebSocket(server, [stream ? "cobrowse" : role]);
+    server.serializeAttachment({
+      role,
+      authed: false,
+      connectedAt: this.clock.now(),
+      librarian,
+      origin,
+      ...(stream ? { channel: "cobrowse" as const, sharingId: null } : {}),
+    } satisfies SocketAttachment);
     await this.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const att = ws.deserializeAttachment() as SocketAttachment;
+    if (att.channel === "cobrowse") return this.onStreamFrame(ws, att, raw);
     const parsed = parseFrame(sessionClientMessageSchema, raw);
     if (!parsed.ok) {
       this.send(ws, parsed.error);
@@ -385,6 +470,22 @@ export class ChatSession extends DurableObject<Env> {
         return this.onPatronLeave(state);
       case "transcript":
         return this.onTranscriptChoice(ws, att, state, msg.send, msg.email ?? null);
+      case "capabilities":
+        return this.onBrowserReport(ws, att, state, msg.report);
+      case "cobrowse.request":
+        return this.onCobrowseRequest(ws, att, state);
+      case "cobrowse.decline":
+        return this.onCobrowseDecline(ws, att, state);
+      case "cobrowse.stop":
+        if (!this.mayCobrowse(ws, att, state)) return;
+        this.endCobrowse(att.role === "patron" ? "stopped by the patron" : `stopped by ${att.librarian!.name}`);
+        return this.scheduleAlarm();
+      case "cobrowse.point":
+        return this.onCobrowseToPage(ws, att, state, { type: "point", target: msg.target });
+      case "cobrowse.navigate":
+        return this.onCobrowseNavigate(ws, att, state, msg.url);
+      case "cobrowse.resync":
+        return this.onCobrowseToPage(ws, att, state, { type: "resync" });
       default:
         return assertNever(msg);
     }
@@ -414,6 +515,13 @@ export class ChatSession extends DurableObject<Env> {
       ...(att.role === "patron" ? { transcript: transcriptChoiceOf(state) } : {}),
     });
     for (const message of this.messagesAfter(Math.min(lastSeq, this.lastSeq))) this.send(ws, { type: "message", message });
+    // Issue 9: the co-browse check (librarians) and where co-browsing stands (both), after the backlog.
+    if (att.role === "patron" && att.origin !== undefined && (state.patronOrigin ?? null) !== att.origin) {
+      this.save({ ...this.state!, patronOrigin: att.origin });
+    }
+    if (att.role === "librarian") this.send(ws, { type: "check", check: this.browserCheck(this.state!) });
+    const cobrowse = this.state!.cobrowse;
+    if (cobrowse) this.send(ws, { type: "cobrowse", cobrowse: cobrowseView(cobrowse) });
   }
 
   private onSend(ws: WebSocket, att: SocketAttachment, state: SessionState, clientId: string, body: string) {
@@ -490,25 +598,317 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    this.onSocketGone(ws, code);
+    await this.onSocketGone(ws, code);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    this.onSocketGone(ws, CLOSE_CODES.goingAway);
+    await this.onSocketGone(ws, CLOSE_CODES.goingAway);
   }
 
-  private onSocketGone(ws: WebSocket, code: number): void {
+  private async onSocketGone(ws: WebSocket, code: number): Promise<void> {
     const att = ws.deserializeAttachment() as SocketAttachment | null;
     try {
       ws.close(code === 1005 || code === 1006 ? CLOSE_CODES.normal : code, "closing");
     } catch {
       // Already closed.
     }
+    if (att?.channel) return this.onStreamGone(att);
     // A patron who drops mid-chat stops typing as far as the librarian can tell.
     if (att?.authed && this.state?.status === "active") {
       const name = att.role === "librarian" ? att.librarian!.name : this.state.patronName || "Patron";
       this.broadcast({ type: "typing", role: att.role, name, active: false }, att.role === "patron" ? "librarian" : "patron");
     }
+  }
+
+  // ---- chat with viewport and co-browsing (issue 9) -------------------------
+
+  private browserCheck(s: SessionState): BrowserCheck {
+    return judgeBrowser(s.browser ?? null, { chatMethod: s.chatMethod ?? "chat", pageOrigin: s.patronOrigin ?? null });
+  }
+
+  private broadcastCobrowse(): void {
+    this.broadcast({ type: "cobrowse", cobrowse: cobrowseView(this.state?.cobrowse ?? null) });
+  }
+
+  /** Refuses a frame from anyone but the serving librarian (patrons pass) or about a chat that is not in progress. */
+  private mayCobrowse(ws: WebSocket, att: SocketAttachment, state: SessionState): boolean {
+    if (att.role === "librarian" && state.librarian?.id !== att.librarian?.id) {
+      this.send(ws, { type: "error", code: "forbidden", message: "Only the librarian serving this chat can co-browse with the patron." });
+      return false;
+    }
+    if (state.status !== "active") {
+      const ended = state.status === "ended" || state.status === "unavailable";
+      this.send(ws, { type: "error", code: ended ? "session_ended" : "not_active", message: ended ? "This chat has ended." : "Co-browsing needs a chat in progress." });
+      return false;
+    }
+    return true;
+  }
+
+  private onBrowserReport(ws: WebSocket, att: SocketAttachment, state: SessionState, report: BrowserReport): void {
+    if (att.role !== "patron") {
+      this.send(ws, { type: "error", code: "forbidden", message: "Only the patron's browser reports what it can do." });
+      return;
+    }
+    if (JSON.stringify(state.browser ?? null) === JSON.stringify(report)) return;
+    const next = { ...state, browser: report };
+    this.save(next);
+    this.broadcast({ type: "check", check: this.browserCheck(next) }, "librarian");
+  }
+
+  private async onCobrowseRequest(ws: WebSocket, att: SocketAttachment, state: SessionState): Promise<void> {
+    if (att.role !== "librarian") {
+      this.send(ws, { type: "error", code: "forbidden", message: "Only the librarian serving this chat can ask to see the patron's page." });
+      return;
+    }
+    if (!this.mayCobrowse(ws, att, state)) return;
+    const check = this.browserCheck(state);
+    if (!check.cobrowse.possible) {
+      this.send(ws, { type: "error", code: "not_active", message: `Co-browsing is not possible with this patron. ${check.cobrowse.note}` });
+      return;
+    }
+    // Asked already, or sharing: say where it stands.
+    if (state.cobrowse) return this.send(ws, { type: "cobrowse", cobrowse: cobrowseView(state.cobrowse) });
+    const librarian = { id: att.librarian!.id, name: att.librarian!.name };
+    this.save({ ...state, cobrowse: { status: "requested", librarian, sharingId: null, origin: null, url: null, title: null, since: null, resumeBy: null } });
+    this.broadcastCobrowse();
+  }
+
+  private onCobrowseDecline(ws: WebSocket, att: SocketAttachment, state: SessionState): void {
+    if (att.role !== "patron") {
+      this.send(ws, { type: "error", code: "forbidden", message: "Only the patron answers a request to see their page." });
+      return;
+    }
+    if (state.cobrowse?.status !== "requested") {
+      this.send(ws, { type: "error", code: "not_active", message: "Nobody is asking to see your page." });
+      return;
+    }
+    this.save({ ...state, cobrowse: null });
+    this.broadcastCobrowse();
+  }
+
+  /**
+   * Ends co-browsing, if any: the sharing page is told to stop at once and its
+   * socket closes, and when a page was shared the transcript says it ended.
+   */
+  private endCobrowse(reason: string): void {
+    const s = this.state;
+    if (!s?.cobrowse) return;
+    const wasSharing = s.cobrowse.status !== "requested";
+    this.save({ ...s, cobrowse: null });
+    for (const ws of this.ctx.getWebSockets("cobrowse")) {
+      this.sendStream(ws, { type: "ended", reason });
+      try {
+        ws.close(CLOSE_CODES.normal, "co-browsing ended");
+      } catch {
+        // Already closed.
+      }
+    }
+    if (wasSharing) this.systemMessage(`Co-browsing ended (${reason}).`);
+    this.broadcastCobrowse();
+  }
+
+  /** The sharing page's open stream sockets. */
+  private sharingSockets(sharingId: string | null, except?: WebSocket): WebSocket[] {
+    if (!sharingId) return [];
+    return this.ctx.getWebSockets("cobrowse").filter((ws) => {
+      if (ws === except || ws.readyState !== WebSocket.OPEN) return false;
+      return (ws.deserializeAttachment() as SocketAttachment | null)?.sharingId === sharingId;
+    });
+  }
+
+  /** The serving librarian's point, navigation or resync goes to the sharing page. */
+  private onCobrowseToPage(ws: WebSocket, att: SocketAttachment, state: SessionState, frame: CobrowseServerMessage): void {
+    if (att.role !== "librarian") {
+      this.send(ws, { type: "error", code: "forbidden", message: "Only the librarian serving this chat leads co-browsing." });
+      return;
+    }
+    if (!this.mayCobrowse(ws, att, state)) return;
+    const c = state.cobrowse;
+    if (c?.status !== "active" && c?.status !== "paused") {
+      this.send(ws, { type: "error", code: "not_active", message: "The patron is not sharing their page." });
+      return;
+    }
+    const pages = this.sharingSockets(c.sharingId);
+    if (pages.length === 0) {
+      this.send(ws, { type: "error", code: "not_active", message: "The patron's page is loading; try again in a moment." });
+      return;
+    }
+    for (const page of pages) this.sendStream(page, frame);
+  }
+
+  private onCobrowseNavigate(ws: WebSocket, att: SocketAttachment, state: SessionState, raw: string): void {
+    const url = webUrl(raw.trim());
+    const origin = state.cobrowse?.origin;
+    if (att.role === "librarian" && state.librarian?.id === att.librarian?.id && state.cobrowse && (!url || !origin || url.origin !== origin)) {
+      const message = !url
+        ? "Only web addresses (http or https) can be opened for a patron."
+        : `Co-browsing stays on the patron's site (${origin ?? "unknown"}); send other sites as a link or push them.`;
+      this.send(ws, { type: "error", code: "validation_failed", message, field: "url" });
+      return;
+    }
+    this.onCobrowseToPage(ws, att, state, { type: "navigate", url: url?.href ?? raw });
+  }
+
+  private sendStream(ws: WebSocket, frame: CobrowseServerMessage): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // The page went away; its close handler deals with it.
+    }
+  }
+
+  /** A frame on a sharing page's stream socket. */
+  private async onStreamFrame(ws: WebSocket, att: SocketAttachment, raw: string | ArrayBuffer): Promise<void> {
+    const parsed = parseFrame(cobrowseClientMessageSchema, raw, COBROWSE_LIMITS.frameBytes);
+    if (!parsed.ok) {
+      this.sendStream(ws, parsed.error);
+      return;
+    }
+    const msg = parsed.value;
+    if (msg.type === "hello") {
+      if (!(await this.isPatronToken(msg.token))) {
+        this.sendStream(ws, { type: "error", code: "unauthorized", message: "This chat link is not valid." });
+        ws.close(CLOSE_CODES.policy, "bad token");
+        return;
+      }
+      ws.serializeAttachment({ ...att, authed: true } satisfies SocketAttachment);
+      return;
+    }
+    if (!att.authed) {
+      this.sendStream(ws, { type: "error", code: "hello_required", message: "Say hello (with your token) first." });
+      return;
+    }
+    const state = this.state!;
+    switch (msg.type) {
+      case "start":
+        return this.onStreamStart(ws, att, state, msg.url, msg.title, msg.sharingId ?? null);
+      case "events":
+        return this.onStreamEvents(ws, att, state, msg.events, typeof raw === "string" ? raw.length : raw.byteLength);
+      case "stop":
+        if (att.sharingId && att.sharingId === state.cobrowse?.sharingId) this.endCobrowse("stopped by the patron");
+        ws.close(CLOSE_CODES.normal, "stopped");
+        return this.scheduleAlarm();
+      default:
+        return assertNever(msg);
+    }
+  }
+
+  /** The patron agrees to share this page (or the next page of a sharing goes on). */
+  private async onStreamStart(ws: WebSocket, att: SocketAttachment, state: SessionState, rawUrl: string, title: string, resumeId: string | null): Promise<void> {
+    if (state.status !== "active") {
+      const ended = state.status === "ended" || state.status === "unavailable" || state.status === "patron_left";
+      this.sendStream(ws, { type: "error", code: ended ? "session_ended" : "not_active", message: ended ? "This chat has ended." : "Co-browsing needs a chat in progress." });
+      if (resumeId) this.sendStream(ws, { type: "ended", reason: "the chat is over" });
+      return;
+    }
+    const page = webUrl(rawUrl);
+    if (!page || !att.origin || page.origin !== att.origin) {
+      this.sendStream(ws, { type: "error", code: "validation_failed", message: "Only a library page carrying the chat widget can be shared, from that page itself.", field: "url" });
+      return;
+    }
+    const c = state.cobrowse;
+    let sharingId: string;
+    if (resumeId) {
+      if (!c || c.status === "requested" || c.sharingId !== resumeId || c.origin !== page.origin) {
+        this.sendStream(ws, { type: "ended", reason: "co-browsing has ended" });
+        return;
+      }
+      sharingId = resumeId;
+      // The page it came from stops streaming: the newest page of a sharing is the one shown.
+      for (const old of this.sharingSockets(sharingId, ws)) {
+        this.sendStream(old, { type: "ended", reason: "the sharing moved to another page" });
+        old.close(CLOSE_CODES.normal, "moved on");
+      }
+      this.save({ ...state, cobrowse: { ...c, status: "active", url: page.href, title: title || null, resumeBy: null } });
+    } else {
+      if (c?.status !== "requested") {
+        this.sendStream(ws, { type: "error", code: "not_active", message: "No librarian has asked to see your page." });
+        return;
+      }
+      sharingId = crypto.randomUUID();
+      this.save({ ...state, cobrowse: { ...c, status: "active", sharingId, origin: page.origin, url: page.href, title: title || null, since: this.clock.now(), resumeBy: null } });
+      this.systemMessage(`Co-browsing started: ${state.patronName || "the patron"} is sharing a page of ${page.host} with ${c.librarian.name}.`);
+    }
+    ws.serializeAttachment({ ...att, sharingId } satisfies SocketAttachment);
+    this.streams.set(ws, newStreamLimits(Date.now()));
+    this.sendStream(ws, { type: "started", sharingId, librarianName: this.state!.cobrowse!.librarian.name });
+    this.broadcastCobrowse();
+    await this.scheduleAlarm();
+  }
+
+  /** Page events: checked and relayed to the serving librarian's sockets only; never stored. */
+  private onStreamEvents(ws: WebSocket, att: SocketAttachment, state: SessionState, events: PageEvent[], bytes: number): void {
+    const c = state.cobrowse;
+    if (state.status !== "active" || !att.sharingId || c?.status !== "active" || c.sharingId !== att.sharingId || c.librarian.id !== state.librarian?.id) {
+      this.sendStream(ws, { type: "error", code: "forbidden", message: "This page is not being shared; nothing was relayed." });
+      return;
+    }
+    let limits = this.streams.get(ws);
+    if (!limits) {
+      // The object slept since this page started: the guard knows nothing of its fields, so ask for the whole page again.
+      limits = newStreamLimits(Date.now());
+      this.streams.set(ws, limits);
+      this.sendStream(ws, { type: "resync" });
+    }
+    const now = Date.now();
+    if (!limits.frames.take(1, now) || !limits.bytes.take(bytes, now)) {
+      this.sendStream(ws, { type: "error", code: "rate_limited", message: "The page sent too much at once; part of it was not relayed." });
+      return;
+    }
+    const problem = streamProblem(events, limits.kinds);
+    if (problem) {
+      this.sendStream(ws, { type: "error", code: "validation_failed", message: `${problem} Nothing of this part was relayed.` });
+      return;
+    }
+    const text = JSON.stringify({ type: "cobrowse.events", events } satisfies SessionServerMessage);
+    for (const lib of this.ctx.getWebSockets("librarian")) {
+      const a = lib.deserializeAttachment() as SocketAttachment | null;
+      if (!a?.authed || a.librarian?.id !== c.librarian.id || lib.readyState !== WebSocket.OPEN) continue;
+      try {
+        lib.send(text);
+      } catch {
+        // Closed meanwhile.
+      }
+    }
+  }
+
+  /** A sharing page's socket closed: the next page of the site may resume within COBROWSE_LIMITS.resumeMs. */
+  private async onStreamGone(att: SocketAttachment): Promise<void> {
+    const s = this.state;
+    const c = s?.cobrowse;
+    if (!s || !c || c.status !== "active" || !att.sharingId || c.sharingId !== att.sharingId) return;
+    if (this.sharingSockets(c.sharingId).length > 0) return;
+    this.save({ ...s, cobrowse: { ...c, status: "paused", resumeBy: this.clock.now() + COBROWSE_LIMITS.resumeMs } });
+    this.broadcastCobrowse();
+    await this.scheduleAlarm();
+  }
+
+  /** Where the push route may open a page: the form's method, the patron's page and what their browser reported. */
+  async pushTarget(): Promise<PushTargetInfo | null> {
+    const s = this.state;
+    if (!s) return null;
+    return { chatMethod: s.chatMethod ?? "chat", patronOrigin: s.patronOrigin ?? null, framingWorks: s.browser?.framing ?? null };
+  }
+
+  /** The serving librarian pushes a page (already checked by the Worker); stored like a message, once per client id. */
+  async pushPage(input: { librarianId: string; clientId: string; page: PushedPage; body: string }): Promise<PushResult> {
+    const s = this.state;
+    if (!s) return { ok: false, code: "not_found", message: "Chat session not found." };
+    if (s.librarian?.id !== input.librarianId) return { ok: false, code: "forbidden", message: "Only the librarian serving this chat can push pages to the patron." };
+    if (s.status === "ended" || s.status === "unavailable") return { ok: false, code: "session_ended", message: "This chat has ended." };
+    if (s.status !== "active") return { ok: false, code: "not_active", message: "The patron has left this chat." };
+    const { message, duplicate } = this.appendMessage({
+      authorKey: `librarian:${s.librarian.id}`,
+      role: "librarian",
+      name: s.librarian.name,
+      kind: "push",
+      body: input.body,
+      clientId: input.clientId,
+      whileWaiting: false,
+      push: input.page,
+    });
+    if (!duplicate) this.broadcast({ type: "message", message });
+    return { ok: true, message, duplicate };
   }
 
   // ---- lifecycle (RPC from the Worker) -----------------------------------
@@ -631,7 +1031,8 @@ export class ChatSession extends DurableObject<Env> {
     }
     if (s.status !== "active" && s.status !== "patron_left") return { ok: false, code: "not_active", message: "This chat is not in progress." };
     const now = this.clock.now();
-    this.save({ ...s, status: "ended", endedAt: now, resolution: input.resolution, descriptiveCodes: input.descriptiveCodes, note: input.note, transfer: null });
+    this.endCobrowse("the chat ended");
+    this.save({ ...this.state!, status: "ended", endedAt: now, resolution: input.resolution, descriptiveCodes: input.descriptiveCodes, note: input.note, transfer: null });
     this.systemMessage(`${s.librarian.name} ended the chat.`);
     this.broadcastStatus();
     this.closeAll(CLOSE_CODES.sessionEnded, "session ended");
@@ -686,8 +1087,10 @@ export class ChatSession extends DurableObject<Env> {
       return { ok: false, code: "not_active", message: "This librarian is not serving this chat." };
     }
     const gone = s.librarian;
+    // Whoever takes the chat next has not been given the patron's consent.
+    this.endCobrowse(`${gone.name} is no longer available`);
     if (s.status === "patron_left") {
-      this.save({ ...s, status: "ended", endedAt: this.clock.now(), resolution: "followup_by_library" });
+      this.save({ ...this.state!, status: "ended", endedAt: this.clock.now(), resolution: "followup_by_library" });
       this.systemMessage(`${gone.name} is no longer available; the chat was filed for follow-up.`);
       this.broadcastStatus();
       this.closeAll(CLOSE_CODES.sessionEnded, "session ended");
@@ -697,7 +1100,7 @@ export class ChatSession extends DurableObject<Env> {
     const now = this.clock.now();
     // The patron gets a fresh wait limit: the time they already waited was spent being served.
     const waitMs = s.waitLimitAt - s.createdAt;
-    this.save({ ...s, status: "waiting", librarian: null, acceptedAt: null, waitLimitAt: now + waitMs });
+    this.save({ ...this.state!, status: "waiting", librarian: null, acceptedAt: null, waitLimitAt: now + waitMs });
     // ---- handed back; everything below may await ----
     for (const ws of this.ctx.getWebSockets("librarian")) {
       try {
@@ -752,7 +1155,8 @@ export class ChatSession extends DurableObject<Env> {
 
   private async onPatronLeave(s: SessionState): Promise<void> {
     if (s.status === "active") {
-      this.save({ ...s, status: "patron_left", transfer: null });
+      this.endCobrowse("the patron left the chat");
+      this.save({ ...this.state!, status: "patron_left", transfer: null });
       this.systemMessage(`${s.patronName || "The patron"} left the chat.`);
       this.broadcastStatus();
       // Nobody should accept a transfer of a chat the patron has left: the serving librarian codes it.
@@ -880,7 +1284,9 @@ export class ChatSession extends DurableObject<Env> {
       const by = s.librarian ?? t.from;
       return { ok: false, code: "already_taken", message: `Already taken by ${by.name}.`, by };
     }
-    this.save({ ...s, librarian, transfer: null });
+    // The patron agreed to share their page with the librarian they had, not with the new one.
+    this.endCobrowse("the chat was transferred");
+    this.save({ ...this.state!, librarian, transfer: null });
     // ---- the new librarian is stored; everything below may await ----
     this.systemMessage(`${librarian.name} has joined the chat.`);
     this.broadcastStatus();
@@ -1126,6 +1532,7 @@ export class ChatSession extends DurableObject<Env> {
     if (s?.status === "unavailable" && s.abandonAt) due.push(s.abandonAt);
     if (s?.status === "ended" && !s.filed && s.fileRetryAt) due.push(s.fileRetryAt);
     if (s?.status === "active" && s.transfer) due.push(s.transfer.expiresAt);
+    if (s?.cobrowse?.status === "paused" && s.cobrowse.resumeBy) due.push(s.cobrowse.resumeBy);
     for (const ws of this.ctx.getWebSockets()) {
       const att = ws.deserializeAttachment() as SocketAttachment | null;
       if (att && !att.authed) due.push(att.connectedAt + TIMING.helloTimeoutMs);
@@ -1158,6 +1565,10 @@ export class ChatSession extends DurableObject<Env> {
       s = this.state;
     }
     if (s?.status === "ended" && !s.filed) await this.fileNow();
+    if (s?.cobrowse?.status === "paused" && s.cobrowse.resumeBy && now >= s.cobrowse.resumeBy) {
+      this.endCobrowse("the shared page did not come back");
+      s = this.state;
+    }
     if (s?.status === "active" && s.transfer && now >= s.transfer.expiresAt) {
       await this.takeBackTransfer(s.transfer, `Nobody could take the chat just now; ${s.transfer.from.name} is still with you.`);
     }
@@ -1182,9 +1593,11 @@ interface MessageRow extends Record<string, SqlStorageValue> {
   body: string;
   at: number;
   while_waiting: number;
+  meta: string | null;
 }
 
 function rowToMessage(r: MessageRow): ChatMessage {
+  const meta = r.meta ? (JSON.parse(r.meta) as { push?: PushedPage }) : null;
   return {
     seq: r.seq,
     clientId: r.client_id,
@@ -1193,6 +1606,20 @@ function rowToMessage(r: MessageRow): ChatMessage {
     body: r.body,
     at: r.at,
     whileWaiting: r.while_waiting === 1,
+    ...(meta?.push ? { push: meta.push } : {}),
+  };
+}
+
+function cobrowseView(c: CobrowseState | null): CobrowseView {
+  if (!c) return { status: "off", librarianName: null, url: null, title: null, since: null };
+  return { status: c.status, librarianName: c.librarian.name, url: c.url, title: c.title, since: c.since };
+}
+
+function newStreamLimits(now: number) {
+  return {
+    frames: new RateBucket(COBROWSE_LIMITS.framesPerSecond, 1000, now),
+    bytes: new RateBucket(COBROWSE_LIMITS.bytesPerSecond, 1000, now),
+    kinds: newNodeKinds(),
   };
 }
 

@@ -1,10 +1,17 @@
 // Bundles the front ends into public/build/ with esbuild: the patron chat page,
 // the librarian monitor, the questions module, the admin and policy pages, and
 // the Qwidget — its loader (qwidget.js, on every page view of a library's site)
-// and the widget it imports when opened (qwidget-app.js, versioned by content
-// hash). Minified, ES2020, one file each.
+// and the widget it imports when opened (qwidget/app.js, versioned by content
+// hash). Minified, ES2020.
+//
+// Code only some visitors need is split into chunks loaded when used (issue 9):
+// the monitor's co-browse viewer (rrweb's replayer), and in the Qwidget the
+// viewport pane and the co-browse recorder. public/build/chunks.json says which
+// files each surface loads first and which chunks it loads later, for
+// bench/weight.mjs.
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { build, transform } from "esbuild";
 import { minify } from "terser";
 
@@ -39,13 +46,49 @@ const common = {
 
 await build({ ...common, format: "esm", entryPoints: {
     patron: "src/client/patron/main.tsx",
-    monitor: "src/client/monitor/main.tsx",
     questions: "src/client/questions/main.tsx",
     admin: "src/client/admin/main.tsx",
     // Policy pages (issue 6): copy buttons and the rich-text editor.
     policies: "src/client/policies/main.ts",
   },
 });
+
+/**
+ * Splits `entry` with esbuild (dynamic imports become chunks) into `outdir`,
+ * optionally compressing each file further with terser, and returns which
+ * files load first (the entry and the chunks it imports statically) and which
+ * load later (each dynamic import's chunk, by source file).
+ */
+async function buildSplit(entryName, entry, outdir, { terse = false } = {}) {
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  const result = await build({ ...common, format: "esm", splitting: true, metafile: true, write: false, outdir, entryPoints: { [entryName]: entry }, entryNames: "[name]", chunkNames: "[name]-[hash]" });
+  const code = {};
+  for (const file of result.outputFiles) {
+    const text = terse ? (await minify(file.text, { module: true, ecma: 2020, compress: { passes: 3 }, mangle: true })).code : file.text;
+    await writeFile(file.path, text);
+    code[path.relative(process.cwd(), file.path)] = text;
+  }
+  const outputs = result.metafile.outputs;
+  const entryFile = path.join(outdir, `${entryName}.js`);
+  const firstLoad = [];
+  const visit = (file) => {
+    if (firstLoad.includes(file)) return;
+    firstLoad.push(file);
+    for (const i of outputs[file]?.imports ?? []) if (i.kind === "import-statement") visit(i.path);
+  };
+  visit(entryFile);
+  const lazy = {};
+  for (const [file, meta] of Object.entries(outputs)) {
+    if (firstLoad.includes(file) || !meta.entryPoint) continue;
+    lazy[meta.entryPoint] = [file, ...(meta.imports ?? []).filter((i) => i.kind === "import-statement" && !firstLoad.includes(i.path)).map((i) => i.path)];
+  }
+  return { firstLoad, lazy, code };
+}
+
+// The monitor: its co-browse viewer (rrweb's replayer) is a chunk of its own, loaded when co-browsing starts.
+await rm("public/build/monitor.js", { force: true });
+const monitor = await buildSplit("monitor", "src/client/monitor/main.tsx", "public/build/monitor");
 
 /**
  * The Qwidget has a byte budget (bench/weight.mjs): esbuild bundles it, then
@@ -55,15 +98,77 @@ await build({ ...common, format: "esm", entryPoints: {
 async function buildQwidgetPart(name, entry, options) {
   const result = await build({ ...common, ...options, entryPoints: { [name]: entry }, write: false });
   const { code } = await minify(result.outputFiles[0].text, { module: options.format === "esm", ecma: 2020, compress: { passes: 3 }, mangle: true });
-  await mkdir("public/build", { recursive: true });
+  await mkdir(path.dirname(`public/build/${name}.js`), { recursive: true });
   await writeFile(`public/build/${name}.js`, code);
   return code;
 }
 
-// The widget first: the loader names it by its content hash, so it can be cached for good.
-const app = await buildQwidgetPart("qwidget-app", "src/client/qwidget/app.tsx", { format: "esm" });
+/**
+ * The widget's lazy chunks (issue 9), each a bundle of its own named by content
+ * hash, imported relative to the widget (/qwidget/<name>-<hash>.js): a
+ * dynamic import of one of their sources becomes an import of that file.
+ */
+const lazyChunks = (files) => ({
+  name: "lazy-chunks",
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== "dynamic-import") return undefined;
+      const source = path.relative(process.cwd(), path.resolve(args.resolveDir, args.path));
+      const file = Object.entries(files).find(([src]) => src.replace(/\.tsx?$/, "") === source.replace(/\.tsx?$/, ""))?.[1];
+      return file ? { path: `./${path.basename(file)}`, external: true } : undefined;
+    });
+  },
+});
+
+/**
+ * A lazy chunk that renders with Preact runs on the widget's own Preact
+ * (src/client/shared/preact-host.ts): its imports of Preact, and of
+ * preact-adopt, become one module of live bindings that `adoptPreact` fills in.
+ */
+const HOST_PREACT = ["Fragment", "render", "jsx", "jsxs", "useEffect", "useLayoutEffect", "useMemo", "useRef", "useState"];
+const hostPreact = {
+  name: "host-preact",
+  setup(b) {
+    b.onResolve({ filter: /^preact(\/hooks|\/jsx-runtime)?$|preact-adopt$/ }, (args) => ({ path: "host-preact", namespace: "host-preact" }));
+    b.onLoad({ filter: /.*/, namespace: "host-preact" }, () => ({
+      loader: "js",
+      contents: `export let ${HOST_PREACT.join(", ")};\nexport function adoptPreact(kit) { ({ ${HOST_PREACT.join(", ")} } = kit); }`,
+    }));
+  },
+};
+
+/** Builds one lazy chunk of the widget; returns its file. */
+async function buildQwidgetChunk(name, entry, plugins, files) {
+  const result = await build({ ...common, plugins: [...common.plugins, ...plugins, lazyChunks(files)], format: "esm", entryPoints: { [name]: entry }, write: false });
+  const { code } = await minify(result.outputFiles[0].text, { module: true, ecma: 2020, compress: { passes: 3 }, mangle: true });
+  const file = `public/build/qwidget/${name}-${createHash("sha256").update(code).digest("hex").slice(0, 10)}.js`;
+  await writeFile(file, code);
+  return file;
+}
+
+await rm("public/build/qwidget-app.js", { force: true });
+await rm("public/build/qwidget", { recursive: true, force: true });
+await mkdir("public/build/qwidget", { recursive: true });
+// Leaves first: a chunk's name (its hash) goes into whatever imports it.
+const lazy = {};
+lazy["src/client/qwidget/cobrowse/share.ts"] = await buildQwidgetChunk("share", "src/client/qwidget/cobrowse/share.ts", [], lazy);
+lazy["src/client/patron/extras/ViewportPane.ts"] = await buildQwidgetChunk("viewport", "src/client/patron/extras/ViewportPane.ts", [], lazy);
+lazy["src/client/patron/extras/PatronExtras.tsx"] = await buildQwidgetChunk("extras", "src/client/patron/extras/PatronExtras.tsx", [hostPreact], lazy);
+// The widget next: the loader names it by its content hash, so it can be cached for good.
+const app = await buildQwidgetPart("qwidget/app", "src/client/qwidget/app.tsx", { format: "esm", plugins: [...common.plugins, lazyChunks(lazy)] });
 const hash = createHash("sha256").update(app).digest("hex").slice(0, 12);
 // A classic script (sites paste <script async src>), so an IIFE; it imports the widget as a module.
 await buildQwidgetPart("qwidget", "src/client/qwidget/loader.ts", { format: "iife", define: { QWIDGET_APP: JSON.stringify(`/qwidget/app.js?v=${hash}`) } });
 
-console.log(`built patron, monitor, questions, admin, policies, qwidget (loader) and qwidget-app (v=${hash}) into public/build/`);
+await writeFile(
+  "public/build/chunks.json",
+  JSON.stringify(
+    {
+      monitor: { firstLoad: monitor.firstLoad, lazy: monitor.lazy },
+      qwidget: { firstLoad: ["public/build/qwidget.js", "public/build/qwidget/app.js"], lazy: Object.fromEntries(Object.entries(lazy).map(([src, file]) => [src, [file]])) },
+    },
+    null,
+    2,
+  ),
+);
+console.log(`built patron, monitor, questions, admin, policies, qwidget (loader) and the widget (v=${hash}) into public/build/`);

@@ -66,7 +66,9 @@ export async function demoSeedSql(extra = {}) {
     lines.push(`INSERT OR IGNORE INTO librarians (id, library_id, email, display_name, password_hash, role, created_at) VALUES (${[p.id, p.libraryId, p.email, p.displayName, hash, p.role, now].map(sql).join(", ")});`);
   }
   for (const f of [...DEMO_FORMS, ...extraForms]) {
-    lines.push(`INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, created_at) VALUES (${[f.id, f.libraryId, f.queueId, f.title, f.intro, JSON.stringify(f.fields), now].map(sql).join(", ")});`);
+    lines.push(
+      `INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, chat_method, created_at) VALUES (${[f.id, f.libraryId, f.queueId, f.title, f.intro, JSON.stringify(f.fields), f.chatMethod ?? "chat", now].map(sql).join(", ")});`,
+    );
   }
   lines.push(...cooperationSeedSql(now));
   return lines.join("\n");
@@ -133,6 +135,7 @@ export async function prepareLocalState(persistDir, { extra = {} } = {}) {
  * overrides; `script` replaces wrangler.jsonc's entry (the benchmarks use a
  * re-export of src/index.ts they can change to force a code reload);
  * `extraEnv` is added to wrangler's environment.
+ * @param {{ port?: number, persistDir?: string, inherit?: boolean, ip?: string, vars?: Record<string, string>, script?: string, extraEnv?: Record<string, string> }} [options]
  */
 export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1", vars = {}, script, extraEnv = {} } = {}) {
   const args = [
@@ -142,6 +145,8 @@ export async function startWranglerDev({ port = 8787, persistDir, inherit = fals
     ...(persistDir ? ["--persist-to", persistDir] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
+  // Local only: the framing check may fetch loopback pages (the demo and test pages are served here). See wrangler.jsonc.
+  args.push("--var", "FRAMING_CHECK_ALLOW_PRIVATE:true");
   const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env: { ...env, ...extraEnv }, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });
   let output = "";
   if (!inherit) {

@@ -1,54 +1,52 @@
 /**
- * Generates docs/protocol.md from the zod schemas in src/shared, so the
- * public protocol's documentation cannot drift from what the server checks.
- * `npm run docs` writes the file; test/worker/protocol-docs.test.ts fails if
- * the committed file is stale.
+ * Generates docs/protocol.md from the zod schemas in src/shared and the route
+ * list in scripts/protocol-routes.ts, so the public protocol's documentation
+ * cannot drift from what the server checks. `npm run docs` writes the file;
+ * test/worker/protocol-docs.test.ts fails if the committed file is stale, and
+ * test/worker/protocol-routes.test.ts if the route list and the app differ.
  */
 import { z } from "zod";
-import { embedQuerySchema, endChatSchema, leaveQuestionSchema, ratingSchema, signInSchema, startChatSchema } from "../src/shared/api";
 import { CLOSE_CODES } from "../src/shared/close-codes";
+import { COBROWSE_LIMITS } from "../src/shared/cobrowse-limits";
 import { LIMITS, TIMING } from "../src/shared/limits";
 import {
+  cobrowseClientMessageSchema,
+  cobrowseServerMessageSchema,
   ERROR_CODES,
   queueClientMessageSchema,
   queueServerMessageSchema,
   sessionClientMessageSchema,
   sessionServerMessageSchema,
 } from "../src/shared/protocol";
+import { SESSION_COOKIE } from "../src/auth/sign-in";
+import { PAGES, ROUTE_GROUPS, type ApiRoute, type RouteError } from "./protocol-routes";
 
-interface Route {
-  method: string;
-  path: string;
-  who: string;
-  what: string;
-  body?: z.ZodType;
-  answers: string;
+export { PAGES, ROUTES, ROUTE_GROUPS } from "./protocol-routes";
+
+/** JSON on one line, spaced for reading. */
+function flatJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(flatJson).join(", ")}]`;
+  const entries = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${flatJson(v)}`);
+  return entries.length ? `{ ${entries.join(", ")} }` : "{}";
 }
 
-/** Every public HTTP route. Keep in step with src/routes/*. */
-export const ROUTES: Route[] = [
-  { method: "POST", path: "/api/chats", who: "anyone (patron); cross-origin only from the library's allowed origins", what: "Ask a question: starts a chat request from a form.", body: startChatSchema, answers: "201 `{sessionId, token, status, chatUrl, socketPath, alternatives}` (`status` is `waiting` or `unavailable`; `alternatives` is set when unavailable). HTML form posts get a 303 redirect to the chat page with the token in the fragment; a refused HTML form post answers an HTML page with the same status (the form again, each problem linked to its field, everything typed kept). 400 validation_failed (field), 404 not_found (formId), 410 form turned off, 403 origin not allowed, 429 rate_limited." },
-  { method: "GET", path: "/api/chats/:id/socket", who: "patron (proves itself with the token in `hello`), or `?as=librarian` with the sign-in cookie", what: "WebSocket for one chat session (frames below).", answers: "101; 404 unknown session; 401/403 for librarians who may not open it; 403 for a patron socket from a site the library does not allow." },
-  { method: "POST", path: "/api/chats/:id/leave-question", who: "patron, `Authorization: Bearer <token>`", what: "When no librarian is available: leave the question for follow-up by e-mail.", body: leaveQuestionSchema, answers: "200 `{filed, message}`; 401 bad token; 403 from a site the library does not allow; 409 a librarian already answered." },
-  { method: "POST", path: "/api/chats/:id/rating", who: "patron, `Authorization: Bearer <token>`; cross-origin only from the library's allowed origins", what: "After a chat with a librarian has ended: rate it (and comment). Rating again replaces the earlier rating.", body: ratingSchema, answers: "200 `{rating: {score, comment}, message}`; 400 validation_failed (field `rating` or `comment`); 401 bad token; 409 not_active before the chat is over or when no librarian answered." },
-  { method: "GET", path: "/api/embed/status?form=:formId | ?library=:libraryId", who: "anyone; cross-origin only from the library's allowed origins (the Qwidget loader asks on every page view)", what: "Whether chat is available for this form now (a queue that would take the request is staffed), with the form's fields, the library's name, colours and fallback. `library=` picks the library's own chat form. Query parameters as this schema:", body: embedQuerySchema, answers: "200 `{form: {id, title, intro, fields}, library: {name, brandColor, brandText}, available, waitLimitSeconds, alternatives}` with `Cache-Control: no-store`; 400 validation_failed; 403 forbidden (field `origin`); 404 not_found; 410 form turned off." },
-  { method: "GET", path: "/qwidget.js", who: "any site (classic `<script async>`)", what: "The Qwidget loader, a few hundred bytes: reads `data-refdesk-form` or `data-refdesk-library` from its own tag.", answers: "200 JavaScript, `Cache-Control: public, max-age=300, stale-while-revalidate=86400`, CORS `*`." },
-  { method: "GET", path: "/qwidget/app.js?v=:hash", who: "the loader (module import)", what: "The whole widget, loaded only when the patron opens it or has a chat to resume.", answers: "200 JavaScript, `Cache-Control: public, max-age=31536000, immutable` when versioned, CORS `*`." },
-  { method: "POST", path: "/api/chats/:id/accept", who: "signed-in librarian who staffs a queue the request is in", what: "Accept a waiting request. The first accept wins.", answers: "200 `{session}`; 409 already_taken (with `takenBy`) or session_ended; 403 forbidden; 404 not_found." },
-  { method: "POST", path: "/api/chats/:id/end", who: "the librarian serving the chat", what: "End the chat with a resolution code and up to 4 descriptive codes; files the transcript and queues the patron's mail.", body: endChatSchema, answers: "200 `{ended, filed}`; 400 validation_failed (field `resolution` or `descriptiveCodes.N`); 403; 409 not active / already ended with other codes." },
-  { method: "GET", path: "/api/chats/:id", who: "librarians of the patron's library, or the serving librarian", what: "The session's state, and the patron's rating once given.", answers: "200 `{session, resolution, filed, rating}` (`rating` is `{score, comment}` or null); 401; 403; 404." },
-  { method: "GET", path: "/api/chats/:id/transcript", who: "as above", what: "Every message so far.", answers: "200 `{session, messages}`." },
-  { method: "GET", path: "/api/chats/:id/codes", who: "as above", what: "The descriptive codes the session may be ended with (its library's active list).", answers: "200 `{codes: [{code, label}]}`." },
-  { method: "GET", path: "/api/queues", who: "signed-in librarian", what: "The queues this librarian may staff, with waiting counts and who is monitoring.", answers: "200 `{queues}`; 401." },
-  { method: "GET", path: "/api/queues/:queueId/socket", who: "signed-in librarian who may staff the queue, same origin", what: "WebSocket: monitor a queue (frames below). Being connected is what counts as monitoring.", answers: "101; 401; 403." },
-  { method: "GET", path: "/api/me/sessions", who: "signed-in librarian", what: "The chats this librarian is serving (to restore the monitor after a reload).", answers: "200 `{sessions}`." },
-  { method: "POST", path: "/api/auth/sign-in", who: "anyone", what: "Librarian sign-in; sets the HttpOnly `refdesk_session` cookie.", body: signInSchema, answers: "200 `{librarian}`; 401 unauthorized; 429 locked after repeated failures." },
-  { method: "POST", path: "/api/auth/sign-out", who: "signed-in librarian", what: "Ends the sign-in session.", answers: "200." },
-  { method: "GET", path: "/api/auth/me", who: "signed-in librarian", what: "Who is signed in.", answers: "200 `{librarian}`; 401." },
-];
+/** JSON laid out for reading: a value that fits on one line stays on one line. */
+function compactJson(value: unknown, indent = ""): string {
+  const flat = flatJson(value);
+  if (flat.length + indent.length <= 100 || value === null || typeof value !== "object") return flat;
+  const inner = indent + "  ";
+  const items = Array.isArray(value)
+    ? value.map((v) => inner + compactJson(v, inner))
+    : Object.entries(value as Record<string, unknown>).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${compactJson(v, inner)}`);
+  const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
+  return `${open}\n${items.join(",\n")}\n${indent}${close}`;
+}
 
+/** A schema as JSON Schema (draft 2020-12) of what a client sends; the dialect is named once, in the intro. */
 function schemaBlock(schema: z.ZodType): string {
-  return "```json\n" + JSON.stringify(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }), null, 2) + "\n```";
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  return "```json\n" + compactJson(json) + "\n```";
 }
 
 function unionMembers(schema: z.ZodType): { type: string; schema: z.ZodType }[] {
@@ -60,12 +58,52 @@ function framesSection(title: string, schema: z.ZodType): string {
   return [`### ${title}`, "", ...unionMembers(schema).flatMap((m) => [`#### \`${m.type}\``, "", schemaBlock(m.schema), ""])].join("\n");
 }
 
+/** A table cell: no line breaks, and a pipe would end the cell. */
+function cell(text: string): string {
+  return text.replaceAll("\n", " ").replaceAll("|", "\\|");
+}
+
+function errorTable(errors: RouteError[]): string[] {
+  if (errors.length === 0) return ["- **Errors:** none of its own."];
+  return [
+    "",
+    "Errors, in the order the route checks them:",
+    "",
+    "| Status | Code | Field | When |",
+    "| --- | --- | --- | --- |",
+    ...errors.map((e) => `| ${e.status} | \`${e.code}\` | ${e.field ? cell(/\s/.test(e.field) ? e.field : `\`${e.field}\``) : ""} | ${cell(e.when)} |`),
+  ];
+}
+
+function routeSection(r: ApiRoute): string[] {
+  const lines = [`#### ${r.method} \`${r.path}\``, "", r.what, "", `- **Who:** ${r.who}`];
+  if (r.query) lines.push("- **Query:**", ...Object.entries(r.query).map(([name, meaning]) => `  - \`${name}\`: ${meaning}`));
+  if (r.querySchema) lines.push("- **Query:** parameters as this schema (on the wire every value is a string):", "", schemaBlock(r.querySchema), "");
+  if (r.bodyNote) lines.push(`- **Body:** ${r.bodyNote}`);
+  if (r.body) {
+    const limit = r.maxBodyBytes ? ` At most ${r.maxBodyBytes} bytes.` : "";
+    lines.push(`- **Body:** JSON (or the same fields form-encoded) as this schema.${limit}`, "", schemaBlock(r.body), "");
+  }
+  lines.push(`- **Answers:** ${r.answers}`, ...errorTable(r.errors), "");
+  return lines;
+}
+
 export function protocolMarkdown(): string {
+  const apiRoutes = ROUTE_GROUPS.reduce((n, g) => n + g.routes.length, 0);
   const lines: string[] = [
     "# Refdesk public protocol",
     "",
-    "Generated from the zod schemas in `src/shared/` by `npm run docs` — do not edit by hand.",
-    "Everything a library needs to write its own client: every HTTP route and every WebSocket message, with fields and errors.",
+    "Generated from the zod schemas in `src/shared/` and the route list in `scripts/protocol-routes.ts` by `npm run docs` — do not edit by hand.",
+    `Everything a library needs to write its own client: every HTTP route (${apiRoutes} API routes, ${PAGES.length} pages and form posts) and every WebSocket message, with fields and errors.`,
+    "A test compares the route list with the routes the app really has, both ways.",
+    "",
+    "## Who is who: sign-in, tokens and origins",
+    "",
+    `- **Librarians** sign in with \`POST /api/auth/sign-in\` (or the \`/login\` page), which sets the HttpOnly cookie \`${SESSION_COOKIE}\` (\`SameSite=Lax\`, valid ${TIMING.authSessionMs / 3_600_000} hours). Every librarian route reads it; without a live one they answer 401 \`unauthorized\`.`,
+    "  Changes that ride on the cookie come only from Refdesk's own pages: on any non-GET request whose `Origin` is another origin (another site, or a sibling subdomain), or whose `Sec-Fetch-Site` is not `same-origin`, a request that carries the cookie is refused with 403 `forbidden`, whatever its route (both sockets refuse librarians from other origins too). A librarian client therefore runs on Refdesk's own origin, or outside a browser (no `Origin` header).",
+    "- **The CSRF check, for every client:** a `POST`, `PUT`, `PATCH` or `DELETE` whose `Content-Type` is form-encoded, multipart, `text/plain` — or missing — is refused with 403 `forbidden` (\"Requests from other sites are refused here.\") unless its `Origin` is Refdesk's own (or `Sec-Fetch-Site: same-origin`). So a client outside a browser sends `Content-Type: application/json` on every change, also on those without a body (accept, cancel, join, disable…), and a page on another site posts JSON, never a plain HTML form.",
+    "- **Patrons** have no account. `POST /api/chats` answers a `token`: the patron sends it in the `hello` frame on the chat socket and as `Authorization: Bearer <token>` to the patron routes. It is the patron's whole identity; the hosted form carries it in the URL fragment, which browsers never send to a server.",
+    "- **Embedding sites** (the Qwidget, or a library's own widget): each library lists the sites allowed to embed its chat (`allowedOrigins` in its settings). The Qwidget's scripts, `GET /api/forms/:formId` and form logos are open to every site. `/api/chats/*` (methods `GET`, `POST`; headers `Content-Type`, `Authorization`) and `/api/embed/*` (`GET`) answer CORS preflights for any origin, never with credentials, and then the route checks `Origin` against the library's list: another site gets 403 `forbidden` with field `origin`, and the answer still carries `Access-Control-Allow-Origin` so that site's developer can read why. A patron socket from another site is checked the same way. Requests without `Origin` (servers, apps) are not cross-origin.",
     "",
     "## Errors",
     "",
@@ -78,17 +116,42 @@ export function protocolMarkdown(): string {
       .map(([k, v]) => `${v} (${k})`)
       .join(", ")}. A client must not reconnect after ${CLOSE_CODES.sessionEnded} or ${CLOSE_CODES.policy}.`,
     "",
+    "Bodies, for every route that takes one (not repeated under each route):",
+    "",
+    "- JSON (`Content-Type: application/json`), or the same fields form-encoded (`application/x-www-form-urlencoded`, as the pages without JavaScript post them — from Refdesk's own origin only, see the CSRF check: every value a string, a repeated name or one ending in `[]` a list). Any other type: 415 `validation_failed`.",
+    `- At most ${LIMITS.bodyBytes} bytes unless the route says otherwise: else 413 \`too_large\`. JSON that does not parse: 400 \`bad_json\`.`,
+    "- A body that breaks the route's schema: 400 `validation_failed`, `field` the path of the first problem (`title`, `fields.2.label`, `descriptiveCodes.1`).",
+    "",
+    "A path the app does not have answers 404 `not_found`; a fault on the server's side 500 `internal` (never with details).",
+    "",
     "## Limits",
     "",
     ...Object.entries(LIMITS).map(([k, v]) => `- \`${k}\`: ${v}`),
     "",
-    "## HTTP routes",
+    "## HTTP API",
+    "",
+    "Paths are written as the app registers them: `:name` is a path parameter. Who may call each route is the rule the route itself enforces (src/admin/authorize.ts, src/db/tenancy.ts, src/auth/roles.ts).",
+    "Bodies, queries and frames are given as JSON Schema (draft 2020-12) of what a client sends.",
+    "",
+    "| Method | Path | Resource |",
+    "| --- | --- | --- |",
+    ...ROUTE_GROUPS.flatMap((g) => g.routes.map((r) => `| ${r.method} | \`${r.path}\` | ${g.title} |`)),
     "",
   ];
-  for (const r of ROUTES) {
-    lines.push(`### ${r.method} \`${r.path}\``, "", r.what, "", `- Who: ${r.who}`, `- Answers: ${r.answers}`, "");
-    if (r.body) lines.push("Body (JSON; the hosted form may also post it form-encoded):", "", schemaBlock(r.body), "");
+  for (const g of ROUTE_GROUPS) {
+    lines.push(`### ${g.title}`, "", g.intro, "");
+    for (const r of g.routes) lines.push(...routeSection(r));
   }
+  lines.push(
+    "## Pages",
+    "",
+    "Server-rendered HTML for people, and the plain form posts behind them; they answer pages and redirects, not JSON. A client needs them only to link to.",
+    "",
+    "| Method | Path | Who | What |",
+    "| --- | --- | --- | --- |",
+    ...PAGES.map((p) => `| ${p.method} | \`${p.path}\` | ${cell(p.who)} | ${cell(p.what)} |`),
+    "",
+  );
   lines.push(
     "## WebSockets",
     "",
@@ -105,6 +168,12 @@ export function protocolMarkdown(): string {
     framesSection("Chat session, server → client", sessionServerMessageSchema),
     framesSection("Queue, client → server", queueClientMessageSchema),
     framesSection("Queue, server → client", queueServerMessageSchema),
+    "### Co-browsing",
+    "",
+    `The librarian asks with \`cobrowse.request\` on the chat socket; the patron sees a prompt. Agreeing opens the shared page's own socket (\`/api/chats/:id/cobrowse\`): \`hello\` with the token, then \`start\` (the consent). Page events (rrweb's format, input values masked, password, card and PIN fields blocked) go in \`events\` frames of at most ${COBROWSE_LIMITS.frameBytes} bytes, ${COBROWSE_LIMITS.framesPerSecond} frames and ${COBROWSE_LIMITS.bytesPerSecond} bytes a second; the session object checks them, relays them as \`cobrowse.events\` to the serving librarian only, and stores none. A page that goes away may resume (\`start\` with its \`sharingId\`) within ${COBROWSE_LIMITS.resumeMs / 1000} s. The transcript keeps only "co-browsing started/ended" lines.`,
+    "",
+    framesSection("Co-browse stream, page → server", cobrowseClientMessageSchema),
+    framesSection("Co-browse stream, server → page", cobrowseServerMessageSchema),
   );
   return lines.join("\n").trimEnd() + "\n";
 }

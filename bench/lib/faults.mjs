@@ -54,6 +54,10 @@ const settled = (pair) => [pair.patron, pair.librarian].every((s) => s.conn.curr
 /**
  * Runs the fault suite. `faults` lists the scheduled events, each at a share
  * of the sending window: { at: 0.3, kind: "reload" | "kill-runtime" | "idle", ms? }.
+  *
+ * @param {any} server a bench server (startBenchServer)
+ * @param {{ sessions: number, messagesPerSession: number, sendWindowMs: number, librarians?: number, killEveryMs?: [number, number], killAtOnce?: [number, number], faults?: { at: number, kind: "reload" | "kill-runtime" | "idle", ms?: number }[], drainMs?: number, libraryId?: string, log?: (line: string) => void }} options
+ * @returns {Promise<any>}
  */
 export async function faultRun(server, { sessions, messagesPerSession, sendWindowMs, librarians = 10, killEveryMs = [500, 5000], killAtOnce = [1, 5], faults = [], drainMs = 90_000, libraryId = "bench-faults", log = () => {} }) {
   const base = server.base;

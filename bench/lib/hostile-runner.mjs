@@ -94,6 +94,10 @@ async function checkFrame(socket, frame, expect) {
 /**
  * Runs everything against `server` (from startBenchServer). Options:
  * `sweep` ("full" | "quick" | "ci"), `browser` (load pages in Chromium), `log`.
+  *
+ * @param {any} server a bench server (startBenchServer)
+ * @param {{ sweep?: "full" | "quick" | "ci", browser?: boolean, log?: (line: string) => void }} [options]
+ * @returns {Promise<any>}
  */
 export async function hostileRun(server, { sweep = "full", browser = true, log = () => {} } = {}) {
   const base = server.base;

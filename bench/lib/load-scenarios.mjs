@@ -59,6 +59,10 @@ export async function monitoringLibrarians(base, libraryId, n, onQueueFrame) {
  * measured in this process from the patron's send to the frame reaching the
  * serving librarian's socket. Messages sent during the first `warmupMs` count
  * for loss and errors but not for latency.
+  *
+ * @param {string} base
+ * @param {{ sessions: number, librarians: number, durationMs: number, intervalMs?: number, bodyBytes?: number, warmupMs?: number, drainMs?: number, cpuWindow?: () => { stop(): any }, libraryId?: string }} options
+ * @returns {Promise<any>}
  */
 export async function deliveryScenario(base, { sessions, librarians, durationMs, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, drainMs = 10_000, cpuWindow, libraryId = "bench-load" }) {
   const label = `delivery-${sessions}-${Date.now()}`;
@@ -172,6 +176,10 @@ export async function deliveryScenario(base, { sessions, librarians, durationMs,
  * patron's "queued" acknowledgement (the HTTP answer with status "waiting")
  * and, for each monitor, the time from the patron's request to its
  * `request.added` frame.
+  *
+ * @param {string} base
+ * @param {{ monitors: number, requests: number, ratePerSecond: number, cpuWindow?: () => { stop(): any }, libraryId?: string }} options
+ * @returns {Promise<any>}
  */
 export async function fanoutScenario(base, { monitors: monitorCount, requests, ratePerSecond, cpuWindow, libraryId = "bench-fanout" }) {
   const label = `fanout-${Date.now()}`;
@@ -237,6 +245,10 @@ export async function fanoutScenario(base, { monitors: monitorCount, requests, r
  * object), so the queue stays short, as it does in life. Open loop: operations
  * start on schedule whether or not earlier ones finished. Counts every failure
  * and looks for the runtime's "overloaded" error in the server log.
+  *
+ * @param {string} base
+ * @param {{ opsPerSecond: number, durationMs: number, librarians?: number, steadyMonitors?: number, cpuWindow?: () => { stop(): any }, serverLog?: () => string, libraryId?: string }} options
+ * @returns {Promise<any>}
  */
 export async function queueChurnScenario(base, { opsPerSecond, durationMs, librarians = 60, steadyMonitors = 5, cpuWindow, serverLog, libraryId = "bench-queue" }) {
   const label = `queue-${Date.now()}`;

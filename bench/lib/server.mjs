@@ -81,6 +81,9 @@ function writeReloadableEntry(name) {
  * an existing dir), `stateRoot` (where a fresh state directory goes; default
  * $BENCH_STATE_ROOT or the OS temp dir — the disk, whose fsync every durable
  * write waits for).
+  *
+ * @param {{ vars?: Record<string, string>, name?: string, persistDir?: string, seed?: boolean, stateRoot?: string }} [options]
+ * @returns {Promise<any>}
  */
 export async function startBenchServer({ vars = {}, name = "bench", persistDir, seed = true, stateRoot = process.env.BENCH_STATE_ROOT ?? os.tmpdir() } = {}) {
   const port = await freePort();

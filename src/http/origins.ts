@@ -3,9 +3,7 @@
  * our own origin; the patron endpoint that starts a chat accepts our origin and
  * the sites each library allows to embed its Qwidget.
  */
-import type { Context, MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
-import { SESSION_COOKIE } from "../auth/sign-in";
+import type { Context } from "hono";
 import type { AppEnv } from "./app-env";
 import { ApiError, forbidden } from "./errors";
 
@@ -44,16 +42,3 @@ export async function corsForEmbed(c: Context<AppEnv>, allowedOrigins: string[])
   c.header("Vary", "Origin");
   assertEmbedAllowed(origin, allowedOrigins);
 }
-
-/**
- * Refuses a state-changing request that carries the librarian sign-in cookie
- * but comes from another origin. csrf() checks only form-type bodies, so a
- * JSON or body-less POST (sign-out, accept, end) with the cookie from another
- * origin of the same site — where SameSite=Lax still sends it — would act as
- * the librarian. Found by bench/hostile.mjs (a foreign-origin sign-out revoked
- * the session).
- */
-export const refuseForeignOriginWithSignIn: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!/^(GET|HEAD|OPTIONS)$/.test(c.req.method) && getCookie(c, SESSION_COOKIE) !== undefined) assertSameOrigin(c);
-  await next();
-};

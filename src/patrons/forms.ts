@@ -80,5 +80,6 @@ export async function embedStatus(env: Env, found: FormWithLibrary): Promise<Emb
     available: await chatAvailable(env, form),
     waitLimitSeconds: library.waitLimitSeconds,
     alternatives: alternativesOf(library),
+    chatMethod: form.chatMethod === "viewport" ? "viewport" : "chat",
   };
 }

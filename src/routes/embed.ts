@@ -40,6 +40,9 @@ embedRoutes.get("/status", async (c) => {
  */
 export const qwidgetScriptRoutes = new Hono<AppEnv>();
 
+/** A chunk the widget imports when it needs it (issue 9): scripts/build.mjs names it `<name>-<content hash>.js`. */
+const CHUNK_NAME = /^[a-z]+-[0-9a-f]{10}\.js$/;
+
 async function serveBuilt(c: Context<AppEnv>, file: string, cacheControl: string): Promise<Response> {
   const conditional = new Headers();
   const etag = c.req.header("if-none-match");
@@ -63,4 +66,9 @@ async function serveBuilt(c: Context<AppEnv>, file: string, cacheControl: string
 }
 
 qwidgetScriptRoutes.get("/qwidget.js", (c) => serveBuilt(c, "qwidget.js", LOADER_CACHE));
-qwidgetScriptRoutes.get("/qwidget/app.js", (c) => serveBuilt(c, "qwidget-app.js", c.req.query("v") ? VERSIONED_CACHE : LOADER_CACHE));
+qwidgetScriptRoutes.get("/qwidget/app.js", (c) => serveBuilt(c, "qwidget/app.js", c.req.query("v") ? VERSIONED_CACHE : LOADER_CACHE));
+// The widget's chunks (the viewport pane, the co-browse recorder): content-hashed names, so cached for good.
+qwidgetScriptRoutes.get("/qwidget/:chunk", (c, next) => {
+  const chunk = c.req.param("chunk");
+  return CHUNK_NAME.test(chunk) ? serveBuilt(c, `qwidget/${chunk}`, VERSIONED_CACHE) : next();
+});

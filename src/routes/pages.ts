@@ -106,7 +106,7 @@ pageRoutes.get("/monitor", async (c) => {
       title: "Chat monitor — Refdesk",
       body: html`<div id="monitor-root"><p class="loading">Loading the chat monitor…</p></div>`,
       styles: ["/styles/monitor.css"],
-      scripts: ["/build/monitor.js"],
+      scripts: ["/build/monitor/monitor.js"],
       bootstrap: { librarian, queues, resolutionCodes: RESOLUTION_CODES },
       bodyClass: "monitor",
     }),
@@ -143,7 +143,13 @@ pageRoutes.get("/chat/:id", async (c) => {
       body: html`<header class="brand-bar" style="--brand:${color};--brand-text:${textColorOn(color)}"><p class="brand-name">${library.name}</p></header>
 <main id="chat-root" class="chat-main"><p class="loading">Connecting…</p></main>`,
       scripts: ["/build/patron.js"],
-      bootstrap: { sessionId: c.req.param("id"), libraryName: library.name, alternatives: alternativesOf(library), waitLimitSeconds: library.waitLimitSeconds },
+      bootstrap: {
+        sessionId: c.req.param("id"),
+        libraryName: library.name,
+        alternatives: alternativesOf(library),
+        waitLimitSeconds: library.waitLimitSeconds,
+        chatMethod: found.form?.chatMethod === "viewport" ? "viewport" : "chat",
+      },
     }),
   );
 });

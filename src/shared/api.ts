@@ -6,6 +6,7 @@ import { z } from "zod";
 import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "./codes";
 import type { FormField } from "./forms";
 import { LIMITS, RATING } from "./limits";
+import { webUrlProblem } from "./web-address";
 
 /** Control characters other than tab and newline are refused in any text. */
 export const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
@@ -135,6 +136,8 @@ export interface EmbedStatus {
   available: boolean;
   waitLimitSeconds: number;
   alternatives: Alternatives;
+  /** The form's chat method (issue 9): "viewport" shows pushed pages beside the chat. */
+  chatMethod: "chat" | "viewport";
 }
 
 /** The library's own ways to get help, shown when chat is not available. */
@@ -145,3 +148,22 @@ export interface Alternatives {
   hours: string | null;
   links: { label: string; url: string }[];
 }
+
+/**
+ * Pushing a page to the patron (POST /api/chats/:id/push, issue 9): an http(s)
+ * address, an optional title, and the client's id for the push so a retry is
+ * stored once.
+ */
+export const pushPageSchema = z.object({
+  url: z
+    .string({ message: "Enter the address of the page" })
+    .trim()
+    .max(LIMITS.urlChars, `Keep the address under ${LIMITS.urlChars} characters`)
+    .superRefine((url, ctx) => {
+      const problem = webUrlProblem(url);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  title: optionalText(LIMITS.linkTitleChars),
+  clientId: z.string().min(1).max(LIMITS.clientIdChars),
+});
+export type PushPageBody = z.input<typeof pushPageSchema>;

@@ -43,6 +43,8 @@ export const LIMITS = {
   earlierSessions: 20,
   /** Characters in the comment a patron leaves with a rating. */
   ratingCommentChars: 1000,
+  /** Chat with viewport (issue 9): redirects the framing check follows before it gives up. Co-browsing's limits: ./cobrowse-limits.ts. */
+  framingRedirects: 5,
 } as const;
 
 /** The patron's after-chat rating: whole numbers on this scale. */
@@ -63,4 +65,6 @@ export const TIMING = {
   transferOfferMs: 120_000,
   /** Staff messages older than a shift are dropped. */
   staffHistoryMs: 12 * 60 * 60 * 1000,
+  /** The framing check gives up on a page that has not answered within this long (the page then opens in a new window). */
+  framingCheckMs: 5_000,
 } as const;

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { emailSchema } from "./api";
+import { COBROWSE_LIMITS } from "./cobrowse-limits";
 import { LIMITS } from "./limits";
 
 // ---- shared shapes -------------------------------------------------------
@@ -34,18 +35,36 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 export const AUTHOR_ROLES = ["patron", "librarian", "system"] as const;
 export type AuthorRole = (typeof AUTHOR_ROLES)[number];
 
+/**
+ * A page the librarian pushed (issue 9): where it opens for the patron — in the
+ * viewport beside the chat, or in a new window when the page forbids being
+ * shown inside another page (X-Frame-Options, CSP frame-ancestors), cannot be
+ * checked, or the patron has no viewport — and why.
+ */
+export const pushedPageSchema = z.object({
+  url: z.string(),
+  title: z.string().nullable(),
+  display: z.enum(["viewport", "window"]),
+  /** Why it opens in a new window (null for the viewport). */
+  reason: z.string().nullable(),
+});
+export type PushedPage = z.infer<typeof pushedPageSchema>;
+
 export const chatMessageSchema = z.object({
   /** Per-session sequence number, 1, 2, 3… with no gaps. */
   seq: z.number().int().positive(),
   /** The sender's own id for this message, echoed so a client can match its acknowledgement. */
   clientId: z.string().nullable(),
   author: z.object({ role: z.enum(AUTHOR_ROLES), name: z.string() }),
-  kind: z.enum(["text", "system"]),
+  /** "push": a page the librarian pushed; `body` says it in words (for every client and the transcript), `push` says it for the viewport. */
+  kind: z.enum(["text", "system", "push"]),
   body: z.string(),
   /** Milliseconds since the epoch, never earlier than the previous message's. */
   at: z.number(),
   /** Written while the patron was still waiting for a librarian. */
   whileWaiting: z.boolean(),
+  /** Set on "push" messages. */
+  push: pushedPageSchema.optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
@@ -75,6 +94,70 @@ export type SessionView = z.infer<typeof sessionViewSchema>;
 /** Whether the patron gets the transcript by e-mail when the chat ends, and where. Patrons only. */
 export const transcriptChoiceSchema = z.object({ send: z.boolean(), email: z.string().nullable() });
 export type TranscriptChoice = z.infer<typeof transcriptChoiceSchema>;
+
+// ---- chat with viewport and co-browsing (issue 9) ------------------------
+
+export const POPUP_STATES = ["unknown", "allowed", "blocked"] as const;
+
+/**
+ * What the patron's browser reports it can do, once the chat is connected (and
+ * again when something changes, e.g. pop-ups turn out to be blocked at the
+ * first page that opens in a new window).
+ */
+export const browserReportSchema = z.object({
+  /** Whether this page can show other sites in a frame (null when the form has no viewport, so nothing was tried). */
+  framing: z.boolean().nullable(),
+  popups: z.enum(POPUP_STATES),
+  /** The chat runs inside the Qwidget on a library's page (not on Refdesk's own chat page). */
+  qwidget: z.boolean(),
+  /** The browser has what co-browsing needs. */
+  cobrowseSupported: z.boolean(),
+  /** A phone-sized screen (the viewport then sits below the chat). */
+  narrow: z.boolean(),
+});
+export type BrowserReport = z.infer<typeof browserReportSchema>;
+
+/** The co-browse check as the librarian sees it: the patron's report judged by the server, in words. */
+export const browserCheckSchema = z.object({
+  reported: z.boolean(),
+  viewport: z.object({ available: z.boolean(), note: z.string() }),
+  popups: z.enum(POPUP_STATES),
+  qwidget: z.object({ on: z.boolean(), pageOrigin: z.string().nullable() }),
+  cobrowse: z.object({ possible: z.boolean(), note: z.string() }),
+  narrow: z.boolean(),
+});
+export type BrowserCheck = z.infer<typeof browserCheckSchema>;
+
+export const COBROWSE_STATUSES = ["off", "requested", "active", "paused"] as const;
+
+/** Where co-browsing stands: asked for, sharing, or (between two pages of the patron's site) paused. */
+export const cobrowseViewSchema = z.object({
+  status: z.enum(COBROWSE_STATUSES),
+  /** The librarian who asked (and sees the page). */
+  librarianName: z.string().nullable(),
+  /** The shared page, while sharing. */
+  url: z.string().nullable(),
+  title: z.string().nullable(),
+  since: z.number().nullable(),
+});
+export type CobrowseView = z.infer<typeof cobrowseViewSchema>;
+
+/**
+ * One recorded page event (rrweb's format: a type number, its data, a time).
+ * The server reads the data only to refuse frames that would leak a typed value.
+ */
+export const pageEventSchema = z.object({ type: z.number().int(), data: z.unknown(), timestamp: z.number() }).passthrough();
+export type PageEvent = z.infer<typeof pageEventSchema>;
+
+/** A point on the shared page the librarian shows the patron: a recorded node, or page coordinates. */
+export const pointerTargetSchema = z.object({
+  nodeId: z.number().int().min(0).nullable(),
+  x: z.number().finite().min(0).max(1_000_000),
+  y: z.number().finite().min(0).max(1_000_000),
+  /** What it is, in words, for the patron's screen reader (e.g. the link's text). */
+  label: z.string().max(200).optional(),
+});
+export type PointerTarget = z.infer<typeof pointerTargetSchema>;
 
 export const ERROR_CODES = [
   "bad_json",
@@ -131,6 +214,20 @@ export const sessionClientMessageSchema = z.discriminatedUnion("type", [
     /** Where to send it; needed when the patron gave no address when asking. */
     email: emailSchema.optional(),
   }),
+  /** Patrons: what this browser can do (the co-browse check). */
+  z.object({ type: z.literal("capabilities"), report: browserReportSchema }),
+  /** The serving librarian asks to see the patron's page (the patron is asked for consent). */
+  z.object({ type: z.literal("cobrowse.request") }),
+  /** The patron says no to sharing their page. */
+  z.object({ type: z.literal("cobrowse.decline") }),
+  /** Either side ends co-browsing (or the librarian withdraws the request). */
+  z.object({ type: z.literal("cobrowse.stop") }),
+  /** The serving librarian points at something on the shared page; the patron sees it highlighted. */
+  z.object({ type: z.literal("cobrowse.point"), target: pointerTargetSchema }),
+  /** The serving librarian takes the shared page to another page of the same site. */
+  z.object({ type: z.literal("cobrowse.navigate"), url: z.string().min(1).max(LIMITS.urlChars) }),
+  /** The serving librarian's view asks for the whole page again (e.g. a second monitor tab). */
+  z.object({ type: z.literal("cobrowse.resync") }),
 ]);
 export type SessionClientMessage = z.infer<typeof sessionClientMessageSchema>;
 
@@ -158,9 +255,51 @@ export const sessionServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("status"), session: sessionViewSchema }),
   /** Patrons only: the transcript choice changed (from this or another of the patron's connections). */
   z.object({ type: z.literal("transcript"), ...transcriptChoiceSchema.shape }),
+  /** Librarians only: the co-browse check (after the welcome, and whenever the patron's report changes). */
+  z.object({ type: z.literal("check"), check: browserCheckSchema }),
+  /** Both sides: where co-browsing stands (after the welcome when not "off", and on every change). */
+  z.object({ type: z.literal("cobrowse"), cobrowse: cobrowseViewSchema }),
+  /** The serving librarian only: the shared page's events, as the patron's page sent them. Never stored. */
+  z.object({ type: z.literal("cobrowse.events"), events: z.array(pageEventSchema) }),
   errorFrameSchema,
 ]);
 export type SessionServerMessage = z.infer<typeof sessionServerMessageSchema>;
+
+// ---- co-browse stream socket (patron's sharing page ↔ ChatSession) --------
+//
+// The page a patron agreed to share opens a socket of its own
+// (/api/chats/:id/cobrowse): the chat socket may live in another tab of the
+// site, and the stream must stop the moment that page stops sharing.
+
+export const cobrowseClientMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("hello"), token: z.string().min(1).max(200) }),
+  /**
+   * The patron's consent: share this page. `sharingId` resumes a sharing the
+   * patron already agreed to, on the next page of the same site.
+   */
+  z.object({
+    type: z.literal("start"),
+    sharingId: z.string().min(1).max(64).optional(),
+    url: z.string().min(1).max(LIMITS.urlChars),
+    title: z.string().max(COBROWSE_LIMITS.titleChars),
+  }),
+  z.object({ type: z.literal("events"), events: z.array(pageEventSchema).min(1).max(COBROWSE_LIMITS.eventsPerFrame) }),
+  z.object({ type: z.literal("stop") }),
+]);
+export type CobrowseClientMessage = z.infer<typeof cobrowseClientMessageSchema>;
+
+export const cobrowseServerMessageSchema = z.discriminatedUnion("type", [
+  /** Sharing may begin (or go on): send the whole page, then its changes. */
+  z.object({ type: z.literal("started"), sharingId: z.string(), librarianName: z.string() }),
+  /** Send the whole page again. */
+  z.object({ type: z.literal("resync") }),
+  z.object({ type: z.literal("point"), target: pointerTargetSchema }),
+  z.object({ type: z.literal("navigate"), url: z.string() }),
+  /** Sharing is over: stop recording at once. */
+  z.object({ type: z.literal("ended"), reason: z.string() }),
+  errorFrameSchema,
+]);
+export type CobrowseServerMessage = z.infer<typeof cobrowseServerMessageSchema>;
 
 // ---- queue socket --------------------------------------------------------
 
@@ -269,15 +408,16 @@ export { CLOSE_CODES } from "./close-codes";
 export function parseFrame<T>(
   schema: z.ZodType<T>,
   raw: string | ArrayBuffer,
+  maxBytes: number = LIMITS.frameBytes,
 ): { ok: true; value: T } | { ok: false; error: ErrorFrame } {
   if (typeof raw !== "string") {
     return { ok: false, error: { type: "error", code: "bad_frame", message: "Binary frames are not accepted; send JSON text." } };
   }
   // The limit is in bytes, but `raw.length` counts UTF-16 units, and one unit can
   // take up to 3 bytes in UTF-8: measure exactly whenever the frame could be over.
-  const overLimit = raw.length > LIMITS.frameBytes || (raw.length * 3 > LIMITS.frameBytes && new TextEncoder().encode(raw).byteLength > LIMITS.frameBytes);
+  const overLimit = raw.length > maxBytes || (raw.length * 3 > maxBytes && new TextEncoder().encode(raw).byteLength > maxBytes);
   if (overLimit) {
-    return { ok: false, error: { type: "error", code: "too_large", message: `Frames are limited to ${LIMITS.frameBytes} bytes.` } };
+    return { ok: false, error: { type: "error", code: "too_large", message: `Frames are limited to ${maxBytes} bytes.` } };
   }
   let json: unknown;
   try {

@@ -4,18 +4,12 @@
  * the real queue and send_email binding, the invitee follows its link, is
  * refused a common password, chooses a good one, and lands in the chat monitor.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, launch, newContext, waitForMail } from "./browser";
+import { axeViolations, useBrowser, waitForMail } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useBrowser();
 
 async function expectNoAxeViolations(page: Page, what: string) {
   const violations = await axeViolations(page);
@@ -24,7 +18,7 @@ async function expectNoAxeViolations(page: Page, what: string) {
 
 describe("inviting a librarian", () => {
   it("goes from the admin page to a signed-in new librarian", async () => {
-    const adminContext = await newContext(browser);
+    const adminContext = await chromium.context();
     const admin = await adminContext.newPage();
     await admin.goto("/login?next=/admin/libraries/springfield/librarians");
     await admin.getByLabel("E-mail").fill("marge@springfield-library.example");
@@ -45,7 +39,7 @@ describe("inviting a librarian", () => {
     expect(mail.subject).toBe("You are invited to Refdesk at Springfield Public Library");
     const link = /(https?:\/\/\S+\/account\/set-password\/[A-Za-z0-9_-]+)/.exec(mail.text ?? "")![1]!;
 
-    const newContextForInvitee = await newContext(browser);
+    const newContextForInvitee = await chromium.context();
     const invitee = await newContextForInvitee.newPage();
     await invitee.goto(link);
     await invitee.getByRole("heading", { name: "Welcome, Bart Simpson" }).waitFor();

@@ -4,29 +4,11 @@
  * the hosted form shows exactly that; axe-core finds nothing on any admin page,
  * errors shown included.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, launch, newContext } from "./browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { axeViolations, signInTo, useBrowser } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Signs in through the real sign-in page and lands on `next`. */
-async function signInTo(context: BrowserContext, email: string, next: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`**${next}`);
-  return page;
-}
+const chromium = useBrowser();
 
 async function expectNoAxeViolations(page: Page, what: string) {
   const violations = await axeViolations(page);
@@ -35,7 +17,7 @@ async function expectNoAxeViolations(page: Page, what: string) {
 
 describe("the form builder", () => {
   it("builds a form whose hosted page shows what was built", async () => {
-    const context = await newContext(browser);
+    const context = await chromium.context();
     const admin = await signInTo(context, "marge@springfield-library.example", "/admin/libraries/springfield/forms");
     await admin.getByRole("heading", { name: "Chat forms", level: 1 }).waitFor();
     await admin.getByRole("link", { name: "Chat with a Springfield librarian" }).waitFor();
@@ -84,7 +66,7 @@ describe("the form builder", () => {
     expect(formUrl).toMatch(new RegExp(`/f/${formId}$`));
 
     // A patron opens the hosted form: it is the form just built.
-    const patronContext = await newContext(browser);
+    const patronContext = await chromium.context();
     const patron = await patronContext.newPage();
     await patron.goto(`/f/${formId}`);
     await patron.getByRole("heading", { name: title, level: 1 }).waitFor();
@@ -112,7 +94,7 @@ describe("the form builder", () => {
 
 describe("accessibility of the admin pages", () => {
   it("axe-core finds no violations on any of them", async () => {
-    const context = await newContext(browser);
+    const context = await chromium.context();
     const page = await signInTo(context, "marge@springfield-library.example", "/admin");
     await page.getByRole("heading", { name: "Libraries" }).waitFor();
     await expectNoAxeViolations(page, "overview");
@@ -145,7 +127,7 @@ describe("accessibility of the admin pages", () => {
     expect(await page.getByLabel("E-mail address").getAttribute("aria-invalid")).toBe("true");
     await context.close();
 
-    const groupContext = await newContext(browser);
+    const groupContext = await chromium.context();
     const group = await signInTo(groupContext, "edna@capital-u.example", "/admin/groups/statewide");
     await group.getByRole("heading", { name: "Member libraries" }).waitFor();
     await group.getByRole("rowheader", { name: "Springfield Public Library" }).waitFor();

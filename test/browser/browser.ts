@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import PostalMime, { type Email } from "postal-mime";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { afterAll, afterEach, beforeAll, inject } from "vitest";
+import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -23,18 +24,57 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-export async function newContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ baseURL: baseUrl() });
+export async function newContext(browser: Browser, options: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: baseUrl(), ...options });
 }
 
-/** Signs a librarian in through the real sign-in page and opens the monitor. */
-export async function signInToMonitor(context: BrowserContext, email: string, password: string): Promise<Page> {
+export interface BrowserHarness {
+  /** A fresh browser context against the test server, closed after the test even when it fails. */
+  context(options?: Parameters<Browser["newContext"]>[0]): Promise<BrowserContext>;
+  /** The file's Chromium, for what `context` does not cover. */
+  browser(): Browser;
+}
+
+/**
+ * One Chromium per test file, and every context a test opens closed after that
+ * test — a monitor left open would keep its queue staffed for the next test.
+ */
+export function useBrowser(): BrowserHarness {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    async context(options = {}) {
+      const c = await newContext(browser, options);
+      contexts.push(c);
+      return c;
+    },
+    browser: () => browser,
+  };
+}
+
+/** Signs a librarian in through the real sign-in page and lands on `next`. */
+export async function signInTo(context: BrowserContext, email: string, next: string, password: string = DEMO_PASSWORD): Promise<Page> {
   const page = await context.newPage();
-  await page.goto("/login?next=/monitor");
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/monitor");
+  await page.waitForURL(`**${next}`);
+  return page;
+}
+
+/** Signs a librarian in through the real sign-in page and opens the monitor. */
+export async function signInToMonitor(context: BrowserContext, email: string, password: string = DEMO_PASSWORD): Promise<Page> {
+  const page = await signInTo(context, email, "/monitor", password);
   await page.getByRole("heading", { name: "Chat monitor" }).waitFor();
   return page;
 }

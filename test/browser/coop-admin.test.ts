@@ -5,33 +5,15 @@
  * edits the coverage schedule (an overlapping shift is refused). Every page is
  * checked with axe-core.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, launch, newContext } from "./browser";
+import { describe, expect, it } from "vitest";
+import { axeViolations, signInTo, useBrowser } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function signIn(context: BrowserContext, email: string, next: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`/login?next=${next}`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`**${next}`);
-  return page;
-}
+const chromium = useBrowser();
 
 describe("a library administrator", () => {
   it("edits the policy page in the rich-text editor; unsafe HTML is refused and changes nothing", async () => {
-    const context = await newContext(browser);
-    const page = await signIn(context, "marge@springfield-library.example", "/policies/springfield/edit");
+    const context = await chromium.context();
+    const page = await signInTo(context, "marge@springfield-library.example", "/policies/springfield/edit");
     const notes = page.getByRole("textbox", { name: "Notes: what to tell our patrons" });
     await notes.waitFor();
     expect(await axeViolations(page)).toEqual([]);
@@ -66,8 +48,8 @@ describe("a library administrator", () => {
   });
 
   it("sets the roll-over time, and is told clearly when it is out of range", async () => {
-    const context = await newContext(browser);
-    const page = await signIn(context, "marge@springfield-library.example", "/admin/cooperation");
+    const context = await chromium.context();
+    const page = await signInTo(context, "marge@springfield-library.example", "/admin/cooperation");
     expect(await axeViolations(page)).toEqual([]);
     const rollover = page.getByLabel("Roll-over time (seconds)");
     await rollover.fill("400");
@@ -83,8 +65,8 @@ describe("a library administrator", () => {
 
 describe("a group administrator", () => {
   it("edits the statewide coverage schedule; an overlapping shift is refused", async () => {
-    const context = await newContext(browser);
-    const page = await signIn(context, "edna@capital-u.example", "/admin/groups/statewide/cooperation");
+    const context = await chromium.context();
+    const page = await signInTo(context, "edna@capital-u.example", "/admin/groups/statewide/cooperation");
     await page.getByRole("heading", { name: "Administer Statewide Ask a Librarian Cooperative" }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     const rows = await page.locator(".schedule-editor tbody tr").count();

@@ -6,18 +6,12 @@
  * "Policies" link points), copies a quick answer into the chat, searches the
  * policy pages, and ends the chat. The pages are checked with axe-core.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, baseUrl, launch, newContext, signInToMonitor } from "./browser";
+import { axeViolations, baseUrl, signInToMonitor, useBrowser } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useBrowser();
 
 /** Waits until nobody (not even someone inside a grace period) monitors Springfield's own queue, asking as Springfield's administrator. */
 async function untilSpringfieldIsUnstaffed(context: BrowserContext): Promise<void> {
@@ -44,14 +38,14 @@ async function monitorStatewide(context: BrowserContext): Promise<Page> {
 
 describe("a cooperative librarian answers another library's patron", () => {
   it("takes a rolled-over Springfield request from the statewide queue and uses Springfield's policy page", async () => {
-    const observer = await newContext(browser);
+    const observer = await chromium.context();
     await untilSpringfieldIsUnstaffed(observer);
 
-    const librarianContext = await newContext(browser);
+    const librarianContext = await chromium.context();
     await librarianContext.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl() });
     const monitor = await monitorStatewide(librarianContext);
 
-    const patronContext = await newContext(browser);
+    const patronContext = await chromium.context();
     const patron = await patronContext.newPage();
     await patron.goto("/f/springfield-chat");
     // Springfield has nobody online, but its cooperative does.

@@ -46,8 +46,33 @@ export const LOCKOUT_LIBRARIAN = {
   role: "librarian",
 };
 
+/**
+ * Chat with viewport and co-browsing (issue 9): a library of its own whose
+ * form has a viewport, carried by the test site public/demo/cobrowse-test/.
+ */
+export const COBROWSE_LIBRARY = { ...KEYBOARD_LIBRARY, id: "cobrowse-test", name: "Co-browse Test Library", contactEmail: "ask@cobrowse-test.example" };
+
+export const COBROWSE_FORM = {
+  id: "cobrowse-test-chat",
+  libraryId: COBROWSE_LIBRARY.id,
+  queueId: `lib:${COBROWSE_LIBRARY.id}`,
+  title: "Ask the co-browse test library",
+  intro: null,
+  fields: [],
+  chatMethod: "viewport",
+};
+
+/** A library administrator (so a test can give the library's policy page key links) who also answers chats. */
+export const COBROWSE_LIBRARIAN = {
+  id: "cobrowse-test-librarian",
+  libraryId: COBROWSE_LIBRARY.id,
+  email: "casey@cobrowse-test.example",
+  displayName: "Casey",
+  role: "library_admin",
+};
+
 export const TEST_FIXTURES = {
-  libraries: [KEYBOARD_LIBRARY],
-  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN],
-  forms: [KEYBOARD_FORM],
+  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY],
+  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN],
+  forms: [KEYBOARD_FORM, COBROWSE_FORM],
 };

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { TEST_FIXTURES } from "./fixtures";
-// @ts-expect-error — plain ESM helper shared with npm start and the benchmarks.
+// A plain ESM helper shared with npm start and the benchmarks.
 import { buildFrontEnds, prepareLocalState, startWranglerDev, stopWranglerDev } from "../../scripts/local-state.mjs";
 
 declare module "vitest" {
@@ -40,8 +40,8 @@ export default async function setup(project: TestProject) {
   const logFile = path.join(persistDir, "wrangler.log");
   const log = createWriteStream(logFile);
   log.write(server.output());
-  server.child.stdout.on("data", (d: Buffer) => log.write(d));
-  server.child.stderr.on("data", (d: Buffer) => log.write(d));
+  server.child.stdout?.on("data", (d: Buffer) => log.write(d));
+  server.child.stderr?.on("data", (d: Buffer) => log.write(d));
   project.provide("baseUrl", server.base);
   project.provide("wranglerLog", logFile);
   return () => {

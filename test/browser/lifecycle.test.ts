@@ -4,26 +4,19 @@
  * they chat, the patron reloads mid-chat, the librarian ends with codes,
  * and the transcript mail the send_email binding wrote is parsed.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { launch, newContext, signInToMonitor, waitForMail } from "./browser";
+import { signInToMonitor, useBrowser, waitForMail } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useBrowser();
 
 describe("a chat between a patron and a librarian, in the browser", () => {
   it("goes from the hosted form to an e-mailed transcript", async () => {
-    const librarianContext = await newContext(browser);
+    const librarianContext = await chromium.context();
     const monitor = await signInToMonitor(librarianContext, "lisa@springfield-library.example", DEMO_PASSWORD);
     await expect.poll(() => monitor.getByText(/\d+ monitoring/).count()).toBeGreaterThan(0);
 
-    const patronContext = await newContext(browser);
+    const patronContext = await chromium.context();
     const patron = await patronContext.newPage();
     await patron.goto("/f/springfield-chat");
     await expect.poll(() => patron.getByText("A librarian is online now.").count()).toBe(1);

@@ -4,27 +4,13 @@
  * /monitor with open chats and each dialog open; a librarian accepts, chats,
  * switches chats and ends one with the keyboard alone.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, launch, newContext, signInToMonitor } from "./browser";
+import { axeViolations, signInToMonitor, useBrowser } from "./browser";
 import { KEYBOARD_FORM, KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN } from "./fixtures";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-});
-
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
+const { context } = useBrowser();
 
 async function expectNoViolations(page: Page, what: string): Promise<void> {
   const violations = await axeViolations(page);

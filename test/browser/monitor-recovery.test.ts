@@ -5,26 +5,12 @@
  * A chat the patron left waits in the monitor — across a reload — for its codes.
  * The new-request chime (WebAudio) and title, and muting it, are remembered too.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { launch, newContext, signInToMonitor } from "./browser";
+import { signInToMonitor, useBrowser } from "./browser";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-});
-
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
+const { context } = useBrowser();
 
 /**
  * Keeps every WebSocket the page opens within reach, so the test can cut them

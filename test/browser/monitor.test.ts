@@ -6,29 +6,15 @@
  * canned message, transfer to the other librarian, end with codes, and the
  * patron's transcript mail is parsed and holds the whole conversation.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { launch, newContext, signInToMonitor, waitForMail } from "./browser";
+import { signInToMonitor, useBrowser, waitForMail } from "./browser";
 
 const LISA = { email: "lisa@springfield-library.example", name: "Lisa" };
 const MARGE = { email: "marge@springfield-library.example", name: "Marge" };
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-});
-
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
+const { context } = useBrowser();
 
 /** A patron asks from the hosted form and lands in the chat window. */
 async function patronAsks(page: Page, question: string, name: string, email: string): Promise<void> {

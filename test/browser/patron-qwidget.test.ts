@@ -6,30 +6,14 @@
  * Also: scripts typed by a patron stay text; only allowed sites may embed it;
  * the host page's CSS cannot change it and it changes nothing of the page.
  */
-import type { Browser, BrowserContext, WebSocket } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { WebSocket } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { CHAT_RECORD_KEY } from "../../src/client/qwidget/chat-record";
 import { LOADER_CACHE, VERSIONED_CACHE } from "../../src/http/script-cache";
-import { axeViolations, baseUrl, launch, newContext } from "./browser";
+import { axeViolations, baseUrl, useBrowser } from "./browser";
 import { acceptAndSay, chatRecord, endAsAnswered, focusedInWidget, launcher, panel, springfieldLibrarian, trackChatSockets, untilSpringfieldUnstaffed } from "./patron-helpers";
 
-let browser: Browser;
-/** Every context a test opens, closed after it even when it fails (a monitor left open would keep the queue staffed). */
-const contexts: BrowserContext[] = [];
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
-beforeAll(async () => {
-  browser = await launch();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const { context } = useBrowser();
 
 describe("the Qwidget on the demo library page", () => {
   it("takes a question, keyboard only, and keeps the chat across reloads and tabs with one socket", async () => {

@@ -6,28 +6,12 @@
  * "reconnecting…" and loses nothing; targets, reflow at 320 px and 400 % zoom,
  * and reduced motion.
  */
-import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { axeViolations, baseUrl, launch } from "./browser";
+import type { Page, WebSocketRoute } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { axeViolations, useBrowser } from "./browser";
 import { acceptAndSay, endAsAnswered, launcher, panel, springfieldLibrarian } from "./patron-helpers";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** A browser context against the test server, closed after the test even when it fails. */
-async function context(options: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> {
-  const c = await browser.newContext({ baseURL: baseUrl(), ...options });
-  contexts.push(c);
-  return c;
-}
-beforeAll(async () => {
-  browser = await launch();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const { context } = useBrowser();
 
 const unique = (text: string) => `${text} ${Date.now()}`;
 

@@ -7,13 +7,9 @@
  * never asserted here.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error — plain ESM bench modules, shared with the benchmark scripts.
 import { acceptRace } from "../../bench/lib/accept-race.mjs";
-// @ts-expect-error — plain ESM bench modules, shared with the benchmark scripts.
 import { hostileRun } from "../../bench/lib/hostile-runner.mjs";
-// @ts-expect-error — plain ESM bench modules, shared with the benchmark scripts.
 import { deliveryScenario, fanoutScenario, queueChurnScenario } from "../../bench/lib/load-scenarios.mjs";
-// @ts-expect-error — plain ESM bench modules, shared with the benchmark scripts.
 import { startBenchServer } from "../../bench/lib/server.mjs";
 
 interface BenchServer {

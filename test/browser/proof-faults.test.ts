@@ -9,13 +9,9 @@
  * never on timing. (The 12-second hibernation case runs in the full suite.)
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error — plain ESM bench modules, shared with the benchmark scripts.
 import { acceptRace } from "../../bench/lib/accept-race.mjs";
-// @ts-expect-error — plain ESM bench modules, shared with the benchmark scripts.
 import { monitorVanishes, patronVanishes, twoPatronConnections } from "../../bench/lib/fault-cases.mjs";
-// @ts-expect-error — plain ESM bench modules, shared with the benchmark scripts.
 import { faultRun } from "../../bench/lib/faults.mjs";
-// @ts-expect-error — plain ESM bench modules, shared with the benchmark scripts.
 import { startBenchServer } from "../../bench/lib/server.mjs";
 
 interface BenchServer {

@@ -4,29 +4,10 @@
  * the follow-up (partly by keyboard) and the mail the send_email binding wrote
  * is parsed; a library administrator renames a code. axe-core checks each page.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, baseUrl, launch, newContext, waitForMail } from "./browser";
+import { describe, expect, it } from "vitest";
+import { axeViolations, baseUrl, signInTo, useBrowser, waitForMail } from "./browser";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Signs in through the real sign-in page and lands on `next`. */
-async function signInTo(context: BrowserContext, email: string, next: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`**${next}`);
-  return page;
-}
+const chromium = useBrowser();
 
 /** A patron asks on Springfield's form and, rather than wait, leaves the question by e-mail. */
 async function questionLeftByEmail(question: string, email: string): Promise<void> {
@@ -51,7 +32,7 @@ describe("the Ask a Librarian module, in the browser", () => {
     const patronEmail = `milhouse-${Date.now()}@patron.example`;
     await questionLeftByEmail(question, patronEmail);
 
-    const context = await newContext(browser);
+    const context = await chromium.context();
     const list = await signInTo(context, "lisa@springfield-library.example", "/questions");
     await list.getByRole("heading", { name: "Questions", level: 1 }).waitFor();
     const newTab = list.getByRole("navigation", { name: "Question lists" }).getByRole("link", { name: /^New \(\d+\)$/ });
@@ -115,7 +96,7 @@ describe("the Ask a Librarian module, in the browser", () => {
   });
 
   it("lets a library administrator rename and hide a descriptive code", async () => {
-    const context = await newContext(browser);
+    const context = await chromium.context();
     const page = await signInTo(context, "marge@springfield-library.example", "/questions/codes");
     await page.getByRole("heading", { name: "Descriptive codes", level: 1 }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
@@ -137,7 +118,7 @@ describe("the Ask a Librarian module, in the browser", () => {
     expect(await axeViolations(page)).toEqual([]);
 
     // A librarian who is not an administrator is told so.
-    const other = await newContext(browser);
+    const other = await chromium.context();
     const lisa = await signInTo(other, "lisa@springfield-library.example", "/questions");
     const res = await lisa.goto("/questions/codes");
     expect(res?.status()).toBe(403);

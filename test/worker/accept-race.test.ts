@@ -3,7 +3,6 @@
  * wins, every other gets 409 already_taken naming the winner, and every
  * monitoring librarian sees the request leave the queue, taken by the winner.
  */
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ErrorCode, QueueServerMessage, SessionView } from "../../src/shared/protocol";
 import {
@@ -17,6 +16,7 @@ import {
   sessionView,
   settle,
   signIn,
+  slowSessionD1,
   staffedLibrary,
   startChat,
   transcriptOf,
@@ -84,42 +84,6 @@ async function startAndWaitUntilShown(formId: string, monitors: QueueSocket[]): 
   return chat.sessionId;
 }
 
-/**
- * Slows every D1 call the session object makes by `delayMs` — fault injection
- * around the real binding (each call still reaches D1), so the claim's awaited
- * write after storing the winner stays open long enough for every rival claim to
- * arrive while it is pending. Returns a function that restores the binding.
- */
-async function slowD1Inside(sessionId: string, delayMs: number): Promise<() => Promise<void>> {
-  const pause = () => new Promise<void>((resolve) => setTimeout(resolve, delayMs));
-  const slowStatement = (real: D1PreparedStatement): D1PreparedStatement => {
-    const wrapped = {
-      bind: (...values: unknown[]) => slowStatement(real.bind(...values)),
-      run: async () => (await pause(), real.run()),
-      all: async () => (await pause(), real.all()),
-      first: async (column?: string) => (await pause(), column === undefined ? real.first() : real.first(column)),
-      raw: async () => (await pause(), real.raw()),
-    };
-    return wrapped as unknown as D1PreparedStatement;
-  };
-  // `env` is a protected field of the object; this test reaches in on purpose.
-  // (The object runs in the test's isolate, so the closure can keep the original.)
-  type WithEnv = { env: Env };
-  let original: Env | undefined;
-  await runInDurableObject(sessionStub(sessionId), (obj) => {
-    const holder = obj as unknown as WithEnv;
-    original = holder.env;
-    const realDb = holder.env.DB;
-    const slowDb = { prepare: (query: string) => slowStatement(realDb.prepare(query)) } as unknown as D1Database;
-    holder.env = { ...holder.env, DB: slowDb };
-  });
-  expect(original).toBeDefined();
-  return async () => {
-    await runInDurableObject(sessionStub(sessionId), (obj) => {
-      (obj as unknown as WithEnv).env = original!;
-    });
-  };
-}
 
 const RACERS = 24;
 
@@ -144,7 +108,7 @@ describe("simultaneous accepts", () => {
       const sessionId = await startAndWaitUntilShown(formId, monitors);
       // Alternate: half the trials slow the object's D1 write (after the claim is
       // stored), half run on the ordinary path, which already awaits D1 and the queues.
-      const restore = trial % 2 === 0 ? await slowD1Inside(sessionId, 150) : null;
+      const restore = trial % 2 === 0 ? await slowSessionD1(sessionId, 150) : null;
 
       const outcomes = await acceptAll(sessionId, cookies);
 

@@ -170,6 +170,24 @@ describe("the auth gate", () => {
     expect((await accept(chat.sessionId, cookies[0])).status).toBe(200);
   });
 
+  it("does not let the cookie act for a JSON change from another origin, even a sibling subdomain", async () => {
+    const { formId, cookies, monitors } = await staffedLibrary(1);
+    const chat = await startChat(formId);
+    await monitors[0]!.next((f) => f.type === "request.added" && f.request.sessionId === chat.sessionId);
+
+    const sibling = ORIGIN.replace("://", "://other.");
+    const attempts: Record<string, string>[] = [{ Origin: FOREIGN }, { Origin: sibling }, { Origin: sibling, "Sec-Fetch-Site": "same-site" }];
+    for (const headers of attempts) {
+      const forged = await call(`/api/chats/${chat.sessionId}/accept`, { method: "POST", cookie: cookies[0], headers, json: {} });
+      expect(forged.status).toBe(403);
+      expect(await errorCode(forged)).toBe("forbidden");
+    }
+    expect(await sessionView(chat.sessionId, cookies[0]!)).toMatchObject({ status: "waiting", librarian: null });
+    // Reading from our own pages and acting from our own origin still work.
+    expect((await me(cookies[0])).status).toBe(200);
+    expect((await accept(chat.sessionId, cookies[0])).status).toBe(200);
+  });
+
   it("refuses a WebSocket upgrade from a foreign Origin, for queues and chats", async () => {
     const { library, cookies, formId } = await staffedLibrary(1);
     const cookie = cookies[0]!;

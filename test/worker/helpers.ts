@@ -102,8 +102,8 @@ export function upgrade(path: string, opts: { cookie?: string; headers?: Record<
   return worker().fetch(new Request(`${ORIGIN}${path}`, { headers }));
 }
 
-export async function connect<T = SessionServerMessage>(path: string, cookie?: string): Promise<TestSocket<T>> {
-  const res = await upgrade(path, { cookie });
+export async function connect<T = SessionServerMessage>(path: string, cookie?: string, headers?: Record<string, string>): Promise<TestSocket<T>> {
+  const res = await upgrade(path, { cookie, headers });
   if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
   const ws = res.webSocket;
   ws.accept();

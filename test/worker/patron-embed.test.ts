@@ -48,6 +48,7 @@ describe("GET /api/embed/status", () => {
       available: false,
       waitLimitSeconds: 240,
       alternatives: { message: "Our librarians are away.", email: "ask@library.test", phone: "+1 555 0100", hours: null, links: [] },
+      chatMethod: "chat",
     } satisfies EmbedStatus);
   });
 

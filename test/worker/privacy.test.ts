@@ -7,7 +7,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, createForm, createLibrary, startChat, upgrade } from "./helpers";
-import { admin, json, signedIn } from "./admin-helpers";
+import { admin, signedIn } from "./admin-helpers";
 
 
 describe("starting a chat", () => {

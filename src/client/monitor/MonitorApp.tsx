@@ -237,6 +237,8 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
       }
       case "message":
       case "link":
+      case "push":
+      case "cobrowse":
       case "scripts":
       case "transfer":
       case "end":

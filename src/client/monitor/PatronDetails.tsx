@@ -2,10 +2,13 @@
  * Who the patron is, as far as they told us: name, e-mail, their library (with
  * its Policies page, opened in a new window), the form and page they asked
  * from, their browser, their earlier chats with this library — and the
- * internal notes librarians left (never shown to the patron).
+ * internal notes librarians left (never shown to the patron) — and (issue 9)
+ * the co-browse check: what this patron's browser can do, so the librarian
+ * picks the right way to help.
  */
 import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import type { BrowserCheck } from "../../shared/protocol";
 import { api } from "./api";
 
 export interface PatronDetailsData {
@@ -32,9 +35,37 @@ export interface PatronDetailsProps {
   /** Changes when notes may have changed (e.g. the chat was transferred to you). */
   notesVersion: string;
   headingId: string;
+  /** The co-browse check, as the session socket last said (null until it does). */
+  check?: BrowserCheck | null;
 }
 
-export function PatronDetails({ sessionId, notesVersion, headingId }: PatronDetailsProps) {
+const POPUPS = { unknown: "Not known yet (known once a page had to open in a new window)", allowed: "Allowed", blocked: "Blocked: the patron gets a link to click instead" } as const;
+
+/** What the patron's browser can do (the co-browse check). */
+function BrowserCheckList({ check, sessionId }: { check: BrowserCheck; sessionId: string }) {
+  return (
+    <>
+      <h4>This patron's browser</h4>
+      {!check.reported ? <p class="help">The browser has not reported yet.</p> : null}
+      <dl class="patron-details browser-check">
+        <dt>Viewport</dt>
+        <dd>
+          {check.viewport.available ? "Available" : "Not available"}. {check.viewport.note}
+        </dd>
+        <dt>Pop-ups</dt>
+        <dd>{POPUPS[check.popups]}</dd>
+        <dt>On a library page (Qwidget)</dt>
+        <dd>{check.reported ? (check.qwidget.on ? `Yes${check.qwidget.pageOrigin ? `, ${check.qwidget.pageOrigin}` : ""}` : "No, on the chat page") : "Not known yet"}</dd>
+        <dt>Co-browsing</dt>
+        <dd id={`cobrowse-note-${sessionId}`}>
+          {check.cobrowse.possible ? "Possible" : "Not possible"}. {check.cobrowse.note}
+        </dd>
+      </dl>
+    </>
+  );
+}
+
+export function PatronDetails({ sessionId, notesVersion, headingId, check }: PatronDetailsProps) {
   const [details, setDetails] = useState<PatronDetailsData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notes, setNotes] = useState<InternalNote[]>([]);
@@ -100,6 +131,7 @@ export function PatronDetails({ sessionId, notesVersion, headingId }: PatronDeta
       ) : error ? null : (
         <p class="loading">Loading details…</p>
       )}
+      {check ? <BrowserCheckList check={check} sessionId={sessionId} /> : null}
       {notes.length ? (
         <>
           <h4>Internal notes</h4>

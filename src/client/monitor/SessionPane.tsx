@@ -1,18 +1,21 @@
 /**
  * One chat the librarian is serving: the transcript (names and times), the
- * composer (Enter sends) with its tools — send a link, canned messages,
- * transfer, end — the patron's details, and the states a chat can be in:
+ * composer (Enter sends) with its tools — send a link, push a page, co-browse,
+ * canned messages, transfer, end — the patron's details (with the co-browse
+ * check), co-browsing while it lasts, and the states a chat can be in:
  * reconnecting, being transferred, left by the patron (waiting for its codes).
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import type { ChatMessage, Monitor, SessionStatus, SessionView } from "../../shared/protocol";
+import type { ChatMessage, Monitor, PageEvent, SessionStatus, SessionView } from "../../shared/protocol";
 import { Composer } from "../shared/Composer";
 import { SessionConnection, socketUrl, type SessionSnapshot } from "../shared/session-connection";
 import { Transcript } from "../shared/Transcript";
 import { api } from "./api";
+import { CobrowsePanel } from "./CobrowsePanel";
 import { EndDialog } from "./EndDialog";
 import { LinkDialog } from "./LinkDialog";
 import { PatronDetails } from "./PatronDetails";
+import { PushDialog } from "./PushDialog";
 import { drafts } from "./preferences";
 import { ScriptsDialog, type CannedMessage } from "./ScriptsDialog";
 import { ariaKeys } from "./shortcuts";
@@ -32,7 +35,7 @@ export interface SessionInfo {
   transfer: SessionView["transfer"];
 }
 
-export type PaneAction = "message" | "link" | "scripts" | "transfer" | "end" | "details";
+export type PaneAction = "message" | "link" | "push" | "cobrowse" | "scripts" | "transfer" | "end" | "details";
 export interface PaneCommand {
   sessionId: string;
   action: PaneAction;
@@ -66,7 +69,7 @@ export function insertIntoTextarea(el: HTMLTextAreaElement, text: string): void 
   el.focus();
 }
 
-type Dialog = "link" | "scripts" | "transfer" | "end" | null;
+type Dialog = "link" | "push" | "scripts" | "transfer" | "end" | null;
 
 export function SessionPane(props: SessionPaneProps) {
   const { open, visible, me } = props;
@@ -77,12 +80,15 @@ export function SessionPane(props: SessionPaneProps) {
   const draftRestored = useRef(false);
   /** A canned message waiting to go into the message box once its dialog has closed (the page is inert while it is open). */
   const pendingInsert = useRef<string | null>(null);
+  /** Co-browsing: where the shared page's events go (the live view, while it is open). */
+  const pageEvents = useRef<((events: PageEvent[]) => void) | null>(null);
   const connection = useMemo(
     () =>
       new SessionConnection({
         url: socketUrl(`/api/chats/${id}/socket?as=librarian`),
         onChange: setSnap,
         onLiveMessage: (m) => props.onLiveMessage(id, m),
+        onPageEvents: (events) => pageEvents.current?.(events),
       }),
     [id],
   );
@@ -97,6 +103,22 @@ export function SessionPane(props: SessionPaneProps) {
   const servedBySomeoneElse = session?.librarian && session.librarian.id !== me.id ? session.librarian : null;
 
   useEffect(() => props.onInfo(id, { status, transfer }), [status, transfer?.toName]);
+
+  // Co-browsing: say when the patron declined, or when it ended.
+  const cobrowse = snap?.cobrowse ?? null;
+  const cobrowseStatus = cobrowse?.status ?? "off";
+  const canCobrowse = canWrite && cobrowseStatus === "off" && !!snap?.check?.cobrowse.possible;
+  const lastCobrowse = useRef(cobrowseStatus);
+  useEffect(() => {
+    const was = lastCobrowse.current;
+    lastCobrowse.current = cobrowseStatus;
+    if (cobrowseStatus !== "off") return;
+    if (was === "requested" && status === "active") props.onNotice(`${patronName} did not share their page (or you withdrew the request).`);
+    if (was === "active" || was === "paused") props.onNotice(`Co-browsing with ${patronName} ended.`);
+  }, [cobrowseStatus]);
+  const askToCobrowse = () => {
+    if (!connection.sendFrame({ type: "cobrowse.request" })) props.onNotice("Not connected right now. Try again in a moment.");
+  };
 
   // The chat was transferred and accepted: it is no longer ours.
   useEffect(() => {
@@ -129,6 +151,10 @@ export function SessionPane(props: SessionPaneProps) {
     handled.current = c.nonce;
     if (c.action === "message") input.current?.focus();
     else if (c.action === "details") document.getElementById(`details-${id}`)?.focus();
+    else if (c.action === "cobrowse") {
+      if (canCobrowse) askToCobrowse();
+      else props.onNotice(snap?.check?.cobrowse.note ?? "Co-browsing is not possible now.");
+    }
     else if (c.action === "end" ? canEnd : canWrite) setDialog(c.action);
   }, [props.command?.nonce]);
 
@@ -181,6 +207,9 @@ export function SessionPane(props: SessionPaneProps) {
             </p>
           ) : null}
         </div>
+        {cobrowse && cobrowse.status !== "off" && canWrite ? (
+          <CobrowsePanel sessionId={id} patronName={patronName} cobrowse={cobrowse} send={(f) => connection.sendFrame(f)} events={pageEvents} onNotice={props.onNotice} />
+        ) : null}
         <div class="transcript-scroll" tabIndex={0} role="region" aria-label={`Conversation with ${patronName}`}>
           {snap ? (
             <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="librarian" myName={me.displayName} label={`Chat with ${patronName}`} />
@@ -200,6 +229,12 @@ export function SessionPane(props: SessionPaneProps) {
           <button type="button" onClick={() => setDialog("link")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("link")}>
             Send a link…
           </button>
+          <button type="button" onClick={() => setDialog("push")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("push")}>
+            Push a page…
+          </button>
+          <button type="button" onClick={askToCobrowse} disabled={!canCobrowse} aria-keyshortcuts={ariaKeys("cobrowse")} aria-describedby={snap?.check ? `cobrowse-note-${id}` : undefined}>
+            Ask to co-browse
+          </button>
           <button type="button" onClick={() => setDialog("scripts")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("scripts")}>
             Canned messages…
           </button>
@@ -211,8 +246,18 @@ export function SessionPane(props: SessionPaneProps) {
           </button>
         </Composer>
       </div>
-      <PatronDetails sessionId={id} notesVersion={session?.librarian?.id ?? ""} headingId={`details-${id}`} />
+      <PatronDetails sessionId={id} notesVersion={session?.librarian?.id ?? ""} headingId={`details-${id}`} check={snap?.check ?? null} />
       {dialog === "link" ? <LinkDialog sessionId={id} patronName={patronName} onSend={send} onClose={() => setDialog(null)} /> : null}
+      {dialog === "push" ? (
+        <PushDialog
+          sessionId={id}
+          patronName={patronName}
+          libraryId={session?.libraryId ?? null}
+          scripts={props.scripts}
+          onPushed={props.onNotice}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
       {dialog === "scripts" ? (
         <ScriptsDialog sessionId={id} scripts={props.scripts} onClose={() => setDialog(null)} onPick={(body) => (pendingInsert.current = body)} />
       ) : null}

@@ -16,6 +16,8 @@ export type ShortcutId =
   | "next-unread"
   | "message"
   | "link"
+  | "push"
+  | "cobrowse"
   | "scripts"
   | "transfer"
   | "end"
@@ -51,6 +53,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   altShift("U", "next-unread", "Go to the next chat with unread messages"),
   altShift("M", "message", "Write in the current chat's message box"),
   altShift("L", "link", "Send a link to the patron"),
+  altShift("P", "push", "Push a page to the patron"),
+  altShift("B", "cobrowse", "Ask to see the patron's page (co-browse)"),
   altShift("C", "scripts", "Insert a canned message (script)"),
   altShift("R", "transfer", "Transfer the current chat"),
   altShift("E", "end", "End the current chat with codes"),

@@ -8,16 +8,20 @@
  * Screen readers hear each change of state once (the status line is a polite
  * live region holding only stable text; the ticking wait time sits outside
  * it) and each new message once (Transcript's role="log").
+ *
+ * Issue 9: everything about the viewport and co-browsing lives in
+ * ./extras/PatronExtras, imported as the window shows (a chunk of its own in
+ * the Qwidget, whose first load has a byte budget) — and with it the parts
+ * only an unavailable or finished chat needs (the alternatives, the rating).
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { PREACT_KIT } from "../shared/preact-host";
+import type { ShareLoader } from "./extras/PatronExtras";
 import type { Alternatives } from "../../shared/api";
 import { Composer } from "../shared/Composer";
 import type { SessionSnapshot } from "../shared/session-connection";
 import { Transcript } from "../shared/Transcript";
 import { patronChat } from "./patron-chat";
-import { RatingForm } from "./RatingForm";
-import { TranscriptChoice } from "./TranscriptChoice";
-import { Unavailable } from "./Unavailable";
 
 export type { Alternatives };
 
@@ -38,6 +42,10 @@ export interface ChatWindowProps {
   onFinished?: () => void;
   /** Put the cursor in the message box once it appears (the Qwidget, when the patron has just asked). */
   focusComposer?: boolean;
+  /** The form's chat method (issue 9): "viewport" shows pushed pages beside the chat. */
+  chatMethod?: "chat" | "viewport";
+  /** The Qwidget only: loads the co-browse recorder when the patron agrees to share the page. */
+  share?: ShareLoader;
 }
 
 function useElapsed(since: number | null): string {
@@ -60,6 +68,8 @@ export function ChatWindow(props: ChatWindowProps) {
     const off = chat.subscribe(setSnap);
     return () => (off(), chat.close());
   }, [chat]);
+  const [extras, setExtras] = useState<typeof import("./extras/PatronExtras") | null>(null);
+  useEffect(() => void import("./extras/PatronExtras").then((m) => (m.adoptPreact(PREACT_KIT), setExtras(m))), []);
 
   const session = snap?.session ?? null;
   const status = session?.status ?? null;
@@ -96,6 +106,7 @@ export function ChatWindow(props: ChatWindowProps) {
 
   return (
     <section ref={section} class="chat-window" aria-labelledby={props.labelledBy}>
+      <div class="chat-col">
       <p class={`chat-status${snap?.connection === "reconnecting" ? " reconnecting" : ""}`} role="status">
         {statusLine(snap)}
       </p>
@@ -106,13 +117,14 @@ export function ChatWindow(props: ChatWindowProps) {
       ) : null}
 
       <div ref={outcome} tabIndex={-1} class="chat-outcome">
-        {showUnavailable ? <Unavailable sessionId={sessionId} token={token} origin={origin} alternatives={props.alternatives} heading={sub} /> : null}
+        {showUnavailable && extras ? <extras.Unavailable sessionId={sessionId} token={token} origin={origin} alternatives={props.alternatives} heading={sub} /> : null}
         {over ? (
           <div class="chat-ended">
             <p>Thank you for asking {libraryName}.</p>
           </div>
         ) : null}
       </div>
+      {extras && snap ? <extras.PatronExtras {...props} chat={chat} snap={snap} host={section} /> : null}
 
       {snap && !showUnavailable ? (
         <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="patron" myName={session?.patronName ?? "You"} label="Chat messages" />
@@ -141,7 +153,7 @@ export function ChatWindow(props: ChatWindowProps) {
             inputRef={composer}
           />
           <div class="chat-actions">
-            <TranscriptChoice choice={snap?.transcript ?? null} onChange={(send, email) => chat.setTranscript(send, email)} />
+            {extras ? <extras.TranscriptChoice choice={snap?.transcript ?? null} onChange={(send, email) => chat.setTranscript(send, email)} /> : null}
             {confirmingEnd ? (
               <div class="confirm" role="group" aria-labelledby="confirm-end">
                 <p id="confirm-end">End this chat?</p>
@@ -171,7 +183,7 @@ export function ChatWindow(props: ChatWindowProps) {
       {/* Over — or never reached: a chat the service no longer knows must not hold the widget for good. */}
       {over || (!session && snap?.error) ? (
         <div class="chat-after">
-          {session?.acceptedAt ? <RatingForm sessionId={sessionId} token={token} origin={origin} heading={sub} /> : null}
+          {session?.acceptedAt && extras ? <extras.RatingForm sessionId={sessionId} token={token} origin={origin} heading={sub} /> : null}
           {props.onFinished ? (
             <button type="button" onClick={props.onFinished}>
               Close this chat
@@ -179,6 +191,7 @@ export function ChatWindow(props: ChatWindowProps) {
           ) : null}
         </div>
       ) : null}
+      </div>
     </section>
   );
 }

@@ -13,6 +13,7 @@ interface Bootstrap {
   libraryName: string;
   alternatives: Alternatives;
   waitLimitSeconds: number;
+  chatMethod: "chat" | "viewport";
 }
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as Bootstrap;
@@ -23,6 +24,8 @@ if (fromHash) {
 }
 const token = tokenStore.load(boot.sessionId);
 const root = document.getElementById("chat-root")!;
+// The server's "Connecting…" placeholder goes: Preact would leave it below the window.
+root.replaceChildren();
 
 if (!token) {
   render(
@@ -45,6 +48,7 @@ if (!token) {
       libraryName={boot.libraryName}
       alternatives={boot.alternatives}
       waitLimitSeconds={boot.waitLimitSeconds}
+      chatMethod={boot.chatMethod}
       place="page"
       labelledBy="chat-heading"
     />

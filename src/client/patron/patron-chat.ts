@@ -13,9 +13,15 @@
  * Where Web Locks are missing (plain-http sites, old browsers) each tab keeps
  * its own socket; the session object serves several patron sockets correctly.
  */
+import type { SessionClientMessage } from "../../shared/protocol";
 import { SessionConnection, newClientId, socketUrl, type PendingMessage, type SessionSeed, type SessionSnapshot } from "../shared/session-connection";
 
-type Command = { t: "send"; clientId: string; body: string } | { t: "typing"; active: boolean } | { t: "leave" } | { t: "transcript"; send: boolean; email?: string };
+type Command =
+  | { t: "send"; clientId: string; body: string }
+  | { t: "typing"; active: boolean }
+  | { t: "leave" }
+  | { t: "transcript"; send: boolean; email?: string }
+  | { t: "frame"; frame: SessionClientMessage };
 type TabMessage = { t: "hello" } | { t: "snapshot"; snapshot: SessionSnapshot } | Command;
 
 export interface PatronChatOptions {
@@ -35,6 +41,8 @@ export interface PatronChat {
   setTyping(active: boolean): void;
   leave(): void;
   setTranscript(send: boolean, email?: string): void;
+  /** Sends a frame as it is, from whichever tab leads (issue 9: the co-browse check, declining co-browsing). */
+  sendFrame(frame: SessionClientMessage): void;
   /** This tab stops showing the chat: hand the lead (and the socket) to another tab, if any. */
   close(): void;
 }
@@ -95,6 +103,7 @@ export function patronChat(opts: PatronChatOptions): PatronChat {
       } else if (m.t === "send") c.send(m.body, m.clientId);
       else if (m.t === "typing") c.setTyping(m.active);
       else if (m.t === "leave") c.leave();
+      else if (m.t === "frame") c.sendFrame(m.frame);
       else c.setTranscript(m.send, m.email);
     }
   };
@@ -133,6 +142,7 @@ export function patronChat(opts: PatronChatOptions): PatronChat {
     setTyping: (active) => command({ t: "typing", active }, (c) => c.setTyping(active)),
     leave: () => command({ t: "leave" }, (c) => c.leave()),
     setTranscript: (send, email) => command({ t: "transcript", send, email }, (c) => c.setTranscript(send, email)),
+    sendFrame: (frame) => command({ t: "frame", frame }, (c) => c.sendFrame(frame)),
     close() {
       listeners.clear();
       const c = connection;

@@ -95,6 +95,8 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
             place="widget"
             labelledBy="rd-title"
             focusComposer={startedHere}
+            chatMethod={status.chatMethod}
+            share={() => import("./cobrowse/share")}
             onFinished={() => {
               forgetRecord();
               setRecord(null);

@@ -11,7 +11,7 @@
  *   reconnect, and the server's client-id check makes that safe.
  * - Pings so the server can tell a dead socket from a quiet one.
  */
-import type { ChatMessage, SessionServerMessage, SessionView, TranscriptChoice } from "../../shared/protocol";
+import type { BrowserCheck, ChatMessage, CobrowseView, PageEvent, SessionClientMessage, SessionServerMessage, SessionView, TranscriptChoice } from "../../shared/protocol";
 import { ReconnectingSocket, type SocketState } from "./reconnecting-socket";
 
 export { socketUrl } from "./reconnecting-socket";
@@ -38,6 +38,10 @@ export interface SessionSnapshot {
   error: string | null;
   /** Patrons only: whether the transcript will be e-mailed, and where. */
   transcript: TranscriptChoice | null;
+  /** Issue 9: where co-browsing stands (absent until the server says). */
+  cobrowse?: CobrowseView;
+  /** Librarians only: the co-browse check of the patron's browser. */
+  check?: BrowserCheck;
 }
 
 /** What a new connection can take over from an earlier one (another tab's): it resumes from there instead of starting over. */
@@ -55,6 +59,8 @@ export interface SessionConnectionOptions {
   WebSocketImpl?: typeof WebSocket;
   /** Start from what was already shown (and still unsent), e.g. when a patron's other tab hands over. */
   seed?: SessionSeed;
+  /** Librarians: the shared page's events while co-browsing (never kept in the snapshot). */
+  onPageEvents?: (events: PageEvent[]) => void;
 }
 
 /** A fresh id for a message this client sends. */
@@ -115,7 +121,9 @@ export class SessionConnection {
         this.seen.add(m.seq);
         const messages = [...this.snapshot.messages, m].sort((a, b) => a.seq - b.seq);
         const pending = m.clientId ? this.snapshot.pending.filter((p) => p.clientId !== m.clientId) : this.snapshot.pending;
-        const live = this.snapshot.synced && m.seq > this.backlogUntil;
+        // New to this reader: anything not seen before, once the first backlog is in —
+        // also what a reconnect's backlog brings (it arrived while we were away).
+        const live = this.snapshot.synced;
         this.update({ messages, pending, synced: this.snapshot.synced || m.seq >= this.backlogUntil });
         if (live) this.opts.onLiveMessage?.(m);
         return;
@@ -135,7 +143,20 @@ export class SessionConnection {
       case "error":
         this.update({ error: frame.message });
         return;
+      case "cobrowse":
+        this.update({ cobrowse: frame.cobrowse });
+        return;
+      case "check":
+        this.update({ check: frame.check });
+        return;
+      case "cobrowse.events":
+        this.opts.onPageEvents?.(frame.events);
     }
+  }
+
+  /** Sends a frame as it is (issue 9: the co-browse check and co-browse controls); false when not connected. */
+  sendFrame(frame: SessionClientMessage): boolean {
+    return this.socket.send(frame);
   }
 
   /**

@@ -1,0 +1,67 @@
+/**
+ * /api/chats/:id/… for chat with viewport and co-browsing (issue 9), mounted
+ * beside `chatRoutes`:
+ *
+ * - POST /push — the serving librarian pushes a page. The Worker checks the
+ *   address (http or https only), runs the framing check against the patron's
+ *   page (src/viewport/framing-check.ts), decides where the page opens, and
+ *   the session object records the push in the transcript.
+ * - GET /cobrowse — the WebSocket a patron's sharing page streams on (frames:
+ *   cobrowseClientMessageSchema). Patrons only, from the library's allowed
+ *   sites; the patron proves the chat is theirs with its token in `hello`.
+ */
+import { Hono } from "hono";
+import { publicOrigin } from "../admin/lookups";
+import { requireLibrarian } from "../auth/middleware";
+import { database } from "../db/client";
+import { libraries } from "../db/schema";
+import type { AppEnv } from "../http/app-env";
+import { ApiError, forbidden } from "../http/errors";
+import { assertEmbedAllowed, assertSameOrigin, ownOrigin } from "../http/origins";
+import { parseBody } from "../http/validate";
+import { chatSession, forwardUpgrade } from "../objects";
+import { pushPageSchema } from "../shared/api";
+import { webUrl } from "../shared/web-address";
+import { checkFraming, privateAddressesAllowed } from "../viewport/framing-check";
+import { decidePush, pushLine, viewportPossible } from "../viewport/push";
+import { describeSession } from "./chats";
+import { eq } from "drizzle-orm";
+
+export const viewportRoutes = new Hono<AppEnv>();
+
+viewportRoutes.post("/:id/push", async (c) => {
+  const librarian = requireLibrarian(c);
+  assertSameOrigin(c);
+  const sessionId = c.req.param("id");
+  const body = await parseBody(c, pushPageSchema);
+  const found = await describeSession(c.env, sessionId);
+  if (found.view.librarian?.id !== librarian.id) throw forbidden("Only the librarian serving this chat can push pages to the patron.");
+  if (found.view.status === "ended" || found.view.status === "unavailable") throw new ApiError(409, "session_ended", "This chat has ended.");
+  if (found.view.status !== "active") throw new ApiError(409, "not_active", "The patron has left this chat.");
+  const stub = chatSession(c.env, sessionId);
+  const target = await stub.pushTarget();
+  if (!target) throw new ApiError(404, "not_found", "Chat session not found.");
+  const url = webUrl(body.url)!;
+  const check = viewportPossible(target)
+    ? await checkFraming(url, { embedderOrigin: target.patronOrigin ?? publicOrigin(c), allowPrivateAddresses: privateAddressesAllowed(c.env) })
+    : null;
+  const page = decidePush(url.href, body.title ?? null, target, check);
+  const result = await stub.pushPage({ librarianId: librarian.id, clientId: body.clientId, page, body: pushLine(page) });
+  if (!result.ok) throw new ApiError(result.code === "forbidden" ? 403 : result.code === "not_found" ? 404 : 409, result.code, result.message);
+  return c.json({ message: result.message, duplicate: result.duplicate }, result.duplicate ? 200 : 201);
+});
+
+viewportRoutes.get("/:id/cobrowse", async (c) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "bad_frame", "Connect with a WebSocket.");
+  const sessionId = c.req.param("id");
+  const found = await describeSession(c.env, sessionId);
+  if (c.req.query("as") === "librarian") throw forbidden("Librarians watch co-browsing on the chat's own socket.");
+  // The page being shared opens this socket itself; browsers always say where it is.
+  const origin = c.req.header("origin");
+  if (!origin) throw forbidden("Co-browsing streams from the page being shared, which must say its origin.");
+  if (origin !== ownOrigin(c)) {
+    const row = await database(c.env.DB).select({ allowedOrigins: libraries.allowedOrigins }).from(libraries).where(eq(libraries.id, found.view.libraryId)).get();
+    assertEmbedAllowed(origin, row?.allowedOrigins ?? []);
+  }
+  return forwardUpgrade(chatSession(c.env, sessionId), c.req.raw, { "X-Refdesk-Channel": "cobrowse", "X-Refdesk-Origin": origin });
+});
