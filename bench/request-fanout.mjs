@@ -16,13 +16,12 @@
 // GET), which every POST pays before any of our code runs.
 //
 //   node bench/request-fanout.mjs [--librarians=50] [--chats=20] [--gap-ms=200] [--target-ms=100]
-import { webcrypto } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { prepareLocalState, startWranglerDev, stopWranglerDev, wrangler } from "../scripts/local-state.mjs";
+import { hashPassword, prepareLocalState, startWranglerDev, stopWranglerDev, wrangler } from "../scripts/local-state.mjs";
+import { freePort } from "./lib/server.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
 const LIBRARIANS = Number(args.librarians ?? 50);
@@ -36,27 +35,9 @@ const QUEUE = `lib:${LIBRARY}`;
 const FORM = "springfield-chat";
 const PASSWORD = "bench-password";
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
-
-/** PBKDF2 in the format src/auth/password.ts verifies; few rounds, as this is a throwaway fixture. */
-async function hashPassword(password, iterations = 1000) {
-  const salt = webcrypto.getRandomValues(new Uint8Array(16));
-  const key = await webcrypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveBits"]);
-  const bits = await webcrypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, key, 256);
-  return `pbkdf2-sha256$${iterations}$${Buffer.from(salt).toString("base64")}$${Buffer.from(bits).toString("base64")}`;
-}
-
 async function addLibrarians(persistDir) {
-  const hash = await hashPassword(PASSWORD);
+  // Few PBKDF2 rounds: a throwaway fixture.
+  const hash = await hashPassword(PASSWORD, 1000);
   const rows = Array.from({ length: LIBRARIANS }, (_, i) => `('bench-${i}', '${LIBRARY}', 'bench-${i}@bench.example', 'Bench ${i}', '${hash}', 'librarian', ${Date.now()})`);
   const file = path.join(persistDir, "bench-librarians.sql");
   writeFileSync(file, `INSERT INTO librarians (id, library_id, email, display_name, password_hash, role, created_at) VALUES\n${rows.join(",\n")};\n`);

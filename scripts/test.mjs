@@ -30,7 +30,12 @@ const run = spawnSync(process.execPath, [vitest, "run", "--reporter=default", "-
 
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  // A file that fails before its tests run (a hook, an import) marks them skipped:
+  // count those as failed, so the line never says "0 failed" over a red run.
+  const notRun = r.testResults
+    .filter((file) => file.status === "failed" && file.assertionResults.every((a) => a.status !== "failed"))
+    .reduce((n, file) => n + Math.max(1, file.assertionResults.length), 0);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests + notRun} failed`);
 } else {
   console.log("0 passed, 0 failed (the test runner wrote no report)");
 }

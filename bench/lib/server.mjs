@@ -43,6 +43,7 @@ async function preparedState(target) {
   for (const f of inputs) hash.update(readFileSync(f));
   const template = path.join(root, ".wrangler", "bench", `state-${hash.digest("hex").slice(0, 16)}`);
   if (!existsSync(template)) {
+    mkdirSync(path.dirname(template), { recursive: true });
     const building = mkdtempSync(`${template}-building-`);
     await prepareLocalState(building);
     executeLocalSql(await benchSeedSql(), building, `bench-seed-${path.basename(building)}`);
