@@ -25,20 +25,19 @@ const durationMs = Number(opts.duration ?? (quick ? 8 : 60)) * 1000;
 const wanted = (name) => !only || only.has(name);
 const machineBefore = {};
 /** With --quiet, waits for the machine to be idle before a scenario and records how busy it was. */
-async function settle(name) {
+async function settle(name, server) {
   if (!opts.quiet) return;
   const q = await waitForQuietMachine({ ownPids: () => server.processes().map((p) => p.pid) });
   machineBefore[name] = q;
   console.log(`  machine ${q.quiet ? "quiet" : "still busy"}: other processes at ${q.otherPercent} % of a core`);
 }
 
-const server = await startBenchServer({ name: "load" });
 const results = {};
 const figures = [];
 let correct = true;
 let timely = true;
 /** A runtime replaced mid-scenario (crash or reload) is a finding in itself, and makes that scenario's figures partial. */
-function checkRuntime(name, r) {
+function checkRuntime(name, r, server) {
   if (r.cpu?.runtimeRestarted) {
     const crashes = (server.output().match(/crashed unexpectedly/g) ?? []).length;
     check(figure(`${name}: runtime workerd replaced during the run (${crashes} crash reports in the log so far)`, "yes", "", "no", false), true);
@@ -52,83 +51,90 @@ const check = (f, correctness = false) => {
   }
 };
 
-try {
-  if (wanted("delivery200")) {
-    await settle("delivery200");
-    const sessions = quick ? 20 : 200;
-    console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
-    const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
-    results.delivery200 = r;
-    checkRuntime(`${sessions} sessions`, r);
-    const n = `${sessions} sessions`;
-    check(figure(`${n}: patron→librarian p50`, r.deliveryMs.p50, "ms", "≤ 3 ms", atMost(r.deliveryMs.p50, 3)));
-    check(figure(`${n}: patron→librarian p99`, r.deliveryMs.p99, "ms", "≤ 20 ms", atMost(r.deliveryMs.p99, 20)));
-    check(figure(`${n}: patron→librarian p99.9`, r.deliveryMs.p999, "ms"));
-    check(figure(`${n}: messages delivered / sent`, `${r.delivered}/${r.sent}`, "", "all", r.lost === 0), true);
-    check(figure(`${n}: errors`, r.errors, "", "0", r.errors === 0 && r.duplicates === 0 && r.unacknowledged === 0), true);
-    check(figure(`${n}: server CPU (runtime+proxy+wrangler)`, r.cpu.serverPercent.total, "% of a core"));
-    check(figure(`${n}: load generator CPU`, r.cpu.loadGeneratorPercent, "% of a core"));
-    check(figure(`${n}: other jobs on the machine meanwhile`, r.cpu.otherProcessesPercent, "% of a core"));
+/**
+ * Each scenario gets its own fresh server, so what one leaves behind (2,000
+ * sockets closing, 1,000 objects being evicted) is not measured by the next.
+ */
+async function scenario(name, run) {
+  if (!wanted(name)) return;
+  const server = await startBenchServer({ name: `load-${name}` });
+  try {
+    await settle(name, server);
+    await run(server);
+  } finally {
+    await server.stop();
   }
-  if (wanted("delivery1000")) {
-    await settle("delivery1000");
-    const sessions = quick ? 50 : 1000;
-    console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
-    const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
-    results.delivery1000 = r;
-    checkRuntime(`${sessions} sessions`, r);
-    const n = `${sessions} sessions`;
-    check(figure(`${n}: patron→librarian p50`, r.deliveryMs.p50, "ms"));
-    check(figure(`${n}: patron→librarian p99`, r.deliveryMs.p99, "ms", "≤ 100 ms", atMost(r.deliveryMs.p99, 100)));
-    check(figure(`${n}: patron→librarian p99.9`, r.deliveryMs.p999, "ms"));
-    check(figure(`${n}: messages delivered / sent`, `${r.delivered}/${r.sent}`, "", "nothing lost", r.lost === 0 && r.duplicates === 0 && r.unacknowledged === 0), true);
-    check(figure(`${n}: errors`, r.errors, "", "0", r.errors === 0), true);
-    check(figure(`${n}: server CPU (runtime+proxy+wrangler)`, r.cpu.serverPercent.total, "% of a core"));
-    check(figure(`${n}: load generator CPU`, r.cpu.loadGeneratorPercent, "% of a core"));
-    check(figure(`${n}: other jobs on the machine meanwhile`, r.cpu.otherProcessesPercent, "% of a core"));
-  }
-  if (wanted("fanout")) {
-    await settle("fanout");
-    const monitors = quick ? 10 : 50;
-    const requests = quick ? 30 : 300;
-    console.log(`fan-out: ${requests} requests to ${monitors} monitors…`);
-    const r = await fanoutScenario(server.base, { monitors, requests, ratePerSecond: 10, cpuWindow: server.cpuWindow });
-    results.fanout = r;
-    checkRuntime("fan-out", r);
-    check(figure(`request → "queued" acknowledgement p50`, r.queuedAckMs.p50, "ms"));
-    check(figure(`request → "queued" acknowledgement p99`, r.queuedAckMs.p99, "ms", "≤ 50 ms", atMost(r.queuedAckMs.p99, 50)));
-    check(figure(`new request → each of ${monitors} monitors p50`, r.reachAllMonitorsMs.p50, "ms"));
-    check(figure(`new request → each of ${monitors} monitors p99`, r.reachAllMonitorsMs.p99, "ms", "≤ 30 ms", atMost(r.reachAllMonitorsMs.p99, 30)));
-    check(figure(`fan-out: server CPU / load generator CPU / other jobs`, `${r.cpu.serverPercent.total} / ${r.cpu.loadGeneratorPercent} / ${r.cpu.otherProcessesPercent}`, "% of a core"));
-    check(figure(`fan-out: missed / duplicated / errors`, `${r.missing}/${r.duplicates}/${r.errors}`, "", "0/0/0", r.missing === 0 && r.duplicates === 0 && r.errors === 0), true);
-  }
-  if (wanted("queue")) {
-    await settle("queue");
-    // Through wrangler dev every join and accept also pays the dev server's HTTP proxy and the
-    // Worker's sign-in lookups, so the rate is stepped up to find what this machine sustains end
-    // to end. The object's own figure (200/s, the target) is bench/queue-object.mjs.
-    const steps = quick ? [50] : [50, 100, 200];
-    const seconds = quick ? 2 : 8;
-    results.queueChurn = [];
-    let sustained = 0;
-    for (const ops of steps) {
-      console.log(`queue churn through wrangler dev: ${ops} joins/leaves/accepts per second for ${seconds} s…`);
-      const r = await queueChurnScenario(server.base, { opsPerSecond: ops, durationMs: seconds * 1000, cpuWindow: server.cpuWindow, serverLog: server.output });
-      results.queueChurn.push(r);
-      checkRuntime(`queue @ ${ops}/s`, r);
-      const ok = r.errors === 0 && r.achievedOpsPerSecond >= ops * 0.95 && (r.acceptMs.p99 ?? Infinity) < 1000 && (r.joinMs.p99 ?? Infinity) < 1000;
-      if (ok) sustained = ops;
-      check(figure(`queue via wrangler dev @ ${ops}/s: achieved, failed, "overloaded"`, `${r.achievedOpsPerSecond}/s, ${r.errors}, ${r.overloadedInLog}`, ""), false);
-      check(figure(`queue via wrangler dev @ ${ops}/s: join p99 / accept p99`, `${r.joinMs.p99} / ${r.acceptMs.p99}`, "ms"));
-      check(figure(`queue via wrangler dev @ ${ops}/s: server / load generator / other jobs CPU`, `${r.cpu.serverPercent.total} / ${r.cpu.loadGeneratorPercent} / ${r.cpu.otherProcessesPercent}`, "% of a core"));
-      if (r.overloadedInLog > 0) check(figure(`queue via wrangler dev @ ${ops}/s: "overloaded" errors`, r.overloadedInLog, "", "0", false), true);
-      if (!ok) break;
-    }
-    check(figure("queue via wrangler dev: highest step sustained (no failures, p99 < 1 s)", sustained, "/s"));
-  }
-} finally {
-  await server.stop();
 }
+
+await scenario("delivery200", async (server) => {
+  const sessions = quick ? 20 : 200;
+  console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
+  const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
+  results.delivery200 = r;
+  checkRuntime(`${sessions} sessions`, r, server);
+  const n = `${sessions} sessions`;
+  check(figure(`${n}: patron→librarian p50`, r.deliveryMs.p50, "ms", "≤ 3 ms", atMost(r.deliveryMs.p50, 3)));
+  check(figure(`${n}: patron→librarian p99`, r.deliveryMs.p99, "ms", "≤ 20 ms", atMost(r.deliveryMs.p99, 20)));
+  check(figure(`${n}: patron→librarian p99.9`, r.deliveryMs.p999, "ms"));
+  check(figure(`${n}: messages delivered / sent`, `${r.delivered}/${r.sent}`, "", "all", r.lost === 0), true);
+  check(figure(`${n}: errors`, r.errors, "", "0", r.errors === 0 && r.duplicates === 0 && r.unacknowledged === 0), true);
+  check(figure(`${n}: server CPU (runtime+proxy+wrangler)`, r.cpu.serverPercent.total, "% of a core"));
+  check(figure(`${n}: load generator CPU`, r.cpu.loadGeneratorPercent, "% of a core"));
+  check(figure(`${n}: other jobs on the machine meanwhile`, r.cpu.otherProcessesPercent, "% of a core"));
+});
+await scenario("delivery1000", async (server) => {
+  const sessions = quick ? 50 : 1000;
+  console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
+  const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
+  results.delivery1000 = r;
+  checkRuntime(`${sessions} sessions`, r, server);
+  const n = `${sessions} sessions`;
+  check(figure(`${n}: patron→librarian p50`, r.deliveryMs.p50, "ms"));
+  check(figure(`${n}: patron→librarian p99`, r.deliveryMs.p99, "ms", "≤ 100 ms", atMost(r.deliveryMs.p99, 100)));
+  check(figure(`${n}: patron→librarian p99.9`, r.deliveryMs.p999, "ms"));
+  check(figure(`${n}: messages delivered / sent`, `${r.delivered}/${r.sent}`, "", "nothing lost", r.lost === 0 && r.duplicates === 0 && r.unacknowledged === 0), true);
+  check(figure(`${n}: errors`, r.errors, "", "0", r.errors === 0), true);
+  check(figure(`${n}: server CPU (runtime+proxy+wrangler)`, r.cpu.serverPercent.total, "% of a core"));
+  check(figure(`${n}: load generator CPU`, r.cpu.loadGeneratorPercent, "% of a core"));
+  check(figure(`${n}: other jobs on the machine meanwhile`, r.cpu.otherProcessesPercent, "% of a core"));
+});
+await scenario("fanout", async (server) => {
+  const monitors = quick ? 10 : 50;
+  const requests = quick ? 30 : 300;
+  console.log(`fan-out: ${requests} requests to ${monitors} monitors…`);
+  const r = await fanoutScenario(server.base, { monitors, requests, ratePerSecond: 10, cpuWindow: server.cpuWindow });
+  results.fanout = r;
+  checkRuntime("fan-out", r, server);
+  check(figure(`request → "queued" acknowledgement p50`, r.queuedAckMs.p50, "ms"));
+  check(figure(`request → "queued" acknowledgement p99`, r.queuedAckMs.p99, "ms", "≤ 50 ms", atMost(r.queuedAckMs.p99, 50)));
+  check(figure(`new request → each of ${monitors} monitors p50`, r.reachAllMonitorsMs.p50, "ms"));
+  check(figure(`new request → each of ${monitors} monitors p99`, r.reachAllMonitorsMs.p99, "ms", "≤ 30 ms", atMost(r.reachAllMonitorsMs.p99, 30)));
+  check(figure(`fan-out: server CPU / load generator CPU / other jobs`, `${r.cpu.serverPercent.total} / ${r.cpu.loadGeneratorPercent} / ${r.cpu.otherProcessesPercent}`, "% of a core"));
+  check(figure(`fan-out: missed / duplicated / errors`, `${r.missing}/${r.duplicates}/${r.errors}`, "", "0/0/0", r.missing === 0 && r.duplicates === 0 && r.errors === 0), true);
+});
+await scenario("queue", async (server) => {
+  // Through wrangler dev every join and accept also pays the dev server's HTTP proxy and the
+  // Worker's sign-in lookups, so the rate is stepped up to find what this machine sustains end
+  // to end. The object's own figure (200/s, the target) is bench/queue-object.mjs.
+  const steps = quick ? [50] : [50, 100, 200];
+  const seconds = quick ? 2 : 8;
+  results.queueChurn = [];
+  let sustained = 0;
+  for (const ops of steps) {
+    console.log(`queue churn through wrangler dev: ${ops} joins/leaves/accepts per second for ${seconds} s…`);
+    const r = await queueChurnScenario(server.base, { opsPerSecond: ops, durationMs: seconds * 1000, cpuWindow: server.cpuWindow, serverLog: server.output });
+    results.queueChurn.push(r);
+    checkRuntime(`queue @ ${ops}/s`, r, server);
+    const ok = r.errors === 0 && r.achievedOpsPerSecond >= ops * 0.95 && (r.acceptMs.p99 ?? Infinity) < 1000 && (r.joinMs.p99 ?? Infinity) < 1000;
+    if (ok) sustained = ops;
+    check(figure(`queue via wrangler dev @ ${ops}/s: achieved, failed, "overloaded"`, `${r.achievedOpsPerSecond}/s, ${r.errors}, ${r.overloadedInLog}`, ""), false);
+    check(figure(`queue via wrangler dev @ ${ops}/s: join p99 / accept p99`, `${r.joinMs.p99} / ${r.acceptMs.p99}`, "ms"));
+    check(figure(`queue via wrangler dev @ ${ops}/s: server / load generator / other jobs CPU`, `${r.cpu.serverPercent.total} / ${r.cpu.loadGeneratorPercent} / ${r.cpu.otherProcessesPercent}`, "% of a core"));
+    if (r.overloadedInLog > 0) check(figure(`queue via wrangler dev @ ${ops}/s: "overloaded" errors`, r.overloadedInLog, "", "0", false), true);
+    if (!ok) break;
+  }
+  check(figure("queue via wrangler dev: highest step sustained (no failures, p99 < 1 s)", sustained, "/s"));
+});
 
 printTable(`Refdesk load on loopback (${quick ? "quick" : "full"} run)`, figures);
 writeResults(quick ? "load-quick" : "load", { stateRoot: process.env.BENCH_STATE_ROOT ?? "os temp dir", figures, results, machineBefore, correct, timely });

@@ -87,7 +87,10 @@ it("queue object churn", async () => {
   const steady = await Promise.all(LIBRARIANS.slice(0, 5).map(join));
   const waiting: Promise<string>[] = Array.from({ length: 20 }, () => arrive());
   await Promise.all(waiting);
-  const joined: WebSocket[] = [];
+  // Joins started, finished or not: a leave closes one of them (waiting for it
+  // to open if need be), so the number of open monitors stays what the mix
+  // makes it even when the object falls behind.
+  const joined: Promise<WebSocket | null>[] = [];
   const latency: Record<string, number[]> = { join: [], leave: [], accept: [], arrive: [] };
   const done: Record<string, number> = { join: 0, leave: 0, accept: 0, arrive: 0 };
   const errors: string[] = [];
@@ -103,10 +106,15 @@ it("queue object churn", async () => {
     }
   };
   const run = {
-    join: () => timed("join", async () => joined.push(await join(LIBRARIANS[5 + Math.floor(Math.random() * 55)]!))),
+    join: () => {
+      const opened = join(LIBRARIANS[5 + Math.floor(Math.random() * 55)]!);
+      joined.push(opened.catch(() => null));
+      return timed("join", () => opened);
+    },
     leave: () => {
-      const ws = joined.splice(Math.floor(Math.random() * joined.length), 1)[0];
-      return ws ? timed("leave", () => leave(ws, Math.random() < 0.5 ? 1000 : 1001)) : run.join();
+      const opening = joined.splice(Math.floor(Math.random() * joined.length), 1)[0];
+      if (!opening) return run.join();
+      return opening.then((ws) => (ws ? timed("leave", () => leave(ws, Math.random() < 0.5 ? 1000 : 1001)) : undefined));
     },
     accept: () => {
       waiting.push(
@@ -134,8 +142,14 @@ it("queue object churn", async () => {
     if (wait > 0) await sleep(wait);
     inFlight.push(run[cycle[k % cycle.length]!]());
   }
-  await Promise.all(inFlight);
+  // Bounded: operations still unfinished 20 s after the last was issued count as
+  // failed (the object fell behind), so an overloaded run ends and reports.
+  let unfinished = 0;
+  const settled = inFlight.map((p) => p.finally(() => unfinished--));
+  unfinished = settled.length;
+  await Promise.race([Promise.allSettled(settled), sleep(20_000)]);
   const elapsed = (Date.now() - t0) / 1000;
+  for (let k = 0; k < unfinished; k++) errors.push("unfinished: no answer within 20 s after the last operation was issued");
   console.log("BENCH-WINDOW-END");
   const completed = done.join! + done.leave! + done.accept!;
   const result = {
@@ -154,5 +168,8 @@ it("queue object churn", async () => {
     errorSamples: errors.slice(0, 5),
   };
   console.log(`BENCH-RESULT ${JSON.stringify(result)}`);
-  await Promise.allSettled([...joined, ...steady].map((ws) => leave(ws, 1000)));
+  if (unfinished === 0) {
+    const open = (await Promise.all(joined)).filter((ws): ws is WebSocket => ws !== null);
+    await Promise.allSettled([...open, ...steady].map((ws) => leave(ws, 1000)));
+  }
 });
