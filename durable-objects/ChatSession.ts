@@ -45,7 +45,7 @@ import { fileEndedSession, type EndedSession } from "../src/questions/file-sessi
 import { unansweredResolution } from "../src/questions/routing";
 import type { ResolutionCode } from "../src/shared/codes";
 import { MovableClock } from "../src/shared/clock";
-import { LIMITS, TIMING } from "../src/shared/limits";
+import { LIMITS, MESSAGE_RATE, TIMING } from "../src/shared/limits";
 import { nextRolloverAt, pendingStages, shouldRollOver, type RolloverTrigger, type RoutePlan } from "../src/queues/routing-policy";
 import {
   CLOSE_CODES,
@@ -65,7 +65,7 @@ import { timingSafeEqual } from "../src/auth/password";
 import { REDACTED_NAME, redactText } from "../src/privacy/redact";
 import { judgeBrowser } from "../src/cobrowse/browser-check";
 import { COBROWSE_LIMITS } from "../src/shared/cobrowse-limits";
-import { RateBucket } from "../src/cobrowse/rate-bucket";
+import { RateBucket } from "../src/shared/rate-bucket";
 import { newNodeKinds, streamProblem, type NodeKinds } from "../src/cobrowse/stream-guard";
 import type { ChatMethod } from "../src/shared/admin-limits";
 import { webUrl } from "../src/shared/web-address";
@@ -239,6 +239,8 @@ export class ChatSession extends DurableObject<Env> {
   private rolling: Promise<void> = Promise.resolve();
   /** Per sharing page: its rate limits and what the stream guard knows of its fields (memory only, like the stream). */
   private readonly streams = new WeakMap<WebSocket, { frames: RateBucket; bytes: RateBucket; kinds: NodeKinds }>();
+  /** Chat messages per author (MESSAGE_RATE), across all of that author's sockets. */
+  private readonly messageRates = new Map<string, RateBucket>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -315,6 +317,18 @@ export class ChatSession extends DurableObject<Env> {
   // ---- messages ---------------------------------------------------------
 
   /** Stores a message with the next sequence number, or returns the stored one for a repeated client id. */
+  private storedMessage(authorKey: string, clientId: string): MessageRow | undefined {
+    return this.ctx.storage.sql.exec<MessageRow>("SELECT * FROM messages WHERE author_key = ? AND client_id = ?", authorKey, clientId).toArray()[0];
+  }
+
+  /** Takes one message from the author's allowance: 0 if it may go now, else how long until it may. */
+  private messageRateWait(authorKey: string): number {
+    const now = this.clock.now();
+    let bucket = this.messageRates.get(authorKey);
+    if (!bucket) this.messageRates.set(authorKey, (bucket = new RateBucket(MESSAGE_RATE.burst, MESSAGE_RATE.refillMs, now)));
+    return bucket.take(1, now) ? 0 : bucket.waitMs(1, now);
+  }
+
   private appendMessage(input: {
     authorKey: string;
     role: AuthorRole;
@@ -326,9 +340,7 @@ export class ChatSession extends DurableObject<Env> {
     push?: PushedPage;
   }): { message: ChatMessage; duplicate: boolean } {
     if (input.clientId !== null) {
-      const existing = this.ctx.storage.sql
-        .exec<MessageRow>("SELECT * FROM messages WHERE author_key = ? AND client_id = ?", input.authorKey, input.clientId)
-        .toArray()[0];
+      const existing = this.storedMessage(input.authorKey, input.clientId);
       if (existing) return { message: rowToMessage(existing), duplicate: true };
     }
     const seq = this.lastSeq + 1;
@@ -537,8 +549,17 @@ export class ChatSession extends DurableObject<Env> {
       return;
     }
     const isPatron = att.role === "patron";
+    const authorKey = isPatron ? "patron" : `librarian:${att.librarian!.id}`;
+    // A message already stored is acknowledged again whatever the rate (a reconnect resends its unacknowledged ones).
+    if (!this.storedMessage(authorKey, clientId)) {
+      const retryAfterMs = this.messageRateWait(authorKey);
+      if (retryAfterMs > 0) {
+        this.send(ws, { type: "error", code: "rate_limited", message: "Messages are arriving too fast; this one will be sent again in a moment.", clientId, retryAfterMs });
+        return;
+      }
+    }
     const { message, duplicate } = this.appendMessage({
-      authorKey: isPatron ? "patron" : `librarian:${att.librarian!.id}`,
+      authorKey,
       role: att.role,
       name: isPatron ? state.patronName || "Patron" : att.librarian!.name,
       kind: "text",

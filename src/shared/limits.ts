@@ -47,6 +47,14 @@ export const LIMITS = {
   framingRedirects: 5,
 } as const;
 
+/**
+ * Chat messages one author (patron or librarian) may send into a chat: a burst
+ * of `burst`, refilled evenly over `refillMs`. Typing never comes near it; a
+ * script flooding the other side does. A message over the limit is refused with
+ * `rate_limited` and a `retryAfterMs`, and the client sends it again then.
+ */
+export const MESSAGE_RATE = { burst: 20, refillMs: 10_000 } as const;
+
 /** The patron's after-chat rating: whole numbers on this scale. */
 export const RATING = { lowest: 1, highest: 5 } as const;
 

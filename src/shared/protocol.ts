@@ -186,6 +186,9 @@ export const errorFrameSchema = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),
   field: z.string().optional(),
+  /** A chat message refused for now (`rate_limited`): which one, and when the client should send it again. */
+  clientId: z.string().optional(),
+  retryAfterMs: z.number().int().min(0).optional(),
 });
 export type ErrorFrame = z.infer<typeof errorFrameSchema>;
 

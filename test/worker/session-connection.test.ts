@@ -124,6 +124,28 @@ describe("SessionConnection", () => {
     conn.close();
   });
 
+  it("keeps a message refused as too fast 'sending' without an error, and sends it again when the server says", async () => {
+    ScriptedSocket.all = [];
+    const conn = new SessionConnection({ url: "ws://refdesk.test/x", onChange: () => undefined, WebSocketImpl: ScriptedSocket as unknown as typeof WebSocket });
+    const socket = ScriptedSocket.all[0]!;
+    socket.open();
+    socket.deliver(welcome(0));
+    const clientId = conn.send("one more thing");
+    const sends = () => socket.sent.filter((f) => typeof f === "object" && (f as { type: string }).type === "send");
+    socket.deliver({ type: "error", code: "rate_limited", message: "Messages are arriving too fast", clientId, retryAfterMs: 150 });
+    expect(conn.current.error).toBeNull();
+    expect(conn.current.pending.map((p) => p.clientId)).toEqual([clientId]);
+    expect(sends()).toHaveLength(1);
+    await until(() => sends().length === 2);
+    expect(sends()[1]).toEqual({ type: "send", clientId, body: "one more thing" });
+    socket.deliver({ type: "ack", clientId, seq: 1, duplicate: false });
+    expect(conn.current.pending).toEqual([]);
+    // Any other refusal is shown.
+    socket.deliver({ type: "error", code: "not_active", message: "This chat is not open for messages now." });
+    expect(conn.current.error).toBe("This chat is not open for messages now.");
+    conn.close();
+  });
+
   it("does not reconnect after the session ended (4000) or a refusal (1008)", async () => {
     for (const code of [4000, 1008]) {
       ScriptedSocket.all = [];

@@ -141,6 +141,8 @@ export class SessionConnection {
         this.update({ transcript: { send: frame.send, email: frame.email }, error: null });
         return;
       case "error":
+        // A message refused for now is sent again when the server says; it stays "sending" meanwhile.
+        if (frame.code === "rate_limited" && frame.clientId) return this.resendLater(frame.clientId, frame.retryAfterMs ?? 1000);
         this.update({ error: frame.message });
         return;
       case "cobrowse":
@@ -152,6 +154,14 @@ export class SessionConnection {
       case "cobrowse.events":
         this.opts.onPageEvents?.(frame.events);
     }
+  }
+
+  private resendLater(clientId: string, ms: number): void {
+    setTimeout(() => {
+      const p = this.snapshot.pending.find((q) => q.clientId === clientId);
+      // Not connected now: the next welcome resends every pending message anyway.
+      if (p && this.snapshot.connection === "open") this.socket.send({ type: "send", clientId, body: p.body });
+    }, ms);
   }
 
   /** Sends a frame as it is (issue 9: the co-browse check and co-browse controls); false when not connected. */
