@@ -9,11 +9,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const messages = (s) => s.frames.filter((f) => f.type === "message").map((f) => f.message);
 const lastSeq = (s) => messages(s).at(-1)?.seq ?? 0;
 
-async function send(s, clientId, body) {
-  const from = s.frames.length;
-  s.send({ type: "send", clientId, body });
-  return s.next((f) => (f.type === "ack" && f.clientId === clientId) || f.type === "error", 10_000, from);
-}
+const send = (s, clientId, body) => s.sendChat(clientId, body);
 
 /** An accepted chat in `libraryId` with a patron and a librarian socket, both past hello. */
 async function activeChat(base, libraryId, n = 1) {

@@ -294,8 +294,7 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
   {
     const p = await patronSocket(base, hostileWaiting.sessionId, hostileWaiting.token);
     for (const [i, body] of payloads.slice(0, 6).entries()) {
-      p.send({ type: "send", clientId: `w${i}`, body });
-      await p.next((f) => f.type === "ack" && f.clientId === `w${i}`);
+      await p.sendChat(`w${i}`, body);
     }
     p.close();
     if ((await accept(base, hostileActive.sessionId, cookies.server)).status !== 200) throw new Error("hostile accept failed");
@@ -303,8 +302,7 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
     const li = await librarianSocket(base, hostileActive.sessionId, cookies.server);
     for (const [i, body] of [...payloads, ...STRANGE_TEXT].entries()) {
       const from = i % 3 === 2 ? li : pa;
-      from.send({ type: "send", clientId: `h${i}`, body });
-      const ack = await from.next((f) => (f.type === "ack" && f.clientId === `h${i}`) || f.type === "error");
+      const ack = await from.sendChat(`h${i}`, body);
       if (ack.type !== "ack") record("hostile content", `message ${i} accepted`, `refused: ${JSON.stringify(ack)}`);
       sentBodies.push(body.trim());
     }
@@ -324,8 +322,7 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
     const pa = await patronSocket(base, hostileActive.sessionId, hostileActive.token);
     const got = [];
     for (const [i, c] of CONTROL_TEXT.entries()) {
-      pa.send({ type: "send", clientId: `ctl${i}`, body: `${marker} ${c.sent}` });
-      const ack = await pa.next((f) => (f.type === "ack" && f.clientId === `ctl${i}`) || f.type === "error");
+      const ack = await pa.sendChat(`ctl${i}`, `${marker} ${c.sent}`);
       got.push(ack.type === "ack" ? (await transcript(base, hostileActive.sessionId, cookies.server)).find((m) => m.seq === ack.seq)?.body : `refused: ${ack.message}`);
     }
     pa.close();
@@ -343,8 +340,7 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
   {
     const pa = await patronSocket(base, hostileFiled.sessionId, hostileFiled.token);
     for (const [i, body] of [...payloads, ...STRANGE_TEXT].entries()) {
-      pa.send({ type: "send", clientId: `f${i}`, body });
-      await pa.next((f) => f.type === "ack" && f.clientId === `f${i}`);
+      await pa.sendChat(`f${i}`, body);
     }
     pa.close();
     const ended = await fetch(`${base}/api/chats/${hostileFiled.sessionId}/end`, {

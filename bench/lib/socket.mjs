@@ -44,6 +44,20 @@ export function openSocket(url, { cookie, origin, onFrame, keep = true, ping = t
         socket.waiters.add(waiter);
       });
     },
+    /**
+     * Sends a chat message and resolves with its answer (the ack, or an error
+     * frame). Like the real client, a message refused as too fast
+     * (`rate_limited`) is sent again when the server says.
+     */
+    async sendChat(clientId, body, timeoutMs = 10_000) {
+      for (;;) {
+        const from = socket.frames.length;
+        socket.send({ type: "send", clientId, body });
+        const answer = await socket.next((f) => (f.type === "ack" && f.clientId === clientId) || (f.type === "error" && (!f.clientId || f.clientId === clientId)), timeoutMs, from);
+        if (answer.type !== "error" || answer.code !== "rate_limited" || !answer.clientId) return answer;
+        await new Promise((r) => setTimeout(r, answer.retryAfterMs ?? 1000));
+      }
+    },
     closeWaiters: new Set(),
     /** Resolves with {code, reason} once closed. */
     whenClosed(timeoutMs = 10_000) {
