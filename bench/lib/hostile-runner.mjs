@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { BODYLESS_ACTIONS, BODY_VARIANTS, CONTROL_TEXT, MALFORMED_BODY_NAMES, PARAM_VALUES, STRANGE_TEXT, helloFrames, httpCases, patronFrames, queueFrames, refusedUpgrades, scriptPayloads } from "../hostile/corpus.mjs";
 import { fillParams, publicRoutes } from "../hostile/routes.mjs";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
+import { MESSAGE_RATE } from "../../src/shared/limits.ts";
 import { accept, signIn, startChat, transcript } from "./http.mjs";
 import { benchFormId, benchLibrarianEmail, benchQueueId } from "./seed.mjs";
 import { librarianSocket, monitorSocket, openSocket, patronSocket, wsUrl } from "./socket.mjs";
@@ -352,6 +353,30 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
   }
   const questionId = queryD1(server.persistDir, "SELECT id FROM questions WHERE session_id = ?", hostileFiled.sessionId)[0]?.id ?? null;
   record("hostile content", "the ended hostile chat was filed as a question", questionId ? null : "no question row");
+  {
+    // A flood of well-formed messages: the burst is taken, the rest refused as too fast (named, with a retry time) and not stored.
+    const flood = await startChat(base, { formId, question: `${marker} flood of messages` });
+    if ((await accept(base, flood.sessionId, cookies.server)).status !== 200) throw new Error("flood accept failed");
+    const pa = await patronSocket(base, flood.sessionId, flood.token);
+    const count = MESSAGE_RATE.burst * 2;
+    const from = pa.frames.length;
+    for (let i = 0; i < count; i++) pa.send({ type: "send", clientId: `flood${i}`, body: `${marker} flood ${i}` });
+    const answered = () => pa.frames.slice(from).filter((f) => f.type === "ack" || f.type === "error");
+    await pa.next(() => answered().length >= count, 10_000, from).catch(() => {});
+    pa.close();
+    const answers = answered();
+    const acked = new Set(answers.filter((f) => f.type === "ack").map((f) => f.clientId));
+    const refused = answers.filter((f) => f.type === "error");
+    const stored = (await transcript(base, flood.sessionId, cookies.server)).filter((m) => m.clientId?.startsWith("flood")).map((m) => m.clientId);
+    const ok =
+      answers.length === count &&
+      acked.size >= MESSAGE_RATE.burst &&
+      acked.size < count &&
+      refused.every((f) => f.code === "rate_limited" && f.clientId?.startsWith("flood") && !acked.has(f.clientId) && f.retryAfterMs > 0) &&
+      stored.length === acked.size &&
+      stored.every((id) => acked.has(id));
+    record("flood", `${count} chat messages at once from one patron: the burst of ${MESSAGE_RATE.burst} taken, the rest refused as too fast with a retry time, none of them stored`, ok ? null : `${acked.size} acknowledged, ${refused.length} refused (${JSON.stringify(refused[0] ?? null)}), ${stored.length} stored, ${answers.length} answers`);
+  }
 
   // ---- B2: pages in Chromium ----
   if (browser) {
