@@ -9,30 +9,15 @@
  * Stop sharing ends the stream at once. The prompt, the sharing bar and the
  * monitor's co-browse view are axe-clean.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { SessionServerMessage } from "../../src/shared/protocol";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, baseUrl, launch, newContext, signInToMonitor } from "./browser";
+import { axeViolations, baseUrl, useBrowser, signInToMonitor } from "./browser";
 import { COBROWSE_LIBRARIAN } from "./fixtures";
 import { acceptAndSay, endAsAnswered, launcher, panel } from "./patron-helpers";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
-beforeAll(async () => {
-  browser = await launch();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const { context } = useBrowser();
 
 /** Every frame the monitor's chat-session sockets receive, in order, parsed. */
 function captureLibrarianFrames(monitor: Page): SessionServerMessage[] {

@@ -1,7 +1,7 @@
 /**
  * The Ask a Librarian module in real Chromium against wrangler dev: a patron
  * leaves a question by e-mail; a librarian finds it in New, opens it, answers
- * the follow-up (partly by keyboard) and the mail the send_email binding wrote
+ * the follow-up (partly by keyboard), changes its codes, and the mail the send_email binding wrote
  * is parsed; a library administrator renames a code. axe-core checks each page.
  */
 import { describe, expect, it } from "vitest";
@@ -66,6 +66,18 @@ describe("the Ask a Librarian module, in the browser", () => {
     await page.keyboard.press("Enter");
     await page.getByText("Note added.").waitFor();
     await page.locator(".notes").getByText("Checked the 1955 city directory.").waitFor();
+
+    // Codes, changed afterwards with the same picker as the end dialog: a resolution and a code found by typing.
+    await page.getByRole("button", { name: "Change codes" }).click();
+    await page.getByLabel("Followup By Me").check();
+    await page.getByLabel("Search codes").fill("local hist");
+    await page.getByLabel("Search codes").press("Enter");
+    await page.getByRole("button", { name: "Remove Local history" }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Save codes" }).click();
+    await page.getByText("Codes saved.").waitFor();
+    await page.getByRole("list", { name: "Descriptive codes" }).getByText("Local history").waitFor();
+    await page.getByText("Resolution: Followup By Me").waitFor();
 
     // The follow-up answer.
     const answer = `Yes: the Springfield Drive-In opened in 1952. ${Date.now()}`;

@@ -7,30 +7,15 @@
  * patron details; the pane resizes by keyboard, closes and comes back, sits
  * below the chat on a phone; every push is in the transcript mail. axe-clean.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { VIEWPORT_SANDBOX, VIEWPORT_SIZE } from "../../src/client/patron/extras/ViewportPane";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, baseUrl, CHROMIUM_PATH, launch, newContext, signInToMonitor, waitForMail } from "./browser";
+import { axeViolations, baseUrl, CHROMIUM_PATH, useBrowser, signInToMonitor, waitForMail } from "./browser";
 import { COBROWSE_FORM, COBROWSE_LIBRARIAN } from "./fixtures";
 import { acceptAndSay, endAsAnswered } from "./patron-helpers";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-async function context(): Promise<BrowserContext> {
-  const c = await newContext(browser);
-  contexts.push(c);
-  return c;
-}
-beforeAll(async () => {
-  browser = await launch();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const { context } = useBrowser();
 
 /** Casey at the monitor, monitoring the test library's queue. */
 async function caseyAtTheMonitor(): Promise<Page> {

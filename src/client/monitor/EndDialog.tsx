@@ -5,10 +5,11 @@
  * Nothing is sent until it all passes the same rules the server applies.
  */
 import { useEffect, useState } from "preact/hooks";
-import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODES, type ResolutionCode } from "../../shared/codes";
+import { RESOLUTION_CODES, type ResolutionCode } from "../../shared/codes";
 import { LIMITS } from "../../shared/limits";
 import { api } from "./api";
-import { chooseFirstMatch, endProblems, filterCodes, toggleCode } from "./end-rules";
+import { DescriptiveCodesPicker } from "./DescriptiveCodesPicker";
+import { endProblems } from "./end-rules";
 import { Modal } from "./Modal";
 
 interface Code {
@@ -29,7 +30,6 @@ export function EndDialog({ sessionId, patronName, patronLeft, onEnded, onCancel
   const [codes, setCodes] = useState<Code[]>([]);
   const [resolution, setResolution] = useState<ResolutionCode | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
-  const [query, setQuery] = useState("");
   const [note, setNote] = useState("");
   const [problems, setProblems] = useState<{ field: string; message: string }[]>([]);
   const [saving, setSaving] = useState(false);
@@ -53,9 +53,6 @@ export function EndDialog({ sessionId, patronName, patronLeft, onEnded, onCancel
     else setProblems([{ field: res.error.field?.split(".")[0] ?? "form", message: res.error.message }]);
   };
   const problemFor = (field: string) => problems.find((p) => p.field === field);
-  const shown = filterCodes(codes, query);
-  const labelOf = (code: string) => codes.find((c) => c.code === code)?.label ?? code;
-  const atLimit = selected.length >= MAX_DESCRIPTIVE_CODES;
 
   return (
     <Modal titleId={`end-title-${sessionId}`} title={`End chat with ${patronName}`} onClose={onCancel} class="end-dialog">
@@ -82,61 +79,7 @@ export function EndDialog({ sessionId, patronName, patronLeft, onEnded, onCancel
             </div>
           ))}
         </fieldset>
-        <fieldset class="codes-picker">
-          <legend>
-            Descriptive codes ({selected.length} of {MAX_DESCRIPTIVE_CODES} chosen)
-          </legend>
-          {selected.length ? (
-            <ul class="chosen" aria-label="Chosen codes">
-              {selected.map((c) => (
-                <li key={c}>
-                  {labelOf(c)}{" "}
-                  <button type="button" class="small" aria-label={`Remove ${labelOf(c)}`} onClick={() => setSelected(toggleCode(selected, c))}>
-                    ×
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          <label for={`code-search-${sessionId}`}>Search codes</label>
-          <input
-            id={`code-search-${sessionId}`}
-            type="search"
-            value={query}
-            autoComplete="off"
-            aria-describedby={`code-search-hint-${sessionId}`}
-            aria-controls={`code-options-${sessionId}`}
-            onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
-            onKeyDown={(e) => {
-              if (e.key !== "Enter") return;
-              // Enter picks the first match instead of submitting the whole form.
-              e.preventDefault();
-              setSelected(chooseFirstMatch(selected, codes, query));
-              setQuery("");
-            }}
-          />
-          <p id={`code-search-hint-${sessionId}`} class="help">
-            Type to filter; Enter chooses the first match. {atLimit ? `You have chosen the most (${MAX_DESCRIPTIVE_CODES}).` : ""}
-          </p>
-          <div id={`code-options-${sessionId}`} class="code-options" role="group" aria-label="Matching codes">
-            {shown.map((c) => {
-              const checked = selected.includes(c.code);
-              return (
-                <div class="checkbox" key={c.code}>
-                  <input
-                    type="checkbox"
-                    id={`code-${sessionId}-${c.code}`}
-                    checked={checked}
-                    disabled={!checked && atLimit}
-                    onChange={() => setSelected(toggleCode(selected, c.code))}
-                  />
-                  <label for={`code-${sessionId}-${c.code}`}>{c.label}</label>
-                </div>
-              );
-            })}
-            {shown.length === 0 && codes.length > 0 ? <p>No code matches “{query}”.</p> : null}
-          </div>
-        </fieldset>
+        <DescriptiveCodesPicker idBase={sessionId} codes={codes} selected={selected} onChange={setSelected} />
         <div class="field">
           <label for={`end-note-${sessionId}`}>
             Note <span class="optional">(optional, not sent to the patron)</span>

@@ -6,12 +6,12 @@
  * new window and why — and the push is in the transcript either way.
  */
 import { useEffect, useState } from "preact/hooks";
-import { LIMITS } from "../../shared/limits";
 import type { ChatMessage } from "../../shared/protocol";
 import { webUrlProblem } from "../../shared/web-address";
 import { linkify } from "../shared/linkify";
 import { newClientId } from "../shared/session-connection";
 import { api } from "./api";
+import { LinkFields } from "./LinkFields";
 import { Modal } from "./Modal";
 import type { CannedMessage } from "./ScriptsDialog";
 
@@ -102,46 +102,7 @@ export function PushDialog({ sessionId, patronName, libraryId, scripts, onPushed
             {problem.message}
           </p>
         ) : null}
-        <div class="field">
-          <label for={id("url")}>Address</label>
-          {problem?.field === "url" ? (
-            <p id={id("url-error")} class="field-error">
-              {problem.message}
-            </p>
-          ) : null}
-          <input
-            id={id("url")}
-            type="url"
-            inputMode="url"
-            required
-            maxLength={LIMITS.urlChars}
-            placeholder="https://"
-            value={url}
-            aria-invalid={problem?.field === "url" ? "true" : undefined}
-            aria-describedby={[problem?.field === "url" ? id("url-error") : "", id("help")].filter(Boolean).join(" ")}
-            onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
-            autoFocus
-          />
-        </div>
-        <div class="field">
-          <label for={id("title")}>
-            Title <span class="optional">(optional)</span>
-          </label>
-          {problem?.field === "title" ? (
-            <p id={id("title-error")} class="field-error">
-              {problem.message}
-            </p>
-          ) : null}
-          <input
-            id={id("title")}
-            type="text"
-            maxLength={LIMITS.linkTitleChars}
-            value={title}
-            aria-invalid={problem?.field === "title" ? "true" : undefined}
-            aria-describedby={problem?.field === "title" ? id("title-error") : undefined}
-            onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
-          />
-        </div>
+        <LinkFields id={id} url={url} title={title} onUrl={setUrl} onTitle={setTitle} problem={problem} titleHint="(optional)" urlHelpId={id("help")} />
         <p id={id("help")} class="help">
           Pages that allow it open beside the chat; others open in a new window for the patron. Every push is kept in the transcript.
         </p>

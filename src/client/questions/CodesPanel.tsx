@@ -5,10 +5,10 @@
  * stays on the question (marked hidden) until someone removes it.
  */
 import { useState } from "preact/hooks";
-import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODES, type ResolutionCode } from "../../shared/codes";
+import { RESOLUTION_CODES, type ResolutionCode } from "../../shared/codes";
 import type { CodeView, QuestionDetail } from "../../shared/questions-api";
 import { api } from "../monitor/api";
-import { filterCodes, toggleCode } from "../monitor/end-rules";
+import { DescriptiveCodesPicker } from "../monitor/DescriptiveCodesPicker";
 import type { PanelProps } from "./QuestionPage";
 import { resolutionText } from "./format";
 
@@ -61,15 +61,12 @@ function CodesForm({ detail, onDone }: { detail: QuestionDetail; onDone: (next: 
   const session = detail.session!;
   const [resolution, setResolution] = useState<ResolutionCode | null>(session.resolution);
   const [selected, setSelected] = useState<string[]>(session.descriptiveCodes.map((c) => c.code));
-  const [query, setQuery] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
   // Choices: the library's active codes, plus hidden ones the question already carries.
   const kept = session.descriptiveCodes.filter((c) => !c.active);
   const options: CodeView[] = [...detail.codeChoices, ...kept];
-  const labelOf = (code: string) => options.find((c) => c.code === code)?.label ?? code;
-  const shown = filterCodes(options, query);
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -100,46 +97,7 @@ function CodesForm({ detail, onDone }: { detail: QuestionDetail; onDone: (next: 
           </div>
         ))}
       </fieldset>
-      <fieldset>
-        <legend>
-          Descriptive codes ({selected.length} of at most {MAX_DESCRIPTIVE_CODES})
-        </legend>
-        {selected.length ? (
-          <ul class="code-chips" aria-label="Chosen codes">
-            {selected.map((c) => (
-              <li key={c}>
-                {labelOf(c)}{" "}
-                <button type="button" class="small" aria-label={`Remove ${labelOf(c)}`} onClick={() => setSelected(toggleCode(selected, c))}>
-                  ×
-                </button>
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        <label for="q-code-search">Search codes</label>
-        <input id="q-code-search" type="search" value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} aria-controls="q-code-options" />
-        <div id="q-code-options" class="code-options" role="group" aria-label="Matching codes">
-          {shown.map((c) => {
-            const checked = selected.includes(c.code);
-            return (
-              <div class="checkbox" key={c.code}>
-                <input
-                  type="checkbox"
-                  id={`qcode-${c.code}`}
-                  checked={checked}
-                  disabled={!checked && selected.length >= MAX_DESCRIPTIVE_CODES}
-                  onChange={() => setSelected(toggleCode(selected, c.code))}
-                />
-                <label for={`qcode-${c.code}`}>
-                  {c.label}
-                  {c.active ? "" : " (hidden code)"}
-                </label>
-              </div>
-            );
-          })}
-          {shown.length === 0 ? <p>No code matches “{query}”.</p> : null}
-        </div>
-      </fieldset>
+      <DescriptiveCodesPicker idBase="question" codes={options} selected={selected} onChange={setSelected} />
       <div class="action-buttons">
         <button type="submit" class="primary" disabled={saving}>
           {saving ? "Saving…" : "Save codes"}
