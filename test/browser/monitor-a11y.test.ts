@@ -89,17 +89,17 @@ describe("the monitor by keyboard", () => {
     // Tabs: one tab stop, arrow keys move between chats; Alt+Shift+1 jumps to the first.
     await kim.keyboard.press("Alt+Shift+1");
     await expect.poll(() => kim.evaluate(() => document.activeElement?.textContent ?? "")).toContain("Nelson");
-    expect(await kim.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
+    await expect.poll(() => kim.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
     // A message in the chat not in front is counted on its tab.
     await second.getByLabel("Your message").fill("Hello?");
     await second.getByLabel("Your message").press("Enter");
     await kim.getByRole("tab", { name: /Ralph \(1 unread\)/ }).waitFor();
     await kim.keyboard.press("ArrowRight");
-    expect(await kim.getByRole("tab", { name: /Ralph/ }).getAttribute("aria-selected")).toBe("true");
+    await expect.poll(() => kim.getByRole("tab", { name: /Ralph/ }).getAttribute("aria-selected")).toBe("true");
     await expect.poll(() => kim.getByRole("tab", { name: /Ralph/ }).textContent()).not.toContain("unread");
-    expect(await kim.getByRole("tab", { name: /Nelson/ }).getAttribute("tabindex")).toBe("-1");
+    await expect.poll(() => kim.getByRole("tab", { name: /Nelson/ }).getAttribute("tabindex")).toBe("-1");
     await kim.keyboard.press("ArrowLeft");
-    expect(await kim.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
+    await expect.poll(() => kim.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
     await expectNoViolations(kim, "/monitor with two open chats");
 
     // "?" shows the shortcuts.
