@@ -94,6 +94,8 @@ describe("the monitor by keyboard", () => {
     await second.getByLabel("Your message").fill("Hello?");
     await second.getByLabel("Your message").press("Enter");
     await kim.getByRole("tab", { name: /Ralph \(1 unread\)/ }).waitFor();
+    // The arrow keys act on the focused tab: the keyboard user is still on Nelson's.
+    await expect.poll(() => kim.evaluate(() => document.activeElement?.id ?? "")).toBe(await kim.getByRole("tab", { name: /Nelson/ }).getAttribute("id"));
     await kim.keyboard.press("ArrowRight");
     await expect.poll(() => kim.getByRole("tab", { name: /Ralph/ }).getAttribute("aria-selected")).toBe("true");
     await expect.poll(() => kim.getByRole("tab", { name: /Ralph/ }).textContent()).not.toContain("unread");
