@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 
 // Two projects, one run:
 // - "worker": tests inside workerd with the real D1, Durable Objects, Queues and
-//   send_email bindings from wrangler.jsonc (storage is fresh per test file);
+//   send_email bindings from wrangler.toml (storage is fresh per test file);
 // - "browser": tests in Node that drive real Chromium against `wrangler dev`.
 export default defineConfig({
   test: {
@@ -12,8 +12,10 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest(async () => ({
-            wrangler: { configPath: "./wrangler.jsonc" },
+            wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
+              // FRAMING_CHECK_ALLOW_PRIVATE stays unset, as in production: these tests
+              // check that the framing check refuses loopback and private addresses.
               bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")) },
             },
           })),

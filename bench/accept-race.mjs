@@ -1,7 +1,7 @@
 // Accept race: 50 librarians accept the same request at the same instant,
 // 1,000 trials, on the ordinary accept path and with an extra awaited D1 write
 // before the claim is decided (ACCEPT_EXTRA_AWAITED_D1_WRITE=on, see
-// wrangler.jsonc). Every trial must have exactly one winner and 49 "taken".
+// wrangler.toml). Every trial must have exactly one winner and 49 "taken".
 //
 //   node bench/accept-race.mjs                 1,000 trials per variant
 //   node bench/accept-race.mjs --trials=50 --racers=20

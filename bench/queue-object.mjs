@@ -1,7 +1,7 @@
 // The queue object under churn, measured at the object: 200 joins/leaves/
 // accepts per second on one RequestQueue, driven from inside workerd
 // (bench/queue-object/queue-churn.run.ts, run through Cloudflare's Vitest
-// integration with the real objects from wrangler.jsonc). Through wrangler
+// integration with the real objects from wrangler.toml). Through wrangler
 // dev the same mix also pays the dev server's HTTP proxy and the Worker's
 // sign-in lookups per join and accept; `npm run bench` measures that path.
 //

@@ -132,7 +132,7 @@ export async function prepareLocalState(persistDir, { extra = {} } = {}) {
 
 /**
  * Starts `wrangler dev` and resolves once it answers HTTP. `vars` become `--var`
- * overrides; `script` replaces wrangler.jsonc's entry (the benchmarks use a
+ * overrides; `script` replaces wrangler.toml's entry (the benchmarks use a
  * re-export of src/index.ts they can change to force a code reload);
  * `extraEnv` is added to wrangler's environment.
  * @param {{ port?: number, persistDir?: string, inherit?: boolean, ip?: string, vars?: Record<string, string>, script?: string, extraEnv?: Record<string, string> }} [options]
@@ -145,7 +145,8 @@ export async function startWranglerDev({ port = 8787, persistDir, inherit = fals
     ...(persistDir ? ["--persist-to", persistDir] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
-  // Local only: the framing check may fetch loopback pages (the demo and test pages are served here). See wrangler.jsonc.
+  // Local only: the framing check may fetch loopback pages (the demo and test pages are served here);
+  // wrangler.toml leaves the variable out, so production keeps the private-address guard.
   args.push("--var", "FRAMING_CHECK_ALLOW_PRIVATE:true");
   const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env: { ...env, ...extraEnv }, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });
   let output = "";

@@ -111,7 +111,7 @@ export default {
   async queue(batch: MessageBatch<MailJob>, env: Env) {
     await consumeMailBatch(batch, env);
   },
-  /** The daily cron (wrangler.jsonc): the privacy scrub, measured against the scheduled time, and a sweep for mail that never reached the queue. */
+  /** The daily cron (wrangler.toml): the privacy scrub, measured against the scheduled time, and a sweep for mail that never reached the queue. */
   async scheduled(controller: ScheduledController, env: Env) {
     await runPrivacyScrub(env, controller.scheduledTime);
     const requeued = await requeueStalePendingMail(env, controller.scheduledTime);

@@ -1,5 +1,5 @@
 // The queue-object benchmark's harness (bench/queue-object.mjs runs it): the
-// real Worker and Durable Objects from wrangler.jsonc inside workerd, through
+// real Worker and Durable Objects from wrangler.toml inside workerd, through
 // Cloudflare's Vitest integration, so the driver can call the objects directly
 // — without wrangler dev's HTTP proxy and the Worker's per-request sign-in
 // lookups in front of them. Not part of `npm test`: it prints figures.
@@ -13,7 +13,7 @@ export default defineConfig({
   root,
   plugins: [
     cloudflareTest(async () => ({
-      wrangler: { configPath: path.join(root, "wrangler.jsonc") },
+      wrangler: { configPath: path.join(root, "wrangler.toml") },
       miniflare: {
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),

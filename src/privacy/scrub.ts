@@ -1,5 +1,5 @@
 /**
- * The daily privacy scrub (cron trigger, see wrangler.jsonc): for each library,
+ * The daily privacy scrub (cron trigger, see wrangler.toml): for each library,
  * every ended chat older than the library's retention period loses what
  * identifies its patron — name, e-mail, form answers, IP, browser, referring
  * page, and the name and e-mail addresses inside the transcript and the
