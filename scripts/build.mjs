@@ -129,7 +129,7 @@ const HOST_PREACT = ["Fragment", "render", "jsx", "jsxs", "useEffect", "useLayou
 const hostPreact = {
   name: "host-preact",
   setup(b) {
-    b.onResolve({ filter: /^preact(\/hooks|\/jsx-runtime)?$|preact-adopt$/ }, (args) => ({ path: "host-preact", namespace: "host-preact" }));
+    b.onResolve({ filter: /^preact(\/hooks|\/jsx-runtime)?$|preact-adopt$/ }, () => ({ path: "host-preact", namespace: "host-preact" }));
     b.onLoad({ filter: /.*/, namespace: "host-preact" }, () => ({
       loader: "js",
       contents: `export let ${HOST_PREACT.join(", ")};\nexport function adoptPreact(kit) { ({ ${HOST_PREACT.join(", ")} } = kit); }`,

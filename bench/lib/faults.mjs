@@ -93,7 +93,7 @@ export async function faultRun(server, { sessions, messagesPerSession, sendWindo
   let done = false;
   let activeMs = 0;
   const gap = sendWindowMs / messagesPerSession;
-  const nextMessage = new Array(sessions).fill(0);
+  const nextMessage = Array.from({ length: sessions }, () => 0);
   // Each session's k-th message is due at k × gap (+ its own phase) of active sending time.
   const phase = range(sessions).map(() => Math.random() * gap);
 
@@ -169,7 +169,7 @@ export async function faultRun(server, { sessions, messagesPerSession, sendWindo
 
   // Drain: every client reconnected with nothing unacknowledged, then showing all that is stored.
   await waitAll(settled, drainMs, "every send acknowledged");
-  const stored = new Array(sessions);
+  const stored = Array.from({ length: sessions });
   await forEachLimited(range(sessions), 8, async (i) => {
     stored[i] = await transcript(base, chats[i].sessionId, cookies[i % librarians]);
   });

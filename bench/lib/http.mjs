@@ -30,7 +30,7 @@ export async function signIn(base, email, password = DEMO_PASSWORD) {
 
 /** Signs in many librarians, a few at a time (each sign-in runs PBKDF2 on the server). */
 export async function signInAll(base, emails, concurrency = 4) {
-  const cookies = new Array(emails.length);
+  const cookies = Array.from({ length: emails.length });
   await forEachLimited(emails, concurrency, async (email, i) => {
     cookies[i] = await signIn(base, email);
   });

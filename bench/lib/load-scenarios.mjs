@@ -19,7 +19,7 @@ export function bodyOf(marker, bytes) {
 
 /** Creates `count` waiting chats in `libraryId`'s form, a few at a time. */
 export async function createWaitingChats(base, libraryId, count, label) {
-  const chats = new Array(count);
+  const chats = Array.from({ length: count });
   await forEachLimited(range(count), 8, async (i) => {
     const chat = await startChat(base, { formId: benchFormId(libraryId), question: `${label} question ${i}` });
     if (chat.httpStatus !== 201 || chat.status !== "waiting") throw new Error(`chat ${i} did not start waiting: ${chat.httpStatus} ${JSON.stringify(chat)}`);

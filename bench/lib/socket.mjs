@@ -93,7 +93,8 @@ export function openSocket(url, { cookie, origin, onFrame, keep = true, ping = t
     onFrame?.(frame, receivedAt);
     if (!keep) return;
     socket.frames.push(frame);
-    for (const w of [...socket.waiters]) {
+    // Deleting the entry being visited is safe while iterating a Set.
+    for (const w of socket.waiters) {
       if (w.predicate(frame)) {
         clearTimeout(w.timer);
         socket.waiters.delete(w);

@@ -1,14 +1,6 @@
 // Latency summaries: nearest-rank percentiles over every sample (no sampling,
 // no histogram buckets), in milliseconds rounded to 0.01.
 
-/** The p-th percentile (0–100) of `values` by nearest rank, or null when empty. */
-export function percentile(values, p) {
-  if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return round(sorted[rank - 1]);
-}
-
 /** count, p50, p99, p99.9, max and mean of `values`. */
 export function summarize(values) {
   if (values.length === 0) return { count: 0, p50: null, p99: null, p999: null, max: null, mean: null };

@@ -59,4 +59,3 @@ export function accountView(l: typeof librarians.$inferSelect) {
     createdAt: l.createdAt,
   };
 }
-export type AccountView = ReturnType<typeof accountView>;

@@ -13,11 +13,6 @@ export interface CheckContext {
   pageOrigin: string | null;
 }
 
-/** Co-browsing needs the Qwidget on a library page and a browser that can record a page. */
-export function cobrowsePossible(report: BrowserReport | null): boolean {
-  return !!report && report.qwidget && report.cobrowseSupported;
-}
-
 export function judgeBrowser(report: BrowserReport | null, ctx: CheckContext): BrowserCheck {
   if (!report) {
     return {

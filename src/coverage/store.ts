@@ -3,7 +3,6 @@
  * (so a bad schedule changes nothing), and answer "whose shift is it now".
  */
 import { badRequest } from "../http/errors";
-import type { ScheduleBody } from "../shared/coop-api";
 import { scheduleSchema } from "../shared/coop-api";
 import type { z } from "zod";
 import { coverageAt, describeShift, findOverlap, formatMinute, formatSpanInZone, parseMinute, shiftProblem, startOfUtcWeek, type Occurrence, type ShiftRule } from "./schedule";
@@ -115,4 +114,3 @@ export async function coverageNow(d1: D1Database, groupId: string, now: number, 
   return { groupId, now: new Date(now).toISOString(), timeZone: viewerZone, current: describe(current), next: describe(next) };
 }
 
-export type { ScheduleBody };

@@ -9,7 +9,7 @@ import { requestQueue } from "../objects";
 import { libraryQueueId } from "../queues/queue-ids";
 import { planRoute } from "../queues/routing-policy";
 import type { Alternatives, EmbedStatus } from "../shared/api";
-import { brandColor, textColorOn } from "../shared/colors";
+import { brandColor, textColorOn } from "../shared/color";
 import { patronFields } from "../shared/forms";
 
 export type FormRow = typeof forms.$inferSelect;

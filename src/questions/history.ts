@@ -4,12 +4,8 @@
  * row in file-session.ts).
  */
 import { RESOLUTION_CODES, resolutionLabel, type ResolutionCode } from "../shared/codes";
-import { QUESTION_ACTIONS, QUESTION_STATUS_LABELS, TRANSITIONS, type QuestionAction, type QuestionStatus } from "../shared/question-rules";
+import { QUESTION_STATUS_LABELS, TRANSITIONS, type QuestionAction, type QuestionStatus } from "../shared/question-rules";
 import type { NoteView, QuestionEventView } from "../shared/questions-api";
-
-/** Actions recorded in question_events besides the status transitions. */
-export const HISTORY_ACTIONS = ["filed", ...QUESTION_ACTIONS, "note", "codes", "mail_resent"] as const;
-export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 
 export interface EventRow {
   id: number;

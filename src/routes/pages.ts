@@ -16,7 +16,7 @@ import { alternativesOf, chatAvailable, loadForm } from "../patrons/forms";
 import { staffableQueues } from "../queues/staffing";
 import { signInSchema } from "../shared/api";
 import { RESOLUTION_CODES } from "../shared/codes";
-import { brandColor, textColorOn } from "../shared/colors";
+import { brandColor, textColorOn } from "../shared/color";
 import { readBody } from "../http/validate";
 import { signInAndSetCookie, signInErrorMessage } from "./auth";
 

@@ -46,10 +46,8 @@ export const inviteSchema = z.object({
   displayName: text(T.displayName).min(1, "Enter the person's name"),
   role: roleSchema.default("librarian"),
 });
-export type InviteBody = z.input<typeof inviteSchema>;
 
 export const roleChangeSchema = z.object({ role: roleSchema });
-export type RoleChangeBody = z.input<typeof roleChangeSchema>;
 
 /** Password rules other than the common-password check (src/auth/password-policy.ts). */
 export const newPasswordSchema = z
@@ -64,7 +62,6 @@ export const setPasswordSchema = z
     confirm: z.string().max(PASSWORD_RULES.maxChars),
   })
   .refine((b) => b.password === b.confirm, { message: "The two passwords do not match", path: ["confirm"] });
-export type SetPasswordBody = z.input<typeof setPasswordSchema>;
 
 export const changePasswordSchema = z
   .object({
@@ -73,7 +70,6 @@ export const changePasswordSchema = z
     confirm: z.string().max(PASSWORD_RULES.maxChars),
   })
   .refine((b) => b.password === b.confirm, { message: "The two passwords do not match", path: ["confirm"] });
-export type ChangePasswordBody = z.input<typeof changePasswordSchema>;
 
 // ---- forms ------------------------------------------------------------------------
 
@@ -115,13 +111,11 @@ export const formSettingsSchema = z.object({
   brandColor: brandColor.nullable().optional().transform((v) => v ?? null),
   enabled: z.boolean().default(true),
 });
-export type FormSettingsBody = z.input<typeof formSettingsSchema>;
 
 export const newFormSchema = formSettingsSchema.extend({
   /** The library whose questions the form files (group forms choose a member library). */
   libraryId: slugSchema.optional(),
 });
-export type NewFormBody = z.input<typeof newFormSchema>;
 
 // ---- library settings -------------------------------------------------------------
 
@@ -169,7 +163,6 @@ export const librarySettingsSchema = z
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, "Send at least one setting to change");
-export type LibrarySettingsBody = z.input<typeof librarySettingsSchema>;
 
 /** True when the runtime's Intl knows `zone` as a time zone. */
 export function isIanaTimeZone(zone: string): boolean {

@@ -51,7 +51,6 @@ export const startChatSchema = z.object({
     .regex(/^https?:\/\//i, "Must be a web page address (http or https)")
     .optional(),
 });
-export type StartChatBody = z.input<typeof startChatSchema>;
 
 export const endChatSchema = z.object({
   resolution: z.enum(RESOLUTION_CODE_VALUES, { message: "Choose a resolution code" }),
@@ -69,7 +68,6 @@ export const leaveQuestionSchema = z.object({
   name: optionalText(LIMITS.nameChars),
   details: optionalText(LIMITS.questionChars),
 });
-export type LeaveQuestionBody = z.input<typeof leaveQuestionSchema>;
 
 export const signInSchema = z.object({
   email: emailSchema,
@@ -80,7 +78,6 @@ export const signInSchema = z.object({
     .regex(/^\/[a-zA-Z0-9/_-]*$/, "Not a local path")
     .optional(),
 });
-export type SignInBody = z.input<typeof signInSchema>;
 
 // ---- the chat monitor (issue 4) --------------------------------------------
 
@@ -91,13 +88,11 @@ export const cannedMessageInputSchema = z.object({
   /** Display order (0 first); new messages go last when it is left out. */
   position: z.number().int().min(0).max(10_000).optional(),
 });
-export type CannedMessageInput = z.input<typeof cannedMessageInputSchema>;
 
 /** Changes to a canned message: any of its fields, at least one. */
 export const cannedMessagePatchSchema = cannedMessageInputSchema
   .partial()
   .refine((p) => p.title !== undefined || p.body !== undefined || p.position !== undefined, "Change at least one of title, body or position");
-export type CannedMessagePatch = z.input<typeof cannedMessagePatchSchema>;
 
 /**
  * Transferring a chat: to one librarian who is monitoring (they are offered it
@@ -111,7 +106,6 @@ export const transferChatSchema = z.object({
   ]),
   note: optionalText(LIMITS.transferNoteChars),
 });
-export type TransferChatBody = z.input<typeof transferChatSchema>;
 /** The patron's rating of an ended chat (POST /api/chats/:id/rating). */
 export const ratingSchema = z.object({
   rating: z
@@ -121,7 +115,6 @@ export const ratingSchema = z.object({
     .max(RATING.highest, `Choose a rating from ${RATING.lowest} to ${RATING.highest}`),
   comment: optionalText(LIMITS.ratingCommentChars),
 });
-export type RatingBody = z.input<typeof ratingSchema>;
 
 /** Which form a Qwidget serves (GET /api/embed/status): a form, or a library's own chat form. */
 export const embedQuerySchema = z
@@ -166,4 +159,3 @@ export const pushPageSchema = z.object({
   title: optionalText(LIMITS.linkTitleChars),
   clientId: z.string().min(1).max(LIMITS.clientIdChars),
 });
-export type PushPageBody = z.input<typeof pushPageSchema>;

@@ -19,7 +19,6 @@ export const routingSettingsSchema = z.object({
   /** The library's groups in roll-over order (every group it belongs to, each once). */
   groupOrder: z.array(slugSchema).max(50).optional(),
 });
-export type RoutingSettingsBody = z.input<typeof routingSettingsSchema>;
 
 export const createGroupSchema = z.object({
   id: slugSchema,
@@ -39,7 +38,6 @@ export const shiftInputSchema = z.object({
   /** IANA zone the times are meant in; the staffing library's own zone when left out. */
   timeZone: z.string().max(64).optional(),
 });
-export type ShiftInput = z.input<typeof shiftInputSchema>;
 
 export const scheduleSchema = z.object({
   shifts: z.array(shiftInputSchema).max(SCHEDULE_LIMITS.maxShifts, `A schedule has at most ${SCHEDULE_LIMITS.maxShifts} shifts`),
@@ -94,4 +92,3 @@ export const feedbackSchema = z.object({
   rating: z.enum(FEEDBACK_RATINGS, { message: "Choose a rating" }),
   comment: optionalText(2000),
 });
-export type FeedbackBody = z.input<typeof feedbackSchema>;

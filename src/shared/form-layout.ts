@@ -27,8 +27,3 @@ export function formLayout(fields: FormField[]): FormField[] {
   const email = fields.find((f) => f.id === "email") ?? DEFAULT_EMAIL_FIELD;
   return [DEFAULT_QUESTION_FIELD, name, email, ...fields.filter((f) => f.id !== "name" && f.id !== "email")];
 }
-
-/** The name a hosted form's input posts under: built-ins by their id, the form's own fields as field:<id>. */
-export function inputName(field: FormField): string {
-  return field.id === "question" || field.id === "name" || field.id === "email" ? field.id : `field:${field.id}`;
-}

@@ -17,9 +17,6 @@ export const formFieldSchema = z.object({
 });
 export type FormField = z.infer<typeof formFieldSchema>;
 
-/** Ids the built-in inputs use; a form's own fields may set whether name and email are required. */
-export const BUILT_IN_FIELDS = ["question", "name", "email"] as const;
-
 export function parseFormFields(raw: unknown): FormField[] {
   const parsed = z.array(formFieldSchema).safeParse(raw);
   return parsed.success ? parsed.data : [];

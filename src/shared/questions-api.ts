@@ -80,7 +80,6 @@ export const answerSchema = z.object({
 export type AnswerBody = z.input<typeof answerSchema>;
 
 export const noteSchema = z.object({ body: text(LIMITS.noteChars, "Write the note before saving it") });
-export type NoteBody = z.input<typeof noteSchema>;
 
 export const questionCodesSchema = z.object({
   resolution: z.enum(RESOLUTION_CODE_VALUES, { message: "Choose a resolution code" }),
@@ -93,7 +92,6 @@ export const questionCodesSchema = z.object({
 export type QuestionCodesBody = z.input<typeof questionCodesSchema>;
 
 export const resendMailSchema = z.object({ eventKey: z.string().min(1, "Name the mail to re-send").max(300) });
-export type ResendMailBody = z.input<typeof resendMailSchema>;
 
 // ---- descriptive codes administration ---------------------------------------
 
@@ -104,12 +102,10 @@ export const addCodeSchema = z.object({
   /** Stable identifier; made from the label when left out. */
   code: param(descriptiveCodeSchema),
 });
-export type AddCodeBody = z.input<typeof addCodeSchema>;
 
 export const updateCodeSchema = z
   .object({ label: codeLabel.optional(), active: z.boolean({ message: "active must be true or false" }).optional() })
   .refine((v) => v.label !== undefined || v.active !== undefined, "Change the label, the active flag, or both");
-export type UpdateCodeBody = z.input<typeof updateCodeSchema>;
 
 export const reorderCodesSchema = z.object({
   codes: z
@@ -118,7 +114,6 @@ export const reorderCodesSchema = z.object({
     .max(LIMITS.descriptiveCodesMax)
     .refine((codes) => new Set(codes).size === codes.length, "Each code may appear once"),
 });
-export type ReorderCodesBody = z.input<typeof reorderCodesSchema>;
 
 // ---- responses ------------------------------------------------------------------
 

@@ -171,7 +171,9 @@ describe("a chat the service will not resume", () => {
     const site = await context();
     await site.addInitScript(
       ([key, record]) => {
-        if (!sessionStorage.getItem("seeded")) localStorage.setItem(key!, record!), sessionStorage.setItem("seeded", "1");
+        if (sessionStorage.getItem("seeded")) return;
+        localStorage.setItem(key!, record!);
+        sessionStorage.setItem("seeded", "1");
       },
       [CHAT_RECORD_KEY, JSON.stringify({ sessionId, token: "not-the-token", open: true })],
     );

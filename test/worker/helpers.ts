@@ -115,11 +115,9 @@ export async function connect<T = SessionServerMessage>(path: string, cookie?: s
     if (typeof e.data !== "string" || e.data === "pong") return;
     const frame = JSON.parse(e.data) as T;
     frames.push(frame);
-    for (const w of [...waiters]) {
-      if (w.predicate(frame)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(frame);
-      }
+    for (const w of waiters.filter((waiter) => waiter.predicate(frame))) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(frame);
     }
   });
   ws.addEventListener("close", (e) => resolveClosed({ code: e.code, reason: e.reason }));

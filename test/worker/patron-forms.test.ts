@@ -7,7 +7,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { RATE_LIMITED_MESSAGE } from "../../src/routes/chats";
-import { contrastRatio, textColorOn } from "../../src/shared/colors";
+import { contrastRatio, textColorOn } from "../../src/shared/color";
 import { EMAIL_HELP } from "../../src/shared/forms";
 import { LIMITS } from "../../src/shared/limits";
 import { call, countRows, createForm, createLibrary, patronIp, staffedLibrary } from "./helpers";

@@ -17,7 +17,7 @@ import { admin, json, signedIn } from "./admin-helpers";
 const DAY = 24 * 60 * 60 * 1000;
 
 /** A chat from question to end, with the patron's name, e-mail and a form answer, as in real use. */
-async function endedChat(libraryId: string, librarianCookie: string, formId: string, patron: { name: string; email: string; card: string }) {
+async function endedChat(librarianCookie: string, formId: string, patron: { name: string; email: string; card: string }) {
   const chat = await startChat(formId, { name: patron.name, email: patron.email, fields: { card: patron.card }, pageUrl: "https://library.test/catalog?user=42" });
   expect(chat.status).toBe("waiting");
   expect((await accept(chat.sessionId, librarianCookie)).status).toBe(200);
@@ -57,9 +57,9 @@ describe("the daily privacy scrub", () => {
     };
     const s = await setUp(short.id, short.queueId);
     const lg = await setUp(long.id, long.queueId);
-    const old = await endedChat(short.id, s.cookie, s.formId, { name: "Ada Lovelace", email: "ada@patron.test", card: "2100012345" });
-    const young = await endedChat(short.id, s.cookie, s.formId, { name: "Grace Hopper", email: "grace@patron.test", card: "2100067890" });
-    const keptLonger = await endedChat(long.id, lg.cookie, lg.formId, { name: "Alan Turing", email: "alan@patron.test", card: "2100011111" });
+    const old = await endedChat(s.cookie, s.formId, { name: "Ada Lovelace", email: "ada@patron.test", card: "2100012345" });
+    const young = await endedChat(s.cookie, s.formId, { name: "Grace Hopper", email: "grace@patron.test", card: "2100067890" });
+    const keptLonger = await endedChat(lg.cookie, lg.formId, { name: "Alan Turing", email: "alan@patron.test", card: "2100011111" });
     // Still being served, and old: a live chat is never scrubbed.
     const live = await startChat(s.formId, { name: "Live Patron", email: "live@patron.test" });
     expect((await accept(live.sessionId, s.cookie)).status).toBe(200);

@@ -65,7 +65,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   const [now, setNow] = useState(Date.now());
 
   const liveQueues = shift === "offline" ? [] : monitoring;
-  const sockets = useQueueSockets(liveQueues, shift === "offline" ? "online" : shift, (queueId, frame) => {
+  const sockets = useQueueSockets(liveQueues, shift === "offline" ? "online" : shift, (frame) => {
     if (frame.type === "error") setStaffError(frame.message);
     setModel((m) => applyQueueFrame(m, frame, me.id));
   });

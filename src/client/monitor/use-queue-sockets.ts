@@ -16,7 +16,7 @@ export interface QueueSockets {
   send(queueId: string, frame: QueueClientMessage): boolean;
 }
 
-export function useQueueSockets(queueIds: string[], status: LibrarianStatus, onFrame: (queueId: string, frame: QueueServerMessage) => void): QueueSockets {
+export function useQueueSockets(queueIds: string[], status: LibrarianStatus, onFrame: (frame: QueueServerMessage) => void): QueueSockets {
   const sockets = useRef(new Map<string, ReconnectingSocket>());
   const [states, setStates] = useState<Record<string, SocketState>>({});
   const latest = useRef({ status, onFrame });
@@ -35,7 +35,7 @@ export function useQueueSockets(queueIds: string[], status: LibrarianStatus, onF
           onFrame: (frame) => {
             const f = frame as QueueServerMessage;
             if (f.type === "queue.snapshot") setStates((s) => ({ ...s, [queueId]: "open" }));
-            latest.current.onFrame(queueId, f);
+            latest.current.onFrame(f);
           },
           onState: (state) => setStates((s) => ({ ...s, [queueId]: state === "open" ? (s[queueId] ?? "connecting") : state })),
         }),

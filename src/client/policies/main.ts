@@ -58,7 +58,8 @@ function inertFragment(source: string): DocumentFragment {
   t.innerHTML = source;
   for (const el of t.content.querySelectorAll(DROP)) el.remove();
   for (const el of t.content.querySelectorAll("*")) {
-    for (const attr of [...el.attributes]) {
+    // A copy: removing an attribute changes the live list being walked.
+    for (const attr of Array.from(el.attributes)) {
       const unsafeUrl = attr.name === "href" && !/^(https?:|mailto:|tel:|#|\/)/i.test(attr.value.trim());
       if (attr.name.startsWith("on") || attr.name === "style" || unsafeUrl) el.removeAttribute(attr.name);
     }

@@ -41,7 +41,6 @@ function settingsView(l: LibraryRow) {
     allowedOrigins: l.allowedOrigins,
   };
 }
-export type LibrarySettingsView = ReturnType<typeof settingsView>;
 
 libraryRoutes.get("/libraries", async (c) => {
   const actor = await requireActor(c);
