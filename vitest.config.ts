@@ -2,10 +2,11 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Two projects, one run:
+// Three projects, one run:
 // - "worker": tests inside workerd with the real D1, Durable Objects, Queues and
 //   send_email bindings from wrangler.toml (storage is fresh per test file);
-// - "browser": tests in Node that drive real Chromium against `wrangler dev`.
+// - "browser": tests in Node that drive real Chromium against `wrangler dev`;
+// - "unit": tests in plain Node (the code-health checks: lint, unused code, Env types).
 export default defineConfig({
   test: {
     projects: [
@@ -36,6 +37,14 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
         },
       },
     ],
