@@ -1,6 +1,6 @@
 // Request fan-out: how long after a patron's POST /api/chats does the new
 // request appear (request.added) on every monitoring librarian's queue socket?
-// Target (issue 4): within 100 ms on loopback.
+// Target: within 100 ms on loopback.
 //
 // Starts its own `wrangler dev` (scripts/local-state.mjs) on a free loopback
 // port with a fresh persistence directory, adds N librarians to the demo

@@ -11,7 +11,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const KB = 1024;
 
 /**
- * The files a surface loads: its first load, or (issue 9) a chunk it loads
+ * The files a surface loads: its first load, or a chunk it loads
  * only when used, as scripts/build.mjs wrote them into public/build/chunks.json.
  */
 const chunks = () => JSON.parse(readFileSync(path.join(root, "public/build/chunks.json"), "utf8"));
@@ -24,12 +24,12 @@ export const WEIGHTS = [
   { name: "admin pages (JS + CSS)", files: ["public/build/admin.js", "public/styles/base.css", "public/styles/admin.css"], budget: 60 * KB },
   { name: "patron chat page (JS + CSS)", files: ["public/build/patron.js", "public/styles/base.css", "public/styles/chat.css"], budget: 60 * KB },
   { name: "questions module (JS + CSS)", files: ["public/build/questions.js", "public/styles/base.css", "public/styles/questions.css"], budget: 40 * KB },
-  // Policy pages and the cooperative admin pages (issue 6): copy buttons and the rich-text editor.
+  // Policy pages and the cooperative admin pages: copy buttons and the rich-text editor.
   { name: "policy pages (JS + CSS)", files: ["public/build/policies.js", "public/styles/base.css", "public/styles/coop.css"], budget: 15 * KB },
   // Every page view of a library's site downloads the loader; the widget (its CSS inside) loads when a patron opens it.
   { name: "Qwidget per page view (loader)", files: ["public/build/qwidget.js"], budget: 2 * KB },
   { name: "Qwidget whole (loader + widget)", files: firstLoad("qwidget"), budget: 15 * KB },
-  // Issue 9: loaded only when used, never on the widget's first load.
+  // Lazy chunks: loaded only when used, never on the widget's first load.
   { name: "Qwidget chat extras (lazy: check, consent, rating)", files: lazy("qwidget", "src/client/patron/extras/PatronExtras.tsx"), budget: 6 * KB },
   { name: "Qwidget viewport pane (lazy)", files: lazy("qwidget", "src/client/patron/extras/ViewportPane.ts"), budget: 4 * KB },
   { name: "Qwidget co-browse recorder (lazy)", files: lazy("qwidget", "src/client/qwidget/cobrowse/share.ts"), budget: 30 * KB },

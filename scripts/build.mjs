@@ -4,7 +4,7 @@
 // and the widget it imports when opened (qwidget/app.js, versioned by content
 // hash). Minified, ES2020.
 //
-// Code only some visitors need is split into chunks loaded when used (issue 9):
+// Code only some visitors need is split into chunks loaded when used:
 // the monitor's co-browse viewer (rrweb's replayer), and in the Qwidget the
 // viewport pane and the co-browse recorder. public/build/chunks.json says which
 // files each surface loads first and which chunks it loads later, for
@@ -48,7 +48,7 @@ await build({ ...common, format: "esm", entryPoints: {
     patron: "src/client/patron/main.tsx",
     questions: "src/client/questions/main.tsx",
     admin: "src/client/admin/main.tsx",
-    // Policy pages (issue 6): copy buttons and the rich-text editor.
+    // Policy pages: copy buttons and the rich-text editor.
     policies: "src/client/policies/main.ts",
   },
 });
@@ -104,7 +104,7 @@ async function buildQwidgetPart(name, entry, options) {
 }
 
 /**
- * The widget's lazy chunks (issue 9), each a bundle of its own named by content
+ * The widget's lazy chunks, each a bundle of its own named by content
  * hash, imported relative to the widget (/qwidget/<name>-<hash>.js): a
  * dynamic import of one of their sources becomes an import of that file.
  */

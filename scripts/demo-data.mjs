@@ -94,7 +94,7 @@ export const DEMO_FORMS = [
   },
 ];
 
-// ---- cooperative reference (issue 6) ------------------------------------------------
+// ---- cooperative reference ----------------------------------------------------------
 // Policy pages for partner librarians, the statewide group's own page and its
 // coverage schedule. Nobody from Springfield monitoring → a Springfield patron's
 // request rolls over to the statewide queue, where Shelbyville or Capital City

@@ -6,9 +6,7 @@ import { webcrypto } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { DEFAULT_DESCRIPTIVE_CODES } from "../src/shared/codes.ts";
-import { DEMO_FORMS, DEMO_GROUPS, DEMO_LIBRARIANS, DEMO_LIBRARIES, DEMO_PASSWORD } from "./demo-data.mjs";
-// Cooperative reference (issue 6): policy pages, the group page and the coverage schedule.
-import { DEMO_COVERAGE_SHIFTS, DEMO_GROUP_PAGES, DEMO_POLICY_PAGES } from "./demo-data.mjs";
+import { DEMO_COVERAGE_SHIFTS, DEMO_FORMS, DEMO_GROUP_PAGES, DEMO_GROUPS, DEMO_LIBRARIANS, DEMO_LIBRARIES, DEMO_PASSWORD, DEMO_POLICY_PAGES } from "./demo-data.mjs";
 import { searchRows } from "../src/policies/plain-text.ts";
 import { LINK_KIND_LABELS, POLICY_SECTIONS } from "../src/policies/sections.ts";
 

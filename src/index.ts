@@ -26,14 +26,12 @@ import { adminPageRoutes } from "./routes/admin-pages";
 import { adminRoutes } from "./routes/admin/index";
 import { publicFormRoutes } from "./routes/forms-public";
 import { runPrivacyScrub } from "./privacy/scrub";
-// Cooperative reference (issue 6).
 import { coopAdminPageRoutes } from "./routes/coop-admin-pages";
 import { feedbackRoutes } from "./routes/feedback";
 import { coverageRoutes, groupRoutes } from "./routes/groups";
 import { libraryRoutes } from "./routes/libraries";
 import { policyRoutes } from "./routes/policies";
 import { policyPageRoutes } from "./routes/policy-pages";
-// Chat with viewport and co-browsing (issue 9).
 import { viewportRoutes } from "./routes/viewport";
 import { cobrowseViewSources, viewportFrameSources } from "./viewport/frame-sources";
 
@@ -61,7 +59,7 @@ app.use(
       imgSrc: ["'self'", "data:", cobrowseViewSources],
       fontSrc: ["'self'", cobrowseViewSources],
       connectSrc: ["'self'", "ws:", "wss:"],
-      // Issue 9: the patron's chat page shows pushed pages of any web site in its viewport.
+      // Chat with viewport: the patron's chat page shows pushed pages of any web site beside the chat.
       frameSrc: ["'self'", viewportFrameSources],
       frameAncestors: ["'none'"],
       baseUri: ["'self'"],
@@ -93,7 +91,7 @@ app.route("/api/admin", adminRoutes);
 app.route("/", accountPageRoutes);
 app.route("/", adminPageRoutes);
 app.route("/", pageRoutes);
-// Cooperative reference (issue 6): APIs and server-rendered pages.
+// Cooperative reference: policy pages, groups, coverage schedules, partner libraries and feedback.
 app.route("/api/policies", policyRoutes);
 app.route("/api/groups", groupRoutes);
 app.route("/api/coverage", coverageRoutes);

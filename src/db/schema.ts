@@ -355,7 +355,7 @@ export const scrubChanges = sqliteTable(
   (t) => [primaryKey({ columns: [t.runId, t.libraryId] }), index("scrub_changes_library").on(t.libraryId, t.runId)],
 );
 
-// ---- cooperative reference (issue 6; migrations/0005_cooperation.sql) ----------
+// ---- cooperative reference (migrations/0005_cooperation.sql) -------------------
 
 /** A group administrator's invitation to a library; the library's administrator accepts it. */
 export const groupInvitations = sqliteTable(

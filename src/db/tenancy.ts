@@ -77,7 +77,7 @@ export function readableSessions(librarian: Librarian): SQL {
   return or(eq(chatSessions.libraryId, librarian.libraryId), eq(chatSessions.librarianId, librarian.id))!;
 }
 
-// ---- the cooperative exception (issue 6) ----------------------------------------
+// ---- the cooperative exception --------------------------------------------------
 //
 // Of another library, a cooperative librarian sees only what cooperative service
 // needs: its policy page (when the two libraries share a group) and the sessions

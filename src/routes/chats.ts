@@ -161,7 +161,7 @@ chatRoutes.get("/:id/socket", async (c) => {
   // A patron's socket from another site: only from sites the library allows (no CORS headers on an upgrade).
   const origin = foreignOrigin(c);
   if (origin) assertEmbedAllowed(origin, await allowedOriginsOf(c.env, found.view.libraryId));
-  // Issue 9: the page the patron chats from (the viewport's embedder), "" for our own pages.
+  // Chat with viewport: the page the patron chats from (the viewport's embedder), "" for our own pages.
   return forwardUpgrade(chatSession(c.env, sessionId), c.req.raw, { "X-Refdesk-Origin": origin ?? "" });
 });
 

@@ -40,7 +40,7 @@ embedRoutes.get("/status", async (c) => {
  */
 export const qwidgetScriptRoutes = new Hono<AppEnv>();
 
-/** A chunk the widget imports when it needs it (issue 9): scripts/build.mjs names it `<name>-<content hash>.js`. */
+/** A chunk the widget imports when it needs it: scripts/build.mjs names it `<name>-<content hash>.js`. */
 const CHUNK_NAME = /^[a-z]+-[0-9a-f]{10}\.js$/;
 
 async function serveBuilt(c: Context<AppEnv>, file: string, cacheControl: string): Promise<Response> {

@@ -1,5 +1,5 @@
 /**
- * /api/chats/:id/… for chat with viewport and co-browsing (issue 9), mounted
+ * /api/chats/:id/… for chat with viewport and co-browsing, mounted
  * beside `chatRoutes`:
  *
  * - POST /push — the serving librarian pushes a page. The Worker checks the

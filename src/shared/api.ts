@@ -79,7 +79,7 @@ export const signInSchema = z.object({
     .optional(),
 });
 
-// ---- the chat monitor (issue 4) --------------------------------------------
+// ---- the chat monitor ------------------------------------------------------
 
 /** A canned message ("script") as a library administrator writes it. */
 export const cannedMessageInputSchema = z.object({
@@ -129,7 +129,7 @@ export interface EmbedStatus {
   available: boolean;
   waitLimitSeconds: number;
   alternatives: Alternatives;
-  /** The form's chat method (issue 9): "viewport" shows pushed pages beside the chat. */
+  /** The form's chat method: "viewport" shows pushed pages beside the chat. */
   chatMethod: "chat" | "viewport";
 }
 
@@ -143,7 +143,7 @@ export interface Alternatives {
 }
 
 /**
- * Pushing a page to the patron (POST /api/chats/:id/push, issue 9): an http(s)
+ * Pushing a page to the patron (POST /api/chats/:id/push): an http(s)
  * address, an optional title, and the client's id for the push so a retry is
  * stored once.
  */

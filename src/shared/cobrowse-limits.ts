@@ -1,5 +1,5 @@
 /**
- * Co-browsing's limits (issue 9), one place: the session object enforces them,
+ * Co-browsing's limits, one place: the session object enforces them,
  * the patron's recorder keeps within them, tests import them. Kept apart from
  * ./limits.ts so the co-browse recorder chunk shares no module with the
  * Qwidget's first load.

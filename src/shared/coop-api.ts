@@ -1,5 +1,5 @@
 /**
- * Request bodies of the cooperative APIs (issue 6): routing settings, groups
+ * Request bodies of the cooperative APIs: routing settings, groups
  * and invitations, the coverage schedule, policy pages, feedback. The routes
  * and the HTML form handlers validate with these; docs/cooperation.md lists them.
  */

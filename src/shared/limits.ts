@@ -43,7 +43,7 @@ export const LIMITS = {
   earlierSessions: 20,
   /** Characters in the comment a patron leaves with a rating. */
   ratingCommentChars: 1000,
-  /** Chat with viewport (issue 9): redirects the framing check follows before it gives up. Co-browsing's limits: ./cobrowse-limits.ts. */
+  /** Chat with viewport: redirects the framing check follows before it gives up. Co-browsing's limits: ./cobrowse-limits.ts. */
   framingRedirects: 5,
 } as const;
 

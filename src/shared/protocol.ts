@@ -36,7 +36,7 @@ export const AUTHOR_ROLES = ["patron", "librarian", "system"] as const;
 export type AuthorRole = (typeof AUTHOR_ROLES)[number];
 
 /**
- * A page the librarian pushed (issue 9): where it opens for the patron — in the
+ * A page the librarian pushed: where it opens for the patron — in the
  * viewport beside the chat, or in a new window when the page forbids being
  * shown inside another page (X-Frame-Options, CSP frame-ancestors), cannot be
  * checked, or the patron has no viewport — and why.
@@ -80,7 +80,7 @@ export const sessionViewSchema = z.object({
   acceptedAt: z.number().nullable(),
   endedAt: z.number().nullable(),
   /**
-   * A transfer offered but not yet accepted (issue 4): who it goes to. Both sides
+   * A transfer offered but not yet accepted: who it goes to. Both sides
    * may see this much — the patron is told in the chat anyway; the internal note
    * never travels in a view.
    */
@@ -95,7 +95,7 @@ export type SessionView = z.infer<typeof sessionViewSchema>;
 export const transcriptChoiceSchema = z.object({ send: z.boolean(), email: z.string().nullable() });
 export type TranscriptChoice = z.infer<typeof transcriptChoiceSchema>;
 
-// ---- chat with viewport and co-browsing (issue 9) ------------------------
+// ---- chat with viewport and co-browsing ----------------------------------
 
 export const POPUP_STATES = ["unknown", "allowed", "blocked"] as const;
 
@@ -320,7 +320,7 @@ export const queuedRequestSchema = z.object({
   /** The title of the form the patron asked from (absent for requests stored before it was recorded). */
   formTitle: z.string().nullable().optional(),
   /**
-   * Set when this is not a new request but a chat being transferred (issue 4):
+   * Set when this is not a new request but a chat being transferred:
    * from whom, to one librarian or to the whole queue, with the internal note.
    * Only librarians ever receive queue frames, so the note stays internal.
    */
@@ -367,7 +367,7 @@ export type StaffMessage = z.infer<typeof staffMessageSchema>;
 
 export const queueClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("set_status"), status: z.enum(LIBRARIAN_STATUSES) }),
-  /** Staff chat (issue 4): to everyone on this queue (`to: null`) or directly to one monitoring librarian. */
+  /** Staff chat: to everyone on this queue (`to: null`) or directly to one monitoring librarian. */
   z.object({
     type: z.literal("staff.send"),
     clientId: z.string().min(1).max(LIMITS.clientIdChars),

@@ -1,6 +1,6 @@
 /**
  * Per-page additions to our Content-Security-Policy (callbacks for Hono's
- * secureHeaders, issue 9):
+ * secureHeaders):
  *
  * - The patron's chat page may frame any web page: its viewport shows the
  *   pages a librarian pushes, each in a sandboxed iframe. No other page of

@@ -1,5 +1,5 @@
 /**
- * Co-browsing in real Chromium (issue 9): a patron on a test site that
+ * Co-browsing in real Chromium: a patron on a test site that
  * carries the Qwidget (public/demo/cobrowse-test/) is asked, sees a clear
  * prompt and agrees; the librarian's monitor shows the page live (rebuilt
  * without its scripts), points at a link (the patron sees it highlighted)

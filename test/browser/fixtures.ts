@@ -47,7 +47,7 @@ export const LOCKOUT_LIBRARIAN = {
 };
 
 /**
- * Chat with viewport and co-browsing (issue 9): a library of its own whose
+ * Chat with viewport and co-browsing: a library of its own whose
  * form has a viewport, carried by the test site public/demo/cobrowse-test/.
  */
 export const COBROWSE_LIBRARY = { ...KEYBOARD_LIBRARY, id: "cobrowse-test", name: "Co-browse Test Library", contactEmail: "ask@cobrowse-test.example" };

@@ -1,5 +1,5 @@
 /**
- * Chat with viewport in real Chromium (issue 9): a patron on the hosted chat
+ * Chat with viewport in real Chromium: a patron on the hosted chat
  * page of a "chat with viewport" form; the librarian pushes pages from the
  * monitor. A page that allows framing opens beside the chat (sandboxed frame,
  * titled); pages that forbid it (X-Frame-Options, CSP frame-ancestors) open in

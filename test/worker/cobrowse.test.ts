@@ -1,5 +1,5 @@
 /**
- * The co-browse check and the co-browse stream (issue 9), through the real
+ * The co-browse check and the co-browse stream, through the real
  * Worker and session object: the patron's browser report reaches the serving
  * librarian judged; co-browsing needs the librarian's request and the
  * patron's consent on the page itself; the stream is checked (size, rate,

@@ -1,5 +1,5 @@
 /**
- * The framing check (issue 9): the header rules as pure functions —
+ * The framing check: the header rules as pure functions —
  * X-Frame-Options per the HTML standard, CSP frame-ancestors with 'none',
  * 'self', host sources, wildcards, schemes and ports, several policies, CSP
  * overriding X-Frame-Options, mixed content — the private-address guard, and

@@ -1,5 +1,5 @@
 /**
- * Pushing pages (issue 9): a push is a message of its own kind, stored before
+ * Pushing pages: a push is a message of its own kind, stored before
  * it reaches either side, said in words for every client and the transcript
  * mail, and carrying where it opens and why. Only http(s) addresses; a push by
  * anyone but the serving librarian, or to a chat that has ended, changes nothing.

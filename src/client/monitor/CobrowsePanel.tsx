@@ -1,5 +1,5 @@
 /**
- * Co-browsing in the monitor (issue 9): while the librarian waits for the
+ * Co-browsing in the monitor: while the librarian waits for the
  * patron's consent, a line that says so (and a way to withdraw the request);
  * while the patron shares, the live view of their page (./cobrowse/replay.ts,
  * loaded only now) with the controls: point at something (click the view, or

@@ -2,7 +2,7 @@
  * Who the patron is, as far as they told us: name, e-mail, their library (with
  * its Policies page, opened in a new window), the form and page they asked
  * from, their browser, their earlier chats with this library — and the
- * internal notes librarians left (never shown to the patron) — and (issue 9)
+ * internal notes librarians left (never shown to the patron) — and
  * the co-browse check: what this patron's browser can do, so the librarian
  * picks the right way to help.
  */

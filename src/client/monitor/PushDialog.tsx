@@ -1,5 +1,5 @@
 /**
- * "Push a page" (issue 9): the librarian types an address or picks one of the
+ * "Push a page": the librarian types an address or picks one of the
  * patron library's key links (from its policy page) or a link in the canned
  * messages. The service checks whether the page may be shown inside another
  * page; the answer says where it opened for the patron — the viewport, or a

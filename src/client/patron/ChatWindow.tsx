@@ -9,7 +9,7 @@
  * live region holding only stable text; the ticking wait time sits outside
  * it) and each new message once (Transcript's role="log").
  *
- * Issue 9: everything about the viewport and co-browsing lives in
+ * Everything about the viewport and co-browsing lives in
  * ./extras/PatronExtras, imported as the window shows (a chunk of its own in
  * the Qwidget, whose first load has a byte budget) — and with it the parts
  * only an unavailable or finished chat needs (the alternatives, the rating).
@@ -42,7 +42,7 @@ export interface ChatWindowProps {
   onFinished?: () => void;
   /** Put the cursor in the message box once it appears (the Qwidget, when the patron has just asked). */
   focusComposer?: boolean;
-  /** The form's chat method (issue 9): "viewport" shows pushed pages beside the chat. */
+  /** The form's chat method: "viewport" shows pushed pages beside the chat. */
   chatMethod?: "chat" | "viewport";
   /** The Qwidget only: loads the co-browse recorder when the patron agrees to share the page. */
   share?: ShareLoader;

@@ -41,7 +41,7 @@ export interface PatronChat {
   setTyping(active: boolean): void;
   leave(): void;
   setTranscript(send: boolean, email?: string): void;
-  /** Sends a frame as it is, from whichever tab leads (issue 9: the co-browse check, declining co-browsing). */
+  /** Sends a frame as it is, from whichever tab leads (the co-browse check, declining co-browsing). */
   sendFrame(frame: SessionClientMessage): void;
   /** This tab stops showing the chat: hand the lead (and the socket) to another tab, if any. */
   close(): void;

@@ -1,6 +1,6 @@
 /**
- * Sharing one Preact between the Qwidget and the chunks it loads later
- * (issue 9). The Qwidget's first load has a byte budget: splitting Preact
+ * Sharing one Preact between the Qwidget and the chunks it loads later.
+ * The Qwidget's first load has a byte budget: splitting Preact
  * into a chunk of its own would cost a few hundred bytes of it (two gzip
  * streams instead of one). So the widget keeps Preact inside its own bundle
  * and hands these functions to a lazy chunk before anything in it renders;

@@ -38,7 +38,7 @@ export interface SessionSnapshot {
   error: string | null;
   /** Patrons only: whether the transcript will be e-mailed, and where. */
   transcript: TranscriptChoice | null;
-  /** Issue 9: where co-browsing stands (absent until the server says). */
+  /** Where co-browsing stands (absent until the server says). */
   cobrowse?: CobrowseView;
   /** Librarians only: the co-browse check of the patron's browser. */
   check?: BrowserCheck;
@@ -164,7 +164,7 @@ export class SessionConnection {
     }, ms);
   }
 
-  /** Sends a frame as it is (issue 9: the co-browse check and co-browse controls); false when not connected. */
+  /** Sends a frame as it is (the co-browse check and co-browse controls); false when not connected. */
   sendFrame(frame: SessionClientMessage): boolean {
     return this.socket.send(frame);
   }

@@ -1,5 +1,5 @@
 /**
- * The librarian's live view of a page a patron shares (issue 9): rrweb's
+ * The librarian's live view of a page a patron shares: rrweb's
  * replayer in live mode, loaded only when co-browsing starts (a chunk of the
  * monitor's own). The replayer rebuilds the page in a frame sandboxed without
  * scripts — nothing of the patron's page runs here — scaled to fit, and

@@ -1,6 +1,6 @@
 /**
- * What chat with viewport and co-browsing add to the patron's chat window
- * (issue 9). Loaded after the window shows — in the Qwidget as a chunk of its
+ * What chat with viewport and co-browsing add to the patron's chat window.
+ * Loaded after the window shows — in the Qwidget as a chunk of its
  * own — so the widget's first load does not grow:
  *
  * - The co-browse check: once connected, the browser reports what it can do

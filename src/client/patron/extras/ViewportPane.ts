@@ -1,5 +1,5 @@
 /**
- * The viewport (issue 9): the page the librarian pushed, in a sandboxed frame
+ * The viewport: the page the librarian pushed, in a sandboxed frame
  * beside the chat (below it on a phone), with a splitter that resizes it by
  * pointer or keyboard (arrow keys, Home, End), a link to open the page in a
  * new window, and a close button.

@@ -1,5 +1,5 @@
 /**
- * Sharing the library page with the librarian (issue 9), loaded only when the
+ * Sharing the library page with the librarian, loaded only when the
  * patron agrees (a chunk of its own, with rrweb's recorder). While it lasts:
  *
  * - A "sharing" bar with a Stop button sits at the bottom of the screen, in
