@@ -1,7 +1,7 @@
 // Accept race: 50 librarians accept the same request at the same instant,
 // 1,000 trials, on the ordinary accept path and with an extra awaited D1 write
-// before the claim is decided (ACCEPT_EXTRA_AWAITED_D1_WRITE=on, see
-// wrangler.toml). Every trial must have exactly one winner and 49 "taken".
+// before the claim is decided (bench/lib/slow-accept.ts, a bench-only
+// ChatSession). Every trial must have exactly one winner and 49 "taken".
 //
 //   node bench/accept-race.mjs                 1,000 trials per variant
 //   node bench/accept-race.mjs --trials=50 --racers=20
@@ -16,15 +16,15 @@ const trials = Number(opts.trials ?? 1000);
 const racers = Number(opts.racers ?? 50);
 
 const VARIANTS = [
-  { name: "ordinary accept path (claim stored, then awaited D1 update and queue calls)", key: "ordinary", vars: {} },
-  { name: "extra awaited D1 write before the claim is decided", key: "extraAwaitedWrite", vars: { ACCEPT_EXTRA_AWAITED_D1_WRITE: "on" } },
+  { name: "ordinary accept path (claim stored, then awaited D1 update and queue calls)", key: "ordinary", slowAccept: false },
+  { name: "extra awaited D1 write before the claim is decided", key: "extraAwaitedWrite", slowAccept: true },
 ];
 
 const figures = [];
 const results = {};
 let correct = true;
 for (const v of VARIANTS) {
-  const server = await startBenchServer({ name: `race-${v.key}`, vars: v.vars });
+  const server = await startBenchServer({ name: `race-${v.key}`, slowAccept: v.slowAccept });
   try {
     console.log(`${v.name}: ${trials} trials × ${racers} librarians…`);
     const cpu = server.cpuWindow();

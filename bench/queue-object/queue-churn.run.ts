@@ -8,7 +8,7 @@
  */
 import { applyD1Migrations, env } from "cloudflare:test";
 import { it } from "vitest";
-import type { StartChat } from "../../durable-objects/ChatSession";
+import type { StartChat } from "../../src/objects/contracts";
 import type { QueueServerMessage } from "../../src/shared/protocol";
 
 interface Env2 {

@@ -6,7 +6,7 @@
  */
 import { and, desc, eq, ne } from "drizzle-orm";
 import { Hono } from "hono";
-import type { TransferResult, TransferTarget } from "../../durable-objects/ChatSession";
+import type { TransferResult, TransferTarget } from "../objects/contracts";
 import { requireLibrarian } from "../auth/middleware";
 import { database } from "../db/client";
 import { chatSessions, forms, libraries } from "../db/schema";

@@ -73,6 +73,12 @@ export const TIMING = {
   transferOfferMs: 120_000,
   /** Staff messages older than a shift are dropped. */
   staffHistoryMs: 12 * 60 * 60 * 1000,
+  /**
+   * A chat's D1 row follows live changes that nobody outside the chat needs at
+   * once (the transcript choice) within this long, coalesced: a patron toggling
+   * it never costs a database write per toggle.
+   */
+  rowMirrorDelayMs: 5_000,
   /** The framing check gives up on a page that has not answered within this long (the page then opens in a new window). */
   framingCheckMs: 5_000,
 } as const;

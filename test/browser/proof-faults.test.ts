@@ -1,8 +1,8 @@
 /**
  * Quick versions of the fault suite (bench/faults.mjs) and of the accept race
  * with an awaited D1 write before the claim is decided, on a private wrangler
- * dev started with ACCEPT_EXTRA_AWAITED_D1_WRITE=on (it only changes the accept
- * path). The fault run cuts sockets without a close frame, reloads the code and
+ * dev whose ChatSession awaits a D1 write before each claim is read
+ * (bench/lib/slow-accept.ts; it only changes the accept path). The fault run cuts sockets without a close frame, reloads the code and
  * kills the runtime with SIGKILL while chats go on through the real client;
  * the checker then compares every ack and every displayed list with the stored
  * logs. Fails on lost, duplicated or reordered messages and two winners —
@@ -21,7 +21,7 @@ interface BenchServer {
 
 let server: BenchServer;
 beforeAll(async () => {
-  server = await startBenchServer({ name: "proof-faults", vars: { ACCEPT_EXTRA_AWAITED_D1_WRITE: "on" } });
+  server = await startBenchServer({ name: "proof-faults", slowAccept: true });
 }, 180_000);
 afterAll(async () => {
   await server?.stop();

@@ -6,7 +6,6 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { exports } from "cloudflare:workers";
 import { hashPassword } from "../../src/auth/password";
 import { createLibraryStatements, type NewLibrary } from "../../src/libraries/create-library";
-import { chatSession, requestQueue } from "../../src/objects";
 import { libraryQueueId } from "../../src/queues/queue-ids";
 import type { EndChatBody } from "../../src/shared/api";
 import type { ChatMessage, QueueServerMessage, SessionServerMessage, SessionView } from "../../src/shared/protocol";
@@ -286,8 +285,9 @@ export async function countRows(sql: string, ...binds: unknown[]): Promise<numbe
 
 // ---- the objects' clocks ---------------------------------------------------
 
-export const sessionStub = (sessionId: string) => chatSession(env, sessionId);
-export const queueStub = (queueId: string) => requestQueue(env, queueId);
+// Stubs typed by the classes (not only their RPC surface), so tests can look inside with runInDurableObject.
+export const sessionStub = (sessionId: string) => env.CHAT_SESSION.getByName(sessionId);
+export const queueStub = (queueId: string) => env.REQUEST_QUEUE.getByName(queueId);
 
 /** Moves a chat session's clock forward and runs its alarm, as if that much time had passed. Returns whether an alarm ran. */
 export async function advanceSession(sessionId: string, ms: number): Promise<boolean> {

@@ -6,9 +6,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { transcriptMailKey } from "../../src/questions/file-session";
-import { LIMITS, RATING } from "../../src/shared/limits";
+import { LIMITS, RATING, TIMING } from "../../src/shared/limits";
 import type { SessionServerMessage } from "../../src/shared/protocol";
-import { activeChat, call, countRows, createLibrarian, createLibrary, endChat, patronSocket, settle, signIn, startChat, createForm } from "./helpers";
+import { activeChat, advanceSession, call, countRows, createLibrarian, createLibrary, endChat, patronSocket, settle, signIn, startChat, createForm } from "./helpers";
 
 type Frame<T extends SessionServerMessage["type"]> = Extract<SessionServerMessage, { type: T }>;
 const mailsFor = (sessionId: string) => countRows("SELECT 1 FROM mail_outbox WHERE event_key = ?", transcriptMailKey(sessionId));
@@ -25,6 +25,8 @@ describe("the transcript choice", () => {
     const from = patron.frames.length;
     patron.send({ type: "transcript", send: false });
     expect(await patron.nextFrom((f) => f.type === "transcript", from)).toEqual({ type: "transcript", send: false, email: "pat@patron.test" });
+    // The D1 row follows within TIMING.rowMirrorDelayMs.
+    await advanceSession(chat.sessionId, TIMING.rowMirrorDelayMs);
     expect(await env.DB.prepare("SELECT transcript_opt_out FROM chat_sessions WHERE id = ?").bind(chat.sessionId).first()).toEqual({ transcript_opt_out: 1 });
 
     expect((await endChat(chat.sessionId, cookie, { resolution: "answered" })).status).toBe(200);
@@ -48,6 +50,7 @@ describe("the transcript choice", () => {
     const secondFrom = secondTab.frames.length;
     patron.send({ type: "transcript", send: true, email: "Late@Patron.test" });
     expect(await secondTab.nextFrom((f) => f.type === "transcript", secondFrom)).toEqual({ type: "transcript", send: true, email: "late@patron.test" });
+    await advanceSession(chat.sessionId, TIMING.rowMirrorDelayMs);
     expect(await env.DB.prepare("SELECT patron_email, transcript_opt_out FROM chat_sessions WHERE id = ?").bind(chat.sessionId).first()).toEqual({
       patron_email: "late@patron.test",
       transcript_opt_out: 0,

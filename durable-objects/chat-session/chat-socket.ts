@@ -1,0 +1,152 @@
+/**
+ * What the patron's and the librarians' chat sockets say: hello and resume,
+ * messages (stored before they are acknowledged or relayed, once per client
+ * id), typing, and the frames that are decided by a session rule.
+ */
+import { CLOSE_CODES } from "../../src/shared/close-codes";
+import { MESSAGE_RATE } from "../../src/shared/limits";
+import type { CobrowseServerMessage, ErrorFrame } from "../../src/shared/protocol";
+import { RateBucket } from "../../src/shared/rate-bucket";
+import { webUrl } from "../../src/shared/web-address";
+import { closeSocket } from "../shared/sockets";
+import type { Refusal } from "../../src/objects/contracts";
+import type { CobrowseRelay } from "./cobrowse-relay";
+import { browserCheckOf, cobrowseRefusal, type Sender } from "./rules/cobrowse";
+import type { Verdict } from "./rules/decision";
+import { notePatronOrigin, writeRefusal } from "./rules/chat-frames";
+import type { SessionCore } from "./session-core";
+import { cobrowseView, patronNameOf, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
+import type { SessionSocket } from "./sockets";
+
+export function senderOf(att: SessionSocket): Sender {
+  return att.role === "librarian" && att.librarian ? { role: "librarian", librarian: att.librarian } : { role: "patron" };
+}
+
+export function errorFrame(r: Refusal): ErrorFrame {
+  return { type: "error", code: r.code, message: r.message, ...(r.field ? { field: r.field } : {}) };
+}
+
+export class ChatSocketFrames {
+  /** Chat messages per author (MESSAGE_RATE), across all of that author's sockets; memory only — a limit that restarts after hibernation is still a limit. */
+  private readonly messageRates = new Map<string, RateBucket>();
+
+  constructor(
+    private readonly core: SessionCore,
+    private readonly relay: CobrowseRelay,
+    private readonly patronTokenValid: (token: string) => Promise<boolean>,
+  ) {}
+
+  /** Who says hello: a patron with the chat's token, or the librarian serving the chat. Then everything missed, in order. */
+  async onHello(ws: WebSocket, att: SessionSocket, token: string | undefined, lastSeq: number): Promise<void> {
+    const sockets = this.core.sockets;
+    if (att.role === "patron") {
+      if (token === undefined || !(await this.patronTokenValid(token))) {
+        sockets.send(ws, { type: "error", code: "unauthorized", message: "This chat link is not valid." });
+        closeSocket(ws, CLOSE_CODES.policy, "bad token");
+        return;
+      }
+    } else if (this.core.state!.librarian?.id !== att.librarian?.id) {
+      sockets.send(ws, { type: "error", code: "forbidden", message: "Only the librarian serving this chat can join it." });
+      closeSocket(ws, CLOSE_CODES.policy, "not serving");
+      return;
+    }
+    sockets.update(ws, { ...att, authed: true });
+    const s = this.core.state!;
+    const store = this.core.store;
+    // Welcome, then everything missed, in order — all sent in this one turn, so no
+    // live message can slip in between and arrive out of order.
+    sockets.send(ws, {
+      type: "welcome",
+      role: att.role,
+      session: sessionView(s),
+      lastSeq: store.lastSeq,
+      ...(att.role === "patron" ? { transcript: transcriptChoiceOf(s) } : {}),
+    });
+    for (const message of store.messagesAfter(Math.min(lastSeq, store.lastSeq))) sockets.send(ws, { type: "message", message });
+    if (att.role === "librarian") sockets.send(ws, { type: "check", check: browserCheckOf(s) });
+    if (s.cobrowse) sockets.send(ws, { type: "cobrowse", cobrowse: cobrowseView(s.cobrowse) });
+    if (att.role === "patron" && att.origin !== undefined) await this.core.commit((current) => notePatronOrigin(current, att.origin ?? null));
+  }
+
+  onSend(ws: WebSocket, att: SessionSocket, clientId: string, body: string): void {
+    const sockets = this.core.sockets;
+    const store = this.core.store;
+    const s = this.core.state!;
+    const refusal = writeRefusal(s, senderOf(att));
+    if (refusal) return sockets.send(ws, errorFrame(refusal));
+    const isPatron = att.role === "patron";
+    const authorKey = isPatron ? "patron" : `librarian:${att.librarian!.id}`;
+    // A message already stored is acknowledged again whatever the rate (a reconnect resends its unacknowledged ones).
+    if (!store.findSent(authorKey, clientId)) {
+      const retryAfterMs = this.messageRateWait(authorKey);
+      if (retryAfterMs > 0) {
+        const message = "Messages are arriving too fast; this one will be sent again in a moment.";
+        return sockets.send(ws, { type: "error", code: "rate_limited", message, clientId, retryAfterMs });
+      }
+    }
+    const whileWaiting = s.status === "waiting";
+    const name = isPatron ? patronNameOf(s) : att.librarian!.name;
+    const { message, duplicate } = store.append({ authorKey, role: att.role, name, kind: "text", body, clientId, whileWaiting }, this.core.now());
+    sockets.send(ws, { type: "ack", clientId, seq: message.seq, duplicate });
+    if (duplicate) return;
+    sockets.broadcast({ type: "message", message });
+    // The queues' preview of what the patron adds while waiting follows without holding up the chat.
+    if (isPatron && whileWaiting) this.core.background(this.core.runEffects([{ kind: "refresh-preview" }]));
+  }
+
+  onTyping(att: SessionSocket, active: boolean): void {
+    const s = this.core.state!;
+    if (s.status !== "active" && s.status !== "waiting") return;
+    this.typing(att, s, active);
+  }
+
+  /** A frame decided by a session rule: committed, or answered with the refusal. */
+  async decided(ws: WebSocket, rule: (s: SessionState, now: number) => Verdict): Promise<void> {
+    const result = await this.core.commit(rule);
+    if (!result.ok) this.core.sockets.send(ws, errorFrame(result));
+  }
+
+  /** The serving librarian points, navigates or asks for the whole page again. */
+  toPage(ws: WebSocket, att: SessionSocket, frame: CobrowseServerMessage): void {
+    const sockets = this.core.sockets;
+    const s = this.core.state!;
+    if (att.role !== "librarian") return sockets.send(ws, { type: "error", code: "forbidden", message: "Only the librarian serving this chat leads co-browsing." });
+    const refusal = cobrowseRefusal(s, senderOf(att));
+    if (refusal) return sockets.send(ws, errorFrame(refusal));
+    const sent = this.relay.toPage(frame);
+    if (!sent.ok) sockets.send(ws, { type: "error", code: "not_active", message: sent.message });
+  }
+
+  /** Navigation stays on the shared site; other sites go as a link or a pushed page. */
+  navigate(ws: WebSocket, att: SessionSocket, raw: string): void {
+    const s = this.core.state!;
+    const url = webUrl(raw.trim());
+    const origin = s.cobrowse?.origin;
+    if (att.role === "librarian" && s.librarian?.id === att.librarian?.id && s.cobrowse && (!url || !origin || url.origin !== origin)) {
+      const message = !url
+        ? "Only web addresses (http or https) can be opened for a patron."
+        : `Co-browsing stays on the patron's site (${origin ?? "unknown"}); send other sites as a link or push them.`;
+      return this.core.sockets.send(ws, { type: "error", code: "validation_failed", message, field: "url" });
+    }
+    this.toPage(ws, att, { type: "navigate", url: url?.href ?? raw });
+  }
+
+  /** A chat socket went away: whoever it was stops typing as far as the other side can tell. */
+  onGone(att: SessionSocket): void {
+    const s = this.core.state;
+    if (att.authed && s?.status === "active") this.typing(att, s, false);
+  }
+
+  private typing(att: SessionSocket, s: SessionState, active: boolean): void {
+    const name = att.role === "librarian" ? att.librarian!.name : patronNameOf(s);
+    this.core.sockets.broadcast({ type: "typing", role: att.role, name, active }, att.role === "patron" ? "librarian" : "patron");
+  }
+
+  /** Takes one message from the author's allowance: 0 if it may go now, else how long until it may. */
+  private messageRateWait(authorKey: string): number {
+    const now = this.core.now();
+    let bucket = this.messageRates.get(authorKey);
+    if (!bucket) this.messageRates.set(authorKey, (bucket = new RateBucket(MESSAGE_RATE.burst, MESSAGE_RATE.refillMs, now)));
+    return bucket.take(1, now) ? 0 : bucket.waitMs(1, now);
+  }
+}

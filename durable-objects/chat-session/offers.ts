@@ -1,0 +1,98 @@
+/**
+ * Offering a request to queues and rolling it over to cooperative queues:
+ * the steps that await queue objects, each followed by a commit of what the
+ * answer means (rules/routing.ts). Roll-overs run one after another, so two
+ * triggers never offer the same stage twice; each new queue is listed in
+ * `queueIds` before it is offered, so a claim landing meanwhile tells it too.
+ */
+import type { RolloverTrigger } from "../../src/queues/routing-policy";
+import { pendingStages, shouldRollOver } from "../../src/queues/routing-policy";
+import { markUnavailable } from "./rules/lifecycle";
+import { homeOffered, listStage, noStageStaffed, rescheduleRollover, singleQueueOffered, stageOffered, type HomeOutcome, type StageOutcome } from "./rules/routing";
+import { logFailure, type SessionCore } from "./session-core";
+
+export class SessionOffers {
+  /** The tail of the roll-overs in progress. */
+  private rolling: Promise<void> = Promise.resolve();
+
+  constructor(private readonly core: SessionCore) {}
+
+  /** Offers a new request: along its route, or to its one queue. */
+  async offerNew(): Promise<void> {
+    const s = this.core.state!;
+    if (s.route) return this.offerAtHome();
+    const queueId = s.queueIds[0]!;
+    const { staffed } = await this.core.queue(queueId).offer(this.core.queuedRequest(s, queueId));
+    await this.core.commit((current, now) => singleQueueOffered(current, staffed, now));
+  }
+
+  /** Offers a routed request in its home queue (kept there even if unstaffed), rolling over at once if nobody is monitoring. */
+  private async offerAtHome(): Promise<void> {
+    const s = this.core.state!;
+    const route = s.route!;
+    const home = route.stages[0]!;
+    const { staffed } = await this.core.queue(home).offer(this.core.queuedRequest(s, home), { keepWhenUnstaffed: true, watchStaffing: true });
+    let outcome = "stopped" as HomeOutcome;
+    await this.core.commit((current, now) => {
+      const answer = homeOffered(current, route, home, staffed, now);
+      outcome = answer.outcome;
+      return answer.decision;
+    });
+    if (outcome === "roll-over") await this.rollOver("arrival");
+  }
+
+  /** Offers a chat handed back by its librarian to every queue it was in; with nobody there, the patron is told. */
+  async offerAgain(): Promise<void> {
+    const s = this.core.state!;
+    const offers = await Promise.all(
+      s.queueIds.map((q) =>
+        this.core
+          .queue(q)
+          .offer(this.core.queuedRequest(this.core.state!, q))
+          .catch((error: unknown) => (logFailure("queue_offer_failed", s.sessionId)(error), { staffed: false })),
+      ),
+    );
+    if (!offers.some((o) => o.staffed)) await this.core.commit((current, now) => markUnavailable(current, now));
+  }
+
+  /** Queues a roll-over behind any in progress. */
+  rollOver(trigger: RolloverTrigger, unstaffedQueueId?: string): Promise<void> {
+    const run = this.rolling.then(() => this.rollOverNow(trigger, unstaffedQueueId));
+    this.rolling = run.catch(logFailure("rollover_failed", this.core.state?.sessionId ?? ""));
+    return run;
+  }
+
+  private async rollOverNow(trigger: RolloverTrigger, unstaffedQueueId?: string): Promise<void> {
+    const start = this.core.state;
+    if (!start?.route || start.status !== "waiting") return;
+    const route = start.route;
+    let offeredStaffed = false;
+    if (trigger !== "arrival" && !(trigger === "timer" && route.rollOnTimeout)) {
+      const ask = start.queueIds.filter((q) => q !== unstaffedQueueId);
+      // A queue that cannot answer counts as unstaffed: moving on is the safer mistake for a waiting patron.
+      const answers = await Promise.all(ask.map((q) => this.core.queue(q).staffing().catch(() => ({ staffed: false }))));
+      offeredStaffed = answers.some((a) => a.staffed);
+    }
+    if (!shouldRollOver(route, trigger, offeredStaffed)) {
+      await this.core.commit((s, now) => rescheduleRollover(s, route, now));
+      return;
+    }
+    for (const queueId of pendingStages(route, start.queueIds)) {
+      if (this.core.state!.status !== "waiting") return;
+      await this.core.commit((s) => listStage(s, queueId));
+      const { staffed } = await this.core
+        .queue(queueId)
+        .offer(this.core.queuedRequest(this.core.state!, queueId), { watchStaffing: true })
+        .catch((error: unknown) => (logFailure("rollover_offer_failed", start.sessionId)(error), { staffed: false }));
+      let outcome = "stopped" as StageOutcome;
+      await this.core.commit((s, now) => {
+        const answer = stageOffered(s, route, queueId, staffed, now);
+        outcome = answer.outcome;
+        return answer.decision;
+      });
+      if (outcome !== "unstaffed") return;
+    }
+    // No further queue has anybody monitoring.
+    await this.core.commit((s, now) => noStageStaffed(s, route, trigger === "arrival", now));
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * A chat session's stored state and the views made from it. Pure: no storage,
+ * no sockets — the rules and the tests read and write these plain values.
+ */
+import type { LibrarianRef, StartChat, TransferTarget } from "../../src/objects/contracts";
+import type { RoutePlan } from "../../src/queues/routing-policy";
+import type { ResolutionCode } from "../../src/shared/codes";
+import { LIMITS } from "../../src/shared/limits";
+import type { BrowserReport, CobrowseView, QueuedRequest, SessionStatus, SessionView, TranscriptChoice } from "../../src/shared/protocol";
+
+export interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds" | "route"> {
+  status: SessionStatus;
+  /** Every queue this request has been offered in. */
+  queueIds: string[];
+  librarian: LibrarianRef | null;
+  createdAt: number;
+  acceptedAt: number | null;
+  endedAt: number | null;
+  waitLimitAt: number;
+  /** When an unanswered, unavailable request is filed if the patron does nothing. */
+  abandonAt: number | null;
+  resolution: ResolutionCode | null;
+  descriptiveCodes: string[];
+  note: string | null;
+  source: "chat" | "email";
+  filed: boolean;
+  fileAttempts: number;
+  fileRetryAt: number | null;
+  /** A transfer offered and not yet accepted (absent in states stored before transfers existed). */
+  transfer?: PendingTransfer | null;
+  /** Cooperative routing (absent on sessions with a single queue, and on older stored states). */
+  route?: RoutePlan | null;
+  /** When the next roll-over is considered, while waiting. */
+  rolloverAt?: number | null;
+  /** The library page the patron's Qwidget runs on, from its socket's Origin (null on Refdesk's own chat page). */
+  patronOrigin?: string | null;
+  /** What the patron's browser reported it can do (the co-browse check). */
+  browser?: BrowserReport | null;
+  /** Co-browsing: asked for, sharing, or paused between two pages (absent or null: off). */
+  cobrowse?: CobrowseState | null;
+}
+
+/** Co-browsing's consent state. The stream itself is never stored. */
+export interface CobrowseState {
+  status: "requested" | "active" | "paused";
+  librarian: { id: string; name: string };
+  /** Set when the patron agreed: the pages carrying this id may stream. */
+  sharingId: string | null;
+  /** The shared site's origin: navigation stays on it. */
+  origin: string | null;
+  url: string | null;
+  title: string | null;
+  since: number | null;
+  /** While paused: when co-browsing ends unless the next page resumes it. */
+  resumeBy: number | null;
+}
+
+export interface PendingTransfer {
+  id: string;
+  from: LibrarianRef;
+  to: TransferTarget;
+  /** The queue object that shows the offer: the target librarian's queue, or the target queue. */
+  queueId: string;
+  note: string | null;
+  expiresAt: number;
+}
+
+/** Unanswered requests left in the "unavailable" state are filed after this long. */
+export const ABANDON_AFTER_MS = 30 * 60 * 1000;
+
+/** The state of a request just made: waiting in its form's queue. */
+export function initialState(init: StartChat, now: number): SessionState {
+  const { route, queueId, waitLimitSeconds, ...fields } = init;
+  return {
+    ...fields,
+    status: "waiting",
+    queueIds: [queueId],
+    librarian: null,
+    createdAt: now,
+    acceptedAt: null,
+    endedAt: null,
+    waitLimitAt: now + waitLimitSeconds * 1000,
+    abandonAt: null,
+    resolution: null,
+    descriptiveCodes: [],
+    note: null,
+    source: "chat",
+    filed: false,
+    fileAttempts: 0,
+    fileRetryAt: null,
+    route: route && route.stages.length > 1 ? route : null,
+    rolloverAt: null,
+  };
+}
+
+/** How the patron is named to others: their name, or "Patron". */
+export const patronNameOf = (s: SessionState): string => s.patronName || "Patron";
+
+/** The chat is over for messages: ended, or never answered and given up. */
+export const isOver = (s: SessionState): boolean => s.status === "ended" || s.status === "unavailable";
+
+export function sessionView(s: SessionState): SessionView {
+  return {
+    id: s.sessionId,
+    status: s.status,
+    libraryId: s.libraryId,
+    libraryName: s.libraryName,
+    question: s.question,
+    patronName: patronNameOf(s),
+    librarian: s.librarian,
+    createdAt: s.createdAt,
+    acceptedAt: s.acceptedAt,
+    endedAt: s.endedAt,
+    transfer: s.transfer
+      ? { kind: s.transfer.to.kind, toName: transferTargetName(s.transfer.to), fromName: s.transfer.from.name, expiresAt: s.transfer.expiresAt }
+      : null,
+  };
+}
+
+export function transferTargetName(to: TransferTarget): string {
+  return to.kind === "librarian" ? to.librarian.name : to.queueName;
+}
+
+export function transcriptChoiceOf(s: SessionState): TranscriptChoice {
+  return { send: !s.transcriptOptOut && !!s.patronEmail, email: s.patronEmail };
+}
+
+export function cobrowseView(c: CobrowseState | null | undefined): CobrowseView {
+  if (!c) return { status: "off", librarianName: null, url: null, title: null, since: null };
+  return { status: c.status, librarianName: c.librarian.name, url: c.url, title: c.title, since: c.since };
+}
+
+/** The queue entry that shows this request in `queueId`, with the patron's latest waiting-time lines as a preview. */
+export function queuedRequestFor(s: SessionState, queueId: string, preview: string[]): QueuedRequest {
+  return {
+    sessionId: s.sessionId,
+    // Each queue shows the request under its own id (monitors file it by queue).
+    queueId,
+    libraryId: s.libraryId,
+    libraryName: s.libraryName,
+    formId: s.formId,
+    question: s.question,
+    patronName: patronNameOf(s),
+    createdAt: s.createdAt,
+    preview: preview.map((line) => line.slice(0, LIMITS.previewChars)),
+    formTitle: s.formTitle ?? null,
+  };
+}
+
+/** The queue entry that offers this chat for transfer. */
+export function transferRequestFor(s: SessionState, t: PendingTransfer, preview: string[]): QueuedRequest {
+  return {
+    ...queuedRequestFor(s, t.queueId, preview),
+    transfer: {
+      id: t.id,
+      from: { id: t.from.id, name: t.from.name },
+      toLibrarianId: t.to.kind === "librarian" ? t.to.librarian.id : null,
+      toName: transferTargetName(t.to),
+      note: t.note,
+      expiresAt: t.expiresAt,
+    },
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * A chat session's own storage (the object's SQLite): its state, the message
+ * log, internal notes, and bookkeeping that must survive hibernation. Every
+ * write here is synchronous, so a write made before an await is durable
+ * before any reply leaves (the output gate holds replies until it is).
+ */
+import type { InternalNote } from "../../src/objects/contracts";
+import type { AuthorRole, ChatMessage, PushedPage } from "../../src/shared/protocol";
+import { hasColumn, type StorageMigration } from "../shared/storage-schema";
+import type { SessionState } from "./session-state";
+
+/** The storage schema, in order; never edit a step once released, add one. */
+export const SESSION_STORAGE_MIGRATIONS: readonly StorageMigration[] = [
+  (sql) =>
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS messages (
+        seq INTEGER PRIMARY KEY,
+        author_key TEXT NOT NULL,
+        client_id TEXT,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        while_waiting INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages (author_key, client_id) WHERE client_id IS NOT NULL;
+      CREATE TABLE IF NOT EXISTS internal_notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        author_id TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+    `),
+  // Pushed pages carry their details beside the message text.
+  (sql) => {
+    if (!hasColumn(sql, "messages", "meta")) sql.exec("ALTER TABLE messages ADD COLUMN meta TEXT");
+  },
+];
+
+/** A message to add to the log. */
+export interface NewMessage {
+  /** Who wrote it, for de-duplication: "patron", "librarian:<id>" or "system". */
+  authorKey: string;
+  role: AuthorRole;
+  name: string;
+  kind: ChatMessage["kind"];
+  body: string;
+  clientId: string | null;
+  whileWaiting: boolean;
+  push?: PushedPage;
+}
+
+interface MessageRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  author_key: string;
+  client_id: string | null;
+  role: string;
+  name: string;
+  kind: string;
+  body: string;
+  at: number;
+  while_waiting: number;
+  meta: string | null;
+}
+
+/** How many of the patron's waiting-time lines a queue shows as a preview. */
+const PREVIEW_LINES = 5;
+
+export class SessionStore {
+  private cachedState: SessionState | null | undefined;
+  private cachedLastSeq: number | undefined;
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  get state(): SessionState | null {
+    if (this.cachedState === undefined) {
+      const value = this.meta("state");
+      this.cachedState = value ? (JSON.parse(value) as SessionState) : null;
+    }
+    return this.cachedState;
+  }
+
+  save(state: SessionState): void {
+    this.setMeta("state", JSON.stringify(state));
+    this.cachedState = state;
+  }
+
+  /** A small stored value other than the state (e.g. a pending D1 mirror). */
+  meta(key: string): string | null {
+    return this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? null;
+  }
+
+  setMeta(key: string, value: string | null): void {
+    if (value === null) this.sql.exec("DELETE FROM meta WHERE key = ?", key);
+    else this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+  }
+
+  get lastSeq(): number {
+    if (this.cachedLastSeq === undefined) {
+      this.cachedLastSeq = this.sql.exec<{ m: number | null }>("SELECT MAX(seq) AS m FROM messages").one().m ?? 0;
+    }
+    return this.cachedLastSeq;
+  }
+
+  /** The stored message with this author's client id, if any (a retry is acknowledged with it). */
+  findSent(authorKey: string, clientId: string): ChatMessage | null {
+    const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE author_key = ? AND client_id = ?", authorKey, clientId).toArray()[0];
+    return row ? rowToMessage(row) : null;
+  }
+
+  /** Stores a message with the next sequence number, or returns the stored one for a repeated client id. */
+  append(input: NewMessage, now: number): { message: ChatMessage; duplicate: boolean } {
+    if (input.clientId !== null) {
+      const existing = this.findSent(input.authorKey, input.clientId);
+      if (existing) return { message: existing, duplicate: true };
+    }
+    const seq = this.lastSeq + 1;
+    const previousAt = seq > 1 ? this.sql.exec<{ at: number }>("SELECT at FROM messages WHERE seq = ?", seq - 1).one().at : 0;
+    // Keep timestamps monotonic so displayed order never disagrees with sequence order.
+    const at = Math.max(now, previousAt);
+    this.sql.exec(
+      "INSERT INTO messages (seq, author_key, client_id, role, name, kind, body, at, while_waiting, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      seq,
+      input.authorKey,
+      input.clientId,
+      input.role,
+      input.name,
+      input.kind,
+      input.body,
+      at,
+      input.whileWaiting ? 1 : 0,
+      input.push ? JSON.stringify({ push: input.push }) : null,
+    );
+    this.cachedLastSeq = seq;
+    const message: ChatMessage = {
+      seq,
+      clientId: input.clientId,
+      author: { role: input.role, name: input.name },
+      kind: input.kind,
+      body: input.body,
+      at,
+      whileWaiting: input.whileWaiting,
+      ...(input.push ? { push: input.push } : {}),
+    };
+    return { message, duplicate: false };
+  }
+
+  /** Every message after `seq`, in order. */
+  messagesAfter(seq: number): ChatMessage[] {
+    return this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq > ? ORDER BY seq", seq).toArray().map(rowToMessage);
+  }
+
+  /** The patron's newest lines written while waiting (not the question itself), oldest first. */
+  waitingPreview(): string[] {
+    return this.sql
+      .exec<{ body: string }>("SELECT body FROM messages WHERE role = 'patron' AND while_waiting = 1 AND seq > 1 ORDER BY seq DESC LIMIT ?", PREVIEW_LINES)
+      .toArray()
+      .map((m) => m.body)
+      .reverse();
+  }
+
+  /** Rewrites stored messages (the privacy scrub's redaction); sequence, order and times stay. */
+  rewriteMessage(seq: number, body: string, name: string): void {
+    this.sql.exec("UPDATE messages SET body = ?, name = ? WHERE seq = ?", body, name, seq);
+  }
+
+  addNote(at: number, author: { id: string; name: string }, kind: InternalNote["kind"], body: string): void {
+    this.sql.exec("INSERT INTO internal_notes (at, author_id, author_name, kind, body) VALUES (?, ?, ?, ?, ?)", at, author.id, author.name, kind, body);
+  }
+
+  /** Internal notes, oldest first. */
+  notes(): InternalNote[] {
+    return this.sql
+      .exec<{ id: number; at: number; author_id: string; author_name: string; body: string }>("SELECT id, at, author_id, author_name, body FROM internal_notes ORDER BY id")
+      .toArray()
+      .map((r) => ({ id: r.id, at: r.at, author: { id: r.author_id, name: r.author_name }, kind: "transfer", body: r.body }));
+  }
+}
+
+function rowToMessage(r: MessageRow): ChatMessage {
+  const meta = r.meta ? (JSON.parse(r.meta) as { push?: PushedPage }) : null;
+  return {
+    seq: r.seq,
+    clientId: r.client_id,
+    author: { role: r.role as AuthorRole, name: r.name },
+    kind: r.kind as ChatMessage["kind"],
+    body: r.body,
+    at: r.at,
+    whileWaiting: r.while_waiting === 1,
+    ...(meta?.push ? { push: meta.push } : {}),
+  };
+}
