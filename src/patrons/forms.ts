@@ -7,7 +7,7 @@ import { database, type Database } from "../db/client";
 import { forms, libraries } from "../db/schema";
 import { requestQueue } from "../objects";
 import { libraryQueueId } from "../queues/queue-ids";
-import { planRoute } from "../queues/routing-policy";
+import { planRoute } from "../queues/plan-route";
 import type { Alternatives, EmbedStatus } from "../shared/api";
 import { brandColor, textColorOn } from "../shared/color";
 import { patronFields } from "../shared/forms";

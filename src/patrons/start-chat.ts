@@ -8,7 +8,7 @@ import { digestToken, newToken } from "../auth/tokens";
 import { database } from "../db/client";
 import { chatSessions } from "../db/schema";
 import { chatSession } from "../objects";
-import { planRoute } from "../queues/routing-policy";
+import { planRoute } from "../queues/plan-route";
 import type { SessionStatus } from "../shared/protocol";
 import { truncateIp } from "../shared/privacy";
 import type { ChatRequest } from "./chat-request";

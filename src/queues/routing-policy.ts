@@ -2,6 +2,7 @@
  * The routing policy: where a patron's request is shown, and when it moves on.
  * One place for the rule (PRODUCT.md, "Cooperation"); the ChatSession object
  * carries it out with its alarm and the RequestQueue objects' staffing answers.
+ * Pure: the database side is src/queues/plan-route.ts.
  *
  * - A request goes to the queue of the form it came from first (the patron's
  *   library queue), and stays there until it is answered or withdrawn, so the
@@ -17,10 +18,6 @@
  * - With nobody monitoring anywhere when the request arrives, the patron gets
  *   the not-available path.
  */
-import { asc, eq } from "drizzle-orm";
-import type { Database } from "../db/client";
-import { groupMembers, libraries } from "../db/schema";
-import { groupQueueId } from "./queue-ids";
 
 /** When a library's requests overflow to its groups. */
 export const OVERFLOW_MODES = ["unstaffed_or_timeout", "unstaffed_only", "off"] as const;
@@ -50,23 +47,7 @@ export interface RoutingSettings {
   overflowMode: string;
 }
 
-/** Makes the plan for a request that came in through `formQueueId` for a patron of `libraryId`. */
-export async function planRoute(db: Database, libraryId: string, formQueueId: string): Promise<RoutePlan> {
-  const library = await db
-    .select({ rolloverSeconds: libraries.rolloverSeconds, overflowMode: libraries.overflowMode })
-    .from(libraries)
-    .where(eq(libraries.id, libraryId))
-    .get();
-  const memberships = await db
-    .select({ groupId: groupMembers.groupId })
-    .from(groupMembers)
-    .where(eq(groupMembers.libraryId, libraryId))
-    .orderBy(asc(groupMembers.position), asc(groupMembers.createdAt))
-    .all();
-  return routeFor(library ?? { rolloverSeconds: ROLLOVER_LIMITS.defaultSeconds, overflowMode: "off" }, formQueueId, memberships.map((m) => groupQueueId(m.groupId)));
-}
-
-/** The pure part of planRoute: settings + the form's queue + the library's group queues in order. */
+/** The plan from the library's settings, the form's queue and the library's group queues in order (src/queues/plan-route.ts reads them). */
 export function routeFor(settings: RoutingSettings, formQueueId: string, groupQueueIds: string[]): RoutePlan {
   const mode = (OVERFLOW_MODES as readonly string[]).includes(settings.overflowMode) ? (settings.overflowMode as OverflowMode) : "unstaffed_or_timeout";
   const rolloverMs = clampRollover(settings.rolloverSeconds) * 1000;

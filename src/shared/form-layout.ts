@@ -5,7 +5,16 @@
  * only their extra fields, and get the built-in question, name and e-mail first.
  * No runtime imports: the admin client uses it for its live preview.
  */
-import type { FormField } from "./forms";
+/** One field of a chat request form (validated by formFieldSchema in ./forms.ts). */
+export interface FormField {
+  id: string;
+  label: string;
+  kind: "text" | "email" | "textarea" | "select";
+  required: boolean;
+  /** Choices for a select. */
+  options?: string[];
+  help?: string;
+}
 
 /** What the e-mail field always tells the patron, unless the form says it in its own words. */
 export const EMAIL_HELP = "We send the chat transcript to this address. Leave it empty to stay anonymous.";

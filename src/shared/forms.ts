@@ -4,7 +4,7 @@
  * fields (patron type, library card, affiliation, anything else).
  */
 import { z } from "zod";
-import { EMAIL_HELP, formLayout } from "./form-layout";
+import { EMAIL_HELP, formLayout, type FormField } from "./form-layout";
 
 export const formFieldSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-_]{0,62}$/),
@@ -14,8 +14,8 @@ export const formFieldSchema = z.object({
   /** Choices for a select. */
   options: z.array(z.string().min(1).max(120)).max(50).optional(),
   help: z.string().max(300).optional(),
-});
-export type FormField = z.infer<typeof formFieldSchema>;
+}) satisfies z.ZodType<FormField>;
+export type { FormField };
 
 export function parseFormFields(raw: unknown): FormField[] {
   const parsed = z.array(formFieldSchema).safeParse(raw);
