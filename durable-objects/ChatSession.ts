@@ -58,7 +58,8 @@ import { needsFiling } from "./chat-session/rules/filing";
 import { abandonUnavailable, endByLibrarian, handBack, leaveQuestion, patronLeaves, startSession, waitLimitPassed } from "./chat-session/rules/lifecycle";
 import { rolloverDue } from "./chat-session/rules/routing";
 import { cancelTransfer, declineTransfer, nobodyToTakeIt, offerTransfer, transferExpired, transferNotShown, transferShown } from "./chat-session/rules/transfer";
-import { assertNever, logFailure, SessionCore } from "./chat-session/session-core";
+import { assertNever, SessionCore } from "./chat-session/session-core";
+import { logFailure } from "./shared/log";
 import { sessionView, transferRequestFor, type PendingTransfer } from "./chat-session/session-state";
 import { SESSION_STORAGE_MIGRATIONS } from "./chat-session/store";
 

@@ -9,7 +9,8 @@ import type { RolloverTrigger } from "../../src/queues/routing-policy";
 import { pendingStages, shouldRollOver } from "../../src/queues/routing-policy";
 import { markUnavailable } from "./rules/lifecycle";
 import { homeOffered, listStage, noStageStaffed, rescheduleRollover, singleQueueOffered, stageOffered, type HomeOutcome, type StageOutcome } from "./rules/routing";
-import { logFailure, type SessionCore } from "./session-core";
+import { logFailure } from "../shared/log";
+import type { SessionCore } from "./session-core";
 
 export class SessionOffers {
   /** The tail of the roll-overs in progress. */

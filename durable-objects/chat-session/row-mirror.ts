@@ -13,6 +13,7 @@ import { eq } from "drizzle-orm";
 import { database } from "../../src/db/client";
 import { chatSessions } from "../../src/db/schema";
 import { TIMING } from "../../src/shared/limits";
+import { logEvent } from "../shared/log";
 import type { SessionRowPatch } from "./rules/decision";
 import type { SessionStore } from "./store";
 
@@ -72,7 +73,7 @@ export class SessionRowMirror {
       if (JSON.stringify(this.pending()?.patch) === JSON.stringify(sent.patch)) this.keep(null);
     } catch (error) {
       const attempts = (this.pending()?.attempts ?? 0) + 1;
-      console.error(JSON.stringify({ event: "session_mirror_failed", sessionId, attempts, error: String(error) }));
+      logEvent("error", "session_mirror_failed", { sessionId, attempts }, error);
       const latest = this.pending();
       if (latest) this.keep({ ...latest, attempts, dueAt: this.host.now() + Math.min(300_000, 1_000 * 2 ** attempts) });
     }

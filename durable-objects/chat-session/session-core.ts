@@ -12,6 +12,7 @@ import type { Refusal, RequestQueueApi } from "../../src/objects/contracts";
 import { requestQueue } from "../../src/objects/index";
 import { fileEndedSession } from "../../src/questions/file-session";
 import { CLOSE_CODES } from "../../src/shared/close-codes";
+import { logEvent, logFailure } from "../shared/log";
 import { closeSocket } from "../shared/sockets";
 import { refuse, type Decision, type SessionEffect, type Verdict } from "./rules/decision";
 import { browserCheckOf } from "./rules/cobrowse";
@@ -173,7 +174,7 @@ export class SessionCore {
       this.apply(filed(this.store.state!));
     } catch (error) {
       const next = filingFailed(this.store.state!, this.now());
-      console.error(JSON.stringify({ event: "filing_failed", sessionId: s.sessionId, attempts: next.next.fileAttempts, error: String(error) }));
+      logEvent("error", "filing_failed", { sessionId: s.sessionId, attempts: next.next.fileAttempts }, error);
       this.apply(next);
     }
   }
@@ -204,12 +205,6 @@ export class SessionCore {
   queuedRequest(s: SessionState, queueId: string) {
     return queuedRequestFor(s, queueId, this.store.waitingPreview());
   }
-}
-
-export function logFailure(event: string, sessionId: string) {
-  return (error: unknown) => {
-    console.error(JSON.stringify({ event, sessionId, error: String(error) }));
-  };
 }
 
 export function assertNever(x: never): never {

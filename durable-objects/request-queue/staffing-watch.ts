@@ -7,6 +7,7 @@
  * between alarms (a grace period running out) is still noticed.
  */
 import { chatSession } from "../../src/objects/index";
+import { logEvent } from "../shared/log";
 import type { QueuePresence } from "./presence";
 import type { QueueMeta } from "./queue-store";
 
@@ -40,7 +41,7 @@ export class StaffingWatch {
       waiting.map((sessionId) =>
         chatSession(this.env(), sessionId)
           .queueUnstaffed(queueId)
-          .catch((error: unknown) => console.error(JSON.stringify({ event: "unstaffed_notice_failed", queueId, sessionId, error: String(error) }))),
+          .catch((error: unknown) => logEvent("error", "unstaffed_notice_failed", { queueId, sessionId }, error)),
       ),
     );
   }

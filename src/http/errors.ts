@@ -19,10 +19,39 @@ export class ApiError extends HTTPException {
   }
 }
 
-export const badRequest = (message: string, field?: string) => new ApiError(400, "validation_failed", message, field);
-export const unauthorized = (message = "Sign in first.") => new ApiError(401, "unauthorized", message);
-export const forbidden = (message = "You are not allowed to do that.") => new ApiError(403, "forbidden", message);
-export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found.`);
+/**
+ * The HTTP status of each domain error code, one table: a refusal from an
+ * object or a domain module becomes a response with the same code, message
+ * and field, and this status.
+ */
+export const HTTP_STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  bad_json: 400,
+  bad_frame: 400,
+  validation_failed: 400,
+  hello_required: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  session_ended: 409,
+  not_active: 409,
+  already_taken: 409,
+  invalid_transition: 409,
+  no_recipient: 409,
+  duplicate: 409,
+  too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+};
+
+/** A refusal (from an object's RPC or a domain rule) as the HTTP error it is. */
+export function refusalError(refusal: { code: ErrorCode; message: string; field?: string }): ApiError {
+  return new ApiError(HTTP_STATUS[refusal.code], refusal.code, refusal.message, refusal.field);
+}
+
+export const badRequest = (message: string, field?: string) => refusalError({ code: "validation_failed", message, field });
+export const unauthorized = (message = "Sign in first.") => refusalError({ code: "unauthorized", message });
+export const forbidden = (message = "You are not allowed to do that.") => refusalError({ code: "forbidden", message });
+export const notFound = (what: string) => refusalError({ code: "not_found", message: `${what} not found.` });
 
 export function errorBody(code: ErrorCode, message: string, field?: string) {
   return { error: field ? { code, message, field } : { code, message } };

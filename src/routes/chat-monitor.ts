@@ -6,13 +6,13 @@
  */
 import { and, desc, eq, ne } from "drizzle-orm";
 import { Hono } from "hono";
-import type { TransferResult, TransferTarget } from "../objects/contracts";
+import type { TransferTarget } from "../objects/contracts";
 import { requireLibrarian } from "../auth/middleware";
 import { database } from "../db/client";
 import { chatSessions, forms, libraries } from "../db/schema";
 import { assertCanReadSession, readableSessions } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
-import { ApiError, badRequest, forbidden, notFound } from "../http/errors";
+import { ApiError, badRequest, forbidden, notFound, refusalError } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { chatSession, requestQueue } from "../objects";
 import { staffableQueues } from "../queues/staffing";
@@ -85,11 +85,6 @@ monitorChatRoutes.get("/:id/notes", async (c) => {
   return c.json({ notes: await chatSession(c.env, sessionId).internalNotes() });
 });
 
-function transferFailure(result: Exclude<TransferResult, { ok: true }>): ApiError {
-  const status = { forbidden: 403, not_found: 404, session_ended: 409, not_active: 409, validation_failed: 400 }[result.code] as 400 | 403 | 404 | 409;
-  return new ApiError(status, result.code, result.message, result.field);
-}
-
 monitorChatRoutes.post("/:id/transfer", async (c) => {
   const librarian = requireLibrarian(c);
   const sessionId = c.req.param("id");
@@ -118,7 +113,7 @@ monitorChatRoutes.post("/:id/transfer", async (c) => {
     queueId = where.queue.id;
   }
   const result = await chatSession(c.env, sessionId).offerTransfer({ from: librarianRef(librarian), to, queueId, note: body.note ?? null });
-  if (!result.ok) throw transferFailure(result);
+  if (!result.ok) throw refusalError(result);
   return c.json({ session: result.session });
 });
 
@@ -127,7 +122,7 @@ monitorChatRoutes.post("/:id/transfer/cancel", async (c) => {
   const sessionId = c.req.param("id");
   await describeSession(c.env, sessionId);
   const result = await chatSession(c.env, sessionId).cancelTransfer(librarian.id);
-  if (!result.ok) throw transferFailure(result);
+  if (!result.ok) throw refusalError(result);
   return c.json({ session: result.session });
 });
 
@@ -136,6 +131,6 @@ monitorChatRoutes.post("/:id/transfer/decline", async (c) => {
   const sessionId = c.req.param("id");
   await describeSession(c.env, sessionId);
   const result = await chatSession(c.env, sessionId).declineTransfer(librarian.id);
-  if (!result.ok) throw transferFailure(result);
+  if (!result.ok) throw refusalError(result);
   return c.json({ declined: true });
 });

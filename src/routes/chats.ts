@@ -10,7 +10,7 @@ import { database } from "../db/client";
 import { chatSessions, descriptiveCodes, libraries } from "../db/schema";
 import { assertCanReadSession } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
-import { ApiError, badRequest, forbidden, notFound, unauthorized } from "../http/errors";
+import { ApiError, badRequest, forbidden, HTTP_STATUS, notFound, refusalError, unauthorized } from "../http/errors";
 import { assertEmbedAllowed, assertSameOrigin, corsForEmbed, foreignOrigin } from "../http/origins";
 import { parseBody, readBody } from "../http/validate";
 import { chatSession, forwardUpgrade } from "../objects";
@@ -194,8 +194,7 @@ chatRoutes.post("/:id/accept", async (c) => {
     queues.map((q) => q.id),
   );
   if (result.ok) return c.json({ session: result.session });
-  const status = result.code === "already_taken" ? 409 : result.code === "forbidden" ? 403 : result.code === "not_found" ? 404 : 409;
-  return c.json({ error: { code: result.code, message: result.message, ...(result.by ? { takenBy: result.by.name } : {}) } }, status);
+  return c.json({ error: { code: result.code, message: result.message, ...(result.by ? { takenBy: result.by.name } : {}) } }, HTTP_STATUS[result.code]);
 });
 
 /** The descriptive codes a session may be ended with: its home library's active list. */
@@ -233,7 +232,7 @@ chatRoutes.post("/:id/end", async (c) => {
     descriptiveCodes: body.descriptiveCodes,
     note: body.note ?? null,
   });
-  if (!result.ok) throw new ApiError(result.code === "forbidden" ? 403 : 409, result.code, result.message);
+  if (!result.ok) throw refusalError(result);
   return c.json({ ended: true, filed: result.filed });
 });
 
@@ -244,7 +243,7 @@ chatRoutes.post("/:id/leave-question", async (c) => {
   const found = await describeSession(c.env, sessionId);
   await corsForSessionLibrary(c, found.view.libraryId);
   const result = await chatSession(c.env, sessionId).leaveQuestion(token, body.email, body.name ?? null, body.details ?? null);
-  if (!result.ok) throw new ApiError(result.code === "unauthorized" ? 401 : 409, result.code, result.message);
+  if (!result.ok) throw refusalError(result);
   return c.json({ filed: true, message: "Thank you. Your question has been sent to the library; a librarian will answer by e-mail." });
 });
 

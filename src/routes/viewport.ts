@@ -16,7 +16,7 @@ import { requireLibrarian } from "../auth/middleware";
 import { database } from "../db/client";
 import { libraries } from "../db/schema";
 import type { AppEnv } from "../http/app-env";
-import { ApiError, forbidden } from "../http/errors";
+import { ApiError, forbidden, refusalError } from "../http/errors";
 import { assertEmbedAllowed, assertSameOrigin, ownOrigin } from "../http/origins";
 import { parseBody } from "../http/validate";
 import { chatSession, forwardUpgrade } from "../objects";
@@ -47,7 +47,7 @@ viewportRoutes.post("/:id/push", async (c) => {
     : null;
   const page = decidePush(url.href, body.title ?? null, target, check);
   const result = await stub.pushPage({ librarianId: librarian.id, clientId: body.clientId, page, body: pushLine(page) });
-  if (!result.ok) throw new ApiError(result.code === "forbidden" ? 403 : result.code === "not_found" ? 404 : 409, result.code, result.message);
+  if (!result.ok) throw refusalError(result);
   return c.json({ message: result.message, duplicate: result.duplicate }, result.duplicate ? 200 : 201);
 });
 

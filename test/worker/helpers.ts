@@ -306,19 +306,19 @@ export async function advanceQueue(queueId: string, ms: number): Promise<boolean
 // ---- fault injection (shared by the race tests) ------------------------------
 
 /**
- * Slows every D1 call a chat session object makes by `delayMs` — the real binding
- * still answers each call — so a claim's awaited writes after it stored the winner
- * stay open while rival claims arrive. Returns a function that restores the binding.
+ * Runs `before` ahead of every D1 call a chat session object makes — the real
+ * binding still answers each call that `before` lets through — so a test can
+ * slow the object's D1 writes (a claim's awaited writes stay open while rival
+ * claims arrive) or make them fail. Returns a function that restores the binding.
  */
-export async function slowSessionD1(sessionId: string, delayMs: number): Promise<() => Promise<void>> {
-  const pause = () => new Promise<void>((resolve) => setTimeout(resolve, delayMs));
-  const slowStatement = (real: D1PreparedStatement): D1PreparedStatement => {
+export async function interceptSessionD1(sessionId: string, before: () => Promise<void>): Promise<() => Promise<void>> {
+  const wrap = (real: D1PreparedStatement): D1PreparedStatement => {
     const wrapped = {
-      bind: (...values: unknown[]) => slowStatement(real.bind(...values)),
-      run: async () => (await pause(), real.run()),
-      all: async () => (await pause(), real.all()),
-      first: async (column?: string) => (await pause(), column === undefined ? real.first() : real.first(column)),
-      raw: async () => (await pause(), real.raw()),
+      bind: (...values: unknown[]) => wrap(real.bind(...values)),
+      run: async () => (await before(), real.run()),
+      all: async () => (await before(), real.all()),
+      first: async (column?: string) => (await before(), column === undefined ? real.first() : real.first(column)),
+      raw: async () => (await before(), real.raw()),
     };
     return wrapped as unknown as D1PreparedStatement;
   };
@@ -329,12 +329,24 @@ export async function slowSessionD1(sessionId: string, delayMs: number): Promise
     const holder = obj as unknown as WithEnv;
     original = holder.env;
     const realDb = holder.env.DB;
-    const slowDb = { prepare: (query: string) => slowStatement(realDb.prepare(query)), batch: async (s: D1PreparedStatement[]) => (await pause(), realDb.batch(s)) } as unknown as D1Database;
-    holder.env = { ...holder.env, DB: slowDb };
+    const db = { prepare: (query: string) => wrap(realDb.prepare(query)), batch: async (s: D1PreparedStatement[]) => (await before(), realDb.batch(s)) } as unknown as D1Database;
+    holder.env = { ...holder.env, DB: db };
   });
   return async () => {
     await runInDurableObject(sessionStub(sessionId), (obj) => {
       (obj as unknown as WithEnv).env = original!;
     });
   };
+}
+
+/** Slows every D1 call a chat session object makes by `delayMs`. */
+export function slowSessionD1(sessionId: string, delayMs: number): Promise<() => Promise<void>> {
+  return interceptSessionD1(sessionId, () => new Promise<void>((resolve) => setTimeout(resolve, delayMs)));
+}
+
+/** Makes every D1 call a chat session object makes fail, as an unreachable database would. */
+export function failSessionD1(sessionId: string): Promise<() => Promise<void>> {
+  return interceptSessionD1(sessionId, async () => {
+    throw new Error("D1_ERROR: injected outage");
+  });
 }
