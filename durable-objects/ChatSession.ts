@@ -46,7 +46,7 @@ import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { parseFrame, sessionClientMessageSchema, type ChatMessage, type PushedPage, type SessionStatus } from "../src/shared/protocol";
 import { closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE } from "./shared/sockets";
-import { migrateStorage } from "./shared/storage-schema";
+import { hasStorage, migrateStorage } from "./shared/storage-schema";
 import { ChatSocketFrames, errorFrame, senderOf } from "./chat-session/chat-socket";
 import { CobrowseRelay } from "./chat-session/cobrowse-relay";
 import { SessionOffers } from "./chat-session/offers";
@@ -72,7 +72,9 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    migrateStorage(ctx.storage.sql, SESSION_STORAGE_MIGRATIONS);
+    // A session that exists is brought up to date; an id that was only asked about
+    // (a mistyped or forged chat link) gets no storage at all: `start` creates it.
+    if (hasStorage(ctx.storage.sql)) migrateStorage(ctx.storage.sql, SESSION_STORAGE_MIGRATIONS);
     // The environment is read when used (never captured), so a test that swaps a binding reaches every module.
     this.core = new SessionCore({ ctx, clock: this.clock, env: () => this.env });
     this.offers = new SessionOffers(this.core);
@@ -167,6 +169,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   /** Creates the session and offers it along its route. Safe to call twice. */
   async start(init: StartChat): Promise<{ status: SessionStatus }> {
     if (this.core.state) return { status: this.core.state.status };
+    migrateStorage(this.ctx.storage.sql, SESSION_STORAGE_MIGRATIONS);
     await this.core.create(startSession(init, this.clock.now()));
     await this.offers.offerNew();
     return { status: this.core.state!.status };

@@ -6,7 +6,7 @@
  */
 import type { InternalNote } from "../../src/objects/contracts";
 import type { AuthorRole, ChatMessage, PushedPage } from "../../src/shared/protocol";
-import { hasColumn, type StorageMigration } from "../shared/storage-schema";
+import { hasColumn, hasStorage, type StorageMigration } from "../shared/storage-schema";
 import type { SessionState } from "./session-state";
 
 /** The storage schema, in order; never edit a step once released, add one. */
@@ -76,8 +76,10 @@ export class SessionStore {
 
   constructor(private readonly sql: SqlStorage) {}
 
+  /** The state, or null for a session never started (whose storage does not exist yet). */
   get state(): SessionState | null {
     if (this.cachedState === undefined) {
+      if (!hasStorage(this.sql)) return null;
       const value = this.meta("state");
       this.cachedState = value ? (JSON.parse(value) as SessionState) : null;
     }

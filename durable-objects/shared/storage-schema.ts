@@ -24,3 +24,8 @@ export function migrateStorage(sql: SqlStorage, migrations: readonly StorageMigr
 export function hasColumn(sql: SqlStorage, table: string, column: string): boolean {
   return sql.exec<{ name: string }>(`PRAGMA table_info(${table})`).toArray().some((c) => c.name === column);
 }
+
+/** Whether this instance has stored anything yet (an object only addressed, never created, has not). */
+export function hasStorage(sql: SqlStorage): boolean {
+  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+}
