@@ -31,7 +31,7 @@ import { documentedPage } from "./openapi/pages";
 import { PARAMS } from "./openapi/shapes";
 
 const LIBRARY_COOPERATION = signedIn("`library_admin` of their library, or `service_admin`", ["library_admin", "service_admin"]);
-const LIBRARY_COOPERATION_POST = signedIn("As above, same origin", ["library_admin", "service_admin"]);
+const LIBRARY_COOPERATION_POST = signedIn("`library_admin` of their library, or `service_admin`; same origin", ["library_admin", "service_admin"]);
 const GROUP_COOPERATION = signedIn("Group administrator", ["group_admin", "service_admin"]);
 const GROUP_COOPERATION_POST = signedIn("Group administrator, same origin", ["group_admin", "service_admin"]);
 

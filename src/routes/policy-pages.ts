@@ -297,7 +297,7 @@ policyPageRoutes.post(
   documentedPage({
     summary: "Save a policy page (form post)",
     description: "Saves the page (`policyPageSchema`).",
-    who: signedIn("As above, same origin", ["library_admin", "service_admin"]),
+    who: signedIn("`library_admin` of the library, or `service_admin`; same origin", ["library_admin", "service_admin"]),
     params: PARAMS.coopLibraryId,
     answers: { 303: "Back to the page.", 400: "The editor again, with the problem." },
   }),
