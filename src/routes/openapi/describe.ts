@@ -194,7 +194,7 @@ function responsesOf(doc: RouteDoc): Record<string, unknown> {
 }
 
 /** The OpenAPI operation for one route. */
-export function operationOf(doc: RouteDoc): Operation {
+function operationOf(doc: RouteDoc): Operation {
   const requestBody = requestBodyOf(doc);
   const operation = {
     tags: [doc.group.name],
