@@ -6,7 +6,7 @@
 // test/worker/protocol-routes.test.ts.
 
 /**
- * [{ method, path, kind, body }] for every route in the document, paths as the
+ * [{ method, path, body }] for every route in the document, paths as the
  * document writes them ("/api/chats/{id}"); `body` is the JSON Schema of the
  * JSON body the route declares (undefined when it takes none).
  * @param {string} base the server's origin
@@ -19,7 +19,6 @@ export async function publicRoutes(base) {
     Object.entries(methods).map(([method, op]) => ({
       method: method.toUpperCase(),
       path,
-      kind: op["x-kind"] ?? "json",
       body: op.requestBody?.content?.["application/json"]?.schema,
     })),
   );

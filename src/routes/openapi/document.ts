@@ -3,7 +3,8 @@
  * hono-openapi from the documentation every route declares on itself
  * (src/routes/openapi/describe.ts). docs/protocol.md is rendered from this
  * document (scripts/protocol-docs.ts), and the hostile-input bench reads its
- * routes and schemas from it.
+ * routes and schemas from it. hono-openapi uses no Node API: the document is
+ * built in workerd, as the worker tests and `npm run docs` ask for it.
  */
 import { Hono } from "hono";
 import { generateSpecs } from "hono-openapi";
