@@ -1,9 +1,12 @@
 /**
- * Generates docs/protocol.md from the zod schemas in src/shared and the route
- * list in scripts/protocol-routes.ts, so the public protocol's documentation
- * cannot drift from what the server checks. `npm run docs` writes the file;
- * test/worker/protocol-docs.test.ts fails if the committed file is stale, and
- * test/worker/protocol-routes.test.ts if the route list and the app differ.
+ * Renders docs/protocol.md from the OpenAPI 3.1 document the app serves at
+ * GET /api/openapi.json (gathered from the documentation every route declares
+ * on itself, src/routes/openapi/describe.ts) and from the WebSocket frame
+ * schemas in src/shared/protocol.ts, so the public protocol's documentation
+ * cannot drift from what the server checks. `npm run docs` writes the file
+ * (scripts/docs.mjs); test/worker/protocol-docs.test.ts fails if the committed
+ * file is stale, and test/worker/protocol-routes.test.ts if a route of the app
+ * is missing from the document.
  */
 import { z } from "zod";
 import { CLOSE_CODES } from "../src/shared/close-codes";
@@ -19,9 +22,45 @@ import {
   sessionServerMessageSchema,
 } from "../src/shared/protocol";
 import { SESSION_COOKIE } from "../src/auth/sign-in";
-import { PAGES, ROUTE_GROUPS, type ApiRoute, type RouteError } from "./protocol-routes";
 
-export { PAGES, ROUTES, ROUTE_GROUPS } from "./protocol-routes";
+type JsonSchema = Record<string, unknown>;
+
+/** One way a route refuses (the `x-refusals` extension, in the order the route checks). */
+interface Refusal {
+  status: number;
+  code: string;
+  field?: string;
+  when: string;
+}
+
+/** The parts of an OpenAPI operation this page prints (the `x-` extensions are Refdesk's: src/routes/openapi/describe.ts). */
+export interface DocumentedOperation {
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  parameters?: { in: string; name: string; required?: boolean; description?: string; schema?: JsonSchema }[];
+  requestBody?: { description?: string; content?: Record<string, { schema?: JsonSchema }> };
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: JsonSchema }> }>;
+  "x-who"?: string;
+  "x-kind"?: string;
+  "x-refusals"?: Refusal[];
+}
+
+/** The parts of the OpenAPI document this page prints. */
+export interface ProtocolDocument {
+  openapi: string;
+  tags?: { name: string; description?: string }[];
+  paths: Record<string, Record<string, DocumentedOperation>>;
+}
+
+interface Route {
+  method: string;
+  path: string;
+  op: DocumentedOperation;
+}
+
+/** The tag pages are filed under (src/routes/openapi/groups.ts). */
+const PAGES_TAG = "Pages";
 
 /** JSON on one line, spaced for reading. */
 function flatJson(value: unknown): string {
@@ -43,10 +82,15 @@ function compactJson(value: unknown, indent = ""): string {
   return `${open}\n${items.join(",\n")}\n${indent}${close}`;
 }
 
-/** A schema as JSON Schema (draft 2020-12) of what a client sends; the dialect is named once, in the intro. */
+/** JSON Schema in a fenced block. */
+function jsonBlock(json: unknown): string {
+  return "```json\n" + compactJson(json) + "\n```";
+}
+
+/** A frame schema as JSON Schema (draft 2020-12) of what a client sends; the dialect is named once, in the intro. */
 function schemaBlock(schema: z.ZodType): string {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
-  return "```json\n" + compactJson(json) + "\n```";
+  return jsonBlock(json);
 }
 
 function unionMembers(schema: z.ZodType): { type: string; schema: z.ZodType }[] {
@@ -63,39 +107,91 @@ function cell(text: string): string {
   return text.replaceAll("\n", " ").replaceAll("|", "\\|");
 }
 
-function errorTable(errors: RouteError[]): string[] {
-  if (errors.length === 0) return ["- **Errors:** none of its own."];
+function errorTable(refusals: Refusal[]): string[] {
+  if (refusals.length === 0) return ["- **Errors:** none of its own."];
   return [
     "",
     "Errors, in the order the route checks them:",
     "",
     "| Status | Code | Field | When |",
     "| --- | --- | --- | --- |",
-    ...errors.map((e) => `| ${e.status} | \`${e.code}\` | ${e.field ? cell(/\s/.test(e.field) ? e.field : `\`${e.field}\``) : ""} | ${cell(e.when)} |`),
+    ...refusals.map((e) => `| ${e.status} | \`${e.code}\` | ${e.field ? cell(/\s/.test(e.field) ? e.field : `\`${e.field}\``) : ""} | ${cell(e.when)} |`),
   ];
 }
 
-function routeSection(r: ApiRoute): string[] {
-  const lines = [`#### ${r.method} \`${r.path}\``, "", r.what, "", `- **Who:** ${r.who}`];
-  if (r.query) lines.push("- **Query:**", ...Object.entries(r.query).map(([name, meaning]) => `  - \`${name}\`: ${meaning}`));
-  if (r.querySchema) lines.push("- **Query:** parameters as this schema (on the wire every value is a string):", "", schemaBlock(r.querySchema), "");
-  if (r.bodyNote) lines.push(`- **Body:** ${r.bodyNote}`);
-  if (r.body) {
-    const limit = r.maxBodyBytes ? ` At most ${r.maxBodyBytes} bytes.` : "";
-    lines.push(`- **Body:** JSON (or the same fields form-encoded) as this schema.${limit}`, "", schemaBlock(r.body), "");
-  }
-  lines.push(`- **Answers:** ${r.answers}`, ...errorTable(r.errors), "");
+/** Every operation in the document, in its order (the order the app registers its routes). */
+function routesOf(doc: ProtocolDocument): Route[] {
+  return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
+}
+
+const isErrorBody = (r: { content?: Record<string, { schema?: JsonSchema }> }) => r.content?.["application/json"]?.schema?.$ref === "#/components/schemas/Error";
+
+/** What a route answers when it does not refuse: every response that is not an error body. */
+function answersOf(op: DocumentedOperation): [string, string][] {
+  return Object.entries(op.responses ?? {})
+    .filter(([, r]) => !isErrorBody(r))
+    .map(([status, r]) => [status, r.description ?? ""]);
+}
+
+const isPlainString = (schema: JsonSchema | undefined) => !schema || (Object.keys(schema).length === 1 && schema.type === "string");
+
+function parameterLines(op: DocumentedOperation, where: "path" | "query", title: string): string[] {
+  const params = (op.parameters ?? []).filter((p) => p.in === where);
+  if (params.length === 0) return [];
+  return [
+    `- **${title}:**`,
+    ...params.map((p) => {
+      const schema = isPlainString(p.schema) ? "" : ` \`${flatJson(p.schema)}\``;
+      return `  - \`${p.name}\`${p.required && where === "query" ? " (required)" : ""}${p.description ? `: ${p.description}` : ""}${schema}`;
+    }),
+  ];
+}
+
+function bodyLines(op: DocumentedOperation): string[] {
+  const body = op.requestBody;
+  if (!body) return [];
+  const [type, media] = Object.entries(body.content ?? {})[0] ?? [];
+  const schema = media?.schema && Object.keys(media.schema).length > 0 ? media.schema : null;
+  const types = Object.keys(body.content ?? {}).map((t) => `\`${t}\``).join(", ");
+  const what = type === "application/json" ? body.description : `${body.description} (${types})`;
+  return schema ? [`- **Body:** ${what} As this schema:`, "", jsonBlock(schema), ""] : [`- **Body:** ${what}`];
+}
+
+function routeSection(r: Route): string[] {
+  const { op } = r;
+  const answers = answersOf(op);
+  // A summary the description only repeats is not printed twice.
+  const what = op.description?.replace(/\.$/, "") === op.summary ? op.description : `**${op.summary}.** ${op.description ?? ""}`;
+  const lines: string[] = [`#### ${r.method} \`${r.path}\``, "", what ?? "", "", `- **Who:** ${op["x-who"]}`];
+  lines.push(...parameterLines(op, "path", "Path"), ...parameterLines(op, "query", "Query"), ...bodyLines(op));
+  if (answers.length === 1) lines.push(`- **Answers:** ${answers[0]![0]} ${answers[0]![1]}`);
+  else lines.push("- **Answers:**", ...answers.map(([status, text]) => `  - ${status} ${text}`));
+  lines.push(...errorTable(op["x-refusals"] ?? []), "");
   return lines;
 }
 
-export function protocolMarkdown(): string {
-  const apiRoutes = ROUTE_GROUPS.reduce((n, g) => n + g.routes.length, 0);
+/** A page's answers in one table cell: the page itself goes without saying. */
+function pageAnswers(op: DocumentedOperation): string {
+  return answersOf(op)
+    .filter(([status, text]) => !(status === "200" && text === "The page."))
+    .map(([status, text]) => `${status}: ${text}`)
+    .join(" ");
+}
+
+/** docs/protocol.md from the app's OpenAPI document (GET /api/openapi.json, parsed). */
+export function protocolMarkdown(doc: ProtocolDocument): string {
+  const groups = (doc.tags ?? []).filter((t) => t.name !== PAGES_TAG);
+  const rank = (r: Route) => groups.findIndex((g) => r.op.tags?.includes(g.name));
+  const routes = routesOf(doc);
+  const pages = routes.filter((r) => r.op.tags?.includes(PAGES_TAG));
+  // By resource, and within one in the order the app registers them (a stable sort).
+  const api = routes.filter((r) => !r.op.tags?.includes(PAGES_TAG)).sort((a, b) => rank(a) - rank(b));
   const lines: string[] = [
     "# Refdesk public protocol",
     "",
-    "Generated from the zod schemas in `src/shared/` and the route list in `scripts/protocol-routes.ts` by `npm run docs` — do not edit by hand.",
-    `Everything a library needs to write its own client: every HTTP route (${apiRoutes} API routes, ${PAGES.length} pages and form posts) and every WebSocket message, with fields and errors.`,
-    "A test compares the route list with the routes the app really has, both ways.",
+    `Generated by \`npm run docs\` from the OpenAPI ${doc.openapi} document the app serves at \`GET /api/openapi.json\` — which every route builds from its own declaration: what it does, who may call it, the zod schemas it validates with, its answers and refusals — and from the WebSocket frame schemas in \`src/shared/protocol.ts\`. Do not edit by hand.`,
+    `Everything a library needs to write its own client: every HTTP route (${api.length} API routes, ${pages.length} pages and form posts) and every WebSocket message, with fields and errors.`,
+    "A test fails when a route the app answers is missing from the document, and when this file differs from what the document generates.",
     "",
     "## Who is who: sign-in, tokens and origins",
     "",
@@ -103,7 +199,7 @@ export function protocolMarkdown(): string {
     "  Changes that ride on the cookie come only from Refdesk's own pages: on any non-GET request whose `Origin` is another origin (another site, or a sibling subdomain), or whose `Sec-Fetch-Site` is not `same-origin`, a request that carries the cookie is refused with 403 `forbidden`, whatever its route (both sockets refuse librarians from other origins too). A librarian client therefore runs on Refdesk's own origin, or outside a browser (no `Origin` header).",
     "- **The CSRF check, for every client:** a `POST`, `PUT`, `PATCH` or `DELETE` whose `Content-Type` is form-encoded, multipart, `text/plain` — or missing — is refused with 403 `forbidden` (\"Requests from other sites are refused here.\") unless its `Origin` is Refdesk's own (or `Sec-Fetch-Site: same-origin`). So a client outside a browser sends `Content-Type: application/json` on every change, also on those without a body (accept, cancel, join, disable…), and a page on another site posts JSON, never a plain HTML form.",
     "- **Patrons** have no account. `POST /api/chats` answers a `token`: the patron sends it in the `hello` frame on the chat socket and as `Authorization: Bearer <token>` to the patron routes. It is the patron's whole identity; the hosted form carries it in the URL fragment, which browsers never send to a server.",
-    "- **Embedding sites** (the Qwidget, or a library's own widget): each library lists the sites allowed to embed its chat (`allowedOrigins` in its settings). The Qwidget's scripts, `GET /api/forms/:formId` and form logos are open to every site. `/api/chats/*` (methods `GET`, `POST`; headers `Content-Type`, `Authorization`) and `/api/embed/*` (`GET`) answer CORS preflights for any origin, never with credentials, and then the route checks `Origin` against the library's list: another site gets 403 `forbidden` with field `origin`, and the answer still carries `Access-Control-Allow-Origin` so that site's developer can read why. A patron socket from another site is checked the same way. Requests without `Origin` (servers, apps) are not cross-origin.",
+    "- **Embedding sites** (the Qwidget, or a library's own widget): each library lists the sites allowed to embed its chat (`allowedOrigins` in its settings). The Qwidget's scripts, `GET /api/forms/{formId}` and form logos are open to every site. `/api/chats/*` (methods `GET`, `POST`; headers `Content-Type`, `Authorization`) and `/api/embed/*` (`GET`) answer CORS preflights for any origin, never with credentials, and then the route checks `Origin` against the library's list: another site gets 403 `forbidden` with field `origin`, and the answer still carries `Access-Control-Allow-Origin` so that site's developer can read why. A patron socket from another site is checked the same way. Requests without `Origin` (servers, apps) are not cross-origin.",
     "",
     "## Errors",
     "",
@@ -130,26 +226,27 @@ export function protocolMarkdown(): string {
     "",
     "## HTTP API",
     "",
-    "Paths are written as the app registers them: `:name` is a path parameter. Who may call each route is the rule the route itself enforces (src/admin/authorize.ts, src/db/tenancy.ts, src/auth/roles.ts).",
+    "Paths are written as in the OpenAPI document: `{name}` is a path parameter. Who may call each route is the rule the route itself enforces (src/admin/authorize.ts, src/db/tenancy.ts, src/auth/roles.ts); the document's `security` names the credential (`librarianCookie`, `patronToken`) and the roles it needs.",
     "Bodies, queries and frames are given as JSON Schema (draft 2020-12) of what a client sends.",
     "",
-    "| Method | Path | Resource |",
-    "| --- | --- | --- |",
-    ...ROUTE_GROUPS.flatMap((g) => g.routes.map((r) => `| ${r.method} | \`${r.path}\` | ${g.title} |`)),
+    "| Method | Path | What | Resource |",
+    "| --- | --- | --- | --- |",
+    ...api.map((r) => `| ${r.method} | \`${r.path}\` | ${cell(r.op.summary ?? "")} | ${cell(r.op.tags?.[0] ?? "")} |`),
     "",
   ];
-  for (const g of ROUTE_GROUPS) {
-    lines.push(`### ${g.title}`, "", g.intro, "");
-    for (const r of g.routes) lines.push(...routeSection(r));
+  for (const g of groups) {
+    lines.push(`### ${g.name}`, "", g.description ?? "", "");
+    for (const r of api.filter((a) => a.op.tags?.includes(g.name))) lines.push(...routeSection(r));
   }
+  const pagesTag = doc.tags?.find((t) => t.name === PAGES_TAG);
   lines.push(
     "## Pages",
     "",
-    "Server-rendered HTML for people, and the plain form posts behind them; they answer pages and redirects, not JSON. A client needs them only to link to.",
+    pagesTag?.description ?? "",
     "",
     "| Method | Path | Who | What |",
     "| --- | --- | --- | --- |",
-    ...PAGES.map((p) => `| ${p.method} | \`${p.path}\` | ${cell(p.who)} | ${cell(p.what)} |`),
+    ...pages.map((r) => `| ${r.method} | \`${r.path}\` | ${cell(r.op["x-who"] ?? "")} | ${cell([r.op.description, pageAnswers(r.op)].filter(Boolean).join(" "))} |`),
     "",
   );
   lines.push(

@@ -24,6 +24,7 @@ import { questionRoutes } from "./routes/questions";
 import { accountPageRoutes } from "./routes/account-pages";
 import { adminPageRoutes } from "./routes/admin-pages";
 import { adminRoutes } from "./routes/admin/index";
+import { openApiRoutes } from "./routes/openapi/document";
 import { publicFormRoutes } from "./routes/forms-public";
 import { runPrivacyScrub } from "./privacy/scrub";
 import { coopAdminPageRoutes } from "./routes/coop-admin-pages";
@@ -100,6 +101,8 @@ app.route("/api/feedback", feedbackRoutes);
 app.route("/", policyPageRoutes);
 app.route("/", coopAdminPageRoutes);
 app.route("/api/chats", viewportRoutes);
+// The protocol as OpenAPI 3.1, gathered from the documentation on every route of the app.
+app.route("/api/openapi.json", openApiRoutes(app));
 
 app.notFound((c) => renderError(notFound("Page"), c));
 app.onError(renderError);

@@ -1,6 +1,7 @@
 // Runs the hostile corpus (bench/hostile/corpus.mjs) against a bench server:
 //   A. refused input — curated HTTP cases with exact answers, a sweep of
-//      malformed bodies and parameters over every route read from the source,
+//      malformed bodies and parameters over every route the server's OpenAPI
+//      document lists (with a body that breaks each route's declared schema),
 //      malformed frames on every socket, refused upgrades, floods over the
 //      limits — then proves nothing was stored (every D1 table and every
 //      object's storage compared row by row);
@@ -12,7 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { BODYLESS_ACTIONS, BODY_VARIANTS, CONTROL_TEXT, MALFORMED_BODY_NAMES, PARAM_VALUES, STRANGE_TEXT, helloFrames, httpCases, patronFrames, queueFrames, refusedUpgrades, scriptPayloads } from "../hostile/corpus.mjs";
-import { fillParams, publicRoutes } from "../hostile/routes.mjs";
+import { fillParams, publicRoutes, schemaBreakingBody } from "../hostile/routes.mjs";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
 import { MESSAGE_RATE } from "../../src/shared/limits.ts";
 import { accept, signIn, startChat, transcript } from "./http.mjs";
@@ -156,14 +157,17 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
   log(`curated HTTP cases: ${results.length}`);
 
   // ---- A2: the sweep over every route ----
-  const routes = publicRoutes();
+  const routes = await publicRoutes(base);
   // "full": every parameter value and body; "quick": a few of each; "ci": one hostile id, four bodies.
   const params = { full: PARAM_VALUES, quick: PARAM_VALUES.slice(0, 3), ci: PARAM_VALUES.slice(0, 1) }[sweep];
   const bodyNames = { quick: ["no body", "bad JSON", "wrong types", "control characters", "1 MB JSON"], ci: ["no body", "bad JSON", "wrong types", "1 MB JSON"] }[sweep];
   const bodies = bodyNames ? BODY_VARIANTS.filter((b) => bodyNames.includes(b.name)) : BODY_VARIANTS;
   let swept = 0;
   for (const route of routes) {
-    const values = route.path.includes(":") ? params : [null];
+    const values = route.path.includes("{") ? params : [null];
+    // A body that breaks the schema the route declares: malformed for that route, whoever sends it.
+    const breaking = route.method === "GET" ? null : schemaBreakingBody(route.body, marker);
+    const declared = breaking ? { name: "breaks its declared schema", headers: { "Content-Type": "application/json" }, body: JSON.stringify(breaking) } : null;
     for (const [vi, value] of values.entries()) {
       const path = value === null ? route.path : fillParams(route.path, value);
       // Signed out; signed in but from another origin; signed in (a librarian, an administrator)
@@ -171,8 +175,8 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
       for (const auth of ["none", "foreign-origin", "signed-in", "admin"]) {
         const signedIn = auth === "signed-in" || auth === "admin";
         if (signedIn && BODYLESS_ACTIONS.includes(`${route.method} ${route.path}`)) continue;
-        let variants = route.method === "GET" ? [{ name: "no body", headers: {}, body: undefined }] : bodies.filter((b) => !b.once || vi === 0);
-        if (signedIn && route.method !== "GET") variants = variants.filter((b) => MALFORMED_BODY_NAMES.includes(b.name));
+        let variants = route.method === "GET" ? [{ name: "no body", headers: {}, body: undefined }] : [...bodies.filter((b) => !b.once || vi === 0), ...(declared ? [declared] : [])];
+        if (signedIn && route.method !== "GET") variants = variants.filter((b) => b === declared || MALFORMED_BODY_NAMES.includes(b.name));
         for (const b of variants) {
           const cookie = { "foreign-origin": cookies.own, "signed-in": cookies.own, admin: cookies.admin }[auth];
           const headers = { ...b.headers, ...(auth === "foreign-origin" ? { Origin: "https://evil.example" } : {}), ...(cookie ? { Cookie: cookie } : {}) };

@@ -1,6 +1,7 @@
 /**
  * Request body parsing with zod: JSON or an HTML form post, size-limited,
- * answering the first problem with its field name.
+ * answering the first problem with its field name. A route validates only the
+ * body its documentation declares (src/routes/openapi/describe.ts).
  */
 import type { Context } from "hono";
 import type { z } from "zod";
@@ -43,7 +44,35 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   throw badRequest(field ? `${field}: ${issue.message}` : issue.message, field);
 }
 
+/** The body a route's documentation declares: its schema and size limit (null: the route takes none). */
+export interface DeclaredBody {
+  schema: z.ZodType;
+  maxBytes: number;
+}
+
+// Keyed by the request's context: the documenting middleware and the handler share it.
+const declaredBodies = new WeakMap<Context, DeclaredBody | null>();
+
+/** Called by the route's documentation middleware, before its handler runs. */
+export function declareBody(c: Context, body: DeclaredBody | null): void {
+  declaredBodies.set(c, body);
+}
+
+/**
+ * A route that validates its body with another schema (or limit) than the one
+ * it documents is a programming error: it fails loudly, in every test that
+ * reaches the route, instead of publishing a protocol the route does not keep.
+ */
+function assertDeclared(c: Context, schema: z.ZodType, maxBytes: number): void {
+  if (!declaredBodies.has(c)) return;
+  const declared = declaredBodies.get(c);
+  if (declared?.schema !== schema || declared.maxBytes !== maxBytes) {
+    throw new Error(`${c.req.method} ${c.req.path} validates a body its documentation does not declare (src/routes/openapi/describe.ts)`);
+  }
+}
+
 /** Reads and validates a body; `maxBytes` lets a route with long content (policy pages) raise the limit. */
 export async function parseBody<S extends z.ZodType>(c: Context, schema: S, maxBytes?: number): Promise<z.infer<S>> {
+  assertDeclared(c, schema, maxBytes ?? LIMITS.bodyBytes);
   return validate(schema, await readBody(c, maxBytes));
 }

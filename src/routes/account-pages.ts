@@ -16,6 +16,8 @@ import { page } from "../pages/layout";
 import { setPasswordSchema } from "../shared/admin-api";
 import { PASSWORD_RULES } from "../shared/admin-limits";
 import { setSessionCookie } from "./auth";
+import { anyone } from "./openapi/callers";
+import { documentedPage } from "./openapi/pages";
 
 export const accountPageRoutes = new Hono<AppEnv>();
 
@@ -68,7 +70,13 @@ function setPasswordPage(c: Context<AppEnv>, token: string, who: { displayName: 
   );
 }
 
-accountPageRoutes.get("/account/set-password/:token", async (c) => {
+accountPageRoutes.get("/account/set-password/:token", documentedPage({
+  summary: "Choose a password (invitation or reset link)",
+  description: "Choose a password.",
+  who: anyone("Holder of an invitation or reset link"),
+  params: { token: { description: "The link's one-time token." } },
+  answers: { 200: "The page.", 410: "A page saying the link is spent or expired." },
+}), async (c) => {
   const token = c.req.param("token");
   const found = await openAccountLink(database(c.env.DB), token, Date.now());
   if (!found) return linkGonePage(c);
@@ -76,7 +84,13 @@ accountPageRoutes.get("/account/set-password/:token", async (c) => {
   return setPasswordPage(c, token, { ...found.librarian, purpose: found.link.purpose });
 });
 
-accountPageRoutes.post("/account/set-password", async (c) => {
+accountPageRoutes.post("/account/set-password", documentedPage({
+  summary: "Set the password (form post)",
+  description: "Sets the password, spends the link, signs in.",
+  who: anyone("Holder of the link, same origin"),
+  rawBody: { types: ["application/x-www-form-urlencoded"], description: "The set-password form's fields, with the link's token.", schema: setPasswordSchema },
+  answers: { 303: "To `/monitor` or `/admin`.", 400: "The form again, with the problems.", 410: "A page saying the link is spent or expired." },
+}), async (c) => {
   const raw = (await readBody(c)) as Record<string, unknown>;
   const db = database(c.env.DB);
   const now = Date.now();

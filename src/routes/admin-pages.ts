@@ -11,6 +11,9 @@ import { database } from "../db/client";
 import type { AppEnv } from "../http/app-env";
 import { page } from "../pages/layout";
 import type { AdminBootstrap, LibraryPageName } from "../shared/admin-views";
+import { SIGNED_IN_PAGE, signedIn as signedInCaller } from "./openapi/callers";
+import { documentedPage } from "./openapi/pages";
+import { PARAMS } from "./openapi/shapes";
 
 export const adminPageRoutes = new Hono<AppEnv>();
 
@@ -59,10 +62,24 @@ async function guarded(c: Context<AppEnv>, title: string, boot: Omit<AdminBootst
   return shell(c, actor, title, boot);
 }
 
-adminPageRoutes.get("/admin", (c) => guarded(c, "Administration", { page: "overview", params: {} }, () => true));
-adminPageRoutes.get("/admin/account", (c) => guarded(c, "Your account", { page: "account", params: {} }, () => true));
+adminPageRoutes.get("/admin", documentedPage({
+  summary: "Administration",
+  description: "Administration overview (Preact admin app).",
+  who: SIGNED_IN_PAGE,
+}), (c) => guarded(c, "Administration", { page: "overview", params: {} }, () => true));
+adminPageRoutes.get("/admin/account", documentedPage({
+  summary: "Your own account",
+  description: "Your own account: sessions, password.",
+  who: SIGNED_IN_PAGE,
+}), (c) => guarded(c, "Your account", { page: "account", params: {} }, () => true));
 
-adminPageRoutes.get("/admin/libraries/:libraryId/:page", (c) => {
+adminPageRoutes.get("/admin/libraries/:libraryId/:page", documentedPage({
+  summary: "A library's administration page",
+  description: "`librarians`, `forms`, `settings`, `privacy` or `audit` of a library.",
+  who: signedInCaller("Administrator of the library (403 page otherwise)", ["library_admin", "group_admin", "service_admin"]),
+  params: { ...PARAMS.libraryId, page: { description: "`librarians`, `forms`, `settings`, `privacy` or `audit`." } },
+  answers: { 200: "The page.", 403: "A page saying only the library's administrators may open it.", 404: "A page for another name." },
+}), (c) => {
   const { libraryId, page: name } = c.req.param();
   if (!(name in LIBRARY_PAGES)) {
     return c.html(page({ title: "Page not found — Refdesk administration", body: html`<main class="narrow"><h1>Page not found</h1><p><a href="/admin">Back to administration</a></p></main>` }), 404);
@@ -71,12 +88,22 @@ adminPageRoutes.get("/admin/libraries/:libraryId/:page", (c) => {
   return guarded(c, LIBRARY_PAGES[name as LibraryPageName], { page: name as LibraryPageName, params: { libraryId } }, (a) => can(a, "library.read", scope));
 });
 
-adminPageRoutes.get("/admin/groups/:groupId", (c) => {
+adminPageRoutes.get("/admin/groups/:groupId", documentedPage({
+  summary: "A group's administration page",
+  description: "A group's members, forms and audit log.",
+  who: signedInCaller("Administrator of the group", ["group_admin", "service_admin"]),
+  params: PARAMS.groupId,
+}), (c) => {
   const groupId = c.req.param("groupId");
   return guarded(c, "Cooperative", { page: "group", params: { groupId } }, (a) => can(a, "group.read", { group: groupId }));
 });
 
-adminPageRoutes.get("/admin/forms/:formId", async (c) => {
+adminPageRoutes.get("/admin/forms/:formId", documentedPage({
+  summary: "The form editor",
+  description: "The form editor.",
+  who: signedInCaller("Administrator of the form's library or group", ["library_admin", "group_admin", "service_admin"]),
+  params: PARAMS.formId,
+}), async (c) => {
   const formId = c.req.param("formId");
   return guarded(c, "Edit chat form", { page: "form", params: { formId } }, async (a) => {
     const form = await loadForm(database(c.env.DB), formId);

@@ -17,11 +17,22 @@ import { ApiError, forbidden, notFound } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { cannedMessageInputSchema, cannedMessagePatchSchema } from "../shared/api";
 import { LIMITS } from "../shared/limits";
+import { LIBRARIAN, signedIn } from "./openapi/callers";
+import { documented } from "./openapi/describe";
+import { GROUPS } from "./openapi/groups";
+import { BAD_BODY, NOT_SIGNED_IN, refusal } from "./openapi/refusals";
 
 export const cannedMessageRoutes = new Hono<AppEnv>();
 
 /** Who may edit a library's canned messages. */
 export const CANNED_MESSAGE_EDITORS: readonly Librarian["role"][] = ["library_admin"];
+
+const EDITOR = signedIn(
+  `A signed-in librarian whose role is exactly ${CANNED_MESSAGE_EDITORS.map((r) => `\`${r}\``).join(" or ")} (\`CANNED_MESSAGE_EDITORS\`), for their own library.`,
+  CANNED_MESSAGE_EDITORS,
+);
+const NOT_EDITOR = refusal(403, "forbidden", "Not a library administrator.");
+const ID_PARAM = { id: { description: "The canned message's id: a positive whole number (anything else is not found, before the body is read)." } };
 
 function requireEditor(librarian: Librarian): void {
   if (!CANNED_MESSAGE_EDITORS.includes(librarian.role)) throw forbidden("Only a library administrator can change canned messages.");
@@ -36,7 +47,14 @@ function idParam(raw: string): number {
   return id;
 }
 
-cannedMessageRoutes.get("/", async (c) => {
+cannedMessageRoutes.get("/", documented({
+  group: GROUPS.cannedMessages,
+  summary: "My library's canned messages",
+  description: "The librarian's library's canned messages, in order.",
+  who: LIBRARIAN,
+  answers: { 200: "`{cannedMessages: [{id, title, body, position}]}`." },
+  refusals: [NOT_SIGNED_IN],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const rows = await database(c.env.DB)
     .select(columns)
@@ -47,7 +65,15 @@ cannedMessageRoutes.get("/", async (c) => {
   return c.json({ cannedMessages: rows });
 });
 
-cannedMessageRoutes.post("/", async (c) => {
+cannedMessageRoutes.post("/", documented({
+  group: GROUPS.cannedMessages,
+  summary: "Add a canned message",
+  description: "Adds a canned message (last, unless `position` is given).",
+  who: EDITOR,
+  body: cannedMessageInputSchema,
+  answers: { 201: "`{cannedMessage: {id, title, body, position}}`." },
+  refusals: [NOT_SIGNED_IN, NOT_EDITOR, BAD_BODY, refusal(409, "validation_failed", `The library already keeps ${LIMITS.cannedPerLibrary} canned messages.`)],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   requireEditor(librarian);
   const body = await parseBody(c, cannedMessageInputSchema);
@@ -76,7 +102,22 @@ cannedMessageRoutes.post("/", async (c) => {
   return c.json({ cannedMessage: created }, 201);
 });
 
-cannedMessageRoutes.patch("/:id", async (c) => {
+cannedMessageRoutes.patch("/:id", documented({
+  group: GROUPS.cannedMessages,
+  summary: "Change a canned message",
+  description: "Changes a canned message's title, body or position (any of them, at least one).",
+  who: EDITOR,
+  params: ID_PARAM,
+  body: cannedMessagePatchSchema,
+  answers: { 200: "`{cannedMessage: {id, title, body, position}}`." },
+  refusals: [
+    NOT_SIGNED_IN,
+    NOT_EDITOR,
+    refusal(404, "not_found", "The id is not a positive whole number (checked before the body)."),
+    BAD_BODY,
+    refusal(404, "not_found", "No such canned message in this library."),
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   requireEditor(librarian);
   const id = idParam(c.req.param("id"));
@@ -91,7 +132,15 @@ cannedMessageRoutes.patch("/:id", async (c) => {
   return c.json({ cannedMessage: updated });
 });
 
-cannedMessageRoutes.delete("/:id", async (c) => {
+cannedMessageRoutes.delete("/:id", documented({
+  group: GROUPS.cannedMessages,
+  summary: "Delete a canned message",
+  description: "Deletes a canned message.",
+  who: EDITOR,
+  params: ID_PARAM,
+  answers: { 200: "`{deleted: true, id}`." },
+  refusals: [NOT_SIGNED_IN, NOT_EDITOR, refusal(404, "not_found", "No such canned message in this library.")],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   requireEditor(librarian);
   const id = idParam(c.req.param("id"));

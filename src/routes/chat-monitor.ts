@@ -18,16 +18,32 @@ import { chatSession, requestQueue } from "../objects";
 import { staffableQueues } from "../queues/staffing";
 import { transferChatSchema } from "../shared/api";
 import { parseFormFields } from "../shared/forms";
-import { LIMITS } from "../shared/limits";
+import { LIMITS, TIMING } from "../shared/limits";
 import { summariseUserAgent } from "../shared/user-agent";
 import { describeSession, librarianRef } from "./chats";
+import { SERVING_LIBRARIAN, SESSION_READER, signedIn } from "./openapi/callers";
+import { documented } from "./openapi/describe";
+import { GROUPS } from "./openapi/groups";
+import { BAD_BODY, NOT_SERVING, NOT_SIGNED_IN, SESSION_OTHER_LIBRARY, SESSION_UNKNOWN, refusal } from "./openapi/refusals";
+import { PARAMS, SESSION_VIEW } from "./openapi/shapes";
 
 export const monitorChatRoutes = new Hono<AppEnv>();
 
 /** Where a library's policy page lives (built elsewhere; the monitor only links to it). */
 export const policiesPath = (libraryId: string) => `/policies/${encodeURIComponent(libraryId)}`;
 
-monitorChatRoutes.get("/:id/details", async (c) => {
+monitorChatRoutes.get("/:id/details", documented({
+  group: GROUPS.librarianChats,
+  summary: "About the patron",
+  description:
+    "What the monitor shows about the patron: their answers to the form, where they asked from, and their earlier chats at the same library (by e-mail; only chats this librarian may read).",
+  who: SESSION_READER,
+  params: PARAMS.sessionId,
+  answers: {
+    200: `\`{patron: {name, email, answers: [{id, label, value}]}, library: {id, name, policiesUrl}, form: {id, title} | null, referrer, browser, userAgent, createdAt, earlierSessions: [{id, question, status, resolution, librarianName, createdAt}]}\` (at most ${LIMITS.earlierSessions} earlier sessions, newest first).`,
+  },
+  refusals: [NOT_SIGNED_IN, SESSION_UNKNOWN, SESSION_OTHER_LIBRARY],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const sessionId = c.req.param("id");
   const found = await describeSession(c.env, sessionId);
@@ -78,14 +94,42 @@ monitorChatRoutes.get("/:id/details", async (c) => {
   });
 });
 
-monitorChatRoutes.get("/:id/notes", async (c) => {
+monitorChatRoutes.get("/:id/notes", documented({
+  group: GROUPS.librarianChats,
+  summary: "Internal notes about a chat",
+  description: "Internal notes about the chat (the notes given with transfers), oldest first. Never shown to the patron.",
+  who: SESSION_READER,
+  params: PARAMS.sessionId,
+  answers: { 200: "`{notes: [{id, at, author: {id, name}, kind: \"transfer\", body}]}`." },
+  refusals: [SESSION_UNKNOWN, NOT_SIGNED_IN, SESSION_OTHER_LIBRARY],
+}), async (c) => {
   const sessionId = c.req.param("id");
   const found = await describeSession(c.env, sessionId);
   assertCanReadSession(requireLibrarian(c), found.view);
   return c.json({ notes: await chatSession(c.env, sessionId).internalNotes() });
 });
 
-monitorChatRoutes.post("/:id/transfer", async (c) => {
+monitorChatRoutes.post("/:id/transfer", documented({
+  group: GROUPS.librarianChats,
+  summary: "Offer a chat to another librarian or queue",
+  description: `Offers the chat to one librarian who is monitoring one of this librarian's queues, or to a queue this librarian staffs. The serving librarian keeps the chat until someone accepts (\`POST …/accept\`), the offer is declined or cancelled, or ${TIMING.transferOfferMs / 1000} s pass.`,
+  who: SERVING_LIBRARIAN,
+  params: PARAMS.sessionId,
+  body: transferChatSchema,
+  answers: { 200: `\`{session}\`: ${SESSION_VIEW} (with \`transfer\` set).` },
+  refusals: [
+    NOT_SIGNED_IN,
+    BAD_BODY,
+    SESSION_UNKNOWN,
+    NOT_SERVING,
+    refusal(409, "session_ended", "The chat has ended."),
+    refusal(404, "not_found", "The queue is not among the queues this librarian staffs.", "to.queueId"),
+    refusal(400, "validation_failed", "The librarian named is the one serving the chat.", "to.librarianId"),
+    refusal(404, "not_found", "That librarian is not monitoring (or is away on) any of this librarian's queues.", "to.librarianId"),
+    refusal(409, "not_active", "The patron has left, or the chat is already being transferred."),
+    refusal(404, "not_found", "Nobody (else) is monitoring the target queue, or the librarian has just gone.", "`to.queueId` or `to.librarianId`"),
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const sessionId = c.req.param("id");
   const body = await parseBody(c, transferChatSchema);
@@ -117,7 +161,15 @@ monitorChatRoutes.post("/:id/transfer", async (c) => {
   return c.json({ session: result.session });
 });
 
-monitorChatRoutes.post("/:id/transfer/cancel", async (c) => {
+monitorChatRoutes.post("/:id/transfer/cancel", documented({
+  group: GROUPS.librarianChats,
+  summary: "Take a transfer offer back",
+  description: "Takes a transfer offer back; the chat stays with this librarian.",
+  who: signedIn("The signed-in librarian serving the chat (who offered the transfer)."),
+  params: PARAMS.sessionId,
+  answers: { 200: `\`{session}\`: ${SESSION_VIEW}.` },
+  refusals: [NOT_SIGNED_IN, SESSION_UNKNOWN, NOT_SERVING, refusal(409, "not_active", "The chat is not being transferred.")],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const sessionId = c.req.param("id");
   await describeSession(c.env, sessionId);
@@ -126,7 +178,15 @@ monitorChatRoutes.post("/:id/transfer/cancel", async (c) => {
   return c.json({ session: result.session });
 });
 
-monitorChatRoutes.post("/:id/transfer/decline", async (c) => {
+monitorChatRoutes.post("/:id/transfer/decline", documented({
+  group: GROUPS.librarianChats,
+  summary: "Decline a transfer offered to me",
+  description: "Declines a transfer offered to this librarian; the chat stays with the librarian who offered it.",
+  who: signedIn("The signed-in librarian the chat is being offered to by name."),
+  params: PARAMS.sessionId,
+  answers: { 200: "`{declined: true}`." },
+  refusals: [NOT_SIGNED_IN, SESSION_UNKNOWN, refusal(403, "forbidden", "The chat is not being offered to this librarian.")],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const sessionId = c.req.param("id");
   await describeSession(c.env, sessionId);

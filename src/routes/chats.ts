@@ -21,6 +21,12 @@ import { startChatSession, type RequestOrigin } from "../patrons/start-chat";
 import { staffableQueues } from "../queues/staffing";
 import { endChatSchema, leaveQuestionSchema, ratingSchema, slugSchema, startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath } from "../shared/forms";
+import { RATING } from "../shared/limits";
+import { PATRON, SERVING_LIBRARIAN, SESSION_READER, anyone, anyoneOrSignedIn, signedIn } from "./openapi/callers";
+import { documented } from "./openapi/describe";
+import { GROUPS } from "./openapi/groups";
+import { BAD_BODY, BAD_TOKEN, EMBED_REFUSED, NOT_SERVING, NOT_SIGNED_IN, NOT_UPGRADE, NO_BEARER, SESSION_OTHER_LIBRARY, SESSION_UNKNOWN, refusal } from "./openapi/refusals";
+import { PARAMS, SESSION_VIEW } from "./openapi/shapes";
 
 export const chatRoutes = new Hono<AppEnv>();
 
@@ -38,7 +44,26 @@ function requestOrigin(c: Context<AppEnv>): RequestOrigin {
   return { ip: c.req.header("cf-connecting-ip") ?? "127.0.0.1", userAgent: c.req.header("user-agent") ?? null, referrer: c.req.header("referer") ?? null };
 }
 
-chatRoutes.post("/", async (c) => {
+chatRoutes.post("/", documented({
+  group: GROUPS.patronChats,
+  summary: "Ask a question (start a chat)",
+  description:
+    "Asks a question: starts a chat request from a form. A JSON body answers JSON. The hosted form posts the same fields form-encoded (extra answers as `field:<id>`) and gets HTML: a 303 redirect to the chat page with the token in the fragment, or the form again with every problem at its field and everything typed kept (400/429), or a page saying the form is missing (404) or turned off (410).",
+  who: anyone("Anyone (a patron). From another site only when the library allows that site (its allowed embedding origins)."),
+  body: startChatSchema,
+  answers: {
+    201: "`{sessionId, token, status, chatUrl, socketPath, alternatives}`: `status` is `waiting` (librarians see the request now) or `unavailable` (nobody is monitoring a queue that would take it; `alternatives` then holds the library's other ways to get help `{message, email, phone, hours, links}`, else null). Keep `token`: it opens the socket and the patron routes below.",
+    303: "(The hosted form's post.) To the chat page, the token in the fragment.",
+  },
+  refusals: [
+    BAD_BODY,
+    refusal(404, "not_found", "No such form.", "formId"),
+    refusal(410, "not_found", "The form is turned off.", "formId"),
+    EMBED_REFUSED,
+    refusal(429, "rate_limited", "Too many chat requests from this network address lately (the PATRON_RATE_LIMIT binding)."),
+    refusal(400, "validation_failed", "An answer the form itself requires is missing, or an answer does not fit its field (unknown option, unknown field).", "`name`, `email` or `fields.<id>`"),
+  ],
+}), async (c) => {
   const isHtmlForm = (c.req.header("content-type") ?? "").startsWith("application/x-www-form-urlencoded");
   return isHtmlForm ? startFromHostedForm(c) : startFromApi(c);
 });
@@ -148,7 +173,26 @@ export function librarianRef(l: Librarian) {
   return { id: l.id, name: l.displayName, libraryId: l.libraryId };
 }
 
-chatRoutes.get("/:id/socket", async (c) => {
+chatRoutes.get("/:id/socket", documented({
+  group: GROUPS.patronChats,
+  summary: "Chat session socket",
+  description: "WebSocket for one chat session; see the chat session frames under WebSockets.",
+  who: anyoneOrSignedIn(
+    "The patron (proves itself with its token in the `hello` frame; cross-origin only from the library's allowed sites), or with `?as=librarian` a signed-in librarian from Refdesk's own pages: of the chat's library, or serving the chat.",
+  ),
+  kind: "websocket",
+  params: PARAMS.sessionId,
+  query: { as: "`librarian` to connect as the signed-in librarian; leave it out for the patron." },
+  answers: { 101: "Switching Protocols." },
+  refusals: [
+    NOT_UPGRADE,
+    SESSION_UNKNOWN,
+    refusal(401, "unauthorized", "`as=librarian` and not signed in."),
+    refusal(403, "forbidden", "`as=librarian` from another site (`Origin`)."),
+    refusal(403, "forbidden", "`as=librarian` for a chat of another library this librarian is not serving."),
+    refusal(403, "forbidden", "A patron socket from a site the library does not allow (no CORS on an upgrade: the check is on `Origin`).", "origin"),
+  ],
+}), async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "bad_frame", "Connect with a WebSocket.");
   const sessionId = c.req.param("id");
   const found = await describeSession(c.env, sessionId);
@@ -165,7 +209,15 @@ chatRoutes.get("/:id/socket", async (c) => {
   return forwardUpgrade(chatSession(c.env, sessionId), c.req.raw, { "X-Refdesk-Origin": origin ?? "" });
 });
 
-chatRoutes.get("/:id", async (c) => {
+chatRoutes.get("/:id", documented({
+  group: GROUPS.librarianChats,
+  summary: "A chat's state",
+  description: "The session's state, its resolution and whether it is filed, and the patron's rating once given.",
+  who: SESSION_READER,
+  params: PARAMS.sessionId,
+  answers: { 200: `\`{session, resolution, filed, rating}\`: ${SESSION_VIEW}; \`rating\` is \`{score, comment}\` or null.` },
+  refusals: [SESSION_UNKNOWN, NOT_SIGNED_IN, SESSION_OTHER_LIBRARY],
+}), async (c) => {
   const found = await describeSession(c.env, c.req.param("id"));
   assertCanReadSession(requireLibrarian(c), found.view);
   const row = await database(c.env.DB)
@@ -177,14 +229,37 @@ chatRoutes.get("/:id", async (c) => {
   return c.json({ session: found.view, resolution: found.resolution, filed: found.filed, rating });
 });
 
-chatRoutes.get("/:id/transcript", async (c) => {
+chatRoutes.get("/:id/transcript", documented({
+  group: GROUPS.librarianChats,
+  summary: "A chat's transcript",
+  description: "Every message so far.",
+  who: SESSION_READER,
+  params: PARAMS.sessionId,
+  answers: { 200: `\`{session, messages}\`: ${SESSION_VIEW}; \`messages\` as in the \`message\` frame, in \`seq\` order.` },
+  refusals: [SESSION_UNKNOWN, NOT_SIGNED_IN, SESSION_OTHER_LIBRARY],
+}), async (c) => {
   const sessionId = c.req.param("id");
   const found = await describeSession(c.env, sessionId);
   assertCanReadSession(requireLibrarian(c), found.view);
   return c.json({ session: found.view, messages: await chatSession(c.env, sessionId).transcript() });
 });
 
-chatRoutes.post("/:id/accept", async (c) => {
+chatRoutes.post("/:id/accept", documented({
+  group: GROUPS.librarianChats,
+  summary: "Accept a chat",
+  description: "Accepts a waiting request, or a transfer offered to this librarian or their queue. The first accept wins; everyone else is told it is taken.",
+  who: signedIn("A signed-in librarian who staffs a queue the request is in (their library's queue, or a group queue of their library's groups)."),
+  params: PARAMS.sessionId,
+  answers: { 200: `\`{session}\`: ${SESSION_VIEW}.` },
+  refusals: [
+    NOT_SIGNED_IN,
+    SESSION_UNKNOWN,
+    refusal(403, "forbidden", "The request is in none of the queues this librarian staffs."),
+    refusal(409, "session_ended", "The chat has ended, or the patron is no longer waiting."),
+    refusal(409, "already_taken", "Another librarian accepted first. The error object also carries `takenBy` (their name)."),
+    refusal(409, "not_active", "This librarian is the one transferring the chat (cancel the transfer to keep it)."),
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const sessionId = c.req.param("id");
   await describeSession(c.env, sessionId);
@@ -198,7 +273,15 @@ chatRoutes.post("/:id/accept", async (c) => {
 });
 
 /** The descriptive codes a session may be ended with: its home library's active list. */
-chatRoutes.get("/:id/codes", async (c) => {
+chatRoutes.get("/:id/codes", documented({
+  group: GROUPS.librarianChats,
+  summary: "Codes a chat may end with",
+  description: "The descriptive codes the chat may be ended with: its home library's active list, in order.",
+  who: SESSION_READER,
+  params: PARAMS.sessionId,
+  answers: { 200: "`{codes: [{code, label}]}`." },
+  refusals: [SESSION_UNKNOWN, NOT_SIGNED_IN, SESSION_OTHER_LIBRARY],
+}), async (c) => {
   const found = await describeSession(c.env, c.req.param("id"));
   assertCanReadSession(requireLibrarian(c), found.view);
   const rows = await database(c.env.DB)
@@ -210,7 +293,25 @@ chatRoutes.get("/:id/codes", async (c) => {
   return c.json({ codes: rows });
 });
 
-chatRoutes.post("/:id/end", async (c) => {
+chatRoutes.post("/:id/end", documented({
+  group: GROUPS.librarianChats,
+  summary: "End a chat",
+  description:
+    "Ends the chat with a resolution code and up to 4 descriptive codes: files the transcript as a question of the patron's library, and queues the patron's transcript mail. The same end twice changes nothing and answers the same.",
+  who: SERVING_LIBRARIAN,
+  params: PARAMS.sessionId,
+  body: endChatSchema,
+  answers: { 200: "`{ended: true, filed}`." },
+  refusals: [
+    NOT_SIGNED_IN,
+    refusal(400, "validation_failed", "The body breaks the schema.", "`resolution`, `descriptiveCodes` or `note`"),
+    SESSION_UNKNOWN,
+    NOT_SERVING,
+    refusal(400, "validation_failed", "A descriptive code is not an active code of the chat's library.", "descriptiveCodes.N"),
+    refusal(409, "session_ended", "The chat was already ended with other codes."),
+    refusal(409, "not_active", "The chat is not in progress (still waiting, or never answered)."),
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const sessionId = c.req.param("id");
   const body = await parseBody(c, endChatSchema);
@@ -236,7 +337,17 @@ chatRoutes.post("/:id/end", async (c) => {
   return c.json({ ended: true, filed: result.filed });
 });
 
-chatRoutes.post("/:id/leave-question", async (c) => {
+chatRoutes.post("/:id/leave-question", documented({
+  group: GROUPS.patronChats,
+  summary: "Leave the question for e-mail follow-up",
+  description:
+    "When no librarian is available (or none has answered yet): leave the question for follow-up by e-mail. Ends the chat; the question is filed with the library, resolution `followup_by_library`.",
+  who: PATRON,
+  params: PARAMS.sessionId,
+  body: leaveQuestionSchema,
+  answers: { 200: "`{filed: true, message}`." },
+  refusals: [NO_BEARER, BAD_BODY, SESSION_UNKNOWN, EMBED_REFUSED, BAD_TOKEN, refusal(409, "not_active", "A librarian has answered, or the chat is over.")],
+}), async (c) => {
   const sessionId = c.req.param("id");
   const token = bearerToken(c);
   const body = await parseBody(c, leaveQuestionSchema);
@@ -251,7 +362,23 @@ chatRoutes.post("/:id/leave-question", async (c) => {
  * After the chat, the patron rates it (and may comment). Stored with the
  * session for the library; rating again replaces the earlier rating.
  */
-chatRoutes.post("/:id/rating", async (c) => {
+chatRoutes.post("/:id/rating", documented({
+  group: GROUPS.patronChats,
+  summary: "Rate a chat",
+  description: `After a chat with a librarian has ended: rate it from ${RATING.lowest} to ${RATING.highest}, with an optional comment. Rating again replaces the earlier rating.`,
+  who: PATRON,
+  params: PARAMS.sessionId,
+  body: ratingSchema,
+  answers: { 200: "`{rating: {score, comment}, message}`." },
+  refusals: [
+    NO_BEARER,
+    refusal(400, "validation_failed", "The body breaks the schema.", "`rating` or `comment`"),
+    SESSION_UNKNOWN,
+    EMBED_REFUSED,
+    BAD_TOKEN,
+    refusal(409, "not_active", "The chat is not over yet, or no librarian ever answered it."),
+  ],
+}), async (c) => {
   const sessionId = c.req.param("id");
   const token = bearerToken(c);
   const body = await parseBody(c, ratingSchema);

@@ -26,6 +26,14 @@ import { POLICY_LIMITS } from "../policies/sections";
 import { OVERFLOW_MODES, OVERFLOW_MODE_LABELS, ROLLOVER_LIMITS } from "../queues/routing-policy";
 import { slugSchema } from "../shared/api";
 import { FEEDBACK_RATINGS, FEEDBACK_RATING_LABELS, feedbackSchema, inviteLibrarySchema, routingSettingsSchema, scheduleSchema } from "../shared/coop-api";
+import { SIGNED_IN_PAGE, signedIn } from "./openapi/callers";
+import { documentedPage } from "./openapi/pages";
+import { PARAMS } from "./openapi/shapes";
+
+const LIBRARY_COOPERATION = signedIn("`library_admin` of their library, or `service_admin`", ["library_admin", "service_admin"]);
+const LIBRARY_COOPERATION_POST = signedIn("`library_admin` of their library, or `service_admin`; same origin", ["library_admin", "service_admin"]);
+const GROUP_COOPERATION = signedIn("Group administrator", ["group_admin", "service_admin"]);
+const GROUP_COOPERATION_POST = signedIn("Group administrator, same origin", ["group_admin", "service_admin"]);
 
 export const coopAdminPageRoutes = new Hono<AppEnv>();
 
@@ -115,10 +123,19 @@ ${invitations.length === 0
   );
 }
 
-coopAdminPageRoutes.get("/admin/cooperation", librarianPage((c, librarian) => libraryAdminPage(c, librarian, null)));
+coopAdminPageRoutes.get("/admin/cooperation", documentedPage({
+  summary: "A library's cooperation settings",
+  description: "The library's routing settings and its invitations to groups (plain HTML forms).",
+  who: LIBRARY_COOPERATION,
+}), librarianPage((c, librarian) => libraryAdminPage(c, librarian, null)));
 
 coopAdminPageRoutes.post(
   "/admin/cooperation/routing",
+  documentedPage({
+    summary: "Save routing settings (form post)",
+    description: "Saves routing settings (`routingSettingsSchema`); the page again with a notice.",
+    who: LIBRARY_COOPERATION_POST,
+  }),
   librarianPage(async (c, librarian) => {
     assertLibraryAdmin(librarian, librarian.libraryId, "its settings");
     const form = await asForm(c);
@@ -141,6 +158,11 @@ coopAdminPageRoutes.post(
 
 coopAdminPageRoutes.post(
   "/admin/cooperation/join",
+  documentedPage({
+    summary: "Join a group (form post)",
+    description: "Joins a group the library is invited to; the page again with a notice.",
+    who: LIBRARY_COOPERATION_POST,
+  }),
   librarianPage(async (c, librarian) => {
     const form = await asForm(c);
     const notice = await formAction(async () => {
@@ -261,10 +283,22 @@ const groupIdOf = (c: Context<AppEnv>) => {
   return id;
 };
 
-coopAdminPageRoutes.get("/admin/groups/:groupId/cooperation", librarianPage((c, librarian) => groupAdminPage(c, librarian, groupIdOf(c), null)));
+coopAdminPageRoutes.get("/admin/groups/:groupId/cooperation", documentedPage({
+  summary: "A group's cooperation page",
+  description: "A group's members, invitations, coverage schedule, page and contribution.",
+  who: GROUP_COOPERATION,
+  params: PARAMS.coopGroupId,
+  query: { days: "The contribution report's period, in days." },
+}), librarianPage((c, librarian) => groupAdminPage(c, librarian, groupIdOf(c), null)));
 
 coopAdminPageRoutes.post(
   "/admin/groups/:groupId/cooperation/schedule",
+  documentedPage({
+    summary: "Replace the schedule (form post)",
+    description: "Replaces the schedule (`scheduleSchema`).",
+    who: GROUP_COOPERATION_POST,
+    params: PARAMS.coopGroupId,
+  }),
   librarianPage(async (c, librarian) => {
     const groupId = groupIdOf(c);
     await assertGroupAdmin(c.env.DB, librarian, groupId);
@@ -282,6 +316,12 @@ coopAdminPageRoutes.post(
 
 coopAdminPageRoutes.post(
   "/admin/groups/:groupId/cooperation/invite",
+  documentedPage({
+    summary: "Invite a library (form post)",
+    description: "Invites a library.",
+    who: GROUP_COOPERATION_POST,
+    params: PARAMS.coopGroupId,
+  }),
   librarianPage(async (c, librarian) => {
     const groupId = groupIdOf(c);
     const form = await asForm(c);
@@ -296,6 +336,12 @@ coopAdminPageRoutes.post(
 
 coopAdminPageRoutes.post(
   "/admin/groups/:groupId/cooperation/page",
+  documentedPage({
+    summary: "Save the group's page (form post)",
+    description: "Saves the group's page.",
+    who: GROUP_COOPERATION_POST,
+    params: PARAMS.coopGroupId,
+  }),
   librarianPage(async (c, librarian) => {
     const groupId = groupIdOf(c);
     await assertGroupAdmin(c.env.DB, librarian, groupId);
@@ -356,10 +402,19 @@ ${unrated.length === 0
   );
 }
 
-coopAdminPageRoutes.get("/feedback", librarianPage((c, librarian) => feedbackPage(c, librarian, null)));
+coopAdminPageRoutes.get("/feedback", documentedPage({
+  summary: "Feedback",
+  description: "Feedback about your chats, your library's feedback about partners, and chats to rate.",
+  who: SIGNED_IN_PAGE,
+}), librarianPage((c, librarian) => feedbackPage(c, librarian, null)));
 
 coopAdminPageRoutes.post(
   "/feedback",
+  documentedPage({
+    summary: "Leave feedback (form post)",
+    description: "Leaves feedback (`feedbackSchema`); the page again with a notice.",
+    who: signedIn("Librarian of the chat's home library, same origin"),
+  }),
   librarianPage(async (c, librarian) => {
     const form = await asForm(c);
     const notice = await formAction(async () => {

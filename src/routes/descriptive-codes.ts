@@ -12,6 +12,12 @@ import { notFound } from "../http/errors";
 import { assertSameOrigin } from "../http/origins";
 import { parseBody } from "../http/validate";
 import { addCodeSchema, descriptiveCodeSchema, reorderCodesSchema, updateCodeSchema, type CodesAdminResponse } from "../shared/questions-api";
+import { LIMITS } from "../shared/limits";
+import { LIBRARIAN, OWN_LIBRARY_ADMIN } from "./openapi/callers";
+import { documented } from "./openapi/describe";
+import { GROUPS } from "./openapi/groups";
+import { BAD_BODY, NOT_LIBRARY_ADMIN, NOT_SIGNED_IN, OTHER_SITE, refusal } from "./openapi/refusals";
+import { CODES_LIST } from "./openapi/shapes";
 
 export const descriptiveCodeRoutes = new Hono<AppEnv>();
 
@@ -25,9 +31,32 @@ descriptiveCodeRoutes.use("*", async (c, next) => {
 
 const listOf = async (db: D1Database, libraryId: string): Promise<CodesAdminResponse> => ({ codes: await libraryCodes(db, libraryId) });
 
-descriptiveCodeRoutes.get("/", async (c) => c.json(await listOf(c.env.DB, requireLibrarian(c).libraryId)));
+descriptiveCodeRoutes.get("/", documented({
+  group: GROUPS.descriptiveCodes,
+  summary: "My library's descriptive codes",
+  description: "The library's whole list, hidden codes included.",
+  who: LIBRARIAN,
+  answers: { 200: `${CODES_LIST}.` },
+  refusals: [NOT_SIGNED_IN],
+}), async (c) => c.json(await listOf(c.env.DB, requireLibrarian(c).libraryId)));
 
-descriptiveCodeRoutes.post("/", async (c) => {
+descriptiveCodeRoutes.post("/", documented({
+  group: GROUPS.descriptiveCodes,
+  summary: "Add a descriptive code",
+  description: "Adds a code at the end of the list; its identifier is made from the label when `code` is left out.",
+  who: OWN_LIBRARY_ADMIN,
+  body: addCodeSchema,
+  answers: { 201: `\`{added: {code, label, active, position}}\` and ${CODES_LIST}.` },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    NOT_LIBRARY_ADMIN,
+    BAD_BODY,
+    refusal(400, "validation_failed", `The library already has ${LIMITS.descriptiveCodesMax} codes.`),
+    refusal(409, "duplicate", "The list already has a code with this label (case-insensitive).", "label"),
+    refusal(409, "duplicate", "The list already has this code.", "code"),
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const body = await parseBody(c, addCodeSchema);
   const added = await addCode(c.env.DB, librarian.libraryId, body.label, body.code);
@@ -35,14 +64,45 @@ descriptiveCodeRoutes.post("/", async (c) => {
 });
 
 // Registered before "/:code" so "order" is not taken for a code.
-descriptiveCodeRoutes.put("/order", async (c) => {
+descriptiveCodeRoutes.put("/order", documented({
+  group: GROUPS.descriptiveCodes,
+  summary: "Reorder the descriptive codes",
+  description: "Puts the codes in a new order; the list must name every code of the library once.",
+  who: OWN_LIBRARY_ADMIN,
+  body: reorderCodesSchema,
+  answers: { 200: `${CODES_LIST}.` },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    NOT_LIBRARY_ADMIN,
+    BAD_BODY,
+    refusal(400, "validation_failed", "A code is not one of the library's.", "codes.N"),
+    refusal(400, "validation_failed", "The order leaves a code out.", "codes"),
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const body = await parseBody(c, reorderCodesSchema);
   await reorderCodes(c.env.DB, librarian.libraryId, body.codes);
   return c.json(await listOf(c.env.DB, librarian.libraryId));
 });
 
-descriptiveCodeRoutes.patch("/:code", async (c) => {
+descriptiveCodeRoutes.patch("/:code", documented({
+  group: GROUPS.descriptiveCodes,
+  summary: "Rename, hide or show a descriptive code",
+  description: "Renames a code, and/or hides or shows it (`active`).",
+  who: OWN_LIBRARY_ADMIN,
+  params: { code: { description: "The code's identifier.", schema: descriptiveCodeSchema } },
+  body: updateCodeSchema,
+  answers: { 200: `${CODES_LIST}.` },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    NOT_LIBRARY_ADMIN,
+    refusal(404, "not_found", "The code in the path is not valid (checked before the body) or not in the library's list (after it)."),
+    BAD_BODY,
+    refusal(409, "duplicate", "Another code already has this label.", "label"),
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const code = descriptiveCodeSchema.safeParse(c.req.param("code"));
   if (!code.success) throw notFound("Descriptive code");

@@ -13,10 +13,31 @@ import { LOADER_CACHE, VERSIONED_CACHE } from "../http/script-cache";
 import { validate } from "../http/validate";
 import { embedStatus, libraryChatForm, loadForm } from "../patrons/forms";
 import { embedQuerySchema } from "../shared/api";
+import { anyone } from "./openapi/callers";
+import { documented } from "./openapi/describe";
+import { GROUPS } from "./openapi/groups";
+import { EMBED_REFUSED, refusal } from "./openapi/refusals";
 
 export const embedRoutes = new Hono<AppEnv>();
 
-embedRoutes.get("/status", async (c) => {
+embedRoutes.get("/status", documented({
+  group: GROUPS.embedding,
+  summary: "Whether chat is available (the Qwidget's status)",
+  description:
+    "Whether chat is available for this form now (a queue that would take the request has a librarian monitoring it), with the form's fields, the library's name and colours, and its fallback. `library=` picks the library's own chat form (its oldest enabled form feeding the library's queue).",
+  who: anyone("Anyone. From another site only when the library allows it; the loader asks on every page view."),
+  query: embedQuerySchema,
+  answers: {
+    200: "`{form: {id, title, intro, fields}, library: {name, brandColor, brandText}, available, waitLimitSeconds, alternatives}` with `Cache-Control: no-store`.",
+  },
+  refusals: [
+    refusal(400, "validation_failed", "Neither or both of `form` and `library`, or not a valid id.", "`form` or `library`"),
+    refusal(404, "not_found", "No such form.", "form"),
+    refusal(404, "not_found", "The library has no enabled chat form of its own.", "library"),
+    EMBED_REFUSED,
+    refusal(410, "not_found", "The form is turned off.", "form"),
+  ],
+}), async (c) => {
   const query = validate(embedQuerySchema, c.req.query());
   const db = database(c.env.DB);
   const found = query.form ? await loadForm(db, query.form) : await libraryChatForm(db, query.library!);
@@ -65,10 +86,46 @@ async function serveBuilt(c: Context<AppEnv>, file: string, cacheControl: string
   return new Response(asset.body, { status: 200, headers });
 }
 
-qwidgetScriptRoutes.get("/qwidget.js", (c) => serveBuilt(c, "qwidget.js", LOADER_CACHE));
-qwidgetScriptRoutes.get("/qwidget/app.js", (c) => serveBuilt(c, "qwidget/app.js", c.req.query("v") ? VERSIONED_CACHE : LOADER_CACHE));
+qwidgetScriptRoutes.get("/qwidget.js", documented({
+  group: GROUPS.embedding,
+  summary: "The Qwidget loader",
+  description:
+    "The Qwidget loader, a few hundred bytes: reads `data-refdesk-form` or `data-refdesk-library` from its own tag, asks the status below, and loads the widget only when the patron opens it or has a chat to resume.",
+  who: anyone("Any site (a classic `<script async>`)."),
+  kind: "script",
+  answers: {
+    200: `JavaScript, \`Cache-Control: ${LOADER_CACHE}\`, CORS \`*\`, \`Cross-Origin-Resource-Policy: cross-origin\`, an \`ETag\`.`,
+    304: "For a matching `If-None-Match`.",
+    503: "A script that only warns in the console (`no-store`), when the front ends are not built.",
+  },
+  refusals: [],
+}), (c) => serveBuilt(c, "qwidget.js", LOADER_CACHE));
+qwidgetScriptRoutes.get("/qwidget/app.js", documented({
+  group: GROUPS.embedding,
+  summary: "The Qwidget",
+  description: "The whole widget.",
+  who: anyone("The loader (a module import), from any site."),
+  kind: "script",
+  query: { v: "The bundle's content hash. With it the answer is cached for good; without it, like the loader." },
+  answers: {
+    200: `JavaScript, \`Cache-Control: ${VERSIONED_CACHE}\` when versioned (else as the loader), CORS \`*\`.`,
+    304: "As for the loader.",
+    503: "As for the loader.",
+  },
+  refusals: [],
+}), (c) => serveBuilt(c, "qwidget/app.js", c.req.query("v") ? VERSIONED_CACHE : LOADER_CACHE));
 // The widget's chunks (the viewport pane, the co-browse recorder): content-hashed names, so cached for good.
-qwidgetScriptRoutes.get("/qwidget/:chunk", (c, next) => {
+qwidgetScriptRoutes.get("/qwidget/:chunk", documented({
+  group: GROUPS.embedding,
+  summary: "A part of the Qwidget loaded when used",
+  description:
+    "A part of the widget loaded only when it is used — the chat extras (co-browse check, consent prompt, rating), the viewport pane, the co-browse recorder — named by content hash (`<name>-<hash>.js`). Any other name falls through to 404.",
+  who: anyone("The widget (a module import), from any site."),
+  kind: "script",
+  params: { chunk: { description: "`<name>-<content hash>.js`, as the widget names it." } },
+  answers: { 200: `JavaScript, \`Cache-Control: ${VERSIONED_CACHE}\`, CORS \`*\`.`, 304: "As for the loader.", 503: "As for the loader." },
+  refusals: [refusal(404, "not_found", "Not a chunk's name.")],
+}), (c, next) => {
   const chunk = c.req.param("chunk");
   return CHUNK_NAME.test(chunk) ? serveBuilt(c, `qwidget/${chunk}`, VERSIONED_CACHE) : next();
 });

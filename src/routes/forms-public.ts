@@ -21,10 +21,25 @@ import { hostedFormUrl } from "../shared/embed";
 import { formLayout } from "../shared/form-layout";
 import { parseFormFields } from "../shared/forms";
 import { alternativesOf } from "../patrons/forms";
+import { anyone } from "./openapi/callers";
+import { documented } from "./openapi/describe";
+import { GROUPS } from "./openapi/groups";
+import { refusal } from "./openapi/refusals";
+import { PARAMS } from "./openapi/shapes";
 
 export const publicFormRoutes = new Hono<AppEnv>();
 
-publicFormRoutes.get("/api/forms/:formId", async (c) => {
+publicFormRoutes.get("/api/forms/:formId", documented({
+  group: GROUPS.embedding,
+  summary: "A form's public data",
+  description: "A form's public data: what an embedding page needs to show it its own way.",
+  who: anyone("Anyone, from any site (`Access-Control-Allow-Origin: *`; no cookies read)."),
+  params: PARAMS.formId,
+  answers: {
+    200: "`{form: {id, title, libraryName, enabled, formUrl, …}}` with `Cache-Control: no-store`. An enabled form adds `intro, fields, chatMethod, brandColor, logoUrl, staffed, alternatives` (`staffed`: someone is monitoring the form's own queue); a turned-off one adds `message` and `alternatives` instead.",
+  },
+  refusals: [refusal(404, "not_found", "No such form.")],
+}), async (c) => {
   c.header("Access-Control-Allow-Origin", "*");
   c.header("X-Content-Type-Options", "nosniff");
   const found = await database(c.env.DB)
@@ -56,7 +71,18 @@ publicFormRoutes.get("/api/forms/:formId", async (c) => {
   });
 });
 
-publicFormRoutes.get("/f/:formId/logo", async (c) => {
+publicFormRoutes.get("/f/:formId/logo", documented({
+  group: GROUPS.embedding,
+  summary: "A form's logo",
+  description: "A form's logo, as uploaded (the `logoUrl` of the form data).",
+  who: anyone("Anyone, from any site (`Cross-Origin-Resource-Policy: cross-origin`)."),
+  kind: "image",
+  params: PARAMS.formId,
+  answers: {
+    200: "The image, its `Content-Type` the one recognised from its bytes at upload, `Cache-Control: public, max-age=300`, an `ETag`, a sandboxing `Content-Security-Policy`.",
+  },
+  refusals: [refusal(404, "not_found", "The form has no logo (or does not exist).")],
+}), async (c) => {
   const row = await database(c.env.DB).select().from(formLogos).where(eq(formLogos.formId, c.req.param("formId"))).get();
   if (!row) throw notFound("Logo");
   return new Response(fromBase64(row.dataBase64), {

@@ -19,10 +19,19 @@ import { RESOLUTION_CODES } from "../shared/codes";
 import { brandColor, textColorOn } from "../shared/color";
 import { readBody } from "../http/validate";
 import { signInAndSetCookie, signInErrorMessage } from "./auth";
+import { SIGNED_IN_PAGE, anyone } from "./openapi/callers";
+import { documentedPage } from "./openapi/pages";
+import { PARAMS } from "./openapi/shapes";
+
+const ANYONE_PAGE = anyone("Anyone");
 
 export const pageRoutes = new Hono<AppEnv>();
 
-pageRoutes.get("/", async (c) => {
+pageRoutes.get("/", documentedPage({
+  summary: "Start page",
+  description: "Start page: links to the monitor, administration, the questions module and every enabled form.",
+  who: ANYONE_PAGE,
+}), async (c) => {
   const rows = await database(c.env.DB)
     .select({ id: forms.id, title: forms.title, library: libraries.name, enabled: forms.enabled })
     .from(forms)
@@ -75,12 +84,23 @@ function signInPage(c: Context<AppEnv>, opts: { error?: string; email?: string; 
   );
 }
 
-pageRoutes.get("/login", (c) => {
+pageRoutes.get("/login", documentedPage({
+  summary: "Sign-in page",
+  description: "Librarian sign-in form.",
+  who: ANYONE_PAGE,
+  query: { next: "A local path to return to after signing in (anything else: the monitor)." },
+}), (c) => {
   const next = c.req.query("next");
   return signInPage(c, { next: next && /^\/[a-zA-Z0-9/_-]*$/.test(next) ? next : "/monitor" });
 });
 
-pageRoutes.post("/login", async (c) => {
+pageRoutes.post("/login", documentedPage({
+  summary: "Sign in (form post)",
+  description: "Signs in (the fields of `POST /api/auth/sign-in`).",
+  who: anyone("Anyone, same origin"),
+  rawBody: { types: ["application/x-www-form-urlencoded"], description: "The sign-in form's fields.", schema: signInSchema },
+  answers: { 303: "To `next`.", 400: "The form again, with the error.", 401: "The form again, with the error.", 429: "The form again, with the error (the account is locked)." },
+}), async (c) => {
   const parsed = signInSchema.safeParse(await readBody(c));
   if (!parsed.success) return signInPage(c, { error: "Enter your e-mail address and password." }, 400);
   const result = await signInAndSetCookie(c, parsed.data.email, parsed.data.password);
@@ -88,7 +108,12 @@ pageRoutes.post("/login", async (c) => {
   return c.redirect(parsed.data.next ?? "/monitor", 303);
 });
 
-pageRoutes.post("/logout", async (c) => {
+pageRoutes.post("/logout", documentedPage({
+  summary: "Sign out (form post)",
+  description: "Signs out.",
+  who: anyone("Anyone, same origin"),
+  answers: { 303: "To `/login`." },
+}), async (c) => {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) await endSession(database(c.env.DB), token, Date.now());
   deleteCookie(c, SESSION_COOKIE, { path: "/" });
@@ -97,7 +122,12 @@ pageRoutes.post("/logout", async (c) => {
 
 // ---- the monitor ---------------------------------------------------------------
 
-pageRoutes.get("/monitor", async (c) => {
+pageRoutes.get("/monitor", documentedPage({
+  summary: "The chat monitor",
+  description: "The chat monitor (Preact app).",
+  who: SIGNED_IN_PAGE,
+  answers: { 200: "The page.", 303: "To `/login?next=/monitor` when not signed in." },
+}), async (c) => {
   const librarian = c.get("librarian");
   if (!librarian) return c.redirect("/login?next=/monitor", 303);
   const queues = await staffableQueues(database(c.env.DB), librarian);
@@ -115,7 +145,13 @@ pageRoutes.get("/monitor", async (c) => {
 
 // ---- hosted chat request forms ----------------------------------------------
 
-pageRoutes.get("/f/:formId", async (c) => {
+pageRoutes.get("/f/:formId", documentedPage({
+  summary: "A hosted chat request form",
+  description: "A hosted chat request form; posts to `POST /api/chats`.",
+  who: ANYONE_PAGE,
+  params: PARAMS.formId,
+  answers: { 200: "The form.", 404: "A page saying the form does not exist.", 410: "A page saying the form is turned off." },
+}), async (c) => {
   const found = await loadForm(database(c.env.DB), c.req.param("formId"));
   if (!found) return c.html(formMissingPage(), 404);
   if (!found.form.enabled) return c.html(formTurnedOffPage(found), 410);
@@ -124,7 +160,13 @@ pageRoutes.get("/f/:formId", async (c) => {
 
 // ---- the patron chat window ---------------------------------------------------
 
-pageRoutes.get("/chat/:id", async (c) => {
+pageRoutes.get("/chat/:id", documentedPage({
+  summary: "The patron's chat window",
+  description: "The patron's chat window.",
+  who: anyone("The patron (the token travels in the URL fragment)"),
+  params: PARAMS.sessionId,
+  answers: { 200: "The page.", 404: "A page saying the chat link is not valid." },
+}), async (c) => {
   const found = await database(c.env.DB)
     .select({ library: libraries, form: forms })
     .from(chatSessions)

@@ -23,6 +23,9 @@ import { loadGroupPage, loadPolicyPage, savePolicyPage, searchPolicyPages, type 
 import { LINK_KINDS, LINK_KIND_LABELS, POLICY_LIMITS, POLICY_SECTIONS, sectionAnchor, type LinkKind } from "../policies/sections";
 import { slugSchema } from "../shared/api";
 import { policyPageSchema } from "../shared/coop-api";
+import { SIGNED_IN_PAGE, signedIn } from "./openapi/callers";
+import { documentedPage } from "./openapi/pages";
+import { PARAMS } from "./openapi/shapes";
 
 export const policyPageRoutes = new Hono<AppEnv>();
 
@@ -50,6 +53,12 @@ function slugParam(value: string, what: string): string {
 
 policyPageRoutes.get(
   "/policies",
+  documentedPage({
+    summary: "Policy pages",
+    description: "Policy pages the librarian may read, and search.",
+    who: SIGNED_IN_PAGE,
+    query: { q: "Words to search for." },
+  }),
   librarianPage(async (c, librarian) => {
     const q = (c.req.query("q") ?? "").trim();
     const scope = librarian.role === "service_admin" ? "SELECT id AS library_id FROM libraries" : PARTNER_LIBRARIES_SQL;
@@ -102,6 +111,12 @@ function searchResults(q: string, hits: PolicySearchHit[]): Html {
 
 policyPageRoutes.get(
   "/policies/:libraryId",
+  documentedPage({
+    summary: "A library's policy page",
+    description: "One library's policy page.",
+    who: signedIn("Librarian of the library or a partner, or `service_admin`"),
+    params: PARAMS.coopLibraryId,
+  }),
   librarianPage(async (c, librarian) => {
     const libraryId = slugParam(c.req.param("libraryId") ?? "", "Policy page");
     await assertCanReadPolicyPage(c.env.DB, librarian, libraryId);
@@ -262,6 +277,12 @@ function formToPolicyBody(form: Record<string, unknown>): EditorValues {
 
 policyPageRoutes.get(
   "/policies/:libraryId/edit",
+  documentedPage({
+    summary: "The policy page editor",
+    description: "Policy page editor.",
+    who: signedIn("`library_admin` of the library, or `service_admin`", ["library_admin", "service_admin"]),
+    params: PARAMS.coopLibraryId,
+  }),
   librarianPage(async (c, librarian) => {
     const libraryId = slugParam(c.req.param("libraryId") ?? "", "Policy page");
     assertLibraryAdmin(librarian, libraryId, "this policy page");
@@ -273,6 +294,13 @@ policyPageRoutes.get(
 
 policyPageRoutes.post(
   "/policies/:libraryId/edit",
+  documentedPage({
+    summary: "Save a policy page (form post)",
+    description: "Saves the page (`policyPageSchema`).",
+    who: signedIn("`library_admin` of the library, or `service_admin`; same origin", ["library_admin", "service_admin"]),
+    params: PARAMS.coopLibraryId,
+    answers: { 303: "Back to the page.", 400: "The editor again, with the problem." },
+  }),
   librarianPage(async (c, librarian) => {
     const libraryId = slugParam(c.req.param("libraryId") ?? "", "Policy page");
     assertLibraryAdmin(librarian, libraryId, "this policy page");
@@ -293,6 +321,12 @@ policyPageRoutes.post(
 
 policyPageRoutes.get(
   "/groups/:groupId",
+  documentedPage({
+    summary: "A group's page",
+    description: "A group's page, members and coverage.",
+    who: signedIn("Librarian of a member library, or `service_admin`"),
+    params: PARAMS.coopGroupId,
+  }),
   librarianPage(async (c, librarian) => {
     const groupId = slugParam(c.req.param("groupId") ?? "", "Group");
     const access = await assertGroupMember(c.env.DB, librarian, groupId);

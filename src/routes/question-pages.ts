@@ -11,6 +11,9 @@ import { isLibraryAdmin } from "../auth/roles";
 import type { AppEnv } from "../http/app-env";
 import { page } from "../pages/layout";
 import type { QuestionsBootstrap } from "../shared/questions-api";
+import { SIGNED_IN_PAGE } from "./openapi/callers";
+import { documentedPage } from "./openapi/pages";
+import { PARAMS } from "./openapi/shapes";
 
 export const questionPageRoutes = new Hono<AppEnv>();
 
@@ -64,19 +67,33 @@ function signInFirst(c: Context<AppEnv>) {
   return c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 303);
 }
 
-questionPageRoutes.get("/questions", async (c) => {
+questionPageRoutes.get("/questions", documentedPage({
+  summary: "The questions module",
+  description: "The Ask a Librarian module: lists and search.",
+  who: SIGNED_IN_PAGE,
+}), async (c) => {
   const librarian = c.get("librarian");
   return librarian ? modulePage(c, librarian, "list", null) : signInFirst(c);
 });
 
 // Before "/questions/:id", so "codes" is not taken for a question id.
-questionPageRoutes.get("/questions/codes", async (c) => {
+questionPageRoutes.get("/questions/codes", documentedPage({
+  summary: "The descriptive codes editor",
+  description: "Descriptive codes editor.",
+  who: SIGNED_IN_PAGE,
+  answers: { 200: "The page.", 403: "A page saying only a library administrator may change the codes." },
+}), async (c) => {
   const librarian = c.get("librarian");
   if (!librarian) return signInFirst(c);
   return modulePage(c, librarian, "codes", null, isLibraryAdmin(librarian) ? 200 : 403);
 });
 
-questionPageRoutes.get("/questions/:id", async (c) => {
+questionPageRoutes.get("/questions/:id", documentedPage({
+  summary: "One question",
+  description: "One question (the API decides whether it may be seen).",
+  who: SIGNED_IN_PAGE,
+  params: PARAMS.questionId,
+}), async (c) => {
   const librarian = c.get("librarian");
   // The page is only a shell: whether this librarian may see the question is the API's answer.
   return librarian ? modulePage(c, librarian, "question", c.req.param("id")) : signInFirst(c);

@@ -24,6 +24,11 @@ import {
   transitionSchema,
   type QuestionFilters,
 } from "../shared/questions-api";
+import { LIBRARIAN, QUESTION_HOME, QUESTION_READER } from "./openapi/callers";
+import { documented } from "./openapi/describe";
+import { GROUPS } from "./openapi/groups";
+import { BAD_BODY, BAD_QUERY, NOT_SIGNED_IN, OTHER_SITE, QUESTION_CHANGED, QUESTION_HOME_ONLY, QUESTION_UNKNOWN, refusal } from "./openapi/refusals";
+import { PARAMS, QUESTION_DETAIL } from "./openapi/shapes";
 
 export const questionRoutes = new Hono<AppEnv>();
 
@@ -33,7 +38,16 @@ questionRoutes.use("*", async (c, next) => {
   await next();
 });
 
-questionRoutes.get("/", async (c) => {
+questionRoutes.get("/", documented({
+  group: GROUPS.questions,
+  summary: "List and search questions",
+  description:
+    "One page of a list (`new`, `mine`, `pending`, `answered`, `closed`, `all`), searched and filtered; dates are days in the library's time zone. An empty parameter counts as not given.",
+  who: LIBRARIAN,
+  query: questionListQuerySchema,
+  answers: { 200: "`{list, order, page, size, total, pages, counts, questions}`: `counts` how many match in each list, `questions` summaries as in `QuestionDetail.question`." },
+  refusals: [NOT_SIGNED_IN, BAD_QUERY],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const query = validate(questionListQuerySchema, c.req.query());
   const library = await c.env.DB.prepare("SELECT time_zone FROM libraries WHERE id = ?").bind(librarian.libraryId).first<{ time_zone: string }>();
@@ -42,7 +56,14 @@ questionRoutes.get("/", async (c) => {
 });
 
 /** What the search form offers: the library's librarians and all its codes (hidden ones too, for old questions). */
-questionRoutes.get("/filters", async (c) => {
+questionRoutes.get("/filters", documented({
+  group: GROUPS.questions,
+  summary: "What the search form offers",
+  description: "What the search form offers: the library's librarians and all its descriptive codes (hidden ones too, for old questions).",
+  who: LIBRARIAN,
+  answers: { 200: "`{librarians: [{id, name}], codes: [{code, label, active}]}`." },
+  refusals: [NOT_SIGNED_IN],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const [librarians, codes] = await c.env.DB.batch<{ id: string; display_name: string } | { code: string; label: string; active: number }>([
     c.env.DB.prepare("SELECT id, display_name FROM librarians WHERE library_id = ? ORDER BY display_name").bind(librarian.libraryId),
@@ -55,7 +76,15 @@ questionRoutes.get("/filters", async (c) => {
   return c.json(body);
 });
 
-questionRoutes.get("/:id", async (c) => {
+questionRoutes.get("/:id", documented({
+  group: GROUPS.questions,
+  summary: "One question",
+  description: "One question with everything about it.",
+  who: QUESTION_READER,
+  params: PARAMS.questionId,
+  answers: { 200: `${QUESTION_DETAIL}.` },
+  refusals: [NOT_SIGNED_IN, QUESTION_UNKNOWN],
+}), async (c) => {
   const { record, access } = await openQuestion(c.env.DB, requireLibrarian(c), c.req.param("id"), "read");
   return c.json(await questionDetail(c.env.DB, record, access));
 });
@@ -66,7 +95,26 @@ async function reread(db: D1Database, librarian: Librarian, questionId: string) 
   return questionDetail(db, record, access);
 }
 
-questionRoutes.post("/:id/actions", async (c) => {
+questionRoutes.post("/:id/actions", documented({
+  group: GROUPS.questions,
+  summary: "Change a question's status",
+  description:
+    "A status change: `assign` (new → pending, to `assigneeId`), `reassign` (pending → pending), `pending` (new → pending), `close`, `reopen` (answered/closed → pending). Actions other than close make the librarian acting the owner when nobody owns the question.",
+  who: QUESTION_HOME,
+  params: PARAMS.questionId,
+  body: transitionSchema,
+  answers: { 200: `The question as it now stands: ${QUESTION_DETAIL}.` },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    BAD_BODY,
+    QUESTION_UNKNOWN,
+    QUESTION_HOME_ONLY,
+    refusal(409, "invalid_transition", "The action is not allowed from the question's status (the transitions table, src/shared/question-rules.ts).", "action"),
+    refusal(400, "validation_failed", "The assignee is not an enabled librarian of the question's library, or already has the question.", "assigneeId"),
+    QUESTION_CHANGED,
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const body = await parseBody(c, transitionSchema);
   const { record, access } = await openQuestion(c.env.DB, librarian, c.req.param("id"), body.action);
@@ -74,7 +122,28 @@ questionRoutes.post("/:id/actions", async (c) => {
   return c.json(await reread(c.env.DB, librarian, c.req.param("id")));
 });
 
-questionRoutes.post("/:id/answer", async (c) => {
+questionRoutes.post("/:id/answer", documented({
+  group: GROUPS.questions,
+  summary: "Answer a question by e-mail",
+  description:
+    "Sends the patron a follow-up answer by e-mail (through the durable outbox) and marks the question answered. Send the same `requestId` again and nothing is sent twice.",
+  who: QUESTION_READER,
+  params: PARAMS.questionId,
+  body: answerSchema,
+  answers: {
+    201: `The question as it now stands plus \`{mailKey, replay: false}\`: ${QUESTION_DETAIL}.`,
+    200: "The same, with `replay: true`, when this `requestId` was already recorded.",
+  },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    BAD_BODY,
+    QUESTION_UNKNOWN,
+    refusal(409, "invalid_transition", "The question is closed (reopen it first).", "action"),
+    refusal(409, "no_recipient", "The patron left no e-mail address.", "body"),
+    QUESTION_CHANGED,
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const body = await parseBody(c, answerSchema);
   const { record, access } = await openQuestion(c.env.DB, librarian, c.req.param("id"), "answer");
@@ -82,7 +151,16 @@ questionRoutes.post("/:id/answer", async (c) => {
   return c.json({ ...(await reread(c.env.DB, librarian, c.req.param("id"))), mailKey: outcome.mailKey, replay: outcome.replay }, outcome.replay ? 200 : 201);
 });
 
-questionRoutes.post("/:id/notes", async (c) => {
+questionRoutes.post("/:id/notes", documented({
+  group: GROUPS.questions,
+  summary: "Add an internal note",
+  description: "Adds an internal note (never shown to the patron).",
+  who: QUESTION_READER,
+  params: PARAMS.questionId,
+  body: noteSchema,
+  answers: { 201: `The question as it now stands: ${QUESTION_DETAIL}.` },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, BAD_BODY, QUESTION_UNKNOWN],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const body = await parseBody(c, noteSchema);
   const { record } = await openQuestion(c.env.DB, librarian, c.req.param("id"), "note");
@@ -90,7 +168,26 @@ questionRoutes.post("/:id/notes", async (c) => {
   return c.json(await reread(c.env.DB, librarian, c.req.param("id")), 201);
 });
 
-questionRoutes.put("/:id/codes", async (c) => {
+questionRoutes.put("/:id/codes", documented({
+  group: GROUPS.questions,
+  summary: "Change a chat's codes",
+  description:
+    "Changes the chat's resolution and descriptive codes; the resolution's routing rule decides afresh whether the question is hidden and counted. The status stays.",
+  who: QUESTION_HOME,
+  params: PARAMS.questionId,
+  body: questionCodesSchema,
+  answers: { 200: `The question as it now stands: ${QUESTION_DETAIL}.` },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    BAD_BODY,
+    QUESTION_UNKNOWN,
+    QUESTION_HOME_ONLY,
+    refusal(409, "invalid_transition", "The question has no chat session (it was e-mailed), so no codes."),
+    refusal(400, "validation_failed", "A newly chosen code is hidden in, or not part of, the library's list (codes the chat already had may stay).", "descriptiveCodes.N"),
+    QUESTION_CHANGED,
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const body = await parseBody(c, questionCodesSchema);
   const { record, access } = await openQuestion(c.env.DB, librarian, c.req.param("id"), "codes");
@@ -98,7 +195,23 @@ questionRoutes.put("/:id/codes", async (c) => {
   return c.json(await reread(c.env.DB, librarian, c.req.param("id")));
 });
 
-questionRoutes.post("/:id/mails/resend", async (c) => {
+questionRoutes.post("/:id/mails/resend", documented({
+  group: GROUPS.questions,
+  summary: "Send a failed mail again",
+  description: "Sends a mail about the question that failed again (its attempts start over). A sent mail is never sent twice.",
+  who: QUESTION_READER,
+  params: PARAMS.questionId,
+  body: resendMailSchema,
+  answers: { 200: `The question as it now stands: ${QUESTION_DETAIL}.` },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    BAD_BODY,
+    QUESTION_UNKNOWN,
+    refusal(404, "not_found", "No mail with this `eventKey` belongs to the question."),
+    refusal(409, "invalid_transition", "The mail was sent already, or is still being sent.", "eventKey"),
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   const body = await parseBody(c, resendMailSchema);
   const { record } = await openQuestion(c.env.DB, librarian, c.req.param("id"), "resend_mail");

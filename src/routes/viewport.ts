@@ -25,11 +25,34 @@ import { webUrl } from "../shared/web-address";
 import { checkFraming, privateAddressesAllowed } from "../viewport/framing-check";
 import { decidePush, pushLine, viewportPossible } from "../viewport/push";
 import { describeSession } from "./chats";
+import { anyone, signedIn } from "./openapi/callers";
+import { documented } from "./openapi/describe";
+import { GROUPS } from "./openapi/groups";
+import { EMBED_REFUSED, NOT_SERVING, NOT_SIGNED_IN, NOT_UPGRADE, OTHER_SITE, SESSION_UNKNOWN, refusal } from "./openapi/refusals";
+import { PARAMS } from "./openapi/shapes";
 import { eq } from "drizzle-orm";
 
 export const viewportRoutes = new Hono<AppEnv>();
 
-viewportRoutes.post("/:id/push", async (c) => {
+viewportRoutes.post("/:id/push", documented({
+  group: GROUPS.librarianChats,
+  summary: "Push a page to the patron",
+  description:
+    "Pushes a page to the patron. Before it is recorded the service fetches the page (redirects followed and re-checked, private and loopback addresses never fetched in production) and reads its X-Frame-Options and CSP frame-ancestors against the patron's page: a page that may be framed opens in the patron's viewport, any other in a new window with a line saying why. Recorded as a `push` message in the transcript; a repeated `clientId` is stored once.",
+  who: signedIn("The signed-in librarian serving the chat, from Refdesk's own pages."),
+  params: PARAMS.sessionId,
+  body: pushPageSchema,
+  answers: { 201: "`{message, duplicate: false}`.", 200: "`{message, duplicate: true}` for a repeated `clientId`." },
+  refusals: [
+    NOT_SIGNED_IN,
+    OTHER_SITE,
+    refusal(400, "validation_failed", "Not an http(s) address (javascript:, data:, file: … are refused), credentials in it, or too long.", "url"),
+    SESSION_UNKNOWN,
+    NOT_SERVING,
+    refusal(409, "session_ended", "The chat has ended."),
+    refusal(409, "not_active", "The patron has left the chat."),
+  ],
+}), async (c) => {
   const librarian = requireLibrarian(c);
   assertSameOrigin(c);
   const sessionId = c.req.param("id");
@@ -51,7 +74,17 @@ viewportRoutes.post("/:id/push", async (c) => {
   return c.json({ message: result.message, duplicate: result.duplicate }, result.duplicate ? 200 : 201);
 });
 
-viewportRoutes.get("/:id/cobrowse", async (c) => {
+viewportRoutes.get("/:id/cobrowse", documented({
+  group: GROUPS.librarianChats,
+  summary: "Co-browse stream socket",
+  description:
+    "WebSocket a page streams on while the patron shares it (co-browsing frames below). Opened only after the patron agreed on that page; the stream is relayed to the serving librarian only and never stored.",
+  who: anyone("The patron's shared page itself (proves itself with the chat token in `hello`), from Refdesk's own origin or a site the library allows; never librarians."),
+  kind: "websocket",
+  params: PARAMS.sessionId,
+  answers: { 101: "Switching Protocols." },
+  refusals: [NOT_UPGRADE, SESSION_UNKNOWN, refusal(403, "forbidden", "`as=librarian` (librarians watch on the chat's own socket), or no `Origin` header."), EMBED_REFUSED],
+}), async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "bad_frame", "Connect with a WebSocket.");
   const sessionId = c.req.param("id");
   const found = await describeSession(c.env, sessionId);

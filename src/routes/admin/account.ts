@@ -19,15 +19,33 @@ import { ApiError, badRequest, notFound } from "../../http/errors";
 import { parseBody } from "../../http/validate";
 import { changePasswordSchema } from "../../shared/admin-api";
 import { liveSessions } from "./accounts";
+import { LIBRARIAN } from "../openapi/callers";
+import { documented } from "../openapi/describe";
+import { GROUPS } from "../openapi/groups";
+import { NOT_SIGNED_IN, OTHER_SITE, refusal } from "../openapi/refusals";
 
 export const ownAccountRoutes = new Hono<AppEnv>();
 
-ownAccountRoutes.get("/me", async (c) => {
+ownAccountRoutes.get("/me", documented({
+  group: GROUPS.ownAccount,
+  summary: "Me, my groups and the roles I may grant",
+  description: "Who is signed in, the groups their library belongs to, and the roles they may hand out (the admin pages' navigation).",
+  who: LIBRARIAN,
+  answers: { 200: "`{librarian: {id, libraryId, libraryName, displayName, email, role, groupIds}, grantableRoles}`." },
+  refusals: [NOT_SIGNED_IN],
+}), async (c) => {
   const actor = await requireActor(c);
   return c.json({ librarian: actor, grantableRoles: grantableRoles(actor) });
 });
 
-ownAccountRoutes.get("/account/sessions", async (c) => {
+ownAccountRoutes.get("/account/sessions", documented({
+  group: GROUPS.ownAccount,
+  summary: "My sign-in sessions",
+  description: "The librarian's own live sign-in sessions, newest first. The id is a digest, never the cookie.",
+  who: LIBRARIAN,
+  answers: { 200: "`{sessions: [{id, createdAt, expiresAt, current}]}` (`current`: the session of this request)." },
+  refusals: [NOT_SIGNED_IN],
+}), async (c) => {
   const actor = await requireActor(c);
   const db = database(c.env.DB);
   const current = await digestToken(getCookie(c, SESSION_COOKIE) ?? "");
@@ -35,7 +53,15 @@ ownAccountRoutes.get("/account/sessions", async (c) => {
   return c.json({ sessions: sessions.map((s) => ({ ...s, current: s.id === current })) });
 });
 
-ownAccountRoutes.post("/account/sessions/:sessionId/revoke", async (c) => {
+ownAccountRoutes.post("/account/sessions/:sessionId/revoke", documented({
+  group: GROUPS.ownAccount,
+  summary: "Sign one of my sessions out",
+  description: "Signs one of the librarian's own sessions out.",
+  who: LIBRARIAN,
+  params: { sessionId: { description: "A session's id as `GET /api/admin/account/sessions` lists it." } },
+  answers: { 200: "`{revoked: true}`." },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, refusal(404, "not_found", "No live session of this librarian has that id.")],
+}), async (c) => {
   const actor = await requireActor(c);
   const db = database(c.env.DB);
   const revoked = await db
@@ -47,7 +73,21 @@ ownAccountRoutes.post("/account/sessions/:sessionId/revoke", async (c) => {
   return c.json({ revoked: true });
 });
 
-ownAccountRoutes.post("/account/password", async (c) => {
+ownAccountRoutes.post("/account/password", documented({
+  group: GROUPS.ownAccount,
+  summary: "Change my password",
+  description: "Changes the librarian's own password; every other sign-in session of theirs ends, this one stays.",
+  who: LIBRARIAN,
+  body: changePasswordSchema,
+  answers: { 200: "`{changed: true}`." },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    refusal(400, "validation_failed", "The body breaks the schema (e.g. the two new passwords differ).", "`current`, `password` or `confirm`"),
+    refusal(403, "forbidden", "The current password is wrong.", "current"),
+    refusal(400, "validation_failed", "The new password is too easy to guess, only digits, or contains the e-mail address.", "password"),
+  ],
+}), async (c) => {
   const actor = await requireActor(c);
   const body = await parseBody(c, changePasswordSchema);
   const db = database(c.env.DB);

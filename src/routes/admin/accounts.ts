@@ -20,6 +20,11 @@ import { accountMailKey, accountMailStatement } from "../../mail/account-mail";
 import { enqueueMail } from "../../mail/outbox";
 import { inviteSchema, roleChangeSchema } from "../../shared/admin-api";
 import { ROLE_LABELS } from "../../shared/admin-limits";
+import { ADMIN_OF_LIBRARY, MANAGER_OF_ACCOUNT } from "../openapi/callers";
+import { documented } from "../openapi/describe";
+import { GROUPS } from "../openapi/groups";
+import { ACCOUNT_UNKNOWN, BAD_BODY, LIBRARY_UNKNOWN, NOT_ADMIN_OF_LIBRARY, NOT_MANAGEABLE, NOT_SIGNED_IN, OTHER_SITE, refusal } from "../openapi/refusals";
+import { ACCOUNT, PARAMS } from "../openapi/shapes";
 
 export const accountRoutes = new Hono<AppEnv>();
 
@@ -36,7 +41,15 @@ async function manageable(c: Context<AppEnv>): Promise<{ actor: Actor; db: Datab
   return { actor, db, account, libraryId };
 }
 
-accountRoutes.get("/libraries/:libraryId/librarians", async (c) => {
+accountRoutes.get("/libraries/:libraryId/librarians", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "A library's accounts",
+  description: "The library's accounts, by name.",
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.libraryId,
+  answers: { 200: `\`{librarians, grantableRoles}\`: each ${ACCOUNT} plus \`manageable\` (whether the actor may manage it).` },
+  refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, LIBRARY_UNKNOWN],
+}), async (c) => {
   const libraryId = c.req.param("libraryId");
   const actor = await authorize(c, "library.read", { library: libraryId });
   const db = database(c.env.DB);
@@ -80,7 +93,24 @@ async function sendAccountLink(c: Context<AppEnv>, db: Database, actor: Actor, a
   return { expiresAt: link.expiresAt };
 }
 
-accountRoutes.post("/libraries/:libraryId/invitations", async (c) => {
+accountRoutes.post("/libraries/:libraryId/invitations", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "Invite a person",
+  description: "Invites a person: creates the account and mails them a one-time link to set a password.",
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.libraryId,
+  body: inviteSchema,
+  answers: { 201: `\`{librarian, invitationExpiresAt}\`: ${ACCOUNT} (status \`invited\`).` },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    NOT_ADMIN_OF_LIBRARY,
+    BAD_BODY,
+    refusal(403, "forbidden", "The role is above the actor's own.", "role"),
+    LIBRARY_UNKNOWN,
+    refusal(409, "validation_failed", "The address has already been invited, or already has an account.", "email"),
+  ],
+}), async (c) => {
   const libraryId = c.req.param("libraryId");
   const actor = await authorize(c, "library.accounts.manage", { library: libraryId });
   const body = await parseBody(c, inviteSchema);
@@ -125,7 +155,15 @@ accountRoutes.post("/libraries/:libraryId/invitations", async (c) => {
   return c.json({ librarian: accountView(account), invitationExpiresAt: expiresAt }, 201);
 });
 
-accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/password-reset", async (c) => {
+accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/password-reset", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "Mail a password-reset link",
+  description: "Mails the person a one-time password-reset link (a fresh invitation when they never set a password).",
+  who: MANAGER_OF_ACCOUNT,
+  params: PARAMS.account,
+  answers: { 200: "`{sent: \"reset\"|\"invite\", to, expiresAt}`." },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, ACCOUNT_UNKNOWN, NOT_MANAGEABLE, refusal(400, "validation_failed", "The account is disabled (enable it first).", "librarianId")],
+}), async (c) => {
   const { actor, db, account, libraryId } = await manageable(c);
   if (account.disabledAt) throw badRequest("This account is disabled: enable it first.", "librarianId");
   // An account that never set a password gets a fresh invitation instead.
@@ -141,7 +179,15 @@ accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/password-reset
   return c.json({ sent: purpose, to: account.email, expiresAt });
 });
 
-accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/disable", async (c) => {
+accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/disable", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "Disable an account",
+  description: "Disables the account: signs it out everywhere, and hands the chats it was serving back to their queues. Disabling a disabled account changes nothing.",
+  who: MANAGER_OF_ACCOUNT,
+  params: PARAMS.account,
+  answers: { 200: `\`{librarian, handedBack}\`: ${ACCOUNT}; \`handedBack\` how many chats went back.` },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, ACCOUNT_UNKNOWN, NOT_MANAGEABLE],
+}), async (c) => {
   const { actor, db, account, libraryId } = await manageable(c);
   if (account.disabledAt) return c.json({ librarian: accountView(account), handedBack: 0 });
   const now = Date.now();
@@ -155,7 +201,15 @@ accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/disable", asyn
   return c.json({ librarian: accountView({ ...account, disabledAt: now }), handedBack });
 });
 
-accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/enable", async (c) => {
+accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/enable", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "Enable an account",
+  description: "Enables a disabled account (and clears a lock-out).",
+  who: MANAGER_OF_ACCOUNT,
+  params: PARAMS.account,
+  answers: { 200: `\`{librarian}\`: ${ACCOUNT}.` },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, ACCOUNT_UNKNOWN, NOT_MANAGEABLE],
+}), async (c) => {
   const { actor, db, account, libraryId } = await manageable(c);
   if (!account.disabledAt) return c.json({ librarian: accountView(account) });
   const now = Date.now();
@@ -166,7 +220,16 @@ accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/enable", async
   return c.json({ librarian: accountView({ ...account, disabledAt: null }) });
 });
 
-accountRoutes.put("/libraries/:libraryId/librarians/:librarianId/role", async (c) => {
+accountRoutes.put("/libraries/:libraryId/librarians/:librarianId/role", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "Change an account's role",
+  description: "Gives the account another role (never above the actor's own).",
+  who: MANAGER_OF_ACCOUNT,
+  params: PARAMS.account,
+  body: roleChangeSchema,
+  answers: { 200: `\`{librarian}\`: ${ACCOUNT}.` },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, ACCOUNT_UNKNOWN, NOT_MANAGEABLE, BAD_BODY, refusal(403, "forbidden", "The role is above the actor's own.", "role")],
+}), async (c) => {
   const { actor, db, account, libraryId } = await manageable(c);
   const body = await parseBody(c, roleChangeSchema);
   if (!mayGrantRole(actor, body.role)) throw forbiddenField(`You cannot give a role above your own (${ROLE_LABELS[actor.role]}).`, "role");
@@ -179,7 +242,15 @@ accountRoutes.put("/libraries/:libraryId/librarians/:librarianId/role", async (c
   return c.json({ librarian: accountView({ ...account, role: body.role }) });
 });
 
-accountRoutes.get("/libraries/:libraryId/librarians/:librarianId/sessions", async (c) => {
+accountRoutes.get("/libraries/:libraryId/librarians/:librarianId/sessions", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "An account's sign-in sessions",
+  description: "The account's live sign-in sessions, newest first.",
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.account,
+  answers: { 200: "`{sessions: [{id, createdAt, expiresAt}]}`." },
+  refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, ACCOUNT_UNKNOWN],
+}), async (c) => {
   const libraryId = c.req.param("libraryId");
   await authorize(c, "library.read", { library: libraryId });
   const db = database(c.env.DB);
@@ -187,7 +258,15 @@ accountRoutes.get("/libraries/:libraryId/librarians/:librarianId/sessions", asyn
   return c.json({ sessions: await liveSessions(db, account.id, Date.now()) });
 });
 
-accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/sessions/revoke", async (c) => {
+accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/sessions/revoke", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "Sign an account out everywhere",
+  description: "Signs the account out everywhere.",
+  who: MANAGER_OF_ACCOUNT,
+  params: PARAMS.account,
+  answers: { 200: "`{revoked}`: how many live sessions were ended." },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, ACCOUNT_UNKNOWN, NOT_MANAGEABLE],
+}), async (c) => {
   const { actor, db, account, libraryId } = await manageable(c);
   const now = Date.now();
   const live = await liveSessions(db, account.id, now);

@@ -19,6 +19,11 @@ import { LOGO_RULES } from "../../shared/admin-limits";
 import { hostedFormUrl, qwidgetSnippet } from "../../shared/embed";
 import { parseFormFields } from "../../shared/forms";
 import { formLayout } from "../../shared/form-layout";
+import { ADMIN_OF_FORM, ADMIN_OF_GROUP, ADMIN_OF_LIBRARY } from "../openapi/callers";
+import { documented } from "../openapi/describe";
+import { GROUPS } from "../openapi/groups";
+import { BAD_BODY, FORM_UNKNOWN, GROUP_UNKNOWN, LIBRARY_UNKNOWN, NOT_ADMIN_OF_GROUP, NOT_ADMIN_OF_LIBRARY, NOT_FORM_ADMIN, NOT_SIGNED_IN, OTHER_SITE, refusal } from "../openapi/refusals";
+import { FORM_ROW, PARAMS } from "../openapi/shapes";
 
 export const formRoutes = new Hono<AppEnv>();
 
@@ -102,7 +107,15 @@ function auditableForm(f: FormRow) {
 
 // ---- a library's forms ------------------------------------------------------------
 
-formRoutes.get("/libraries/:libraryId/forms", async (c) => {
+formRoutes.get("/libraries/:libraryId/forms", documented({
+  group: GROUPS.formAdmin,
+  summary: "A library's forms",
+  description: "The library's forms, oldest first, and the queues a form of the library may feed (its own and its groups').",
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.libraryId,
+  answers: { 200: `\`{forms, queues: [{id, name}]}\`: each ${FORM_ROW}.` },
+  refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, LIBRARY_UNKNOWN],
+}), async (c) => {
   const libraryId = c.req.param("libraryId");
   await authorize(c, "library.read", { library: libraryId });
   const db = database(c.env.DB);
@@ -111,7 +124,16 @@ formRoutes.get("/libraries/:libraryId/forms", async (c) => {
   return c.json({ forms: rows.map((f) => formView(c, f)), queues });
 });
 
-formRoutes.post("/libraries/:libraryId/forms", async (c) => {
+formRoutes.post("/libraries/:libraryId/forms", documented({
+  group: GROUPS.formAdmin,
+  summary: "Create a library form",
+  description: "Creates a form for the library (`libraryId` in the body is ignored here).",
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.libraryId,
+  body: newFormSchema,
+  answers: { 201: `\`{form, queues}\`: ${FORM_ROW}.` },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, BAD_BODY, LIBRARY_UNKNOWN, refusal(400, "validation_failed", "The queue is not one this library can feed.", "queueId")],
+}), async (c) => {
   const libraryId = c.req.param("libraryId");
   const actor = await authorize(c, "library.forms.write", { library: libraryId });
   const body = await parseBody(c, newFormSchema);
@@ -120,7 +142,15 @@ formRoutes.post("/libraries/:libraryId/forms", async (c) => {
 
 // ---- a group's forms --------------------------------------------------------------
 
-formRoutes.get("/groups/:groupId/forms", async (c) => {
+formRoutes.get("/groups/:groupId/forms", documented({
+  group: GROUPS.formAdmin,
+  summary: "A group's forms",
+  description: "The group's forms: those it owns and those feeding its queue.",
+  who: ADMIN_OF_GROUP,
+  params: PARAMS.groupId,
+  answers: { 200: `\`{forms}\`: each ${FORM_ROW}.` },
+  refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_GROUP, GROUP_UNKNOWN],
+}), async (c) => {
   const groupId = c.req.param("groupId");
   await authorize(c, "group.read", { group: groupId });
   const db = database(c.env.DB);
@@ -134,7 +164,24 @@ formRoutes.get("/groups/:groupId/forms", async (c) => {
   return c.json({ forms: rows.map((r) => formView(c, r.form)) });
 });
 
-formRoutes.post("/groups/:groupId/forms", async (c) => {
+formRoutes.post("/groups/:groupId/forms", documented({
+  group: GROUPS.formAdmin,
+  summary: "Create a group form",
+  description: "Creates a group form; `libraryId` names the member library whose questions it files.",
+  who: ADMIN_OF_GROUP,
+  params: PARAMS.groupId,
+  body: newFormSchema,
+  answers: { 201: `\`{form, queues}\`: ${FORM_ROW}.` },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    NOT_ADMIN_OF_GROUP,
+    BAD_BODY,
+    GROUP_UNKNOWN,
+    refusal(400, "validation_failed", "`libraryId` is missing, or not a member of the group.", "libraryId"),
+    refusal(400, "validation_failed", "The queue is not one that library can feed.", "queueId"),
+  ],
+}), async (c) => {
   const groupId = c.req.param("groupId");
   const actor = await authorize(c, "group.forms.write", { group: groupId });
   const body = await parseBody(c, newFormSchema);
@@ -148,7 +195,15 @@ formRoutes.post("/groups/:groupId/forms", async (c) => {
 
 // ---- one form ---------------------------------------------------------------------
 
-formRoutes.get("/forms/:formId", async (c) => {
+formRoutes.get("/forms/:formId", documented({
+  group: GROUPS.formAdmin,
+  summary: "One form",
+  description: "One form, the queues it may feed, and its library's name, colour and allowed embedding sites.",
+  who: ADMIN_OF_FORM,
+  params: PARAMS.formId,
+  answers: { 200: `\`{form, queues, library: {name, brandColor, allowedOrigins} | null}\`: ${FORM_ROW}.` },
+  refusals: [FORM_UNKNOWN, NOT_SIGNED_IN, NOT_FORM_ADMIN],
+}), async (c) => {
   const db = database(c.env.DB);
   const form = await loadForm(db, c.req.param("formId"));
   await authorizeForm(c, form);
@@ -156,7 +211,16 @@ formRoutes.get("/forms/:formId", async (c) => {
   return c.json({ form: formView(c, form), queues: form.libraryId ? await queuesFor(db, form.libraryId) : [], library });
 });
 
-formRoutes.put("/forms/:formId", async (c) => {
+formRoutes.put("/forms/:formId", documented({
+  group: GROUPS.formAdmin,
+  summary: "Change a form",
+  description: "Replaces the form's settings: title, intro, fields (in layout order), queue, chat method, colour, on or off.",
+  who: ADMIN_OF_FORM,
+  params: PARAMS.formId,
+  body: formSettingsSchema,
+  answers: { 200: `\`{form}\`: ${FORM_ROW}.` },
+  refusals: [OTHER_SITE, FORM_UNKNOWN, NOT_SIGNED_IN, NOT_FORM_ADMIN, BAD_BODY, refusal(400, "validation_failed", "The queue is not one the form's library can feed.", "queueId")],
+}), async (c) => {
   const db = database(c.env.DB);
   const form = await loadForm(db, c.req.param("formId"));
   const actor = await authorizeForm(c, form);
@@ -180,7 +244,27 @@ formRoutes.put("/forms/:formId", async (c) => {
   return c.json({ form: formView(c, next) });
 });
 
-formRoutes.post("/forms/:formId/logo", async (c) => {
+formRoutes.post("/forms/:formId/logo", documented({
+  group: GROUPS.formAdmin,
+  summary: "Upload a form's logo",
+  description: "Uploads (or replaces) the form's logo.",
+  who: ADMIN_OF_FORM,
+  params: PARAMS.formId,
+  rawBody: {
+    types: ["image/png", "image/jpeg", "image/gif", "image/webp"],
+    description: `The image's bytes as the raw body, sent with the image's \`Content-Type\` (e.g. \`image/png\`: the server trusts only the bytes, but a missing type trips the CSRF check): PNG, JPEG, GIF or WebP, at most ${LOGO_RULES.maxBytes / 1024} KB.`,
+  },
+  answers: { 200: `\`{form}\`: ${FORM_ROW} (\`logoUrl\` set).` },
+  refusals: [
+    OTHER_SITE,
+    FORM_UNKNOWN,
+    NOT_SIGNED_IN,
+    NOT_FORM_ADMIN,
+    refusal(413, "too_large", `Over ${LOGO_RULES.maxBytes / 1024} KB.`, "logo"),
+    refusal(400, "validation_failed", "The body is empty.", "logo"),
+    refusal(415, "validation_failed", "The bytes are not a PNG, JPEG, GIF or WebP image.", "logo"),
+  ],
+}), async (c) => {
   const db = database(c.env.DB);
   const form = await loadForm(db, c.req.param("formId"));
   const actor = await authorizeForm(c, form);
@@ -206,7 +290,15 @@ formRoutes.post("/forms/:formId/logo", async (c) => {
   return c.json({ form: formView(c, { ...form, logoUrl: url }) });
 });
 
-formRoutes.delete("/forms/:formId/logo", async (c) => {
+formRoutes.delete("/forms/:formId/logo", documented({
+  group: GROUPS.formAdmin,
+  summary: "Remove a form's logo",
+  description: "Removes the form's logo (nothing changes when it has none).",
+  who: ADMIN_OF_FORM,
+  params: PARAMS.formId,
+  answers: { 200: `\`{form}\`: ${FORM_ROW}.` },
+  refusals: [OTHER_SITE, FORM_UNKNOWN, NOT_SIGNED_IN, NOT_FORM_ADMIN],
+}), async (c) => {
   const db = database(c.env.DB);
   const form = await loadForm(db, c.req.param("formId"));
   const actor = await authorizeForm(c, form);

@@ -14,6 +14,11 @@ import { badRequest } from "../../http/errors";
 import { parseBody } from "../../http/validate";
 import { TRANSCRIPT_PLACEHOLDERS } from "../../mail/transcript-mail";
 import { librarySettingsSchema } from "../../shared/admin-api";
+import { ADMIN_OF_LIBRARY, LIBRARIAN } from "../openapi/callers";
+import { documented } from "../openapi/describe";
+import { GROUPS } from "../openapi/groups";
+import { BAD_BODY, LIBRARY_UNKNOWN, NOT_ADMIN_OF_LIBRARY, NOT_SIGNED_IN, OTHER_SITE, refusal } from "../openapi/refusals";
+import { AUDIT_PAGE, AUDIT_QUERY, PARAMS } from "../openapi/shapes";
 
 export const libraryRoutes = new Hono<AppEnv>();
 
@@ -42,7 +47,14 @@ function settingsView(l: LibraryRow) {
   };
 }
 
-libraryRoutes.get("/libraries", async (c) => {
+libraryRoutes.get("/libraries", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "The libraries I administer",
+  description: "The libraries the actor administers: none for a `librarian`, their own for a `library_admin` or `group_admin`, all for a `service_admin`.",
+  who: LIBRARIAN,
+  answers: { 200: "`{libraries: [{id, name}]}`." },
+  refusals: [NOT_SIGNED_IN],
+}), async (c) => {
   const actor = await requireActor(c);
   const db = database(c.env.DB);
   const query = db.select({ id: libraries.id, name: libraries.name }).from(libraries);
@@ -55,14 +67,41 @@ libraryRoutes.get("/libraries", async (c) => {
   return c.json({ libraries: rows });
 });
 
-libraryRoutes.get("/libraries/:libraryId/settings", async (c) => {
+libraryRoutes.get("/libraries/:libraryId/settings", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "A library's settings",
+  description: "The library's settings, and the placeholders its transcript template may use.",
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.libraryId,
+  answers: {
+    200: "`{settings: {id, name, contactEmail, phone, websiteUrl, timeZone, hoursText, unavailableMessage, fallbackLinks, brandColor, rolloverSeconds, waitLimitSeconds, retentionDays, ipMode, mailSenderName, transcriptTemplate, allowedOrigins}, placeholders}`.",
+  },
+  refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, LIBRARY_UNKNOWN],
+}), async (c) => {
   const libraryId = c.req.param("libraryId");
   await authorize(c, "library.read", { library: libraryId });
   const library = await loadLibrary(database(c.env.DB), libraryId);
   return c.json({ settings: settingsView(library), placeholders: TRANSCRIPT_PLACEHOLDERS });
 });
 
-libraryRoutes.patch("/libraries/:libraryId/settings", async (c) => {
+libraryRoutes.patch("/libraries/:libraryId/settings", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "Change a library's settings",
+  description: "Changes any of the settings (at least one). `allowedOrigins` are the sites allowed to embed the library's chat (origins, normalised, duplicates dropped).",
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.libraryId,
+  body: librarySettingsSchema,
+  answers: { 200: "`{settings, changed}`: all settings as they now are, and the names of those that changed." },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    NOT_ADMIN_OF_LIBRARY,
+    BAD_BODY,
+    LIBRARY_UNKNOWN,
+    refusal(400, "validation_failed", "The roll-over time is not shorter than the wait limit.", "`rolloverSeconds` or `waitLimitSeconds` (whichever was sent)"),
+    refusal(400, "validation_failed", `The transcript template uses a placeholder other than ${TRANSCRIPT_PLACEHOLDERS.map((p) => `\`{{${p}}}\``).join(", ")}.`, "transcriptTemplate"),
+  ],
+}), async (c) => {
   const libraryId = c.req.param("libraryId");
   const actor = await authorize(c, "library.settings.write", { library: libraryId });
   const body = await parseBody(c, librarySettingsSchema);
@@ -90,7 +129,16 @@ libraryRoutes.patch("/libraries/:libraryId/settings", async (c) => {
   return c.json({ settings: after, changed: Object.keys(diff.after) });
 });
 
-libraryRoutes.get("/libraries/:libraryId/audit", async (c) => {
+libraryRoutes.get("/libraries/:libraryId/audit", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "A library's audit log",
+  description: "The library's audit log.",
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.libraryId,
+  query: AUDIT_QUERY,
+  answers: { 200: `${AUDIT_PAGE}.` },
+  refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY],
+}), async (c) => {
   const libraryId = c.req.param("libraryId");
   await authorize(c, "library.read", { library: libraryId });
   const before = Number(c.req.query("before") ?? "") || undefined;
@@ -100,7 +148,15 @@ libraryRoutes.get("/libraries/:libraryId/audit", async (c) => {
 /** How many past scrub runs the privacy page lists. */
 export const SCRUB_HISTORY = 10;
 
-libraryRoutes.get("/libraries/:libraryId/privacy", async (c) => {
+libraryRoutes.get("/libraries/:libraryId/privacy", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "A library's privacy record",
+  description: `The library's privacy record: retention, IP mode, and the last ${SCRUB_HISTORY} scrub runs with what each removed in this library.`,
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.libraryId,
+  answers: { 200: "`{retentionDays, ipMode, runs: [{id, scheduledAt, startedAt, finishedAt, ok, sessionsScrubbed, questionsScrubbed, mailsScrubbed, cutoff}]}`." },
+  refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, LIBRARY_UNKNOWN],
+}), async (c) => {
   const libraryId = c.req.param("libraryId");
   await authorize(c, "library.read", { library: libraryId });
   const db = database(c.env.DB);
