@@ -5,6 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AdminBootstrap, FormRow, QueueChoice } from "../../shared/admin-views";
 import { DEFAULT_EMAIL_FIELD, DEFAULT_NAME_FIELD, DEFAULT_QUESTION_FIELD } from "../../shared/form-layout";
+import { DataTable } from "../shared/DataTable";
 import { api } from "./api";
 import { AdminLayout } from "./layout";
 import { describe, ErrorSummary, errorsFrom, Field, inputValue, type FieldErrors } from "./ui";
@@ -12,29 +13,17 @@ import { describe, ErrorSummary, errorsFrom, Field, inputValue, type FieldErrors
 export function FormList({ forms }: { forms: FormRow[] }) {
   if (forms.length === 0) return <p>No forms yet.</p>;
   return (
-    <table class="data-table">
-      <caption class="visually-hidden">Chat request forms</caption>
-      <thead>
-        <tr>
-          <th scope="col">Form</th>
-          <th scope="col">State</th>
-          <th scope="col">Hosted form</th>
-        </tr>
-      </thead>
-      <tbody>
-        {forms.map((f) => (
-          <tr key={f.id}>
-            <th scope="row">
-              <a href={`/admin/forms/${f.id}`}>{f.title}</a>
-            </th>
-            <td>{f.enabled ? "On" : "Off"}</td>
-            <td>
-              <a href={f.formUrl}>{f.formUrl}</a>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      class="data-table"
+      caption="Chat request forms"
+      rows={forms}
+      rowKey={(f) => f.id}
+      columns={[
+        { header: "Form", rowHeader: true, cell: (f) => <a href={`/admin/forms/${f.id}`}>{f.title}</a> },
+        { header: "State", cell: (f) => (f.enabled ? "On" : "Off") },
+        { header: "Hosted form", cell: (f) => <a href={f.formUrl}>{f.formUrl}</a> },
+      ]}
+    />
   );
 }
 

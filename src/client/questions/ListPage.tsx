@@ -9,6 +9,7 @@ import { RESOLUTION_CODES } from "../../shared/codes";
 import { QUESTION_LISTS, QUESTION_LIST_LABELS, type QuestionList } from "../../shared/question-rules";
 import type { QuestionFilters, QuestionListResponse, QuestionSummary, QuestionsBootstrap } from "../../shared/questions-api";
 import { api, type ApiFailure } from "../monitor/api";
+import { DataTable } from "../shared/DataTable";
 import { excerpt, formatWhen, isoTime, resolutionText, statusText } from "./format";
 
 /** The search parameters the form sets (besides the list and the page). */
@@ -175,48 +176,42 @@ function summaryText(r: QuestionListResponse, list: QuestionList, searching: boo
 
 function QuestionTable({ questions, list, order, boot }: { questions: QuestionSummary[]; list: QuestionList; order: "newest" | "oldest"; boot: QuestionsBootstrap }) {
   return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label="Questions found">
-      <table class="questions-table">
-        <caption class="visually-hidden">
-          {LIST_DESCRIPTIONS[list]}, {order} first
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Received</th>
-            <th scope="col">Question</th>
-            <th scope="col">Patron</th>
-            <th scope="col">Status</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Resolution</th>
-          </tr>
-        </thead>
-        <tbody>
-          {questions.map((q) => (
-            <tr key={q.id}>
-              <td>
-                <time dateTime={isoTime(q.createdAt)}>{formatWhen(q.createdAt, boot.timeZone)}</time>
-              </td>
-              <td>
-                <a href={`/questions/${q.id}`}>{excerpt(q.question, 140)}</a>
-                <span class="flags">
-                  {q.source === "email" ? <span class="flag">Left by e-mail</span> : null}
-                  {q.libraryId !== boot.librarian.libraryId ? <span class="flag">{q.libraryName}</span> : null}
-                  {q.hidden ? <span class="flag">Spam</span> : null}
-                  {q.failedMails > 0 ? <span class="flag flag-danger">{q.failedMails === 1 ? "A mail failed" : `${q.failedMails} mails failed`}</span> : null}
-                </span>
-              </td>
-              <td>
-                {q.patronName ?? "Anonymous"}
-                {q.patronEmail ? <span class="muted"> {q.patronEmail}</span> : null}
-              </td>
-              <td>{statusText(q.status)}</td>
-              <td>{q.assignee?.name ?? "Nobody"}</td>
-              <td>{resolutionText(q.resolution)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      class="questions-table"
+      caption={`${LIST_DESCRIPTIONS[list]}, ${order} first`}
+      scroll={{ label: "Questions found" }}
+      rows={questions}
+      rowKey={(q) => q.id}
+      columns={[
+        { header: "Received", cell: (q) => <time dateTime={isoTime(q.createdAt)}>{formatWhen(q.createdAt, boot.timeZone)}</time> },
+        {
+          header: "Question",
+          cell: (q) => (
+            <>
+              <a href={`/questions/${q.id}`}>{excerpt(q.question, 140)}</a>
+              <span class="flags">
+                {q.source === "email" ? <span class="flag">Left by e-mail</span> : null}
+                {q.libraryId !== boot.librarian.libraryId ? <span class="flag">{q.libraryName}</span> : null}
+                {q.hidden ? <span class="flag">Spam</span> : null}
+                {q.failedMails > 0 ? <span class="flag flag-danger">{q.failedMails === 1 ? "A mail failed" : `${q.failedMails} mails failed`}</span> : null}
+              </span>
+            </>
+          ),
+        },
+        {
+          header: "Patron",
+          cell: (q) => (
+            <>
+              {q.patronName ?? "Anonymous"}
+              {q.patronEmail ? <span class="muted"> {q.patronEmail}</span> : null}
+            </>
+          ),
+        },
+        { header: "Status", cell: (q) => statusText(q.status) },
+        { header: "Owner", cell: (q) => q.assignee?.name ?? "Nobody" },
+        { header: "Resolution", cell: (q) => resolutionText(q.resolution) },
+      ]}
+    />
   );
 }
 

@@ -1,0 +1,76 @@
+/**
+ * The one data table of the front ends: a caption for screen readers (sighted
+ * readers have the heading above it), column headers with scope, optionally a
+ * column whose cells name their row (row headers), and optionally a row that
+ * says why there are no rows. A table wider than a phone can sit in a
+ * focusable, named scroll region, so keyboard users can scroll it too.
+ */
+import type { ComponentChildren } from "preact";
+
+export interface Column<Row> {
+  header: string;
+  cell: (row: Row) => ComponentChildren;
+  /** This column's cells name their row: `<th scope="row">`, so a screen reader announces them with each cell. */
+  rowHeader?: boolean;
+  class?: string;
+}
+
+export interface DataTableProps<Row> {
+  /** What the table lists (visually hidden). */
+  caption: string;
+  columns: readonly Column<Row>[];
+  rows: readonly Row[];
+  rowKey: (row: Row) => string | number;
+  /** The table's look (each front end styles its own tables). */
+  class: string;
+  rowClass?: (row: Row) => string | undefined;
+  /** Shown in a row of its own when there are no rows. */
+  empty?: ComponentChildren;
+  /** Wraps the table in a focusable scroll region with this name (or named by this element). */
+  scroll?: { label: string } | { labelledBy: string };
+}
+
+export function DataTable<Row>({ caption, columns, rows, rowKey, class: className, rowClass, empty, scroll }: DataTableProps<Row>) {
+  const table = (
+    <table class={className}>
+      <caption class="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c.header} scope="col">
+              {c.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={rowKey(row)} class={rowClass?.(row)}>
+            {columns.map((c) =>
+              c.rowHeader ? (
+                <th key={c.header} scope="row" class={c.class}>
+                  {c.cell(row)}
+                </th>
+              ) : (
+                <td key={c.header} class={c.class}>
+                  {c.cell(row)}
+                </td>
+              ),
+            )}
+          </tr>
+        ))}
+        {rows.length === 0 && empty ? (
+          <tr>
+            <td colSpan={columns.length}>{empty}</td>
+          </tr>
+        ) : null}
+      </tbody>
+    </table>
+  );
+  if (!scroll) return table;
+  return (
+    <div class="table-scroll" tabIndex={0} role="region" aria-label={"label" in scroll ? scroll.label : undefined} aria-labelledby={"labelledBy" in scroll ? scroll.labelledBy : undefined}>
+      {table}
+    </div>
+  );
+}
