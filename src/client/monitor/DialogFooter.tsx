@@ -5,6 +5,7 @@
  * anything — "Cancel" beside an action, "Close" when there is none. A problem
  * with the whole form is announced just above the buttons it came from.
  */
+import { ErrorLine } from "../shared/ErrorLine";
 
 export interface DialogFooterProps {
   /** The dialog's action: the submit button of the form the footer ends. Without one the footer only closes. */
@@ -20,11 +21,7 @@ export interface DialogFooterProps {
 export function DialogFooter({ action, busy, error, onClose, closeIsMain }: DialogFooterProps) {
   return (
     <>
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
       <div class="dialog-actions">
         {action ? (
           <button type="submit" class="primary" disabled={busy}>

@@ -9,6 +9,7 @@ import type { CodesAdminResponse } from "../../shared/questions-api";
 import { api } from "../monitor/api";
 import { filterCodes } from "../monitor/end-rules";
 import { DataTable } from "../shared/DataTable";
+import { ErrorLine } from "../shared/ErrorLine";
 
 type AdminCode = CodesAdminResponse["codes"][number];
 
@@ -71,11 +72,7 @@ export function CodesPage() {
       <p role="status" aria-live="polite" class="change-status">
         {status}
       </p>
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
       <AddCodeForm onAdded={(next, label) => apply(next, `Added “${label}” at the end of the list.`)} />
 
       <h2 id="list-heading">The library's codes ({codes.length})</h2>
@@ -86,7 +83,7 @@ export function CodesPage() {
       <DataTable
         class="codes-table"
         caption="The library's descriptive codes, in the order they are offered"
-        scroll={{ labelledBy: "list-heading" }}
+        scroll={{ "aria-labelledby": "list-heading" }}
         rows={shown}
         rowKey={(c) => c.code}
         rowClass={(c) => (c.active ? undefined : "code-hidden")}

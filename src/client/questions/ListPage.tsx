@@ -24,6 +24,11 @@ const LIST_DESCRIPTIONS: Record<QuestionList, string> = {
   all: "All questions",
 };
 
+const ORDERS = [
+  { value: "newest", label: "Newest first" },
+  { value: "oldest", label: "Oldest first" },
+];
+
 function currentList(params: URLSearchParams): QuestionList {
   const list = params.get("list");
   return (QUESTION_LISTS as readonly string[]).includes(list ?? "") ? (list as QuestionList) : "new";
@@ -96,51 +101,17 @@ export function ListPage({ boot }: { boot: QuestionsBootstrap }) {
           <label for="s-to">Received to</label>
           <input id="s-to" name="to" type="date" defaultValue={value("to")} aria-describedby={errorFor("to")} />
         </div>
-        <div class="field">
-          <label for="s-code">Descriptive code</label>
-          <select id="s-code" name="code" aria-describedby={errorFor("code")}>
-            <option value="">Any code</option>
-            {filters.codes.map((c) => (
-              <option key={c.code} value={c.code} selected={c.code === value("code")}>
-                {c.label}
-                {c.active ? "" : " (hidden)"}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="s-resolution">Resolution</label>
-          <select id="s-resolution" name="resolution">
-            <option value="">Any resolution</option>
-            {RESOLUTION_CODES.map((r) => (
-              <option key={r.code} value={r.code} selected={r.code === value("resolution")}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="s-librarian">Librarian</label>
-          <select id="s-librarian" name="librarian">
-            <option value="">Anyone</option>
-            {filters.librarians.map((l) => (
-              <option key={l.id} value={l.id} selected={l.id === value("librarian")}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="s-order">Order</label>
-          <select id="s-order" name="order">
-            <option value="newest" selected={value("order") !== "oldest"}>
-              Newest first
-            </option>
-            <option value="oldest" selected={value("order") === "oldest"}>
-              Oldest first
-            </option>
-          </select>
-        </div>
+        <SearchSelect
+          name="code"
+          label="Descriptive code"
+          any="Any code"
+          choices={filters.codes.map((c) => ({ value: c.code, label: c.active ? c.label : `${c.label} (hidden)` }))}
+          current={value("code")}
+          describedBy={errorFor("code")}
+        />
+        <SearchSelect name="resolution" label="Resolution" any="Any resolution" choices={RESOLUTION_CODES.map((r) => ({ value: r.code, label: r.label }))} current={value("resolution")} />
+        <SearchSelect name="librarian" label="Librarian" any="Anyone" choices={filters.librarians.map((l) => ({ value: l.id, label: l.name }))} current={value("librarian")} />
+        <SearchSelect name="order" label="Order" choices={ORDERS} current={value("order") === "oldest" ? "oldest" : "newest"} />
         <div class="field checkbox">
           <input id="s-hidden" name="hidden" type="checkbox" value="include" defaultChecked={value("hidden") === "include"} />
           <label for="s-hidden">Include spam (hidden) questions</label>
@@ -168,6 +139,23 @@ export function ListPage({ boot }: { boot: QuestionsBootstrap }) {
   );
 }
 
+/** One of the search form's lists, showing the choice the address holds. */
+function SearchSelect({ name, label, any, choices, current, describedBy }: { name: string; label: string; any?: string; choices: { value: string; label: string }[]; current: string; describedBy?: string }) {
+  return (
+    <div class="field">
+      <label for={`s-${name}`}>{label}</label>
+      <select id={`s-${name}`} name={name} aria-describedby={describedBy}>
+        {any ? <option value="">{any}</option> : null}
+        {choices.map((c) => (
+          <option key={c.value} value={c.value} selected={c.value === current}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function summaryText(r: QuestionListResponse, list: QuestionList, searching: boolean): string {
   const what = `${r.total} ${r.total === 1 ? "question" : "questions"} in ${QUESTION_LIST_LABELS[list]}${searching ? " matching the search" : ""}`;
   if (r.total === 0) return `No questions in ${QUESTION_LIST_LABELS[list]}${searching ? " match the search" : ""}.`;
@@ -179,7 +167,7 @@ function QuestionTable({ questions, list, order, boot }: { questions: QuestionSu
     <DataTable
       class="questions-table"
       caption={`${LIST_DESCRIPTIONS[list]}, ${order} first`}
-      scroll={{ label: "Questions found" }}
+      scroll={{ "aria-label": "Questions found" }}
       rows={questions}
       rowKey={(q) => q.id}
       columns={[

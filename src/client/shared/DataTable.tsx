@@ -26,8 +26,8 @@ export interface DataTableProps<Row> {
   rowClass?: (row: Row) => string | undefined;
   /** Shown in a row of its own when there are no rows. */
   empty?: ComponentChildren;
-  /** Wraps the table in a focusable scroll region with this name (or named by this element). */
-  scroll?: { label: string } | { labelledBy: string };
+  /** Wraps the table in a focusable scroll region, named by these attributes. */
+  scroll?: { "aria-label": string } | { "aria-labelledby": string };
 }
 
 export function DataTable<Row>({ caption, columns, rows, rowKey, class: className, rowClass, empty, scroll }: DataTableProps<Row>) {
@@ -37,40 +37,36 @@ export function DataTable<Row>({ caption, columns, rows, rowKey, class: classNam
       <thead>
         <tr>
           {columns.map((c) => (
-            <th key={c.header} scope="col">
-              {c.header}
-            </th>
+            <th scope="col">{c.header}</th>
           ))}
         </tr>
       </thead>
       <tbody>
         {rows.map((row) => (
           <tr key={rowKey(row)} class={rowClass?.(row)}>
-            {columns.map((c) =>
-              c.rowHeader ? (
-                <th key={c.header} scope="row" class={c.class}>
+            {columns.map((c) => {
+              const Cell = c.rowHeader ? "th" : "td";
+              return (
+                <Cell scope={c.rowHeader ? "row" : undefined} class={c.class}>
                   {c.cell(row)}
-                </th>
-              ) : (
-                <td key={c.header} class={c.class}>
-                  {c.cell(row)}
-                </td>
-              ),
-            )}
+                </Cell>
+              );
+            })}
           </tr>
         ))}
-        {rows.length === 0 && empty ? (
+        {rows.length || !empty ? null : (
           <tr>
             <td colSpan={columns.length}>{empty}</td>
           </tr>
-        ) : null}
+        )}
       </tbody>
     </table>
   );
-  if (!scroll) return table;
-  return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label={"label" in scroll ? scroll.label : undefined} aria-labelledby={"labelledBy" in scroll ? scroll.labelledBy : undefined}>
+  return scroll ? (
+    <div class="table-scroll" tabIndex={0} role="region" {...scroll}>
       {table}
     </div>
+  ) : (
+    table
   );
 }
