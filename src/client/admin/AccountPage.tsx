@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { PASSWORD_RULES } from "../../shared/admin-limits";
 import type { AdminBootstrap, SignInSessionRow } from "../../shared/admin-views";
+import { DataTable } from "../shared/DataTable";
 import { api } from "./api";
 import { AdminLayout } from "./layout";
 import { describe, ErrorSummary, errorsFrom, Field, formatTime, inputValue, StatusLine, useStatus, type FieldErrors } from "./ui";
@@ -47,32 +48,32 @@ export function AccountPage({ boot }: { boot: AdminBootstrap }) {
       <StatusLine text={status} />
       <section aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Where you are signed in</h2>
-        <table class="data-table">
-          <caption class="visually-hidden">Your sign-in sessions</caption>
-          <thead>
-            <tr>
-              <th scope="col">Signed in</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={s.id}>
-                <td>
+        <DataTable
+          class="data-table"
+          caption="Your sign-in sessions"
+          rows={sessions}
+          rowKey={(s) => s.id}
+          columns={[
+            {
+              header: "Signed in",
+              cell: (s) => (
+                <>
                   {formatTime(s.createdAt)}
                   {s.current ? <strong> (this browser)</strong> : null}
-                </td>
-                <td>{formatTime(s.expiresAt)}</td>
-                <td>
-                  <button type="button" class="danger" onClick={() => revoke(s)} aria-label={`Sign out the session from ${formatTime(s.createdAt)}`}>
-                    Sign out
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: "Expires", cell: (s) => formatTime(s.expiresAt) },
+            {
+              header: "Action",
+              cell: (s) => (
+                <button type="button" class="danger" onClick={() => revoke(s)} aria-label={`Sign out the session from ${formatTime(s.createdAt)}`}>
+                  Sign out
+                </button>
+              ),
+            },
+          ]}
+        />
       </section>
       <section aria-labelledby="password-heading">
         <h2 id="password-heading">Change your password</h2>

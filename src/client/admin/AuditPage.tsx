@@ -1,6 +1,7 @@
 /** The audit log of a library (or a cooperative): who changed what, when, before and after. */
 import { useEffect, useState } from "preact/hooks";
 import type { AdminBootstrap, AuditRow } from "../../shared/admin-views";
+import { DataTable } from "../shared/DataTable";
 import { api } from "./api";
 import { AdminLayout } from "./layout";
 import { formatTime } from "./ui";
@@ -47,36 +48,27 @@ export function AuditLog({ endpoint }: { endpoint: string }) {
   if (entries.length === 0) return <p>No administrative changes yet.</p>;
   return (
     <>
-      <table class="data-table audit-table">
-        <caption class="visually-hidden">Administrative changes, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">Before</th>
-            <th scope="col">After</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id}>
-              <td>{formatTime(e.createdAt)}</td>
-              <td>{e.actorName ?? "—"}</td>
-              <td>
+      <DataTable
+        class="data-table audit-table"
+        caption="Administrative changes, newest first"
+        rows={entries}
+        rowKey={(e) => e.id}
+        columns={[
+          { header: "When", cell: (e) => formatTime(e.createdAt) },
+          { header: "Who", cell: (e) => e.actorName ?? "—" },
+          {
+            header: "What",
+            cell: (e) => (
+              <>
                 {ACTION_LABELS[e.action] ?? e.action}
                 <span class="muted"> ({e.targetType} {e.targetId})</span>
-              </td>
-              <td>
-                <Change value={e.before} />
-              </td>
-              <td>
-                <Change value={e.after} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          { header: "Before", cell: (e) => <Change value={e.before} /> },
+          { header: "After", cell: (e) => <Change value={e.after} /> },
+        ]}
+      />
       {next ? (
         <button type="button" onClick={() => load(next)}>
           Show older changes

@@ -12,7 +12,7 @@ import { DEFAULT_EMAIL_FIELD, DEFAULT_NAME_FIELD } from "../../shared/form-layou
 import { api, upload } from "./api";
 import { FormPreview } from "./FormPreview";
 import { AdminLayout } from "./layout";
-import { CopyBox, describe, ErrorSummary, errorsFrom, Field, FieldError, inputChecked, inputValue, StatusLine, useStatus, type FieldErrors } from "./ui";
+import { ChoiceField, CopyBox, describe, ErrorSummary, errorsFrom, Field, FieldError, inputChecked, inputValue, StatusLine, useStatus, type FieldErrors } from "./ui";
 
 const BUILT_IN = new Set(["question", "name", "email"]);
 const KIND_LABELS = { text: "Short text", email: "E-mail address", textarea: "Long text", select: "Choice from a list" } as const;
@@ -164,15 +164,7 @@ export function FormEditorPage({ boot }: { boot: AdminBootstrap }) {
             <Field path="intro" label="Introduction" hint="A sentence or two above the fields." errors={errors} optional>
               <textarea rows={2} value={draft.intro} onInput={(e) => set({ intro: inputValue(e) })} {...describe("intro", errors, true)} />
             </Field>
-            <Field path="queueId" label="Queue the form feeds" errors={errors}>
-              <select value={draft.queueId} onChange={(e) => set({ queueId: inputValue(e) })} {...describe("queueId", errors)}>
-                {queues.map((q) => (
-                  <option key={q.id} value={q.id}>
-                    {q.name}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <ChoiceField path="queueId" label="Queue the form feeds" choices={queues} value={draft.queueId} onChange={(queueId) => set({ queueId })} errors={errors} />
             <fieldset aria-describedby={errors.chatMethod ? "fld-chatMethod-error" : undefined}>
               <legend>Chat method</legend>
               <FieldError path="chatMethod" errors={errors} />

@@ -5,36 +5,25 @@
 import { useEffect, useState } from "preact/hooks";
 import type { AdminBootstrap, FormRow, QueueChoice } from "../../shared/admin-views";
 import { DEFAULT_EMAIL_FIELD, DEFAULT_NAME_FIELD, DEFAULT_QUESTION_FIELD } from "../../shared/form-layout";
+import { DataTable } from "../shared/DataTable";
 import { api } from "./api";
 import { AdminLayout } from "./layout";
-import { describe, ErrorSummary, errorsFrom, Field, inputValue, type FieldErrors } from "./ui";
+import { ChoiceField, describe, ErrorSummary, errorsFrom, Field, inputValue, type FieldErrors } from "./ui";
 
 export function FormList({ forms }: { forms: FormRow[] }) {
   if (forms.length === 0) return <p>No forms yet.</p>;
   return (
-    <table class="data-table">
-      <caption class="visually-hidden">Chat request forms</caption>
-      <thead>
-        <tr>
-          <th scope="col">Form</th>
-          <th scope="col">State</th>
-          <th scope="col">Hosted form</th>
-        </tr>
-      </thead>
-      <tbody>
-        {forms.map((f) => (
-          <tr key={f.id}>
-            <th scope="row">
-              <a href={`/admin/forms/${f.id}`}>{f.title}</a>
-            </th>
-            <td>{f.enabled ? "On" : "Off"}</td>
-            <td>
-              <a href={f.formUrl}>{f.formUrl}</a>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      class="data-table"
+      caption="Chat request forms"
+      rows={forms}
+      rowKey={(f) => f.id}
+      columns={[
+        { header: "Form", rowHeader: true, cell: (f) => <a href={`/admin/forms/${f.id}`}>{f.title}</a> },
+        { header: "State", cell: (f) => (f.enabled ? "On" : "Off") },
+        { header: "Hosted form", cell: (f) => <a href={f.formUrl}>{f.formUrl}</a> },
+      ]}
+    />
   );
 }
 
@@ -62,26 +51,8 @@ export function NewFormForm({ endpoint, queues, libraries }: { endpoint: string;
       <Field path="title" label="Title" hint="Patrons see it as the form's heading, e.g. “Chat with a librarian”." errors={errors}>
         <input type="text" value={title} onInput={(e) => setTitle(inputValue(e))} {...describe("title", errors, true)} />
       </Field>
-      {libraries ? (
-        <Field path="libraryId" label="Library that files the questions" errors={errors}>
-          <select value={libraryId} onChange={(e) => setLibraryId(inputValue(e))} {...describe("libraryId", errors)}>
-            {libraries.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-      ) : null}
-      <Field path="queueId" label="Queue the form feeds" errors={errors}>
-        <select value={queueId} onChange={(e) => setQueueId(inputValue(e))} {...describe("queueId", errors)}>
-          {queues.map((q) => (
-            <option key={q.id} value={q.id}>
-              {q.name}
-            </option>
-          ))}
-        </select>
-      </Field>
+      {libraries ? <ChoiceField path="libraryId" label="Library that files the questions" choices={libraries} value={libraryId} onChange={setLibraryId} errors={errors} /> : null}
+      <ChoiceField path="queueId" label="Queue the form feeds" choices={queues} value={queueId} onChange={setQueueId} errors={errors} />
       <button type="submit" class="primary">
         Create form
       </button>

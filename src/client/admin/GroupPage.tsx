@@ -1,6 +1,7 @@
 /** /admin/groups/:id — a cooperative: its member libraries, its forms (new ones too), its audit log. */
 import { useEffect, useState } from "preact/hooks";
 import type { AdminBootstrap, FormRow, QueueChoice } from "../../shared/admin-views";
+import { DataTable } from "../shared/DataTable";
 import { api } from "./api";
 import { AuditLog } from "./AuditPage";
 import { FormList, NewFormForm } from "./FormsPage";
@@ -35,27 +36,18 @@ export function GroupPage({ boot }: { boot: AdminBootstrap }) {
       </p>
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">Member libraries</h2>
-        <table class="data-table">
-          <caption class="visually-hidden">Member libraries</caption>
-          <thead>
-            <tr>
-              <th scope="col">Library</th>
-              <th scope="col">Contact</th>
-              <th scope="col">Time zone</th>
-              <th scope="col">Librarians</th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr key={m.id}>
-                <th scope="row">{m.name}</th>
-                <td>{m.contactEmail ?? "—"}</td>
-                <td>{m.timeZone}</td>
-                <td>{m.librarians}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          class="data-table"
+          caption="Member libraries"
+          rows={members}
+          rowKey={(m) => m.id}
+          columns={[
+            { header: "Library", rowHeader: true, cell: (m) => m.name },
+            { header: "Contact", cell: (m) => m.contactEmail ?? "—" },
+            { header: "Time zone", cell: (m) => m.timeZone },
+            { header: "Librarians", cell: (m) => m.librarians },
+          ]}
+        />
       </section>
       <section aria-labelledby="group-forms-heading">
         <h2 id="group-forms-heading">Cooperative forms</h2>

@@ -6,11 +6,56 @@
 import { useEffect, useState } from "preact/hooks";
 import { ROLE_LABELS } from "../../shared/admin-limits";
 import type { AccountRow, AdminBootstrap, RoleName } from "../../shared/admin-views";
+import { DataTable } from "../shared/DataTable";
 import { api } from "./api";
 import { AdminLayout } from "./layout";
 import { describe, ErrorSummary, errorsFrom, Field, inputValue, StatusLine, useStatus, type FieldErrors } from "./ui";
 
 const STATUS_LABELS = { active: "Active", invited: "Invited (no password yet)", disabled: "Disabled" } as const;
+
+/** Runs an action on an account and says `done` when it went through. */
+type Act = (row: AccountRow, action: "disable" | "enable" | "password-reset" | "sessions/revoke", done: string) => Promise<void>;
+
+function RoleOptions({ roles }: { roles: RoleName[] }) {
+  return (
+    <>
+      {roles.map((r) => (
+        <option key={r} value={r}>
+          {ROLE_LABELS[r]}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** What an administrator may do with an account; on their own row, a link to their account page instead. */
+function AccountActions({ row, me, act }: { row: AccountRow; me: string; act: Act }) {
+  if (!row.manageable) return row.id === me ? <a href="/admin/account">Your account</a> : null;
+  return (
+    <>
+      {row.status !== "disabled" ? (
+        <button type="button" onClick={() => act(row, "password-reset", row.status === "invited" ? `A new invitation went to ${row.email}.` : `A password reset link went to ${row.email}.`)}>
+          {row.status === "invited" ? "Resend invitation" : "Send password reset"}
+          <span class="visually-hidden"> to {row.displayName}</span>
+        </button>
+      ) : null}
+      {row.status === "active" ? (
+        <button type="button" onClick={() => act(row, "sessions/revoke", `${row.displayName} is signed out everywhere.`)}>
+          Sign out everywhere<span class="visually-hidden"> ({row.displayName})</span>
+        </button>
+      ) : null}
+      {row.status === "disabled" ? (
+        <button type="button" onClick={() => act(row, "enable", `${row.displayName} can sign in again.`)}>
+          Enable<span class="visually-hidden"> {row.displayName}</span>
+        </button>
+      ) : (
+        <button type="button" class="danger" onClick={() => confirm(`Disable ${row.displayName}? Their open chats go back to the queue.`) && act(row, "disable", `${row.displayName} is disabled.`)}>
+          Disable<span class="visually-hidden"> {row.displayName}</span>
+        </button>
+      )}
+    </>
+  );
+}
 
 export function LibrariansPage({ boot }: { boot: AdminBootstrap }) {
   const libraryId = boot.params.libraryId!;
@@ -42,7 +87,7 @@ export function LibrariansPage({ boot }: { boot: AdminBootstrap }) {
     void load();
   };
 
-  const act = async (row: AccountRow, action: "disable" | "enable" | "password-reset" | "sessions/revoke", done: string) => {
+  const act: Act = async (row, action, done) => {
     const r = await api<{ handedBack?: number; revoked?: number }>(`${base}/librarians/${row.id}/${action}`, { method: "POST" });
     if (!r.ok) return say(r.error.message);
     const extra = r.data.handedBack ? ` ${r.data.handedBack} open chat(s) went back to the queue.` : "";
@@ -72,11 +117,7 @@ export function LibrariansPage({ boot }: { boot: AdminBootstrap }) {
           </Field>
           <Field path="role" label="Role" hint="You can give any role up to your own." errors={errors}>
             <select value={invite.role} onChange={(e) => setInvite({ ...invite, role: inputValue(e) as RoleName })} {...describe("role", errors, true)}>
-              {grantable.map((r) => (
-                <option key={r} value={r}>
-                  {ROLE_LABELS[r]}
-                </option>
-              ))}
+              <RoleOptions roles={grantable} />
             </select>
           </Field>
           <button type="submit" class="primary">
@@ -86,68 +127,29 @@ export function LibrariansPage({ boot }: { boot: AdminBootstrap }) {
       </section>
       <section aria-labelledby="accounts-heading">
         <h2 id="accounts-heading">Accounts</h2>
-        <table class="data-table">
-          <caption class="visually-hidden">Librarian accounts</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">E-mail</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <th scope="row">{row.displayName}</th>
-                <td>{row.email}</td>
-                <td>
-                  {row.manageable ? (
-                    <select aria-label={`Role of ${row.displayName}`} value={row.role} onChange={(e) => changeRole(row, inputValue(e) as RoleName)}>
-                      {grantable.map((r) => (
-                        <option key={r} value={r}>
-                          {ROLE_LABELS[r]}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    ROLE_LABELS[row.role]
-                  )}
-                </td>
-                <td>{STATUS_LABELS[row.status]}</td>
-                <td class="actions">
-                  {row.manageable ? (
-                    <>
-                      {row.status !== "disabled" ? (
-                        <button type="button" onClick={() => act(row, "password-reset", row.status === "invited" ? `A new invitation went to ${row.email}.` : `A password reset link went to ${row.email}.`)}>
-                          {row.status === "invited" ? "Resend invitation" : "Send password reset"}
-                          <span class="visually-hidden"> to {row.displayName}</span>
-                        </button>
-                      ) : null}
-                      {row.status === "active" ? (
-                        <button type="button" onClick={() => act(row, "sessions/revoke", `${row.displayName} is signed out everywhere.`)}>
-                          Sign out everywhere<span class="visually-hidden"> ({row.displayName})</span>
-                        </button>
-                      ) : null}
-                      {row.status === "disabled" ? (
-                        <button type="button" onClick={() => act(row, "enable", `${row.displayName} can sign in again.`)}>
-                          Enable<span class="visually-hidden"> {row.displayName}</span>
-                        </button>
-                      ) : (
-                        <button type="button" class="danger" onClick={() => confirm(`Disable ${row.displayName}? Their open chats go back to the queue.`) && act(row, "disable", `${row.displayName} is disabled.`)}>
-                          Disable<span class="visually-hidden"> {row.displayName}</span>
-                        </button>
-                      )}
-                    </>
-                  ) : row.id === boot.me.id ? (
-                    <a href="/admin/account">Your account</a>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          class="data-table"
+          caption="Librarian accounts"
+          rows={rows}
+          rowKey={(row) => row.id}
+          columns={[
+            { header: "Name", rowHeader: true, cell: (row) => row.displayName },
+            { header: "E-mail", cell: (row) => row.email },
+            {
+              header: "Role",
+              cell: (row) =>
+                row.manageable ? (
+                  <select aria-label={`Role of ${row.displayName}`} value={row.role} onChange={(e) => changeRole(row, inputValue(e) as RoleName)}>
+                    <RoleOptions roles={grantable} />
+                  </select>
+                ) : (
+                  ROLE_LABELS[row.role]
+                ),
+            },
+            { header: "Status", cell: (row) => STATUS_LABELS[row.status] },
+            { header: "Actions", class: "actions", cell: (row) => <AccountActions row={row} me={boot.me.id} act={act} /> },
+          ]}
+        />
       </section>
     </AdminLayout>
   );

@@ -5,6 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { SETTING_RANGES, type IpMode } from "../../shared/admin-limits";
 import type { AdminBootstrap, ScrubRunRow } from "../../shared/admin-views";
+import { DataTable } from "../shared/DataTable";
 import { api } from "./api";
 import { AdminLayout } from "./layout";
 import { describe, ErrorSummary, errorsFrom, Field, formatTime, inputValue, StatusLine, useStatus, type FieldErrors } from "./ui";
@@ -78,27 +79,18 @@ export function PrivacyPage({ boot }: { boot: AdminBootstrap }) {
           <p>The scrub has not run yet. It runs every night.</p>
         )}
         {runs.length ? (
-          <table class="data-table">
-            <caption class="visually-hidden">Recent scrubs and what they changed in this library</caption>
-            <thead>
-              <tr>
-                <th scope="col">Ran</th>
-                <th scope="col">Chats</th>
-                <th scope="col">Questions</th>
-                <th scope="col">Mails</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id}>
-                  <td>{formatTime(r.startedAt)}</td>
-                  <td>{r.sessionsScrubbed}</td>
-                  <td>{r.questionsScrubbed}</td>
-                  <td>{r.mailsScrubbed}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            class="data-table"
+            caption="Recent scrubs and what they changed in this library"
+            rows={runs}
+            rowKey={(r) => r.id}
+            columns={[
+              { header: "Ran", cell: (r) => formatTime(r.startedAt) },
+              { header: "Chats", cell: (r) => r.sessionsScrubbed },
+              { header: "Questions", cell: (r) => r.questionsScrubbed },
+              { header: "Mails", cell: (r) => r.mailsScrubbed },
+            ]}
+          />
         ) : null}
       </section>
     </AdminLayout>

@@ -39,6 +39,21 @@ export function Field(props: { path: string; label: ComponentChildren; hint?: Co
   );
 }
 
+/** A labelled choice among named things (queues, libraries); its value is the chosen one's id. */
+export function ChoiceField(props: { path: string; label: string; choices: { id: string; name: string }[]; value: string; onChange: (id: string) => void; errors: FieldErrors }) {
+  return (
+    <Field path={props.path} label={props.label} errors={props.errors}>
+      <select value={props.value} onChange={(e) => props.onChange(inputValue(e))} {...describe(props.path, props.errors)}>
+        {props.choices.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
 export function FieldError({ path, errors }: { path: string; errors: FieldErrors }) {
   return errors[path] ? (
     <p class="field-error" id={`${fieldId(path)}-error`}>

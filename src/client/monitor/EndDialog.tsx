@@ -9,6 +9,7 @@ import { RESOLUTION_CODES, type ResolutionCode } from "../../shared/codes";
 import { LIMITS } from "../../shared/limits";
 import { api } from "./api";
 import { DescriptiveCodesPicker } from "./DescriptiveCodesPicker";
+import { DialogFooter } from "./DialogFooter";
 import { endProblems } from "./end-rules";
 import { Modal } from "./Modal";
 
@@ -86,14 +87,7 @@ export function EndDialog({ sessionId, patronName, patronLeft, onEnded, onCancel
           </label>
           <textarea id={`end-note-${sessionId}`} rows={2} maxLength={LIMITS.endNoteChars} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
         </div>
-        <div class="dialog-actions">
-          <button type="submit" class="primary" disabled={saving}>
-            {saving ? "Ending…" : "End chat and save"}
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+        <DialogFooter action={{ label: "End chat and save", busyLabel: "Ending…" }} busy={saving} onClose={onCancel} />
       </form>
     </Modal>
   );

@@ -3,6 +3,7 @@
  * patron's window shows the address as a link that opens in a new window.
  */
 import { useState } from "preact/hooks";
+import { DialogFooter } from "./DialogFooter";
 import { checkLink, linkMessage } from "./link-message";
 import { LinkFields } from "./LinkFields";
 import { Modal } from "./Modal";
@@ -35,14 +36,7 @@ export function LinkDialog({ sessionId, patronName, onSend, onClose }: LinkDialo
       <form class="stack" onSubmit={submit} noValidate>
         <LinkFields id={id} url={url} title={title} onUrl={setUrl} onTitle={setTitle} problem={problem} titleHint="(optional, shown before the link)" />
         <p class="help">The patron sees the address as a link that opens in a new window.</p>
-        <div class="dialog-actions">
-          <button type="submit" class="primary">
-            Send link
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogFooter action={{ label: "Send link" }} onClose={onClose} />
       </form>
     </Modal>
   );

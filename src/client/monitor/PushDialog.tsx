@@ -11,6 +11,7 @@ import { webUrlProblem } from "../../shared/web-address";
 import { linkify } from "../shared/linkify";
 import { newClientId } from "../shared/session-connection";
 import { api } from "./api";
+import { DialogFooter } from "./DialogFooter";
 import { LinkFields } from "./LinkFields";
 import { Modal } from "./Modal";
 import type { CannedMessage } from "./ScriptsDialog";
@@ -97,23 +98,11 @@ export function PushDialog({ sessionId, patronName, libraryId, scripts, onPushed
           void push(url, title);
         }}
       >
-        {problem && !problem.field ? (
-          <p class="form-error" role="alert">
-            {problem.message}
-          </p>
-        ) : null}
         <LinkFields id={id} url={url} title={title} onUrl={setUrl} onTitle={setTitle} problem={problem} titleHint="(optional)" urlHelpId={id("help")} />
         <p id={id("help")} class="help">
           Pages that allow it open beside the chat; others open in a new window for the patron. Every push is kept in the transcript.
         </p>
-        <div class="dialog-actions">
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? "Checking the page…" : "Push page"}
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogFooter action={{ label: "Push page", busyLabel: "Checking the page…" }} busy={busy} error={problem && !problem.field ? problem.message : null} onClose={onClose} />
       </form>
       {quick.length > 0 ? (
         <section aria-labelledby={id("quick")}>

@@ -3,6 +3,7 @@
  * one, and it goes into the message box to send as it is or to edit first.
  */
 import { useState } from "preact/hooks";
+import { DialogFooter } from "./DialogFooter";
 import { filterCodes } from "./end-rules";
 import { Modal } from "./Modal";
 
@@ -68,11 +69,7 @@ export function ScriptsDialog({ sessionId, scripts, onPick, onClose }: ScriptsDi
           {shown.length === 0 ? <p>No canned message matches “{query}”.</p> : null}
         </>
       )}
-      <div class="dialog-actions">
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
-      </div>
+      <DialogFooter onClose={onClose} />
     </Modal>
   );
 }

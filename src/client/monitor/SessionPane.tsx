@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ChatMessage, Monitor, PageEvent, SessionStatus, SessionView } from "../../shared/protocol";
 import { Composer } from "../shared/Composer";
+import { ErrorLine } from "../shared/ErrorLine";
 import { SessionConnection, socketUrl, type SessionSnapshot } from "../shared/session-connection";
 import { Transcript } from "../shared/Transcript";
 import { api } from "./api";
@@ -220,11 +221,7 @@ export function SessionPane(props: SessionPaneProps) {
         <p class="typing" aria-hidden="true">
           {snap?.typing ? `${snap.typing} is typing…` : ""}
         </p>
-        {snap?.error ? (
-          <p class="form-error" role="alert">
-            {snap.error}
-          </p>
-        ) : null}
+        <ErrorLine message={snap?.error} />
         <Composer id={`composer-${id}`} label={`Message to ${patronName}`} disabled={!canWrite} onSend={send} onTyping={(a) => connection.setTyping(a)} inputRef={input}>
           <button type="button" onClick={() => setDialog("link")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("link")}>
             Send a link…

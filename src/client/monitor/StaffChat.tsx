@@ -7,6 +7,8 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { LIMITS } from "../../shared/limits";
 import type { Monitor, StaffMessage } from "../../shared/protocol";
+import { ErrorLine } from "../shared/ErrorLine";
+import { newClientId } from "../shared/session-connection";
 import { ariaKeys } from "./shortcuts";
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
@@ -25,10 +27,6 @@ export interface StaffChatProps {
   onSeen: () => void;
   /** Sends; returns an error message when it could not go. */
   onSend: (target: StaffTarget, body: string, clientId: string) => string | null;
-}
-
-function newClientId(): string {
-  return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
 function encode(t: StaffTarget): string {
@@ -103,11 +101,7 @@ export function StaffChat({ meId, messages, colleagues, queues, unread, error, o
           ))}
         </ul>
       ) : null}
-      {problem || error ? (
-        <p class="form-error" role="alert">
-          {problem ?? error}
-        </p>
-      ) : null}
+      <ErrorLine message={problem || error} />
       {options.length === 0 ? (
         <p class="help">Monitor a queue to talk with the librarians on it.</p>
       ) : (

@@ -8,6 +8,7 @@ import { useState } from "preact/hooks";
 import { LIMITS, TIMING } from "../../shared/limits";
 import type { Monitor } from "../../shared/protocol";
 import { api } from "./api";
+import { DialogFooter } from "./DialogFooter";
 import { Modal } from "./Modal";
 
 export interface TransferDialogProps {
@@ -52,11 +53,6 @@ export function TransferDialog({ sessionId, patronName, colleagues, queues, onTr
   return (
     <Modal titleId={id("heading")} title={`Transfer the chat with ${patronName}`} onClose={onClose} class="small-dialog">
       <form class="stack" onSubmit={submit} noValidate>
-        {problem ? (
-          <div class="error-summary" role="alert">
-            <p>{problem}</p>
-          </div>
-        ) : null}
         <fieldset>
           <legend>Transfer to</legend>
           {available.length === 0 ? <p class="help">No other librarian is monitoring your queues right now.</p> : null}
@@ -84,14 +80,7 @@ export function TransferDialog({ sessionId, patronName, colleagues, queues, onTr
           <textarea id={id("note")} rows={3} maxLength={LIMITS.transferNoteChars} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
         </div>
         <p class="help">The chat stays with you until someone accepts it, and comes back if nobody does within {Math.round(TIMING.transferOfferMs / 1000)} seconds.</p>
-        <div class="dialog-actions">
-          <button type="submit" class="primary" disabled={saving}>
-            {saving ? "Transferring…" : "Transfer"}
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogFooter action={{ label: "Transfer", busyLabel: "Transferring…" }} busy={saving} error={problem} onClose={onClose} />
       </form>
     </Modal>
   );

@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import { TRANSITIONS, type QuestionAction } from "../../shared/question-rules";
 import type { QuestionDetail, TransitionBody } from "../../shared/questions-api";
 import { api } from "../monitor/api";
+import { ErrorLine } from "../shared/ErrorLine";
 import type { PanelProps } from "./QuestionPage";
 import { statusText } from "./format";
 
@@ -45,11 +46,7 @@ export function ActionsPanel({ detail, onChanged }: PanelProps) {
       <h2 id="actions-heading">Status and owner</h2>
       {!home ? <p>This question belongs to {detail.question.libraryName}: its librarians change its status, owner and codes. You can answer the patron and add notes.</p> : null}
       {home && actions.length === 0 ? <p>Nothing to change from {statusText(detail.question.status).toLowerCase()}.</p> : null}
-      {error ? (
-        <p class="form-error" role="alert" id="actions-error">
-          {error.message}
-        </p>
-      ) : null}
+      <ErrorLine message={error?.message} id="actions-error" />
       {assignAction ? (
         <form
           class="inline-form"

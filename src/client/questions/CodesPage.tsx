@@ -8,6 +8,8 @@ import { LIMITS } from "../../shared/limits";
 import type { CodesAdminResponse } from "../../shared/questions-api";
 import { api } from "../monitor/api";
 import { filterCodes } from "../monitor/end-rules";
+import { DataTable } from "../shared/DataTable";
+import { ErrorLine } from "../shared/ErrorLine";
 
 type AdminCode = CodesAdminResponse["codes"][number];
 
@@ -70,11 +72,7 @@ export function CodesPage() {
       <p role="status" aria-live="polite" class="change-status">
         {status}
       </p>
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
       <AddCodeForm onAdded={(next, label) => apply(next, `Added “${label}” at the end of the list.`)} />
 
       <h2 id="list-heading">The library's codes ({codes.length})</h2>
@@ -82,91 +80,78 @@ export function CodesPage() {
         <label for="code-filter">Find a code</label>
         <input id="code-filter" type="search" value={query} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} />
       </div>
-      <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="list-heading">
-        <table class="codes-table">
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Label</th>
-              <th scope="col">Identifier</th>
-              <th scope="col">Offered</th>
-              <th scope="col">Move</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((c) => (
-              <CodeRow key={c.code} code={c} index={codes.indexOf(c)} count={codes.length} onChange={change} onMove={move} />
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {shown.length === 0 ? <p>No code matches “{query}”.</p> : null}
+      <DataTable
+        class="codes-table"
+        caption="The library's descriptive codes, in the order they are offered"
+        scroll={{ "aria-labelledby": "list-heading" }}
+        rows={shown}
+        rowKey={(c) => c.code}
+        rowClass={(c) => (c.active ? undefined : "code-hidden")}
+        empty={`No code matches “${query}”.`}
+        columns={[
+          { header: "Order", cell: (c) => codes.indexOf(c) + 1 },
+          { header: "Label", cell: (c) => <RenameForm code={c} onChange={change} /> },
+          { header: "Identifier", cell: (c) => <code>{c.code}</code> },
+          {
+            header: "Offered",
+            cell: (c) => (
+              <>
+                <span class="offered">{c.active ? "Offered" : "Hidden"}</span>{" "}
+                <button
+                  type="button"
+                  aria-label={`${c.active ? "Hide" : "Offer"} ${c.label}`}
+                  onClick={() => void change(c, { active: !c.active }, c.active ? `“${c.label}” is hidden.` : `“${c.label}” is offered again.`)}
+                >
+                  {c.active ? "Hide" : "Offer"}
+                </button>
+              </>
+            ),
+          },
+          {
+            header: "Move",
+            class: "move",
+            cell: (c) => (
+              <>
+                <button type="button" id={`up-${c.code}`} aria-label={`Move ${c.label} up`} disabled={codes.indexOf(c) === 0} onClick={() => void move(c, -1)}>
+                  ↑
+                </button>
+                <button type="button" id={`down-${c.code}`} aria-label={`Move ${c.label} down`} disabled={codes.indexOf(c) === codes.length - 1} onClick={() => void move(c, 1)}>
+                  ↓
+                </button>
+              </>
+            ),
+          },
+        ]}
+      />
     </div>
   );
 }
 
-function CodeRow({
-  code,
-  index,
-  count,
-  onChange,
-  onMove,
-}: {
-  code: AdminCode;
-  index: number;
-  count: number;
-  onChange: (code: AdminCode, body: { label?: string; active?: boolean }, message: string) => Promise<boolean>;
-  onMove: (code: AdminCode, by: -1 | 1) => Promise<void>;
-}) {
+/** A code's label, renamed in place (Enter or Rename; nothing to send until it differs). */
+function RenameForm({ code, onChange }: { code: AdminCode; onChange: (code: AdminCode, body: { label: string }, message: string) => Promise<boolean> }) {
   const [label, setLabel] = useState(code.label);
   useEffect(() => setLabel(code.label), [code.label]);
   const renamed = label.trim() !== code.label;
 
   return (
-    <tr class={code.active ? undefined : "code-hidden"}>
-      <td>{index + 1}</td>
-      <td>
-        <form
-          class="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (renamed) void onChange(code, { label: label.trim() }, `Renamed “${code.label}” to “${label.trim()}”.`);
-          }}
-        >
-          <input
-            type="text"
-            value={label}
-            maxLength={LIMITS.codeLabelChars}
-            aria-label={`Label of ${code.label}`}
-            onInput={(e) => setLabel((e.target as HTMLInputElement).value)}
-          />
-          <button type="submit" disabled={!renamed} aria-label={`Rename ${code.label}`}>
-            Rename
-          </button>
-        </form>
-      </td>
-      <td>
-        <code>{code.code}</code>
-      </td>
-      <td>
-        <span class="offered">{code.active ? "Offered" : "Hidden"}</span>{" "}
-        <button
-          type="button"
-          aria-label={`${code.active ? "Hide" : "Offer"} ${code.label}`}
-          onClick={() => void onChange(code, { active: !code.active }, code.active ? `“${code.label}” is hidden.` : `“${code.label}” is offered again.`)}
-        >
-          {code.active ? "Hide" : "Offer"}
-        </button>
-      </td>
-      <td class="move">
-        <button type="button" id={`up-${code.code}`} aria-label={`Move ${code.label} up`} disabled={index === 0} onClick={() => void onMove(code, -1)}>
-          ↑
-        </button>
-        <button type="button" id={`down-${code.code}`} aria-label={`Move ${code.label} down`} disabled={index === count - 1} onClick={() => void onMove(code, 1)}>
-          ↓
-        </button>
-      </td>
-    </tr>
+    <form
+      class="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (renamed) void onChange(code, { label: label.trim() }, `Renamed “${code.label}” to “${label.trim()}”.`);
+      }}
+    >
+      <input
+        type="text"
+        value={label}
+        maxLength={LIMITS.codeLabelChars}
+        aria-label={`Label of ${code.label}`}
+        onInput={(e) => setLabel((e.target as HTMLInputElement).value)}
+      />
+      <button type="submit" disabled={!renamed} aria-label={`Rename ${code.label}`}>
+        Rename
+      </button>
+    </form>
   );
 }
 

@@ -9,6 +9,7 @@ import { RESOLUTION_CODES, type ResolutionCode } from "../../shared/codes";
 import type { CodeView, QuestionDetail } from "../../shared/questions-api";
 import { api } from "../monitor/api";
 import { DescriptiveCodesPicker } from "../monitor/DescriptiveCodesPicker";
+import { ErrorLine } from "../shared/ErrorLine";
 import type { PanelProps } from "./QuestionPage";
 import { resolutionText } from "./format";
 
@@ -83,11 +84,7 @@ function CodesForm({ detail, onDone }: { detail: QuestionDetail; onDone: (next: 
 
   return (
     <form onSubmit={save} noValidate class="stack">
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
       <fieldset>
         <legend>Resolution</legend>
         {RESOLUTION_CODES.map((r) => (

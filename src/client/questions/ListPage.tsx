@@ -9,6 +9,7 @@ import { RESOLUTION_CODES } from "../../shared/codes";
 import { QUESTION_LISTS, QUESTION_LIST_LABELS, type QuestionList } from "../../shared/question-rules";
 import type { QuestionFilters, QuestionListResponse, QuestionSummary, QuestionsBootstrap } from "../../shared/questions-api";
 import { api, type ApiFailure } from "../monitor/api";
+import { DataTable } from "../shared/DataTable";
 import { excerpt, formatWhen, isoTime, resolutionText, statusText } from "./format";
 
 /** The search parameters the form sets (besides the list and the page). */
@@ -22,6 +23,11 @@ const LIST_DESCRIPTIONS: Record<QuestionList, string> = {
   closed: "Closed questions",
   all: "All questions",
 };
+
+const ORDERS = [
+  { value: "newest", label: "Newest first" },
+  { value: "oldest", label: "Oldest first" },
+];
 
 function currentList(params: URLSearchParams): QuestionList {
   const list = params.get("list");
@@ -95,51 +101,17 @@ export function ListPage({ boot }: { boot: QuestionsBootstrap }) {
           <label for="s-to">Received to</label>
           <input id="s-to" name="to" type="date" defaultValue={value("to")} aria-describedby={errorFor("to")} />
         </div>
-        <div class="field">
-          <label for="s-code">Descriptive code</label>
-          <select id="s-code" name="code" aria-describedby={errorFor("code")}>
-            <option value="">Any code</option>
-            {filters.codes.map((c) => (
-              <option key={c.code} value={c.code} selected={c.code === value("code")}>
-                {c.label}
-                {c.active ? "" : " (hidden)"}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="s-resolution">Resolution</label>
-          <select id="s-resolution" name="resolution">
-            <option value="">Any resolution</option>
-            {RESOLUTION_CODES.map((r) => (
-              <option key={r.code} value={r.code} selected={r.code === value("resolution")}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="s-librarian">Librarian</label>
-          <select id="s-librarian" name="librarian">
-            <option value="">Anyone</option>
-            {filters.librarians.map((l) => (
-              <option key={l.id} value={l.id} selected={l.id === value("librarian")}>
-                {l.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="s-order">Order</label>
-          <select id="s-order" name="order">
-            <option value="newest" selected={value("order") !== "oldest"}>
-              Newest first
-            </option>
-            <option value="oldest" selected={value("order") === "oldest"}>
-              Oldest first
-            </option>
-          </select>
-        </div>
+        <SearchSelect
+          name="code"
+          label="Descriptive code"
+          any="Any code"
+          choices={filters.codes.map((c) => ({ value: c.code, label: c.active ? c.label : `${c.label} (hidden)` }))}
+          current={value("code")}
+          describedBy={errorFor("code")}
+        />
+        <SearchSelect name="resolution" label="Resolution" any="Any resolution" choices={RESOLUTION_CODES.map((r) => ({ value: r.code, label: r.label }))} current={value("resolution")} />
+        <SearchSelect name="librarian" label="Librarian" any="Anyone" choices={filters.librarians.map((l) => ({ value: l.id, label: l.name }))} current={value("librarian")} />
+        <SearchSelect name="order" label="Order" choices={ORDERS} current={value("order") === "oldest" ? "oldest" : "newest"} />
         <div class="field checkbox">
           <input id="s-hidden" name="hidden" type="checkbox" value="include" defaultChecked={value("hidden") === "include"} />
           <label for="s-hidden">Include spam (hidden) questions</label>
@@ -167,6 +139,23 @@ export function ListPage({ boot }: { boot: QuestionsBootstrap }) {
   );
 }
 
+/** One of the search form's lists, showing the choice the address holds. */
+function SearchSelect({ name, label, any, choices, current, describedBy }: { name: string; label: string; any?: string; choices: { value: string; label: string }[]; current: string; describedBy?: string }) {
+  return (
+    <div class="field">
+      <label for={`s-${name}`}>{label}</label>
+      <select id={`s-${name}`} name={name} aria-describedby={describedBy}>
+        {any ? <option value="">{any}</option> : null}
+        {choices.map((c) => (
+          <option key={c.value} value={c.value} selected={c.value === current}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function summaryText(r: QuestionListResponse, list: QuestionList, searching: boolean): string {
   const what = `${r.total} ${r.total === 1 ? "question" : "questions"} in ${QUESTION_LIST_LABELS[list]}${searching ? " matching the search" : ""}`;
   if (r.total === 0) return `No questions in ${QUESTION_LIST_LABELS[list]}${searching ? " match the search" : ""}.`;
@@ -175,48 +164,42 @@ function summaryText(r: QuestionListResponse, list: QuestionList, searching: boo
 
 function QuestionTable({ questions, list, order, boot }: { questions: QuestionSummary[]; list: QuestionList; order: "newest" | "oldest"; boot: QuestionsBootstrap }) {
   return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label="Questions found">
-      <table class="questions-table">
-        <caption class="visually-hidden">
-          {LIST_DESCRIPTIONS[list]}, {order} first
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Received</th>
-            <th scope="col">Question</th>
-            <th scope="col">Patron</th>
-            <th scope="col">Status</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Resolution</th>
-          </tr>
-        </thead>
-        <tbody>
-          {questions.map((q) => (
-            <tr key={q.id}>
-              <td>
-                <time dateTime={isoTime(q.createdAt)}>{formatWhen(q.createdAt, boot.timeZone)}</time>
-              </td>
-              <td>
-                <a href={`/questions/${q.id}`}>{excerpt(q.question, 140)}</a>
-                <span class="flags">
-                  {q.source === "email" ? <span class="flag">Left by e-mail</span> : null}
-                  {q.libraryId !== boot.librarian.libraryId ? <span class="flag">{q.libraryName}</span> : null}
-                  {q.hidden ? <span class="flag">Spam</span> : null}
-                  {q.failedMails > 0 ? <span class="flag flag-danger">{q.failedMails === 1 ? "A mail failed" : `${q.failedMails} mails failed`}</span> : null}
-                </span>
-              </td>
-              <td>
-                {q.patronName ?? "Anonymous"}
-                {q.patronEmail ? <span class="muted"> {q.patronEmail}</span> : null}
-              </td>
-              <td>{statusText(q.status)}</td>
-              <td>{q.assignee?.name ?? "Nobody"}</td>
-              <td>{resolutionText(q.resolution)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      class="questions-table"
+      caption={`${LIST_DESCRIPTIONS[list]}, ${order} first`}
+      scroll={{ "aria-label": "Questions found" }}
+      rows={questions}
+      rowKey={(q) => q.id}
+      columns={[
+        { header: "Received", cell: (q) => <time dateTime={isoTime(q.createdAt)}>{formatWhen(q.createdAt, boot.timeZone)}</time> },
+        {
+          header: "Question",
+          cell: (q) => (
+            <>
+              <a href={`/questions/${q.id}`}>{excerpt(q.question, 140)}</a>
+              <span class="flags">
+                {q.source === "email" ? <span class="flag">Left by e-mail</span> : null}
+                {q.libraryId !== boot.librarian.libraryId ? <span class="flag">{q.libraryName}</span> : null}
+                {q.hidden ? <span class="flag">Spam</span> : null}
+                {q.failedMails > 0 ? <span class="flag flag-danger">{q.failedMails === 1 ? "A mail failed" : `${q.failedMails} mails failed`}</span> : null}
+              </span>
+            </>
+          ),
+        },
+        {
+          header: "Patron",
+          cell: (q) => (
+            <>
+              {q.patronName ?? "Anonymous"}
+              {q.patronEmail ? <span class="muted"> {q.patronEmail}</span> : null}
+            </>
+          ),
+        },
+        { header: "Status", cell: (q) => statusText(q.status) },
+        { header: "Owner", cell: (q) => q.assignee?.name ?? "Nobody" },
+        { header: "Resolution", cell: (q) => resolutionText(q.resolution) },
+      ]}
+    />
   );
 }
 

@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import type { MailView, QuestionDetail } from "../../shared/questions-api";
 import { api } from "../monitor/api";
+import { ErrorLine } from "../shared/ErrorLine";
 import type { PanelProps } from "./QuestionPage";
 import { formatWhen, isoTime } from "./format";
 
@@ -24,11 +25,7 @@ export function MailsPanel({ detail, boot, onChanged }: PanelProps) {
   return (
     <section aria-labelledby="mails-heading" class="panel">
       <h2 id="mails-heading">E-mails</h2>
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine message={error} />
       {detail.mails.length === 0 ? (
         <p>No e-mail has been sent about this question.</p>
       ) : (

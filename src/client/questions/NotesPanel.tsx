@@ -1,32 +1,17 @@
 /** Internal notes: for librarians only, never sent to the patron. */
-import { useState } from "preact/hooks";
 import { LIMITS } from "../../shared/limits";
 import type { QuestionDetail } from "../../shared/questions-api";
 import { api } from "../monitor/api";
 import type { PanelProps } from "./QuestionPage";
 import { formatWhen, isoTime } from "./format";
+import { TextBoxForm } from "./TextBoxForm";
 
 export function NotesPanel({ detail, boot, onChanged }: PanelProps) {
-  const [body, setBody] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    if (!body.trim()) {
-      setError("Write the note before saving it.");
-      return;
-    }
-    setError(null);
-    setSaving(true);
+  const save = async (body: string) => {
     const res = await api<QuestionDetail>(`/api/questions/${detail.question.id}/notes`, { method: "POST", body: { body } });
-    setSaving(false);
-    if (!res.ok) {
-      setError(res.error.message);
-      return;
-    }
-    setBody("");
+    if (!res.ok) return res.error.message;
     onChanged(res.data, "Note added.");
+    return null;
   };
 
   return (
@@ -46,28 +31,15 @@ export function NotesPanel({ detail, boot, onChanged }: PanelProps) {
       ) : (
         <p>No notes yet.</p>
       )}
-      <form onSubmit={save} noValidate class="stack">
-        <div class="field">
-          <label for="note-body">New note (not sent to the patron)</label>
-          {error ? (
-            <p class="field-error" id="note-error" role="alert">
-              {error}
-            </p>
-          ) : null}
-          <textarea
-            id="note-body"
-            rows={3}
-            maxLength={LIMITS.noteChars}
-            value={body}
-            onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)}
-            aria-describedby={error ? "note-error" : undefined}
-            aria-invalid={error ? true : undefined}
-          />
-        </div>
-        <button type="submit" disabled={saving}>
-          {saving ? "Saving…" : "Add note"}
-        </button>
-      </form>
+      <TextBoxForm
+        id="note"
+        label="New note (not sent to the patron)"
+        rows={3}
+        maxLength={LIMITS.noteChars}
+        emptyMessage="Write the note before saving it."
+        submit={{ label: "Add note", busyLabel: "Saving…" }}
+        send={save}
+      />
     </section>
   );
 }
