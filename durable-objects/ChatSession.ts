@@ -93,16 +93,19 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     const librarianHeader = request.headers.get(IDENTITY_HEADERS.librarian);
     const librarian = librarianHeader ? (JSON.parse(librarianHeader) as LibrarianRef) : null;
     const stream = request.headers.get(IDENTITY_HEADERS.channel) === "cobrowse";
+    const now = this.clock.now();
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.core.sockets.accept(server, {
       role: librarian ? "librarian" : "patron",
       authed: false,
-      connectedAt: this.clock.now(),
+      connectedAt: now,
       librarian,
+      signIn: librarian ? request.headers.get(IDENTITY_HEADERS.signIn) : null,
       origin: request.headers.get(IDENTITY_HEADERS.origin) || null,
       ...(stream ? { channel: "cobrowse" as const, sharingId: null } : {}),
     });
+    if (librarian) this.core.access.socketOpened(now);
     await this.core.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -323,6 +326,14 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     return { ok: true, message, duplicate };
   }
 
+  // ---- access ---------------------------------------------------------------
+
+  /** A librarian's sign-in ended: their sockets opened with it close at once (null: all of theirs). */
+  async revokeAccess(librarianId: string, signInKeys: string[] | null): Promise<{ closed: number }> {
+    if (!this.core.state) return { closed: 0 };
+    return { closed: this.core.access.revoke(librarianId, signInKeys) };
+  }
+
   // ---- the one alarm --------------------------------------------------------
 
   override async alarm(): Promise<void> {
@@ -338,6 +349,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     await this.core.commit((s, now) => transferExpired(s, now));
     const mirrorDue = this.core.mirror.dueAt();
     if (mirrorDue !== null && mirrorDue <= this.clock.now()) await this.core.mirror.flush();
+    await this.core.access.checkIfDue(this.clock.now());
     for (const ws of this.core.sockets.silentPast(this.clock.now())) {
       this.core.sockets.send(ws, errorFrame(refuse("hello_required", "No hello received in time.")));
       closeSocket(ws, CLOSE_CODES.policy, "no hello");

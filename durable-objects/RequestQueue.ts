@@ -29,6 +29,7 @@ import { migrateStorage } from "./shared/storage-schema";
 import { QueuePresence } from "./request-queue/presence";
 import { QUEUE_STORAGE_MIGRATIONS, QueueMeta } from "./request-queue/queue-store";
 import { StaffChat } from "./request-queue/staff-chat";
+import { QueueAccessWatch } from "./request-queue/access-watch";
 import { StaffingWatch } from "./request-queue/staffing-watch";
 import { WaitingList } from "./request-queue/waiting-list";
 
@@ -39,6 +40,7 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   private readonly waiting: WaitingList;
   private readonly staffChat: StaffChat;
   private readonly watch: StaffingWatch;
+  private readonly access: QueueAccessWatch;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -49,6 +51,7 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
     this.waiting = new WaitingList(sql, this.presence);
     this.staffChat = new StaffChat(sql, this.presence, this.clock, () => this.meta.queueId);
     this.watch = new StaffingWatch(sql, this.presence, this.meta, () => this.env);
+    this.access = new QueueAccessWatch(this.presence, () => this.env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -104,7 +107,12 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
 
   /** Ends a librarian's monitoring at once (their access ended): sockets close, no grace period. */
   async disconnectLibrarian(librarianId: string): Promise<{ closed: number }> {
-    const closed = this.presence.dismiss(librarianId, "account disabled", CLOSE_CODES.policy);
+    return this.revokeAccess(librarianId, null);
+  }
+
+  /** A librarian's sign-in ended: their monitoring on it ends at once (null: on every sign-in of theirs). */
+  async revokeAccess(librarianId: string, signInKeys: string[] | null): Promise<{ closed: number }> {
+    const closed = this.presence.dismiss(librarianId, signInKeys, "sign-in ended", CLOSE_CODES.accessEnded);
     await this.presenceChanged();
     return { closed };
   }
@@ -120,7 +128,7 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
     this.meta.rememberQueueId(queueId);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.presence.accept(server, librarian);
+    this.presence.accept(server, librarian, request.headers.get(IDENTITY_HEADERS.signIn));
     sendFrame(server, { type: "queue.snapshot", queueId, requests: this.waiting.for(librarian.id), monitors: this.presence.monitors() });
     sendFrame(server, { type: "staff.history", queueId, messages: this.staffChat.historyFor(librarian.id) });
     await this.presenceChanged();
@@ -163,8 +171,9 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
 
   // ---- the one alarm ----------------------------------------------------------
 
-  /** Closes sockets that stopped pinging and ends grace periods that ran out. */
+  /** Closes sockets that stopped pinging or whose sign-in ended, and ends grace periods that ran out. */
   override async alarm(): Promise<void> {
+    await this.access.checkIfDue(this.clock.now());
     this.presence.sweep(CLOSE_CODES.goingAway);
     await this.presenceChanged();
   }

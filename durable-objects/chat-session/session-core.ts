@@ -18,6 +18,7 @@ import { refuse, type Decision, type SessionEffect, type Verdict } from "./rules
 import { browserCheckOf } from "./rules/cobrowse";
 import { endedSessionOf, filed, filingFailed, needsFiling } from "./rules/filing";
 import { nextAlarmAt } from "./rules/timers";
+import { SessionAccessWatch } from "./access-watch";
 import { SessionRowMirror } from "./row-mirror";
 import { cobrowseView, queuedRequestFor, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
 import { SessionSockets } from "./sockets";
@@ -36,6 +37,7 @@ export class SessionCore {
   readonly store: SessionStore;
   readonly sockets: SessionSockets;
   readonly mirror: SessionRowMirror;
+  readonly access: SessionAccessWatch;
   /** The due time the alarm was last set for (undefined: unknown). */
   private alarmSetFor: number | null | undefined;
 
@@ -43,6 +45,7 @@ export class SessionCore {
     this.store = new SessionStore(host.ctx.storage.sql);
     this.sockets = new SessionSockets(host.ctx);
     this.mirror = new SessionRowMirror({ store: this.store, env: host.env, now: () => host.clock.now() });
+    this.access = new SessionAccessWatch(this.store, this.sockets, host.env);
   }
 
   get state(): SessionState | null {
@@ -185,7 +188,8 @@ export class SessionCore {
    * or once the alarm has run, it is set again).
    */
   async scheduleAlarm(): Promise<void> {
-    const at = nextAlarmAt(this.store.state, { helloDeadlines: this.sockets.helloDeadlines(), mirrorDueAt: this.mirror.dueAt() });
+    const other = { helloDeadlines: this.sockets.helloDeadlines(), mirrorDueAt: this.mirror.dueAt(), accessCheckAt: this.access.dueAt() };
+    const at = nextAlarmAt(this.store.state, other);
     if (at === this.alarmSetFor) return;
     this.alarmSetFor = at;
     if (at === null) {

@@ -7,6 +7,7 @@
 import type { LibrarianRef } from "../../src/objects/contracts";
 import { TIMING } from "../../src/shared/limits";
 import type { CobrowseServerMessage, SessionServerMessage } from "../../src/shared/protocol";
+import { isRevoked } from "../shared/access";
 import { broadcastFrame, closeSocket, readAttachment, sendFrame, writeAttachment } from "../shared/sockets";
 
 export interface SessionSocket {
@@ -15,6 +16,8 @@ export interface SessionSocket {
   authed: boolean;
   connectedAt: number;
   librarian: LibrarianRef | null;
+  /** Librarians: the sign-in session the socket was opened with (closes when that sign-in ends). */
+  signIn?: string | null;
   /** "cobrowse": a sharing page's stream socket (patrons only); absent for chat sockets. */
   channel?: "cobrowse";
   /** The page's origin when another site opened the socket (the Qwidget), else null. */
@@ -84,6 +87,22 @@ export class SessionSockets {
   sharing(sharingId: string | null, except?: WebSocket): WebSocket[] {
     if (!sharingId) return [];
     return this.streams().filter((ws) => ws !== except && ws.readyState === WebSocket.OPEN && this.attachment(ws)?.sharingId === sharingId);
+  }
+
+  /** The librarian sockets whose sign-in is among `signInKeys` (null: every one of that librarian's). */
+  librarianSockets(librarianId: string, signInKeys: readonly string[] | null): WebSocket[] {
+    return this.ctx.getWebSockets("librarian").filter((ws) => {
+      const att = this.attachment(ws);
+      return !!att?.librarian && isRevoked({ librarianId: att.librarian.id, signIn: att.signIn ?? null }, librarianId, signInKeys);
+    });
+  }
+
+  /** Every open librarian socket with the sign-in it carries. */
+  openLibrarianSockets(): { ws: WebSocket; librarianId: string; signIn: string | null }[] {
+    return this.ctx.getWebSockets("librarian").flatMap((ws) => {
+      const att = this.attachment(ws);
+      return ws.readyState === WebSocket.OPEN && att?.librarian ? [{ ws, librarianId: att.librarian.id, signIn: att.signIn ?? null }] : [];
+    });
   }
 
   /** When each socket still waiting to say hello must have said it. */

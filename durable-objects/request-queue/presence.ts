@@ -10,12 +10,15 @@ import type { LibrarianRef } from "../../src/objects/contracts";
 import { TIMING } from "../../src/shared/limits";
 import type { LibrarianStatus, Monitor, QueueServerMessage } from "../../src/shared/protocol";
 import type { Clock } from "../../src/shared/clock";
+import { isRevoked } from "../shared/access";
 import { broadcastFrame, closeSocket, readAttachment, writeAttachment } from "../shared/sockets";
 
 export interface MonitorAttachment {
   librarian: LibrarianRef;
   status: LibrarianStatus;
   connectedAt: number;
+  /** The sign-in session the socket was opened with (closes when that sign-in ends). */
+  signIn?: string | null;
   /** Set when the service ended this monitoring on purpose (access ended): no grace period follows. */
   dismissed?: boolean;
 }
@@ -30,9 +33,9 @@ export class QueuePresence {
   ) {}
 
   /** Takes a monitor's socket in, identity attached in the same turn; their grace period (if any) ends. */
-  accept(server: WebSocket, librarian: LibrarianRef): void {
+  accept(server: WebSocket, librarian: LibrarianRef, signIn: string | null): void {
     this.ctx.acceptWebSocket(server, [ALL, tagOf(librarian.id)]);
-    writeAttachment<MonitorAttachment>(server, { librarian, status: "online", connectedAt: this.clock.now() });
+    writeAttachment<MonitorAttachment>(server, { librarian, status: "online", connectedAt: this.clock.now(), signIn });
     this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarian.id);
   }
 
@@ -89,15 +92,21 @@ export class QueuePresence {
     if (!stillHere && !att.dismissed && !signedOff) this.startGrace(att);
   }
 
-  /** Ends a librarian's monitoring at once: their sockets close and no grace period keeps them counted. */
-  dismiss(librarianId: string, reason: string, code: number): number {
-    const sockets = this.ctx.getWebSockets(tagOf(librarianId));
+  /**
+   * Ends a librarian's monitoring at once — on the sockets opened with any of
+   * `signInKeys`, or all of theirs (null): those close, and no grace period
+   * keeps them counted.
+   */
+  dismiss(librarianId: string, signInKeys: readonly string[] | null, reason: string, code: number): number {
+    const sockets = this.ctx
+      .getWebSockets(tagOf(librarianId))
+      .filter((ws) => isRevoked({ librarianId, signIn: this.attachment(ws)?.signIn ?? null }, librarianId, signInKeys));
     for (const ws of sockets) {
       const att = this.attachment(ws);
       if (att) writeAttachment<MonitorAttachment>(ws, { ...att, dismissed: true });
       closeSocket(ws, code, reason);
     }
-    this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarianId);
+    if (signInKeys === null) this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarianId);
     return sockets.length;
   }
 

@@ -11,4 +11,6 @@ export interface Librarian {
   displayName: string;
   email: string;
   role: Role;
+  /** The sign-in session this request carries (its stored digest), when it came with the cookie. */
+  signInKey?: string;
 }

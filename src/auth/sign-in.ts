@@ -71,16 +71,17 @@ export async function startSession(db: Database, librarianId: string, now: numbe
 
 /** The librarian behind a cookie token, if the session is live and the account enabled. */
 export async function librarianForToken(db: Database, token: string, now: number): Promise<Librarian | null> {
+  const signInKey = await digestToken(token);
   const row = await db
     .select({ l: librarians, libraryName: libraries.name })
     .from(authSessions)
     .innerJoin(librarians, eq(librarians.id, authSessions.librarianId))
     .innerJoin(libraries, eq(libraries.id, librarians.libraryId))
-    .where(and(eq(authSessions.tokenHash, await digestToken(token)), gt(authSessions.expiresAt, now), isNull(authSessions.revokedAt)))
+    .where(and(eq(authSessions.tokenHash, signInKey), gt(authSessions.expiresAt, now), isNull(authSessions.revokedAt)))
     .get();
   if (!row || row.l.disabledAt) return null;
   const l = row.l;
-  return { id: l.id, libraryId: l.libraryId, libraryName: row.libraryName, displayName: l.displayName, email: l.email, role: l.role as Role };
+  return { id: l.id, libraryId: l.libraryId, libraryName: row.libraryName, displayName: l.displayName, email: l.email, role: l.role as Role, signInKey };
 }
 
 export async function endSession(db: Database, token: string, now: number): Promise<void> {

@@ -113,6 +113,8 @@ export const IDENTITY_HEADERS = {
   queue: "X-Refdesk-Queue",
   channel: "X-Refdesk-Channel",
   origin: "X-Refdesk-Origin",
+  /** The librarian's sign-in session (its stored digest), so the socket closes when that sign-in ends. */
+  signIn: "X-Refdesk-Sign-In",
 } as const;
 
 interface UpgradeTarget {
@@ -137,6 +139,7 @@ export interface ChatSessionApi extends UpgradeTarget {
   queueUnstaffed(queueId: string): Promise<void>;
   pushTarget(): Promise<PushTargetInfo | null>;
   pushPage(input: { librarianId: string; clientId: string; page: PushedPage; body: string }): Promise<PushResult>;
+  revokeAccess(librarianId: string, signInKeys: string[] | null): Promise<{ closed: number }>;
 }
 
 /** The queue object's RPC surface (one object per library or group queue). */
@@ -148,4 +151,5 @@ export interface RequestQueueApi extends UpgradeTarget {
   offerTransfer(request: QueuedRequest, opts: { fromLibrarianId: string; toLibrarianId: string | null }): Promise<{ staffed: boolean }>;
   snapshot(): Promise<{ requests: QueuedRequest[]; monitors: Monitor[]; staffed: boolean }>;
   disconnectLibrarian(librarianId: string): Promise<{ closed: number }>;
+  revokeAccess(librarianId: string, signInKeys: string[] | null): Promise<{ closed: number }>;
 }

@@ -200,7 +200,10 @@ chatRoutes.get("/:id/socket", documented({
     const librarian = requireLibrarian(c);
     assertSameOrigin(c);
     assertCanReadSession(librarian, found.view);
-    return forwardUpgrade(chatSession(c.env, sessionId), c.req.raw, { "X-Refdesk-Librarian": JSON.stringify(librarianRef(librarian)) });
+    return forwardUpgrade(chatSession(c.env, sessionId), c.req.raw, {
+      "X-Refdesk-Librarian": JSON.stringify(librarianRef(librarian)),
+      "X-Refdesk-Sign-In": librarian.signInKey,
+    });
   }
   // A patron's socket from another site: only from sites the library allows (no CORS headers on an upgrade).
   const origin = foreignOrigin(c);

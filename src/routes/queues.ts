@@ -55,5 +55,6 @@ queueRoutes.get("/:queueId/socket", documented({
   return forwardUpgrade(requestQueue(c.env, queueId), c.req.raw, {
     "X-Refdesk-Librarian": JSON.stringify({ id: librarian.id, name: librarian.displayName, libraryId: librarian.libraryId }),
     "X-Refdesk-Queue": queueId,
+    "X-Refdesk-Sign-In": librarian.signInKey,
   });
 });

@@ -6,4 +6,6 @@ export const CLOSE_CODES = {
   policy: 1008,
   /** The session ended; nothing more will come. */
   sessionEnded: 4000,
+  /** The librarian's sign-in ended (signed out, signed out everywhere, password changed or reset, role changed, account disabled): sign in again. */
+  accessEnded: 4003,
 } as const;

@@ -65,6 +65,8 @@ export const TIMING = {
   /** Clients ping this often; a socket silent for staleSocketMs is treated as gone. */
   pingIntervalMs: 10_000,
   staleSocketMs: 35_000,
+  /** Open librarian sockets re-check that their sign-in is still valid this often (revocation also closes them at once). */
+  accessRecheckMs: 60_000,
   /** A patron socket must say hello within this long. */
   helloTimeoutMs: 10_000,
   /** Librarian sign-in sessions last this long. */

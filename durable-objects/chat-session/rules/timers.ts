@@ -4,16 +4,18 @@
  */
 import type { SessionState } from "../session-state";
 
-/** Timers kept outside the session state: sockets that must say hello, a D1 mirror waiting to be written. */
+/** Timers kept outside the session state: sockets that must say hello, a D1 mirror waiting to be written, the librarians' sign-in re-check. */
 export interface OtherDeadlines {
   helloDeadlines: readonly number[];
   mirrorDueAt: number | null;
+  accessCheckAt?: number | null;
 }
 
 /** The earliest time anything is due, or null when nothing is. */
 export function nextAlarmAt(s: SessionState | null, other: OtherDeadlines): number | null {
   const due: number[] = [...other.helloDeadlines];
   if (other.mirrorDueAt !== null) due.push(other.mirrorDueAt);
+  if (other.accessCheckAt != null) due.push(other.accessCheckAt);
   if (s?.status === "waiting") {
     due.push(s.waitLimitAt);
     if (s.rolloverAt) due.push(s.rolloverAt);
