@@ -65,7 +65,7 @@ export interface QuestionRecord extends SummaryRow {
 }
 
 /**
- * The columns of a summary, over the joins of `fromQuestions`. Their SQL
+ * The columns of a summary, over the joins of `joinSummary`. Their SQL
  * names differ from one another, as D1 needs when a query runs in a batch
  * (its rows come back as objects there, keyed by column name).
  */
