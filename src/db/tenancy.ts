@@ -11,6 +11,7 @@ import type { Librarian } from "../auth/librarian";
 import { ApiError, forbidden } from "../http/errors";
 import type { SessionView } from "../shared/protocol";
 import { database } from "./client";
+import { errorText } from "./errors";
 import { accessDenials, chatSessions, groupMembers, groups, questions } from "./schema";
 
 export function canReadSession(librarian: Librarian, session: SessionView): boolean {
@@ -68,7 +69,7 @@ export async function logAccessDenied(db: D1Database, librarian: Librarian, reso
     .insert(accessDenials)
     .values({ librarianId: librarian.id, libraryId: librarian.libraryId, resource, resourceId: resourceId.slice(0, 200), action, createdAt: Date.now() })
     .run()
-    .catch((error: unknown) => console.error(JSON.stringify({ event: "access_denial_log_failed", error: String(error) })));
+    .catch((error: unknown) => console.error(JSON.stringify({ event: "access_denial_log_failed", error: errorText(error) })));
 }
 
 /**

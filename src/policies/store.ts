@@ -7,6 +7,7 @@ import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Librarian } from "../auth/librarian";
 import { database } from "../db/client";
+import { errorText } from "../db/errors";
 import { groupPages, libraries, policyPages } from "../db/schema";
 import { isPartnerOf } from "../db/tenancy";
 import { ApiError, badRequest } from "../http/errors";
@@ -137,7 +138,7 @@ export async function searchPolicyPages(d1: D1Database, librarian: Librarian, q:
     }));
   } catch (error) {
     // The query is built from words only, so a failure here is ours, not the librarian's.
-    console.error(JSON.stringify({ event: "policy_search_failed", error: String(error) }));
+    console.error(JSON.stringify({ event: "policy_search_failed", error: errorText(error) }));
     throw new ApiError(500, "internal", "Search failed. Please try again.");
   }
 }

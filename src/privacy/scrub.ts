@@ -17,6 +17,7 @@
  */
 import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, or } from "drizzle-orm";
 import { database } from "../db/client";
+import { errorText } from "../db/errors";
 import { chatSessions, libraries, mailOutbox, questions, scrubChanges, scrubRuns } from "../db/schema";
 import { chatSession } from "../objects";
 import { questionIdFor } from "../questions/file-session";
@@ -143,8 +144,8 @@ export async function runPrivacyScrub(env: Env, now: number): Promise<ScrubRepor
       }
     } catch (e) {
       // One library's failure must not keep the others' patrons identifiable.
-      error = `${lib.id}: ${String(e).slice(0, 300)}`;
-      console.error(JSON.stringify({ event: "scrub_failed", libraryId: lib.id, error: String(e) }));
+      error = `${lib.id}: ${errorText(e).slice(0, 300)}`;
+      console.error(JSON.stringify({ event: "scrub_failed", libraryId: lib.id, error: errorText(e) }));
     }
   }
   await db
