@@ -4,25 +4,57 @@
  * order), and each member's contribution. Every rule that refuses something
  * throws an ApiError and changes nothing.
  */
+import { and, asc, eq, exists, gte, inArray, isNotNull, isNull, lt, max, ne, notExists, notInArray, or, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Librarian } from "../auth/librarian";
+import { database, type Database } from "../db/client";
+import { insertIf } from "../db/guarded-writes";
+import { chatSessions, groupInvitations, groupMembers, groups, libraries } from "../db/schema";
 import { assertGroupAdmin, assertLibraryAdmin } from "../db/tenancy";
 import { ApiError, badRequest, forbidden, notFound } from "../http/errors";
 import { ROUTING } from "../questions/routing";
 import type { ResolutionCode } from "../shared/codes";
 
+/** A group's id and name, or null when there is no such group. */
+export async function findGroup(d1: D1Database, groupId: string): Promise<{ id: string; name: string } | null> {
+  return (await database(d1).select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.id, groupId)).get()) ?? null;
+}
+
+/** The group's member libraries, by name. */
+export async function memberLibraries(d1: D1Database, groupId: string): Promise<{ id: string; name: string; timeZone: string }[]> {
+  return database(d1)
+    .select({ id: libraries.id, name: libraries.name, timeZone: libraries.timeZone })
+    .from(groupMembers)
+    .innerJoin(libraries, eq(libraries.id, groupMembers.libraryId))
+    .where(eq(groupMembers.groupId, groupId))
+    .orderBy(asc(libraries.name))
+    .all();
+}
+
+const isMember = (db: Database, groupId: string, libraryId: string) =>
+  db
+    .select({ groupId: groupMembers.groupId })
+    .from(groupMembers)
+    .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.libraryId, libraryId)));
+
+/** The position after the library's last group: where a group it joins goes in its roll-over order. */
+const nextPosition = (db: Database, libraryId: string) =>
+  sql<number>`${db
+    .select({ next: sql<number>`coalesce(${max(groupMembers.position)} + 1, 0)` })
+    .from(groupMembers)
+    .where(eq(groupMembers.libraryId, libraryId))}`;
+
 export async function createGroup(d1: D1Database, librarian: Librarian, id: string, name: string, now = Date.now()): Promise<void> {
   if (librarian.role !== "service_admin" && librarian.role !== "group_admin") throw forbidden("Only group or service administrators may create a group.");
-  if (await d1.prepare("SELECT 1 FROM groups WHERE id = ?").bind(id).first()) throw new ApiError(409, "validation_failed", `A group with the id "${id}" already exists.`, "id");
-  const statements = [d1.prepare("INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?)").bind(id, name, now)];
+  const db = database(d1);
+  if (await findGroup(d1, id)) throw new ApiError(409, "validation_failed", `A group with the id "${id}" already exists.`, "id");
+  const insertGroup = db.insert(groups).values({ id, name, createdAt: now });
   // A group administrator's own library is the group's first member.
   if (librarian.role === "group_admin") {
-    statements.push(
-      d1
-        .prepare("INSERT INTO group_members (group_id, library_id, position, created_at) SELECT ?, ?, COALESCE(MAX(position) + 1, 0), ? FROM group_members WHERE library_id = ?")
-        .bind(id, librarian.libraryId, now, librarian.libraryId),
-    );
+    await db.batch([insertGroup, insertIf(db, groupMembers, { groupId: id, libraryId: librarian.libraryId, position: nextPosition(db, librarian.libraryId), createdAt: now })]);
+  } else {
+    await db.batch([insertGroup]);
   }
-  await d1.batch(statements);
 }
 
 export interface Invitation {
@@ -34,34 +66,46 @@ export interface Invitation {
   createdAt: number;
 }
 
+const pendingInvitation = (db: Database, groupId: string, libraryId: string) =>
+  db
+    .select({ id: groupInvitations.id })
+    .from(groupInvitations)
+    .where(and(eq(groupInvitations.groupId, groupId), eq(groupInvitations.libraryId, libraryId), isNull(groupInvitations.acceptedAt)));
+
 export async function inviteLibrary(d1: D1Database, librarian: Librarian, groupId: string, libraryId: string, now = Date.now()): Promise<Invitation> {
   await assertGroupAdmin(d1, librarian, groupId);
-  const library = await d1.prepare("SELECT id, name FROM libraries WHERE id = ?").bind(libraryId).first<{ id: string; name: string }>();
+  const db = database(d1);
+  const library = await db.select({ id: libraries.id, name: libraries.name }).from(libraries).where(eq(libraries.id, libraryId)).get();
   if (!library) throw new ApiError(404, "not_found", `There is no library "${libraryId}".`, "libraryId");
-  if (await d1.prepare("SELECT 1 FROM group_members WHERE group_id = ? AND library_id = ?").bind(groupId, libraryId).first()) {
+  if (await isMember(db, groupId, libraryId).get()) {
     throw new ApiError(409, "validation_failed", `${library.name} is already a member of this group.`, "libraryId");
   }
-  if (await d1.prepare("SELECT 1 FROM group_invitations WHERE group_id = ? AND library_id = ? AND accepted_at IS NULL").bind(groupId, libraryId).first()) {
+  if (await pendingInvitation(db, groupId, libraryId).get()) {
     throw new ApiError(409, "validation_failed", `${library.name} has already been invited and has not answered yet.`, "libraryId");
   }
   const id = crypto.randomUUID();
-  await d1.prepare("INSERT INTO group_invitations (id, group_id, library_id, invited_by, created_at) VALUES (?, ?, ?, ?, ?)").bind(id, groupId, libraryId, librarian.id, now).run();
-  const group = await d1.prepare("SELECT name FROM groups WHERE id = ?").bind(groupId).first<{ name: string }>();
+  await db.insert(groupInvitations).values({ id, groupId, libraryId, invitedBy: librarian.id, createdAt: now });
+  const group = await findGroup(d1, groupId);
   return { id, groupId, groupName: group!.name, libraryId, libraryName: library.name, createdAt: now };
 }
 
 /** Invitations not yet accepted: to one library, or from one group. */
 export async function pendingInvitations(d1: D1Database, by: { libraryId: string } | { groupId: string }): Promise<Invitation[]> {
-  const where = "libraryId" in by ? "i.library_id = ?" : "i.group_id = ?";
-  const { results } = await d1
-    .prepare(
-      `SELECT i.id, i.group_id, g.name AS group_name, i.library_id, l.name AS library_name, i.created_at
-       FROM group_invitations i JOIN groups g ON g.id = i.group_id JOIN libraries l ON l.id = i.library_id
-       WHERE ${where} AND i.accepted_at IS NULL ORDER BY i.created_at`,
-    )
-    .bind("libraryId" in by ? by.libraryId : by.groupId)
-    .all<{ id: string; group_id: string; group_name: string; library_id: string; library_name: string; created_at: number }>();
-  return results.map((r) => ({ id: r.id, groupId: r.group_id, groupName: r.group_name, libraryId: r.library_id, libraryName: r.library_name, createdAt: r.created_at }));
+  return database(d1)
+    .select({
+      id: groupInvitations.id,
+      groupId: groupInvitations.groupId,
+      groupName: groups.name,
+      libraryId: groupInvitations.libraryId,
+      libraryName: libraries.name,
+      createdAt: groupInvitations.createdAt,
+    })
+    .from(groupInvitations)
+    .innerJoin(groups, eq(groups.id, groupInvitations.groupId))
+    .innerJoin(libraries, eq(libraries.id, groupInvitations.libraryId))
+    .where(and("libraryId" in by ? eq(groupInvitations.libraryId, by.libraryId) : eq(groupInvitations.groupId, by.groupId), isNull(groupInvitations.acceptedAt)))
+    .orderBy(asc(groupInvitations.createdAt))
+    .all();
 }
 
 /**
@@ -72,44 +116,66 @@ export async function pendingInvitations(d1: D1Database, by: { libraryId: string
 export async function joinGroup(d1: D1Database, librarian: Librarian, groupId: string, now = Date.now()): Promise<void> {
   const libraryId = librarian.libraryId;
   assertLibraryAdmin(librarian, libraryId, "which groups it belongs to");
-  if (!(await d1.prepare("SELECT 1 FROM groups WHERE id = ?").bind(groupId).first())) throw notFound("Group");
-  if (await d1.prepare("SELECT 1 FROM group_members WHERE group_id = ? AND library_id = ?").bind(groupId, libraryId).first()) {
+  const db = database(d1);
+  if (!(await findGroup(d1, groupId))) throw notFound("Group");
+  if (await isMember(db, groupId, libraryId).get()) {
     throw new ApiError(409, "validation_failed", "Your library is already a member of this group.");
   }
-  const invitation = await d1
-    .prepare("SELECT id FROM group_invitations WHERE group_id = ? AND library_id = ? AND accepted_at IS NULL ORDER BY created_at LIMIT 1")
-    .bind(groupId, libraryId)
-    .first<{ id: string }>();
+  const invitation = await pendingInvitation(db, groupId, libraryId).orderBy(asc(groupInvitations.createdAt)).limit(1).get();
   if (!invitation) throw forbidden("Your library has no invitation to this group. Ask one of its administrators to invite it.");
-  const [joined] = await d1.batch([
-    d1
-      .prepare(
-        `INSERT INTO group_members (group_id, library_id, position, created_at)
-         SELECT ?1, ?2, (SELECT COALESCE(MAX(position) + 1, 0) FROM group_members WHERE library_id = ?2), ?3
-         WHERE EXISTS (SELECT 1 FROM group_invitations WHERE id = ?4 AND accepted_at IS NULL)
-           AND NOT EXISTS (SELECT 1 FROM group_members WHERE group_id = ?1 AND library_id = ?2)`,
-      )
-      .bind(groupId, libraryId, now, invitation.id),
-    d1.prepare("UPDATE group_invitations SET accepted_at = ?, accepted_by = ? WHERE id = ? AND accepted_at IS NULL").bind(now, librarian.id, invitation.id),
+  const stillPending = db
+    .select({ id: groupInvitations.id })
+    .from(groupInvitations)
+    .where(and(eq(groupInvitations.id, invitation.id), isNull(groupInvitations.acceptedAt)));
+  const [joined] = await db.batch([
+    insertIf(
+      db,
+      groupMembers,
+      { groupId, libraryId, position: nextPosition(db, libraryId), createdAt: now },
+      and(exists(stillPending), notExists(isMember(db, groupId, libraryId))),
+    ),
+    db
+      .update(groupInvitations)
+      .set({ acceptedAt: now, acceptedBy: librarian.id })
+      .where(and(eq(groupInvitations.id, invitation.id), isNull(groupInvitations.acceptedAt))),
   ]);
-  if (!joined?.meta.changes) throw new ApiError(409, "validation_failed", "This invitation was just used. Your library is a member now.");
+  if (!joined.meta.changes) throw new ApiError(409, "validation_failed", "This invitation was just used. Your library is a member now.");
 }
 
 /** The library's groups in roll-over order. */
 export async function librarysGroups(d1: D1Database, libraryId: string): Promise<{ id: string; name: string; position: number }[]> {
-  const { results } = await d1
-    .prepare("SELECT g.id, g.name, m.position FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.library_id = ? ORDER BY m.position, m.created_at")
-    .bind(libraryId)
-    .all<{ id: string; name: string; position: number }>();
-  return results;
+  return database(d1)
+    .select({ id: groups.id, name: groups.name, position: groupMembers.position })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(eq(groupMembers.libraryId, libraryId))
+    .orderBy(asc(groupMembers.position), asc(groupMembers.createdAt))
+    .all();
+}
+
+/** The library's groups for lists: in roll-over order, groups at the same position by name. */
+export async function groupsOfLibrary(d1: D1Database, libraryId: string): Promise<{ id: string; name: string }[]> {
+  return database(d1)
+    .select({ id: groups.id, name: groups.name })
+    .from(groups)
+    .innerJoin(groupMembers, eq(groupMembers.groupId, groups.id))
+    .where(eq(groupMembers.libraryId, libraryId))
+    .orderBy(asc(groupMembers.position), asc(groups.name))
+    .all();
 }
 
 /** Statements that set the library's roll-over order; the order must name each of its groups once. */
-export async function groupOrderStatements(d1: D1Database, libraryId: string, order: string[]): Promise<D1PreparedStatement[]> {
+export async function groupOrderStatements(d1: D1Database, libraryId: string, order: string[]): Promise<BatchItem<"sqlite">[]> {
   const current = (await librarysGroups(d1, libraryId)).map((g) => g.id);
   const same = order.length === current.length && new Set(order).size === order.length && order.every((g) => current.includes(g));
   if (!same) throw badRequest(`List each of your library's groups once, in the order requests should roll over to them (${current.join(", ") || "none"}).`, "groupOrder");
-  return order.map((groupId, position) => d1.prepare("UPDATE group_members SET position = ? WHERE group_id = ? AND library_id = ?").bind(position, groupId, libraryId));
+  const db = database(d1);
+  return order.map((groupId, position) =>
+    db
+      .update(groupMembers)
+      .set({ position })
+      .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.libraryId, libraryId))),
+  );
 }
 
 export interface Contribution {
@@ -128,23 +194,35 @@ const EXCLUDED = (Object.keys(ROUTING) as ResolutionCode[]).filter((c) => ROUTIN
 
 /** Each member's contribution to the group over [fromMs, toMs), from chat_sessions' home and answering libraries. */
 export async function contribution(d1: D1Database, groupId: string, fromMs: number, toMs: number): Promise<Contribution[]> {
-  const excluded = EXCLUDED.map(() => "?").join(", ");
-  const { results } = await d1
-    .prepare(
-      `WITH members AS (SELECT library_id FROM group_members WHERE group_id = ?1),
-       answered AS (
-         SELECT library_id AS home, answering_library_id AS answerer FROM chat_sessions
-         WHERE answering_library_id IS NOT NULL AND created_at >= ?2 AND created_at < ?3
-           AND library_id IN (SELECT library_id FROM members) AND answering_library_id IN (SELECT library_id FROM members)
-           AND (resolution_code IS NULL OR resolution_code NOT IN (${excluded || "''"}))
-       )
-       SELECT l.id, l.name,
-         (SELECT COUNT(*) FROM answered WHERE answerer = l.id AND home <> l.id) AS for_others,
-         (SELECT COUNT(*) FROM answered WHERE home = l.id AND answerer <> l.id) AS by_others,
-         (SELECT COUNT(*) FROM answered WHERE home = l.id AND answerer = l.id) AS own
-       FROM members m JOIN libraries l ON l.id = m.library_id ORDER BY l.name`,
-    )
-    .bind(groupId, fromMs, toMs, ...EXCLUDED)
-    .all<{ id: string; name: string; for_others: number; by_others: number; own: number }>();
-  return results.map((r) => ({ libraryId: r.id, libraryName: r.name, answeredForOthers: r.for_others, answeredByOthers: r.by_others, answeredOwn: r.own }));
+  const db = database(d1);
+  const members = db.$with("members").as(db.select({ libraryId: groupMembers.libraryId }).from(groupMembers).where(eq(groupMembers.groupId, groupId)));
+  const memberIds = db.select({ libraryId: members.libraryId }).from(members);
+  const answered = db.$with("answered").as(
+    db
+      .select({ home: sql<string>`${chatSessions.libraryId}`.as("home"), answerer: sql<string>`${chatSessions.answeringLibraryId}`.as("answerer") })
+      .from(chatSessions)
+      .where(
+        and(
+          isNotNull(chatSessions.answeringLibraryId),
+          gte(chatSessions.createdAt, fromMs),
+          lt(chatSessions.createdAt, toMs),
+          inArray(chatSessions.libraryId, memberIds),
+          inArray(chatSessions.answeringLibraryId, memberIds),
+          or(isNull(chatSessions.resolutionCode), notInArray(chatSessions.resolutionCode, EXCLUDED)),
+        ),
+      ),
+  );
+  return db
+    .with(members, answered)
+    .select({
+      libraryId: libraries.id,
+      libraryName: libraries.name,
+      answeredForOthers: db.$count(answered, and(eq(answered.answerer, libraries.id), ne(answered.home, libraries.id))),
+      answeredByOthers: db.$count(answered, and(eq(answered.home, libraries.id), ne(answered.answerer, libraries.id))),
+      answeredOwn: db.$count(answered, and(eq(answered.home, libraries.id), eq(answered.answerer, libraries.id))),
+    })
+    .from(members)
+    .innerJoin(libraries, eq(libraries.id, members.libraryId))
+    .orderBy(asc(libraries.name))
+    .all();
 }

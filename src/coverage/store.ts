@@ -2,6 +2,9 @@
  * A group's coverage schedule in D1: load, validate and replace as a whole
  * (so a bad schedule changes nothing), and answer "whose shift is it now".
  */
+import { asc, eq } from "drizzle-orm";
+import { database } from "../db/client";
+import { coverageShifts, groupMembers, libraries } from "../db/schema";
 import { badRequest } from "../http/errors";
 import { scheduleSchema } from "../shared/coop-api";
 import type { z } from "zod";
@@ -18,16 +21,25 @@ export interface StoredShift extends ShiftRule {
 }
 
 export async function loadShifts(d1: D1Database, groupId: string): Promise<StoredShift[]> {
-  const { results } = await d1
-    .prepare(
-      `SELECT s.id, s.library_id, l.name AS library_name, s.time_zone, s.weekday, s.start_minute, s.end_minute, s.ends_next_day
-       FROM coverage_shifts s JOIN libraries l ON l.id = s.library_id WHERE s.group_id = ? ORDER BY s.weekday, s.start_minute, s.id`,
-    )
-    .bind(groupId)
-    .all<{ id: number; library_id: string; library_name: string; time_zone: string; weekday: number; start_minute: number; end_minute: number; ends_next_day: number }>();
-  return results.map((r) => {
-    const rule: ShiftRule = { libraryId: r.library_id, timeZone: r.time_zone, weekday: r.weekday, startMinute: r.start_minute, endMinute: r.end_minute, endsNextDay: r.ends_next_day === 1 };
-    return { ...rule, id: r.id, libraryName: r.library_name, label: describeShift(rule), start: formatMinute(rule.startMinute), end: formatMinute(rule.endMinute) };
+  const rows = await database(d1)
+    .select({
+      id: coverageShifts.id,
+      libraryId: coverageShifts.libraryId,
+      libraryName: libraries.name,
+      timeZone: coverageShifts.timeZone,
+      weekday: coverageShifts.weekday,
+      startMinute: coverageShifts.startMinute,
+      endMinute: coverageShifts.endMinute,
+      endsNextDay: coverageShifts.endsNextDay,
+    })
+    .from(coverageShifts)
+    .innerJoin(libraries, eq(libraries.id, coverageShifts.libraryId))
+    .where(eq(coverageShifts.groupId, groupId))
+    .orderBy(asc(coverageShifts.weekday), asc(coverageShifts.startMinute), asc(coverageShifts.id))
+    .all();
+  return rows.map((r) => {
+    const rule: ShiftRule = { libraryId: r.libraryId, timeZone: r.timeZone, weekday: r.weekday, startMinute: r.startMinute, endMinute: r.endMinute, endsNextDay: r.endsNextDay };
+    return { ...rule, id: r.id, libraryName: r.libraryName, label: describeShift(rule), start: formatMinute(rule.startMinute), end: formatMinute(rule.endMinute) };
   });
 }
 
@@ -37,15 +49,18 @@ export async function loadShifts(d1: D1Database, groupId: string): Promise<Store
  * shift (`shifts.N…`) and nothing is changed.
  */
 export async function replaceSchedule(d1: D1Database, groupId: string, body: z.output<typeof scheduleSchema>, now = Date.now()): Promise<ShiftRule[]> {
-  const { results: members } = await d1
-    .prepare("SELECT l.id, l.name, l.time_zone FROM group_members m JOIN libraries l ON l.id = m.library_id WHERE m.group_id = ?")
-    .bind(groupId)
-    .all<{ id: string; name: string; time_zone: string }>();
+  const db = database(d1);
+  const members = await db
+    .select({ id: libraries.id, name: libraries.name, timeZone: libraries.timeZone })
+    .from(groupMembers)
+    .innerJoin(libraries, eq(libraries.id, groupMembers.libraryId))
+    .where(eq(groupMembers.groupId, groupId))
+    .all();
   const byId = new Map(members.map((m) => [m.id, m]));
   const rules: ShiftRule[] = body.shifts.map((s, i) => {
     const member = byId.get(s.libraryId);
     if (!member) throw badRequest(`Shift ${i + 1}: ${s.libraryId} is not a member of this group`, `shifts.${i}.libraryId`);
-    const timeZone = s.timeZone || member.time_zone;
+    const timeZone = s.timeZone || member.timeZone;
     if (!isTimeZone(timeZone)) throw badRequest(`Shift ${i + 1}: "${timeZone}" is not a time zone (use an IANA name such as America/Chicago)`, `shifts.${i}.timeZone`);
     const rule: ShiftRule = { libraryId: s.libraryId, timeZone, weekday: s.weekday, startMinute: parseMinute(s.start)!, endMinute: parseMinute(s.end)!, endsNextDay: s.endsNextDay };
     if (rule.startMinute > 1439) throw badRequest(`Shift ${i + 1}: a shift starts between 00:00 and 23:59`, `shifts.${i}.start`);
@@ -64,12 +79,19 @@ export async function replaceSchedule(d1: D1Database, groupId: string, body: z.o
       `shifts.${overlap.second}`,
     );
   }
-  await d1.batch([
-    d1.prepare("DELETE FROM coverage_shifts WHERE group_id = ?").bind(groupId),
+  await db.batch([
+    db.delete(coverageShifts).where(eq(coverageShifts.groupId, groupId)),
     ...rules.map((r) =>
-      d1
-        .prepare("INSERT INTO coverage_shifts (group_id, library_id, time_zone, weekday, start_minute, end_minute, ends_next_day, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(groupId, r.libraryId, r.timeZone, r.weekday, r.startMinute, r.endMinute, r.endsNextDay ? 1 : 0, now),
+      db.insert(coverageShifts).values({
+        groupId,
+        libraryId: r.libraryId,
+        timeZone: r.timeZone,
+        weekday: r.weekday,
+        startMinute: r.startMinute,
+        endMinute: r.endMinute,
+        endsNextDay: r.endsNextDay,
+        createdAt: now,
+      }),
     ),
   ]);
   return rules;

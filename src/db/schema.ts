@@ -8,6 +8,10 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { ResolutionCode } from "../shared/codes";
+import type { FeedbackRating } from "../shared/coop-api";
+import type { QuestionStatus } from "../shared/question-rules";
+import type { MailState } from "../shared/questions-api";
 
 const createdAt = () =>
   integer("created_at", { mode: "number" })
@@ -167,7 +171,7 @@ export const chatSessions = sqliteTable(
     librarianName: text("librarian_name"),
     /** Library of the librarian who accepted: differs from libraryId when a partner answered. */
     answeringLibraryId: text("answering_library_id"),
-    resolutionCode: text("resolution_code"),
+    resolutionCode: text("resolution_code").$type<ResolutionCode>(),
     descriptiveCodes: text("descriptive_codes", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     endNote: text("end_note"),
     /** JSON array of transcript messages (src/shared/protocol.ts ChatMessage). */
@@ -189,10 +193,8 @@ export const questions = sqliteTable(
     id: text("id").primaryKey(),
     libraryId: text("library_id").notNull().references(() => libraries.id),
     sessionId: text("session_id"),
-    /** 'chat' | 'email' */
-    source: text("source").notNull(),
-    /** 'new' | 'pending' | 'answered' | 'closed' */
-    status: text("status").notNull(),
+    source: text("source").$type<"chat" | "email">().notNull(),
+    status: text("status").$type<QuestionStatus>().notNull(),
     assignedTo: text("assigned_to"),
     hidden: integer("hidden", { mode: "boolean" }).notNull().default(false),
     excludeFromStats: integer("exclude_from_stats", { mode: "boolean" }).notNull().default(false),
@@ -239,8 +241,7 @@ export const mailOutbox = sqliteTable(
     subject: text("subject").notNull(),
     textBody: text("text_body").notNull(),
     htmlBody: text("html_body").notNull(),
-    /** 'pending' | 'sent' | 'failed' */
-    status: text("status").notNull().default("pending"),
+    status: text("status").$type<MailState>().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     /** The exact MIME message handed to the send_email binding. */
@@ -431,8 +432,7 @@ export const coopFeedback = sqliteTable(
     answeringLibraryId: text("answering_library_id").notNull(),
     answeringLibrarianId: text("answering_librarian_id").notNull(),
     authorId: text("author_id").notNull(),
-    /** src/shared/coop-api.ts FEEDBACK_RATINGS */
-    rating: text("rating").notNull(),
+    rating: text("rating").$type<FeedbackRating>().notNull(),
     comment: text("comment"),
     createdAt: createdAt(),
   },

@@ -5,11 +5,14 @@
  * sessions they serve, and of questions only their own "Followup By Me" ones.
  * Every refusal is logged.
  */
-import { eq, or, type SQL } from "drizzle-orm";
+import { and, eq, inArray, or, type SQL, type SQLWrapper } from "drizzle-orm";
+import { alias, QueryBuilder } from "drizzle-orm/sqlite-core";
 import type { Librarian } from "../auth/librarian";
 import { ApiError, forbidden } from "../http/errors";
 import type { SessionView } from "../shared/protocol";
-import { chatSessions } from "./schema";
+import { database } from "./client";
+import { errorText } from "./errors";
+import { accessDenials, chatSessions, groupMembers, groups, questions } from "./schema";
 
 export function canReadSession(librarian: Librarian, session: SessionView): boolean {
   return librarian.libraryId === session.libraryId || session.librarian?.id === librarian.id;
@@ -46,14 +49,14 @@ export function questionAccess(librarian: Librarian, q: QuestionTenancy): Questi
 }
 
 /**
- * The same rule as `questionAccess`, as an SQL condition over `questions q`
- * joined with `chat_sessions cs`, for lists and counts. Binds: library id, librarian id twice.
+ * The same rule as `questionAccess`, as a condition over `questions` joined
+ * with its `chat_sessions` row, for lists and counts.
  */
-export function visibleQuestionsSql(librarian: Librarian): { sql: string; binds: string[] } {
-  return {
-    sql: "(q.library_id = ? OR (q.assigned_to = ? AND cs.librarian_id = ? AND cs.resolution_code = 'followup_by_me'))",
-    binds: [librarian.libraryId, librarian.id, librarian.id],
-  };
+export function visibleQuestions(librarian: Librarian): SQL {
+  return or(
+    eq(questions.libraryId, librarian.libraryId),
+    and(eq(questions.assignedTo, librarian.id), eq(chatSessions.librarianId, librarian.id), eq(chatSessions.resolutionCode, "followup_by_me")),
+  )!;
 }
 
 /**
@@ -62,11 +65,11 @@ export function visibleQuestionsSql(librarian: Librarian): { sql: string; binds:
  */
 export async function logAccessDenied(db: D1Database, librarian: Librarian, resource: "question" | "mail", resourceId: string, action: string): Promise<void> {
   console.warn(JSON.stringify({ event: "access_refused", resource, resourceId, action, librarianId: librarian.id, libraryId: librarian.libraryId }));
-  await db
-    .prepare("INSERT INTO access_denials (librarian_id, library_id, resource, resource_id, action, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(librarian.id, librarian.libraryId, resource, resourceId.slice(0, 200), action, Date.now())
+  await database(db)
+    .insert(accessDenials)
+    .values({ librarianId: librarian.id, libraryId: librarian.libraryId, resource, resourceId: resourceId.slice(0, 200), action, createdAt: Date.now() })
     .run()
-    .catch((error: unknown) => console.error(JSON.stringify({ event: "access_denial_log_failed", error: String(error) })));
+    .catch((error: unknown) => console.error(JSON.stringify({ event: "access_denial_log_failed", error: errorText(error) })));
 }
 
 /**
@@ -84,18 +87,29 @@ export function readableSessions(librarian: Librarian): SQL {
 // they serve (canReadSession above). Group settings belong to the group's
 // administrators; a library's settings to its own administrators.
 
-/** SQL: the ids of every library sharing a group with library `?` (itself included). Bind the library id twice. */
-export const PARTNER_LIBRARIES_SQL = `SELECT gm2.library_id FROM group_members gm1 JOIN group_members gm2 ON gm2.group_id = gm1.group_id WHERE gm1.library_id = ?
-  UNION SELECT ?`;
+const ownMembership = alias(groupMembers, "own_membership");
+const partnerMembership = alias(groupMembers, "partner_membership");
+
+/** Whether `libraryIdColumn` is `libraryId` or a library sharing a group with it. */
+export function isPartnerOf(libraryIdColumn: SQLWrapper, libraryId: string): SQL {
+  const partners = new QueryBuilder()
+    .select({ libraryId: partnerMembership.libraryId })
+    .from(ownMembership)
+    .innerJoin(partnerMembership, eq(partnerMembership.groupId, ownMembership.groupId))
+    .where(eq(ownMembership.libraryId, libraryId));
+  return or(eq(libraryIdColumn, libraryId), inArray(libraryIdColumn, partners))!;
+}
 
 /** Whether the librarian may read `libraryId`'s policy page: their own, a partner's, or any for a service administrator. */
 export async function canReadPolicyPage(d1: D1Database, librarian: Librarian, libraryId: string): Promise<boolean> {
   if (librarian.role === "service_admin" || librarian.libraryId === libraryId) return true;
-  const row = await d1
-    .prepare(`SELECT 1 AS ok FROM (${PARTNER_LIBRARIES_SQL}) WHERE library_id = ?`)
-    .bind(librarian.libraryId, librarian.libraryId, libraryId)
-    .first<{ ok: number }>();
-  return row !== null;
+  const shared = await database(d1)
+    .select({ groupId: ownMembership.groupId })
+    .from(ownMembership)
+    .innerJoin(partnerMembership, eq(partnerMembership.groupId, ownMembership.groupId))
+    .where(and(eq(ownMembership.libraryId, librarian.libraryId), eq(partnerMembership.libraryId, libraryId)))
+    .get();
+  return shared !== undefined;
 }
 
 export async function assertCanReadPolicyPage(d1: D1Database, librarian: Librarian, libraryId: string): Promise<void> {
@@ -127,12 +141,14 @@ export interface GroupAccess {
 
 /** What the librarian may do with a group. */
 export async function groupAccess(d1: D1Database, librarian: Librarian, groupId: string): Promise<GroupAccess> {
-  const row = await d1
-    .prepare("SELECT (SELECT COUNT(*) FROM groups WHERE id = ?1) AS found, (SELECT COUNT(*) FROM group_members WHERE group_id = ?1 AND library_id = ?2) AS member")
-    .bind(groupId, librarian.libraryId)
-    .first<{ found: number; member: number }>();
-  const exists = (row?.found ?? 0) > 0;
-  const member = exists && (row?.member ?? 0) > 0;
+  const row = await database(d1)
+    .select({ memberLibraryId: groupMembers.libraryId })
+    .from(groups)
+    .leftJoin(groupMembers, and(eq(groupMembers.groupId, groups.id), eq(groupMembers.libraryId, librarian.libraryId)))
+    .where(eq(groups.id, groupId))
+    .get();
+  const exists = row !== undefined;
+  const member = exists && row.memberLibraryId !== null;
   return { exists, member, admin: exists && (librarian.role === "service_admin" || (member && librarian.role === "group_admin")) };
 }
 

@@ -2,6 +2,8 @@
  * Creating a library: the library row and its own copy of the default
  * descriptive codes (which it may then rename, hide, reorder or extend).
  */
+import { database } from "../db/client";
+import { descriptiveCodes, libraries } from "../db/schema";
 import { DEFAULT_DESCRIPTIVE_CODES } from "../shared/codes";
 
 export interface NewLibrary {
@@ -19,34 +21,28 @@ export interface NewLibrary {
   rolloverSeconds?: number;
 }
 
-/** The SQL statements that create a library with its default codes (run them in one batch). */
-export function createLibraryStatements(db: D1Database, lib: NewLibrary, now = Date.now()): D1PreparedStatement[] {
-  return [
-    db
-      .prepare(
-        `INSERT INTO libraries (id, name, time_zone, contact_email, phone, hours_text, unavailable_message, fallback_links,
-           brand_color, allowed_origins, wait_limit_seconds, rollover_seconds, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .bind(
-        lib.id,
-        lib.name,
-        lib.timeZone ?? "UTC",
-        lib.contactEmail ?? null,
-        lib.phone ?? null,
-        lib.hoursText ?? null,
-        lib.unavailableMessage ?? null,
-        JSON.stringify(lib.fallbackLinks ?? []),
-        lib.brandColor ?? "#1d4ed8",
-        JSON.stringify(lib.allowedOrigins ?? []),
-        lib.waitLimitSeconds ?? 300,
-        lib.rolloverSeconds ?? 45,
-        now,
-      ),
+/** Creates the library with its default codes, in one batch. */
+export async function createLibrary(d1: D1Database, lib: NewLibrary, now = Date.now()): Promise<void> {
+  const db = database(d1);
+  await db.batch([
+    db.insert(libraries).values({
+      id: lib.id,
+      name: lib.name,
+      timeZone: lib.timeZone ?? "UTC",
+      contactEmail: lib.contactEmail ?? null,
+      phone: lib.phone ?? null,
+      hoursText: lib.hoursText ?? null,
+      unavailableMessage: lib.unavailableMessage ?? null,
+      fallbackLinks: lib.fallbackLinks ?? [],
+      brandColor: lib.brandColor ?? "#1d4ed8",
+      allowedOrigins: lib.allowedOrigins ?? [],
+      waitLimitSeconds: lib.waitLimitSeconds ?? 300,
+      rolloverSeconds: lib.rolloverSeconds ?? 45,
+      createdAt: now,
+    }),
+    // One statement per code: D1 binds at most 100 values per statement.
     ...DEFAULT_DESCRIPTIVE_CODES.map((c, position) =>
-      db
-        .prepare("INSERT INTO descriptive_codes (library_id, code, label, active, position, created_at) VALUES (?, ?, ?, 1, ?, ?)")
-        .bind(lib.id, c.code, c.label, position, now),
+      db.insert(descriptiveCodes).values({ libraryId: lib.id, code: c.code, label: c.label, active: true, position, createdAt: now }),
     ),
-  ];
+  ]);
 }

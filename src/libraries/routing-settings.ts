@@ -3,7 +3,10 @@
  * roll-over time, when requests overflow to its groups, and the order of its
  * groups. Saved in one batch after every check, so a bad value changes nothing.
  */
+import { eq } from "drizzle-orm";
 import { groupOrderStatements, librarysGroups } from "../coop/groups";
+import { database } from "../db/client";
+import { libraries } from "../db/schema";
 import { badRequest, notFound } from "../http/errors";
 import type { OverflowMode } from "../queues/routing-policy";
 
@@ -16,12 +19,19 @@ export interface RoutingSettingsView {
 }
 
 export async function loadRoutingSettings(d1: D1Database, libraryId: string): Promise<RoutingSettingsView> {
-  const row = await d1
-    .prepare("SELECT rollover_seconds, overflow_mode, wait_limit_seconds FROM libraries WHERE id = ?")
-    .bind(libraryId)
-    .first<{ rollover_seconds: number; overflow_mode: OverflowMode; wait_limit_seconds: number }>();
+  const row = await database(d1)
+    .select({ rolloverSeconds: libraries.rolloverSeconds, overflowMode: libraries.overflowMode, waitLimitSeconds: libraries.waitLimitSeconds })
+    .from(libraries)
+    .where(eq(libraries.id, libraryId))
+    .get();
   if (!row) throw notFound("Library");
-  return { libraryId, rolloverSeconds: row.rollover_seconds, overflowMode: row.overflow_mode, waitLimitSeconds: row.wait_limit_seconds, groups: await librarysGroups(d1, libraryId) };
+  return {
+    libraryId,
+    rolloverSeconds: row.rolloverSeconds,
+    overflowMode: row.overflowMode as OverflowMode,
+    waitLimitSeconds: row.waitLimitSeconds,
+    groups: await librarysGroups(d1, libraryId),
+  };
 }
 
 export async function saveRoutingSettings(
@@ -29,14 +39,15 @@ export async function saveRoutingSettings(
   libraryId: string,
   input: { rolloverSeconds: number; overflowMode: OverflowMode; groupOrder?: string[] },
 ): Promise<RoutingSettingsView> {
+  const db = database(d1);
   const current = await loadRoutingSettings(d1, libraryId);
   // A roll-over after the wait limit would never happen: the patron would already have been told nobody is available.
   if (input.rolloverSeconds >= current.waitLimitSeconds) {
     throw badRequest(`The roll-over time must be shorter than the library's wait limit (${current.waitLimitSeconds} seconds)`, "rolloverSeconds");
   }
   const order = input.groupOrder ? await groupOrderStatements(d1, libraryId, input.groupOrder) : [];
-  await d1.batch([
-    d1.prepare("UPDATE libraries SET rollover_seconds = ?, overflow_mode = ? WHERE id = ?").bind(input.rolloverSeconds, input.overflowMode, libraryId),
+  await db.batch([
+    db.update(libraries).set({ rolloverSeconds: input.rolloverSeconds, overflowMode: input.overflowMode }).where(eq(libraries.id, libraryId)),
     ...order,
   ]);
   return loadRoutingSettings(d1, libraryId);

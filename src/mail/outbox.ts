@@ -7,7 +7,7 @@
  * deliver at least once, so the same message can reach two consumers at once.
  */
 import { EmailMessage } from "cloudflare:email";
-import { and, eq, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { mailOutbox } from "../db/schema";
 import { buildMime } from "./mime";
@@ -116,13 +116,19 @@ export const STALE_PENDING_MS = 60 * 60 * 1000;
  * written). Safe to repeat: delivery never sends a row twice. Returns how many.
  */
 export async function requeueStalePendingMail(env: Pick<Env, "DB" | "MAIL_QUEUE">, now: number, limit = 500): Promise<number> {
-  const stale = await env.DB.prepare(
-    `SELECT event_key FROM mail_outbox
-     WHERE status = 'pending' AND created_at < ? AND (claimed_until IS NULL OR claimed_until < ?)
-     ORDER BY created_at LIMIT ?`,
-  )
-    .bind(now - STALE_PENDING_MS, now, limit)
-    .all<{ event_key: string }>();
-  for (const row of stale.results) await enqueueMail(env.MAIL_QUEUE, row.event_key);
-  return stale.results.length;
+  const stale = await database(env.DB)
+    .select({ eventKey: mailOutbox.eventKey })
+    .from(mailOutbox)
+    .where(
+      and(
+        eq(mailOutbox.status, "pending"),
+        lt(mailOutbox.createdAt, now - STALE_PENDING_MS),
+        or(isNull(mailOutbox.claimedUntil), lt(mailOutbox.claimedUntil, now)),
+      ),
+    )
+    .orderBy(asc(mailOutbox.createdAt))
+    .limit(limit)
+    .all();
+  for (const row of stale) await enqueueMail(env.MAIL_QUEUE, row.eventKey);
+  return stale.length;
 }

@@ -3,13 +3,18 @@
  * same batch), loading, and full-text search across the pages a librarian may
  * read. Group pages too.
  */
+import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { ApiError, badRequest } from "../http/errors";
-import { PARTNER_LIBRARIES_SQL } from "../db/tenancy";
 import type { Librarian } from "../auth/librarian";
+import { database } from "../db/client";
+import { errorText } from "../db/errors";
+import { groupPages, libraries, policyPages } from "../db/schema";
+import { isPartnerOf } from "../db/tenancy";
+import { ApiError, badRequest } from "../http/errors";
 import type { policyPageSchema } from "../shared/coop-api";
 import { searchRows } from "./plain-text";
 import { sanitizeRichText } from "./sanitize";
+import { HIT_CLOSE, HIT_OPEN, reindexStatements, searchIndex } from "./search-index";
 import { LINK_KIND_LABELS, POLICY_LIMITS, POLICY_SECTIONS, sectionAnchor } from "./sections";
 
 export type PolicyPageContent = z.output<typeof policyPageSchema>;
@@ -39,66 +44,62 @@ export function cleanRichText(raw: string, field: string, label: string): string
   return html;
 }
 
-/** The statements that (re)index a library's page for search. */
-function indexStatements(d1: D1Database, libraryId: string, page: PolicyPageContent): D1PreparedStatement[] {
-  return [
-    d1.prepare("DELETE FROM policy_search WHERE library_id = ?").bind(libraryId),
-    ...searchRows(page, POLICY_SECTIONS, LINK_KIND_LABELS).map((r) =>
-      d1.prepare("INSERT INTO policy_search (library_id, section, title, body) VALUES (?, ?, ?, ?)").bind(libraryId, r.section, r.title, r.body),
-    ),
-  ];
-}
-
 /** Saves a library's page (already validated by policyPageSchema): sanitised, indexed, in one batch. */
 export async function savePolicyPage(d1: D1Database, libraryId: string, content: PolicyPageContent, librarianId: string, now = Date.now()): Promise<PolicyPageContent> {
+  const db = database(d1);
   const page = cleanPolicyPage(content);
-  await d1.batch([
-    d1
-      .prepare(
-        `INSERT INTO policy_pages (library_id, sections, links, quick_answers, report_email, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(library_id) DO UPDATE SET sections = excluded.sections, links = excluded.links, quick_answers = excluded.quick_answers,
-           report_email = excluded.report_email, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-      )
-      .bind(libraryId, JSON.stringify(page.sections), JSON.stringify(page.links), JSON.stringify(page.quickAnswers), page.reportEmail, now, librarianId),
-    ...indexStatements(d1, libraryId, page),
+  const saved = { sections: page.sections, links: page.links, quickAnswers: page.quickAnswers, reportEmail: page.reportEmail, updatedAt: now, updatedBy: librarianId };
+  await db.batch([
+    db
+      .insert(policyPages)
+      .values({ libraryId, ...saved })
+      .onConflictDoUpdate({ target: policyPages.libraryId, set: saved }),
+    ...reindexStatements(db, libraryId, searchRows(page, POLICY_SECTIONS, LINK_KIND_LABELS)),
   ]);
   return page;
 }
 
-interface PageRow {
-  id: string;
-  name: string;
-  time_zone: string;
-  sections: string | null;
-  links: string | null;
-  quick_answers: string | null;
-  report_email: string | null;
-  updated_at: number | null;
-}
-
 /** A library's page (empty sections when it has not written one yet); null if the library does not exist. Sections are sanitised again on the way out. */
 export async function loadPolicyPage(d1: D1Database, libraryId: string): Promise<PolicyPage | null> {
-  const row = await d1
-    .prepare(
-      `SELECT l.id, l.name, l.time_zone, p.sections, p.links, p.quick_answers, p.report_email, p.updated_at
-       FROM libraries l LEFT JOIN policy_pages p ON p.library_id = l.id WHERE l.id = ?`,
-    )
-    .bind(libraryId)
-    .first<PageRow>();
+  const row = await database(d1)
+    .select({
+      libraryId: libraries.id,
+      libraryName: libraries.name,
+      timeZone: libraries.timeZone,
+      sections: policyPages.sections,
+      links: policyPages.links,
+      quickAnswers: policyPages.quickAnswers,
+      reportEmail: policyPages.reportEmail,
+      updatedAt: policyPages.updatedAt,
+    })
+    .from(libraries)
+    .leftJoin(policyPages, eq(policyPages.libraryId, libraries.id))
+    .where(eq(libraries.id, libraryId))
+    .get();
   if (!row) return null;
-  const stored = JSON.parse(row.sections ?? "{}") as Record<string, string>;
+  const stored = row.sections ?? {};
   const sections: Record<string, string> = {};
   for (const s of POLICY_SECTIONS) if (stored[s.id]) sections[s.id] = sanitizeRichText(stored[s.id]!).html;
   return {
-    libraryId: row.id,
-    libraryName: row.name,
-    timeZone: row.time_zone,
+    libraryId: row.libraryId,
+    libraryName: row.libraryName,
+    timeZone: row.timeZone,
     sections,
-    links: JSON.parse(row.links ?? "[]") as PolicyPage["links"],
-    quickAnswers: JSON.parse(row.quick_answers ?? "[]") as PolicyPage["quickAnswers"],
-    reportEmail: row.report_email,
-    updatedAt: row.updated_at,
+    links: (row.links ?? []) as PolicyPage["links"],
+    quickAnswers: row.quickAnswers ?? [],
+    reportEmail: row.reportEmail,
+    updatedAt: row.updatedAt,
   };
+}
+
+/** The libraries whose policy pages the librarian may read (their own and its partners'; all for a service administrator), by name. */
+export async function readablePolicyLibraries(d1: D1Database, librarian: Librarian): Promise<{ id: string; name: string }[]> {
+  return database(d1)
+    .select({ id: libraries.id, name: libraries.name })
+    .from(libraries)
+    .where(librarian.role === "service_admin" ? undefined : isPartnerOf(libraries.id, librarian.libraryId))
+    .orderBy(asc(libraries.name))
+    .all();
 }
 
 export interface PolicySearchHit {
@@ -113,10 +114,6 @@ export interface PolicySearchHit {
   url: string;
 }
 
-// Private-use characters: never in librarians' text, and passed through D1 untouched (control characters are not).
-const HIT_OPEN = "\uE000";
-const HIT_CLOSE = "\uE001";
-
 /** Words of a query as an FTS5 expression (each word, prefix-matched, all required), or null when there are none. */
 export function ftsQuery(q: string): string | null {
   const words = (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
@@ -128,29 +125,20 @@ export async function searchPolicyPages(d1: D1Database, librarian: Librarian, q:
   if (q.length > POLICY_LIMITS.queryChars) throw badRequest(`Keep the search under ${POLICY_LIMITS.queryChars} characters`, "q");
   const match = ftsQuery(q);
   if (!match) throw badRequest("Type a word to search for", "q");
-  const scope = librarian.role === "service_admin" ? "" : `AND s.library_id IN (${PARTNER_LIBRARIES_SQL})`;
-  const binds = librarian.role === "service_admin" ? [match] : [match, librarian.libraryId, librarian.libraryId];
   try {
-    const { results } = await d1
-      .prepare(
-        `SELECT s.library_id, l.name AS library_name, s.section, s.title, snippet(policy_search, -1, '${HIT_OPEN}', '${HIT_CLOSE}', '…', 16) AS snippet
-         FROM policy_search s JOIN libraries l ON l.id = s.library_id
-         WHERE policy_search MATCH ? ${scope} ORDER BY rank LIMIT 50`,
-      )
-      .bind(...binds)
-      .all<{ library_id: string; library_name: string; section: string; title: string; snippet: string }>();
+    const results = await searchIndex(database(d1), match, librarian.role === "service_admin" ? null : librarian.libraryId);
     return results.map((r) => ({
-      libraryId: r.library_id,
-      libraryName: r.library_name,
+      libraryId: r.libraryId,
+      libraryName: r.libraryName,
       section: r.section,
       title: r.title,
       snippet: r.snippet.replaceAll(HIT_OPEN, "").replaceAll(HIT_CLOSE, ""),
       snippetHtml: escapeHtml(r.snippet).replaceAll(HIT_OPEN, "<mark>").replaceAll(HIT_CLOSE, "</mark>"),
-      url: `/policies/${r.library_id}#${sectionAnchor(r.section.startsWith("quick-") ? "quick_answers" : r.section)}`,
+      url: `/policies/${r.libraryId}#${sectionAnchor(r.section.startsWith("quick-") ? "quick_answers" : r.section)}`,
     }));
   } catch (error) {
     // The query is built from words only, so a failure here is ours, not the librarian's.
-    console.error(JSON.stringify({ event: "policy_search_failed", error: String(error) }));
+    console.error(JSON.stringify({ event: "policy_search_failed", error: errorText(error) }));
     throw new ApiError(500, "internal", "Search failed. Please try again.");
   }
 }
@@ -162,18 +150,16 @@ function escapeHtml(s: string): string {
 // ---- group pages -----------------------------------------------------------------
 
 export async function loadGroupPage(d1: D1Database, groupId: string): Promise<{ body: string; updatedAt: number | null }> {
-  const row = await d1.prepare("SELECT body, updated_at FROM group_pages WHERE group_id = ?").bind(groupId).first<{ body: string; updated_at: number }>();
-  return { body: row ? sanitizeRichText(row.body).html : "", updatedAt: row?.updated_at ?? null };
+  const row = await database(d1).select({ body: groupPages.body, updatedAt: groupPages.updatedAt }).from(groupPages).where(eq(groupPages.groupId, groupId)).get();
+  return { body: row ? sanitizeRichText(row.body).html : "", updatedAt: row?.updatedAt ?? null };
 }
 
 export async function saveGroupPage(d1: D1Database, groupId: string, rawBody: string, librarianId: string, now = Date.now()): Promise<string> {
   const body = cleanRichText(rawBody, "body", "Group page");
-  await d1
-    .prepare(
-      `INSERT INTO group_pages (group_id, body, updated_at, updated_by) VALUES (?, ?, ?, ?)
-       ON CONFLICT(group_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-    )
-    .bind(groupId, body, now, librarianId)
-    .run();
+  const saved = { body, updatedAt: now, updatedBy: librarianId };
+  await database(d1)
+    .insert(groupPages)
+    .values({ groupId, ...saved })
+    .onConflictDoUpdate({ target: groupPages.groupId, set: saved });
   return body;
 }

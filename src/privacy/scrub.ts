@@ -15,7 +15,10 @@
  * Idempotent: a scrubbed chat is marked (scrubbed_at) and never touched again;
  * a run that stops half-way leaves the rest for tomorrow.
  */
-import type { ChatMessage } from "../shared/protocol";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, or } from "drizzle-orm";
+import { database } from "../db/client";
+import { errorText } from "../db/errors";
+import { chatSessions, libraries, mailOutbox, questions, scrubChanges, scrubRuns } from "../db/schema";
 import { chatSession } from "../objects";
 import { questionIdFor } from "../questions/file-session";
 import { redactText, redactTranscript, REDACTED_EMAIL } from "./redact";
@@ -37,55 +40,68 @@ export interface ScrubReport extends ScrubCounts {
   libraries: number;
 }
 
-interface Candidate {
-  id: string;
-  question: string;
-  patron_name: string | null;
-  patron_email: string | null;
-  transcript: string | null;
-}
-
 /** Ended chats of `libraryId` created before `cutoff` and not yet scrubbed. */
 export function scrubCutoff(now: number, retentionDays: number): number {
   return now - retentionDays * DAY_MS;
 }
 
 async function scrubLibrary(env: Env, libraryId: string, cutoff: number, now: number, budget: number): Promise<ScrubCounts> {
-  const db = env.DB;
+  const db = database(env.DB);
   const counts: ScrubCounts = { sessions: 0, questions: 0, mails: 0 };
   while (counts.sessions < budget) {
-    const { results } = await db
-      .prepare(
-        `SELECT id, question, patron_name, patron_email, transcript FROM chat_sessions
-         WHERE library_id = ? AND scrubbed_at IS NULL AND created_at < ? AND status IN ('ended', 'unavailable')
-         ORDER BY created_at LIMIT ?`,
+    const results = await db
+      .select({
+        id: chatSessions.id,
+        question: chatSessions.question,
+        patronName: chatSessions.patronName,
+        patronEmail: chatSessions.patronEmail,
+        transcript: chatSessions.transcript,
+      })
+      .from(chatSessions)
+      .where(
+        and(
+          eq(chatSessions.libraryId, libraryId),
+          isNull(chatSessions.scrubbedAt),
+          lt(chatSessions.createdAt, cutoff),
+          inArray(chatSessions.status, ["ended", "unavailable"]),
+        ),
       )
-      .bind(libraryId, cutoff, Math.min(BATCH, budget - counts.sessions))
-      .all<Candidate>();
-    if (results.length === 0) break;
-    const statements: D1PreparedStatement[] = [];
-    for (const s of results) {
-      const who = { name: s.patron_name, email: s.patron_email };
-      const transcript = s.transcript === null ? null : JSON.stringify(redactTranscript(JSON.parse(s.transcript) as ChatMessage[], who));
-      statements.push(
+      .orderBy(asc(chatSessions.createdAt))
+      .limit(Math.min(BATCH, budget - counts.sessions))
+      .all();
+    const [first, ...rest] = results.flatMap((s) => {
+      const who = { name: s.patronName, email: s.patronEmail };
+      const question = redactText(s.question, who);
+      return [
         db
-          .prepare(
-            `UPDATE chat_sessions SET patron_name = NULL, patron_email = NULL, patron_details = '{}', patron_ip = NULL, user_agent = NULL,
-               referrer = NULL, question = ?, transcript = ?, scrubbed_at = ? WHERE id = ? AND scrubbed_at IS NULL`,
-          )
-          .bind(redactText(s.question, who), transcript, now, s.id),
+          .update(chatSessions)
+          .set({
+            patronName: null,
+            patronEmail: null,
+            patronDetails: {},
+            patronIp: null,
+            userAgent: null,
+            referrer: null,
+            question,
+            // Stored back as JSON, whatever shape it had (redactTranscript leaves a non-list as it is).
+            transcript: s.transcript === null ? null : (redactTranscript(s.transcript, who) as unknown[]),
+            scrubbedAt: now,
+          })
+          .where(and(eq(chatSessions.id, s.id), isNull(chatSessions.scrubbedAt))),
+        db.update(questions).set({ patronName: null, patronEmail: null, question }).where(eq(questions.sessionId, s.id)),
         db
-          .prepare("UPDATE questions SET patron_name = NULL, patron_email = NULL, question = ? WHERE session_id = ?")
-          .bind(redactText(s.question, who), s.id),
-        db
-          .prepare(
-            `UPDATE mail_outbox SET to_address = ?, text_body = '', html_body = '', raw_message = NULL
-             WHERE question_id = ? AND (text_body <> '' OR raw_message IS NOT NULL OR to_address <> ?)`,
-          )
-          .bind(REDACTED_EMAIL, questionIdFor(s.id), REDACTED_EMAIL),
-      );
-    }
-    const done = await db.batch(statements);
+          .update(mailOutbox)
+          .set({ toAddress: REDACTED_EMAIL, textBody: "", htmlBody: "", rawMessage: null })
+          .where(
+            and(
+              eq(mailOutbox.questionId, questionIdFor(s.id)),
+              or(ne(mailOutbox.textBody, ""), isNotNull(mailOutbox.rawMessage), ne(mailOutbox.toAddress, REDACTED_EMAIL)),
+            ),
+          ),
+      ];
+    });
+    if (!first) break;
+    const done = await db.batch([first, ...rest]);
     for (let i = 0; i < done.length; i += 3) {
       counts.sessions += done[i]!.meta.changes;
       counts.questions += done[i + 1]!.meta.changes;
@@ -101,38 +117,48 @@ async function scrubLibrary(env: Env, libraryId: string, cutoff: number, now: nu
 
 /** Runs one scrub as of `now` (the cron's scheduled time) and records it. */
 export async function runPrivacyScrub(env: Env, now: number): Promise<ScrubReport> {
-  const db = env.DB;
+  const db = database(env.DB);
   const startedAt = Date.now();
-  const run = await db.prepare("INSERT INTO scrub_runs (scheduled_at, started_at) VALUES (?, ?) RETURNING id").bind(now, startedAt).first<{ id: number }>();
-  const runId = run!.id;
+  const run = await db.insert(scrubRuns).values({ scheduledAt: now, startedAt }).returning({ id: scrubRuns.id }).get();
+  const runId = run.id;
   const totals: ScrubCounts = { sessions: 0, questions: 0, mails: 0 };
-  const { results: libs } = await db.prepare("SELECT id, retention_days FROM libraries ORDER BY id").all<{ id: string; retention_days: number }>();
+  const libs = await db.select({ id: libraries.id, retentionDays: libraries.retentionDays }).from(libraries).orderBy(asc(libraries.id)).all();
   let error: string | null = null;
   for (const lib of libs) {
-    const cutoff = scrubCutoff(now, lib.retention_days);
+    const cutoff = scrubCutoff(now, lib.retentionDays);
     try {
       const counts = await scrubLibrary(env, lib.id, cutoff, now, MAX_SESSIONS_PER_RUN - totals.sessions);
       totals.sessions += counts.sessions;
       totals.questions += counts.questions;
       totals.mails += counts.mails;
       if (counts.sessions + counts.questions + counts.mails > 0) {
-        await db
-          .prepare(
-            "INSERT INTO scrub_changes (run_id, library_id, retention_days, cutoff, sessions_scrubbed, questions_scrubbed, mails_scrubbed) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          )
-          .bind(runId, lib.id, lib.retention_days, cutoff, counts.sessions, counts.questions, counts.mails)
-          .run();
+        await db.insert(scrubChanges).values({
+          runId,
+          libraryId: lib.id,
+          retentionDays: lib.retentionDays,
+          cutoff,
+          sessionsScrubbed: counts.sessions,
+          questionsScrubbed: counts.questions,
+          mailsScrubbed: counts.mails,
+        });
       }
     } catch (e) {
       // One library's failure must not keep the others' patrons identifiable.
-      error = `${lib.id}: ${String(e).slice(0, 300)}`;
-      console.error(JSON.stringify({ event: "scrub_failed", libraryId: lib.id, error: String(e) }));
+      error = `${lib.id}: ${errorText(e).slice(0, 300)}`;
+      console.error(JSON.stringify({ event: "scrub_failed", libraryId: lib.id, error: errorText(e) }));
     }
   }
   await db
-    .prepare("UPDATE scrub_runs SET finished_at = ?, libraries_checked = ?, sessions_scrubbed = ?, questions_scrubbed = ?, mails_scrubbed = ?, error = ? WHERE id = ?")
-    .bind(Date.now(), libs.length, totals.sessions, totals.questions, totals.mails, error, runId)
-    .run();
+    .update(scrubRuns)
+    .set({
+      finishedAt: Date.now(),
+      librariesChecked: libs.length,
+      sessionsScrubbed: totals.sessions,
+      questionsScrubbed: totals.questions,
+      mailsScrubbed: totals.mails,
+      error,
+    })
+    .where(eq(scrubRuns.id, runId));
   console.log(JSON.stringify({ event: "scrub_run", runId, libraries: libs.length, ...totals }));
   return { runId, libraries: libs.length, ...totals };
 }

@@ -3,28 +3,14 @@
  * patron, the session with its whole transcript and codes, the history, the
  * notes, the mails and their state, and what this librarian may do now.
  */
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { database } from "../db/client";
+import { descriptiveCodes, librarians, mailOutbox, questionEvents } from "../db/schema";
 import type { QuestionAccess } from "../db/tenancy";
 import { TRANSITIONS, allowedActions, isAllowed, refusalMessage, type QuestionAction } from "../shared/question-rules";
-import type { CodeView, MailState, MailView, PersonRef, QuestionDetail } from "../shared/questions-api";
-import { toEventViews, type EventRow } from "./history";
+import type { CodeView, MailView, PersonRef, QuestionDetail } from "../shared/questions-api";
+import { toEventViews } from "./history";
 import { descriptiveCodesOf, patronDetailsOf, toSummary, transcriptOf, type QuestionRecord } from "./records";
-
-interface CodeRow {
-  code: string;
-  label: string;
-  active: number;
-}
-
-interface MailRow {
-  event_key: string;
-  subject: string;
-  to_address: string;
-  status: MailState;
-  attempts: number;
-  last_error: string | null;
-  created_at: number;
-  sent_at: number | null;
-}
 
 function mailKind(eventKey: string): MailView["kind"] {
   if (eventKey.startsWith("transcript:")) return "transcript";
@@ -33,72 +19,102 @@ function mailKind(eventKey: string): MailView["kind"] {
 }
 
 /** Why the follow-up box is closed for this question, or null when an answer can be sent. */
-export function answerBlockedReason(record: Pick<QuestionRecord, "status" | "patron_email">): string | null {
-  if (!record.patron_email) return "The patron left no e-mail address, so no answer can be sent.";
+export function answerBlockedReason(record: Pick<QuestionRecord, "status" | "patronEmail">): string | null {
+  if (!record.patronEmail) return "The patron left no e-mail address, so no answer can be sent.";
   if (!isAllowed("answer", record.status)) return refusalMessage("answer", record.status);
   return null;
 }
 
-export async function questionDetail(db: D1Database, record: QuestionRecord, access: Exclude<QuestionAccess, "none">): Promise<QuestionDetail> {
-  const [events, mails, codes, colleagues] = await db.batch<EventRow | MailRow | CodeRow | { id: string; display_name: string }>([
+export async function questionDetail(d1: D1Database, record: QuestionRecord, access: Exclude<QuestionAccess, "none">): Promise<QuestionDetail> {
+  const db = database(d1);
+  // In a batch D1 returns rows keyed by column name: each query's column names are distinct.
+  const [events, mails, libraryCodes, colleagues] = await db.batch([
     db
-      .prepare(
-        `SELECT e.id, e.actor_id, l.display_name AS actor_name, e.action, e.detail, e.created_at
-         FROM question_events e LEFT JOIN librarians l ON l.id = e.actor_id WHERE e.question_id = ? ORDER BY e.id`,
-      )
-      .bind(record.id),
+      .select({
+        id: questionEvents.id,
+        actorId: questionEvents.actorId,
+        actorName: librarians.displayName,
+        action: questionEvents.action,
+        // As stored: history.ts reads it leniently.
+        detail: sql<string>`${questionEvents.detail}`,
+        createdAt: questionEvents.createdAt,
+      })
+      .from(questionEvents)
+      .leftJoin(librarians, eq(librarians.id, questionEvents.actorId))
+      .where(eq(questionEvents.questionId, record.id))
+      .orderBy(asc(questionEvents.id)),
     db
-      .prepare("SELECT event_key, subject, to_address, status, attempts, last_error, created_at, sent_at FROM mail_outbox WHERE question_id = ? ORDER BY created_at, event_key")
-      .bind(record.id),
-    db.prepare("SELECT code, label, active FROM descriptive_codes WHERE library_id = ? ORDER BY position, id").bind(record.library_id),
-    db.prepare("SELECT id, display_name FROM librarians WHERE library_id = ? AND disabled_at IS NULL ORDER BY display_name").bind(record.library_id),
+      .select({
+        eventKey: mailOutbox.eventKey,
+        subject: mailOutbox.subject,
+        to: mailOutbox.toAddress,
+        status: mailOutbox.status,
+        attempts: mailOutbox.attempts,
+        lastError: mailOutbox.lastError,
+        createdAt: mailOutbox.createdAt,
+        sentAt: mailOutbox.sentAt,
+      })
+      .from(mailOutbox)
+      .where(eq(mailOutbox.questionId, record.id))
+      .orderBy(asc(mailOutbox.createdAt), asc(mailOutbox.eventKey)),
+    db
+      .select({ code: descriptiveCodes.code, label: descriptiveCodes.label, active: descriptiveCodes.active })
+      .from(descriptiveCodes)
+      .where(eq(descriptiveCodes.libraryId, record.libraryId))
+      .orderBy(asc(descriptiveCodes.position), asc(descriptiveCodes.id)),
+    db
+      .select({ id: librarians.id, name: librarians.displayName })
+      .from(librarians)
+      .where(and(eq(librarians.libraryId, record.libraryId), isNull(librarians.disabledAt)))
+      .orderBy(asc(librarians.displayName)),
   ]);
-  const libraryCodes = (codes!.results as CodeRow[]).map((c): CodeView => ({ code: c.code, label: c.label, active: c.active === 1 }));
   const byCode = new Map(libraryCodes.map((c) => [c.code, c]));
   // A code the library no longer has at all still shows, as inactive.
   const codeView = (code: string): CodeView => byCode.get(code) ?? { code, label: code, active: false };
-  const { events: eventViews, notes } = toEventViews(events!.results as EventRow[], (code) => codeView(code).label);
+  const { events: eventViews, notes } = toEventViews(events, (code) => codeView(code).label);
   const home = access === "home";
   const blocked = answerBlockedReason(record);
 
   return {
     question: toSummary(record),
     patron: {
-      name: record.patron_name,
-      email: record.patron_email,
+      name: record.patronName,
+      email: record.patronEmail,
       details: patronDetailsOf(record),
-      transcriptOptOut: record.transcript_opt_out === 1,
+      transcriptOptOut: record.transcriptOptOut === true,
       referrer: record.referrer,
     },
-    session: record.session_id
+    session: record.sessionId
       ? {
-          id: record.session_id,
-          chattedWith: record.served_by
-            ? { id: record.served_by, name: record.served_by_name ?? "A librarian", libraryName: record.answering_library_name }
+          id: record.sessionId,
+          chattedWith: record.servedBy
+            ? { id: record.servedBy, name: record.servedByName ?? "A librarian", libraryName: record.answeringLibraryName }
             : null,
-          servedByPartner: !!record.answering_library_id && record.answering_library_id !== record.library_id,
-          resolution: record.resolution_code,
+          servedByPartner: !!record.answeringLibraryId && record.answeringLibraryId !== record.libraryId,
+          resolution: record.resolutionCode,
           descriptiveCodes: descriptiveCodesOf(record).map(codeView),
-          endNote: record.end_note,
-          createdAt: record.session_created_at ?? record.created_at,
-          acceptedAt: record.accepted_at,
-          endedAt: record.ended_at,
+          endNote: record.endNote,
+          createdAt: record.sessionCreatedAt ?? record.createdAt,
+          acceptedAt: record.acceptedAt,
+          endedAt: record.endedAt,
           transcript: transcriptOf(record),
         }
       : null,
     events: eventViews,
     notes,
-    mails: (mails!.results as MailRow[]).map((m) => ({
-      eventKey: m.event_key,
-      kind: mailKind(m.event_key),
-      subject: m.subject,
-      to: m.to_address,
-      status: m.status,
-      attempts: m.attempts,
-      lastError: m.last_error,
-      createdAt: m.created_at,
-      sentAt: m.sent_at,
-    })),
+    mails: mails.map(
+      (m): MailView => ({
+        eventKey: m.eventKey,
+        kind: mailKind(m.eventKey),
+        subject: m.subject,
+        to: m.to,
+        status: m.status,
+        attempts: m.attempts,
+        lastError: m.lastError,
+        createdAt: m.createdAt,
+        sentAt: m.sentAt,
+      }),
+    ),
     viewer: {
       home,
       actions: allowedActions(record.status).filter(
@@ -106,9 +122,9 @@ export async function questionDetail(db: D1Database, record: QuestionRecord, acc
       ),
       canAnswer: blocked === null && (home || TRANSITIONS.answer.cooperativeMay),
       answerBlocked: blocked,
-      canEditCodes: home && record.session_id !== null,
+      canEditCodes: home && record.sessionId !== null,
     },
-    colleagues: home ? (colleagues!.results as { id: string; display_name: string }[]).map((l): PersonRef => ({ id: l.id, name: l.display_name })) : [],
+    colleagues: home ? colleagues.map((l): PersonRef => ({ id: l.id, name: l.name })) : [],
     codeChoices: home ? libraryCodes.filter((c) => c.active) : [],
   };
 }

@@ -9,11 +9,12 @@ import type { NoteView, QuestionEventView } from "../shared/questions-api";
 
 export interface EventRow {
   id: number;
-  actor_id: string | null;
-  actor_name: string | null;
+  actorId: string | null;
+  actorName: string | null;
   action: string;
+  /** As stored (JSON text). */
   detail: string;
-  created_at: number;
+  createdAt: number;
 }
 
 const isResolution = (v: unknown): v is ResolutionCode => RESOLUTION_CODES.some((r) => r.code === v);
@@ -69,9 +70,9 @@ export function toEventViews(rows: EventRow[], labelOf: (code: string) => string
   const notes: NoteView[] = [];
   for (const r of rows) {
     const detail = parseDetail(r.detail);
-    const actor = r.actor_id ? { id: r.actor_id, name: r.actor_name ?? "A former librarian" } : null;
-    events.push({ id: r.id, action: r.action, actor, summary: describeEvent(r.action, detail, labelOf, actor !== null), detail, at: r.created_at });
-    if (r.action === "note") notes.push({ id: r.id, author: actor, body: String(detail.body ?? ""), at: r.created_at });
+    const actor = r.actorId ? { id: r.actorId, name: r.actorName ?? "A former librarian" } : null;
+    events.push({ id: r.id, action: r.action, actor, summary: describeEvent(r.action, detail, labelOf, actor !== null), detail, at: r.createdAt });
+    if (r.action === "note") notes.push({ id: r.id, author: actor, body: String(detail.body ?? ""), at: r.createdAt });
   }
   return { events, notes };
 }

@@ -3,7 +3,11 @@
  * a single question (everything the page and the actions need), and the
  * tenancy gate every route goes through before it touches a question.
  */
+import { and, eq, sql, type SQLWrapper } from "drizzle-orm";
+import { alias, type SQLiteSelect } from "drizzle-orm/sqlite-core";
 import type { Librarian } from "../auth/librarian";
+import { database, type Database } from "../db/client";
+import { chatSessions, librarians, libraries, mailOutbox, questions } from "../db/schema";
 import { logAccessDenied, questionAccess, type QuestionAccess } from "../db/tenancy";
 import { ApiError } from "../http/errors";
 import type { ResolutionCode } from "../shared/codes";
@@ -11,54 +15,90 @@ import type { ChatMessage } from "../shared/protocol";
 import type { QuestionStatus } from "../shared/question-rules";
 import type { QuestionSummary } from "../shared/questions-api";
 
-/** Columns of a summary, over `questions q` joined as in SUMMARY_FROM. */
-export const SUMMARY_COLUMNS = `q.id, q.status, q.source, q.question, q.patron_name, q.patron_email, q.library_id, lib.name AS library_name,
-  q.created_at, q.updated_at, q.assigned_to, a.display_name AS assignee_name, cs.librarian_id AS served_by, cs.librarian_name AS served_by_name,
-  cs.resolution_code, cs.descriptive_codes, q.hidden, q.exclude_from_stats,
-  (SELECT COUNT(*) FROM mail_outbox m WHERE m.question_id = q.id AND m.status = 'failed') AS failed_mails`;
+const homeLibrary = alias(libraries, "home_library");
+const assignee = alias(librarians, "assignee");
+const answeringLibrary = alias(libraries, "answering_library");
 
-export const SUMMARY_FROM = `questions q
-  JOIN libraries lib ON lib.id = q.library_id
-  LEFT JOIN chat_sessions cs ON cs.id = q.session_id
-  LEFT JOIN librarians a ON a.id = q.assigned_to`;
+/** A JSON column as stored: parsed leniently below, so one damaged row cannot break a list. */
+const storedJson = (column: SQLWrapper) => sql<string | null>`${column}`;
 
 export interface SummaryRow {
   id: string;
   status: QuestionStatus;
   source: "chat" | "email";
   question: string;
-  patron_name: string | null;
-  patron_email: string | null;
-  library_id: string;
-  library_name: string;
-  created_at: number;
-  updated_at: number;
-  assigned_to: string | null;
-  assignee_name: string | null;
-  served_by: string | null;
-  served_by_name: string | null;
-  resolution_code: ResolutionCode | null;
-  descriptive_codes: string | null;
-  hidden: number;
-  exclude_from_stats: number;
-  failed_mails: number;
+  patronName: string | null;
+  patronEmail: string | null;
+  libraryId: string;
+  libraryName: string;
+  createdAt: number;
+  updatedAt: number;
+  assignedTo: string | null;
+  assigneeName: string | null;
+  servedBy: string | null;
+  servedByName: string | null;
+  resolutionCode: ResolutionCode | null;
+  /** As stored (JSON text): read it with descriptiveCodesOf. */
+  descriptiveCodes: string | null;
+  hidden: boolean;
+  excludeFromStats: boolean;
+  failedMails: number;
 }
 
 export interface QuestionRecord extends SummaryRow {
-  session_id: string | null;
-  answering_library_id: string | null;
-  answering_library_name: string | null;
-  end_note: string | null;
+  sessionId: string | null;
+  answeringLibraryId: string | null;
+  answeringLibraryName: string | null;
+  endNote: string | null;
+  /** As stored (JSON text): read it with transcriptOf. */
   transcript: string | null;
-  transcript_opt_out: number | null;
-  patron_details: string | null;
+  transcriptOptOut: boolean | null;
+  /** As stored (JSON text): read it with patronDetailsOf. */
+  patronDetails: string | null;
   referrer: string | null;
-  session_created_at: number | null;
-  accepted_at: number | null;
-  ended_at: number | null;
-  time_zone: string;
-  contact_email: string | null;
-  mail_sender_name: string | null;
+  sessionCreatedAt: number | null;
+  acceptedAt: number | null;
+  endedAt: number | null;
+  timeZone: string;
+  contactEmail: string | null;
+  mailSenderName: string | null;
+}
+
+/**
+ * The columns of a summary, over the joins of `joinSummary`. Their SQL
+ * names differ from one another, as D1 needs when a query runs in a batch
+ * (its rows come back as objects there, keyed by column name).
+ */
+export function summaryFields(db: Database) {
+  return {
+    id: questions.id,
+    status: questions.status,
+    source: questions.source,
+    question: questions.question,
+    patronName: questions.patronName,
+    patronEmail: questions.patronEmail,
+    libraryId: questions.libraryId,
+    libraryName: homeLibrary.name,
+    createdAt: questions.createdAt,
+    updatedAt: questions.updatedAt,
+    assignedTo: questions.assignedTo,
+    assigneeName: assignee.displayName,
+    servedBy: chatSessions.librarianId,
+    servedByName: chatSessions.librarianName,
+    resolutionCode: chatSessions.resolutionCode,
+    descriptiveCodes: storedJson(chatSessions.descriptiveCodes),
+    hidden: questions.hidden,
+    excludeFromStats: questions.excludeFromStats,
+    failedMails: db.$count(mailOutbox, and(eq(mailOutbox.questionId, questions.id), eq(mailOutbox.status, "failed"))),
+  } satisfies { [K in keyof SummaryRow]: SQLWrapper };
+}
+
+/** Joins a select from `questions` with each question's library, chat session (if any) and assignee (if any). */
+export function joinSummary<T extends SQLiteSelect>(query: T) {
+  return query
+    .innerJoin(homeLibrary, eq(homeLibrary.id, questions.libraryId))
+    .leftJoin(chatSessions, eq(chatSessions.id, questions.sessionId))
+    .leftJoin(assignee, eq(assignee.id, questions.assignedTo));
 }
 
 function parseJson<T>(text: string | null, fallback: T): T {
@@ -70,16 +110,16 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
-export function descriptiveCodesOf(row: Pick<SummaryRow, "descriptive_codes">): string[] {
-  return parseJson<string[]>(row.descriptive_codes, []);
+export function descriptiveCodesOf(row: Pick<SummaryRow, "descriptiveCodes">): string[] {
+  return parseJson<string[]>(row.descriptiveCodes, []);
 }
 
 export function transcriptOf(row: Pick<QuestionRecord, "transcript">): ChatMessage[] {
   return parseJson<ChatMessage[]>(row.transcript, []);
 }
 
-export function patronDetailsOf(row: Pick<QuestionRecord, "patron_details">): Record<string, string> {
-  return parseJson<Record<string, string>>(row.patron_details, {});
+export function patronDetailsOf(row: Pick<QuestionRecord, "patronDetails">): Record<string, string> {
+  return parseJson<Record<string, string>>(row.patronDetails, {});
 }
 
 export function toSummary(r: SummaryRow): QuestionSummary {
@@ -88,37 +128,52 @@ export function toSummary(r: SummaryRow): QuestionSummary {
     status: r.status,
     source: r.source,
     question: r.question,
-    patronName: r.patron_name,
-    patronEmail: r.patron_email,
-    libraryId: r.library_id,
-    libraryName: r.library_name,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    assignee: r.assigned_to ? { id: r.assigned_to, name: r.assignee_name ?? "A former librarian" } : null,
-    chattedWith: r.served_by ? { id: r.served_by, name: r.served_by_name ?? "A librarian" } : null,
-    resolution: r.resolution_code,
+    patronName: r.patronName,
+    patronEmail: r.patronEmail,
+    libraryId: r.libraryId,
+    libraryName: r.libraryName,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    assignee: r.assignedTo ? { id: r.assignedTo, name: r.assigneeName ?? "A former librarian" } : null,
+    chattedWith: r.servedBy ? { id: r.servedBy, name: r.servedByName ?? "A librarian" } : null,
+    resolution: r.resolutionCode,
     descriptiveCodes: descriptiveCodesOf(r),
-    hidden: r.hidden === 1,
-    excludeFromStats: r.exclude_from_stats === 1,
-    failedMails: r.failed_mails,
+    hidden: r.hidden,
+    excludeFromStats: r.excludeFromStats,
+    failedMails: r.failedMails,
   };
 }
 
 const QUESTION_ID = /^q-[0-9a-f-]{36}$/;
 
 /** One question with its session and library settings, or null. */
-export async function loadQuestionRecord(db: D1Database, questionId: string): Promise<QuestionRecord | null> {
+export async function loadQuestionRecord(d1: D1Database, questionId: string): Promise<QuestionRecord | null> {
   if (!QUESTION_ID.test(questionId)) return null;
-  return db
-    .prepare(
-      `SELECT ${SUMMARY_COLUMNS}, q.session_id, cs.answering_library_id, alib.name AS answering_library_name, cs.end_note, cs.transcript,
-         cs.transcript_opt_out, cs.patron_details, cs.referrer, cs.created_at AS session_created_at, cs.accepted_at, cs.ended_at,
-         lib.time_zone, lib.contact_email, lib.mail_sender_name
-       FROM ${SUMMARY_FROM} LEFT JOIN libraries alib ON alib.id = cs.answering_library_id
-       WHERE q.id = ?`,
-    )
-    .bind(questionId)
-    .first<QuestionRecord>();
+  const db = database(d1);
+  const query = db.select({
+    ...summaryFields(db),
+    sessionId: questions.sessionId,
+    answeringLibraryId: chatSessions.answeringLibraryId,
+    answeringLibraryName: answeringLibrary.name,
+    endNote: chatSessions.endNote,
+    transcript: storedJson(chatSessions.transcript),
+    transcriptOptOut: chatSessions.transcriptOptOut,
+    patronDetails: storedJson(chatSessions.patronDetails),
+    referrer: chatSessions.referrer,
+    sessionCreatedAt: chatSessions.createdAt,
+    acceptedAt: chatSessions.acceptedAt,
+    endedAt: chatSessions.endedAt,
+    timeZone: homeLibrary.timeZone,
+    contactEmail: homeLibrary.contactEmail,
+    mailSenderName: homeLibrary.mailSenderName,
+  } satisfies { [K in keyof QuestionRecord]: SQLWrapper })
+    .from(questions)
+    .$dynamic();
+  const row = await joinSummary(query)
+    .leftJoin(answeringLibrary, eq(answeringLibrary.id, chatSessions.answeringLibraryId))
+    .where(eq(questions.id, questionId))
+    .get();
+  return row ?? null;
 }
 
 /** The answer to every question a librarian may not see: the same as for one that does not exist. */
@@ -138,10 +193,10 @@ export async function openQuestion(
   const record = await loadQuestionRecord(db, questionId);
   if (!record) throw questionNotFound();
   const access = questionAccess(librarian, {
-    libraryId: record.library_id,
-    assignedTo: record.assigned_to,
-    servedBy: record.served_by,
-    resolution: record.resolution_code,
+    libraryId: record.libraryId,
+    assignedTo: record.assignedTo,
+    servedBy: record.servedBy,
+    resolution: record.resolutionCode,
   });
   if (access === "none") {
     await logAccessDenied(db, librarian, "question", questionId, action);

@@ -3,89 +3,69 @@
  * which list each falls in, the search filters, the counts per list and one
  * page of results. Hidden (spam) questions are left out unless asked for.
  */
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Librarian } from "../auth/librarian";
-import { visibleQuestionsSql } from "../db/tenancy";
+import { database } from "../db/client";
+import { chatSessions, descriptiveCodes, librarians, questions } from "../db/schema";
+import { visibleQuestions } from "../db/tenancy";
 import { OPEN_STATUSES, QUESTION_LISTS, type QuestionList } from "../shared/question-rules";
-import type { QuestionListQuery, QuestionListResponse } from "../shared/questions-api";
+import type { QuestionFilters, QuestionListQuery, QuestionListResponse } from "../shared/questions-api";
 import { endOfDay, startOfDay } from "./dates";
-import { SUMMARY_COLUMNS, SUMMARY_FROM, toSummary, type SummaryRow } from "./records";
-
-interface Clause {
-  sql: string;
-  binds: unknown[];
-}
-
-const openStatuses = OPEN_STATUSES.map((s) => `'${s}'`).join(", ");
+import { joinSummary, summaryFields, toSummary } from "./records";
+import { contains, hasDescriptiveCode, transcriptContains } from "./sql-conditions";
 
 /** Which questions each list holds (the definitions are in src/shared/question-rules.ts). */
-export function listClause(list: QuestionList, librarianId: string): Clause {
+export function listCondition(list: QuestionList, librarianId: string): SQL {
   switch (list) {
     case "new":
-      return { sql: "q.status = 'new' AND q.assigned_to IS NULL", binds: [] };
+      return and(eq(questions.status, "new"), isNull(questions.assignedTo))!;
     case "mine":
-      return { sql: `q.assigned_to = ? AND q.status IN (${openStatuses})`, binds: [librarianId] };
+      return and(eq(questions.assignedTo, librarianId), inArray(questions.status, [...OPEN_STATUSES]))!;
     case "pending":
     case "answered":
     case "closed":
-      return { sql: "q.status = ?", binds: [list] };
+      return eq(questions.status, list);
     case "all":
-      return { sql: "1 = 1", binds: [] };
+      return sql`1 = 1`;
   }
-}
-
-/** LIKE pattern for "contains", with the wildcards in the user's text taken literally. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /**
  * The search filters (everything but the list), already scoped to what the
- * librarian may see. JSON columns are read only when valid, so one damaged
- * row cannot break every search.
+ * librarian may see.
  */
-function filterClauses(librarian: Librarian, query: QuestionListQuery, timeZone: string): Clause[] {
-  const visible = visibleQuestionsSql(librarian);
-  const clauses: Clause[] = [{ sql: visible.sql, binds: visible.binds }];
-  if (query.hidden === "exclude") clauses.push({ sql: "q.hidden = 0", binds: [] });
-  if (query.hidden === "only") clauses.push({ sql: "q.hidden = 1", binds: [] });
-  if (query.q) {
-    const like = containsPattern(query.q);
-    clauses.push({
-      sql: `(q.question LIKE ? ESCAPE '\\' OR q.patron_name LIKE ? ESCAPE '\\'
-        OR EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(cs.transcript) THEN cs.transcript END) m WHERE json_extract(m.value, '$.body') LIKE ? ESCAPE '\\'))`,
-      binds: [like, like, like],
-    });
-  }
-  if (query.email) clauses.push({ sql: "q.patron_email LIKE ? ESCAPE '\\'", binds: [containsPattern(query.email)] });
-  if (query.from) clauses.push({ sql: "q.created_at >= ?", binds: [startOfDay(query.from, timeZone)] });
-  if (query.to) clauses.push({ sql: "q.created_at < ?", binds: [endOfDay(query.to, timeZone)] });
-  if (query.code) clauses.push({ sql: "EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(cs.descriptive_codes) THEN cs.descriptive_codes END) d WHERE d.value = ?)", binds: [query.code] });
-  if (query.resolution) clauses.push({ sql: "cs.resolution_code = ?", binds: [query.resolution] });
-  if (query.librarian) clauses.push({ sql: "(q.assigned_to = ? OR cs.librarian_id = ?)", binds: [query.librarian, query.librarian] });
-  return clauses;
-}
-
-function joinClauses(clauses: Clause[]): Clause {
-  return { sql: clauses.map((c) => `(${c.sql})`).join(" AND "), binds: clauses.flatMap((c) => c.binds) };
+function filterConditions(librarian: Librarian, query: QuestionListQuery, timeZone: string): SQL[] {
+  const conditions: SQL[] = [visibleQuestions(librarian)];
+  if (query.hidden === "exclude") conditions.push(eq(questions.hidden, false));
+  if (query.hidden === "only") conditions.push(eq(questions.hidden, true));
+  if (query.q) conditions.push(or(contains(questions.question, query.q), contains(questions.patronName, query.q), transcriptContains(query.q))!);
+  if (query.email) conditions.push(contains(questions.patronEmail, query.email));
+  if (query.from) conditions.push(gte(questions.createdAt, startOfDay(query.from, timeZone)));
+  if (query.to) conditions.push(lt(questions.createdAt, endOfDay(query.to, timeZone)));
+  if (query.code) conditions.push(hasDescriptiveCode(query.code));
+  if (query.resolution) conditions.push(eq(chatSessions.resolutionCode, query.resolution));
+  if (query.librarian) conditions.push(or(eq(questions.assignedTo, query.librarian), eq(chatSessions.librarianId, query.librarian))!);
+  return conditions;
 }
 
 /** One page of a list, with the count of every list under the same search. */
-export async function searchQuestions(db: D1Database, librarian: Librarian, query: QuestionListQuery, timeZone: string): Promise<QuestionListResponse> {
-  const where = joinClauses(filterClauses(librarian, query, timeZone));
-  const lists = QUESTION_LISTS.map((list) => ({ list, clause: listClause(list, librarian.id) }));
-  const countSql = lists.map(({ list, clause }) => `COALESCE(SUM(CASE WHEN ${clause.sql} THEN 1 ELSE 0 END), 0) AS "${list}"`).join(",\n  ");
-  const countBinds = lists.flatMap(({ clause }) => clause.binds);
-
-  const inList = listClause(query.list, librarian.id);
-  const direction = query.order === "oldest" ? "ASC" : "DESC";
-  const offset = (query.page - 1) * query.size;
-  const [counted, page] = await db.batch<Record<string, number> | SummaryRow>([
-    db.prepare(`SELECT ${countSql} FROM ${SUMMARY_FROM} WHERE ${where.sql}`).bind(...countBinds, ...where.binds),
-    db
-      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE ${where.sql} AND (${inList.sql}) ORDER BY q.created_at ${direction}, q.id ${direction} LIMIT ? OFFSET ?`)
-      .bind(...where.binds, ...inList.binds, query.size, offset),
+export async function searchQuestions(d1: D1Database, librarian: Librarian, query: QuestionListQuery, timeZone: string): Promise<QuestionListResponse> {
+  const db = database(d1);
+  const where = and(...filterConditions(librarian, query, timeZone));
+  // One count per list, each under its own column name.
+  const countFields = Object.fromEntries(
+    QUESTION_LISTS.map((list) => [list, sql<number>`coalesce(sum(case when ${listCondition(list, librarian.id)} then 1 else 0 end), 0)`.as(list)]),
+  );
+  const order = query.order === "oldest" ? asc : desc;
+  const [counted, page] = await db.batch([
+    joinSummary(db.select(countFields).from(questions).$dynamic()).where(where),
+    joinSummary(db.select(summaryFields(db)).from(questions).$dynamic())
+      .where(and(where, listCondition(query.list, librarian.id)))
+      .orderBy(order(questions.createdAt), order(questions.id))
+      .limit(query.size)
+      .offset((query.page - 1) * query.size),
   ]);
-  const countRow = (counted!.results[0] ?? {}) as Record<string, number>;
+  const countRow = counted[0] ?? {};
   const counts = Object.fromEntries(QUESTION_LISTS.map((l) => [l, Number(countRow[l] ?? 0)])) as Record<QuestionList, number>;
   const total = counts[query.list];
   return {
@@ -96,6 +76,20 @@ export async function searchQuestions(db: D1Database, librarian: Librarian, quer
     total,
     pages: Math.max(1, Math.ceil(total / query.size)),
     counts,
-    questions: (page!.results as SummaryRow[]).map(toSummary),
+    questions: page.map(toSummary),
   };
+}
+
+/** What the search form offers: the library's librarians and all its codes (hidden ones too, for old questions). */
+export async function questionFilters(d1: D1Database, libraryId: string): Promise<QuestionFilters> {
+  const db = database(d1);
+  const [people, codes] = await db.batch([
+    db.select({ id: librarians.id, name: librarians.displayName }).from(librarians).where(eq(librarians.libraryId, libraryId)).orderBy(asc(librarians.displayName)),
+    db
+      .select({ code: descriptiveCodes.code, label: descriptiveCodes.label, active: descriptiveCodes.active })
+      .from(descriptiveCodes)
+      .where(eq(descriptiveCodes.libraryId, libraryId))
+      .orderBy(asc(descriptiveCodes.position), asc(descriptiveCodes.id)),
+  ]);
+  return { librarians: people, codes };
 }

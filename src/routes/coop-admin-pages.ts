@@ -11,7 +11,7 @@ import { Hono, type Context } from "hono";
 import { html } from "hono/html";
 import type { Librarian } from "../auth/librarian";
 import { feedbackAboutMe, feedbackGiven, leaveFeedback, sessionsAnsweredByPartners, type FeedbackEntry } from "../coop/feedback";
-import { contribution, inviteLibrary, joinGroup, pendingInvitations } from "../coop/groups";
+import { contribution, findGroup, inviteLibrary, joinGroup, memberLibraries, pendingInvitations } from "../coop/groups";
 import { WEEKDAYS } from "../coverage/schedule";
 import { loadShifts, replaceSchedule } from "../coverage/store";
 import { assertGroupAdmin, assertLibraryAdmin } from "../db/tenancy";
@@ -180,10 +180,8 @@ const BLANK_SHIFT_ROWS = 3;
 
 async function groupAdminPage(c: Context<AppEnv>, librarian: Librarian, groupId: string, notice: Notice, submittedShifts?: ShiftRow[]) {
   await assertGroupAdmin(c.env.DB, librarian, groupId);
-  const group = await c.env.DB.prepare("SELECT id, name FROM groups WHERE id = ?").bind(groupId).first<{ id: string; name: string }>();
-  const { results: members } = await c.env.DB.prepare("SELECT l.id, l.name, l.time_zone FROM group_members m JOIN libraries l ON l.id = m.library_id WHERE m.group_id = ? ORDER BY l.name")
-    .bind(groupId)
-    .all<{ id: string; name: string; time_zone: string }>();
+  const group = await findGroup(c.env.DB, groupId);
+  const members = await memberLibraries(c.env.DB, groupId);
   const invitations = await pendingInvitations(c.env.DB, { groupId });
   const stored = await loadShifts(c.env.DB, groupId);
   const rows: ShiftRow[] = submittedShifts ?? stored.map((s) => ({ libraryId: s.libraryId, weekday: String(s.weekday), start: s.start, end: s.end, endsNextDay: s.endsNextDay, timeZone: s.timeZone, remove: false }));
@@ -204,7 +202,7 @@ async function groupAdminPage(c: Context<AppEnv>, librarian: Librarian, groupId:
 <h1>Administer ${group!.name}</h1>
 ${noticeBlock(notice)}
 <section aria-labelledby="members-h"><h2 id="members-h">Members</h2>
-<ul>${members.map((m) => html`<li><a href="/policies/${m.id}">${m.name}</a> (${m.time_zone})</li>`)}</ul>
+<ul>${members.map((m) => html`<li><a href="/policies/${m.id}">${m.name}</a> (${m.timeZone})</li>`)}</ul>
 <form method="post" action="/admin/groups/${groupId}/cooperation/invite" class="inline-form">
   <label for="invite-library">Invite a library (its id)</label>
   <input id="invite-library" name="libraryId" type="text" required ${invalid("libraryId")}>

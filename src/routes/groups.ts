@@ -8,12 +8,13 @@
 import { Hono } from "hono";
 import { requireLibrarian } from "../auth/middleware";
 import type { Librarian } from "../auth/librarian";
-import { contribution, createGroup, inviteLibrary, joinGroup, pendingInvitations } from "../coop/groups";
+import { contribution, createGroup, findGroup, groupsOfLibrary, inviteLibrary, joinGroup, memberLibraries, pendingInvitations } from "../coop/groups";
 import { coverageNow, loadShifts, replaceSchedule } from "../coverage/store";
 import { assertGroupAdmin, assertGroupMember } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { badRequest, notFound } from "../http/errors";
 import { parseBody } from "../http/validate";
+import { libraryTimeZone } from "../libraries/time-zone";
 import { loadGroupPage, saveGroupPage } from "../policies/store";
 import { POLICY_LIMITS } from "../policies/sections";
 import { slugSchema } from "../shared/api";
@@ -39,7 +40,7 @@ function groupIdParam(value: string | undefined): string {
 }
 
 async function libraryZone(d1: D1Database, librarian: Librarian): Promise<string> {
-  return (await d1.prepare("SELECT time_zone FROM libraries WHERE id = ?").bind(librarian.libraryId).first<{ time_zone: string }>())?.time_zone ?? "UTC";
+  return (await libraryTimeZone(d1, librarian.libraryId)) ?? "UTC";
 }
 
 groupRoutes.post("/", documented({
@@ -69,10 +70,8 @@ groupRoutes.get("/:groupId", documented({
   const librarian = requireLibrarian(c);
   const groupId = groupIdParam(c.req.param("groupId"));
   const access = await assertGroupMember(c.env.DB, librarian, groupId);
-  const group = await c.env.DB.prepare("SELECT id, name FROM groups WHERE id = ?").bind(groupId).first<{ id: string; name: string }>();
-  const { results: members } = await c.env.DB.prepare("SELECT l.id, l.name, l.time_zone AS timeZone FROM group_members m JOIN libraries l ON l.id = m.library_id WHERE m.group_id = ? ORDER BY l.name")
-    .bind(groupId)
-    .all<{ id: string; name: string; timeZone: string }>();
+  const group = await findGroup(c.env.DB, groupId);
+  const members = await memberLibraries(c.env.DB, groupId);
   return c.json({ group, members, youAreAdmin: access.admin });
 });
 
@@ -260,9 +259,7 @@ coverageRoutes.get("/now", documented({
   refusals: [NOT_SIGNED_IN],
 }), async (c) => {
   const librarian = requireLibrarian(c);
-  const { results: groups } = await c.env.DB.prepare("SELECT g.id, g.name FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.library_id = ? ORDER BY m.position")
-    .bind(librarian.libraryId)
-    .all<{ id: string; name: string }>();
+  const groups = await groupsOfLibrary(c.env.DB, librarian.libraryId);
   const zone = await libraryZone(c.env.DB, librarian);
   const now = Date.now();
   return c.json({ groups: await Promise.all(groups.map(async (g) => ({ groupName: g.name, ...(await coverageNow(c.env.DB, g.id, now, zone)) }))) });

@@ -13,13 +13,15 @@ import { html, raw } from "hono/html";
 import type { Librarian } from "../auth/librarian";
 import { coverageNow, loadShifts } from "../coverage/store";
 import { formatInZone, formatSpanInZone, occurrences } from "../coverage/schedule";
-import { assertCanReadPolicyPage, assertGroupMember, assertLibraryAdmin, isLibraryAdmin, PARTNER_LIBRARIES_SQL } from "../db/tenancy";
+import { groupsOfLibrary, findGroup, memberLibraries } from "../coop/groups";
+import { assertCanReadPolicyPage, assertGroupMember, assertLibraryAdmin, isLibraryAdmin } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, notFound } from "../http/errors";
 import { readBody, validate } from "../http/validate";
+import { libraryTimeZone } from "../libraries/time-zone";
 import { coopPage, renderPageError, signInFirst } from "../pages/coop-layout";
 import type { Html } from "../pages/layout";
-import { loadGroupPage, loadPolicyPage, savePolicyPage, searchPolicyPages, type PolicyPage, type PolicySearchHit } from "../policies/store";
+import { loadGroupPage, loadPolicyPage, readablePolicyLibraries, savePolicyPage, searchPolicyPages, type PolicyPage, type PolicySearchHit } from "../policies/store";
 import { LINK_KINDS, LINK_KIND_LABELS, POLICY_LIMITS, POLICY_SECTIONS, sectionAnchor, type LinkKind } from "../policies/sections";
 import { slugSchema } from "../shared/api";
 import { policyPageSchema } from "../shared/coop-api";
@@ -61,14 +63,8 @@ policyPageRoutes.get(
   }),
   librarianPage(async (c, librarian) => {
     const q = (c.req.query("q") ?? "").trim();
-    const scope = librarian.role === "service_admin" ? "SELECT id AS library_id FROM libraries" : PARTNER_LIBRARIES_SQL;
-    const binds = librarian.role === "service_admin" ? [] : [librarian.libraryId, librarian.libraryId];
-    const { results: libraries } = await c.env.DB.prepare(`SELECT l.id, l.name FROM libraries l WHERE l.id IN (${scope}) ORDER BY l.name`)
-      .bind(...binds)
-      .all<{ id: string; name: string }>();
-    const { results: groups } = await c.env.DB.prepare("SELECT g.id, g.name FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.library_id = ? ORDER BY m.position, g.name")
-      .bind(librarian.libraryId)
-      .all<{ id: string; name: string }>();
+    const libraries = await readablePolicyLibraries(c.env.DB, librarian);
+    const groups = await groupsOfLibrary(c.env.DB, librarian.libraryId);
     let hits: PolicySearchHit[] | null = null;
     let error: string | null = null;
     if (q) {
@@ -330,11 +326,9 @@ policyPageRoutes.get(
   librarianPage(async (c, librarian) => {
     const groupId = slugParam(c.req.param("groupId") ?? "", "Group");
     const access = await assertGroupMember(c.env.DB, librarian, groupId);
-    const group = await c.env.DB.prepare("SELECT id, name FROM groups WHERE id = ?").bind(groupId).first<{ id: string; name: string }>();
-    const { results: members } = await c.env.DB.prepare("SELECT l.id, l.name, l.time_zone FROM group_members m JOIN libraries l ON l.id = m.library_id WHERE m.group_id = ? ORDER BY l.name")
-      .bind(groupId)
-      .all<{ id: string; name: string; time_zone: string }>();
-    const viewerZone = (await c.env.DB.prepare("SELECT time_zone FROM libraries WHERE id = ?").bind(librarian.libraryId).first<{ time_zone: string }>())?.time_zone ?? "UTC";
+    const group = await findGroup(c.env.DB, groupId);
+    const members = await memberLibraries(c.env.DB, groupId);
+    const viewerZone = (await libraryTimeZone(c.env.DB, librarian.libraryId)) ?? "UTC";
     const groupPage = await loadGroupPage(c.env.DB, groupId);
     const shifts = await loadShifts(c.env.DB, groupId);
     const now = Date.now();
@@ -354,7 +348,7 @@ ${access.admin ? html`<p><a href="/admin/groups/${groupId}/cooperation">Administ
 <section id="section-rules" aria-labelledby="section-rules-h" class="policy-section"><h2 id="section-rules-h">Cooperative rules</h2>
   ${groupPage.body ? html`<div class="rich-text">${raw(groupPage.body)}</div>` : html`<p class="empty">The group's administrators have not written this yet.</p>`}</section>
 <section id="section-members" aria-labelledby="section-members-h" class="policy-section"><h2 id="section-members-h">Member libraries</h2>
-  <ul>${members.map((m) => html`<li><a href="/policies/${m.id}">${m.name}</a> (${m.time_zone})</li>`)}</ul></section>
+  <ul>${members.map((m) => html`<li><a href="/policies/${m.id}">${m.name}</a> (${m.timeZone})</li>`)}</ul></section>
 <section id="section-schedule" aria-labelledby="section-schedule-h" class="policy-section"><h2 id="section-schedule-h">Coverage schedule</h2>
   <p role="status">${coverage.current ? `Now: ${coverage.current.libraryName} (until ${formatInZone(viewerZone, Date.parse(coverage.current.endsAt))} your time).` : "Now: nobody is scheduled."}
     ${coverage.next ? `Next: ${coverage.next.libraryName}, ${coverage.next.local} your time.` : ""}</p>

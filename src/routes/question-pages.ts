@@ -9,6 +9,7 @@ import { html } from "hono/html";
 import type { Librarian } from "../auth/librarian";
 import { isLibraryAdmin } from "../auth/roles";
 import type { AppEnv } from "../http/app-env";
+import { libraryTimeZone } from "../libraries/time-zone";
 import { page } from "../pages/layout";
 import type { QuestionsBootstrap } from "../shared/questions-api";
 import { SIGNED_IN_PAGE } from "./openapi/callers";
@@ -24,13 +25,13 @@ const TITLES: Record<QuestionsBootstrap["view"], string> = {
 };
 
 async function modulePage(c: Context<AppEnv>, librarian: Librarian, view: QuestionsBootstrap["view"], questionId: string | null, status: 200 | 403 = 200) {
-  const library = await c.env.DB.prepare("SELECT time_zone FROM libraries WHERE id = ?").bind(librarian.libraryId).first<{ time_zone: string }>();
+  const timeZone = (await libraryTimeZone(c.env.DB, librarian.libraryId)) ?? "UTC";
   const admin = isLibraryAdmin(librarian);
   const boot: QuestionsBootstrap = {
     view,
     questionId,
     librarian: { id: librarian.id, displayName: librarian.displayName, libraryId: librarian.libraryId, libraryName: librarian.libraryName, isAdmin: admin },
-    timeZone: library?.time_zone ?? "UTC",
+    timeZone,
   };
   const current = (href: string, match: boolean) => (match ? html`<a href="${href}" aria-current="page">` : html`<a href="${href}">`);
   return c.html(

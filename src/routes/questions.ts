@@ -11,10 +11,11 @@ import type { AppEnv } from "../http/app-env";
 import { notFound } from "../http/errors";
 import { assertSameOrigin } from "../http/origins";
 import { parseBody, validate } from "../http/validate";
+import { libraryTimeZone } from "../libraries/time-zone";
 import { addNote, answerQuestion, changeCodes, changeStatus, resendMail } from "../questions/actions";
 import { questionDetail } from "../questions/detail";
 import { openQuestion } from "../questions/records";
-import { searchQuestions } from "../questions/search";
+import { questionFilters, searchQuestions } from "../questions/search";
 import {
   answerSchema,
   noteSchema,
@@ -50,9 +51,9 @@ questionRoutes.get("/", documented({
 }), async (c) => {
   const librarian = requireLibrarian(c);
   const query = validate(questionListQuerySchema, c.req.query());
-  const library = await c.env.DB.prepare("SELECT time_zone FROM libraries WHERE id = ?").bind(librarian.libraryId).first<{ time_zone: string }>();
-  if (!library) throw notFound("Library");
-  return c.json(await searchQuestions(c.env.DB, librarian, query, library.time_zone));
+  const timeZone = await libraryTimeZone(c.env.DB, librarian.libraryId);
+  if (timeZone === null) throw notFound("Library");
+  return c.json(await searchQuestions(c.env.DB, librarian, query, timeZone));
 });
 
 /** What the search form offers: the library's librarians and all its codes (hidden ones too, for old questions). */
@@ -65,14 +66,7 @@ questionRoutes.get("/filters", documented({
   refusals: [NOT_SIGNED_IN],
 }), async (c) => {
   const librarian = requireLibrarian(c);
-  const [librarians, codes] = await c.env.DB.batch<{ id: string; display_name: string } | { code: string; label: string; active: number }>([
-    c.env.DB.prepare("SELECT id, display_name FROM librarians WHERE library_id = ? ORDER BY display_name").bind(librarian.libraryId),
-    c.env.DB.prepare("SELECT code, label, active FROM descriptive_codes WHERE library_id = ? ORDER BY position, id").bind(librarian.libraryId),
-  ]);
-  const body: QuestionFilters = {
-    librarians: (librarians!.results as { id: string; display_name: string }[]).map((l) => ({ id: l.id, name: l.display_name })),
-    codes: (codes!.results as { code: string; label: string; active: number }[]).map((r) => ({ code: r.code, label: r.label, active: r.active === 1 })),
-  };
+  const body: QuestionFilters = await questionFilters(c.env.DB, librarian.libraryId);
   return c.json(body);
 });
 

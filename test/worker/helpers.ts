@@ -5,7 +5,7 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { hashPassword } from "../../src/auth/password";
-import { createLibraryStatements, type NewLibrary } from "../../src/libraries/create-library";
+import { createLibrary as insertLibrary, type NewLibrary } from "../../src/libraries/create-library";
 import { libraryQueueId } from "../../src/queues/queue-ids";
 import type { EndChatBody } from "../../src/shared/api";
 import type { ChatMessage, QueueServerMessage, SessionServerMessage, SessionView } from "../../src/shared/protocol";
@@ -37,7 +37,7 @@ export function uniqueId(prefix: string): string {
 
 export async function createLibrary(overrides: Partial<NewLibrary> = {}): Promise<NewLibrary & { queueId: string }> {
   const lib: NewLibrary = { id: uniqueId("lib"), name: "Test Library", contactEmail: "ask@library.test", ...overrides };
-  await env.DB.batch(createLibraryStatements(env.DB, lib));
+  await insertLibrary(env.DB, lib);
   return { ...lib, queueId: libraryQueueId(lib.id) };
 }
 

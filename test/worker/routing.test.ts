@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { questionIdFor, transcriptMailKey } from "../../src/questions/file-session";
+import { fileEndedSession, questionIdFor, transcriptMailKey, type EndedSession } from "../../src/questions/file-session";
 import { ROUTING, unansweredResolution } from "../../src/questions/routing";
 import { groupQueueId } from "../../src/queues/queue-ids";
 import { DEFAULT_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES, type ResolutionCode } from "../../src/shared/codes";
@@ -102,6 +102,51 @@ describe("ending twice", () => {
     expect(await mailRowsOf(chat.sessionId)).toBe(1);
     expect(await questionOf(chat.sessionId)).toEqual(question);
     expect(await env.DB.prepare("SELECT * FROM chat_sessions WHERE id = ?").bind(chat.sessionId).first()).toEqual(session);
+  });
+});
+
+describe("filing the same ended session again", () => {
+  it("changes nothing, as when the chat's object retries a filing it cannot confirm", async () => {
+    const library = await createLibrary();
+    const librarian = await createLibrarian(library.id, "Rita");
+    const sessionId = crypto.randomUUID();
+    const createdAt = Date.now() - 120_000;
+    await env.DB.prepare("INSERT INTO chat_sessions (id, library_id, queue_id, status, question, patron_email, created_at) VALUES (?, ?, ?, 'active', ?, ?, ?)")
+      .bind(sessionId, library.id, library.queueId, "Old maps of the harbour?", "maps@patron.test", createdAt)
+      .run();
+    const ended: EndedSession = {
+      sessionId,
+      libraryId: library.id,
+      question: "Old maps of the harbour?",
+      patronName: "Mo",
+      patronEmail: "maps@patron.test",
+      transcriptOptOut: false,
+      librarian: { id: librarian.id, name: librarian.name, libraryId: library.id },
+      resolution: "answered",
+      descriptiveCodes: [DEFAULT_DESCRIPTIVE_CODES[0]!.code],
+      note: "Sent the map room's hours",
+      source: "chat",
+      messages: [],
+      createdAt,
+      acceptedAt: createdAt + 5_000,
+      endedAt: createdAt + 60_000,
+    };
+    const rowsOf = async () => ({
+      session: await env.DB.prepare("SELECT * FROM chat_sessions WHERE id = ?").bind(sessionId).first(),
+      questions: (await env.DB.prepare("SELECT * FROM questions WHERE session_id = ?").bind(sessionId).all()).results,
+      events: (await env.DB.prepare("SELECT * FROM question_events WHERE question_id = ?").bind(questionIdFor(sessionId)).all()).results,
+      mails: (await env.DB.prepare("SELECT * FROM mail_outbox WHERE question_id = ?").bind(questionIdFor(sessionId)).all()).results,
+    });
+
+    expect(await fileEndedSession(env, ended)).toEqual({ questionId: questionIdFor(sessionId), mailQueued: true });
+    const first = await rowsOf();
+    expect([first.questions.length, first.events.length, first.mails.length]).toEqual([1, 1, 1]);
+
+    await Promise.all([fileEndedSession(env, ended), fileEndedSession(env, { ...ended, endedAt: ended.endedAt + 1_000 })]);
+    const again = await rowsOf();
+    expect({ ...again, session: null }).toEqual({ ...first, session: null });
+    // The session row is rewritten with what the object knows (the retry's own end time), nothing else.
+    expect(again.session).toEqual({ ...first.session, ended_at: again.session!.ended_at });
   });
 });
 
