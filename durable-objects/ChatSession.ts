@@ -41,7 +41,6 @@ import type {
   TransferResult,
 } from "../src/objects/contracts";
 import { IDENTITY_HEADERS } from "../src/objects/contracts";
-import { REDACTED_NAME, redactText } from "../src/privacy/redact";
 import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { parseFrame, sessionClientMessageSchema, type ChatMessage, type PushedPage, type SessionStatus } from "../src/shared/protocol";
@@ -225,22 +224,19 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   }
 
   /**
-   * The privacy scrub removed this ended chat's patron identity from D1; the
-   * object forgets it too: no name or e-mail in its state, the patron shown as
-   * "Patron" and their name and e-mail addresses removed from every stored
-   * message. Only for a chat that is over and filed.
+   * Past the library's retention period the privacy scrub erases the chat
+   * everywhere; once it is over and filed, nothing needs this object's copy
+   * (D1 holds the transcript), so all of its storage is deleted. A chat not
+   * yet filed is refused (the scrub tries again on a later run).
    */
-  async forgetPatron(): Promise<{ ok: boolean }> {
+  async erase(): Promise<{ ok: boolean }> {
     const s = this.core.state;
     if (!s) return { ok: true };
     if (s.status !== "ended" || !s.filed) return { ok: false };
-    const who = { name: s.patronName, email: s.patronEmail };
-    for (const m of this.core.store.messagesAfter(0)) {
-      const body = redactText(m.body, who);
-      const name = m.author.role === "patron" ? REDACTED_NAME : m.author.name;
-      if (body !== m.body || name !== m.author.name) this.core.store.rewriteMessage(m.seq, body, name);
-    }
-    this.core.apply(decide({ ...s, patronName: null, patronEmail: null, question: redactText(s.question, who) }));
+    this.core.sockets.close("all", CLOSE_CODES.sessionEnded, "session ended");
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.core.store.forget();
     return { ok: true };
   }
 

@@ -30,6 +30,7 @@ import { QueuePresence } from "./request-queue/presence";
 import { QUEUE_STORAGE_MIGRATIONS, QueueMeta } from "./request-queue/queue-store";
 import { StaffChat } from "./request-queue/staff-chat";
 import { QueueAccessWatch } from "./request-queue/access-watch";
+import { QueuePruning } from "./request-queue/pruning";
 import { StaffingWatch } from "./request-queue/staffing-watch";
 import { WaitingList } from "./request-queue/waiting-list";
 
@@ -41,6 +42,9 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   private readonly staffChat: StaffChat;
   private readonly watch: StaffingWatch;
   private readonly access: QueueAccessWatch;
+  private readonly pruning: QueuePruning;
+  /** The due time the alarm was last set for (undefined: unknown). */
+  private alarmSetFor: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -52,6 +56,7 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
     this.staffChat = new StaffChat(sql, this.presence, this.clock, () => this.meta.queueId);
     this.watch = new StaffingWatch(sql, this.presence, this.meta, () => this.env);
     this.access = new QueueAccessWatch(this.presence, () => this.env);
+    this.pruning = new QueuePruning(sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -65,6 +70,8 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
     if (options.watchStaffing) this.watch.watch(request.sessionId);
     if (staffed) this.meta.rememberStaffed(true);
     this.waiting.put(request);
+    // Kept with nobody monitoring: the alarm must still come to prune it if its removal never arrives.
+    if (!staffed) await this.scheduleAlarm();
     return { staffed };
   }
 
@@ -173,8 +180,10 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
 
   /** Closes sockets that stopped pinging or whose sign-in ended, and ends grace periods that ran out. */
   override async alarm(): Promise<void> {
+    this.alarmSetFor = undefined;
     await this.access.checkIfDue(this.clock.now());
     this.presence.sweep(CLOSE_CODES.goingAway);
+    this.pruning.prune(this.clock.now());
     await this.presenceChanged();
   }
 
@@ -182,7 +191,19 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   private async presenceChanged(): Promise<void> {
     this.presence.broadcast({ type: "presence", queueId: this.meta.queueId, monitors: this.presence.monitors() });
     await this.watch.note();
-    const at = this.presence.nextSweepAt();
+    await this.scheduleAlarm();
+  }
+
+  /**
+   * The alarm serves presence (sweeps while monitors are connected, grace
+   * periods) and pruning. Set only when the due time moves (memory only:
+   * after hibernation, or once the alarm ran, it is set again).
+   */
+  private async scheduleAlarm(): Promise<void> {
+    const due = [this.presence.nextSweepAt(), this.pruning.nextDueAt()].filter((t): t is number => t !== null);
+    const at = due.length > 0 ? Math.min(...due) : null;
+    if (at === this.alarmSetFor) return;
+    this.alarmSetFor = at;
     if (at === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Date.now() + Math.max(0, at - this.clock.now()));
   }

@@ -86,6 +86,12 @@ export class SessionStore {
     return this.cachedState;
   }
 
+  /** Forgets what it cached, after the object's storage was deleted. */
+  forget(): void {
+    this.cachedState = undefined;
+    this.cachedLastSeq = undefined;
+  }
+
   save(state: SessionState): void {
     this.setMeta("state", JSON.stringify(state));
     this.cachedState = state;
@@ -163,11 +169,6 @@ export class SessionStore {
       .toArray()
       .map((m) => m.body)
       .reverse();
-  }
-
-  /** Rewrites stored messages (the privacy scrub's redaction); sequence, order and times stay. */
-  rewriteMessage(seq: number, body: string, name: string): void {
-    this.sql.exec("UPDATE messages SET body = ?, name = ? WHERE seq = ?", body, name, seq);
   }
 
   addNote(at: number, author: { id: string; name: string }, kind: InternalNote["kind"], body: string): void {

@@ -131,7 +131,7 @@ export interface ChatSessionApi extends UpgradeTarget {
   end(input: EndChat): Promise<EndResult>;
   leaveQuestion(token: string, email: string, name: string | null, details: string | null): Promise<EndResult>;
   handBack(librarianId: string): Promise<HandBackResult>;
-  forgetPatron(): Promise<{ ok: boolean }>;
+  erase(): Promise<{ ok: boolean }>;
   offerTransfer(input: TransferOffer): Promise<TransferResult>;
   cancelTransfer(librarianId: string): Promise<TransferResult>;
   declineTransfer(librarianId: string): Promise<TransferResult>;

@@ -7,8 +7,8 @@
  * librarians, ratings and statistics stay. Each run is recorded with counts
  * only, per library.
  *
- * Each chat's Durable Object forgets the patron too (ChatSession.forgetPatron),
- * so the live copy of the conversation does not outlast the retention period.
+ * Each chat's Durable Object is erased too (ChatSession.erase: its whole
+ * storage), so the live copy of the conversation does not outlast the retention period.
  * Those calls count against the Worker's subrequest limit, so one run handles
  * at most MAX_SESSIONS_PER_RUN chats; the rest wait for the next run.
  *
@@ -107,7 +107,7 @@ async function scrubLibrary(env: Env, libraryId: string, cutoff: number, now: nu
       counts.questions += done[i + 1]!.meta.changes;
       counts.mails += done[i + 2]!.meta.changes;
     }
-    const forgotten = await Promise.allSettled(results.map((s) => chatSession(env, s.id).forgetPatron()));
+    const forgotten = await Promise.allSettled(results.map((s) => chatSession(env, s.id).erase()));
     forgotten.forEach((r, i) => {
       if (r.status === "rejected" || !r.value.ok) console.error(JSON.stringify({ event: "scrub_object_failed", sessionId: results[i]!.id, error: r.status === "rejected" ? String(r.reason) : "not ended" }));
     });

@@ -73,6 +73,12 @@ export const TIMING = {
   authSessionMs: 12 * 60 * 60 * 1000,
   /** A transfer nobody accepts within this long goes back to the librarian who offered it. */
   transferOfferMs: 120_000,
+  /**
+   * A queue entry older than this is dropped even if its removal never arrived
+   * (a request leaves its queues when it is answered or withdrawn; this bounds
+   * how long a patron's name and question can stay in a queue's storage).
+   */
+  queueEntryMaxAgeMs: 24 * 60 * 60 * 1000,
   /** Staff messages older than a shift are dropped. */
   staffHistoryMs: 12 * 60 * 60 * 1000,
   /**
