@@ -111,7 +111,6 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
       origin: request.headers.get(IDENTITY_HEADERS.origin) || null,
       ...(stream ? { channel: "cobrowse" as const, sharingId: null } : {}),
     });
-    if (librarian) this.core.access.socketOpened(now);
     await this.core.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }

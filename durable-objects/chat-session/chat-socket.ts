@@ -48,6 +48,7 @@ export class ChatSocketFrames {
       return;
     }
     sockets.update(ws, { ...att, authed: true });
+    if (att.role === "librarian") this.core.access.socketOpened(this.core.now());
     const s = this.core.state!;
     const store = this.core.store;
     // Welcome, then everything missed, in order — all sent in this one turn, so no
