@@ -45,7 +45,7 @@ import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { parseFrame, sessionClientMessageSchema, type ChatMessage, type PushedPage, type SessionStatus } from "../src/shared/protocol";
 import { FrameBudget, tooManyFrames } from "./shared/frame-budget";
-import { closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE, sendFrame } from "./shared/sockets";
+import { closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE } from "./shared/sockets";
 import { hasStorage, migrateStorage } from "./shared/storage-schema";
 import { ChatSocketFrames, errorFrame, senderOf } from "./chat-session/chat-socket";
 import { authorOf } from "./chat-session/sockets";
@@ -116,10 +116,10 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
     const att = this.core.sockets.attachment(ws);
     if (!att) return;
     const author = authorOf(att);
-    if (!this.budget.admit(ws, author, (retryAfterMs) => sendFrame(ws, tooManyFrames(retryAfterMs)))) return;
     if (att.channel === "cobrowse") return this.relay.onFrame(ws, att, raw);
     const parsed = parseFrame(sessionClientMessageSchema, raw);
     if (!parsed.ok) return this.core.sockets.send(ws, parsed.error);
@@ -161,6 +161,12 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
       default:
         return assertNever(msg);
     }
+  }
+
+  /** Who is on a socket, for rates: read only when needed (a flood is thousands of frames). */
+  private authorOn(ws: WebSocket): string | null {
+    const att = this.core.sockets.attachment(ws);
+    return att ? authorOf(att) : null;
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

@@ -10,7 +10,7 @@ import { FRAME_RATES, MESSAGE_RATE, SOCKET_FRAME_RATE } from "../../src/shared/l
 import { CLOSE_CODES } from "../../src/shared/close-codes";
 import type { ErrorFrame } from "../../src/shared/protocol";
 import { RateBucket } from "../../src/shared/rate-bucket";
-import { closeSocket } from "./sockets";
+import { closeSocket, sendFrame } from "./sockets";
 
 export type BudgetedFrame = keyof typeof FRAME_RATES | "send";
 
@@ -84,16 +84,20 @@ export class FrameBudget {
   }
 
   /**
-   * The socket-level check every object runs first: answers the frames it
-   * drops (the first of a run), closes a flooding socket and cools its author
-   * down. Returns whether the frame may be read.
+   * The socket-level check every object runs first, before it reads anything
+   * of the frame or the socket (a flood is thousands of these): answers the
+   * frames it drops (the first of a window), closes a flooding socket and
+   * cools its author down. Returns whether the frame may be read.
    */
-  admit(ws: WebSocket, author: string, tell: (retryAfterMs: number) => void): boolean {
+  admit(ws: WebSocket, authorOf: () => string | null): boolean {
+    // Frames still arriving on a socket we closed are not read at all.
+    if (ws.readyState !== WebSocket.OPEN) return false;
     const verdict = this.socketFrame(ws);
     if (verdict === "take") return true;
-    if (verdict === "drop-and-tell") tell(Math.ceil(1000 / SOCKET_FRAME_RATE.perSecond));
+    if (verdict === "drop-and-tell") sendFrame(ws, tooManyFrames(Math.ceil(1000 / SOCKET_FRAME_RATE.perSecond)));
     if (verdict === "close") {
-      this.coolDown(author);
+      const author = authorOf();
+      if (author) this.coolDown(author);
       closeSocket(ws, CLOSE_CODES.policy, "too many frames");
     }
     return false;
