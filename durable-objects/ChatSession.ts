@@ -52,7 +52,7 @@ import { authorOf } from "./chat-session/sockets";
 import { CobrowseRelay } from "./chat-session/cobrowse-relay";
 import { SessionOffers } from "./chat-session/offers";
 import { claim } from "./chat-session/rules/claim";
-import { chooseTranscript, reportBrowser } from "./chat-session/rules/chat-frames";
+import { chooseTranscript, LOG_FULL_MESSAGE, logFilled, logHasRoom, reportBrowser } from "./chat-session/rules/chat-frames";
 import { declineCobrowse, requestCobrowse, sharingTimedOut, stopCobrowseBy } from "./chat-session/rules/cobrowse";
 import { decide, refuse } from "./chat-session/rules/decision";
 import { needsFiling } from "./chat-session/rules/filing";
@@ -62,7 +62,7 @@ import { cancelTransfer, declineTransfer, nobodyToTakeIt, offerTransfer, transfe
 import { assertNever, SessionCore } from "./chat-session/session-core";
 import { logFailure } from "./shared/log";
 import { sessionView, transferRequestFor, type PendingTransfer } from "./chat-session/session-state";
-import { SESSION_STORAGE_MIGRATIONS } from "./chat-session/store";
+import { SESSION_STORAGE_MIGRATIONS, utf8Bytes } from "./chat-session/store";
 
 export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   readonly clock = new MovableClock();
@@ -333,8 +333,13 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (s.librarian?.id !== input.librarianId) return refuse("forbidden", "Only the librarian serving this chat can push pages to the patron.");
     if (s.status === "ended" || s.status === "unavailable") return refuse("session_ended", "This chat has ended.");
     if (s.status !== "active") return refuse("not_active", "The patron has left this chat.");
+    const authorKey = `librarian:${s.librarian.id}`;
+    if (!this.core.store.findSent(authorKey, input.clientId) && !logHasRoom(this.core.store.size, utf8Bytes(input.body), "person")) {
+      await this.core.commit((current) => logFilled(current));
+      return refuse("too_large", LOG_FULL_MESSAGE);
+    }
     const { message, duplicate } = this.core.store.append(
-      { authorKey: `librarian:${s.librarian.id}`, role: "librarian", name: s.librarian.name, kind: "push", body: input.body, clientId: input.clientId, whileWaiting: false, push: input.page },
+      { authorKey, role: "librarian", name: s.librarian.name, kind: "push", body: input.body, clientId: input.clientId, whileWaiting: false, push: input.page },
       this.clock.now(),
     );
     if (!duplicate) this.core.sockets.broadcast({ type: "message", message });

@@ -12,10 +12,11 @@ import type { Refusal } from "../../src/objects/contracts";
 import type { CobrowseRelay } from "./cobrowse-relay";
 import { browserCheckOf, cobrowseRefusal, type Sender } from "./rules/cobrowse";
 import type { Verdict } from "./rules/decision";
-import { notePatronOrigin, writeRefusal } from "./rules/chat-frames";
+import { LOG_FULL_MESSAGE, logFilled, logHasRoom, notePatronOrigin, writeRefusal } from "./rules/chat-frames";
 import type { SessionCore } from "./session-core";
 import { cobrowseView, patronNameOf, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
 import { authorOf, type SessionSocket } from "./sockets";
+import { utf8Bytes } from "./store";
 
 export function senderOf(att: SessionSocket): Sender {
   return att.role === "librarian" && att.librarian ? { role: "librarian", librarian: att.librarian } : { role: "patron" };
@@ -83,6 +84,12 @@ export class ChatSocketFrames {
         const message = "Messages are arriving too fast; this one will be sent again in a moment.";
         return sockets.send(ws, { type: "error", code: "rate_limited", message, clientId, retryAfterMs });
       }
+    }
+    // The log's caps keep every chat fileable: a message that does not fit is refused for good, and both sides told once.
+    if (!store.findSent(authorKey, clientId) && !logHasRoom(store.size, utf8Bytes(body), "person")) {
+      sockets.send(ws, { type: "error", code: "too_large", message: LOG_FULL_MESSAGE, clientId });
+      this.core.background(this.core.commit((current) => logFilled(current)));
+      return;
     }
     const whileWaiting = s.status === "waiting";
     const name = isPatron ? patronNameOf(s) : att.librarian!.name;

@@ -38,6 +38,8 @@ export interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeco
   browser?: BrowserReport | null;
   /** Co-browsing: asked for, sharing, or paused between two pages (absent or null: off). */
   cobrowse?: CobrowseState | null;
+  /** The message log reached SESSION_CAPS (both sides were told). */
+  logFull?: boolean;
 }
 
 /** Co-browsing's consent state. The stream itself is never stored. */

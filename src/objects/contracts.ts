@@ -52,7 +52,7 @@ export type ClaimResult = { ok: true; session: SessionView } | Refusal<"already_
 export type HandBackResult = { ok: true; status: SessionStatus } | Refusal<"not_found" | "not_active">;
 export type EndResult = { ok: true; filed: boolean } | Refusal;
 export type TransferResult = { ok: true; session: SessionView } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active" | "validation_failed">;
-export type PushResult = { ok: true; message: ChatMessage; duplicate: boolean } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active">;
+export type PushResult = { ok: true; message: ChatMessage; duplicate: boolean } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active" | "too_large">;
 
 export interface EndChat {
   librarianId: string;

@@ -91,6 +91,18 @@ export const FRAME_RATES = {
   stop: { burst: 5, refillMs: 10_000 },
 } as const;
 
+/**
+ * How big one chat may grow, so that every chat the caps allow can be filed
+ * and mailed: D1 holds at most 2,000,000 bytes in one value or row. The whole
+ * transcript is one JSON value (worst case, every character escaped, about
+ * 2 × textBytes + 200 bytes a message ≈ 230 KB), and a sent transcript mail
+ * one row of text, HTML and the raw MIME message (worst case, every character
+ * escaped four-fold in HTML, about 12 × textBytes + 600 bytes a message ≈
+ * 1.1 MB). People's messages stop at the caps; system lines have a little
+ * headroom above them, then are dropped.
+ */
+export const SESSION_CAPS = { messages: 500, textBytes: 64 * 1024, systemMessages: 50, systemBytes: 16 * 1024 } as const;
+
 /** The patron's after-chat rating: whole numbers on this scale. */
 export const RATING = { lowest: 1, highest: 5 } as const;
 
