@@ -56,7 +56,18 @@ import { chooseTranscript, LOG_FULL_MESSAGE, logFilled, logHasRoom, reportBrowse
 import { declineCobrowse, requestCobrowse, sharingTimedOut, stopCobrowseBy } from "./chat-session/rules/cobrowse";
 import { decide, refuse } from "./chat-session/rules/decision";
 import { needsFiling } from "./chat-session/rules/filing";
-import { abandonUnavailable, endByLibrarian, handBack, leaveQuestion, patronLeaves, startSession, waitLimitPassed } from "./chat-session/rules/lifecycle";
+import {
+  abandonUnavailable,
+  endByLibrarian,
+  endIdle,
+  handBack,
+  leaveQuestion,
+  patronGoneForGood,
+  patronLeaves,
+  patronSocketsGone,
+  startSession,
+  waitLimitPassed,
+} from "./chat-session/rules/lifecycle";
 import { rolloverDue } from "./chat-session/rules/routing";
 import { cancelTransfer, declineTransfer, nobodyToTakeIt, offerTransfer, transferExpired, transferNotShown, transferShown } from "./chat-session/rules/transfer";
 import { assertNever, SessionCore } from "./chat-session/session-core";
@@ -183,6 +194,8 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (!att) return;
     if (att.channel) return this.relay.onGone(att);
     this.frames.onGone(att);
+    // A waiting patron with no chat socket left may have gone for good: the alarm decides after a grace period.
+    if (att.role === "patron" && att.authed && !this.core.sockets.patronHere(ws)) await this.core.commit((s, now) => patronSocketsGone(s, now));
   }
 
   // ---- lifecycle (RPC from the Worker) ------------------------------------
@@ -367,6 +380,8 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (this.core.state && needsFiling(this.core.state)) await this.core.file();
     await this.core.commit((s, now) => sharingTimedOut(s, now));
     await this.core.commit((s, now) => transferExpired(s, now));
+    await this.core.commit((s, now) => endIdle(s, this.core.store.lastMessageAt, now));
+    await this.core.commit((s, now) => patronGoneForGood(s, now));
     const mirrorDue = this.core.mirror.dueAt();
     if (mirrorDue !== null && mirrorDue <= this.clock.now()) await this.core.mirror.flush();
     await this.core.access.checkIfDue(this.clock.now());

@@ -11,7 +11,8 @@ import { closeSocket } from "../shared/sockets";
 import type { Refusal } from "../../src/objects/contracts";
 import type { CobrowseRelay } from "./cobrowse-relay";
 import { browserCheckOf, cobrowseRefusal, type Sender } from "./rules/cobrowse";
-import type { Verdict } from "./rules/decision";
+import { andThen, type Verdict } from "./rules/decision";
+import { patronBack } from "./rules/lifecycle";
 import { LOG_FULL_MESSAGE, logFilled, logHasRoom, notePatronOrigin, writeRefusal } from "./rules/chat-frames";
 import type { SessionCore } from "./session-core";
 import { cobrowseView, patronNameOf, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
@@ -66,7 +67,7 @@ export class ChatSocketFrames {
     if (s.cobrowse) sockets.send(ws, { type: "cobrowse", cobrowse: cobrowseView(s.cobrowse) });
     // A client reconnecting to a chat that has ended gets the whole story, then the documented close.
     if (s.status === "ended") return closeSocket(ws, CLOSE_CODES.sessionEnded, "session ended");
-    if (att.role === "patron" && att.origin !== undefined) await this.core.commit((current) => notePatronOrigin(current, att.origin ?? null));
+    if (att.role === "patron") await this.core.commit((current) => andThen(patronBack(current), (back) => notePatronOrigin(back, att.origin ?? null)));
   }
 
   onSend(ws: WebSocket, att: SessionSocket, clientId: string, body: string): void {

@@ -20,7 +20,7 @@ import { endedSessionOf, filed, filingFailed, needsFiling } from "./rules/filing
 import { nextAlarmAt } from "./rules/timers";
 import { SessionAccessWatch } from "./access-watch";
 import { SessionRowMirror } from "./row-mirror";
-import { cobrowseView, queuedRequestFor, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
+import { cobrowseView, idleEndAt, queuedRequestFor, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
 import { SessionSockets } from "./sockets";
 import { logHasRoom } from "./rules/chat-frames";
 import { SessionStore, utf8Bytes } from "./store";
@@ -192,8 +192,14 @@ export class SessionCore {
    * or once the alarm has run, it is set again).
    */
   async scheduleAlarm(): Promise<void> {
-    const other = { helloDeadlines: this.sockets.helloDeadlines(), mirrorDueAt: this.mirror.dueAt(), accessCheckAt: this.access.dueAt() };
-    const at = nextAlarmAt(this.store.state, other);
+    const s = this.store.state;
+    const other = {
+      helloDeadlines: this.sockets.helloDeadlines(),
+      mirrorDueAt: this.mirror.dueAt(),
+      accessCheckAt: this.access.dueAt(),
+      idleEndAt: s ? idleEndAt(s, this.store.lastMessageAt) : null,
+    };
+    const at = nextAlarmAt(s, other);
     if (at === this.alarmSetFor) return;
     this.alarmSetFor = at;
     if (at === null) {

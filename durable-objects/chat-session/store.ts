@@ -124,6 +124,12 @@ export class SessionStore {
     return this.cachedLastSeq;
   }
 
+  /** When the newest message was written (0: none yet). */
+  get lastMessageAt(): number {
+    const seq = this.lastSeq;
+    return seq === 0 ? 0 : this.sql.exec<{ at: number }>("SELECT at FROM messages WHERE seq = ?", seq).one().at;
+  }
+
   /** The stored message with this author's client id, if any (a retry is acknowledged with it). */
   findSent(authorKey: string, clientId: string): ChatMessage | null {
     const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE author_key = ? AND client_id = ?", authorKey, clientId).toArray()[0];

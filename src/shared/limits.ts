@@ -119,6 +119,14 @@ export const TIMING = {
   helloTimeoutMs: 10_000,
   /** Librarian sign-in sessions last this long. */
   authSessionMs: 12 * 60 * 60 * 1000,
+  /** A chat with no message for this long ends by itself, unless its library set its own time (libraries.idle_end_minutes). */
+  idleEndMs: 30 * 60 * 1000,
+  /**
+   * A waiting patron whose every chat socket has gone (the tab closed, the
+   * phone went away) and who does not come back within this long has left:
+   * the request is withdrawn and filed unanswered.
+   */
+  patronGoneMs: 2 * 60 * 1000,
   /** A transfer nobody accepts within this long goes back to the librarian who offered it. */
   transferOfferMs: 120_000,
   /**

@@ -40,7 +40,7 @@ export function reportBrowser(s: SessionState, from: Sender, report: BrowserRepo
 }
 
 /** The page the patron's chat runs in (the Qwidget's site), as the patron's socket says on hello. */
-export function notePatronOrigin(s: SessionState, origin: string | null): Verdict {
+export function notePatronOrigin(s: SessionState, origin: string | null): Decision {
   return (s.patronOrigin ?? null) === origin ? decide(s) : decide({ ...s, patronOrigin: origin });
 }
 
