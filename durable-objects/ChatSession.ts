@@ -52,7 +52,7 @@ import { authorOf } from "./chat-session/sockets";
 import { CobrowseRelay } from "./chat-session/cobrowse-relay";
 import { SessionOffers } from "./chat-session/offers";
 import { claim } from "./chat-session/rules/claim";
-import { chooseTranscript, LOG_FULL_MESSAGE, logFilled, logHasRoom, reportBrowser } from "./chat-session/rules/chat-frames";
+import { chooseTranscript, reportBrowser } from "./chat-session/rules/chat-frames";
 import { declineCobrowse, requestCobrowse, sharingTimedOut, stopCobrowseBy } from "./chat-session/rules/cobrowse";
 import { decide, refuse } from "./chat-session/rules/decision";
 import { needsFiling } from "./chat-session/rules/filing";
@@ -69,11 +69,10 @@ import {
   waitLimitPassed,
 } from "./chat-session/rules/lifecycle";
 import { rolloverDue } from "./chat-session/rules/routing";
-import { cancelTransfer, declineTransfer, nobodyToTakeIt, offerTransfer, transferExpired, transferNotShown, transferShown } from "./chat-session/rules/transfer";
+import { cancelTransfer, declineTransfer, transferExpired } from "./chat-session/rules/transfer";
 import { assertNever, SessionCore } from "./chat-session/session-core";
-import { logFailure } from "./shared/log";
-import { sessionView, transferRequestFor, type PendingTransfer } from "./chat-session/session-state";
-import { SESSION_STORAGE_MIGRATIONS, utf8Bytes } from "./chat-session/store";
+import { sessionView } from "./chat-session/session-state";
+import { SESSION_STORAGE_MIGRATIONS } from "./chat-session/store";
 
 export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   readonly clock = new MovableClock();
@@ -276,34 +275,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
 
   /** The serving librarian offers the chat to another librarian or to a queue (rules/transfer.ts). */
   async offerTransfer(input: TransferOffer): Promise<TransferResult> {
-    const queueIdsBefore = this.core.state?.queueIds ?? [];
-    const offered: { transfer?: PendingTransfer } = {};
-    const stored = await this.core.commit((s, now) => {
-      const verdict = offerTransfer(s, input, crypto.randomUUID(), now);
-      if (verdict.ok) offered.transfer = verdict.transfer;
-      return verdict;
-    });
-    const transfer = offered.transfer;
-    if (!stored.ok || !transfer) return stored as TransferResult;
-    const s = stored.state;
-    let failed = false;
-    const request = transferRequestFor(s, transfer, this.core.store.waitingPreview());
-    const shown = await this.core
-      .queue(transfer.queueId)
-      .offerTransfer(request, { fromLibrarianId: input.from.id, toLibrarianId: input.to.kind === "librarian" ? input.to.librarian.id : null })
-      .catch((error: unknown) => {
-        logFailure("transfer_offer_failed", s.sessionId)(error);
-        failed = true;
-        return { staffed: false };
-      });
-    if (!shown.staffed) {
-      await this.core.commit((current) => transferNotShown(current, transfer, queueIdsBefore));
-      // A call that failed may still have reached the queue: make sure no offer is left showing there.
-      if (failed) await this.core.runEffects([{ kind: "withdraw", queueIds: [transfer.queueId], reason: "withdrawn", by: null }]);
-      return nobodyToTakeIt(transfer);
-    }
-    const result = await this.core.commit((current) => transferShown(current, transfer));
-    return result.ok ? { ok: true, session: sessionView(result.state) } : (result as TransferResult);
+    return this.offers.offerTransfer(input);
   }
 
   async cancelTransfer(librarianId: string): Promise<TransferResult> {
@@ -341,22 +313,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
 
   /** The serving librarian pushes a page (already checked by the Worker); stored like a message, once per client id. */
   async pushPage(input: { librarianId: string; clientId: string; page: PushedPage; body: string }): Promise<PushResult> {
-    const s = this.core.state;
-    if (!s) return refuse("not_found", "Chat session not found.");
-    if (s.librarian?.id !== input.librarianId) return refuse("forbidden", "Only the librarian serving this chat can push pages to the patron.");
-    if (s.status === "ended" || s.status === "unavailable") return refuse("session_ended", "This chat has ended.");
-    if (s.status !== "active") return refuse("not_active", "The patron has left this chat.");
-    const authorKey = `librarian:${s.librarian.id}`;
-    if (!this.core.store.findSent(authorKey, input.clientId) && !logHasRoom(this.core.store.size, utf8Bytes(input.body), "person")) {
-      await this.core.commit((current) => logFilled(current));
-      return refuse("too_large", LOG_FULL_MESSAGE);
-    }
-    const { message, duplicate } = this.core.store.append(
-      { authorKey, role: "librarian", name: s.librarian.name, kind: "push", body: input.body, clientId: input.clientId, whileWaiting: false, push: input.page },
-      this.clock.now(),
-    );
-    if (!duplicate) this.core.sockets.broadcast({ type: "message", message });
-    return { ok: true, message, duplicate };
+    return this.frames.push(input);
   }
 
   // ---- access ---------------------------------------------------------------

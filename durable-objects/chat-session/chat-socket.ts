@@ -4,14 +4,14 @@
  * id), typing, and the frames that are decided by a session rule.
  */
 import { CLOSE_CODES } from "../../src/shared/close-codes";
-import type { CobrowseServerMessage, ErrorFrame } from "../../src/shared/protocol";
+import type { CobrowseServerMessage, ErrorFrame, PushedPage } from "../../src/shared/protocol";
 import { webUrl } from "../../src/shared/web-address";
 import type { FrameBudget } from "../shared/frame-budget";
 import { closeSocket } from "../shared/sockets";
-import type { Refusal } from "../../src/objects/contracts";
+import type { PushResult, Refusal } from "../../src/objects/contracts";
 import type { CobrowseRelay } from "./cobrowse-relay";
 import { browserCheckOf, cobrowseRefusal, type Sender } from "./rules/cobrowse";
-import { andThen, type Verdict } from "./rules/decision";
+import { andThen, refuse, type Verdict } from "./rules/decision";
 import { patronBack } from "./rules/lifecycle";
 import { LOG_FULL_MESSAGE, logFilled, logHasRoom, notePatronOrigin, writeRefusal } from "./rules/chat-frames";
 import type { SessionCore } from "./session-core";
@@ -100,6 +100,27 @@ export class ChatSocketFrames {
     sockets.broadcast({ type: "message", message });
     // The queues' preview of what the patron adds while waiting follows without holding up the chat.
     if (isPatron && whileWaiting) this.core.background(this.core.runEffects([{ kind: "refresh-preview" }]));
+  }
+
+  /** The serving librarian pushes a page (checked by the Worker); stored like a message, once per client id. */
+  async push(input: { librarianId: string; clientId: string; page: PushedPage; body: string }): Promise<PushResult> {
+    const s = this.core.state;
+    if (!s) return refuse("not_found", "Chat session not found.");
+    if (s.librarian?.id !== input.librarianId) return refuse("forbidden", "Only the librarian serving this chat can push pages to the patron.");
+    if (s.status === "ended" || s.status === "unavailable") return refuse("session_ended", "This chat has ended.");
+    if (s.status !== "active") return refuse("not_active", "The patron has left this chat.");
+    const store = this.core.store;
+    const authorKey = `librarian:${s.librarian.id}`;
+    if (!store.findSent(authorKey, input.clientId) && !logHasRoom(store.size, utf8Bytes(input.body), "person")) {
+      await this.core.commit((current) => logFilled(current));
+      return refuse("too_large", LOG_FULL_MESSAGE);
+    }
+    const { message, duplicate } = store.append(
+      { authorKey, role: "librarian", name: s.librarian.name, kind: "push", body: input.body, clientId: input.clientId, whileWaiting: false, push: input.page },
+      this.core.now(),
+    );
+    if (!duplicate) this.core.sockets.broadcast({ type: "message", message });
+    return { ok: true, message, duplicate };
   }
 
   onTyping(att: SessionSocket, active: boolean): void {
