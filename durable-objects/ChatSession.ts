@@ -137,7 +137,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (msg.type !== "hello" && !att.authed) return this.core.sockets.send(ws, { type: "error", code: "hello_required", message: "Say hello (with your token) first." });
     // Chat messages have their own rate (answered with the message's client id, so it is resent); every other kind, here.
     if (msg.type !== "send") {
-      const allowed = this.budget.authorFrame(author, msg.type);
+      const allowed = msg.type === "hello" ? this.budget.helloFrame(ws) : this.budget.authorFrame(author, msg.type);
       if (!allowed.ok) return allowed.notify ? this.core.sockets.send(ws, tooManyFrames(allowed.retryAfterMs, msg.type)) : undefined;
     }
     const from = senderOf(att);

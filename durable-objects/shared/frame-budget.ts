@@ -35,6 +35,7 @@ interface SocketAllowance {
 
 export class FrameBudget {
   private readonly sockets = new WeakMap<WebSocket, SocketAllowance>();
+  private readonly hellos = new WeakMap<WebSocket, { bucket: RateBucket; refusing: boolean }>();
   private readonly authors = new Map<string, { bucket: RateBucket; refusing: boolean }>();
   /** Authors whose socket was closed for flooding, and until when they may not reconnect. */
   private readonly cooling = new Map<string, number>();
@@ -60,7 +61,7 @@ export class FrameBudget {
   }
 
   /** A parsed frame of `type` from `author` ("patron", "librarian:<id>"). */
-  authorFrame(author: string, type: BudgetedFrame): FrameVerdict {
+  authorFrame(author: string, type: Exclude<BudgetedFrame, "hello">): FrameVerdict {
     const now = this.now();
     const key = `${author}|${type}`;
     let entry = this.authors.get(key);
@@ -68,6 +69,10 @@ export class FrameBudget {
       const rate = type === "send" ? MESSAGE_RATE : FRAME_RATES[type];
       this.authors.set(key, (entry = { bucket: new RateBucket(rate.burst, rate.refillMs, now), refusing: false }));
     }
+    return this.verdict(entry, now);
+  }
+
+  private verdict(entry: { bucket: RateBucket; refusing: boolean }, now: number): FrameVerdict {
     if (entry.bucket.take(1, now)) {
       entry.refusing = false;
       return { ok: true };
@@ -75,6 +80,14 @@ export class FrameBudget {
     const notify = !entry.refusing;
     entry.refusing = true;
     return { ok: false, retryAfterMs: entry.bucket.waitMs(1, now), notify };
+  }
+
+  /** A `hello` on this socket (counted per socket: see FRAME_RATES.hello). */
+  helloFrame(ws: WebSocket): FrameVerdict {
+    const now = this.now();
+    let entry = this.hellos.get(ws);
+    if (!entry) this.hellos.set(ws, (entry = { bucket: new RateBucket(FRAME_RATES.hello.burst, FRAME_RATES.hello.refillMs, now), refusing: false }));
+    return this.verdict(entry, now);
   }
 
   /** How long until a chat message from `author` may go (0: now), taking it if it may. Every refused message is answered: its client resends it. */

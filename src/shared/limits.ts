@@ -73,7 +73,8 @@ export const SOCKET_FRAME_RATE = { burst: 80, perSecond: 40, dropWindowMs: 10_00
  * per run of refusals) and changes nothing. Chat messages: MESSAGE_RATE.
  */
 export const FRAME_RATES = {
-  hello: { burst: 10, refillMs: 10_000 },
+  /** Per socket, not per author: whoever knows a chat's address can open sockets, and must not use up the patron's hellos. */
+  hello: { burst: 3, refillMs: 10_000 },
   typing: { burst: 20, refillMs: 10_000 },
   leave: { burst: 5, refillMs: 10_000 },
   transcript: { burst: 5, refillMs: 10_000 },
