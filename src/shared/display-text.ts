@@ -47,7 +47,7 @@ const JOINING_SCRIPT =
   /^[\p{scx=Arabic}\p{scx=Syriac}\p{scx=Nko}\p{scx=Mongolian}\p{scx=Mandaic}\p{scx=Adlam}\p{scx=Hanifi_Rohingya}\p{scx=Devanagari}\p{scx=Bengali}\p{scx=Gurmukhi}\p{scx=Gujarati}\p{scx=Oriya}\p{scx=Tamil}\p{scx=Telugu}\p{scx=Kannada}\p{scx=Malayalam}\p{scx=Sinhala}\p{scx=Myanmar}\p{scx=Khmer}\p{scx=Tibetan}]$/u;
 const PICTOGRAPH = /^\p{Extended_Pictographic}$/u;
 /** What may precede the joiner inside an emoji sequence: a pictograph, its presentation selector or a skin tone. */
-const EMOJI_PART = /^[\p{Extended_Pictographic}\ufe0f\u{1f3fb}-\u{1f3ff}]$/u;
+const EMOJI_PART = /^(?:\p{Extended_Pictographic}|\ufe0f|[\u{1f3fb}-\u{1f3ff}])$/u;
 /** A subdivision flag: black flag, two to six tag letters or digits, cancel tag (any other tag hides text). */
 const FLAG_TAGS = /\u{1f3f4}[\u{e0030}-\u{e0039}\u{e0061}-\u{e007a}]{2,6}\u{e007f}/u;
 const INVISIBLE_OR_SPACE = /^[\s\p{Default_Ignorable_Code_Point}]$/u;

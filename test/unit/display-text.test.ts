@@ -16,7 +16,7 @@ const FSI = "\u2068";
 const PDI = "\u2069";
 
 /** Every character that must never survive in a name. */
-const NEVER_IN_NAMES = /[\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\u00ad\u034f\u3164\uffa0\u0080-\u009f\u2028\u2029]/u;
+const NEVER_IN_NAMES = /[\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\u00ad\u3164\uffa0\u0080-\u009f\u2028\u2029]|\u034f/u;
 
 describe("cleanText (free text)", () => {
   it("removes every bidirectional embedding, override and isolate, wherever it stands", () => {
