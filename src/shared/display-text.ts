@@ -138,13 +138,29 @@ export function nameInText(name: string, around = ""): string {
   return RIGHT_TO_LEFT.test(clean) || RIGHT_TO_LEFT.test(around) ? FIRST_STRONG_ISOLATE + clean + POP_DIRECTIONAL_ISOLATE : clean;
 }
 
+/** A name the server isolated in a sentence (`nameInText`): kept isolated when the sentence is cleaned again. */
+const ISOLATED_NAME = /\u2068([^\u2066-\u2069\n]*)\u2069/gu;
+
+/** Free text as shown: cleaned, except that names isolated by `nameInText` stay isolated. */
+function cleanShownText(text: string): string {
+  if (!text.includes(FIRST_STRONG_ISOLATE)) return cleanText(text);
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(ISOLATED_NAME)) {
+    out += cleanText(text.slice(last, m.index)) + FIRST_STRONG_ISOLATE + cleanName(m[1]!) + POP_DIRECTIONAL_ISOLATE;
+    last = m.index + m[0].length;
+  }
+  return out + cleanText(text.slice(last));
+}
+
 /**
  * Every string in `value` (objects and arrays walked), cleaned as free text:
  * for clients that show data which may have been stored before these rules.
- * Names in it are shown isolated, so directional marks left in them are harmless.
+ * Names in it are shown isolated, so directional marks left in them are
+ * harmless; names the server already isolated inside a sentence stay so.
  */
 export function cleanDisplayData<T>(value: T): T {
-  if (typeof value === "string") return cleanText(value) as T;
+  if (typeof value === "string") return cleanShownText(value) as T;
   if (Array.isArray(value)) return value.map(cleanDisplayData) as T;
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};

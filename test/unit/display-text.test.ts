@@ -141,6 +141,15 @@ describe("cleanDisplayData", () => {
     const data = { name: "\u202eLisa", n: 3, ok: true, none: null, list: ["a\u200bb", { deep: "c\u2066d" }] };
     expect(cleanDisplayData(data)).toEqual({ name: "Lisa", n: 3, ok: true, none: null, list: ["ab", { deep: "cd" }] });
   });
+
+  it("keeps names the server isolated in a sentence isolated, and cleans inside and around them", () => {
+    const summary = `reassigned the question from ${nameInText("שרה")} to ${nameInText("דוד")}.`;
+    expect(cleanDisplayData(summary)).toBe(summary);
+    expect(cleanDisplayData(`to ${FSI}ד\u202eוד${PDI}\u202e.`)).toBe(`to ${FSI}דוד${PDI}.`);
+    // An isolate that is not one of ours — unclosed, or around a line break — goes.
+    expect(cleanDisplayData(`a${FSI}b`)).toBe("ab");
+    expect(cleanDisplayData(`a${FSI}b\nc${PDI}`)).toBe("ab\nc");
+  });
 });
 
 describe("role labels", () => {
