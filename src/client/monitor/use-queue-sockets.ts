@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { CLOSE_CODES } from "../../shared/close-codes";
+import { cleanDisplayData } from "../../shared/display-text";
 import type { LibrarianStatus, QueueClientMessage, QueueServerMessage } from "../../shared/protocol";
 import { ReconnectingSocket, socketUrl, type SocketState } from "../shared/reconnecting-socket";
 
@@ -34,7 +35,8 @@ export function useQueueSockets(queueIds: string[], status: LibrarianStatus, onF
             if (latest.current.status !== "online") send({ type: "set_status", status: latest.current.status } satisfies QueueClientMessage);
           },
           onFrame: (frame) => {
-            const f = frame as QueueServerMessage;
+            // Names, questions and staff messages stored before they were cleaned on the way in show clean too.
+            const f = cleanDisplayData(frame as QueueServerMessage);
             if (f.type === "queue.snapshot") setStates((s) => ({ ...s, [queueId]: "open" }));
             latest.current.onFrame(f);
           },

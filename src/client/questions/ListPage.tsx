@@ -179,7 +179,11 @@ function QuestionTable({ questions, list, order, boot }: { questions: QuestionSu
               <a href={`/questions/${q.id}`}>{excerpt(q.question, 140)}</a>
               <span class="flags">
                 {q.source === "email" ? <span class="flag">Left by e-mail</span> : null}
-                {q.libraryId !== boot.librarian.libraryId ? <span class="flag">{q.libraryName}</span> : null}
+                {q.libraryId !== boot.librarian.libraryId ? (
+                  <span class="flag">
+                    <bdi>{q.libraryName}</bdi>
+                  </span>
+                ) : null}
                 {q.hidden ? <span class="flag">Spam</span> : null}
                 {q.failedMails > 0 ? <span class="flag flag-danger">{q.failedMails === 1 ? "A mail failed" : `${q.failedMails} mails failed`}</span> : null}
               </span>
@@ -190,13 +194,13 @@ function QuestionTable({ questions, list, order, boot }: { questions: QuestionSu
           header: "Patron",
           cell: (q) => (
             <>
-              {q.patronName ?? "Anonymous"}
+              {q.patronName ? <bdi>{q.patronName}</bdi> : "Anonymous"}
               {q.patronEmail ? <span class="muted"> {q.patronEmail}</span> : null}
             </>
           ),
         },
         { header: "Status", cell: (q) => statusText(q.status) },
-        { header: "Owner", cell: (q) => q.assignee?.name ?? "Nobody" },
+        { header: "Owner", cell: (q) => (q.assignee ? <bdi>{q.assignee.name}</bdi> : "Nobody") },
         { header: "Resolution", cell: (q) => resolutionText(q.resolution) },
       ]}
     />
