@@ -2,6 +2,7 @@
  * A chat session's stored state and the views made from it. Pure: no storage,
  * no sockets — the rules and the tests read and write these plain values.
  */
+import { nameInText } from "../../src/shared/display-text";
 import type { LibrarianRef, StartChat, TransferTarget } from "../../src/objects/contracts";
 import type { RoutePlan } from "../../src/queues/routing-policy";
 import type { FiledResolution } from "../../src/shared/codes";
@@ -136,7 +137,7 @@ export function sessionView(s: SessionState): SessionView {
 }
 
 export function transferTargetName(to: TransferTarget): string {
-  return to.kind === "librarian" ? to.librarian.name : to.queueName;
+  return to.kind === "librarian" ? nameInText(to.librarian.name) : to.queueName;
 }
 
 export function transcriptChoiceOf(s: SessionState): TranscriptChoice {

@@ -4,6 +4,7 @@
  * the librarian ends it with codes; a librarian who can no longer serve hands
  * it back. Every ending files the chat exactly once (filing is idempotent).
  */
+import { nameInText } from "../../../src/shared/display-text";
 import type { EndChat, StartChat } from "../../../src/objects/contracts";
 import { unansweredResolution } from "../../../src/questions/routing";
 import { CLOSE_CODES } from "../../../src/shared/close-codes";
@@ -52,7 +53,7 @@ export function endByLibrarian(s: SessionState, input: EndChat, now: number): Ve
     return same ? decide(s) : refuse("session_ended", "This chat has already ended.");
   }
   if (s.status !== "active" && s.status !== "patron_left") return refuse("not_active", "This chat is not in progress.");
-  const librarianName = s.librarian.name;
+  const librarianName = nameInText(s.librarian.name);
   const transfer = s.transfer;
   return andThen(stopCobrowse(s, "the chat ended"), (after) =>
     decide(
@@ -94,7 +95,7 @@ export function leaveQuestion(s: SessionState, input: LeftQuestion, now: number)
  * anybody answered, the request is withdrawn and filed unanswered.
  */
 export function patronLeaves(s: SessionState, now: number): Decision {
-  const name = s.patronName || "The patron";
+  const name = s.patronName ? nameInText(s.patronName) : "The patron";
   if (s.status === "active") {
     const transfer = s.transfer;
     return andThen(stopCobrowse(s, "the patron left the chat"), (after) =>
@@ -128,7 +129,7 @@ export function handBack(s: SessionState, librarianId: string, now: number): Ver
   if (s.librarian?.id !== librarianId || (s.status !== "active" && s.status !== "patron_left")) {
     return refuse("not_active", "This librarian is not serving this chat.");
   }
-  const gone = s.librarian.name;
+  const gone = nameInText(s.librarian.name);
   // Whoever takes the chat next has not been given the patron's consent.
   const stopped = stopCobrowse(s, `${gone} is no longer available`);
   if (s.status === "patron_left") {
