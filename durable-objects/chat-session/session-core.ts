@@ -46,7 +46,7 @@ export class SessionCore {
     this.store = new SessionStore(host.ctx.storage.sql);
     this.sockets = new SessionSockets(host.ctx);
     this.mirror = new SessionRowMirror({ store: this.store, env: host.env, now: () => host.clock.now() });
-    this.access = new SessionAccessWatch(this.store, this.sockets, host.env);
+    this.access = new SessionAccessWatch(this.sockets, host.env);
   }
 
   get state(): SessionState | null {
@@ -196,7 +196,7 @@ export class SessionCore {
     const other = {
       helloDeadlines: this.sockets.helloDeadlines(),
       mirrorDueAt: this.mirror.dueAt(),
-      accessCheckAt: this.access.dueAt(),
+      accessCheckAt: this.access.dueAt(this.now()),
       idleEndAt: s ? idleEndAt(s, this.store.lastMessageAt) : null,
     };
     const at = nextAlarmAt(s, other);
