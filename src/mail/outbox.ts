@@ -10,6 +10,7 @@ import { EmailMessage } from "cloudflare:email";
 import { and, asc, eq, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { mailOutbox } from "../db/schema";
+import { REDACTED_EMAIL } from "../privacy/redact";
 import { buildMime } from "./mime";
 
 export interface MailJob {
@@ -45,6 +46,8 @@ export async function deliverMail(env: Pick<Env, "DB" | "EMAIL" | "MAIL_FROM">, 
   const row = await db.select().from(mailOutbox).where(eq(mailOutbox.eventKey, eventKey)).get();
   if (!row) return "missing";
   if (row.status === "sent") return "already_sent";
+  // Scrubbed past retention (src/privacy/scrub-chats.ts): there is nobody left to send it to.
+  if (row.toAddress === REDACTED_EMAIL) return "failed";
   // Claim the row before sending. Without this, two deliveries of the same
   // message both read "pending" above and both send.
   const claim = await db
