@@ -89,7 +89,16 @@ export async function deliverMail(env: Pick<Env, "DB" | "EMAIL" | "MAIL_FROM">, 
   }
   await db
     .update(mailOutbox)
-    .set({ status: "sent", attempts: sql`${mailOutbox.attempts} + 1`, rawMessage: raw, messageId, sentAt: now, lastError: null, claimedUntil: null })
+    .set({
+      status: "sent",
+      attempts: sql`${mailOutbox.attempts} + 1`,
+      // Scrubbed while it was being sent: the copy is not kept either.
+      rawMessage: sql`case when ${mailOutbox.toAddress} = ${REDACTED_EMAIL} then null else ${raw} end`,
+      messageId,
+      sentAt: now,
+      lastError: null,
+      claimedUntil: null,
+    })
     .where(eq(mailOutbox.eventKey, eventKey));
   return "sent";
 }

@@ -219,14 +219,14 @@ async function scrubLateFeedback(db: Database, now: number): Promise<Map<string,
   return byLibrary;
 }
 
-/** Runs one scrub as of `now` (the cron's scheduled time) and records it. */
-export async function runPrivacyScrub(env: Env, now: number): Promise<ScrubReport> {
+/** Runs one scrub as of `now` (the cron's scheduled time) within `calls` D1 and object calls, and records it. */
+export async function runPrivacyScrub(env: Env, now: number, calls = SCRUB_CALLS_PER_RUN): Promise<ScrubReport> {
   const db = database(env.DB);
-  const budget = new CallBudget(SCRUB_CALLS_PER_RUN);
+  const budget = new CallBudget(calls);
   budget.spend(2);
   const run = await db.insert(scrubRuns).values({ scheduledAt: now, startedAt: Date.now() }).returning({ id: scrubRuns.id }).get();
   const runId = run.id;
-  const all = await readWork(db, now, SCRUB_CALLS_PER_RUN);
+  const all = await readWork(db, now, calls);
   const working = all.filter((w) => w.due + w.pending > 0 || w.lateEvents);
 
   // Which libraries get a turn: all with work, unless their turns' own calls do not fit;
@@ -235,7 +235,8 @@ export async function runPrivacyScrub(env: Env, now: number): Promise<ScrubRepor
   const turns = Math.min(working.length, Math.floor(available / (CALLS_PER_LIBRARY_TURN + 1)));
   const start = working.length > 0 ? runId % working.length : 0;
   const served = [...working.slice(start), ...working.slice(0, start)].slice(0, turns);
-  const forObjects = Math.floor(((available - turns * CALLS_PER_LIBRARY_TURN) * BATCH) / (BATCH + CALLS_PER_EXTRA_BATCH));
+  // Each further batch of a turn costs CALLS_PER_EXTRA_BATCH more; every turn has room for one object at least.
+  const forObjects = Math.max(turns, Math.floor(((available - turns * CALLS_PER_LIBRARY_TURN) * BATCH) / (BATCH + CALLS_PER_EXTRA_BATCH)));
   const shares = shareFairly(
     served.map((w) => w.due + w.pending),
     forObjects,

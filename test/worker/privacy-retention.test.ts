@@ -20,10 +20,10 @@ import { createScheduledController, env, runDurableObjectAlarm, runInDurableObje
 import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
+import { NOT_YET_FILED } from "../../src/privacy/erase-objects";
 import { runPrivacyScrub } from "../../src/privacy/scrub";
 import { transcriptMailKey } from "../../src/questions/file-session";
 import { groupQueueId } from "../../src/queues/queue-ids";
-import { TIMING } from "../../src/shared/limits";
 import type { QueueServerMessage } from "../../src/shared/protocol";
 import { mailReaches } from "./question-fixtures";
 import {
@@ -210,7 +210,8 @@ async function fullChat() {
   const followup = await mailReaches(String(answer.mailKey), "sent");
   expect(followup.to_address).toBe(OTHER_EMAIL);
 
-  for (const s of [patron, deskA, deskB, monitorA, monitorB]) await closeSocket(s);
+  for (const s of [patron, deskA, deskB]) await closeSocket(s);
+  for (const m of [monitorA, monitorB]) await closeSocket(m);
   return { library, sessionId: chat.sessionId, queueIds: [library.queueId] };
 }
 
@@ -249,7 +250,8 @@ async function cooperativeChat() {
   await expectOk(endChat(chat.sessionId, partnerCookie, { resolution: "answered", note: PLANT }));
   await mailReaches(transcriptMailKey(chat.sessionId), "sent");
   await expectOk(postJson("/api/feedback", homeCookie, { sessionId: chat.sessionId, rating: "excellent", comment: `Well handled for ${PLANT}` }));
-  for (const s of [patron, desk, monitor]) await closeSocket(s);
+  for (const s of [patron, desk]) await closeSocket(s);
+  await closeSocket(monitor);
   return { library: home, partner, sessionId: chat.sessionId, queueIds: [home.queueId, partner.queueId, groupQueueId(groupId)] };
 }
 
@@ -313,5 +315,109 @@ describe("past retention, no trace of the patron anywhere", () => {
         { library_id: coop.library.id, sessions_scrubbed: 1, questions_scrubbed: 1, mails_scrubbed: 1, events_scrubbed: 1, feedback_scrubbed: 1, objects_erased: 1, objects_pending: 0 },
       ]),
     );
+  });
+});
+
+/** Storage tables an object holds (none once erased). */
+const objectTables = (stub: DurableObjectStub) =>
+  runInDurableObject(stub, (_obj, state) => state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'").toArray().length);
+
+const lastChanges = (libraryId: string) =>
+  env.DB.prepare("SELECT * FROM scrub_changes WHERE library_id = ? ORDER BY run_id DESC LIMIT 1").bind(libraryId).first<Record<string, unknown>>();
+
+describe("an object that cannot be erased yet", () => {
+  it("is never erased while its chat lives, is tried again on later runs, and what it files meanwhile is scrubbed too", async () => {
+    // Nobody on duty: the chat waits as "unavailable" (the patron may still leave the question).
+    const library = await createLibrary({ name: "Unstaffed Library" });
+    const formId = await createForm(library.id, { fields: FIELDS });
+    const chat = await startPlantedChat(formId);
+    expect(chat.status).toBe("unavailable");
+
+    // Past retention: D1 is scrubbed at once; the object refuses (its chat has not ended) and keeps its storage.
+    const first = Date.now() + 31 * DAY;
+    await runCron(first);
+    expect(await plantedInD1()).toEqual([]);
+    expect(await objectTables(sessionStub(chat.sessionId))).toBeGreaterThan(0);
+    expect(await env.DB.prepare("SELECT attempts, last_error FROM scrub_pending_objects WHERE session_id = ?").bind(chat.sessionId).first()).toEqual({ attempts: 1, last_error: NOT_YET_FILED });
+    expect(await lastChanges(library.id)).toMatchObject({ sessions_scrubbed: 1, objects_erased: 0, objects_pending: 1 });
+
+    // Still not over on the next run: tried again, counted again, still kept.
+    await runCron(first + DAY);
+    expect(await env.DB.prepare("SELECT attempts FROM scrub_pending_objects WHERE session_id = ?").bind(chat.sessionId).first()).toEqual({ attempts: 2 });
+    expect(await objectTables(sessionStub(chat.sessionId))).toBeGreaterThan(0);
+
+    // The chat gives up by itself and files itself: the patron's data are back in D1…
+    await advanceSession(chat.sessionId, 31 * 60 * 1000);
+    expect(await countRows("SELECT 1 FROM questions WHERE session_id = ? AND patron_name = ?", chat.sessionId, NAME)).toBe(1);
+    const mail = await env.DB.prepare("SELECT event_key FROM mail_outbox WHERE question_id = ?").bind(`q-${chat.sessionId}`).first<{ event_key: string }>();
+    if (mail) await mailReaches(mail.event_key, "sent");
+    expect((await plantedInD1()).length).toBeGreaterThan(0);
+
+    // …until the next run: the object is erased now, and its chat's rows are scrubbed again.
+    await runCron(first + 2 * DAY);
+    expect(await plantedInD1()).toEqual([]);
+    expect(await objectTables(sessionStub(chat.sessionId))).toBe(0);
+    expect(await plantedInObject("session", sessionStub(chat.sessionId))).toEqual([]);
+    expect(await countRows("SELECT 1 FROM scrub_pending_objects WHERE session_id = ?", chat.sessionId)).toBe(0);
+    expect(await lastChanges(library.id)).toMatchObject({ sessions_scrubbed: 0, questions_scrubbed: 1, objects_erased: 1, objects_pending: 0 });
+  });
+});
+
+describe("sharing a run between libraries", () => {
+  /** A library with `n` chats filed long ago (their objects hold nothing any more). */
+  async function libraryWithBacklog(n: number, label: string) {
+    const library = await createLibrary({ id: uniqueId(label), name: `Backlog ${label}` });
+    const old = Date.now() - 400 * DAY;
+    await env.DB.batch(
+      Array.from({ length: n }, (_, i) =>
+        env.DB.prepare("INSERT INTO chat_sessions (id, library_id, queue_id, status, question, patron_name, created_at, ended_at) VALUES (?, ?, ?, 'ended', ?, ?, ?, ?)").bind(
+          crypto.randomUUID(),
+          library.id,
+          library.queueId,
+          `Question ${i} from ${NAME}`,
+          NAME,
+          old + i,
+          old + i + 60_000,
+        ),
+      ),
+    );
+    return library;
+  }
+  const left = (libraryId: string) => countRows("SELECT 1 FROM chat_sessions WHERE library_id = ? AND scrubbed_at IS NULL", libraryId);
+
+  it("gives every library with work its own share, whatever its id, rotates who goes first, and finishes everything on later runs", async () => {
+    // "a…" sorts first: in id order it would take the whole run.
+    const big = await libraryWithBacklog(40, "a-big");
+    const small = await libraryWithBacklog(3, "m-small");
+    const late = await libraryWithBacklog(40, "z-late");
+    const libs = [big, small, late];
+
+    // A run with room for about 40 chats: the small library is done, the other two share the rest evenly.
+    const at = Date.now();
+    const report = await runPrivacyScrub(env, at, 80);
+    expect(report.librariesDeferred).toBe(0);
+    expect(await left(small.id)).toBe(0);
+    const [bigDone, lateDone] = [40 - (await left(big.id)), 40 - (await left(late.id))];
+    expect(bigDone).toBeGreaterThan(5);
+    expect(lateDone).toBeGreaterThan(5);
+    expect(Math.abs(bigDone - lateDone)).toBeLessThanOrEqual(1);
+    const run = await env.DB.prepare("SELECT * FROM scrub_changes WHERE run_id = ?").bind(report.runId).all<Record<string, unknown>>();
+    expect(Object.fromEntries(run.results.map((r) => [r.library_id, r.sessions_scrubbed]))).toEqual({ [big.id]: bigDone, [small.id]: 3, [late.id]: lateDone });
+
+    // Runs with room for one library's turn only: each run serves the next library, so none waits behind another.
+    const served = new Set<unknown>();
+    for (let i = 0; i < 2; i++) {
+      const r = await runPrivacyScrub(env, at + (i + 1) * 60_000, 20);
+      expect(r.librariesDeferred).toBe(1);
+      const changes = await env.DB.prepare("SELECT library_id FROM scrub_changes WHERE run_id = ?").bind(r.runId).all<{ library_id: string }>();
+      expect(changes.results).toHaveLength(1);
+      served.add(changes.results[0]!.library_id);
+    }
+    expect(served).toEqual(new Set([big.id, late.id]));
+
+    // Full runs finish the backlog.
+    for (let i = 0; i < 3 && (await Promise.all(libs.map((l) => left(l.id)))).some((n) => n > 0); i++) await runPrivacyScrub(env, at + (i + 10) * 60_000);
+    for (const l of libs) expect(await left(l.id)).toBe(0);
+    expect(await countRows("SELECT 1 FROM chat_sessions WHERE library_id IN (?, ?, ?) AND (patron_name IS NOT NULL OR question != '[removed after the retention period]')", big.id, small.id, late.id)).toBe(0);
   });
 });
