@@ -4,10 +4,10 @@
 -- retries an erase that failed or was refused, and shares each run fairly
 -- between libraries.
 
--- Chat objects still to erase: a row is written in the same batch that scrubs
--- the chat's D1 rows and removed once the object has deleted its storage, so
--- an erase that failed (object unreachable) or was refused (chat not yet ended
--- and filed) is tried again on every later run.
+-- Chat objects still to erase: the batch that scrubs a chat's D1 rows writes a
+-- row when the chat's object could not be erased (unreachable, or refusing
+-- because its chat has not ended and been filed yet); every later run tries it
+-- again, and the row goes once the object has deleted its storage.
 CREATE TABLE `scrub_pending_objects` (
 	`session_id` text PRIMARY KEY NOT NULL,
 	`library_id` text NOT NULL,

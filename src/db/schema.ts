@@ -373,9 +373,9 @@ export const scrubChanges = sqliteTable(
 
 /**
  * Chat objects the privacy scrub still has to erase: written with the chat's
- * D1 scrub, removed once the object has deleted its storage. An erase that
- * failed, or that the object refused (chat not yet ended and filed), is tried
- * again on every later run.
+ * D1 scrub when its object could not be erased (unreachable, or refusing
+ * because the chat has not ended and been filed yet), tried again on every
+ * later run, removed once the object has deleted its storage.
  */
 export const scrubPendingObjects = sqliteTable(
   "scrub_pending_objects",

@@ -13,6 +13,9 @@ import { questionIdFor } from "../questions/file-session";
 import { eventDetailHasText, scrubEventDetail } from "./event-detail";
 import { patronNamesIn, REDACTED_EMAIL, REDACTED_NAME, REMOVED_TEXT, scrubTranscript } from "./redact";
 
+/** Ids bound in one statement at most (D1 binds at most 100 parameters per query). */
+const MAX_IDS = 90;
+
 /** Why a mail that had not gone out yet never will. */
 export const UNSENT_MAIL_NOTE = "Not sent: removed by the privacy scrub.";
 
@@ -116,7 +119,7 @@ export function scrubEvents(db: Database, batch: ScrubBatch, events: readonly Ev
     }
     batch.add(db.update(questionEvents).set({ detail: record ? scrubEventDetail(record) : {}, scrubbedAt: now }).where(eq(questionEvents.id, e.id)), "events");
   }
-  if (plain.length > 0) batch.add(db.update(questionEvents).set({ scrubbedAt: now }).where(inArray(questionEvents.id, plain)));
+  for (let i = 0; i < plain.length; i += MAX_IDS) batch.add(db.update(questionEvents).set({ scrubbedAt: now }).where(inArray(questionEvents.id, plain.slice(i, i + MAX_IDS))));
 }
 
 /**

@@ -21,7 +21,10 @@ import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { NOT_YET_FILED } from "../../src/privacy/erase-objects";
+import { REDACTED_EMAIL } from "../../src/privacy/redact";
 import { runPrivacyScrub } from "../../src/privacy/scrub";
+import { UNSENT_MAIL_NOTE } from "../../src/privacy/scrub-chats";
+import { deliverMail } from "../../src/mail/outbox";
 import { transcriptMailKey } from "../../src/questions/file-session";
 import { groupQueueId } from "../../src/queues/queue-ids";
 import type { QueueServerMessage } from "../../src/shared/protocol";
@@ -419,5 +422,36 @@ describe("sharing a run between libraries", () => {
     for (let i = 0; i < 3 && (await Promise.all(libs.map((l) => left(l.id)))).some((n) => n > 0); i++) await runPrivacyScrub(env, at + (i + 10) * 60_000);
     for (const l of libs) expect(await left(l.id)).toBe(0);
     expect(await countRows("SELECT 1 FROM chat_sessions WHERE library_id IN (?, ?, ?) AND (patron_name IS NOT NULL OR question != '[removed after the retention period]')", big.id, small.id, late.id)).toBe(0);
+  });
+});
+
+describe("a mail still waiting when its chat is scrubbed", () => {
+  it("is never sent, and says why", async () => {
+    const library = await createLibrary({ name: "Stuck Mail Library" });
+    const sessionId = crypto.randomUUID();
+    const old = Date.now() - 100 * DAY;
+    const key = `test-pending:${sessionId}`;
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO chat_sessions (id, library_id, queue_id, status, question, patron_email, created_at) VALUES (?, ?, ?, 'ended', ?, ?, ?)").bind(sessionId, library.id, library.queueId, PLANT, EMAIL, old),
+      env.DB.prepare("INSERT INTO questions (id, library_id, session_id, source, status, question, patron_email, created_at, updated_at) VALUES (?, ?, ?, 'chat', 'new', ?, ?, ?, ?)").bind(`q-${sessionId}`, library.id, sessionId, PLANT, EMAIL, old, old),
+      env.DB.prepare("INSERT INTO mail_outbox (event_key, library_id, question_id, to_address, subject, text_body, html_body, status, attempts, last_error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 3, ?, ?)").bind(
+        key,
+        library.id,
+        `q-${sessionId}`,
+        EMAIL,
+        PLANT,
+        PLANT,
+        `<p>${PLANT}</p>`,
+        `550 mailbox ${EMAIL} unavailable`,
+        old,
+      ),
+    ]);
+    await runPrivacyScrub(env, Date.now());
+    const row = await env.DB.prepare("SELECT to_address, status, last_error, raw_message FROM mail_outbox WHERE event_key = ?").bind(key).first();
+    expect(row).toEqual({ to_address: REDACTED_EMAIL, status: "failed", last_error: UNSENT_MAIL_NOTE, raw_message: null });
+    // A delivery already on its way finds nobody to send it to.
+    expect(await deliverMail(env, key)).toBe("failed");
+    expect(await env.DB.prepare("SELECT status, raw_message, sent_at FROM mail_outbox WHERE event_key = ?").bind(key).first()).toEqual({ status: "failed", raw_message: null, sent_at: null });
+    expect(await plantedInD1()).toEqual([]);
   });
 });
