@@ -3,9 +3,9 @@
  * query and every Durable Object call it makes counts against the Worker's
  * subrequest limit (and D1's queries-per-invocation limit, 1,000 on the paid
  * plan). So a run spends at most SCRUB_CALLS_PER_RUN calls, shared fairly:
- * every library with work gets an equal share, a library that needs less
- * leaves the rest to the others, and which library comes first changes from
- * run to run, so none waits behind the others' backlog.
+ * every library with work gets an equal share and a library that needs less
+ * leaves the rest to the others (src/privacy/scrub.ts rotates which library
+ * goes first from run to run), so none waits behind the others' backlog.
  */
 
 /** Calls (D1 queries and batches, Durable Object calls) one run may make; under D1's 1,000, with room for the run's own records. */
@@ -36,18 +36,15 @@ export class CallBudget {
  * Shares `budget` units among demands by water-filling: each round every
  * unsatisfied demand gets an equal share (at least one unit), a demand that
  * needs less than its share returns the rest to the pool, until the budget or
- * the demands run out. `start` rotates who is served first when the budget
- * cannot give everyone a unit. Returns the allocation per index, summing to at
- * most `budget`, each at most its demand.
+ * the demands run out; when there is not a unit for each, those listed first
+ * get one. Returns the allocation per index, summing to at most `budget`, each
+ * at most its demand.
  */
-export function shareFairly(demands: readonly number[], budget: number, start = 0): number[] {
+export function shareFairly(demands: readonly number[], budget: number): number[] {
   const given = demands.map(() => 0);
-  const n = demands.length;
-  if (n === 0) return given;
-  const order = Array.from({ length: n }, (_, i) => (((start % n) + n) % n + i) % n);
   let left = Math.max(0, Math.floor(budget));
   for (;;) {
-    const open = order.filter((i) => given[i]! < demands[i]!);
+    const open = given.flatMap((g, i) => (g < demands[i]! ? [i] : []));
     if (open.length === 0 || left === 0) return given;
     const share = Math.max(1, Math.floor(left / open.length));
     for (const i of open) {
