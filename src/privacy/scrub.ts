@@ -33,8 +33,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const BATCH = 50;
 /** History rows one library's turn scrubs on their own age (notes added after their chat was scrubbed). */
 const LATE_EVENTS_PER_TURN = 200;
-/** D1 calls the run itself makes after the libraries' turns: the feedback sweep, the per-library records, the run's totals. */
-const CLOSING_CALLS = 3;
+/** D1 calls the run makes after the libraries' turns: its totals (with the records of libraries that had no turn). */
+const CLOSING_CALLS = 1;
 /** D1 calls each further batch of a turn costs (look-ups and the write). */
 const CALLS_PER_EXTRA_BATCH = 4;
 /** Chat statuses the scrub takes: filed ("ended"), or turned away and never taken up ("unavailable"). */
@@ -219,14 +219,42 @@ async function scrubLateFeedback(db: Database, now: number): Promise<Map<string,
   return byLibrary;
 }
 
+/** What one library's part of a run changed, counts only; nothing when nothing changed. */
+function changesRecord(db: Database, runId: number, library: LibraryWork, c: ScrubCounts) {
+  if (Object.values(c).every((n) => n === 0)) return [];
+  return [
+    db.insert(scrubChanges).values({
+      runId,
+      libraryId: library.id,
+      retentionDays: library.retentionDays,
+      cutoff: library.cutoff,
+      sessionsScrubbed: c.sessions,
+      questionsScrubbed: c.questions,
+      mailsScrubbed: c.mails,
+      eventsScrubbed: c.events,
+      feedbackScrubbed: c.feedback,
+      objectsErased: c.objectsErased,
+      objectsPending: c.objectsPending,
+    }),
+  ];
+}
+
 /** Runs one scrub as of `now` (the cron's scheduled time) within `calls` D1 and object calls, and records it. */
 export async function runPrivacyScrub(env: Env, now: number, calls = SCRUB_CALLS_PER_RUN): Promise<ScrubReport> {
   const db = database(env.DB);
   const budget = new CallBudget(calls);
-  budget.spend(2);
+  // The run's own calls: its record, the libraries' work, the feedback sweep.
+  budget.spend(3);
   const run = await db.insert(scrubRuns).values({ scheduledAt: now, startedAt: Date.now() }).returning({ id: scrubRuns.id }).get();
   const runId = run.id;
   const all = await readWork(db, now, calls);
+  let error: string | null = null;
+  const fail = (where: string, e: unknown) => {
+    // One library's failure must not keep the others' patrons identifiable.
+    error = `${where}: ${errorText(e).slice(0, 300)}`;
+    console.error(JSON.stringify({ event: "scrub_failed", where, error: errorText(e) }));
+  };
+  const feedback = await scrubLateFeedback(db, now).catch((e: unknown) => (fail("coop_feedback", e), new Map<string, number>()));
   const working = all.filter((w) => w.due + w.pending > 0 || w.lateEvents);
 
   // Which libraries get a turn: all with work, unless their turns' own calls do not fit;
@@ -242,55 +270,28 @@ export async function runPrivacyScrub(env: Env, now: number, calls = SCRUB_CALLS
     forObjects,
   );
 
-  const perLibrary = new Map<string, ScrubCounts>();
   const totals = noCounts();
-  let error: string | null = null;
   for (const [i, library] of served.entries()) {
-    // A turn spends what its share costs, never more than is left before the run's closing calls.
+    // A turn spends what its share costs, never more than is left before the run's closing call.
     const turnBudget = new CallBudget(Math.min(turnCalls(shares[i]!), budget.remaining - CLOSING_CALLS));
+    const counts = { ...noCounts(), feedback: feedback.get(library.id) ?? 0 };
     try {
-      const counts = await scrubLibrary({ env, db, budget: turnBudget, library, now }, shares[i]!);
-      perLibrary.set(library.id, counts);
-      addCounts(totals, counts);
+      addCounts(counts, await scrubLibrary({ env, db, budget: turnBudget, library, now }, shares[i]!));
     } catch (e) {
-      // One library's failure must not keep the others' patrons identifiable.
-      error = `${library.id}: ${errorText(e).slice(0, 300)}`;
-      console.error(JSON.stringify({ event: "scrub_failed", libraryId: library.id, error: errorText(e) }));
+      fail(library.id, e);
     }
+    addCounts(totals, counts);
+    // Recorded as soon as the turn is over, so a run cut short still says what it did.
+    const [record] = changesRecord(db, runId, library, counts);
+    if (record && turnBudget.spend(1)) await record.catch((e: unknown) => fail(library.id, e));
     budget.spend(turnBudget.limit - turnBudget.remaining);
   }
 
-  try {
-    for (const [libraryId, n] of await scrubLateFeedback(db, now)) {
-      const counts = perLibrary.get(libraryId) ?? noCounts();
-      counts.feedback += n;
-      perLibrary.set(libraryId, counts);
-      totals.feedback += n;
-    }
-  } catch (e) {
-    error = `feedback: ${errorText(e).slice(0, 300)}`;
-    console.error(JSON.stringify({ event: "scrub_failed", table: "coop_feedback", error: errorText(e) }));
-  }
-
-  const changes = all.flatMap((w) => {
-    const c = perLibrary.get(w.id);
-    if (!c || Object.values(c).every((n) => n === 0)) return [];
-    return [
-      db.insert(scrubChanges).values({
-        runId,
-        libraryId: w.id,
-        retentionDays: w.retentionDays,
-        cutoff: w.cutoff,
-        sessionsScrubbed: c.sessions,
-        questionsScrubbed: c.questions,
-        mailsScrubbed: c.mails,
-        eventsScrubbed: c.events,
-        feedbackScrubbed: c.feedback,
-        objectsErased: c.objectsErased,
-        objectsPending: c.objectsPending,
-      }),
-    ];
-  });
+  // Libraries whose only change was the feedback sweep, and the run's totals.
+  const servedIds = new Set(served.map((w) => w.id));
+  const unserved = all.filter((w) => !servedIds.has(w.id));
+  for (const w of unserved) totals.feedback += feedback.get(w.id) ?? 0;
+  const feedbackOnly = unserved.flatMap((w) => changesRecord(db, runId, w, { ...noCounts(), feedback: feedback.get(w.id) ?? 0 }));
   const librariesDeferred = working.length - served.length;
   const finish = db
     .update(scrubRuns)
@@ -308,7 +309,8 @@ export async function runPrivacyScrub(env: Env, now: number, calls = SCRUB_CALLS
       error,
     })
     .where(eq(scrubRuns.id, runId));
-  await db.batch([finish, ...changes]);
-  console.log(JSON.stringify({ event: "scrub_run", runId, libraries: all.length, librariesDeferred, ...totals }));
-  return { runId, libraries: all.length, librariesDeferred, ...totals };
+  await db.batch([finish, ...feedbackOnly]);
+  const report = { runId, libraries: all.length, librariesDeferred, ...totals };
+  console.log(JSON.stringify({ event: "scrub_run", ...report }));
+  return report;
 }
