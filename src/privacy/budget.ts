@@ -11,8 +11,8 @@
 /** Calls (D1 queries and batches, Durable Object calls) one run may make; under D1's 1,000, with room for the run's own records. */
 export const SCRUB_CALLS_PER_RUN = 900;
 
-/** D1 calls a library's turn costs besides its objects, with one batch of each kind: look-ups, writes, the late sweep. */
-export const CALLS_PER_LIBRARY_TURN = 10;
+/** D1 calls a library's turn costs besides its objects, with one batch of each kind: look-ups, writes, the turn's record. */
+export const CALLS_PER_LIBRARY_TURN = 9;
 
 /** Counts the calls a run makes and says whether more fit. */
 export class CallBudget {

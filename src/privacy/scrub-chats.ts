@@ -107,16 +107,27 @@ export class ScrubBatch {
   }
 }
 
+/** A history row's detail as an object; null when it is not one (damaged: it goes whole). */
+function detailOf(e: EventToScrub): Record<string, unknown> | null {
+  const detail = parseJson(e.detail);
+  return detail && typeof detail === "object" && !Array.isArray(detail) ? (detail as Record<string, unknown>) : null;
+}
+
+/** Whether the scrub changes this history row's detail (rather than only marking it). */
+export function eventNeedsScrub(e: EventToScrub): boolean {
+  const record = detailOf(e);
+  return !record || eventDetailHasText(record);
+}
+
 /** History rows: free text out, marked scrubbed. Rows already without text are only marked. */
 export function scrubEvents(db: Database, batch: ScrubBatch, events: readonly EventToScrub[], now: number): void {
   const plain: number[] = [];
   for (const e of events) {
-    const detail = parseJson(e.detail);
-    const record = detail && typeof detail === "object" && !Array.isArray(detail) ? (detail as Record<string, unknown>) : null;
-    if (record && !eventDetailHasText(record)) {
+    if (!eventNeedsScrub(e)) {
       plain.push(e.id);
       continue;
     }
+    const record = detailOf(e);
     batch.add(db.update(questionEvents).set({ detail: record ? scrubEventDetail(record) : {}, scrubbedAt: now }).where(eq(questionEvents.id, e.id)), "events");
   }
   for (let i = 0; i < plain.length; i += MAX_IDS) batch.add(db.update(questionEvents).set({ scrubbedAt: now }).where(inArray(questionEvents.id, plain.slice(i, i + MAX_IDS))));

@@ -23,16 +23,16 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { database, type Database } from "../db/client";
 import { errorText } from "../db/errors";
-import { chatSessions, coopFeedback, libraries, questionEvents, scrubChanges, scrubRuns } from "../db/schema";
+import { chatSessions, coopFeedback, libraries, scrubChanges, scrubRuns } from "../db/schema";
 import { CALLS_PER_LIBRARY_TURN, CallBudget, SCRUB_CALLS_PER_RUN, shareFairly } from "./budget";
 import { dropPending, eraseChatObjects, keepPending, readPending, type EraseOutcome } from "./erase-objects";
-import { noRecords, readChats, readOpenEvents, ScrubBatch, scrubChats, scrubEvents, type ChatToScrub, type RecordCounts } from "./scrub-chats";
+import { eventNeedsScrub, noRecords, readChats, readOpenEvents, ScrubBatch, scrubChats, scrubEvents, type ChatToScrub, type EventToScrub, type RecordCounts } from "./scrub-chats";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Chats handled per D1 batch (each id is a bound parameter; D1 allows 100 per query). */
 const BATCH = 50;
-/** History rows one library's turn scrubs on their own age (notes added after their chat was scrubbed). */
-const LATE_EVENTS_PER_TURN = 200;
+/** History rows one run scrubs on their own age (notes added after their chat was scrubbed). */
+const LATE_EVENTS_PER_RUN = 500;
 /** D1 calls the run makes after the libraries' turns: its totals (with the records of libraries that had no turn). */
 const CLOSING_CALLS = 1;
 /** D1 calls each further batch of a turn costs (look-ups and the write). */
@@ -63,14 +63,13 @@ export function scrubCutoff(now: number, retentionDays: number): number {
   return now - retentionDays * DAY_MS;
 }
 
-/** What one library has waiting: chats past retention, objects still to erase, old history rows not yet scrubbed. */
+/** What one library has waiting: chats past retention, objects still to erase. */
 interface LibraryWork {
   id: string;
   retentionDays: number;
   cutoff: number;
   due: number;
   pending: number;
-  lateEvents: boolean;
 }
 
 /** The calls a library's turn with `share` objects to erase may make. */
@@ -91,14 +90,11 @@ async function readWork(db: Database, now: number, cap: number): Promise<Library
           and s.created_at < ${cutoff} and ${inArray(sql`s.status`, SCRUBBED_STATUSES)} limit ${cap}))`,
       pending: sql<number>`(select count(*) from scrub_pending_objects where session_id in (
         select session_id from scrub_pending_objects p where p.library_id = libraries.id limit ${cap}))`,
-      // The unary + keeps SQLite on the index of unscrubbed rows rather than walking every question of the library.
-      lateEvents: sql<number>`exists (select 1 from question_events e where e.scrubbed_at is null and e.created_at < ${cutoff}
-        and +e.question_id in (select q.id from questions q where q.library_id = libraries.id))`,
     })
     .from(libraries)
     .orderBy(asc(libraries.id))
     .all();
-  return rows.map((r) => ({ ...r, cutoff: scrubCutoff(now, r.retentionDays), due: Number(r.due), pending: Number(r.pending), lateEvents: Boolean(r.lateEvents) }));
+  return rows.map((r) => ({ ...r, cutoff: scrubCutoff(now, r.retentionDays), due: Number(r.due), pending: Number(r.pending) }));
 }
 
 /** Everything one library's turn needs. */
@@ -169,26 +165,27 @@ async function scrubDue(t: Turn, share: number, counts: ScrubCounts): Promise<vo
   }
 }
 
-/** History rows of this library older than the period and not yet scrubbed (e.g. a note added after its chat was scrubbed). */
-async function scrubLateEvents(t: Turn, counts: ScrubCounts): Promise<void> {
-  if (!t.library.lateEvents || !t.budget.spend(1)) return;
-  const events = await t.db
-    .select({ id: questionEvents.id, detail: sql<string>`${questionEvents.detail}` })
-    .from(questionEvents)
-    .where(
-      and(
-        isNull(questionEvents.scrubbedAt),
-        lt(questionEvents.createdAt, t.library.cutoff),
-        // The unary + as in readWork: the index of unscrubbed rows, not every question of the library.
-        sql`+question_events.question_id in (select q.id from questions q where q.library_id = ${t.library.id})`,
-      ),
-    )
-    .limit(LATE_EVENTS_PER_TURN)
-    .all();
-  if (events.length === 0 || !t.budget.spend(1)) return;
+/**
+ * History rows older than their library's period and not yet scrubbed (a note
+ * added after its chat was scrubbed; rows of chats still waiting for their
+ * turn), oldest first, for all libraries at once: two D1 calls. Returns how
+ * many rows lost text, per library.
+ */
+async function scrubLateEvents(db: Database, now: number, shortestRetentionDays: number): Promise<Map<string, number>> {
+  // CROSS JOIN keeps SQLite on the index of unscrubbed rows (question_events_unscrubbed), the
+  // constant bound narrows it to rows past the shortest period, the join to each library's own.
+  const rows = (await db.all(sql`
+    select e.id as id, e.detail as detail, q.library_id as libraryId
+      from question_events e cross join questions q on q.id = e.question_id cross join libraries l on l.id = q.library_id
+     where e.scrubbed_at is null and e.created_at < ${scrubCutoff(now, shortestRetentionDays)} and e.created_at < ${now} - l.retention_days * ${DAY_MS}
+     order by e.created_at limit ${LATE_EVENTS_PER_RUN}`)) as (EventToScrub & { libraryId: string })[];
+  const byLibrary = new Map<string, number>();
+  if (rows.length === 0) return byLibrary;
   const batch = new ScrubBatch();
-  scrubEvents(t.db, batch, events, t.now);
-  addCounts(counts, await batch.run(t.db));
+  scrubEvents(db, batch, rows, now);
+  await batch.run(db);
+  for (const r of rows) if (eventNeedsScrub(r)) byLibrary.set(r.libraryId, (byLibrary.get(r.libraryId) ?? 0) + 1);
+  return byLibrary;
 }
 
 /** One library's turn: `share` objects to erase, split fairly between earlier failures and newly due chats. */
@@ -197,7 +194,6 @@ async function scrubLibrary(t: Turn, share: number): Promise<ScrubCounts> {
   const [retries = 0, fresh = 0] = shareFairly([t.library.pending, t.library.due], share);
   await retryPending(t, retries, counts);
   await scrubDue(t, fresh, counts);
-  await scrubLateEvents(t, counts);
   return counts;
 }
 
@@ -243,8 +239,8 @@ function changesRecord(db: Database, runId: number, library: LibraryWork, c: Scr
 export async function runPrivacyScrub(env: Env, now: number, calls = SCRUB_CALLS_PER_RUN): Promise<ScrubReport> {
   const db = database(env.DB);
   const budget = new CallBudget(calls);
-  // The run's own calls: its record, the libraries' work, the feedback sweep.
-  budget.spend(3);
+  // The run's own calls: its record, the libraries' work, the sweeps of feedback and of history rows.
+  budget.spend(5);
   const run = await db.insert(scrubRuns).values({ scheduledAt: now, startedAt: Date.now() }).returning({ id: scrubRuns.id }).get();
   const runId = run.id;
   const all = await readWork(db, now, calls);
@@ -255,7 +251,10 @@ export async function runPrivacyScrub(env: Env, now: number, calls = SCRUB_CALLS
     console.error(JSON.stringify({ event: "scrub_failed", where, error: errorText(e) }));
   };
   const feedback = await scrubLateFeedback(db, now).catch((e: unknown) => (fail("coop_feedback", e), new Map<string, number>()));
-  const working = all.filter((w) => w.due + w.pending > 0 || w.lateEvents);
+  const shortest = Math.min(...all.map((w) => w.retentionDays));
+  const events = all.length === 0 ? new Map<string, number>() : await scrubLateEvents(db, now, shortest).catch((e: unknown) => (fail("question_events", e), new Map<string, number>()));
+  const swept = (libraryId: string): ScrubCounts => ({ ...noCounts(), feedback: feedback.get(libraryId) ?? 0, events: events.get(libraryId) ?? 0 });
+  const working = all.filter((w) => w.due + w.pending > 0);
 
   // Which libraries get a turn: all with work, unless their turns' own calls do not fit;
   // the first served rotates with the run, so a library left out now goes early next time.
@@ -274,7 +273,7 @@ export async function runPrivacyScrub(env: Env, now: number, calls = SCRUB_CALLS
   for (const [i, library] of served.entries()) {
     // A turn spends what its share costs, never more than is left before the run's closing call.
     const turnBudget = new CallBudget(Math.min(turnCalls(shares[i]!), budget.remaining - CLOSING_CALLS));
-    const counts = { ...noCounts(), feedback: feedback.get(library.id) ?? 0 };
+    const counts = swept(library.id);
     try {
       addCounts(counts, await scrubLibrary({ env, db, budget: turnBudget, library, now }, shares[i]!));
     } catch (e) {
@@ -287,11 +286,11 @@ export async function runPrivacyScrub(env: Env, now: number, calls = SCRUB_CALLS
     budget.spend(turnBudget.limit - turnBudget.remaining);
   }
 
-  // Libraries whose only change was the feedback sweep, and the run's totals.
+  // Libraries whose only changes were the sweeps', and the run's totals.
   const servedIds = new Set(served.map((w) => w.id));
   const unserved = all.filter((w) => !servedIds.has(w.id));
-  for (const w of unserved) totals.feedback += feedback.get(w.id) ?? 0;
-  const feedbackOnly = unserved.flatMap((w) => changesRecord(db, runId, w, { ...noCounts(), feedback: feedback.get(w.id) ?? 0 }));
+  for (const w of unserved) addCounts(totals, swept(w.id));
+  const sweptOnly = unserved.flatMap((w) => changesRecord(db, runId, w, swept(w.id)));
   const librariesDeferred = working.length - served.length;
   const finish = db
     .update(scrubRuns)
@@ -309,7 +308,7 @@ export async function runPrivacyScrub(env: Env, now: number, calls = SCRUB_CALLS
       error,
     })
     .where(eq(scrubRuns.id, runId));
-  await db.batch([finish, ...feedbackOnly]);
+  await db.batch([finish, ...sweptOnly]);
   const report = { runId, libraries: all.length, librariesDeferred, ...totals };
   console.log(JSON.stringify({ event: "scrub_run", ...report }));
   return report;

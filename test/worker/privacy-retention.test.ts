@@ -215,7 +215,7 @@ async function fullChat() {
 
   for (const s of [patron, deskA, deskB]) await closeSocket(s);
   for (const m of [monitorA, monitorB]) await closeSocket(m);
-  return { library, sessionId: chat.sessionId, queueIds: [library.queueId] };
+  return { library, sessionId: chat.sessionId, queueIds: [library.queueId], cookie: cookieB };
 }
 
 /** Nobody on duty: the patron leaves the question by e-mail; a librarian answers it later and notes it. */
@@ -318,6 +318,14 @@ describe("past retention, no trace of the patron anywhere", () => {
         { library_id: coop.library.id, sessions_scrubbed: 1, questions_scrubbed: 1, mails_scrubbed: 1, events_scrubbed: 1, feedback_scrubbed: 1, objects_erased: 1, objects_pending: 0 },
       ]),
     );
+
+    // A note written about the question after its chat was scrubbed goes once it is older than the period too.
+    await expectOk(postJson(`/api/questions/q-${full.sessionId}/notes`, full.cookie, { body: `Later: ${PLANT}` }));
+    await runCron(Date.now() + DAY);
+    expect((await plantedInD1()).map((h) => h.split(":")[0])).toEqual(NEEDLES.filter((n) => PLANT.includes(n)).map(() => "question_events.detail"));
+    await runCron(Date.now() + 31 * DAY);
+    expect(await plantedInD1()).toEqual([]);
+    expect(await lastChanges(full.library.id)).toMatchObject({ sessions_scrubbed: 0, events_scrubbed: 1 });
   });
 });
 
