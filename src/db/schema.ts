@@ -339,7 +339,7 @@ export const scrubRuns = sqliteTable("scrub_runs", {
   questionsScrubbed: integer("questions_scrubbed").notNull().default(0),
   mailsScrubbed: integer("mails_scrubbed").notNull().default(0),
   error: text("error"),
-  // ---- migrations/0006_complete_retention.sql
+  // ---- migrations/0007_complete_retention.sql
   eventsScrubbed: integer("events_scrubbed").notNull().default(0),
   feedbackScrubbed: integer("feedback_scrubbed").notNull().default(0),
   objectsErased: integer("objects_erased").notNull().default(0),
@@ -362,7 +362,7 @@ export const scrubChanges = sqliteTable(
     sessionsScrubbed: integer("sessions_scrubbed").notNull().default(0),
     questionsScrubbed: integer("questions_scrubbed").notNull().default(0),
     mailsScrubbed: integer("mails_scrubbed").notNull().default(0),
-    // ---- migrations/0006_complete_retention.sql
+    // ---- migrations/0007_complete_retention.sql
     eventsScrubbed: integer("events_scrubbed").notNull().default(0),
     feedbackScrubbed: integer("feedback_scrubbed").notNull().default(0),
     objectsErased: integer("objects_erased").notNull().default(0),
