@@ -44,9 +44,11 @@ import { IDENTITY_HEADERS } from "../src/objects/contracts";
 import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { parseFrame, sessionClientMessageSchema, type ChatMessage, type PushedPage, type SessionStatus } from "../src/shared/protocol";
+import { FrameBudget, tooManyFrames } from "./shared/frame-budget";
 import { closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE } from "./shared/sockets";
 import { hasStorage, migrateStorage } from "./shared/storage-schema";
 import { ChatSocketFrames, errorFrame, senderOf } from "./chat-session/chat-socket";
+import { authorOf } from "./chat-session/sockets";
 import { CobrowseRelay } from "./chat-session/cobrowse-relay";
 import { SessionOffers } from "./chat-session/offers";
 import { claim } from "./chat-session/rules/claim";
@@ -54,12 +56,22 @@ import { chooseTranscript, reportBrowser } from "./chat-session/rules/chat-frame
 import { declineCobrowse, requestCobrowse, sharingTimedOut, stopCobrowseBy } from "./chat-session/rules/cobrowse";
 import { decide, refuse } from "./chat-session/rules/decision";
 import { needsFiling } from "./chat-session/rules/filing";
-import { abandonUnavailable, endByLibrarian, handBack, leaveQuestion, patronLeaves, startSession, waitLimitPassed } from "./chat-session/rules/lifecycle";
+import {
+  abandonUnavailable,
+  endByLibrarian,
+  endIdle,
+  handBack,
+  leaveQuestion,
+  patronGoneForGood,
+  patronLeaves,
+  patronSocketsGone,
+  startSession,
+  waitLimitPassed,
+} from "./chat-session/rules/lifecycle";
 import { rolloverDue } from "./chat-session/rules/routing";
-import { cancelTransfer, declineTransfer, nobodyToTakeIt, offerTransfer, transferExpired, transferNotShown, transferShown } from "./chat-session/rules/transfer";
+import { cancelTransfer, declineTransfer, transferExpired } from "./chat-session/rules/transfer";
 import { assertNever, SessionCore } from "./chat-session/session-core";
-import { logFailure } from "./shared/log";
-import { sessionView, transferRequestFor, type PendingTransfer } from "./chat-session/session-state";
+import { sessionView } from "./chat-session/session-state";
 import { SESSION_STORAGE_MIGRATIONS } from "./chat-session/store";
 
 export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
@@ -68,6 +80,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   private readonly offers: SessionOffers;
   private readonly relay: CobrowseRelay;
   private readonly frames: ChatSocketFrames;
+  private readonly budget = new FrameBudget(() => this.clock.now());
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -78,8 +91,8 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     this.core = new SessionCore({ ctx, clock: this.clock, env: () => this.env });
     this.offers = new SessionOffers(this.core);
     const tokenValid = (token: string) => this.patronTokenValid(token);
-    this.relay = new CobrowseRelay(this.core, tokenValid);
-    this.frames = new ChatSocketFrames(this.core, this.relay, tokenValid);
+    this.relay = new CobrowseRelay(this.core, this.budget, tokenValid);
+    this.frames = new ChatSocketFrames(this.core, this.relay, this.budget, tokenValid);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -91,6 +104,10 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (!this.core.state) return Response.json({ error: { code: "not_found", message: "Chat session not found." } }, { status: 404 });
     const librarianHeader = request.headers.get(IDENTITY_HEADERS.librarian);
     const librarian = librarianHeader ? (JSON.parse(librarianHeader) as LibrarianRef) : null;
+    // Whoever flooded this chat a moment ago waits before a new socket (fair share).
+    if (this.budget.isCooling(librarian ? `librarian:${librarian.id}` : "patron")) {
+      return Response.json({ error: { code: "rate_limited", message: "Too many frames from you a moment ago; reconnect shortly." } }, { status: 429 });
+    }
     const stream = request.headers.get(IDENTITY_HEADERS.channel) === "cobrowse";
     const now = this.clock.now();
     const pair = new WebSocketPair();
@@ -104,19 +121,25 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
       origin: request.headers.get(IDENTITY_HEADERS.origin) || null,
       ...(stream ? { channel: "cobrowse" as const, sharingId: null } : {}),
     });
-    if (librarian) this.core.access.socketOpened(now);
     await this.core.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
     const att = this.core.sockets.attachment(ws);
     if (!att) return;
+    const author = authorOf(att);
     if (att.channel === "cobrowse") return this.relay.onFrame(ws, att, raw);
     const parsed = parseFrame(sessionClientMessageSchema, raw);
     if (!parsed.ok) return this.core.sockets.send(ws, parsed.error);
     const msg = parsed.value;
     if (msg.type !== "hello" && !att.authed) return this.core.sockets.send(ws, { type: "error", code: "hello_required", message: "Say hello (with your token) first." });
+    // Chat messages have their own rate (answered with the message's client id, so it is resent); every other kind, here.
+    if (msg.type !== "send") {
+      const allowed = msg.type === "hello" ? this.budget.helloFrame(ws) : this.budget.authorFrame(author, msg.type);
+      if (!allowed.ok) return allowed.notify ? this.core.sockets.send(ws, tooManyFrames(allowed.retryAfterMs, msg.type)) : undefined;
+    }
     const from = senderOf(att);
     switch (msg.type) {
       case "hello":
@@ -150,6 +173,12 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     }
   }
 
+  /** Who is on a socket, for rates: read only when needed (a flood is thousands of frames). */
+  private authorOn(ws: WebSocket): string | null {
+    const att = this.core.sockets.attachment(ws);
+    return att ? authorOf(att) : null;
+  }
+
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     await this.onSocketGone(ws, code);
   }
@@ -164,6 +193,8 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (!att) return;
     if (att.channel) return this.relay.onGone(att);
     this.frames.onGone(att);
+    // A waiting patron with no chat socket left may have gone for good: the alarm decides after a grace period.
+    if (att.role === "patron" && att.authed && !this.core.sockets.patronHere(ws)) await this.core.commit((s, now) => patronSocketsGone(s, now));
   }
 
   // ---- lifecycle (RPC from the Worker) ------------------------------------
@@ -244,34 +275,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
 
   /** The serving librarian offers the chat to another librarian or to a queue (rules/transfer.ts). */
   async offerTransfer(input: TransferOffer): Promise<TransferResult> {
-    const queueIdsBefore = this.core.state?.queueIds ?? [];
-    const offered: { transfer?: PendingTransfer } = {};
-    const stored = await this.core.commit((s, now) => {
-      const verdict = offerTransfer(s, input, crypto.randomUUID(), now);
-      if (verdict.ok) offered.transfer = verdict.transfer;
-      return verdict;
-    });
-    const transfer = offered.transfer;
-    if (!stored.ok || !transfer) return stored as TransferResult;
-    const s = stored.state;
-    let failed = false;
-    const request = transferRequestFor(s, transfer, this.core.store.waitingPreview());
-    const shown = await this.core
-      .queue(transfer.queueId)
-      .offerTransfer(request, { fromLibrarianId: input.from.id, toLibrarianId: input.to.kind === "librarian" ? input.to.librarian.id : null })
-      .catch((error: unknown) => {
-        logFailure("transfer_offer_failed", s.sessionId)(error);
-        failed = true;
-        return { staffed: false };
-      });
-    if (!shown.staffed) {
-      await this.core.commit((current) => transferNotShown(current, transfer, queueIdsBefore));
-      // A call that failed may still have reached the queue: make sure no offer is left showing there.
-      if (failed) await this.core.runEffects([{ kind: "withdraw", queueIds: [transfer.queueId], reason: "withdrawn", by: null }]);
-      return nobodyToTakeIt(transfer);
-    }
-    const result = await this.core.commit((current) => transferShown(current, transfer));
-    return result.ok ? { ok: true, session: sessionView(result.state) } : (result as TransferResult);
+    return this.offers.offerTransfer(input);
   }
 
   async cancelTransfer(librarianId: string): Promise<TransferResult> {
@@ -309,17 +313,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
 
   /** The serving librarian pushes a page (already checked by the Worker); stored like a message, once per client id. */
   async pushPage(input: { librarianId: string; clientId: string; page: PushedPage; body: string }): Promise<PushResult> {
-    const s = this.core.state;
-    if (!s) return refuse("not_found", "Chat session not found.");
-    if (s.librarian?.id !== input.librarianId) return refuse("forbidden", "Only the librarian serving this chat can push pages to the patron.");
-    if (s.status === "ended" || s.status === "unavailable") return refuse("session_ended", "This chat has ended.");
-    if (s.status !== "active") return refuse("not_active", "The patron has left this chat.");
-    const { message, duplicate } = this.core.store.append(
-      { authorKey: `librarian:${s.librarian.id}`, role: "librarian", name: s.librarian.name, kind: "push", body: input.body, clientId: input.clientId, whileWaiting: false, push: input.page },
-      this.clock.now(),
-    );
-    if (!duplicate) this.core.sockets.broadcast({ type: "message", message });
-    return { ok: true, message, duplicate };
+    return this.frames.push(input);
   }
 
   // ---- access ---------------------------------------------------------------
@@ -343,6 +337,8 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (this.core.state && needsFiling(this.core.state)) await this.core.file();
     await this.core.commit((s, now) => sharingTimedOut(s, now));
     await this.core.commit((s, now) => transferExpired(s, now));
+    await this.core.commit((s, now) => endIdle(s, this.core.store.lastMessageAt, now));
+    await this.core.commit((s, now) => patronGoneForGood(s, now));
     const mirrorDue = this.core.mirror.dueAt();
     if (mirrorDue !== null && mirrorDue <= this.clock.now()) await this.core.mirror.flush();
     await this.core.access.checkIfDue(this.clock.now());

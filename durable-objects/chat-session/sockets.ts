@@ -28,6 +28,11 @@ export interface SessionSocket {
 
 const STREAM_TAG = "cobrowse";
 
+/** Who wrote a frame, for rates and de-duplication: "patron" or "librarian:<id>". */
+export function authorOf(att: SessionSocket): string {
+  return att.role === "librarian" && att.librarian ? `librarian:${att.librarian.id}` : "patron";
+}
+
 export class SessionSockets {
   constructor(private readonly ctx: DurableObjectState) {}
 
@@ -76,6 +81,11 @@ export class SessionSockets {
       if (typeof which === "object" && this.attachment(ws)?.librarian?.id !== which.librarianId) continue;
       closeSocket(ws, code, reason);
     }
+  }
+
+  /** Whether the patron has a chat socket open that said hello (other than `except`). */
+  patronHere(except?: WebSocket): boolean {
+    return this.ctx.getWebSockets("patron").some((ws) => ws !== except && ws.readyState === WebSocket.OPEN && !!this.attachment(ws)?.authed);
   }
 
   /** Every stream socket, sharing or not yet. */

@@ -2,8 +2,10 @@
  * The follow-up answer a librarian sends from the Ask a Librarian module: the
  * answer, signed with the librarian's and library's names, then the patron's
  * question and the conversation quoted (left out when the patron asked for no
- * transcript by e-mail). Text and HTML; every piece of text is escaped in HTML.
+ * transcript by e-mail). Text and HTML; every piece of text is escaped in HTML,
+ * names cleaned and isolated as in the transcript mail (./transcript-mail.ts).
  */
+import { cleanName, cleanText, nameInText } from "../shared/display-text";
 import { escapeHtml } from "../shared/html-escape";
 import type { ChatMessage } from "../shared/protocol";
 import { transcriptHtmlRows, transcriptTextLines, type ComposedMail } from "./transcript-mail";
@@ -41,40 +43,42 @@ function shorten(text: string, max: number): string {
 
 export function composeFollowupMail(input: FollowupMailInput): ComposedMail {
   const date = new Intl.DateTimeFormat("en-US", { timeZone: input.timeZone, dateStyle: "long" }).format(input.askedAt);
-  const greeting = input.patronName ? `Hello ${input.patronName},` : "Hello,";
-  const signature = `${input.librarianName}, ${input.libraryName}`;
+  const answer = cleanText(input.answer);
+  const question = cleanText(input.question);
+  const patronName = input.patronName ? cleanName(input.patronName) : "";
   const replyLine = input.canReply ? "If you have more questions, reply to this e-mail." : "";
   const quoted = input.transcript ? transcriptTextLines(input.transcript, input.timeZone).map((l) => `> ${l}`) : [];
 
   const text = [
-    greeting,
+    patronName ? `Hello ${nameInText(patronName)},` : "Hello,",
     "",
-    input.answer,
+    answer,
     "",
-    `— ${signature}`,
+    `— ${nameInText(input.librarianName)}, ${nameInText(input.libraryName)}`,
     ...(replyLine ? ["", replyLine] : []),
     "",
-    `Your question of ${date}: ${input.question}`,
+    `Your question of ${date}: ${question}`,
     ...(quoted.length ? ["", "--- Our conversation ---", ...quoted] : []),
     "",
   ].join("\n");
 
   const paragraph = (t: string) => `<p>${escapeHtml(t).replaceAll("\n", "<br>")}</p>`;
+  const bdi = (name: string) => `<bdi>${escapeHtml(cleanName(name))}</bdi>`;
   const html =
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`An answer from ${input.libraryName}`)}</title></head>` +
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`An answer from ${cleanName(input.libraryName)}`)}</title></head>` +
     `<body style="font-family:system-ui,sans-serif;color:#111">` +
-    paragraph(greeting) +
-    input.answer
+    `<p>${patronName ? `Hello ${bdi(patronName)},` : "Hello,"}</p>` +
+    answer
       .split(/\n{2,}/)
       .map(paragraph)
       .join("") +
-    `<p>— ${escapeHtml(signature)}</p>` +
+    `<p>— ${bdi(input.librarianName)}, ${bdi(input.libraryName)}</p>` +
     (replyLine ? paragraph(replyLine) : "") +
-    `<hr><p><strong>Your question of ${escapeHtml(date)}:</strong> ${escapeHtml(input.question)}</p>` +
+    `<hr><p><strong>Your question of ${escapeHtml(date)}:</strong> ${escapeHtml(question)}</p>` +
     (input.transcript
       ? `<h2 style="font-size:1.1em">Our conversation</h2><blockquote style="margin:0;padding-left:12px;border-left:3px solid #999"><table role="presentation">${transcriptHtmlRows(input.transcript, input.timeZone)}</table></blockquote>`
       : "") +
     `</body></html>`;
 
-  return { subject: `An answer from ${input.libraryName}: ${shorten(input.question, SUBJECT_QUESTION_CHARS)}`, text, html };
+  return { subject: `An answer from ${nameInText(input.libraryName)}: ${shorten(question, SUBJECT_QUESTION_CHARS)}`, text, html };
 }

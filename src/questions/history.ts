@@ -3,7 +3,8 @@
  * actions that write them are in src/questions/actions.ts (and the 'filed'
  * row in file-session.ts).
  */
-import { RESOLUTION_CODES, resolutionLabel, type ResolutionCode } from "../shared/codes";
+import { ALL_RESOLUTIONS, resolutionLabel, type FiledResolution } from "../shared/codes";
+import { nameInText } from "../shared/display-text";
 import { QUESTION_STATUS_LABELS, TRANSITIONS, type QuestionAction, type QuestionStatus } from "../shared/question-rules";
 import type { NoteView, QuestionEventView } from "../shared/questions-api";
 
@@ -17,9 +18,11 @@ export interface EventRow {
   createdAt: number;
 }
 
-const isResolution = (v: unknown): v is ResolutionCode => RESOLUTION_CODES.some((r) => r.code === v);
+const isResolution = (v: unknown): v is FiledResolution => ALL_RESOLUTIONS.some((r) => r.code === v);
 const statusLabel = (v: unknown) => (typeof v === "string" && v in QUESTION_STATUS_LABELS ? QUESTION_STATUS_LABELS[v as QuestionStatus] : String(v));
 const codeList = (v: unknown) => (Array.isArray(v) && v.length ? v.join(", ") : "none");
+/** A librarian's name inside a sentence: cleaned and, where directions mix, isolated. */
+const named = (v: unknown, otherwise: string) => (typeof v === "string" && v ? nameInText(v) : otherwise);
 
 /** What happened, in words, to follow the actor's name (or standing alone when there is no actor). */
 export function describeEvent(action: string, detail: Record<string, unknown>, labelOf: (code: string) => string, hasActor = true): string {
@@ -32,9 +35,9 @@ export function describeEvent(action: string, detail: Record<string, unknown>, l
       return `ended the chat as “${resolution}”; filed as ${status}.`;
     }
     case "assign":
-      return `assigned the question to ${String(detail.assigneeName ?? "a librarian")}.`;
+      return `assigned the question to ${named(detail.assigneeName, "a librarian")}.`;
     case "reassign":
-      return `reassigned the question from ${String(detail.previousAssigneeName ?? "nobody")} to ${String(detail.assigneeName ?? "a librarian")}.`;
+      return `reassigned the question from ${named(detail.previousAssigneeName, "nobody")} to ${named(detail.assigneeName, "a librarian")}.`;
     case "pending":
     case "close":
     case "reopen":

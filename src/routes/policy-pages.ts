@@ -90,8 +90,8 @@ policyPageRoutes.get(
 </form>
 ${hits ? searchResults(q, hits) : ""}
 <h2>Libraries</h2>
-<ul class="library-list">${libraries.map((l) => html`<li><a href="/policies/${l.id}">${l.name}</a></li>`)}</ul>
-${groups.length ? html`<h2>Your cooperatives</h2><ul>${groups.map((g) => html`<li><a href="/groups/${g.id}">${g.name}</a></li>`)}</ul>` : ""}`,
+<ul class="library-list">${libraries.map((l) => html`<li><a href="/policies/${l.id}"><bdi>${l.name}</bdi></a></li>`)}</ul>
+${groups.length ? html`<h2>Your cooperatives</h2><ul>${groups.map((g) => html`<li><a href="/groups/${g.id}"><bdi>${g.name}</bdi></a></li>`)}</ul>` : ""}`,
     });
   }),
 );
@@ -99,7 +99,7 @@ ${groups.length ? html`<h2>Your cooperatives</h2><ul>${groups.map((g) => html`<l
 function searchResults(q: string, hits: PolicySearchHit[]): Html {
   return html`<section aria-labelledby="results-heading" class="search-results">
   <h2 id="results-heading">${hits.length === 0 ? `Nothing found for “${q}”` : `${hits.length} ${hits.length === 1 ? "match" : "matches"} for “${q}”`}</h2>
-  <ol>${hits.map((h) => html`<li><a href="${h.url}">${h.libraryName}: ${h.title}</a><p>${raw(h.snippetHtml)}</p></li>`)}</ol>
+  <ol>${hits.map((h) => html`<li><a href="${h.url}"><bdi>${h.libraryName}</bdi>: <bdi>${h.title}</bdi></a><p>${raw(h.snippetHtml)}</p></li>`)}</ol>
 </section>`;
 }
 
@@ -135,7 +135,7 @@ function policyPageBody(p: PolicyPage, librarian: Librarian, saved: boolean): Ht
     const body = p.sections[def.id];
     return html`<section id="${sectionAnchor(def.id)}" aria-labelledby="${sectionAnchor(def.id)}-h" class="policy-section">
   <h2 id="${sectionAnchor(def.id)}-h">${def.title}</h2>
-  ${body ? html`<div class="rich-text">${raw(body)}</div>` : html`<p class="empty">${p.libraryName} has not written this section yet.</p>`}
+  ${body ? html`<div class="rich-text">${raw(body)}</div>` : html`<p class="empty"><bdi>${p.libraryName}</bdi> has not written this section yet.</p>`}
 </section>`;
   };
   const linksByKind = LINK_KINDS.map((k) => [k, p.links.filter((l) => l.kind === k)] as const).filter(([, list]) => list.length > 0);
@@ -177,7 +177,7 @@ ${section("notes")}
   <h2 id="${sectionAnchor("report")}-h">Report a mistake</h2>
   ${p.reportEmail
     ? html`<p>Found something wrong or out of date? Write to <a href="mailto:${p.reportEmail}?subject=${encodeURIComponent(`Policy page: ${p.libraryName}`)}">${p.reportEmail}</a>.</p>`
-    : html`<p class="empty">${p.libraryName} has not named a policy page e-mail contact yet.</p>`}
+    : html`<p class="empty"><bdi>${p.libraryName}</bdi> has not named a policy page e-mail contact yet.</p>`}
 </section>`;
 }
 
@@ -348,10 +348,10 @@ ${access.admin ? html`<p><a href="/admin/groups/${groupId}/cooperation">Administ
 <section id="section-rules" aria-labelledby="section-rules-h" class="policy-section"><h2 id="section-rules-h">Cooperative rules</h2>
   ${groupPage.body ? html`<div class="rich-text">${raw(groupPage.body)}</div>` : html`<p class="empty">The group's administrators have not written this yet.</p>`}</section>
 <section id="section-members" aria-labelledby="section-members-h" class="policy-section"><h2 id="section-members-h">Member libraries</h2>
-  <ul>${members.map((m) => html`<li><a href="/policies/${m.id}">${m.name}</a> (${m.timeZone})</li>`)}</ul></section>
+  <ul>${members.map((m) => html`<li><a href="/policies/${m.id}"><bdi>${m.name}</bdi></a> (${m.timeZone})</li>`)}</ul></section>
 <section id="section-schedule" aria-labelledby="section-schedule-h" class="policy-section"><h2 id="section-schedule-h">Coverage schedule</h2>
-  <p role="status">${coverage.current ? `Now: ${coverage.current.libraryName} (until ${formatInZone(viewerZone, Date.parse(coverage.current.endsAt))} your time).` : "Now: nobody is scheduled."}
-    ${coverage.next ? `Next: ${coverage.next.libraryName}, ${coverage.next.local} your time.` : ""}</p>
+  <p role="status">${coverage.current ? html`Now: <bdi>${coverage.current.libraryName}</bdi> (until ${formatInZone(viewerZone, Date.parse(coverage.current.endsAt))} your time).` : "Now: nobody is scheduled."}
+    ${coverage.next ? html`Next: <bdi>${coverage.next.libraryName}</bdi>, ${coverage.next.local} your time.` : ""}</p>
   ${shifts.length === 0
     ? html`<p class="empty">No shifts yet.</p>`
     : html`<table class="schedule"><caption>Weekly shifts (times in ${viewerZone} are for this week)</caption>

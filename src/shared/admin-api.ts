@@ -7,16 +7,16 @@ import { ADMIN_TEXT_LIMITS as T, CHAT_METHODS, IP_MODES, PASSWORD_RULES, ROLE_OR
 import { brandColorProblem } from "./color";
 import { parseEmbedOrigin } from "./embed-origin";
 import { formFieldSchema } from "./forms";
-import { emailSchema, slugSchema } from "./api";
+import { emailSchema, lineText, slugSchema, text } from "./api";
 
-const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
 /** Optional text where an empty string means "none". */
-const nullableText = (max: number) =>
-  text(max)
+const nullable = (schema: z.ZodType<string>) =>
+  schema
     .nullable()
     .optional()
     .transform((v) => (v ? v : null));
+const nullableText = (max: number) => nullable(text(max));
+const nullableLine = (max: number) => nullable(lineText(max));
 
 const httpUrl = z
   .string()
@@ -43,7 +43,7 @@ export const roleSchema = z.enum(ROLE_ORDER, { message: `Choose one of: ${ROLE_O
 
 export const inviteSchema = z.object({
   email: emailSchema,
-  displayName: text(T.displayName).min(1, "Enter the person's name"),
+  displayName: lineText(T.displayName).min(1, "Enter the person's name"),
   role: roleSchema.default("librarian"),
 });
 
@@ -78,10 +78,11 @@ const BUILT_IN_KINDS = { question: "textarea", name: "text", email: "email" } as
 export const adminFormFieldSchema = formFieldSchema.extend({
   // The hosted form posts extra answers as field:<id>, validated as slugs.
   id: slugSchema,
-  label: text(120).min(1, "Every field needs a label"),
+  label: lineText(120).min(1, "Every field needs a label"),
   help: text(300)
     .optional()
     .transform((v) => (v ? v : undefined)),
+  options: z.array(lineText(120).min(1)).max(50).optional(),
 });
 
 export const formFieldsSchema = z
@@ -102,7 +103,7 @@ export const formFieldsSchema = z
   });
 
 export const formSettingsSchema = z.object({
-  title: text(T.formTitle).min(1, "Give the form a title"),
+  title: lineText(T.formTitle).min(1, "Give the form a title"),
   intro: nullableText(T.formIntro),
   fields: formFieldsSchema,
   /** The queue the form feeds: its library's own or a group's the library belongs to. */
@@ -121,12 +122,12 @@ export const newFormSchema = formSettingsSchema.extend({
 
 export const librarySettingsSchema = z
   .object({
-    name: text(T.libraryName).min(1, "Enter the library's name"),
+    name: lineText(T.libraryName).min(1, "Enter the library's name"),
     contactEmail: z
       .union([emailSchema, z.literal(""), z.null()])
       .optional()
       .transform((v) => (v ? v : null)),
-    phone: nullableText(T.phone),
+    phone: nullableLine(T.phone),
     websiteUrl: z
       .union([httpUrl, z.literal(""), z.null()])
       .optional()
@@ -139,14 +140,15 @@ export const librarySettingsSchema = z
     hoursText: nullableText(T.hoursText),
     unavailableMessage: nullableText(T.unavailableMessage),
     fallbackLinks: z
-      .array(z.object({ label: text(T.linkLabel).min(1, "Every link needs a label"), url: httpUrl }))
+      .array(z.object({ label: lineText(T.linkLabel).min(1, "Every link needs a label"), url: httpUrl }))
       .max(T.fallbackLinks, `At most ${T.fallbackLinks} links`),
     brandColor,
     rolloverSeconds: intIn(SETTING_RANGES.rolloverSeconds, "Roll-over time"),
     waitLimitSeconds: intIn(SETTING_RANGES.waitLimitSeconds, "Wait limit"),
+    idleEndMinutes: intIn(SETTING_RANGES.idleEndMinutes, "Idle chats end after"),
     retentionDays: intIn(SETTING_RANGES.retentionDays, "Retention period"),
     ipMode: z.enum(IP_MODES, { message: "Choose truncated or none" }),
-    mailSenderName: nullableText(T.mailSenderName),
+    mailSenderName: nullableLine(T.mailSenderName),
     transcriptTemplate: nullableText(T.transcriptTemplate),
     allowedOrigins: z
       .array(z.string().max(300))

@@ -3,18 +3,40 @@
  * with these; docs/protocol.md is generated from them; clients import the types.
  */
 import { z } from "zod";
+import { isRoleLabel } from "./author-labels";
 import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "./codes";
 import type { FormField } from "./forms";
+import { cleanName, cleanText } from "./display-text";
 import { LIMITS, RATING } from "./limits";
 import { webUrlProblem } from "./web-address";
 
 /** Control characters other than tab and newline are refused in any text. */
-export const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-export const text = (max: number) => z.string().trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
+const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+
+/**
+ * Free text (a question, a note, a message body): bidirectional controls and
+ * invisible characters dropped (./display-text.ts), then trimmed and checked.
+ */
+export const text = (max: number) =>
+  z.string().overwrite(cleanText).trim().max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
 export const optionalText = (max: number) =>
   text(max)
     .optional()
     .transform((v) => (v ? v : undefined));
+
+/**
+ * One line of display text (a librarian's or library's name, a title, a
+ * label): cleaned as a name — also without directional marks, line breaks or
+ * runs of spaces.
+ */
+export const lineText = (max: number) =>
+  z.string().regex(NO_CONTROL, "Contains control characters").overwrite(cleanName).max(max, `Keep it under ${max} characters`);
+
+/** A patron's name, when they give one: a person's name, never a role label (./author-labels.ts). */
+const patronNameSchema = lineText(LIMITS.nameChars)
+  .refine((name) => !isRoleLabel(name), "Enter your own name, not a role such as Librarian")
+  .optional()
+  .transform((v) => (v ? v : undefined));
 
 const idPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const slugSchema = z.string().regex(idPattern, "Not a valid id");
@@ -33,7 +55,7 @@ export const checkbox = z
 export const startChatSchema = z.object({
   formId: slugSchema,
   question: text(LIMITS.questionChars).min(1, "Please type your question"),
-  name: optionalText(LIMITS.nameChars),
+  name: patronNameSchema,
   email: z
     .union([emailSchema, z.literal("")])
     .optional()
@@ -65,7 +87,7 @@ export type EndChatBody = z.input<typeof endChatSchema>;
 
 export const leaveQuestionSchema = z.object({
   email: emailSchema,
-  name: optionalText(LIMITS.nameChars),
+  name: patronNameSchema,
   details: optionalText(LIMITS.questionChars),
 });
 
@@ -83,7 +105,7 @@ export const signInSchema = z.object({
 
 /** A canned message ("script") as a library administrator writes it. */
 export const cannedMessageInputSchema = z.object({
-  title: text(LIMITS.cannedTitleChars).min(1, "Give the message a title"),
+  title: lineText(LIMITS.cannedTitleChars).min(1, "Give the message a title"),
   body: text(LIMITS.messageChars).min(1, "The message cannot be empty"),
   /** Display order (0 first); new messages go last when it is left out. */
   position: z.number().int().min(0).max(10_000).optional(),
@@ -156,6 +178,8 @@ export const pushPageSchema = z.object({
       const problem = webUrlProblem(url);
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     }),
-  title: optionalText(LIMITS.linkTitleChars),
+  title: lineText(LIMITS.linkTitleChars)
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   clientId: z.string().min(1).max(LIMITS.clientIdChars),
 });

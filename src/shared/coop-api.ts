@@ -7,7 +7,8 @@ import { z } from "zod";
 import { OVERFLOW_MODES, ROLLOVER_LIMITS } from "../queues/routing-policy";
 import { LINK_KINDS, POLICY_LIMITS, POLICY_SECTION_IDS } from "../policies/sections";
 import { SCHEDULE_LIMITS } from "../coverage/schedule";
-import { checkbox, emailSchema, optionalText, slugSchema, text } from "./api";
+import { checkbox, emailSchema, lineText, optionalText, slugSchema, text } from "./api";
+import { cleanText } from "./display-text";
 
 export const routingSettingsSchema = z.object({
   rolloverSeconds: z.coerce
@@ -22,7 +23,7 @@ export const routingSettingsSchema = z.object({
 
 export const createGroupSchema = z.object({
   id: slugSchema,
-  name: text(120).min(1, "Give the group a name"),
+  name: lineText(120).min(1, "Give the group a name"),
 });
 
 export const inviteLibrarySchema = z.object({ libraryId: slugSchema });
@@ -44,7 +45,8 @@ export const scheduleSchema = z.object({
 });
 export type ScheduleBody = z.input<typeof scheduleSchema>;
 
-const richText = z.string().max(POLICY_LIMITS.sectionChars, `Keep each section under ${POLICY_LIMITS.sectionChars} characters`);
+// Rich text is HTML (sanitised where it is shown); its text is cleaned like any other.
+const richText = z.string().overwrite(cleanText).max(POLICY_LIMITS.sectionChars, `Keep each section under ${POLICY_LIMITS.sectionChars} characters`);
 
 export const policyPageSchema = z.object({
   sections: z
@@ -59,14 +61,14 @@ export const policyPageSchema = z.object({
     .array(
       z.object({
         kind: z.enum(LINK_KINDS),
-        label: text(POLICY_LIMITS.titleChars).min(1, "Give the link a label"),
+        label: lineText(POLICY_LIMITS.titleChars).min(1, "Give the link a label"),
         url: z.string().trim().max(POLICY_LIMITS.urlChars).regex(/^https?:\/\//i, "Links must start with http:// or https://").pipe(z.url("Enter a valid web address")),
       }),
     )
     .max(POLICY_LIMITS.links)
     .default([]),
   quickAnswers: z
-    .array(z.object({ title: text(POLICY_LIMITS.titleChars).min(1, "Give the answer a title"), text: text(POLICY_LIMITS.quickAnswerChars).min(1, "Write the answer") }))
+    .array(z.object({ title: lineText(POLICY_LIMITS.titleChars).min(1, "Give the answer a title"), text: text(POLICY_LIMITS.quickAnswerChars).min(1, "Write the answer") }))
     .max(POLICY_LIMITS.quickAnswers)
     .default([]),
   reportEmail: z

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { emailSchema } from "./api";
 import { COBROWSE_LIMITS } from "./cobrowse-limits";
+import { cleanName, cleanText } from "./display-text";
 import { LIMITS } from "./limits";
 
 // ---- shared shapes -------------------------------------------------------
@@ -17,17 +18,22 @@ import { LIMITS } from "./limits";
 /**
  * Chat text as typed or pasted: control characters other than tab and line
  * breaks are dropped (vertical tab and form feed, which some editors paste as
- * line breaks, become newlines) before the text is trimmed and checked. Dropped
- * rather than refused: a refused message would stay "sending" in a client that
- * cannot change what it sent — e.g. a Qwidget cached on a library's site.
+ * line breaks, become newlines), and so are bidirectional controls and
+ * invisible characters (./display-text.ts), before the text is trimmed and
+ * checked. Dropped rather than refused: a refused message would stay "sending"
+ * in a client that cannot change what it sent — e.g. a Qwidget cached on a
+ * library's site.
  */
 const chatText = (max: number) =>
   z
     .string()
-    .overwrite((s) => s.replace(/[\u000b\u000c]/g, "\n").replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, ""))
+    .overwrite((s) => cleanText(s.replace(/[\u000b\u000c]/g, "\n").replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, "")))
     .trim()
     .min(1, "A message cannot be empty")
     .max(max);
+
+/** A short label from a patron's browser (a page title, what a pointer points at): one clean line. */
+const browserLabel = (max: number) => z.string().overwrite(cleanName).max(max);
 
 export const SESSION_STATUSES = ["waiting", "active", "patron_left", "unavailable", "ended"] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -155,7 +161,7 @@ export const pointerTargetSchema = z.object({
   x: z.number().finite().min(0).max(1_000_000),
   y: z.number().finite().min(0).max(1_000_000),
   /** What it is, in words, for the patron's screen reader (e.g. the link's text). */
-  label: z.string().max(200).optional(),
+  label: browserLabel(200).optional(),
 });
 export type PointerTarget = z.infer<typeof pointerTargetSchema>;
 
@@ -284,7 +290,7 @@ export const cobrowseClientMessageSchema = z.discriminatedUnion("type", [
     type: z.literal("start"),
     sharingId: z.string().min(1).max(64).optional(),
     url: z.string().min(1).max(LIMITS.urlChars),
-    title: z.string().max(COBROWSE_LIMITS.titleChars),
+    title: browserLabel(COBROWSE_LIMITS.titleChars),
   }),
   z.object({ type: z.literal("events"), events: z.array(pageEventSchema).min(1).max(COBROWSE_LIMITS.eventsPerFrame) }),
   z.object({ type: z.literal("stop") }),

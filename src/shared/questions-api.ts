@@ -4,15 +4,14 @@
  * only the types from here, so zod stays out of its bundle.
  */
 import { z } from "zod";
-import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES, type ResolutionCode } from "./codes";
+import { lineText, text } from "./api";
+import { FILED_RESOLUTION_VALUES, MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES, type FiledResolution } from "./codes";
 import { LIMITS } from "./limits";
 import type { ChatMessage } from "./protocol";
 import { QUESTION_LISTS, type QuestionAction, type QuestionList, type QuestionStatus } from "./question-rules";
 
-/** Control characters other than tab and newline are refused in any text. */
-const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
-const text = (max: number, empty: string) =>
-  z.string().trim().min(1, empty).max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
+/** Text that must not be empty (free text, or one line for a label). */
+const required = (max: number, empty: string) => text(max).min(1, empty);
 
 /** A query parameter left empty (as a GET form sends it) counts as not given. */
 const param = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
@@ -38,7 +37,7 @@ export const questionListQuerySchema = z
     to: param(dateParam),
     /** A descriptive code the session carries. */
     code: param(descriptiveCodeSchema),
-    resolution: param(z.enum(RESOLUTION_CODE_VALUES, { message: "Not a resolution code" })),
+    resolution: param(z.enum(FILED_RESOLUTION_VALUES, { message: "Not a resolution code" })),
     /** The librarian who owns the question or chatted with the patron. */
     librarian: param(librarianIdSchema),
     order: param(z.enum(["newest", "oldest"], { message: "Choose newest or oldest" })).transform((v) => v ?? "newest"),
@@ -73,13 +72,13 @@ export const transitionSchema = z.discriminatedUnion(
 export type TransitionBody = z.input<typeof transitionSchema>;
 
 export const answerSchema = z.object({
-  body: text(LIMITS.followupChars, "Write the answer before sending it"),
+  body: required(LIMITS.followupChars, "Write the answer before sending it"),
   /** The sender's id for this answer: sending the same one twice sends one mail. */
   requestId: z.string().uuid("Not a valid request id").optional(),
 });
 export type AnswerBody = z.input<typeof answerSchema>;
 
-export const noteSchema = z.object({ body: text(LIMITS.noteChars, "Write the note before saving it") });
+export const noteSchema = z.object({ body: required(LIMITS.noteChars, "Write the note before saving it") });
 
 export const questionCodesSchema = z.object({
   resolution: z.enum(RESOLUTION_CODE_VALUES, { message: "Choose a resolution code" }),
@@ -95,7 +94,7 @@ export const resendMailSchema = z.object({ eventKey: z.string().min(1, "Name the
 
 // ---- descriptive codes administration ---------------------------------------
 
-const codeLabel = text(LIMITS.codeLabelChars, "Give the code a label");
+const codeLabel = lineText(LIMITS.codeLabelChars).min(1, "Give the code a label");
 
 export const addCodeSchema = z.object({
   label: codeLabel,
@@ -136,7 +135,7 @@ export interface QuestionSummary {
   assignee: PersonRef | null;
   /** The librarian who chatted with the patron (possibly a partner library's). */
   chattedWith: PersonRef | null;
-  resolution: ResolutionCode | null;
+  resolution: FiledResolution | null;
   descriptiveCodes: string[];
   hidden: boolean;
   excludeFromStats: boolean;
@@ -209,7 +208,7 @@ export interface QuestionDetail {
     chattedWith: (PersonRef & { libraryName: string | null }) | null;
     /** A partner library's librarian served the chat. */
     servedByPartner: boolean;
-    resolution: ResolutionCode | null;
+    resolution: FiledResolution | null;
     descriptiveCodes: CodeView[];
     endNote: string | null;
     createdAt: number;

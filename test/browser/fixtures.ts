@@ -71,8 +71,25 @@ export const COBROWSE_LIBRARIAN = {
   role: "library_admin",
 };
 
+/**
+ * How names show: a library of its own whose librarian's name was stored
+ * before names were cleaned on the way in — it still carries a right-to-left
+ * override and a zero-width space, as older data can.
+ */
+export const DISPLAY_LIBRARY = { ...KEYBOARD_LIBRARY, id: "display-test", name: "Display Test Library", contactEmail: "ask@display-test.example" };
+
+export const DISPLAY_FORM = { ...KEYBOARD_FORM, id: "display-test-chat", libraryId: DISPLAY_LIBRARY.id, queueId: `lib:${DISPLAY_LIBRARY.id}`, title: "Ask the display test library" };
+
+export const DISPLAY_LIBRARIAN = {
+  id: "display-test-librarian",
+  libraryId: DISPLAY_LIBRARY.id,
+  email: "dana@display-test.example",
+  displayName: "Dana\u202E\u200B",
+  role: "librarian",
+};
+
 export const TEST_FIXTURES = {
-  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY],
-  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN],
-  forms: [KEYBOARD_FORM, COBROWSE_FORM],
+  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY],
+  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN],
+  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM],
 };

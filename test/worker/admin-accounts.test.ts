@@ -97,6 +97,22 @@ describe("inviting a librarian", () => {
     expect(await auditCount(library.id)).toBe(before.audit);
   });
 
+  it("stores and mails the person's name without bidirectional controls or invisible characters; a name made only of them is missing", async () => {
+    const library = await createLibrary({ name: "Maple\u200B Grove Library" });
+    const boss = await signedIn(library.id, "library_admin", "Beatrice");
+    const res = await invite(library.id, boss.cookie, { email: "bidi@library.test", displayName: "\u202ENadia\u2069 \u200BNew\u200F\n" });
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(await env.DB.prepare("SELECT display_name FROM librarians WHERE email = ?").bind("bidi@library.test").first()).toEqual({ display_name: "Nadia New" });
+    const mail = await accountLinkMailedTo("bidi@library.test");
+    expect(mail.text).toContain("Hello Nadia New,");
+    // The library's name was stored before names were cleaned on the way in: the mail cleans it again.
+    expect(mail.subject).toBe("You are invited to Refdesk at Maple Grove Library");
+    expect(mail.text).toContain("Beatrice has invited you to answer chats for Maple Grove Library on Refdesk.");
+
+    await expectError(await invite(library.id, boss.cookie, { email: "ghost@library.test", displayName: "\u200B\u202E\u3164" }), 400, "displayName");
+    expect(await countRows("SELECT 1 FROM librarians WHERE email = ?", "ghost@library.test")).toBe(0);
+  });
+
   it("lets exactly one of two simultaneous invitations of one address through", async () => {
     const library = await createLibrary();
     const boss = await signedIn(library.id, "library_admin");

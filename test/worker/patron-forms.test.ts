@@ -122,6 +122,39 @@ describe("a request through the JSON API (the Qwidget)", () => {
     expect(await env.DB.prepare("SELECT patron_name, question FROM chat_sessions WHERE id = ?").bind(sessionId).first()).toEqual({ patron_name: name, question });
   });
 
+  it("stores names, questions and answers without bidirectional controls or invisible characters, accepting them cleanly", async () => {
+    const { formId } = await libraryWithForm();
+    const res = await postChat({
+      formId,
+      question: "Do you have \u202Ethe 1920\u202C city\u200B directory?\u2066",
+      name: " \u202EAda\u2069 \u200BLovelace\u200F\n",
+      fields: { "patron-type": "Vis\u200Bitor", card: "29\u2060001\uFEFF23" },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { sessionId } = (await res.json()) as { sessionId: string };
+    const row = await env.DB.prepare("SELECT question, patron_name, patron_details FROM chat_sessions WHERE id = ?").bind(sessionId).first<Record<string, string>>();
+    expect(row).toMatchObject({ question: "Do you have the 1920 city directory?", patron_name: "Ada Lovelace" });
+    expect(JSON.parse(row!.patron_details!)).toEqual({ "patron-type": "Visitor", card: "2900123" });
+  });
+
+  it("refuses a role label as the patron's name, at the name field, storing nothing; a name that only mentions a role is the patron's own", async () => {
+    const { formId } = await libraryWithForm([]);
+    const before = await sessions();
+    for (const name of ["Librarian", " refdesk ", "Ｓｔａｆｆ", "Libr\u200Barian"]) {
+      const res = await postChat({ formId, question: "Who am I talking to?", name });
+      expect(res.status, name).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; message: string; field?: string } };
+      expect(error, name).toMatchObject({ code: "validation_failed", field: "name" });
+      expect(error.message).toContain("your own name");
+    }
+    expect(await sessions()).toBe(before);
+
+    const res = await postChat({ formId, question: "Who am I talking to?", name: "Lisa (librarian)" });
+    expect(res.status).toBe(201);
+    const { sessionId } = (await res.json()) as { sessionId: string };
+    expect(await env.DB.prepare("SELECT patron_name FROM chat_sessions WHERE id = ?").bind(sessionId).first()).toEqual({ patron_name: "Lisa (librarian)" });
+  });
+
   it("refuses a site the library has not allowed, readable by that site, and stores nothing", async () => {
     const { formId } = await libraryWithForm([], { allowedOrigins: ["https://www.riverside.test"] });
     const before = await sessions();

@@ -74,6 +74,26 @@ describe("answering a question", () => {
     expect(detail.body.mails.find((m) => m.eventKey === res.body.mailKey)).toMatchObject({ status: "sent", attempts: 1, lastError: null });
   });
 
+  it("mails the answer clean, and names stored before they were cleaned arrive clean and isolated", async () => {
+    const FSI = "\u2068";
+    const PDI = "\u2069";
+    // Filed as older data could be: the name and a line still carry an override and a zero-width space.
+    const { questionId } = await pendingQuestion({ patronName: "\u202Eדוד\u200B", lines: [{ role: "patron", body: "Thanks\u202E!\u200B" }] });
+    const res = await answer(questionId, { body: "\u202EThe reels\u2066 are\u200B in.\u2069", requestId: crypto.randomUUID() });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const mail = await PostalMime.parse(String((await mailReaches(res.body.mailKey, "sent")).raw_message));
+    const text = mail.text ?? "";
+    expect(text).toContain(`Hello ${FSI}דוד${PDI},`);
+    expect(text).toContain("\nThe reels are in.\n");
+    expect(text).toMatch(new RegExp(`^> \\[[^\\]]+ · Patron\\] ${FSI}דוד${PDI}: Thanks!$`, "m"));
+    expect(text.replaceAll(`${FSI}דוד${PDI}`, "")).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b]/);
+    const html = mail.html ?? "";
+    expect(html).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b]/);
+    expect(html).toContain("Hello <bdi>דוד</bdi>,");
+    expect(html).toContain("<p>The reels are in.</p>");
+    expect(html).toContain("— <bdi>Lisa</bdi>, <bdi>Springfield Public Library</bdi>");
+  });
+
   it("sends one answer once, however often the same request arrives", async () => {
     const { questionId } = await pendingQuestion();
     const json = { body: "The answer, once.", requestId: crypto.randomUUID() };

@@ -6,7 +6,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LIMITS, TIMING } from "../../src/shared/limits";
+import { FRAME_RATES, LIMITS, TIMING } from "../../src/shared/limits";
 import type { QueueServerMessage, StaffMessage } from "../../src/shared/protocol";
 import { activeChat, closeSocket, monitorQueue, queueStub, settle, staffedLibrary, type QueueSocket } from "./helpers";
 
@@ -61,6 +61,20 @@ describe("staff chat", () => {
     expect((await historyOn(await monitorQueue(library.queueId, cookies[1]!))).filter((m) => m.body === "Lunch at 1?")).toHaveLength(1);
   });
 
+  it("delivers and keeps staff messages without bidirectional controls or invisible characters; one made only of them is empty", async () => {
+    const { library, monitors, cookies } = await staffedLibrary(2);
+    const [ma, mb] = monitors;
+    ma!.send({ type: "staff.send", clientId: "c-1", body: "\u202EBack\u200B in\u2060 five\u2066, cover me?\uFEFF", to: null });
+    await mb!.next(staffBody("Back in five, cover me?"));
+    expect((await historyOn(await monitorQueue(library.queueId, cookies[1]!))).map((m) => m.body)).toEqual(["Back in five, cover me?"]);
+
+    const from = ma!.frames.length;
+    ma!.send({ type: "staff.send", clientId: "c-2", body: "\u200B\u202E\u2069", to: null });
+    expect(await ma!.nextFrom((f) => f.type === "error", from)).toMatchObject({ type: "error", code: "bad_frame", field: "body" });
+    await settle();
+    expect(staffFrames(mb!).map((m) => m.clientId)).toEqual(["c-1"]);
+  });
+
   it("refuses bad staff frames with an error and stores nothing", async () => {
     const { library, librarians, monitors, cookies } = await staffedLibrary(2);
     const [ma, mb] = monitors;
@@ -88,7 +102,15 @@ describe("staff chat", () => {
     const { library, monitors, cookies } = await staffedLibrary(1);
     const [ma] = monitors;
     const total = LIMITS.staffHistory + 10;
-    for (let i = 1; i <= total; i++) ma!.send({ type: "staff.send", clientId: `m-${i}`, body: `note ${i}`, to: null });
+    // Within each librarian's staff-message allowance: a burst, then the clock moves on by its refill time.
+    const { burst, refillMs } = FRAME_RATES["staff.send"];
+    for (let i = 1; i <= total; i++) {
+      ma!.send({ type: "staff.send", clientId: `m-${i}`, body: `note ${i}`, to: null });
+      if (i % burst === 0) {
+        await ma!.next(staffBody(`note ${i}`), 15_000);
+        await runInDurableObject(queueStub(library.queueId), (obj) => obj.clock.advance(refillMs));
+      }
+    }
     await ma!.next(staffBody(`note ${total}`), 15_000);
     const kept = await historyOn(await monitorQueue(library.queueId, cookies[0]!));
     expect(kept).toHaveLength(LIMITS.staffHistory);

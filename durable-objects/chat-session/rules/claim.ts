@@ -5,6 +5,7 @@
  * every later claim reads it. A chat on offer for transfer is claimed by the
  * same rule, so a transfer is accepted exactly once too.
  */
+import { nameInText } from "../../../src/shared/display-text";
 import type { LibrarianRef } from "../../../src/objects/contracts";
 import { CLOSE_CODES } from "../../../src/shared/close-codes";
 import { isOver, type PendingTransfer, type SessionState } from "../session-state";
@@ -18,12 +19,12 @@ export function claim(s: SessionState, librarian: LibrarianRef, allowedQueueIds:
   // A finished chat is "ended", not "taken", even though it once had a librarian.
   if (isOver(s)) return refuse("session_ended", "This chat has ended.");
   if (s.transfer) return claimTransfer(s, s.transfer, librarian, allowedQueueIds);
-  if (s.librarian) return refuse("already_taken", `Already taken by ${s.librarian.name}.`, { by: s.librarian });
+  if (s.librarian) return refuse("already_taken", `Already taken by ${nameInText(s.librarian.name)}.`, { by: s.librarian });
   if (s.status !== "waiting") return refuse("session_ended", "The patron is no longer waiting.");
   const by = { id: librarian.id, name: librarian.name };
   return decide(
     { ...s, status: "active", librarian, acceptedAt: now, rolloverAt: null },
-    [{ kind: "line", body: `${librarian.name} has joined the chat.` }, { kind: "status" }],
+    [{ kind: "line", body: `${nameInText(librarian.name)} has joined the chat.` }, { kind: "status" }],
     [
       { kind: "withdraw", queueIds: s.queueIds, reason: "accepted", by },
       {
@@ -41,7 +42,7 @@ function claimTransfer(s: SessionState, t: PendingTransfer, librarian: Librarian
   const offeredToMe = t.to.kind === "librarian" ? t.to.librarian.id === librarian.id : allowedQueueIds.includes(t.queueId);
   if (!offeredToMe || s.status !== "active" || !s.librarian) {
     const by = s.librarian ?? t.from;
-    return refuse("already_taken", `Already taken by ${by.name}.`, { by });
+    return refuse("already_taken", `Already taken by ${nameInText(by.name)}.`, { by });
   }
   const by = { id: librarian.id, name: librarian.name };
   // The patron agreed to share their page with the librarian they had, not with the new one.
@@ -49,7 +50,7 @@ function claimTransfer(s: SessionState, t: PendingTransfer, librarian: Librarian
     decide(
       { ...after, librarian, transfer: null },
       [
-        { kind: "line", body: `${librarian.name} has joined the chat.` },
+        { kind: "line", body: `${nameInText(librarian.name)} has joined the chat.` },
         { kind: "status" },
         // The librarian who offered it was sent the new status first; now their sockets close.
         { kind: "close", sockets: { librarianId: t.from.id }, code: CLOSE_CODES.policy, reason: "transferred" },

@@ -4,6 +4,7 @@
  * site, pauses while the next page loads, and ends. Only this consent state
  * is stored; the page stream is relayed by cobrowse-relay.ts and never kept.
  */
+import { nameInText } from "../../../src/shared/display-text";
 import { judgeBrowser } from "../../../src/cobrowse/browser-check";
 import { COBROWSE_LIMITS } from "../../../src/shared/cobrowse-limits";
 import type { BrowserCheck } from "../../../src/shared/protocol";
@@ -64,7 +65,7 @@ export function declineCobrowse(s: SessionState, from: Sender): Verdict {
 export function stopCobrowseBy(s: SessionState, from: Sender): Verdict {
   const refusal = cobrowseRefusal(s, from);
   if (refusal) return refusal;
-  return stopCobrowse(s, from.role === "patron" ? "stopped by the patron" : `stopped by ${from.librarian.name}`);
+  return stopCobrowse(s, from.role === "patron" ? "stopped by the patron" : `stopped by ${nameInText(from.librarian.name)}`);
 }
 
 /** A page the patron agreed to share (a new sharing, or the next page of one), already checked to be on the page's own origin. */
@@ -112,7 +113,7 @@ export function startSharing(s: SessionState, start: SharingStart, now: number):
     ...s,
     cobrowse: { ...c, status: "active" as const, sharingId, origin: page.origin, url: page.href, title, since: now, resumeBy: null },
   };
-  const line = `Co-browsing started: ${s.patronName || "the patron"} is sharing a page of ${page.host} with ${c.librarian.name}.`;
+  const line = `Co-browsing started: ${s.patronName ? nameInText(s.patronName) : "the patron"} is sharing a page of ${page.host} with ${nameInText(c.librarian.name)}.`;
   return { ...decide(next, [{ kind: "line", body: line }, { kind: "cobrowse" }]), sharingId };
 }
 

@@ -4,6 +4,7 @@
  * the offer is declined or cancelled, or TIMING.transferOfferMs passes — then
  * it stays where it was. So a patron is never left without a librarian.
  */
+import { nameInText } from "../../../src/shared/display-text";
 import type { Refusal, TransferOffer } from "../../../src/objects/contracts";
 import { TIMING } from "../../../src/shared/limits";
 import { isOver, transferTargetName, type PendingTransfer, type SessionState } from "../session-state";
@@ -50,18 +51,18 @@ function takeBack(s: SessionState, t: PendingTransfer, told: string): Decision {
 export function cancelTransfer(s: SessionState, librarianId: string): Verdict {
   if (s.librarian?.id !== librarianId) return refuse("forbidden", "Only the librarian serving this chat can cancel its transfer.");
   if (!s.transfer) return refuse("not_active", "This chat is not being transferred.");
-  return takeBack(s, s.transfer, `${s.transfer.from.name} is still with you.`);
+  return takeBack(s, s.transfer, `${nameInText(s.transfer.from.name)} is still with you.`);
 }
 
 export function declineTransfer(s: SessionState, librarianId: string): Verdict {
   const t = s.transfer;
   if (!t || t.to.kind !== "librarian" || t.to.librarian.id !== librarianId) return refuse("forbidden", "This chat is not being offered to you.");
-  return takeBack(s, t, `${t.to.librarian.name} could not take the chat; ${t.from.name} is still with you.`);
+  return takeBack(s, t, `${nameInText(t.to.librarian.name)} could not take the chat; ${nameInText(t.from.name)} is still with you.`);
 }
 
 /** Nobody accepted the offer in time. */
 export function transferExpired(s: SessionState, now: number): Decision {
   const t = s.transfer;
   if (s.status !== "active" || !t || now < t.expiresAt) return decide(s);
-  return takeBack(s, t, `Nobody could take the chat just now; ${t.from.name} is still with you.`);
+  return takeBack(s, t, `Nobody could take the chat just now; ${nameInText(t.from.name)} is still with you.`);
 }

@@ -8,6 +8,7 @@
  * again, stop.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { nameInText } from "../../shared/display-text";
 import type { CobrowseView, PageEvent, SessionClientMessage } from "../../shared/protocol";
 import type { LiveView, PageTarget } from "./cobrowse/replay";
 
@@ -71,13 +72,13 @@ export function CobrowsePanel({ sessionId, patronName, cobrowse, send, events, o
 
   const point = (target: ReturnType<LiveView["targetAt"]>) => {
     if (!target) return;
-    if (send({ type: "cobrowse.point", target })) onNotice(`Showing ${patronName}: ${target.label ?? "this spot"}.`);
+    if (send({ type: "cobrowse.point", target })) onNotice(`Showing ${nameInText(patronName)}: ${target.label ?? "this spot"}.`);
   };
 
   if (cobrowse.status === "requested") {
     return (
       <p class="banner cobrowse-waiting">
-        Waiting for {patronName} to agree to share their page…{" "}
+        Waiting for <bdi>{patronName}</bdi> to agree to share their page…{" "}
         <button type="button" onClick={() => send({ type: "cobrowse.stop" })}>
           Withdraw the request
         </button>
@@ -89,7 +90,9 @@ export function CobrowsePanel({ sessionId, patronName, cobrowse, send, events, o
   return (
     <section class="cobrowse" aria-labelledby={id("heading")}>
       <div class="cobrowse-head">
-        <h3 id={id("heading")}>Co-browsing with {patronName}</h3>
+        <h3 id={id("heading")}>
+          Co-browsing with <bdi>{patronName}</bdi>
+        </h3>
         <p class="cobrowse-status" role="status">
           {cobrowse.status === "paused" ? "The patron's next page is loading…" : `Live: ${cobrowse.title ?? cobrowse.url ?? "their page"}`}
         </p>
@@ -139,7 +142,7 @@ export function CobrowsePanel({ sessionId, patronName, cobrowse, send, events, o
           class="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (goTo.trim() && send({ type: "cobrowse.navigate", url: goTo.trim() })) onNotice(`Taking ${patronName}'s page to ${goTo.trim()}.`);
+            if (goTo.trim() && send({ type: "cobrowse.navigate", url: goTo.trim() })) onNotice(`Taking ${nameInText(patronName)}'s page to ${goTo.trim()}.`);
           }}
         >
           <label for={id("go")}>Take the patron to</label>

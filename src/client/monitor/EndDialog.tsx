@@ -56,7 +56,11 @@ export function EndDialog({ sessionId, patronName, patronLeft, onEnded, onCancel
   const problemFor = (field: string) => problems.find((p) => p.field === field);
 
   return (
-    <Modal titleId={`end-title-${sessionId}`} title={`End chat with ${patronName}`} onClose={onCancel} class="end-dialog">
+    <Modal titleId={`end-title-${sessionId}`} title={
+        <>
+          End chat with <bdi>{patronName}</bdi>
+        </>
+      } onClose={onCancel} class="end-dialog">
       <form onSubmit={save} class="stack" noValidate>
         {patronLeft ? <p>The patron has left. Choose the codes to file this chat.</p> : null}
         {problems.length ? (

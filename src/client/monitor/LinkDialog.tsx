@@ -32,7 +32,11 @@ export function LinkDialog({ sessionId, patronName, onSend, onClose }: LinkDialo
     onClose();
   };
   return (
-    <Modal titleId={id("title-heading")} title={`Send a link to ${patronName}`} onClose={onClose} class="small-dialog">
+    <Modal titleId={id("title-heading")} title={
+        <>
+          Send a link to <bdi>{patronName}</bdi>
+        </>
+      } onClose={onClose} class="small-dialog">
       <form class="stack" onSubmit={submit} noValidate>
         <LinkFields id={id} url={url} title={title} onUrl={setUrl} onTitle={setTitle} problem={problem} titleHint="(optional, shown before the link)" />
         <p class="help">The patron sees the address as a link that opens in a new window.</p>

@@ -10,6 +10,7 @@
  * and each chat resumes from its last message.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { nameInText } from "../../shared/display-text";
 import type { ChatMessage, QueuedRequest } from "../../shared/protocol";
 import { api } from "./api";
 import { HelpDialog } from "./HelpDialog";
@@ -153,7 +154,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
       // Someone else was first (or the patron left): the row goes at once, whatever the queue says later.
       setModel((m) => dropRequest(m, r.sessionId));
       const by = res.error.takenBy ?? model.takenBy[r.sessionId];
-      warn(res.error.code === "already_taken" && by ? `${by} took the chat with ${r.patronName} first.` : res.error.message);
+      warn(res.error.code === "already_taken" && by ? `${nameInText(by)} took the chat with ${nameInText(r.patronName)} first.` : res.error.message);
       return;
     }
     const s = res.data.session;
@@ -161,13 +162,13 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
     setSessions((list) => (list.some((x) => x.sessionId === s.id) ? list : [...list, { sessionId: s.id, patronName: s.patronName, question: s.question, libraryName: s.libraryName }]));
     selectTab(s.id);
     setJustAccepted(s.id);
-    say(`You are now chatting with ${s.patronName}.`);
+    say(`You are now chatting with ${nameInText(s.patronName)}.`);
   };
 
   const decline = async (r: QueuedRequest) => {
     const res = await api(`/api/chats/${r.sessionId}/transfer/decline`, { method: "POST" });
     setModel((m) => dropRequest(m, r.sessionId));
-    if (res.ok) say(`Declined the transfer of ${r.patronName}; it stays with ${r.transfer?.from.name ?? "the other librarian"}.`);
+    if (res.ok) say(`Declined the transfer of ${nameInText(r.patronName)}; it stays with ${r.transfer ? nameInText(r.transfer.from.name) : "the other librarian"}.`);
     else warn(res.error.message);
   };
 
@@ -267,7 +268,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
         <div class="monitor-title">
           <h1>Chat monitor</h1>
           <p>
-            {me.displayName}, {me.libraryName}
+            <bdi>{me.displayName}</bdi>, <bdi>{me.libraryName}</bdi>
           </p>
         </div>
         <div class="field inline">

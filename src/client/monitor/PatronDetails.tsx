@@ -87,22 +87,30 @@ export function PatronDetails({ sessionId, notesVersion, headingId, check }: Pat
         <>
           <dl class="patron-details">
             <dt>Name</dt>
-            <dd>{details.patron.name ?? "Not given"}</dd>
+            <dd>{details.patron.name ? <bdi>{details.patron.name}</bdi> : "Not given"}</dd>
             <dt>E-mail</dt>
             <dd>{details.patron.email ?? "Not given"}</dd>
             <dt>Library</dt>
             <dd>
-              {details.library.name}{" "}
+              <bdi>{details.library.name}</bdi>{" "}
               <a href={details.library.policiesUrl} target="_blank" rel="noopener">
-                Policies<span class="visually-hidden"> of {details.library.name} (opens in a new window)</span>
+                Policies
+                <span class="visually-hidden">
+                  {" "}
+                  of <bdi>{details.library.name}</bdi> (opens in a new window)
+                </span>
               </a>
             </dd>
             <dt>Form</dt>
-            <dd>{details.form?.title ?? "None"}</dd>
+            <dd>{details.form ? <bdi>{details.form.title}</bdi> : "None"}</dd>
             {details.patron.answers.map((a) => (
               <Fragment key={a.id}>
-                <dt>{a.label}</dt>
-                <dd>{a.value}</dd>
+                <dt>
+                  <bdi>{a.label}</bdi>
+                </dt>
+                <dd>
+                  <bdi>{a.value}</bdi>
+                </dd>
               </Fragment>
             ))}
             <dt>Asked from</dt>
@@ -110,17 +118,26 @@ export function PatronDetails({ sessionId, notesVersion, headingId, check }: Pat
             <dt>Browser</dt>
             <dd>{details.browser}</dd>
           </dl>
-          <h4>Earlier chats with {details.library.name}</h4>
+          <h4>
+            Earlier chats with <bdi>{details.library.name}</bdi>
+          </h4>
           {details.earlierSessions.length === 0 ? (
             <p class="help">{details.patron.email ? "None." : "Unknown: the patron gave no e-mail address."}</p>
           ) : (
             <ul class="earlier">
               {details.earlierSessions.map((s) => (
                 <li key={s.id}>
-                  <time dateTime={new Date(s.createdAt).toISOString()}>{dateTime.format(s.createdAt)}</time>: {s.question}
+                  <time dateTime={new Date(s.createdAt).toISOString()}>{dateTime.format(s.createdAt)}</time>: <bdi>{s.question}</bdi>
                   <span class="optional">
                     {" "}
-                    ({s.librarianName ? `with ${s.librarianName}, ` : ""}
+                    (
+                    {s.librarianName ? (
+                      <>
+                        with <bdi>{s.librarianName}</bdi>,{" "}
+                      </>
+                    ) : (
+                      ""
+                    )}
                     {s.status === "ended" ? (s.resolution ?? "ended").replaceAll("_", " ") : s.status.replaceAll("_", " ")})
                   </span>
                 </li>
@@ -138,7 +155,10 @@ export function PatronDetails({ sessionId, notesVersion, headingId, check }: Pat
           <ul class="notes" aria-label="Internal notes (the patron never sees these)">
             {notes.map((n) => (
               <li key={n.id}>
-                <strong>{n.author.name}</strong> <time dateTime={new Date(n.at).toISOString()}>{dateTime.format(n.at)}</time>: {n.body}
+                <strong>
+                  <bdi>{n.author.name}</bdi>
+                </strong>{" "}
+                <time dateTime={new Date(n.at).toISOString()}>{dateTime.format(n.at)}</time>: <bdi>{n.body}</bdi>
               </li>
             ))}
           </ul>

@@ -6,6 +6,7 @@
  * new window and why — and the push is in the transcript either way.
  */
 import { useEffect, useState } from "preact/hooks";
+import { nameInText } from "../../shared/display-text";
 import type { ChatMessage } from "../../shared/protocol";
 import { webUrlProblem } from "../../shared/web-address";
 import { linkify } from "../shared/linkify";
@@ -48,7 +49,8 @@ export function cannedLinks(scripts: CannedMessage[]): QuickLink[] {
 export function pushNotice(message: ChatMessage, patronName: string): string {
   const p = message.push!;
   const name = p.title ?? p.url;
-  return p.display === "viewport" ? `${name} is showing beside the chat for ${patronName}.` : `${name} opens in a new window for ${patronName}: ${p.reason}.`;
+  const patron = nameInText(patronName);
+  return p.display === "viewport" ? `${name} is showing beside the chat for ${patron}.` : `${name} opens in a new window for ${patron}: ${p.reason}.`;
 }
 
 export function PushDialog({ sessionId, patronName, libraryId, scripts, onPushed, onClose }: PushDialogProps) {
@@ -89,7 +91,11 @@ export function PushDialog({ sessionId, patronName, libraryId, scripts, onPushed
   const quick = [...keyLinks.map((l) => ({ ...l, from: "Key link" })), ...cannedLinks(scripts).map((l) => ({ ...l, from: "Canned message" }))];
 
   return (
-    <Modal titleId={id("heading")} title={`Push a page to ${patronName}`} onClose={onClose} class="small-dialog">
+    <Modal titleId={id("heading")} title={
+        <>
+          Push a page to <bdi>{patronName}</bdi>
+        </>
+      } onClose={onClose} class="small-dialog">
       <form
         class="stack"
         noValidate

@@ -33,7 +33,7 @@ export function QueuePanel({ queues, monitoring, offline, states, monitors, meId
               <div class="checkbox">
                 <input type="checkbox" id={`q-${q.id}`} checked={on} onChange={(e) => onToggle(q.id, (e.target as HTMLInputElement).checked)} />
                 <label for={`q-${q.id}`}>
-                  Monitor {q.name}
+                  Monitor <bdi>{q.name}</bdi>
                   {q.kind === "group" ? " (cooperative)" : ""}
                 </label>
               </div>
@@ -49,7 +49,7 @@ export function QueuePanel({ queues, monitoring, offline, states, monitors, meId
                       <ul class="presence" aria-label={`Monitoring ${q.name}`}>
                         {here.map((m) => (
                           <li key={m.librarianId}>
-                            {m.librarianId === meId ? "You" : m.name}{" "}
+                            {m.librarianId === meId ? "You" : <bdi>{m.name}</bdi>}{" "}
                             <span class={`presence-${m.status}`}>
                               ({STATUS_WORDS[m.status]}
                               {m.reconnecting ? ", reconnecting" : ""})

@@ -4,8 +4,11 @@
  * canned messages, transfer, end — the patron's details (with the co-browse
  * check), co-browsing while it lasts, and the states a chat can be in:
  * reconnecting, being transferred, left by the patron (waiting for its codes).
+ * Every frame is cleaned for display before it is shown, and names are
+ * isolated (`<bdi>` in the page, `nameInText` in notices).
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { cleanDisplayData, nameInText } from "../../shared/display-text";
 import type { ChatMessage, Monitor, PageEvent, SessionStatus, SessionView } from "../../shared/protocol";
 import { Composer } from "../shared/Composer";
 import { ErrorLine } from "../shared/ErrorLine";
@@ -90,6 +93,8 @@ export function SessionPane(props: SessionPaneProps) {
         onChange: setSnap,
         onLiveMessage: (m) => props.onLiveMessage(id, m),
         onPageEvents: (events) => pageEvents.current?.(events),
+        // The shared page's events go to the replayer as recorded; everything else shows cleaned.
+        clean: (frame) => (frame.type === "cobrowse.events" ? frame : cleanDisplayData(frame)),
       }),
     [id],
   );
@@ -98,6 +103,8 @@ export function SessionPane(props: SessionPaneProps) {
   const session = snap?.session ?? null;
   const status = session?.status ?? open.status ?? null;
   const patronName = session?.patronName ?? open.patronName;
+  /** The patron's name inside a notice's sentence. */
+  const patron = nameInText(patronName);
   const canWrite = status === "active";
   const canEnd = status === "active" || status === "patron_left";
   const transfer = session?.transfer ?? null;
@@ -114,8 +121,8 @@ export function SessionPane(props: SessionPaneProps) {
     const was = lastCobrowse.current;
     lastCobrowse.current = cobrowseStatus;
     if (cobrowseStatus !== "off") return;
-    if (was === "requested" && status === "active") props.onNotice(`${patronName} did not share their page (or you withdrew the request).`);
-    if (was === "active" || was === "paused") props.onNotice(`Co-browsing with ${patronName} ended.`);
+    if (was === "requested" && status === "active") props.onNotice(`${patron} did not share their page (or you withdrew the request).`);
+    if (was === "active" || was === "paused") props.onNotice(`Co-browsing with ${patron} ended.`);
   }, [cobrowseStatus]);
   const askToCobrowse = () => {
     if (!connection.sendFrame({ type: "cobrowse.request" })) props.onNotice("Not connected right now. Try again in a moment.");
@@ -123,7 +130,7 @@ export function SessionPane(props: SessionPaneProps) {
 
   // The chat was transferred and accepted: it is no longer ours.
   useEffect(() => {
-    if (servedBySomeoneElse) props.onEnded(id, `${servedBySomeoneElse.name} accepted the chat with ${patronName}.`);
+    if (servedBySomeoneElse) props.onEnded(id, `${nameInText(servedBySomeoneElse.name)} accepted the chat with ${patron}.`);
   }, [servedBySomeoneElse?.id]);
 
   // Drafts survive a reload of this tab.
@@ -171,21 +178,23 @@ export function SessionPane(props: SessionPaneProps) {
   };
   const cancelTransfer = async () => {
     const res = await api(`/api/chats/${id}/transfer/cancel`, { method: "POST" });
-    props.onNotice(res.ok ? `Transfer cancelled; the chat with ${patronName} stays with you.` : res.error.message);
+    props.onNotice(res.ok ? `Transfer cancelled; the chat with ${patron} stays with you.` : res.error.message);
   };
 
   return (
     <section class="session-pane" hidden={!visible} id={`panel-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`}>
       <div class="pane-main">
-        <h2 id={`pane-${id}`}>Chat with {patronName}</h2>
+        <h2 id={`pane-${id}`}>
+          Chat with <bdi>{patronName}</bdi>
+        </h2>
         <p class="session-question">
-          <strong>Question:</strong> {open.question}
+          <strong>Question:</strong> <bdi>{open.question}</bdi>
         </p>
         <div class="pane-status" role="status">
           {snap?.connection === "reconnecting" ? <p class="banner">Connection lost. Reconnecting… Nothing you send is lost.</p> : null}
           {status === "patron_left" ? (
             <p class="banner banner-warn">
-              {patronName} has left. This chat waits for its codes.{" "}
+              <bdi>{patronName}</bdi> has left. This chat waits for its codes.{" "}
               <button type="button" class="primary" onClick={() => setDialog("end")}>
                 Choose codes and end
               </button>
@@ -193,7 +202,7 @@ export function SessionPane(props: SessionPaneProps) {
           ) : null}
           {transfer ? (
             <p class="banner">
-              Being transferred to {transfer.toName}; it stays with you until {transfer.kind === "librarian" ? "they accept" : "someone there accepts"}.{" "}
+              Being transferred to <bdi>{transfer.toName}</bdi>; it stays with you until {transfer.kind === "librarian" ? "they accept" : "someone there accepts"}.{" "}
               <button type="button" onClick={cancelTransfer}>
                 Cancel transfer
               </button>
@@ -202,7 +211,7 @@ export function SessionPane(props: SessionPaneProps) {
           {status === "ended" && !servedBySomeoneElse ? (
             <p class="banner">
               This chat has ended.{" "}
-              <button type="button" onClick={() => props.onEnded(id, `Closed the chat with ${patronName}.`)}>
+              <button type="button" onClick={() => props.onEnded(id, `Closed the chat with ${patron}.`)}>
                 Close it
               </button>
             </p>
@@ -219,7 +228,13 @@ export function SessionPane(props: SessionPaneProps) {
           )}
         </div>
         <p class="typing" aria-hidden="true">
-          {snap?.typing ? `${snap.typing} is typing…` : ""}
+          {snap?.typing ? (
+            <>
+              <bdi>{snap.typing}</bdi> is typing…
+            </>
+          ) : (
+            ""
+          )}
         </p>
         <ErrorLine message={snap?.error} />
         <Composer id={`composer-${id}`} label={`Message to ${patronName}`} disabled={!canWrite} onSend={send} onTyping={(a) => connection.setTyping(a)} inputRef={input}>
@@ -265,7 +280,7 @@ export function SessionPane(props: SessionPaneProps) {
           colleagues={props.colleagues}
           queues={props.queues}
           onClose={() => setDialog(null)}
-          onTransferred={(toName) => props.onNotice(`Offered the chat with ${patronName} to ${toName}. It stays with you until it is accepted.`)}
+          onTransferred={(toName) => props.onNotice(`Offered the chat with ${patron} to ${nameInText(toName)}. It stays with you until it is accepted.`)}
         />
       ) : null}
       {dialog === "end" ? (
@@ -277,7 +292,7 @@ export function SessionPane(props: SessionPaneProps) {
           onEnded={() => {
             setDialog(null);
             drafts.set(id, "");
-            props.onEnded(id, `Chat ended and saved. (${patronName})`);
+            props.onEnded(id, `Chat ended and saved. (${patron})`);
           }}
         />
       ) : null}

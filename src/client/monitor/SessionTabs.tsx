@@ -60,7 +60,7 @@ export function SessionTabs({ tabs, active, onSelect }: SessionTabsProps) {
             buttons.current[target]?.focus();
           }}
         >
-          {t.patronName}
+          <bdi>{t.patronName}</bdi>
           {t.status === "patron_left" ? <span class="tab-flag"> — left, needs codes</span> : null}
           {t.transferring ? <span class="tab-flag"> — transferring</span> : null}
           {t.unread > 0 ? <span class="badge"> ({t.unread} unread)</span> : null}

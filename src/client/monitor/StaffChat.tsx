@@ -5,6 +5,7 @@
  * a reload brings it back.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { nameInText } from "../../shared/display-text";
 import { LIMITS } from "../../shared/limits";
 import type { Monitor, StaffMessage } from "../../shared/protocol";
 import { ErrorLine } from "../shared/ErrorLine";
@@ -48,8 +49,9 @@ export function StaffChat({ meId, messages, colleagues, queues, unread, error, o
   const log = useRef<HTMLDivElement>(null);
   const queueName = (id: string) => queues.find((q) => q.id === id)?.name ?? id;
   const options: { value: string; label: string }[] = [
-    ...queues.map((q) => ({ value: encode({ kind: "everyone", queueId: q.id }), label: `Everyone on ${q.name}` })),
-    ...colleagues.map((c) => ({ value: encode({ kind: "direct", librarianId: c.librarianId }), label: `${c.name} only` })),
+    // Option text cannot hold markup: names are isolated with FSI…PDI where directions mix.
+    ...queues.map((q) => ({ value: encode({ kind: "everyone", queueId: q.id }), label: `Everyone on ${nameInText(q.name)}` })),
+    ...colleagues.map((c) => ({ value: encode({ kind: "direct", librarianId: c.librarianId }), label: `${nameInText(c.name)} only` })),
   ];
   const chosen = options.some((o) => o.value === to) ? to : (options[0]?.value ?? "");
 
@@ -84,11 +86,19 @@ export function StaffChat({ meId, messages, colleagues, queues, unread, error, o
         {messages.map((m) => (
           <div class="staff-msg" key={`${m.queueId}:${m.id}`}>
             <p class="msg-meta">
-              <span class="msg-author">{m.from.id === meId ? "You" : m.from.name}</span>{" "}
-              {m.to ? <span class="staff-direct">to {m.to.id === meId ? "you" : m.to.name} (direct)</span> : <span>to everyone on {queueName(m.queueId)}</span>}{" "}
+              <bdi class="msg-author">{m.from.id === meId ? "You" : m.from.name}</bdi>{" "}
+              {m.to ? (
+                <span class="staff-direct">to {m.to.id === meId ? "you" : <bdi>{m.to.name}</bdi>} (direct)</span>
+              ) : (
+                <span>
+                  to everyone on <bdi>{queueName(m.queueId)}</bdi>
+                </span>
+              )}{" "}
               <time dateTime={new Date(m.at).toISOString()}>{timeFormat.format(m.at)}</time>
             </p>
-            <p class="msg-body">{m.body}</p>
+            <p class="msg-body" dir="auto">
+              {m.body}
+            </p>
           </div>
         ))}
       </div>
@@ -96,7 +106,7 @@ export function StaffChat({ meId, messages, colleagues, queues, unread, error, o
         <ul class="staff-pending" aria-label="Staff messages being sent">
           {pending.map((p) => (
             <li key={p.clientId}>
-              {p.body} <span class="msg-status">Sending…</span>
+              <bdi>{p.body}</bdi> <span class="msg-status">Sending…</span>
             </li>
           ))}
         </ul>

@@ -51,7 +51,11 @@ export function TransferDialog({ sessionId, patronName, colleagues, queues, onTr
   };
 
   return (
-    <Modal titleId={id("heading")} title={`Transfer the chat with ${patronName}`} onClose={onClose} class="small-dialog">
+    <Modal titleId={id("heading")} title={
+        <>
+          Transfer the chat with <bdi>{patronName}</bdi>
+        </>
+      } onClose={onClose} class="small-dialog">
       <form class="stack" onSubmit={submit} noValidate>
         <fieldset>
           <legend>Transfer to</legend>
@@ -60,7 +64,7 @@ export function TransferDialog({ sessionId, patronName, colleagues, queues, onTr
             <div class="radio" key={c.librarianId}>
               <input type="radio" id={id(`l-${c.librarianId}`)} name={id("target")} value={`librarian:${c.librarianId}`} checked={target === `librarian:${c.librarianId}`} onChange={() => setTarget(`librarian:${c.librarianId}`)} />
               <label for={id(`l-${c.librarianId}`)}>
-                {c.name} <span class="optional">({c.status === "busy" ? "busy" : "online"}; they accept it)</span>
+                <bdi>{c.name}</bdi> <span class="optional">({c.status === "busy" ? "busy" : "online"}; they accept it)</span>
               </label>
             </div>
           ))}
@@ -68,7 +72,7 @@ export function TransferDialog({ sessionId, patronName, colleagues, queues, onTr
             <div class="radio" key={q.id}>
               <input type="radio" id={id(`q-${q.id}`)} name={id("target")} value={`queue:${q.id}`} checked={target === `queue:${q.id}`} onChange={() => setTarget(`queue:${q.id}`)} />
               <label for={id(`q-${q.id}`)}>
-                Queue: {q.name} <span class="optional">(anyone monitoring it)</span>
+                Queue: <bdi>{q.name}</bdi> <span class="optional">(anyone monitoring it)</span>
               </label>
             </div>
           ))}

@@ -2,7 +2,8 @@
  * Patrons waiting in the monitored queues, oldest first: who, which library
  * and form, how long (ticking), the question and what they added while
  * waiting. Transfers offered to this librarian sit here too, marked, with the
- * note. Accept takes one click (or Alt+Shift+A for the oldest).
+ * note. Accept takes one click (or Alt+Shift+A for the oldest). Names are
+ * isolated (`<bdi>`), so none can run into the library or form beside it.
  */
 import type { QueuedRequest } from "../../shared/protocol";
 import { formatWait, secondsWaiting } from "./queue-model";
@@ -34,13 +35,24 @@ export function WaitingList({ waiting, now, monitoringAny, accepting, onAccept, 
               <li key={r.sessionId} class={`waiting-item${t ? " waiting-transfer" : ""}`}>
                 {t ? (
                   <p class="transfer-tag">
-                    <strong>Transfer from {t.from.name}</strong> {t.toLibrarianId ? "to you" : `to ${t.toName}`} · offer ends in{" "}
+                    <strong>
+                      Transfer from <bdi>{t.from.name}</bdi>
+                    </strong>{" "}
+                    {t.toLibrarianId ? "to you" : <>to <bdi>{t.toName}</bdi></>} · offer ends in{" "}
                     <span class="wait-time">{formatWait(offerLeft)}</span>
                   </p>
                 ) : null}
                 <p class="waiting-meta">
-                  <strong>{r.patronName}</strong> · {r.libraryName}
-                  {r.formTitle ? ` · ${r.formTitle}` : ""}
+                  <strong>
+                    <bdi>{r.patronName}</bdi>
+                  </strong>{" "}
+                  · <bdi>{r.libraryName}</bdi>
+                  {r.formTitle ? (
+                    <>
+                      {" "}
+                      · <bdi>{r.formTitle}</bdi>
+                    </>
+                  ) : null}
                   {t ? null : (
                     <>
                       {" "}
@@ -48,16 +60,20 @@ export function WaitingList({ waiting, now, monitoringAny, accepting, onAccept, 
                     </>
                   )}
                 </p>
-                <p class="waiting-question">{r.question}</p>
+                <p class="waiting-question" dir="auto">
+                  {r.question}
+                </p>
                 {t?.note ? (
                   <p class="transfer-note">
-                    <strong>Note:</strong> {t.note}
+                    <strong>Note:</strong> <bdi>{t.note}</bdi>
                   </p>
                 ) : null}
                 {r.preview.length ? (
                   <ul class="preview" aria-label="Added while waiting">
                     {r.preview.map((p, j) => (
-                      <li key={j}>{p}</li>
+                      <li key={j} dir="auto">
+                        {p}
+                      </li>
                     ))}
                   </ul>
                 ) : null}

@@ -1,4 +1,10 @@
-/** The monitor's HTTP calls: JSON in, JSON out, errors as `{ message, field }`. */
+/**
+ * The monitor's (and the questions module's) HTTP calls: JSON in, JSON out,
+ * errors as `{ message, field }`. What comes back is cleaned for display
+ * (src/shared/display-text.ts): names and text stored before they were cleaned
+ * on the way in show without bidirectional controls or invisible characters.
+ */
+import { cleanDisplayData } from "../../shared/display-text";
 
 export interface ApiFailure {
   status: number;
@@ -23,7 +29,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     return { ok: false, error: { status: 0, code: "network", message: "Could not reach Refdesk. Check your connection." } };
   }
   const json = (await res.json().catch(() => null)) as (T & { error?: Omit<ApiFailure, "status"> }) | null;
-  if (res.ok && json) return { ok: true, data: json };
+  if (res.ok && json) return { ok: true, data: cleanDisplayData(json) };
   if (res.status === 401) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
   return { ok: false, error: { status: res.status, code: json?.error?.code ?? "unknown", message: json?.error?.message ?? `Request failed (${res.status}).`, field: json?.error?.field, takenBy: json?.error?.takenBy } };
 }

@@ -6,6 +6,8 @@
  * purpose" (no grace period).
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { CLOSE_CODES } from "../../shared/close-codes";
+import { cleanDisplayData } from "../../shared/display-text";
 import type { LibrarianStatus, QueueClientMessage, QueueServerMessage } from "../../shared/protocol";
 import { ReconnectingSocket, socketUrl, type SocketState } from "../shared/reconnecting-socket";
 
@@ -33,11 +35,16 @@ export function useQueueSockets(queueIds: string[], status: LibrarianStatus, onF
             if (latest.current.status !== "online") send({ type: "set_status", status: latest.current.status } satisfies QueueClientMessage);
           },
           onFrame: (frame) => {
-            const f = frame as QueueServerMessage;
+            // Names, questions and staff messages stored before they were cleaned on the way in show clean too.
+            const f = cleanDisplayData(frame as QueueServerMessage);
             if (f.type === "queue.snapshot") setStates((s) => ({ ...s, [queueId]: "open" }));
             latest.current.onFrame(f);
           },
-          onState: (state) => setStates((s) => ({ ...s, [queueId]: state === "open" ? (s[queueId] ?? "connecting") : state })),
+          onState: (state, closeCode) => {
+            // The sign-in ended (signed out elsewhere, password or role changed): sign in again.
+            if (closeCode === CLOSE_CODES.accessEnded) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+            setStates((s) => ({ ...s, [queueId]: state === "open" ? (s[queueId] ?? "connecting") : state }));
+          },
         }),
       );
     }

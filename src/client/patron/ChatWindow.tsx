@@ -120,7 +120,9 @@ export function ChatWindow(props: ChatWindowProps) {
         {showUnavailable && extras ? <extras.Unavailable sessionId={sessionId} token={token} origin={origin} alternatives={props.alternatives} heading={sub} /> : null}
         {over ? (
           <div class="chat-ended">
-            <p>Thank you for asking {libraryName}.</p>
+            <p>
+              Thank you for asking <bdi>{libraryName}</bdi>.
+            </p>
           </div>
         ) : null}
       </div>
@@ -132,7 +134,7 @@ export function ChatWindow(props: ChatWindowProps) {
 
       {snap?.typing ? (
         <p class="typing" aria-hidden="true">
-          {snap.typing} is typing…
+          <bdi>{snap.typing}</bdi> is typing…
         </p>
       ) : null}
 
@@ -196,8 +198,8 @@ export function ChatWindow(props: ChatWindowProps) {
   );
 }
 
-/** One stable sentence per state: what the live region announces. */
-function statusLine(snap: SessionSnapshot | null): string {
+/** One stable sentence per state: what the live region announces. Names are isolated (`<bdi>`). */
+function statusLine(snap: SessionSnapshot | null) {
   if (snap?.connection === "reconnecting") return "Connection lost. Reconnecting…";
   const s = snap?.session;
   if (!s) return "Connecting…";
@@ -205,7 +207,7 @@ function statusLine(snap: SessionSnapshot | null): string {
     case "waiting":
       return "Finding a librarian for you. You can add details while you wait.";
     case "active":
-      return `You are chatting with ${s.librarian?.name ?? "a librarian"}.`;
+      return s.librarian ? <>You are chatting with <bdi>{s.librarian.name}</bdi>.</> : "You are chatting with a librarian.";
     case "patron_left":
       return "You left the chat.";
     case "unavailable":

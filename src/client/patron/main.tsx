@@ -39,7 +39,7 @@ if (!token) {
   render(
     <>
       <h1 id="chat-heading" tabIndex={-1} ref={(h) => h?.focus()}>
-        Chat with {boot.libraryName}
+        Chat with <bdi>{boot.libraryName}</bdi>
       </h1>
       <ChatWindow
       sessionId={boot.sessionId}

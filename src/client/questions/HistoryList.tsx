@@ -12,7 +12,10 @@ export function HistoryList({ detail, timeZone }: { detail: QuestionDetail; time
             <time dateTime={isoTime(e.at)}>{formatWhen(e.at, timeZone)}</time>{" "}
             {e.actor ? (
               <>
-                <strong>{e.actor.name}</strong> {e.summary}
+                <strong>
+                  <bdi>{e.actor.name}</bdi>
+                </strong>{" "}
+                {e.summary}
               </>
             ) : (
               e.summary

@@ -5,7 +5,7 @@
  * so Back, bookmarks and reloads all work.
  */
 import { useEffect, useState } from "preact/hooks";
-import { RESOLUTION_CODES } from "../../shared/codes";
+import { ALL_RESOLUTIONS } from "../../shared/codes";
 import { QUESTION_LISTS, QUESTION_LIST_LABELS, type QuestionList } from "../../shared/question-rules";
 import type { QuestionFilters, QuestionListResponse, QuestionSummary, QuestionsBootstrap } from "../../shared/questions-api";
 import { api, type ApiFailure } from "../monitor/api";
@@ -109,7 +109,7 @@ export function ListPage({ boot }: { boot: QuestionsBootstrap }) {
           current={value("code")}
           describedBy={errorFor("code")}
         />
-        <SearchSelect name="resolution" label="Resolution" any="Any resolution" choices={RESOLUTION_CODES.map((r) => ({ value: r.code, label: r.label }))} current={value("resolution")} />
+        <SearchSelect name="resolution" label="Resolution" any="Any resolution" choices={ALL_RESOLUTIONS.map((r) => ({ value: r.code, label: r.label }))} current={value("resolution")} />
         <SearchSelect name="librarian" label="Librarian" any="Anyone" choices={filters.librarians.map((l) => ({ value: l.id, label: l.name }))} current={value("librarian")} />
         <SearchSelect name="order" label="Order" choices={ORDERS} current={value("order") === "oldest" ? "oldest" : "newest"} />
         <div class="field checkbox">
@@ -179,7 +179,11 @@ function QuestionTable({ questions, list, order, boot }: { questions: QuestionSu
               <a href={`/questions/${q.id}`}>{excerpt(q.question, 140)}</a>
               <span class="flags">
                 {q.source === "email" ? <span class="flag">Left by e-mail</span> : null}
-                {q.libraryId !== boot.librarian.libraryId ? <span class="flag">{q.libraryName}</span> : null}
+                {q.libraryId !== boot.librarian.libraryId ? (
+                  <span class="flag">
+                    <bdi>{q.libraryName}</bdi>
+                  </span>
+                ) : null}
                 {q.hidden ? <span class="flag">Spam</span> : null}
                 {q.failedMails > 0 ? <span class="flag flag-danger">{q.failedMails === 1 ? "A mail failed" : `${q.failedMails} mails failed`}</span> : null}
               </span>
@@ -190,13 +194,13 @@ function QuestionTable({ questions, list, order, boot }: { questions: QuestionSu
           header: "Patron",
           cell: (q) => (
             <>
-              {q.patronName ?? "Anonymous"}
+              {q.patronName ? <bdi>{q.patronName}</bdi> : "Anonymous"}
               {q.patronEmail ? <span class="muted"> {q.patronEmail}</span> : null}
             </>
           ),
         },
         { header: "Status", cell: (q) => statusText(q.status) },
-        { header: "Owner", cell: (q) => q.assignee?.name ?? "Nobody" },
+        { header: "Owner", cell: (q) => (q.assignee ? <bdi>{q.assignee.name}</bdi> : "Nobody") },
         { header: "Resolution", cell: (q) => resolutionText(q.resolution) },
       ]}
     />

@@ -22,9 +22,11 @@ export function NotesPanel({ detail, boot, onChanged }: PanelProps) {
           {detail.notes.map((n) => (
             <li key={n.id}>
               <p class="note-meta">
-                <strong>{n.author?.name ?? "A librarian"}</strong> <time dateTime={isoTime(n.at)}>{formatWhen(n.at, boot.timeZone)}</time>
+                <strong>{n.author ? <bdi>{n.author.name}</bdi> : "A librarian"}</strong> <time dateTime={isoTime(n.at)}>{formatWhen(n.at, boot.timeZone)}</time>
               </p>
-              <p class="note-body">{n.body}</p>
+              <p class="note-body" dir="auto">
+                {n.body}
+              </p>
             </li>
           ))}
         </ul>

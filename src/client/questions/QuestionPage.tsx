@@ -84,7 +84,7 @@ export function QuestionPage({ boot, questionId }: { boot: QuestionsBootstrap; q
         <a href="/questions">Back to the questions</a>
       </p>
       <h1>
-        Question from {q.patronName ?? "a patron"}
+        Question from {q.patronName ? <bdi>{q.patronName}</bdi> : "a patron"}
       </h1>
       <p role="status" aria-live="polite" class="change-status">
         {message}
@@ -97,7 +97,7 @@ export function QuestionPage({ boot, questionId }: { boot: QuestionsBootstrap; q
           {q.excludeFromStats ? " · left out of statistics" : ""}
         </dd>
         <dt>Owner</dt>
-        <dd>{q.assignee?.name ?? "Nobody yet"}</dd>
+        <dd>{q.assignee ? <bdi>{q.assignee.name}</bdi> : "Nobody yet"}</dd>
         <dt>Received</dt>
         <dd>
           <time dateTime={isoTime(q.createdAt)}>{formatWhen(q.createdAt, boot.timeZone)}</time>{" "}
@@ -106,15 +106,24 @@ export function QuestionPage({ boot, questionId }: { boot: QuestionsBootstrap; q
         {q.libraryId !== boot.librarian.libraryId ? (
           <>
             <dt>Library</dt>
-            <dd>{q.libraryName} (you served this chat for them)</dd>
+            <dd>
+              <bdi>{q.libraryName}</bdi> (you served this chat for them)
+            </dd>
           </>
         ) : null}
         {detail.session?.chattedWith ? (
           <>
             <dt>Chatted with</dt>
             <dd>
-              {detail.session.chattedWith.name}
-              {detail.session.servedByPartner && detail.session.chattedWith.libraryName ? ` of ${detail.session.chattedWith.libraryName}` : ""}
+              <bdi>{detail.session.chattedWith.name}</bdi>
+              {detail.session.servedByPartner && detail.session.chattedWith.libraryName ? (
+                <>
+                  {" "}
+                  of <bdi>{detail.session.chattedWith.libraryName}</bdi>
+                </>
+              ) : (
+                ""
+              )}
             </dd>
           </>
         ) : null}
@@ -156,13 +165,17 @@ function PatronPanel({ detail }: { detail: QuestionDetail }) {
       <h2 id="patron-heading">Patron</h2>
       <dl class="details">
         <dt>Name</dt>
-        <dd>{p.name ?? "Not given"}</dd>
+        <dd>{p.name ? <bdi>{p.name}</bdi> : "Not given"}</dd>
         <dt>E-mail</dt>
         <dd>{p.email ? <a href={`mailto:${p.email}`}>{p.email}</a> : "Not given"}</dd>
         {Object.entries(p.details).map(([k, v]) => (
           <Fragment key={k}>
-            <dt>{k}</dt>
-            <dd>{v}</dd>
+            <dt>
+              <bdi>{k}</bdi>
+            </dt>
+            <dd>
+              <bdi>{v}</bdi>
+            </dd>
           </Fragment>
         ))}
         <dt>Transcript by e-mail</dt>

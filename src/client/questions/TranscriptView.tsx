@@ -1,4 +1,9 @@
-/** The whole transcript as it was filed: every message, in order, with who wrote it and when. */
+/**
+ * The whole transcript as it was filed: every message, in order, with who
+ * wrote it and when — the name isolated, the role as a marker of its own
+ * beside it (src/shared/author-labels.ts), so no name can pass for a role.
+ */
+import { ROLE_MARKERS } from "../../shared/author-labels";
 import type { QuestionDetail } from "../../shared/questions-api";
 import { MessageText } from "../shared/Transcript";
 import { formatWhen, isoTime } from "./format";
@@ -21,11 +26,11 @@ export function TranscriptView({ detail, timeZone }: { detail: QuestionDetail; t
               ) : (
                 <>
                   <p class="line-meta">
-                    <span class="line-author">{m.author.name}</span>
-                    {m.author.role === "librarian" ? " (librarian)" : ""} <time dateTime={isoTime(m.at)}>{formatWhen(m.at, timeZone)}</time>
+                    <bdi class="line-author">{m.author.name}</bdi> <span class="line-role">{ROLE_MARKERS[m.author.role === "librarian" ? "librarian" : "patron"]}</span>{" "}
+                    <time dateTime={isoTime(m.at)}>{formatWhen(m.at, timeZone)}</time>
                     {m.whileWaiting && m.seq > 1 ? " — while waiting" : ""}
                   </p>
-                  <p class="line-body">
+                  <p class="line-body" dir="auto">
                     <MessageText text={m.body} />
                   </p>
                 </>

@@ -1,11 +1,12 @@
 /** Entry point of the Ask a Librarian module (/questions, /questions/:id, /questions/codes). */
 import { render } from "preact";
+import { cleanDisplayData } from "../../shared/display-text";
 import type { QuestionsBootstrap } from "../../shared/questions-api";
 import { CodesPage } from "./CodesPage";
 import { ListPage } from "./ListPage";
 import { QuestionPage } from "./QuestionPage";
 
-const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as QuestionsBootstrap;
+const boot = cleanDisplayData(JSON.parse(document.getElementById("bootstrap")!.textContent!) as QuestionsBootstrap);
 const root = document.getElementById("questions-root")!;
 root.textContent = "";
 render(

@@ -76,7 +76,7 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
     >
       <div class="head">
         <h2 id="rd-title" tabIndex={-1}>
-          Chat with {library.name}
+          Chat with <bdi>{library.name}</bdi>
         </h2>
         <button type="button" class="hide" aria-label="Minimize chat" onClick={() => setOpenByPatron(() => false)}>
           −

@@ -4,8 +4,14 @@
  * message once and never reads out the whole history after a reload.
  * Messages still being sent sit below it, outside the live region, so they
  * are not announced twice.
+ *
+ * Who wrote a message shows as the name, isolated (`<bdi>`: nothing in it can
+ * reorder the words beside it), then the role marker of its own
+ * (src/shared/author-labels.ts): whatever a patron calls themselves, their
+ * lines say "Patron". Bodies take their direction from their own first letter.
  */
 import { useEffect, useRef } from "preact/hooks";
+import { ROLE_MARKERS } from "../../shared/author-labels";
 import type { ChatMessage } from "../../shared/protocol";
 import type { PendingMessage } from "./session-connection";
 import { linkify } from "./linkify";
@@ -30,6 +36,15 @@ export function MessageText({ text }: { text: string }) {
 
 function Stamp({ at }: { at: number }) {
   return <time dateTime={new Date(at).toISOString()}>{timeFormat.format(at)}</time>;
+}
+
+/** The author's name and role: "Lisa" and a "Librarian" marker beside it. */
+function Author({ name, role }: { name: string; role: keyof typeof ROLE_MARKERS }) {
+  return (
+    <>
+      <bdi class="msg-author">{name}</bdi> <span class="msg-role">{ROLE_MARKERS[role]}</span>
+    </>
+  );
 }
 
 export interface TranscriptProps {
@@ -63,10 +78,10 @@ export function Transcript({ messages, pending, synced, me, myName, label }: Tra
             ) : (
               <>
                 <p class="msg-meta">
-                  <span class="msg-author">{m.author.name}</span> <Stamp at={m.at} />
+                  <Author name={m.author.name} role={m.author.role === "librarian" ? "librarian" : "patron"} /> <Stamp at={m.at} />
                   {m.whileWaiting && m.seq > 1 ? <span class="msg-tag"> (while waiting)</span> : null}
                 </p>
-                <p class="msg-body">
+                <p class="msg-body" dir="auto">
                   <MessageText text={m.body} />
                 </p>
               </>
@@ -79,9 +94,9 @@ export function Transcript({ messages, pending, synced, me, myName, label }: Tra
           {pending.map((p) => (
             <div key={p.clientId} class="msg msg-mine msg-pending">
               <p class="msg-meta">
-                <span class="msg-author">{myName}</span> <span class="msg-status">Sending…</span>
+                <Author name={myName} role={me} /> <span class="msg-status">Sending…</span>
               </p>
-              <p class="msg-body">
+              <p class="msg-body" dir="auto">
                 <MessageText text={p.body} />
               </p>
             </div>

@@ -61,6 +61,8 @@ export interface SessionConnectionOptions {
   seed?: SessionSeed;
   /** Librarians: the shared page's events while co-browsing (never kept in the snapshot). */
   onPageEvents?: (events: PageEvent[]) => void;
+  /** Cleans each frame before it is shown (the monitor: text stored before names and messages were cleaned on the way in). */
+  clean?: (frame: SessionServerMessage) => SessionServerMessage;
 }
 
 /** A fresh id for a message this client sends. */
@@ -86,7 +88,7 @@ export class SessionConnection {
       url: opts.url,
       WebSocketImpl: opts.WebSocketImpl,
       onOpen: (send) => send({ type: "hello", token: opts.token, lastSeq: this.lastSeq }),
-      onFrame: (frame) => this.receive(frame as SessionServerMessage),
+      onFrame: (frame) => this.receive(opts.clean ? opts.clean(frame as SessionServerMessage) : (frame as SessionServerMessage)),
       onState: (state) => this.update({ connection: state, ...(state === "open" ? {} : { typing: null }) }),
     });
   }
@@ -143,7 +145,8 @@ export class SessionConnection {
       case "error":
         // A message refused for now is sent again when the server says; it stays "sending" meanwhile.
         if (frame.code === "rate_limited" && frame.clientId) return this.resendLater(frame.clientId, frame.retryAfterMs ?? 1000);
-        this.update({ error: frame.message });
+        // Any other refusal of a message is for good (e.g. the chat is full): it stops "sending".
+        this.update({ error: frame.message, ...(frame.clientId ? { pending: this.snapshot.pending.filter((p) => p.clientId !== frame.clientId) } : {}) });
         return;
       case "cobrowse":
         this.update({ cobrowse: frame.cobrowse });

@@ -195,13 +195,15 @@ export function PatronExtras(props: PatronExtrasProps) {
     if (saved?.sessionId === props.sessionId) startSharing(saved.sharingId);
   }, []);
   const asked = place === "widget" && snap.cobrowse?.status === "requested" && !sharing;
-  const librarian = snap.cobrowse?.librarianName ?? "The librarian";
+  const librarianName = snap.cobrowse?.librarianName;
+  // The librarian's name, isolated so it cannot run into the words around it.
+  const librarian = librarianName ? <bdi>{librarianName}</bdi> : "The librarian";
 
   return (
     <>
       {/* Always there, so a screen reader hears the request when it comes. */}
       <p class="visually-hidden" role="status">
-        {asked ? `${librarian} asks to see this page. Your answer is below.` : ""}
+        {asked ? <>{librarian} asks to see this page. Your answer is below.</> : ""}
       </p>
       {asked ? (
         <div class="consent" role="group" aria-labelledby="consent-title" aria-describedby="consent-text">
