@@ -223,8 +223,10 @@ export const questionEvents = sqliteTable(
     action: text("action").notNull(),
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
     createdAt: createdAt(),
+    /** When the privacy scrub removed the row's free text (src/privacy/event-detail.ts); null until then. */
+    scrubbedAt: integer("scrubbed_at"),
   },
-  (t) => [index("question_events_question").on(t.questionId)],
+  (t) => [index("question_events_question").on(t.questionId), index("question_events_unscrubbed").on(t.createdAt).where(sql`scrubbed_at IS NULL`)],
 );
 
 /**
@@ -339,6 +341,14 @@ export const scrubRuns = sqliteTable("scrub_runs", {
   questionsScrubbed: integer("questions_scrubbed").notNull().default(0),
   mailsScrubbed: integer("mails_scrubbed").notNull().default(0),
   error: text("error"),
+  // ---- migrations/0007_complete_retention.sql
+  eventsScrubbed: integer("events_scrubbed").notNull().default(0),
+  feedbackScrubbed: integer("feedback_scrubbed").notNull().default(0),
+  objectsErased: integer("objects_erased").notNull().default(0),
+  /** Chat objects whose erase failed or was refused in this run: tried again on the next. */
+  objectsPending: integer("objects_pending").notNull().default(0),
+  /** Libraries with work that this run had no budget left for. */
+  librariesDeferred: integer("libraries_deferred").notNull().default(0),
 });
 
 /** What one scrub run changed in one library (counts only); rows only for libraries where something changed. */
@@ -354,8 +364,34 @@ export const scrubChanges = sqliteTable(
     sessionsScrubbed: integer("sessions_scrubbed").notNull().default(0),
     questionsScrubbed: integer("questions_scrubbed").notNull().default(0),
     mailsScrubbed: integer("mails_scrubbed").notNull().default(0),
+    // ---- migrations/0007_complete_retention.sql
+    eventsScrubbed: integer("events_scrubbed").notNull().default(0),
+    feedbackScrubbed: integer("feedback_scrubbed").notNull().default(0),
+    objectsErased: integer("objects_erased").notNull().default(0),
+    objectsPending: integer("objects_pending").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.runId, t.libraryId] }), index("scrub_changes_library").on(t.libraryId, t.runId)],
+);
+
+/**
+ * Chat objects the privacy scrub still has to erase: written with the chat's
+ * D1 scrub when its object could not be erased (unreachable, or refusing
+ * because the chat has not ended and been filed yet), tried again on every
+ * later run, removed once the object has deleted its storage.
+ */
+export const scrubPendingObjects = sqliteTable(
+  "scrub_pending_objects",
+  {
+    sessionId: text("session_id").primaryKey(),
+    libraryId: text("library_id").notNull(),
+    /** Erases tried so far. */
+    attempts: integer("attempts").notNull().default(0),
+    /** Why the last attempt did not erase: the object's refusal or the call's error. */
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    lastAttemptAt: integer("last_attempt_at"),
+  },
+  (t) => [index("scrub_pending_objects_library").on(t.libraryId, t.lastAttemptAt)],
 );
 
 // ---- cooperative reference (migrations/0005_cooperation.sql) -------------------

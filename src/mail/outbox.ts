@@ -10,6 +10,7 @@ import { EmailMessage } from "cloudflare:email";
 import { and, asc, eq, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { mailOutbox } from "../db/schema";
+import { REDACTED_EMAIL } from "../privacy/redact";
 import { buildMime } from "./mime";
 
 export interface MailJob {
@@ -45,6 +46,8 @@ export async function deliverMail(env: Pick<Env, "DB" | "EMAIL" | "MAIL_FROM">, 
   const row = await db.select().from(mailOutbox).where(eq(mailOutbox.eventKey, eventKey)).get();
   if (!row) return "missing";
   if (row.status === "sent") return "already_sent";
+  // Scrubbed past retention (src/privacy/scrub-chats.ts): there is nobody left to send it to.
+  if (row.toAddress === REDACTED_EMAIL) return "failed";
   // Claim the row before sending. Without this, two deliveries of the same
   // message both read "pending" above and both send.
   const claim = await db
@@ -86,7 +89,16 @@ export async function deliverMail(env: Pick<Env, "DB" | "EMAIL" | "MAIL_FROM">, 
   }
   await db
     .update(mailOutbox)
-    .set({ status: "sent", attempts: sql`${mailOutbox.attempts} + 1`, rawMessage: raw, messageId, sentAt: now, lastError: null, claimedUntil: null })
+    .set({
+      status: "sent",
+      attempts: sql`${mailOutbox.attempts} + 1`,
+      // Scrubbed while it was being sent: the copy is not kept either.
+      rawMessage: sql`case when ${mailOutbox.toAddress} = ${REDACTED_EMAIL} then null else ${raw} end`,
+      messageId,
+      sentAt: now,
+      lastError: null,
+      claimedUntil: null,
+    })
     .where(eq(mailOutbox.eventKey, eventKey));
   return "sent";
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { COMMON_PASSWORDS_TEXT } from "../../src/auth/common-passwords";
 import { passwordProblem } from "../../src/auth/password-policy";
-import { redactText, redactTranscript } from "../../src/privacy/redact";
+import { redactText, scrubTranscript } from "../../src/privacy/redact";
 import { PASSWORD_RULES } from "../../src/shared/admin-limits";
 
 describe("the password policy", () => {
@@ -52,17 +52,19 @@ describe("redaction", () => {
     expect(redactText("Al asked: al dente or all done?", { name: "Al Smith", email: null })).toBe("[name removed] asked: al dente or all done?");
   });
 
-  it("renames the patron in a transcript and leaves others' names", () => {
-    const out = redactTranscript(
+  it("renames the patron in a transcript, removes what anyone typed and keeps system lines without the patron's name", () => {
+    const out = scrubTranscript(
       [
-        { seq: 1, author: { role: "patron", name: "Ada Lovelace" }, body: "I'm Ada" },
-        { seq: 2, author: { role: "librarian", name: "Lisa" }, body: "Hello Ada, I'm Lisa" },
+        { seq: 1, clientId: "c-1", author: { role: "patron", name: "Ada Lovelace" }, kind: "text", body: "I'm Ada" },
+        { seq: 2, clientId: "c-2", author: { role: "librarian", name: "Lisa" }, kind: "text", body: "Hello Ada, I'm Lisa" },
+        { seq: 3, clientId: null, author: { role: "system", name: "Refdesk" }, kind: "system", body: "Ada Lovelace left the chat." },
       ],
-      who,
+      [who.name],
     );
     expect(out).toEqual([
-      { seq: 1, author: { role: "patron", name: "Patron" }, body: "I'm [name removed]" },
-      { seq: 2, author: { role: "librarian", name: "Lisa" }, body: "Hello [name removed], I'm Lisa" },
+      { seq: 1, clientId: null, author: { role: "patron", name: "Patron" }, kind: "text", body: "[removed after the retention period]" },
+      { seq: 2, clientId: null, author: { role: "librarian", name: "Lisa" }, kind: "text", body: "[removed after the retention period]" },
+      { seq: 3, clientId: null, author: { role: "system", name: "Refdesk" }, kind: "system", body: "[name removed] left the chat." },
     ]);
   });
 });
