@@ -11,10 +11,12 @@ process.emitWarning = (warning, ...rest) => (String(warning).includes("SQLite") 
 const { DatabaseSync } = await import("node:sqlite");
 
 /**
- * Columns that change on purpose when a request is refused: a wrong password
- * counts towards the lock-out (that is the refusal working).
+ * What changes on purpose when a request is refused: a wrong password counts
+ * towards the sign-in throttle and is recorded in the audit log (that is the
+ * refusal working).
  */
-const VOLATILE_COLUMNS = { librarians: ["failed_logins", "locked_until"] };
+const VOLATILE_TABLES = ["sign_in_throttle"];
+const VOLATILE_ROWS = { audit_log: "action <> 'librarian.sign_in_failed'" };
 
 function sqliteFiles(dir) {
   if (!existsSync(dir)) return [];
@@ -23,7 +25,7 @@ function sqliteFiles(dir) {
     .map((f) => path.join(dir, f));
 }
 
-function tableRows(db, table, skip = []) {
+function tableRows(db, table, skip = [], where = "1 = 1") {
   const columns = db
     .prepare(`PRAGMA table_info("${table}")`)
     .all()
@@ -31,7 +33,7 @@ function tableRows(db, table, skip = []) {
     .filter((c) => !skip.includes(c));
   if (columns.length === 0) return [];
   const list = columns.map((c) => `"${c}"`).join(", ");
-  return db.prepare(`SELECT ${list} FROM "${table}" ORDER BY ${list}`).all().map((r) => JSON.stringify(columns.map((c) => r[c])));
+  return db.prepare(`SELECT ${list} FROM "${table}" WHERE ${where} ORDER BY ${list}`).all().map((r) => JSON.stringify(columns.map((c) => r[c])));
 }
 
 function userTables(db) {
@@ -51,7 +53,7 @@ export function storedState(persistDir) {
   for (const file of sqliteFiles(path.join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject"))) {
     const db = new DatabaseSync(file, { readOnly: true });
     try {
-      for (const t of userTables(db)) snapshot[`d1:${t}`] = tableRows(db, t, VOLATILE_COLUMNS[t] ?? []);
+      for (const t of userTables(db).filter((name) => !VOLATILE_TABLES.includes(name))) snapshot[`d1:${t}`] = tableRows(db, t, [], VOLATILE_ROWS[t]);
     } finally {
       db.close();
     }

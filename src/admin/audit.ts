@@ -2,7 +2,14 @@
  * The audit log: every administrative change, written in the same batch as the
  * change itself so neither exists without the other. Entries carry the library
  * (and group, for group forms) they concern; administrators read their own.
- * Never put secrets (password hashes, tokens) in before/after.
+ * Never put secrets (password hashes, tokens, passwords typed) in before/after.
+ *
+ * Sign-ins and failed sign-ins are recorded too, with the network they came
+ * from only as src/http/client-network.ts networkLabel gives it (an IPv4 /24,
+ * an IPv6 /48): enough for an administrator to tell a branch's own network
+ * from somewhere else, and to see guessing from one place, without the log
+ * holding anyone's exact address. A failure for an address with no account
+ * belongs to no library (library_id null) and records no address typed.
  */
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
@@ -17,6 +24,8 @@ export const AUDIT_ACTIONS = [
   "librarian.password_reset_sent",
   "librarian.role_changed",
   "librarian.sessions_revoked",
+  "librarian.signed_in",
+  "librarian.sign_in_failed",
   "form.created",
   "form.updated",
   "form.logo_set",
@@ -30,18 +39,22 @@ export interface AuditEntry {
   groupId?: string | null;
   action: AuditAction;
   targetType: "librarian" | "form" | "library";
-  targetId: string;
+  /** Null only for a failed sign-in to an address with no account. */
+  targetId: string | null;
   before: object | null;
   after: object | null;
 }
 
+/** Who made a change: an administrator, the librarian signing in, or nobody known (a failed sign-in). */
+type AuditActor = Pick<Actor, "id" | "displayName"> | null;
+
 /** The insert for one audit entry, to run in the same batch as the change. */
-export function auditStatement(db: Database, actor: Actor, entry: AuditEntry, now: number) {
+export function auditStatement(db: Database, actor: AuditActor, entry: AuditEntry, now: number) {
   return db.insert(auditLog).values({
     libraryId: entry.libraryId,
     groupId: entry.groupId ?? null,
-    actorId: actor.id,
-    actorName: actor.displayName,
+    actorId: actor?.id ?? null,
+    actorName: actor?.displayName ?? null,
     action: entry.action,
     targetType: entry.targetType,
     targetId: entry.targetId,

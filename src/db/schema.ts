@@ -95,6 +95,27 @@ export const authSessions = sqliteTable(
   (t) => [index("auth_sessions_librarian").on(t.librarianId)],
 );
 
+/**
+ * Sign-in throttling (src/auth/sign-in-throttle.ts): one row per network, per
+ * account address and per trusted browser, keyed by a digest (never the
+ * address itself), kept only until `forgetAt`.
+ */
+export const signInThrottle = sqliteTable(
+  "sign_in_throttle",
+  {
+    key: text("key").primaryKey(),
+    /** Attempts counted since the row was last forgotten (a successful sign-in takes its own back). */
+    attempts: integer("attempts").notNull(),
+    /** No attempt under this key is checked before this time. */
+    blockedUntil: integer("blocked_until").notNull(),
+    /** The row means nothing after this time and may be deleted. */
+    forgetAt: integer("forget_at").notNull(),
+    /** The attempt that last counted here: lets the attempt's other keys see its own count as not blocking it. */
+    lastAttempt: text("last_attempt"),
+  },
+  (t) => [index("sign_in_throttle_forget").on(t.forgetAt)],
+);
+
 export const forms = sqliteTable(
   "forms",
   {

@@ -26,7 +26,6 @@ export interface AccountRow {
   role: RoleName;
   status: "active" | "invited" | "disabled";
   disabledAt: number | null;
-  lockedUntil: number | null;
   createdAt: number;
   manageable: boolean;
 }
