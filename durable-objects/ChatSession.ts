@@ -44,9 +44,11 @@ import { IDENTITY_HEADERS } from "../src/objects/contracts";
 import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { parseFrame, sessionClientMessageSchema, type ChatMessage, type PushedPage, type SessionStatus } from "../src/shared/protocol";
-import { closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE } from "./shared/sockets";
+import { FrameBudget, tooManyFrames } from "./shared/frame-budget";
+import { closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE, sendFrame } from "./shared/sockets";
 import { hasStorage, migrateStorage } from "./shared/storage-schema";
 import { ChatSocketFrames, errorFrame, senderOf } from "./chat-session/chat-socket";
+import { authorOf } from "./chat-session/sockets";
 import { CobrowseRelay } from "./chat-session/cobrowse-relay";
 import { SessionOffers } from "./chat-session/offers";
 import { claim } from "./chat-session/rules/claim";
@@ -68,6 +70,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   private readonly offers: SessionOffers;
   private readonly relay: CobrowseRelay;
   private readonly frames: ChatSocketFrames;
+  private readonly budget = new FrameBudget(() => this.clock.now());
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -78,8 +81,8 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     this.core = new SessionCore({ ctx, clock: this.clock, env: () => this.env });
     this.offers = new SessionOffers(this.core);
     const tokenValid = (token: string) => this.patronTokenValid(token);
-    this.relay = new CobrowseRelay(this.core, tokenValid);
-    this.frames = new ChatSocketFrames(this.core, this.relay, tokenValid);
+    this.relay = new CobrowseRelay(this.core, this.budget, tokenValid);
+    this.frames = new ChatSocketFrames(this.core, this.relay, this.budget, tokenValid);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -91,6 +94,10 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (!this.core.state) return Response.json({ error: { code: "not_found", message: "Chat session not found." } }, { status: 404 });
     const librarianHeader = request.headers.get(IDENTITY_HEADERS.librarian);
     const librarian = librarianHeader ? (JSON.parse(librarianHeader) as LibrarianRef) : null;
+    // Whoever flooded this chat a moment ago waits before a new socket (fair share).
+    if (this.budget.isCooling(librarian ? `librarian:${librarian.id}` : "patron")) {
+      return Response.json({ error: { code: "rate_limited", message: "Too many frames from you a moment ago; reconnect shortly." } }, { status: 429 });
+    }
     const stream = request.headers.get(IDENTITY_HEADERS.channel) === "cobrowse";
     const now = this.clock.now();
     const pair = new WebSocketPair();
@@ -104,7 +111,6 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
       origin: request.headers.get(IDENTITY_HEADERS.origin) || null,
       ...(stream ? { channel: "cobrowse" as const, sharingId: null } : {}),
     });
-    if (librarian) this.core.access.socketOpened(now);
     await this.core.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -112,11 +118,18 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const att = this.core.sockets.attachment(ws);
     if (!att) return;
+    const author = authorOf(att);
+    if (!this.budget.admit(ws, author, (retryAfterMs) => sendFrame(ws, tooManyFrames(retryAfterMs)))) return;
     if (att.channel === "cobrowse") return this.relay.onFrame(ws, att, raw);
     const parsed = parseFrame(sessionClientMessageSchema, raw);
     if (!parsed.ok) return this.core.sockets.send(ws, parsed.error);
     const msg = parsed.value;
     if (msg.type !== "hello" && !att.authed) return this.core.sockets.send(ws, { type: "error", code: "hello_required", message: "Say hello (with your token) first." });
+    // Chat messages have their own rate (answered with the message's client id, so it is resent); every other kind, here.
+    if (msg.type !== "send") {
+      const allowed = this.budget.authorFrame(author, msg.type);
+      if (!allowed.ok) return allowed.notify ? this.core.sockets.send(ws, tooManyFrames(allowed.retryAfterMs, msg.type)) : undefined;
+    }
     const from = senderOf(att);
     switch (msg.type) {
       case "hello":

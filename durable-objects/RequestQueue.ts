@@ -24,6 +24,7 @@ import { IDENTITY_HEADERS, type LibrarianRef, type OfferOptions, type RemovalRea
 import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { parseFrame, queueClientMessageSchema, type Monitor, type QueuedRequest } from "../src/shared/protocol";
+import { FrameBudget, tooManyFrames } from "./shared/frame-budget";
 import { closeGoneSocket, ERRORED_SOCKET_CODE, sendFrame } from "./shared/sockets";
 import { migrateStorage } from "./shared/storage-schema";
 import { QueuePresence } from "./request-queue/presence";
@@ -43,6 +44,7 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   private readonly watch: StaffingWatch;
   private readonly access: QueueAccessWatch;
   private readonly pruning: QueuePruning;
+  private readonly budget = new FrameBudget(() => this.clock.now());
   /** The due time the alarm was last set for (undefined: unknown). */
   private alarmSetFor: number | null | undefined;
 
@@ -132,6 +134,10 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
     const librarian = JSON.parse(request.headers.get(IDENTITY_HEADERS.librarian) ?? "null") as LibrarianRef | null;
     const queueId = request.headers.get(IDENTITY_HEADERS.queue);
     if (!librarian || !queueId) return new Response("Missing identity", { status: 400 });
+    // A monitor who flooded a moment ago waits before a new socket (fair share).
+    if (this.budget.isCooling(`librarian:${librarian.id}`)) {
+      return Response.json({ error: { code: "rate_limited", message: "Too many frames from you a moment ago; reconnect shortly." } }, { status: 429 });
+    }
     this.meta.rememberQueueId(queueId);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
@@ -143,11 +149,15 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const parsed = parseFrame(queueClientMessageSchema, raw);
-    if (!parsed.ok) return sendFrame(ws, parsed.error);
     const att = this.presence.attachment(ws);
     if (!att) return;
+    const author = `librarian:${att.librarian.id}`;
+    if (!this.budget.admit(ws, author, (retryAfterMs) => sendFrame(ws, tooManyFrames(retryAfterMs)))) return;
+    const parsed = parseFrame(queueClientMessageSchema, raw);
+    if (!parsed.ok) return sendFrame(ws, parsed.error);
     const msg = parsed.value;
+    const allowed = this.budget.authorFrame(author, msg.type);
+    if (!allowed.ok) return allowed.notify ? sendFrame(ws, tooManyFrames(allowed.retryAfterMs, msg.type)) : undefined;
     switch (msg.type) {
       case "set_status":
         this.presence.setStatus(att.librarian.id, msg.status);

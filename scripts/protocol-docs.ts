@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { COBROWSE_LIMITS } from "../src/shared/cobrowse-limits";
-import { LIMITS, TIMING } from "../src/shared/limits";
+import { FRAME_RATES, LIMITS, MESSAGE_RATE, SOCKET_FRAME_RATE, TIMING } from "../src/shared/limits";
 import {
   cobrowseClientMessageSchema,
   cobrowseServerMessageSchema,
@@ -210,7 +210,7 @@ export function protocolMarkdown(doc: ProtocolDocument): string {
     "",
     `Close codes: ${Object.entries(CLOSE_CODES)
       .map(([k, v]) => `${v} (${k})`)
-      .join(", ")}. A client must not reconnect after ${CLOSE_CODES.sessionEnded} or ${CLOSE_CODES.policy}.`,
+      .join(", ")}. A client must not reconnect after ${CLOSE_CODES.sessionEnded}, ${CLOSE_CODES.policy} or ${CLOSE_CODES.accessEnded} (see "Sockets: hello, rates and closing").`,
     "",
     "Bodies, for every route that takes one (not repeated under each route):",
     "",
@@ -261,6 +261,7 @@ export function protocolMarkdown(doc: ProtocolDocument): string {
     "2. The server answers `welcome` (with its `lastSeq`) and then every message after yours, in order.",
     "3. Give each message you send a fresh `clientId` and keep it until `ack` arrives; after a reconnect send unacknowledged messages again with the same `clientId`: the server acknowledges a repeat with its original `seq` (`duplicate: true`) and stores it once.",
     "",
+    ...socketRules(),
     framesSection("Chat session, client → server", sessionClientMessageSchema),
     framesSection("Chat session, server → client", sessionServerMessageSchema),
     framesSection("Queue, client → server", queueClientMessageSchema),
@@ -273,4 +274,25 @@ export function protocolMarkdown(doc: ProtocolDocument): string {
     framesSection("Co-browse stream, server → page", cobrowseServerMessageSchema),
   );
   return lines.join("\n").trimEnd() + "\n";
+}
+
+/** What every socket client must know beyond the frame shapes: the hello deadline, the rates, and when the server closes. */
+function socketRules(): string[] {
+  const perAuthor = Object.entries(FRAME_RATES).map(([type, r]) => `\`${type}\` ${r.burst} per ${r.refillMs / 1000} s`);
+  return [
+    "### Sockets: hello, rates and closing",
+    "",
+    `- **Hello first.** Every socket — patron, librarian, co-browse page — must send \`hello\` within ${TIMING.helloTimeoutMs / 1000} s of connecting; otherwise it gets \`hello_required\` and is closed with ${CLOSE_CODES.policy}. Any other frame before \`hello\` is answered \`hello_required\` and not read.`,
+    "- **Your own messages come back.** The sender of a chat message receives its `ack` (with the stored `seq`) *and* the `message` frame, like everyone else in the chat; match them by `clientId`.",
+    `- **Chat message rate.** Each author (the patron; each librarian) may send a burst of ${MESSAGE_RATE.burst} messages, refilled evenly over ${MESSAGE_RATE.refillMs / 1000} s, across all of their sockets. A message over it is refused with \`{ "type": "error", "code": "rate_limited", "clientId", "retryAfterMs" }\` and not stored. Send it again after \`retryAfterMs\` with the same \`clientId\`, and keep the messages written after it behind it, so they are stored in the order they were written. A message already stored is acknowledged again whatever the rate.`,
+    `- **Other frames' rates**, per author across their sockets: ${perAuthor.join("; ")}. A frame over its allowance is answered \`rate_limited\` with \`retryAfterMs\` (once per run of refusals), is not read and changes nothing.`,
+    `- **Any socket** may send a burst of ${SOCKET_FRAME_RATE.burst} frames of any kind (well-formed or not), refilled at ${SOCKET_FRAME_RATE.perSecond} a second. Frames over it are dropped unread (the first of each ${SOCKET_FRAME_RATE.dropWindowMs / 1000} s answered \`rate_limited\`); after ${SOCKET_FRAME_RATE.closeAfterDropped} dropped within ${SOCKET_FRAME_RATE.dropWindowMs / 1000} s the socket is closed with ${CLOSE_CODES.policy}, and the same author's new sockets are refused (HTTP 429 \`rate_limited\`) for ${SOCKET_FRAME_RATE.cooldownMs / 1000} s.`,
+    "- **When the server closes a socket**, and what the client does:",
+    `  - ${CLOSE_CODES.normal}: co-browsing ended or moved to another page (stream sockets); the answer to the client's own close. Reconnect only if you still need the socket.`,
+    `  - ${CLOSE_CODES.goingAway}: a queue socket silent for ${TIMING.staleSocketMs / 1000} s (no \`ping\`). Reconnect.`,
+    `  - ${CLOSE_CODES.policy}: a bad token, not the librarian serving the chat, no hello in time, a socket flooding past its allowance, or the chat was handed back or transferred away from this librarian. Do not reconnect.`,
+    `  - ${CLOSE_CODES.sessionEnded}: the chat ended — also right after the \`welcome\` and the whole log when a client connects to a chat that has already ended, and for a co-browse page that asks to share on an ended chat. Do not reconnect.`,
+    `  - ${CLOSE_CODES.accessEnded}: the librarian's sign-in ended (signed out, signed out everywhere, password changed or reset, role changed, account disabled). Sign in again; open sockets also re-check their sign-in every ${TIMING.accessRecheckMs / 1000} s.`,
+    "",
+  ];
 }

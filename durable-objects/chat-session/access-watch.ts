@@ -19,7 +19,7 @@ export class SessionAccessWatch {
     private readonly env: () => Env,
   ) {}
 
-  /** A librarian socket opened: make sure a re-check is scheduled. */
+  /** The serving librarian's socket said hello: make sure a re-check is scheduled. */
   socketOpened(now: number): void {
     if (!this.store.meta(CHECK_KEY)) this.store.setMeta(CHECK_KEY, String(now + TIMING.accessRecheckMs));
   }

@@ -4,10 +4,9 @@
  * id), typing, and the frames that are decided by a session rule.
  */
 import { CLOSE_CODES } from "../../src/shared/close-codes";
-import { MESSAGE_RATE } from "../../src/shared/limits";
 import type { CobrowseServerMessage, ErrorFrame } from "../../src/shared/protocol";
-import { RateBucket } from "../../src/shared/rate-bucket";
 import { webUrl } from "../../src/shared/web-address";
+import type { FrameBudget } from "../shared/frame-budget";
 import { closeSocket } from "../shared/sockets";
 import type { Refusal } from "../../src/objects/contracts";
 import type { CobrowseRelay } from "./cobrowse-relay";
@@ -16,7 +15,7 @@ import type { Verdict } from "./rules/decision";
 import { notePatronOrigin, writeRefusal } from "./rules/chat-frames";
 import type { SessionCore } from "./session-core";
 import { cobrowseView, patronNameOf, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
-import type { SessionSocket } from "./sockets";
+import { authorOf, type SessionSocket } from "./sockets";
 
 export function senderOf(att: SessionSocket): Sender {
   return att.role === "librarian" && att.librarian ? { role: "librarian", librarian: att.librarian } : { role: "patron" };
@@ -27,12 +26,10 @@ export function errorFrame(r: Refusal): ErrorFrame {
 }
 
 export class ChatSocketFrames {
-  /** Chat messages per author (MESSAGE_RATE), across all of that author's sockets; memory only — a limit that restarts after hibernation is still a limit. */
-  private readonly messageRates = new Map<string, RateBucket>();
-
   constructor(
     private readonly core: SessionCore,
     private readonly relay: CobrowseRelay,
+    private readonly budget: FrameBudget,
     private readonly patronTokenValid: (token: string) => Promise<boolean>,
   ) {}
 
@@ -51,6 +48,7 @@ export class ChatSocketFrames {
       return;
     }
     sockets.update(ws, { ...att, authed: true });
+    if (att.role === "librarian") this.core.access.socketOpened(this.core.now());
     const s = this.core.state!;
     const store = this.core.store;
     // Welcome, then everything missed, in order — all sent in this one turn, so no
@@ -65,6 +63,8 @@ export class ChatSocketFrames {
     for (const message of store.messagesAfter(Math.min(lastSeq, store.lastSeq))) sockets.send(ws, { type: "message", message });
     if (att.role === "librarian") sockets.send(ws, { type: "check", check: browserCheckOf(s) });
     if (s.cobrowse) sockets.send(ws, { type: "cobrowse", cobrowse: cobrowseView(s.cobrowse) });
+    // A client reconnecting to a chat that has ended gets the whole story, then the documented close.
+    if (s.status === "ended") return closeSocket(ws, CLOSE_CODES.sessionEnded, "session ended");
     if (att.role === "patron" && att.origin !== undefined) await this.core.commit((current) => notePatronOrigin(current, att.origin ?? null));
   }
 
@@ -75,10 +75,10 @@ export class ChatSocketFrames {
     const refusal = writeRefusal(s, senderOf(att));
     if (refusal) return sockets.send(ws, errorFrame(refusal));
     const isPatron = att.role === "patron";
-    const authorKey = isPatron ? "patron" : `librarian:${att.librarian!.id}`;
+    const authorKey = authorOf(att);
     // A message already stored is acknowledged again whatever the rate (a reconnect resends its unacknowledged ones).
     if (!store.findSent(authorKey, clientId)) {
-      const retryAfterMs = this.messageRateWait(authorKey);
+      const retryAfterMs = this.budget.messageWait(authorKey);
       if (retryAfterMs > 0) {
         const message = "Messages are arriving too fast; this one will be sent again in a moment.";
         return sockets.send(ws, { type: "error", code: "rate_limited", message, clientId, retryAfterMs });
@@ -140,13 +140,5 @@ export class ChatSocketFrames {
   private typing(att: SessionSocket, s: SessionState, active: boolean): void {
     const name = att.role === "librarian" ? att.librarian!.name : patronNameOf(s);
     this.core.sockets.broadcast({ type: "typing", role: att.role, name, active }, att.role === "patron" ? "librarian" : "patron");
-  }
-
-  /** Takes one message from the author's allowance: 0 if it may go now, else how long until it may. */
-  private messageRateWait(authorKey: string): number {
-    const now = this.core.now();
-    let bucket = this.messageRates.get(authorKey);
-    if (!bucket) this.messageRates.set(authorKey, (bucket = new RateBucket(MESSAGE_RATE.burst, MESSAGE_RATE.refillMs, now)));
-    return bucket.take(1, now) ? 0 : bucket.waitMs(1, now);
   }
 }

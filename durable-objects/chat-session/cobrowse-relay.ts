@@ -13,6 +13,7 @@ import { RateBucket } from "../../src/shared/rate-bucket";
 import { webUrl } from "../../src/shared/web-address";
 import { closeSocket } from "../shared/sockets";
 import { pauseSharing, sharingStoppedByPage, startSharing } from "./rules/cobrowse";
+import { tooManyFrames, type FrameBudget } from "../shared/frame-budget";
 import { assertNever, type SessionCore } from "./session-core";
 import type { SessionSocket } from "./sockets";
 
@@ -28,6 +29,7 @@ export class CobrowseRelay {
 
   constructor(
     private readonly core: SessionCore,
+    private readonly budget: FrameBudget,
     private readonly patronTokenValid: (token: string) => Promise<boolean>,
   ) {}
 
@@ -37,6 +39,11 @@ export class CobrowseRelay {
     const parsed = parseFrame(cobrowseClientMessageSchema, raw, COBROWSE_LIMITS.frameBytes);
     if (!parsed.ok) return sockets.sendStream(ws, parsed.error);
     const msg = parsed.value;
+    // Page events have their own rates (below); the control frames, the patron's allowance for each.
+    if (msg.type !== "events") {
+      const allowed = this.budget.authorFrame("patron", msg.type);
+      if (!allowed.ok) return allowed.notify ? sockets.sendStream(ws, tooManyFrames(allowed.retryAfterMs, msg.type)) : undefined;
+    }
     if (msg.type === "hello") {
       if (!(await this.patronTokenValid(msg.token))) {
         sockets.sendStream(ws, { type: "error", code: "unauthorized", message: "This chat link is not valid." });
@@ -71,6 +78,8 @@ export class CobrowseRelay {
       if (!verdict.ok) {
         if (!verdict.quiet) sockets.sendStream(ws, { type: "error", code: verdict.code, message: verdict.message, ...(verdict.field ? { field: verdict.field } : {}) });
         if (verdict.ended) sockets.sendStream(ws, { type: "ended", reason: verdict.ended });
+        // Nothing more can come on a chat that is over: the documented close.
+        if (verdict.code === "session_ended") closeSocket(ws, CLOSE_CODES.sessionEnded, "session ended");
         return verdict;
       }
       sharingId = verdict.sharingId;

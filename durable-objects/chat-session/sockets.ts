@@ -28,6 +28,11 @@ export interface SessionSocket {
 
 const STREAM_TAG = "cobrowse";
 
+/** Who wrote a frame, for rates and de-duplication: "patron" or "librarian:<id>". */
+export function authorOf(att: SessionSocket): string {
+  return att.role === "librarian" && att.librarian ? `librarian:${att.librarian.id}` : "patron";
+}
+
 export class SessionSockets {
   constructor(private readonly ctx: DurableObjectState) {}
 

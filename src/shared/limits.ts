@@ -55,6 +55,42 @@ export const LIMITS = {
  */
 export const MESSAGE_RATE = { burst: 20, refillMs: 10_000 } as const;
 
+/**
+ * Fair share: what one client may send on one socket. Every frame — of any
+ * type, well-formed or not — first takes from its socket's allowance (a burst,
+ * refilled evenly each second); a frame over it is dropped unread (the sender
+ * is told once per `dropWindowMs`). A socket that keeps sending past its
+ * allowance (`closeAfterDropped` frames dropped within `dropWindowMs`) is
+ * closed (1008), and its author may not reconnect for `cooldownMs`.
+ */
+export const SOCKET_FRAME_RATE = { burst: 80, perSecond: 40, dropWindowMs: 10_000, closeAfterDropped: 300, cooldownMs: 10_000 } as const;
+
+/**
+ * What each kind of frame may cost, per author (the patron, or one librarian),
+ * across all of that author's sockets: a burst of `burst`, refilled evenly over
+ * `refillMs`. Frames that change stored state have small allowances; a frame
+ * over its allowance is refused with `rate_limited` and `retryAfterMs` (once
+ * per run of refusals) and changes nothing. Chat messages: MESSAGE_RATE.
+ */
+export const FRAME_RATES = {
+  hello: { burst: 10, refillMs: 10_000 },
+  typing: { burst: 20, refillMs: 10_000 },
+  leave: { burst: 5, refillMs: 10_000 },
+  transcript: { burst: 5, refillMs: 10_000 },
+  capabilities: { burst: 5, refillMs: 10_000 },
+  "cobrowse.request": { burst: 5, refillMs: 10_000 },
+  "cobrowse.decline": { burst: 5, refillMs: 10_000 },
+  "cobrowse.stop": { burst: 5, refillMs: 10_000 },
+  "cobrowse.point": { burst: 20, refillMs: 10_000 },
+  "cobrowse.navigate": { burst: 10, refillMs: 10_000 },
+  "cobrowse.resync": { burst: 5, refillMs: 10_000 },
+  set_status: { burst: 10, refillMs: 10_000 },
+  "staff.send": { burst: 20, refillMs: 10_000 },
+  /** The co-browse stream's control frames (its page events have their own rate: COBROWSE_LIMITS). */
+  start: { burst: 5, refillMs: 10_000 },
+  stop: { burst: 5, refillMs: 10_000 },
+} as const;
+
 /** The patron's after-chat rating: whole numbers on this scale. */
 export const RATING = { lowest: 1, highest: 5 } as const;
 
@@ -67,7 +103,7 @@ export const TIMING = {
   staleSocketMs: 35_000,
   /** Open librarian sockets re-check that their sign-in is still valid this often (revocation also closes them at once). */
   accessRecheckMs: 60_000,
-  /** A patron socket must say hello within this long. */
+  /** Every socket (patron, librarian, co-browse page) must say hello within this long of connecting, or it is closed (1008). */
   helloTimeoutMs: 10_000,
   /** Librarian sign-in sessions last this long. */
   authSessionMs: 12 * 60 * 60 * 1000,

@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { CLOSE_CODES } from "../../src/shared/close-codes";
 import type { QueueServerMessage, SessionServerMessage } from "../../src/shared/protocol";
 import { accept, activeChat, call, eventually, librarianSocket, sessionView } from "./helpers";
 import { admin, expectError, json, signedIn } from "./admin-helpers";
@@ -27,8 +28,8 @@ describe("disabling an account with open chats", () => {
     await chat.patron.nextFrom(isMessage("Librarian 1 is no longer available. You are back in the queue"), patronFrom);
     await chat.patron.nextFrom((f) => f.type === "status" && f.session.status === "waiting" && f.session.librarian === null, patronFrom);
     // The disabled librarian's chat socket and monitoring socket are closed; their cookie no longer works.
-    expect((await chat.librarian.closed).code).toBe(1008);
-    expect((await monitors[0]!.closed).code).toBe(1008);
+    expect((await chat.librarian.closed).code).toBe(CLOSE_CODES.policy);
+    expect((await monitors[0]!.closed).code).toBe(CLOSE_CODES.accessEnded);
     expect((await call("/api/auth/me", { cookie: cookies[0] })).status).toBe(401);
     const signIn = await call("/api/auth/sign-in", { method: "POST", json: { email: serving.email, password: serving.password } });
     expect(signIn.status).toBe(401);

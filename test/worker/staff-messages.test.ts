@@ -6,7 +6,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { LIMITS, TIMING } from "../../src/shared/limits";
+import { FRAME_RATES, LIMITS, TIMING } from "../../src/shared/limits";
 import type { QueueServerMessage, StaffMessage } from "../../src/shared/protocol";
 import { activeChat, closeSocket, monitorQueue, queueStub, settle, staffedLibrary, type QueueSocket } from "./helpers";
 
@@ -88,7 +88,15 @@ describe("staff chat", () => {
     const { library, monitors, cookies } = await staffedLibrary(1);
     const [ma] = monitors;
     const total = LIMITS.staffHistory + 10;
-    for (let i = 1; i <= total; i++) ma!.send({ type: "staff.send", clientId: `m-${i}`, body: `note ${i}`, to: null });
+    // Within each librarian's staff-message allowance: a burst, then the clock moves on by its refill time.
+    const { burst, refillMs } = FRAME_RATES["staff.send"];
+    for (let i = 1; i <= total; i++) {
+      ma!.send({ type: "staff.send", clientId: `m-${i}`, body: `note ${i}`, to: null });
+      if (i % burst === 0) {
+        await ma!.next(staffBody(`note ${i}`), 15_000);
+        await runInDurableObject(queueStub(library.queueId), (obj) => obj.clock.advance(refillMs));
+      }
+    }
     await ma!.next(staffBody(`note ${total}`), 15_000);
     const kept = await historyOn(await monitorQueue(library.queueId, cookies[0]!));
     expect(kept).toHaveLength(LIMITS.staffHistory);

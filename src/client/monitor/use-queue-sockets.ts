@@ -6,6 +6,7 @@
  * purpose" (no grace period).
  */
 import { useEffect, useRef, useState } from "preact/hooks";
+import { CLOSE_CODES } from "../../shared/close-codes";
 import type { LibrarianStatus, QueueClientMessage, QueueServerMessage } from "../../shared/protocol";
 import { ReconnectingSocket, socketUrl, type SocketState } from "../shared/reconnecting-socket";
 
@@ -37,7 +38,11 @@ export function useQueueSockets(queueIds: string[], status: LibrarianStatus, onF
             if (f.type === "queue.snapshot") setStates((s) => ({ ...s, [queueId]: "open" }));
             latest.current.onFrame(f);
           },
-          onState: (state) => setStates((s) => ({ ...s, [queueId]: state === "open" ? (s[queueId] ?? "connecting") : state })),
+          onState: (state, closeCode) => {
+            // The sign-in ended (signed out elsewhere, password or role changed): sign in again.
+            if (closeCode === CLOSE_CODES.accessEnded) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+            setStates((s) => ({ ...s, [queueId]: state === "open" ? (s[queueId] ?? "connecting") : state }));
+          },
         }),
       );
     }

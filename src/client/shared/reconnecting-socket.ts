@@ -2,7 +2,7 @@
  * A WebSocket that comes back by itself: jittered exponential backoff after a
  * drop, a ping every TIMING.pingIntervalMs so the server can tell a dead socket
  * from a quiet one, and no retry when the server ended things on purpose
- * (session over, or a policy refusal).
+ * (session over, a policy refusal, or the librarian's sign-in ended).
  */
 import { TIMING } from "../../shared/limits";
 import { CLOSE_CODES } from "../../shared/close-codes";
@@ -14,7 +14,8 @@ export interface ReconnectingSocketOptions {
   /** Runs on every (re)connect, before anything else is sent. */
   onOpen: (send: (frame: unknown) => void) => void;
   onFrame: (frame: unknown) => void;
-  onState: (state: SocketState) => void;
+  /** `closeCode`: when closed for good, the server's reason (e.g. CLOSE_CODES.accessEnded: sign in again). */
+  onState: (state: SocketState, closeCode?: number) => void;
   WebSocketImpl?: typeof WebSocket;
 }
 
@@ -67,8 +68,8 @@ export class ReconnectingSocket {
       this.pingTimer = null;
       if (this.ws !== ws) return;
       this.ws = null;
-      if (this.stopped || e.code === CLOSE_CODES.sessionEnded || e.code === CLOSE_CODES.policy) {
-        this.opts.onState("closed");
+      if (this.stopped || e.code === CLOSE_CODES.sessionEnded || e.code === CLOSE_CODES.policy || e.code === CLOSE_CODES.accessEnded) {
+        this.opts.onState("closed", e.code);
         return;
       }
       this.opts.onState("reconnecting");
