@@ -73,7 +73,7 @@ export async function throttleKeys(email: string, address: string | undefined, d
 }
 
 export type Admission =
-  | { admitted: true; attemptId: string; via: "device" | "network-and-account"; attempts: number }
+  | { admitted: true; attemptId: string; via: "device" | "network-and-account" }
   | { admitted: false; retryAfterMs: number };
 
 /** The new attempt count and block of a row counting one more attempt (SQL, evaluated against the row's old values). */
@@ -105,7 +105,7 @@ export async function admitAttempt(db: Database, keys: ThrottleKeys, now: number
         .returning({ attempts: t.attempts }),
       db.select({ blockedUntil: t.blockedUntil }).from(t).where(and(eq(t.key, keys.device), gt(t.forgetAt, now))),
     ]);
-    if (taken[0]) return { admitted: true, attemptId, via: "device", attempts: taken[0].attempts };
+    if (taken[0]) return { admitted: true, attemptId, via: "device" };
     if (row[0]) return { admitted: false, retryAfterMs: row[0].blockedUntil - now };
     // Not a trusted browser for this address (any more): throttled like any other.
   }
@@ -133,7 +133,7 @@ export async function admitAttempt(db: Database, keys: ThrottleKeys, now: number
     count(keys.network, SIGN_IN_THROTTLE.networkFreeAttempts),
     db.select({ until: max(t.blockedUntil) }).from(t).where(inArray(t.key, both)),
   ]);
-  if (account[0]) return { admitted: true, attemptId, via: "network-and-account", attempts: account[0].attempts };
+  if (account[0]) return { admitted: true, attemptId, via: "network-and-account" };
   return { admitted: false, retryAfterMs: Math.max(1000, (blocked[0]?.until ?? now) - now) };
 }
 

@@ -6,12 +6,12 @@
  * Every refusal other than the throttle's is the same answer, reached by the
  * same work: an unknown address, a wrong password, a disabled account and an
  * invited one that never set a password each look the account up, run one
- * full password hash and write one audit entry — so neither the answer nor
- * its timing tells which addresses have accounts.
+ * full password hash and write one sign-in log entry (src/admin/audit.ts) —
+ * so neither the answer nor its timing tells which addresses have accounts.
  */
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { auditStatement } from "../admin/audit";
+import { pruneSignInLogStatement, signInLogStatement } from "../admin/audit";
 import type { Database } from "../db/client";
 import { authSessions, librarians, libraries } from "../db/schema";
 import { networkLabel } from "../http/client-network";
@@ -46,7 +46,7 @@ export type SignInResult =
 /**
  * Checks an e-mail and password, unless the throttle holds the attempt back;
  * a good one starts a sign-in session. Records the sign-in or the failure in
- * the audit log.
+ * the sign-in log.
  */
 export async function attemptSignIn(db: Database, attempt: SignInAttempt, now: number): Promise<SignInResult> {
   const keys = await throttleKeys(attempt.email, attempt.address, attempt.deviceToken);
@@ -62,12 +62,7 @@ export async function attemptSignIn(db: Database, attempt: SignInAttempt, now: n
   const passwordMatches = await verifyPassword(attempt.password, row?.l.passwordHash ?? NO_PASSWORD_HASH);
   const network = networkLabel(attempt.address);
   if (!row || !passwordMatches || row.l.disabledAt) {
-    await auditStatement(
-      db,
-      null,
-      { libraryId: row?.l.libraryId ?? null, action: "librarian.sign_in_failed", targetType: "librarian", targetId: row?.l.id ?? null, before: null, after: { network, attempt: admission.attempts } },
-      now,
-    );
+    await signInLogStatement(db, { libraryId: row?.l.libraryId ?? null, librarianId: row?.l.id ?? null, outcome: "failed", network }, now);
     return { ok: false, reason: "invalid" };
   }
 
@@ -78,7 +73,8 @@ export async function attemptSignIn(db: Database, attempt: SignInAttempt, now: n
   const statements: BatchItem<"sqlite">[] = [
     db.insert(authSessions).values({ tokenHash: await digestToken(session.token), librarianId: l.id, createdAt: now, expiresAt: session.expiresAt }),
     ...signedInStatements(db, keys, await deviceKey(deviceToken, attempt.email), admission, now),
-    auditStatement(db, librarian, { libraryId: l.libraryId, action: "librarian.signed_in", targetType: "librarian", targetId: l.id, before: null, after: { network } }, now),
+    signInLogStatement(db, { libraryId: l.libraryId, librarianId: l.id, outcome: "signed_in", network }, now),
+    pruneSignInLogStatement(db, now),
   ];
   await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   return { ok: true, librarian, session, deviceToken };

@@ -116,6 +116,22 @@ export const signInThrottle = sqliteTable(
   (t) => [index("sign_in_throttle_forget").on(t.forgetAt)],
 );
 
+/** Every sign-in and failed sign-in (src/admin/audit.ts): the account, and the network only as a /24 or /48. */
+export const signInLog = sqliteTable(
+  "sign_in_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Null when the address typed has no account. */
+    libraryId: text("library_id"),
+    librarianId: text("librarian_id"),
+    /** 'signed_in' | 'failed' */
+    outcome: text("outcome").$type<"signed_in" | "failed">().notNull(),
+    network: text("network"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("sign_in_log_library").on(t.libraryId, t.createdAt), index("sign_in_log_created").on(t.createdAt)],
+);
+
 export const forms = sqliteTable(
   "forms",
   {

@@ -12,7 +12,7 @@ import { newAccountLink, setPasswordPath } from "../../auth/account-links";
 import type { Role } from "../../auth/librarian";
 import { revokeAccess } from "../../auth/revoke-access";
 import { accountKey, forgetAccountStatement } from "../../auth/sign-in-throttle";
-import { auditStatement } from "../../admin/audit";
+import { AUDIT_PAGE_SIZE, SIGN_IN_LOG_KEEP_MS, auditStatement, readSignIns } from "../../admin/audit";
 import { authorize, forbiddenField, grantableRoles, mayGrantRole, mayManageAccount, type Actor } from "../../admin/authorize";
 import { handBackChatsOf } from "../../admin/hand-back";
 import { accountAsLibrarian, accountView, loadAccount, loadLibrary, publicOrigin } from "../../admin/lookups";
@@ -29,7 +29,7 @@ import { ADMIN_OF_LIBRARY, MANAGER_OF_ACCOUNT } from "../openapi/callers";
 import { documented } from "../openapi/describe";
 import { GROUPS } from "../openapi/groups";
 import { ACCOUNT_UNKNOWN, BAD_BODY, LIBRARY_UNKNOWN, NOT_ADMIN_OF_LIBRARY, NOT_MANAGEABLE, NOT_SIGNED_IN, OTHER_SITE, refusal } from "../openapi/refusals";
-import { ACCOUNT, PARAMS } from "../openapi/shapes";
+import { ACCOUNT, AUDIT_QUERY, PARAMS } from "../openapi/shapes";
 
 export const accountRoutes = new Hono<AppEnv>();
 
@@ -284,6 +284,22 @@ accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/sessions/revok
   ]);
   await revokeAccess(c.env, db, accountAsLibrarian(account, (await loadLibrary(db, libraryId)).name), null);
   return c.json({ revoked: live.length });
+});
+
+accountRoutes.get("/libraries/:libraryId/sign-ins", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "A library's sign-ins",
+  description: `Every sign-in and failed sign-in to the library's accounts, newest first, kept ${SIGN_IN_LOG_KEEP_MS / 86_400_000} days. The network is shown only as an IPv4 /24 or an IPv6 /48; no password, and no address typed, is ever kept.`,
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.libraryId,
+  query: AUDIT_QUERY,
+  answers: { 200: `\`{entries: [{id, librarianId, librarianName, outcome: "signed_in"|"failed", network, createdAt}], nextBefore}\`, ${AUDIT_PAGE_SIZE} a page; \`nextBefore\` (or null on the last page) continues as \`?before=\`.` },
+  refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY],
+}), async (c) => {
+  const libraryId = c.req.param("libraryId");
+  await authorize(c, "library.read", { library: libraryId });
+  const before = Number(c.req.query("before") ?? "") || undefined;
+  return c.json(await readSignIns(database(c.env.DB), libraryId, before));
 });
 
 /** An account's live sign-in sessions, newest first. The id is the stored digest, never the cookie token. */
