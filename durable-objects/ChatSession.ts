@@ -45,7 +45,7 @@ import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { parseFrame, sessionClientMessageSchema, type ChatMessage, type PushedPage, type SessionStatus } from "../src/shared/protocol";
 import { FrameBudget, tooManyFrames } from "./shared/frame-budget";
-import { closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE, sendFrame } from "./shared/sockets";
+import { closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE } from "./shared/sockets";
 import { hasStorage, migrateStorage } from "./shared/storage-schema";
 import { ChatSocketFrames, errorFrame, senderOf } from "./chat-session/chat-socket";
 import { authorOf } from "./chat-session/sockets";
@@ -56,12 +56,22 @@ import { chooseTranscript, reportBrowser } from "./chat-session/rules/chat-frame
 import { declineCobrowse, requestCobrowse, sharingTimedOut, stopCobrowseBy } from "./chat-session/rules/cobrowse";
 import { decide, refuse } from "./chat-session/rules/decision";
 import { needsFiling } from "./chat-session/rules/filing";
-import { abandonUnavailable, endByLibrarian, handBack, leaveQuestion, patronLeaves, startSession, waitLimitPassed } from "./chat-session/rules/lifecycle";
+import {
+  abandonUnavailable,
+  endByLibrarian,
+  endIdle,
+  handBack,
+  leaveQuestion,
+  patronGoneForGood,
+  patronLeaves,
+  patronSocketsGone,
+  startSession,
+  waitLimitPassed,
+} from "./chat-session/rules/lifecycle";
 import { rolloverDue } from "./chat-session/rules/routing";
-import { cancelTransfer, declineTransfer, nobodyToTakeIt, offerTransfer, transferExpired, transferNotShown, transferShown } from "./chat-session/rules/transfer";
+import { cancelTransfer, declineTransfer, transferExpired } from "./chat-session/rules/transfer";
 import { assertNever, SessionCore } from "./chat-session/session-core";
-import { logFailure } from "./shared/log";
-import { sessionView, transferRequestFor, type PendingTransfer } from "./chat-session/session-state";
+import { sessionView } from "./chat-session/session-state";
 import { SESSION_STORAGE_MIGRATIONS } from "./chat-session/store";
 
 export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
@@ -116,10 +126,10 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
     const att = this.core.sockets.attachment(ws);
     if (!att) return;
     const author = authorOf(att);
-    if (!this.budget.admit(ws, author, (retryAfterMs) => sendFrame(ws, tooManyFrames(retryAfterMs)))) return;
     if (att.channel === "cobrowse") return this.relay.onFrame(ws, att, raw);
     const parsed = parseFrame(sessionClientMessageSchema, raw);
     if (!parsed.ok) return this.core.sockets.send(ws, parsed.error);
@@ -127,7 +137,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (msg.type !== "hello" && !att.authed) return this.core.sockets.send(ws, { type: "error", code: "hello_required", message: "Say hello (with your token) first." });
     // Chat messages have their own rate (answered with the message's client id, so it is resent); every other kind, here.
     if (msg.type !== "send") {
-      const allowed = this.budget.authorFrame(author, msg.type);
+      const allowed = msg.type === "hello" ? this.budget.helloFrame(ws) : this.budget.authorFrame(author, msg.type);
       if (!allowed.ok) return allowed.notify ? this.core.sockets.send(ws, tooManyFrames(allowed.retryAfterMs, msg.type)) : undefined;
     }
     const from = senderOf(att);
@@ -163,6 +173,12 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     }
   }
 
+  /** Who is on a socket, for rates: read only when needed (a flood is thousands of frames). */
+  private authorOn(ws: WebSocket): string | null {
+    const att = this.core.sockets.attachment(ws);
+    return att ? authorOf(att) : null;
+  }
+
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     await this.onSocketGone(ws, code);
   }
@@ -177,6 +193,8 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (!att) return;
     if (att.channel) return this.relay.onGone(att);
     this.frames.onGone(att);
+    // A waiting patron with no chat socket left may have gone for good: the alarm decides after a grace period.
+    if (att.role === "patron" && att.authed && !this.core.sockets.patronHere(ws)) await this.core.commit((s, now) => patronSocketsGone(s, now));
   }
 
   // ---- lifecycle (RPC from the Worker) ------------------------------------
@@ -257,34 +275,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
 
   /** The serving librarian offers the chat to another librarian or to a queue (rules/transfer.ts). */
   async offerTransfer(input: TransferOffer): Promise<TransferResult> {
-    const queueIdsBefore = this.core.state?.queueIds ?? [];
-    const offered: { transfer?: PendingTransfer } = {};
-    const stored = await this.core.commit((s, now) => {
-      const verdict = offerTransfer(s, input, crypto.randomUUID(), now);
-      if (verdict.ok) offered.transfer = verdict.transfer;
-      return verdict;
-    });
-    const transfer = offered.transfer;
-    if (!stored.ok || !transfer) return stored as TransferResult;
-    const s = stored.state;
-    let failed = false;
-    const request = transferRequestFor(s, transfer, this.core.store.waitingPreview());
-    const shown = await this.core
-      .queue(transfer.queueId)
-      .offerTransfer(request, { fromLibrarianId: input.from.id, toLibrarianId: input.to.kind === "librarian" ? input.to.librarian.id : null })
-      .catch((error: unknown) => {
-        logFailure("transfer_offer_failed", s.sessionId)(error);
-        failed = true;
-        return { staffed: false };
-      });
-    if (!shown.staffed) {
-      await this.core.commit((current) => transferNotShown(current, transfer, queueIdsBefore));
-      // A call that failed may still have reached the queue: make sure no offer is left showing there.
-      if (failed) await this.core.runEffects([{ kind: "withdraw", queueIds: [transfer.queueId], reason: "withdrawn", by: null }]);
-      return nobodyToTakeIt(transfer);
-    }
-    const result = await this.core.commit((current) => transferShown(current, transfer));
-    return result.ok ? { ok: true, session: sessionView(result.state) } : (result as TransferResult);
+    return this.offers.offerTransfer(input);
   }
 
   async cancelTransfer(librarianId: string): Promise<TransferResult> {
@@ -322,17 +313,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
 
   /** The serving librarian pushes a page (already checked by the Worker); stored like a message, once per client id. */
   async pushPage(input: { librarianId: string; clientId: string; page: PushedPage; body: string }): Promise<PushResult> {
-    const s = this.core.state;
-    if (!s) return refuse("not_found", "Chat session not found.");
-    if (s.librarian?.id !== input.librarianId) return refuse("forbidden", "Only the librarian serving this chat can push pages to the patron.");
-    if (s.status === "ended" || s.status === "unavailable") return refuse("session_ended", "This chat has ended.");
-    if (s.status !== "active") return refuse("not_active", "The patron has left this chat.");
-    const { message, duplicate } = this.core.store.append(
-      { authorKey: `librarian:${s.librarian.id}`, role: "librarian", name: s.librarian.name, kind: "push", body: input.body, clientId: input.clientId, whileWaiting: false, push: input.page },
-      this.clock.now(),
-    );
-    if (!duplicate) this.core.sockets.broadcast({ type: "message", message });
-    return { ok: true, message, duplicate };
+    return this.frames.push(input);
   }
 
   // ---- access ---------------------------------------------------------------
@@ -356,6 +337,8 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (this.core.state && needsFiling(this.core.state)) await this.core.file();
     await this.core.commit((s, now) => sharingTimedOut(s, now));
     await this.core.commit((s, now) => transferExpired(s, now));
+    await this.core.commit((s, now) => endIdle(s, this.core.store.lastMessageAt, now));
+    await this.core.commit((s, now) => patronGoneForGood(s, now));
     const mirrorDue = this.core.mirror.dueAt();
     if (mirrorDue !== null && mirrorDue <= this.clock.now()) await this.core.mirror.flush();
     await this.core.access.checkIfDue(this.clock.now());

@@ -149,10 +149,10 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
     const att = this.presence.attachment(ws);
     if (!att) return;
     const author = `librarian:${att.librarian.id}`;
-    if (!this.budget.admit(ws, author, (retryAfterMs) => sendFrame(ws, tooManyFrames(retryAfterMs)))) return;
     const parsed = parseFrame(queueClientMessageSchema, raw);
     if (!parsed.ok) return sendFrame(ws, parsed.error);
     const msg = parsed.value;
@@ -167,6 +167,12 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
       default:
         return assertNever(msg);
     }
+  }
+
+  /** Who is on a socket, for rates: read only when needed (a flood is thousands of frames). */
+  private authorOn(ws: WebSocket): string | null {
+    const att = this.presence.attachment(ws);
+    return att ? `librarian:${att.librarian.id}` : null;
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

@@ -278,11 +278,13 @@ export function protocolMarkdown(doc: ProtocolDocument): string {
 
 /** What every socket client must know beyond the frame shapes: the hello deadline, the rates, and when the server closes. */
 function socketRules(): string[] {
-  const perAuthor = Object.entries(FRAME_RATES).map(([type, r]) => `\`${type}\` ${r.burst} per ${r.refillMs / 1000} s`);
+  const perAuthor = Object.entries(FRAME_RATES)
+    .filter(([type]) => type !== "hello")
+    .map(([type, r]) => `\`${type}\` ${r.burst} per ${r.refillMs / 1000} s`);
   return [
     "### Sockets: hello, rates and closing",
     "",
-    `- **Hello first.** Every socket — patron, librarian, co-browse page — must send \`hello\` within ${TIMING.helloTimeoutMs / 1000} s of connecting; otherwise it gets \`hello_required\` and is closed with ${CLOSE_CODES.policy}. Any other frame before \`hello\` is answered \`hello_required\` and not read.`,
+    `- **Hello first.** Every socket — patron, librarian, co-browse page — must send \`hello\` within ${TIMING.helloTimeoutMs / 1000} s of connecting; otherwise it gets \`hello_required\` and is closed with ${CLOSE_CODES.policy}. Any other frame before \`hello\` is answered \`hello_required\` and not read. One socket may say \`hello\` ${FRAME_RATES.hello.burst} times per ${FRAME_RATES.hello.refillMs / 1000} s (counted per socket, so nobody can use up another's).`,
     "- **Your own messages come back.** The sender of a chat message receives its `ack` (with the stored `seq`) *and* the `message` frame, like everyone else in the chat; match them by `clientId`.",
     `- **Chat message rate.** Each author (the patron; each librarian) may send a burst of ${MESSAGE_RATE.burst} messages, refilled evenly over ${MESSAGE_RATE.refillMs / 1000} s, across all of their sockets. A message over it is refused with \`{ "type": "error", "code": "rate_limited", "clientId", "retryAfterMs" }\` and not stored. Send it again after \`retryAfterMs\` with the same \`clientId\`, and keep the messages written after it behind it, so they are stored in the order they were written. A message already stored is acknowledged again whatever the rate.`,
     `- **Other frames' rates**, per author across their sockets: ${perAuthor.join("; ")}. A frame over its allowance is answered \`rate_limited\` with \`retryAfterMs\` (once per run of refusals), is not read and changes nothing.`,

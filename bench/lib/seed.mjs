@@ -15,6 +15,8 @@ export const BENCH_LIBRARIES = [
   // bench-hostile: 1 serves, 2 does not, 3 gets locked out by the password flood, 4 is the library's administrator.
   { id: "bench-hostile", librarians: 4, admins: [4] },
   { id: "bench-outsider", librarians: 1 },
+  // 20 serve the normal chats, the 21st the flooding patron's.
+  { id: "bench-noisy", librarians: 21 },
 ];
 
 /** A chat stays "waiting" this long in bench libraries, longer than any run. */

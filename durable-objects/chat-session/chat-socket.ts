@@ -4,18 +4,20 @@
  * id), typing, and the frames that are decided by a session rule.
  */
 import { CLOSE_CODES } from "../../src/shared/close-codes";
-import type { CobrowseServerMessage, ErrorFrame } from "../../src/shared/protocol";
+import type { CobrowseServerMessage, ErrorFrame, PushedPage } from "../../src/shared/protocol";
 import { webUrl } from "../../src/shared/web-address";
 import type { FrameBudget } from "../shared/frame-budget";
 import { closeSocket } from "../shared/sockets";
-import type { Refusal } from "../../src/objects/contracts";
+import type { PushResult, Refusal } from "../../src/objects/contracts";
 import type { CobrowseRelay } from "./cobrowse-relay";
 import { browserCheckOf, cobrowseRefusal, type Sender } from "./rules/cobrowse";
-import type { Verdict } from "./rules/decision";
-import { notePatronOrigin, writeRefusal } from "./rules/chat-frames";
+import { andThen, refuse, type Verdict } from "./rules/decision";
+import { patronBack } from "./rules/lifecycle";
+import { LOG_FULL_MESSAGE, logFilled, logHasRoom, notePatronOrigin, writeRefusal } from "./rules/chat-frames";
 import type { SessionCore } from "./session-core";
 import { cobrowseView, patronNameOf, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
 import { authorOf, type SessionSocket } from "./sockets";
+import { utf8Bytes } from "./store";
 
 export function senderOf(att: SessionSocket): Sender {
   return att.role === "librarian" && att.librarian ? { role: "librarian", librarian: att.librarian } : { role: "patron" };
@@ -65,7 +67,7 @@ export class ChatSocketFrames {
     if (s.cobrowse) sockets.send(ws, { type: "cobrowse", cobrowse: cobrowseView(s.cobrowse) });
     // A client reconnecting to a chat that has ended gets the whole story, then the documented close.
     if (s.status === "ended") return closeSocket(ws, CLOSE_CODES.sessionEnded, "session ended");
-    if (att.role === "patron" && att.origin !== undefined) await this.core.commit((current) => notePatronOrigin(current, att.origin ?? null));
+    if (att.role === "patron") await this.core.commit((current) => andThen(patronBack(current), (back) => notePatronOrigin(back, att.origin ?? null)));
   }
 
   onSend(ws: WebSocket, att: SessionSocket, clientId: string, body: string): void {
@@ -84,6 +86,12 @@ export class ChatSocketFrames {
         return sockets.send(ws, { type: "error", code: "rate_limited", message, clientId, retryAfterMs });
       }
     }
+    // The log's caps keep every chat fileable: a message that does not fit is refused for good, and both sides told once.
+    if (!store.findSent(authorKey, clientId) && !logHasRoom(store.size, utf8Bytes(body), "person")) {
+      sockets.send(ws, { type: "error", code: "too_large", message: LOG_FULL_MESSAGE, clientId });
+      this.core.background(this.core.commit((current) => logFilled(current)));
+      return;
+    }
     const whileWaiting = s.status === "waiting";
     const name = isPatron ? patronNameOf(s) : att.librarian!.name;
     const { message, duplicate } = store.append({ authorKey, role: att.role, name, kind: "text", body, clientId, whileWaiting }, this.core.now());
@@ -92,6 +100,27 @@ export class ChatSocketFrames {
     sockets.broadcast({ type: "message", message });
     // The queues' preview of what the patron adds while waiting follows without holding up the chat.
     if (isPatron && whileWaiting) this.core.background(this.core.runEffects([{ kind: "refresh-preview" }]));
+  }
+
+  /** The serving librarian pushes a page (checked by the Worker); stored like a message, once per client id. */
+  async push(input: { librarianId: string; clientId: string; page: PushedPage; body: string }): Promise<PushResult> {
+    const s = this.core.state;
+    if (!s) return refuse("not_found", "Chat session not found.");
+    if (s.librarian?.id !== input.librarianId) return refuse("forbidden", "Only the librarian serving this chat can push pages to the patron.");
+    if (s.status === "ended" || s.status === "unavailable") return refuse("session_ended", "This chat has ended.");
+    if (s.status !== "active") return refuse("not_active", "The patron has left this chat.");
+    const store = this.core.store;
+    const authorKey = `librarian:${s.librarian.id}`;
+    if (!store.findSent(authorKey, input.clientId) && !logHasRoom(store.size, utf8Bytes(input.body), "person")) {
+      await this.core.commit((current) => logFilled(current));
+      return refuse("too_large", LOG_FULL_MESSAGE);
+    }
+    const { message, duplicate } = store.append(
+      { authorKey, role: "librarian", name: s.librarian.name, kind: "push", body: input.body, clientId: input.clientId, whileWaiting: false, push: input.page },
+      this.core.now(),
+    );
+    if (!duplicate) this.core.sockets.broadcast({ type: "message", message });
+    return { ok: true, message, duplicate };
   }
 
   onTyping(att: SessionSocket, active: boolean): void {

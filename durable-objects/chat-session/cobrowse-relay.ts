@@ -39,9 +39,9 @@ export class CobrowseRelay {
     const parsed = parseFrame(cobrowseClientMessageSchema, raw, COBROWSE_LIMITS.frameBytes);
     if (!parsed.ok) return sockets.sendStream(ws, parsed.error);
     const msg = parsed.value;
-    // Page events have their own rates (below); the control frames, the patron's allowance for each.
-    if (msg.type !== "events") {
-      const allowed = this.budget.authorFrame("patron", msg.type);
+    // Page events have their own rates (below); hello is counted per socket; the other control frames, once the page said hello, per patron.
+    if (msg.type === "hello" || (msg.type !== "events" && att.authed)) {
+      const allowed = msg.type === "hello" ? this.budget.helloFrame(ws) : this.budget.authorFrame("patron", msg.type);
       if (!allowed.ok) return allowed.notify ? sockets.sendStream(ws, tooManyFrames(allowed.retryAfterMs, msg.type)) : undefined;
     }
     if (msg.type === "hello") {

@@ -1,5 +1,6 @@
 /**
- * Offering a request to queues and rolling it over to cooperative queues:
+ * Offering a request to queues, rolling it over to cooperative queues, and
+ * offering a chat for transfer:
  * the steps that await queue objects, each followed by a commit of what the
  * answer means (rules/routing.ts). Roll-overs run one after another, so two
  * triggers never offer the same stage twice; each new queue is listed in
@@ -7,7 +8,10 @@
  */
 import type { RolloverTrigger } from "../../src/queues/routing-policy";
 import { pendingStages, shouldRollOver } from "../../src/queues/routing-policy";
+import type { TransferOffer, TransferResult } from "../../src/objects/contracts";
 import { markUnavailable } from "./rules/lifecycle";
+import { nobodyToTakeIt, offerTransfer, transferNotShown, transferShown } from "./rules/transfer";
+import { sessionView, transferRequestFor, type PendingTransfer } from "./session-state";
 import { homeOffered, listStage, noStageStaffed, rescheduleRollover, singleQueueOffered, stageOffered, type HomeOutcome, type StageOutcome } from "./rules/routing";
 import { logFailure } from "../shared/log";
 import type { SessionCore } from "./session-core";
@@ -54,6 +58,42 @@ export class SessionOffers {
       ),
     );
     if (!offers.some((o) => o.staffed)) await this.core.commit((current, now) => markUnavailable(current, now));
+  }
+
+  /**
+   * Offers a chat for transfer: the offer is stored first (so a claim from
+   * the queue sees it), then shown by the target queue; shown to nobody, it is
+   * taken back and the librarian told who is not there.
+   */
+  async offerTransfer(input: TransferOffer): Promise<TransferResult> {
+    const queueIdsBefore = this.core.state?.queueIds ?? [];
+    const offered: { transfer?: PendingTransfer } = {};
+    const stored = await this.core.commit((s, now) => {
+      const verdict = offerTransfer(s, input, crypto.randomUUID(), now);
+      if (verdict.ok) offered.transfer = verdict.transfer;
+      return verdict;
+    });
+    const transfer = offered.transfer;
+    if (!stored.ok || !transfer) return stored as TransferResult;
+    const s = stored.state;
+    let failed = false;
+    const request = transferRequestFor(s, transfer, this.core.store.waitingPreview());
+    const shown = await this.core
+      .queue(transfer.queueId)
+      .offerTransfer(request, { fromLibrarianId: input.from.id, toLibrarianId: input.to.kind === "librarian" ? input.to.librarian.id : null })
+      .catch((error: unknown) => {
+        logFailure("transfer_offer_failed", s.sessionId)(error);
+        failed = true;
+        return { staffed: false };
+      });
+    if (!shown.staffed) {
+      await this.core.commit((current) => transferNotShown(current, transfer, queueIdsBefore));
+      // A call that failed may still have reached the queue: make sure no offer is left showing there.
+      if (failed) await this.core.runEffects([{ kind: "withdraw", queueIds: [transfer.queueId], reason: "withdrawn", by: null }]);
+      return nobodyToTakeIt(transfer);
+    }
+    const result = await this.core.commit((current) => transferShown(current, transfer));
+    return result.ok ? { ok: true, session: sessionView(result.state) } : (result as TransferResult);
   }
 
   /** Queues a roll-over behind any in progress. */

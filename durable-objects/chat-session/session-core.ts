@@ -20,9 +20,10 @@ import { endedSessionOf, filed, filingFailed, needsFiling } from "./rules/filing
 import { nextAlarmAt } from "./rules/timers";
 import { SessionAccessWatch } from "./access-watch";
 import { SessionRowMirror } from "./row-mirror";
-import { cobrowseView, queuedRequestFor, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
+import { cobrowseView, idleEndAt, queuedRequestFor, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
 import { SessionSockets } from "./sockets";
-import { SessionStore } from "./store";
+import { logHasRoom } from "./rules/chat-frames";
+import { SessionStore, utf8Bytes } from "./store";
 
 /** What the object gives its core: storage and sockets, its environment (read when used), and "now". */
 export interface SessionHost {
@@ -100,12 +101,15 @@ export class SessionCore {
     for (const out of d.outputs) {
       switch (out.kind) {
         case "line": {
+          // Past the log's caps (and their small headroom for system lines) a line is dropped: the chat must stay fileable.
+          if (!logHasRoom(this.store.size, utf8Bytes(out.body), "system")) break;
           const whileWaiting = s.status === "waiting";
           const { message } = this.store.append({ authorKey: "system", role: "system", name: "Refdesk", kind: "system", body: out.body, clientId: null, whileWaiting }, now);
           this.sockets.broadcast({ type: "message", message });
           break;
         }
         case "patron-text": {
+          if (!logHasRoom(this.store.size, utf8Bytes(out.body), "system")) break;
           const { message } = this.store.append({ authorKey: "patron", role: "patron", name: out.name, kind: "text", body: out.body, clientId: null, whileWaiting: true }, now);
           this.sockets.broadcast({ type: "message", message });
           break;
@@ -188,8 +192,14 @@ export class SessionCore {
    * or once the alarm has run, it is set again).
    */
   async scheduleAlarm(): Promise<void> {
-    const other = { helloDeadlines: this.sockets.helloDeadlines(), mirrorDueAt: this.mirror.dueAt(), accessCheckAt: this.access.dueAt() };
-    const at = nextAlarmAt(this.store.state, other);
+    const s = this.store.state;
+    const other = {
+      helloDeadlines: this.sockets.helloDeadlines(),
+      mirrorDueAt: this.mirror.dueAt(),
+      accessCheckAt: this.access.dueAt(),
+      idleEndAt: s ? idleEndAt(s, this.store.lastMessageAt) : null,
+    };
+    const at = nextAlarmAt(s, other);
     if (at === this.alarmSetFor) return;
     this.alarmSetFor = at;
     if (at === null) {

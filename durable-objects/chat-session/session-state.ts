@@ -4,8 +4,8 @@
  */
 import type { LibrarianRef, StartChat, TransferTarget } from "../../src/objects/contracts";
 import type { RoutePlan } from "../../src/queues/routing-policy";
-import type { ResolutionCode } from "../../src/shared/codes";
-import { LIMITS } from "../../src/shared/limits";
+import type { FiledResolution } from "../../src/shared/codes";
+import { LIMITS, TIMING } from "../../src/shared/limits";
 import type { BrowserReport, CobrowseView, QueuedRequest, SessionStatus, SessionView, TranscriptChoice } from "../../src/shared/protocol";
 
 export interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeconds" | "route"> {
@@ -19,7 +19,7 @@ export interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeco
   waitLimitAt: number;
   /** When an unanswered, unavailable request is filed if the patron does nothing. */
   abandonAt: number | null;
-  resolution: ResolutionCode | null;
+  resolution: FiledResolution | null;
   descriptiveCodes: string[];
   note: string | null;
   source: "chat" | "email";
@@ -38,6 +38,12 @@ export interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeco
   browser?: BrowserReport | null;
   /** Co-browsing: asked for, sharing, or paused between two pages (absent or null: off). */
   cobrowse?: CobrowseState | null;
+  /** The message log reached SESSION_CAPS (both sides were told). */
+  logFull?: boolean;
+  /** A chat with no message for this long ends by itself (absent on older states: TIMING.idleEndMs). */
+  idleEndMs?: number;
+  /** While waiting: when the patron's last chat socket went away (null: the patron is here). */
+  patronGoneAt?: number | null;
 }
 
 /** Co-browsing's consent state. The stream itself is never stored. */
@@ -70,7 +76,7 @@ export const ABANDON_AFTER_MS = 30 * 60 * 1000;
 
 /** The state of a request just made: waiting in its form's queue. */
 export function initialState(init: StartChat, now: number): SessionState {
-  const { route, queueId, waitLimitSeconds, ...fields } = init;
+  const { route, queueId, waitLimitSeconds, idleEndMinutes, ...fields } = init;
   return {
     ...fields,
     status: "waiting",
@@ -90,11 +96,23 @@ export function initialState(init: StartChat, now: number): SessionState {
     fileRetryAt: null,
     route: route && route.stages.length > 1 ? route : null,
     rolloverAt: null,
+    idleEndMs: idleEndMinutes ? idleEndMinutes * 60_000 : TIMING.idleEndMs,
+    patronGoneAt: null,
   };
 }
 
 /** How the patron is named to others: their name, or "Patron". */
 export const patronNameOf = (s: SessionState): string => s.patronName || "Patron";
+
+/** When a chat in progress ends by itself if nobody writes, given its last message's time (null: not in progress). */
+export function idleEndAt(s: SessionState, lastMessageAt: number): number | null {
+  return s.status === "active" || s.status === "patron_left" ? lastMessageAt + (s.idleEndMs ?? TIMING.idleEndMs) : null;
+}
+
+/** When a waiting patron whose sockets all went away counts as gone (null: not waiting, or here). */
+export function patronGoneDeadline(s: SessionState): number | null {
+  return s.status === "waiting" && s.patronGoneAt ? s.patronGoneAt + TIMING.patronGoneMs : null;
+}
 
 /** The chat is over for messages: ended, or never answered and given up. */
 export const isOver = (s: SessionState): boolean => s.status === "ended" || s.status === "unavailable";

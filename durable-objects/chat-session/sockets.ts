@@ -83,6 +83,11 @@ export class SessionSockets {
     }
   }
 
+  /** Whether the patron has a chat socket open that said hello (other than `except`). */
+  patronHere(except?: WebSocket): boolean {
+    return this.ctx.getWebSockets("patron").some((ws) => ws !== except && ws.readyState === WebSocket.OPEN && !!this.attachment(ws)?.authed);
+  }
+
   /** Every stream socket, sharing or not yet. */
   streams(): WebSocket[] {
     return this.ctx.getWebSockets(STREAM_TAG);

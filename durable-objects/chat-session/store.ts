@@ -73,6 +73,7 @@ const PREVIEW_LINES = 5;
 export class SessionStore {
   private cachedState: SessionState | null | undefined;
   private cachedLastSeq: number | undefined;
+  private cachedBytes: number | undefined;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -90,6 +91,15 @@ export class SessionStore {
   forget(): void {
     this.cachedState = undefined;
     this.cachedLastSeq = undefined;
+    this.cachedBytes = undefined;
+  }
+
+  /** How big the log is: its messages and the UTF-8 bytes of their text. */
+  get size(): LogSize {
+    if (this.cachedBytes === undefined) {
+      this.cachedBytes = this.sql.exec<{ b: number | null }>("SELECT SUM(length(CAST(body AS BLOB))) AS b FROM messages").one().b ?? 0;
+    }
+    return { messages: this.lastSeq, bytes: this.cachedBytes };
   }
 
   save(state: SessionState): void {
@@ -112,6 +122,12 @@ export class SessionStore {
       this.cachedLastSeq = this.sql.exec<{ m: number | null }>("SELECT MAX(seq) AS m FROM messages").one().m ?? 0;
     }
     return this.cachedLastSeq;
+  }
+
+  /** When the newest message was written (0: none yet). */
+  get lastMessageAt(): number {
+    const seq = this.lastSeq;
+    return seq === 0 ? 0 : this.sql.exec<{ at: number }>("SELECT at FROM messages WHERE seq = ?", seq).one().at;
   }
 
   /** The stored message with this author's client id, if any (a retry is acknowledged with it). */
@@ -144,6 +160,7 @@ export class SessionStore {
       input.push ? JSON.stringify({ push: input.push }) : null,
     );
     this.cachedLastSeq = seq;
+    if (this.cachedBytes !== undefined) this.cachedBytes += utf8Bytes(input.body);
     const message: ChatMessage = {
       seq,
       clientId: input.clientId,
@@ -183,6 +200,14 @@ export class SessionStore {
       .map((r) => ({ id: r.id, at: r.at, author: { id: r.author_id, name: r.author_name }, kind: "transfer", body: r.body }));
   }
 }
+
+/** The size of a message log (SESSION_CAPS bounds it). */
+export interface LogSize {
+  messages: number;
+  bytes: number;
+}
+
+export const utf8Bytes = (text: string): number => new TextEncoder().encode(text).byteLength;
 
 function rowToMessage(r: MessageRow): ChatMessage {
   const meta = r.meta ? (JSON.parse(r.meta) as { push?: PushedPage }) : null;

@@ -10,7 +10,7 @@ import { FRAME_RATES, MESSAGE_RATE, SOCKET_FRAME_RATE } from "../../src/shared/l
 import { CLOSE_CODES } from "../../src/shared/close-codes";
 import type { ErrorFrame } from "../../src/shared/protocol";
 import { RateBucket } from "../../src/shared/rate-bucket";
-import { closeSocket } from "./sockets";
+import { closeSocket, sendFrame } from "./sockets";
 
 export type BudgetedFrame = keyof typeof FRAME_RATES | "send";
 
@@ -35,6 +35,7 @@ interface SocketAllowance {
 
 export class FrameBudget {
   private readonly sockets = new WeakMap<WebSocket, SocketAllowance>();
+  private readonly hellos = new WeakMap<WebSocket, { bucket: RateBucket; refusing: boolean }>();
   private readonly authors = new Map<string, { bucket: RateBucket; refusing: boolean }>();
   /** Authors whose socket was closed for flooding, and until when they may not reconnect. */
   private readonly cooling = new Map<string, number>();
@@ -60,7 +61,7 @@ export class FrameBudget {
   }
 
   /** A parsed frame of `type` from `author` ("patron", "librarian:<id>"). */
-  authorFrame(author: string, type: BudgetedFrame): FrameVerdict {
+  authorFrame(author: string, type: Exclude<BudgetedFrame, "hello">): FrameVerdict {
     const now = this.now();
     const key = `${author}|${type}`;
     let entry = this.authors.get(key);
@@ -68,6 +69,10 @@ export class FrameBudget {
       const rate = type === "send" ? MESSAGE_RATE : FRAME_RATES[type];
       this.authors.set(key, (entry = { bucket: new RateBucket(rate.burst, rate.refillMs, now), refusing: false }));
     }
+    return this.verdict(entry, now);
+  }
+
+  private verdict(entry: { bucket: RateBucket; refusing: boolean }, now: number): FrameVerdict {
     if (entry.bucket.take(1, now)) {
       entry.refusing = false;
       return { ok: true };
@@ -77,6 +82,14 @@ export class FrameBudget {
     return { ok: false, retryAfterMs: entry.bucket.waitMs(1, now), notify };
   }
 
+  /** A `hello` on this socket (counted per socket: see FRAME_RATES.hello). */
+  helloFrame(ws: WebSocket): FrameVerdict {
+    const now = this.now();
+    let entry = this.hellos.get(ws);
+    if (!entry) this.hellos.set(ws, (entry = { bucket: new RateBucket(FRAME_RATES.hello.burst, FRAME_RATES.hello.refillMs, now), refusing: false }));
+    return this.verdict(entry, now);
+  }
+
   /** How long until a chat message from `author` may go (0: now), taking it if it may. Every refused message is answered: its client resends it. */
   messageWait(author: string): number {
     const verdict = this.authorFrame(author, "send");
@@ -84,16 +97,20 @@ export class FrameBudget {
   }
 
   /**
-   * The socket-level check every object runs first: answers the frames it
-   * drops (the first of a run), closes a flooding socket and cools its author
-   * down. Returns whether the frame may be read.
+   * The socket-level check every object runs first, before it reads anything
+   * of the frame or the socket (a flood is thousands of these): answers the
+   * frames it drops (the first of a window), closes a flooding socket and
+   * cools its author down. Returns whether the frame may be read.
    */
-  admit(ws: WebSocket, author: string, tell: (retryAfterMs: number) => void): boolean {
+  admit(ws: WebSocket, authorOf: () => string | null): boolean {
+    // Frames still arriving on a socket we closed are not read at all.
+    if (ws.readyState !== WebSocket.OPEN) return false;
     const verdict = this.socketFrame(ws);
     if (verdict === "take") return true;
-    if (verdict === "drop-and-tell") tell(Math.ceil(1000 / SOCKET_FRAME_RATE.perSecond));
+    if (verdict === "drop-and-tell") sendFrame(ws, tooManyFrames(Math.ceil(1000 / SOCKET_FRAME_RATE.perSecond)));
     if (verdict === "close") {
-      this.coolDown(author);
+      const author = authorOf();
+      if (author) this.coolDown(author);
       closeSocket(ws, CLOSE_CODES.policy, "too many frames");
     }
     return false;

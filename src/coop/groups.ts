@@ -13,7 +13,7 @@ import { chatSessions, groupInvitations, groupMembers, groups, libraries } from 
 import { assertGroupAdmin, assertLibraryAdmin } from "../db/tenancy";
 import { ApiError, badRequest, forbidden, notFound } from "../http/errors";
 import { ROUTING } from "../questions/routing";
-import type { ResolutionCode } from "../shared/codes";
+import type { FiledResolution } from "../shared/codes";
 
 /** A group's id and name, or null when there is no such group. */
 export async function findGroup(d1: D1Database, groupId: string): Promise<{ id: string; name: string } | null> {
@@ -190,7 +190,7 @@ export interface Contribution {
 }
 
 /** Practice and spam sessions stay out of statistics (src/questions/routing.ts). */
-const EXCLUDED = (Object.keys(ROUTING) as ResolutionCode[]).filter((c) => ROUTING[c].excludeFromStats);
+const EXCLUDED = (Object.keys(ROUTING) as FiledResolution[]).filter((c) => ROUTING[c].excludeFromStats);
 
 /** Each member's contribution to the group over [fromMs, toMs), from chat_sessions' home and answering libraries. */
 export async function contribution(d1: D1Database, groupId: string, fromMs: number, toMs: number): Promise<Contribution[]> {

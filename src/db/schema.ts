@@ -8,7 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import type { ResolutionCode } from "../shared/codes";
+import type { FiledResolution } from "../shared/codes";
 import type { FeedbackRating } from "../shared/coop-api";
 import type { QuestionStatus } from "../shared/question-rules";
 import type { MailState } from "../shared/questions-api";
@@ -35,6 +35,8 @@ export const libraries = sqliteTable("libraries", {
   /** When requests overflow to the library's groups: src/queues/routing-policy.ts OVERFLOW_MODES. */
   overflowMode: text("overflow_mode").notNull().default("unstaffed_or_timeout"),
   waitLimitSeconds: integer("wait_limit_seconds").notNull().default(300),
+  /** A chat with no message for this long (active, or left by the patron and not ended) ends by itself. */
+  idleEndMinutes: integer("idle_end_minutes").notNull().default(30),
   retentionDays: integer("retention_days").notNull().default(30),
   /** How much of a patron's IP address is kept: 'none' or 'truncated'. */
   ipMode: text("ip_mode").notNull().default("truncated"),
@@ -208,7 +210,7 @@ export const chatSessions = sqliteTable(
     librarianName: text("librarian_name"),
     /** Library of the librarian who accepted: differs from libraryId when a partner answered. */
     answeringLibraryId: text("answering_library_id"),
-    resolutionCode: text("resolution_code").$type<ResolutionCode>(),
+    resolutionCode: text("resolution_code").$type<FiledResolution>(),
     descriptiveCodes: text("descriptive_codes", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     endNote: text("end_note"),
     /** JSON array of transcript messages (src/shared/protocol.ts ChatMessage). */

@@ -4,7 +4,7 @@
  * objects all import from here, so no object file imports another object's
  * file, and nothing here imports an object.
  */
-import type { ResolutionCode } from "../shared/codes";
+import type { FiledResolution, ResolutionCode } from "../shared/codes";
 import type { ChatMethod } from "../shared/admin-limits";
 import type { ChatMessage, ErrorCode, Monitor, PushedPage, QueuedRequest, REMOVAL_REASONS, SessionStatus, SessionView } from "../shared/protocol";
 import type { RoutePlan } from "../queues/routing-policy";
@@ -32,6 +32,8 @@ export interface StartChat {
   patronEmail: string | null;
   transcriptOptOut: boolean;
   waitLimitSeconds: number;
+  /** A chat with no message for this long ends by itself (the library's setting; absent: the default). */
+  idleEndMinutes?: number;
   /** Cooperative routing: the queues to try in order (absent: the form's queue only). */
   route?: RoutePlan;
   /** The form's chat method: plain chat, or chat with a viewport for pushed pages. */
@@ -52,7 +54,7 @@ export type ClaimResult = { ok: true; session: SessionView } | Refusal<"already_
 export type HandBackResult = { ok: true; status: SessionStatus } | Refusal<"not_found" | "not_active">;
 export type EndResult = { ok: true; filed: boolean } | Refusal;
 export type TransferResult = { ok: true; session: SessionView } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active" | "validation_failed">;
-export type PushResult = { ok: true; message: ChatMessage; duplicate: boolean } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active">;
+export type PushResult = { ok: true; message: ChatMessage; duplicate: boolean } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active" | "too_large">;
 
 export interface EndChat {
   librarianId: string;
@@ -92,7 +94,7 @@ export interface PushTargetInfo {
 export interface SessionDescription {
   view: SessionView;
   queueIds: string[];
-  resolution: ResolutionCode | null;
+  resolution: FiledResolution | null;
   filed: boolean;
 }
 

@@ -65,6 +65,7 @@ export async function startChatSession(env: Env, { form, library }: FormWithLibr
     patronEmail: request.email ?? null,
     transcriptOptOut: request.noTranscript,
     waitLimitSeconds: library.waitLimitSeconds,
+    idleEndMinutes: library.idleEndMinutes,
     // The viewport, when the form chose chat with viewport.
     chatMethod: form.chatMethod === "viewport" ? "viewport" : "chat",
     // Cooperative routing: the home queue first, then the library's groups in order.

@@ -8,7 +8,7 @@ import { and, eq, notExists } from "drizzle-orm";
 import { database } from "../db/client";
 import { insertIf } from "../db/guarded-writes";
 import { chatSessions, libraries, mailOutbox, questionEvents, questions } from "../db/schema";
-import type { ResolutionCode } from "../shared/codes";
+import type { FiledResolution } from "../shared/codes";
 import type { ChatMessage } from "../shared/protocol";
 import { composeTranscriptMail } from "../mail/transcript-mail";
 import { enqueueMail } from "../mail/outbox";
@@ -22,7 +22,7 @@ export interface EndedSession {
   patronEmail: string | null;
   transcriptOptOut: boolean;
   librarian: { id: string; name: string; libraryId: string } | null;
-  resolution: ResolutionCode;
+  resolution: FiledResolution;
   descriptiveCodes: string[];
   note: string | null;
   /** 'chat' for a transcript, 'email' for a question left when chat was unavailable. */

@@ -3,7 +3,7 @@
  * actions that write them are in src/questions/actions.ts (and the 'filed'
  * row in file-session.ts).
  */
-import { RESOLUTION_CODES, resolutionLabel, type ResolutionCode } from "../shared/codes";
+import { ALL_RESOLUTIONS, resolutionLabel, type FiledResolution } from "../shared/codes";
 import { QUESTION_STATUS_LABELS, TRANSITIONS, type QuestionAction, type QuestionStatus } from "../shared/question-rules";
 import type { NoteView, QuestionEventView } from "../shared/questions-api";
 
@@ -17,7 +17,7 @@ export interface EventRow {
   createdAt: number;
 }
 
-const isResolution = (v: unknown): v is ResolutionCode => RESOLUTION_CODES.some((r) => r.code === v);
+const isResolution = (v: unknown): v is FiledResolution => ALL_RESOLUTIONS.some((r) => r.code === v);
 const statusLabel = (v: unknown) => (typeof v === "string" && v in QUESTION_STATUS_LABELS ? QUESTION_STATUS_LABELS[v as QuestionStatus] : String(v));
 const codeList = (v: unknown) => (Array.isArray(v) && v.length ? v.join(", ") : "none");
 

@@ -10,7 +10,7 @@ import { database, type Database } from "../db/client";
 import { chatSessions, librarians, libraries, mailOutbox, questions } from "../db/schema";
 import { logAccessDenied, questionAccess, type QuestionAccess } from "../db/tenancy";
 import { ApiError } from "../http/errors";
-import type { ResolutionCode } from "../shared/codes";
+import type { FiledResolution } from "../shared/codes";
 import type { ChatMessage } from "../shared/protocol";
 import type { QuestionStatus } from "../shared/question-rules";
 import type { QuestionSummary } from "../shared/questions-api";
@@ -37,7 +37,7 @@ export interface SummaryRow {
   assigneeName: string | null;
   servedBy: string | null;
   servedByName: string | null;
-  resolutionCode: ResolutionCode | null;
+  resolutionCode: FiledResolution | null;
   /** As stored (JSON text): read it with descriptiveCodesOf. */
   descriptiveCodes: string | null;
   hidden: boolean;

@@ -3,7 +3,7 @@
  * (PRODUCT.md, "Resolution codes"). The filing code and the Ask a Librarian
  * module both read this table; nothing else decides it.
  */
-import type { ResolutionCode } from "../shared/codes";
+import type { FiledResolution, ResolutionCode } from "../shared/codes";
 import type { QuestionStatus } from "../shared/question-rules";
 
 export type { QuestionStatus };
@@ -18,7 +18,7 @@ export interface RoutingRule {
   mailTranscript: boolean;
 }
 
-export const ROUTING: Record<ResolutionCode, RoutingRule> = {
+export const ROUTING: Record<FiledResolution, RoutingRule> = {
   answered: { status: "answered", assignToLibrarian: true, hidden: false, excludeFromStats: false, mailTranscript: true },
   // A cooperative librarian's follow-up stays at the patron's home library,
   // pending and assigned to that librarian: the same rule serves both cases.
@@ -27,6 +27,8 @@ export const ROUTING: Record<ResolutionCode, RoutingRule> = {
   lost_call: { status: "closed", assignToLibrarian: false, hidden: false, excludeFromStats: false, mailTranscript: true },
   practice: { status: "answered", assignToLibrarian: true, hidden: false, excludeFromStats: true, mailTranscript: false },
   spam: { status: "closed", assignToLibrarian: false, hidden: true, excludeFromStats: true, mailTranscript: false },
+  // Nobody ended it, so the patron's library looks at it: new and unassigned, like a follow-up by the library.
+  auto_ended: { status: "new", assignToLibrarian: false, hidden: false, excludeFromStats: false, mailTranscript: true },
 };
 
 /**

@@ -144,6 +144,7 @@ export const librarySettingsSchema = z
     brandColor,
     rolloverSeconds: intIn(SETTING_RANGES.rolloverSeconds, "Roll-over time"),
     waitLimitSeconds: intIn(SETTING_RANGES.waitLimitSeconds, "Wait limit"),
+    idleEndMinutes: intIn(SETTING_RANGES.idleEndMinutes, "Idle chats end after"),
     retentionDays: intIn(SETTING_RANGES.retentionDays, "Retention period"),
     ipMode: z.enum(IP_MODES, { message: "Choose truncated or none" }),
     mailSenderName: nullableText(T.mailSenderName),

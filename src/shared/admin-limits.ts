@@ -25,6 +25,8 @@ export const LOGO_RULES = {
 export const SETTING_RANGES = {
   rolloverSeconds: { min: 10, max: 600 },
   waitLimitSeconds: { min: 30, max: 3600 },
+  /** Minutes without a message before a chat ends by itself: 5 minutes to a day. */
+  idleEndMinutes: { min: 5, max: 1440 },
   /** 1 day to 10 years. */
   retentionDays: { min: 1, max: 3650 },
 } as const;

@@ -65,6 +65,7 @@ export interface LibrarySettings {
   brandColor: string;
   rolloverSeconds: number;
   waitLimitSeconds: number;
+  idleEndMinutes: number;
   retentionDays: number;
   ipMode: IpMode;
   mailSenderName: string | null;

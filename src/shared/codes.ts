@@ -14,12 +14,25 @@ export const RESOLUTION_CODES = [
   { code: "spam", label: "Spam or abuse" },
 ] as const;
 
+/**
+ * Resolutions the service gives, never a librarian: a chat that went quiet
+ * ends by itself (the library's idle setting) and says so.
+ */
+export const AUTOMATIC_RESOLUTIONS = [{ code: "auto_ended", label: "Ended automatically (idle)" }] as const;
+
+/** A code a librarian chooses (ending a chat, recoding a question). */
 export type ResolutionCode = (typeof RESOLUTION_CODES)[number]["code"];
+/** Any resolution a filed chat may carry: a librarian's, or one the service gave. */
+export type FiledResolution = ResolutionCode | (typeof AUTOMATIC_RESOLUTIONS)[number]["code"];
 
 export const RESOLUTION_CODE_VALUES = RESOLUTION_CODES.map((r) => r.code) as [ResolutionCode, ...ResolutionCode[]];
 
-export function resolutionLabel(code: ResolutionCode): string {
-  return RESOLUTION_CODES.find((r) => r.code === code)?.label ?? code;
+/** Every resolution a filed chat may carry, for lists and searches. */
+export const ALL_RESOLUTIONS = [...RESOLUTION_CODES, ...AUTOMATIC_RESOLUTIONS];
+export const FILED_RESOLUTION_VALUES = ALL_RESOLUTIONS.map((r) => r.code) as [FiledResolution, ...FiledResolution[]];
+
+export function resolutionLabel(code: FiledResolution): string {
+  return ALL_RESOLUTIONS.find((r) => r.code === code)?.label ?? code;
 }
 
 /** At most this many descriptive codes per session. */

@@ -73,7 +73,8 @@ export const SOCKET_FRAME_RATE = { burst: 80, perSecond: 40, dropWindowMs: 10_00
  * per run of refusals) and changes nothing. Chat messages: MESSAGE_RATE.
  */
 export const FRAME_RATES = {
-  hello: { burst: 10, refillMs: 10_000 },
+  /** Per socket, not per author: whoever knows a chat's address can open sockets, and must not use up the patron's hellos. */
+  hello: { burst: 3, refillMs: 10_000 },
   typing: { burst: 20, refillMs: 10_000 },
   leave: { burst: 5, refillMs: 10_000 },
   transcript: { burst: 5, refillMs: 10_000 },
@@ -91,6 +92,18 @@ export const FRAME_RATES = {
   stop: { burst: 5, refillMs: 10_000 },
 } as const;
 
+/**
+ * How big one chat may grow, so that every chat the caps allow can be filed
+ * and mailed: D1 holds at most 2,000,000 bytes in one value or row. The whole
+ * transcript is one JSON value (worst case, every character escaped, about
+ * 2 × textBytes + 200 bytes a message ≈ 230 KB), and a sent transcript mail
+ * one row of text, HTML and the raw MIME message (worst case, every character
+ * escaped four-fold in HTML, about 12 × textBytes + 600 bytes a message ≈
+ * 1.1 MB). People's messages stop at the caps; system lines have a little
+ * headroom above them, then are dropped.
+ */
+export const SESSION_CAPS = { messages: 500, textBytes: 64 * 1024, systemMessages: 50, systemBytes: 16 * 1024 } as const;
+
 /** The patron's after-chat rating: whole numbers on this scale. */
 export const RATING = { lowest: 1, highest: 5 } as const;
 
@@ -107,6 +120,14 @@ export const TIMING = {
   helloTimeoutMs: 10_000,
   /** Librarian sign-in sessions last this long. */
   authSessionMs: 12 * 60 * 60 * 1000,
+  /** A chat with no message for this long ends by itself, unless its library set its own time (libraries.idle_end_minutes). */
+  idleEndMs: 30 * 60 * 1000,
+  /**
+   * A waiting patron whose every chat socket has gone (the tab closed, the
+   * phone went away) and who does not come back within this long has left:
+   * the request is withdrawn and filed unanswered.
+   */
+  patronGoneMs: 2 * 60 * 1000,
   /** A transfer nobody accepts within this long goes back to the librarian who offered it. */
   transferOfferMs: 120_000,
   /**

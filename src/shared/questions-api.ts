@@ -4,7 +4,7 @@
  * only the types from here, so zod stays out of its bundle.
  */
 import { z } from "zod";
-import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES, type ResolutionCode } from "./codes";
+import { FILED_RESOLUTION_VALUES, MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES, type FiledResolution } from "./codes";
 import { LIMITS } from "./limits";
 import type { ChatMessage } from "./protocol";
 import { QUESTION_LISTS, type QuestionAction, type QuestionList, type QuestionStatus } from "./question-rules";
@@ -38,7 +38,7 @@ export const questionListQuerySchema = z
     to: param(dateParam),
     /** A descriptive code the session carries. */
     code: param(descriptiveCodeSchema),
-    resolution: param(z.enum(RESOLUTION_CODE_VALUES, { message: "Not a resolution code" })),
+    resolution: param(z.enum(FILED_RESOLUTION_VALUES, { message: "Not a resolution code" })),
     /** The librarian who owns the question or chatted with the patron. */
     librarian: param(librarianIdSchema),
     order: param(z.enum(["newest", "oldest"], { message: "Choose newest or oldest" })).transform((v) => v ?? "newest"),
@@ -136,7 +136,7 @@ export interface QuestionSummary {
   assignee: PersonRef | null;
   /** The librarian who chatted with the patron (possibly a partner library's). */
   chattedWith: PersonRef | null;
-  resolution: ResolutionCode | null;
+  resolution: FiledResolution | null;
   descriptiveCodes: string[];
   hidden: boolean;
   excludeFromStats: boolean;
@@ -209,7 +209,7 @@ export interface QuestionDetail {
     chattedWith: (PersonRef & { libraryName: string | null }) | null;
     /** A partner library's librarian served the chat. */
     servedByPartner: boolean;
-    resolution: ResolutionCode | null;
+    resolution: FiledResolution | null;
     descriptiveCodes: CodeView[];
     endNote: string | null;
     createdAt: number;

@@ -7,6 +7,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { transcriptMailKey } from "../../src/questions/file-session";
 import { LIMITS, RATING, TIMING } from "../../src/shared/limits";
+import { CLOSE_CODES } from "../../src/shared/close-codes";
 import type { SessionServerMessage } from "../../src/shared/protocol";
 import { activeChat, advanceSession, call, countRows, createLibrarian, createLibrary, endChat, patronSocket, settle, signIn, startChat, createForm } from "./helpers";
 
@@ -69,10 +70,10 @@ describe("the transcript choice", () => {
     expect(patron.frames.some((f) => f.type === "transcript")).toBe(false);
 
     expect((await endChat(chat.sessionId, cookie, { resolution: "answered" })).status).toBe(200);
+    // A patron coming back to the ended chat is told it ended and the socket closes: nothing can change the choice now.
     const back = await patronSocket(chat.sessionId, chat.token, 1000);
-    const backFrom = back.frames.length;
-    back.send({ type: "transcript", send: true });
-    expect(await back.nextFrom((f) => f.type === "error", backFrom)).toMatchObject({ code: "session_ended" });
+    expect(back.frames[0]).toMatchObject({ type: "welcome", transcript: { send: false } });
+    expect((await back.closed).code).toBe(CLOSE_CODES.sessionEnded);
     expect(await mailsFor(chat.sessionId)).toBe(0);
   });
 });

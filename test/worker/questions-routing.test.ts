@@ -6,20 +6,22 @@
  */
 import { describe, expect, it } from "vitest";
 import { ROUTING } from "../../src/questions/routing";
-import { RESOLUTION_CODES, type ResolutionCode } from "../../src/shared/codes";
+import { ALL_RESOLUTIONS, RESOLUTION_CODES, type FiledResolution } from "../../src/shared/codes";
 import { QUESTION_LISTS, type QuestionList, type QuestionStatus } from "../../src/shared/question-rules";
 import type { QuestionListResponse } from "../../src/shared/questions-api";
 import { accept, endChat, staffedLibrary, startChat } from "./helpers";
 import { api, cooperative, getQuestion, partnerServes, questionRow } from "./question-fixtures";
 
 /** PRODUCT.md: what each resolution code does with the transcript. */
-const SPEC: Record<ResolutionCode, { status: QuestionStatus; owner: "chatter" | "nobody"; hidden: boolean; inStats: boolean }> = {
+const SPEC: Record<FiledResolution, { status: QuestionStatus; owner: "chatter" | "nobody"; hidden: boolean; inStats: boolean }> = {
   answered: { status: "answered", owner: "chatter", hidden: false, inStats: true },
   followup_by_me: { status: "pending", owner: "chatter", hidden: false, inStats: true },
   followup_by_library: { status: "new", owner: "nobody", hidden: false, inStats: true },
   lost_call: { status: "closed", owner: "nobody", hidden: false, inStats: true },
   practice: { status: "answered", owner: "chatter", hidden: false, inStats: false },
   spam: { status: "closed", owner: "nobody", hidden: true, inStats: false },
+  // Nobody ended it: the patron's library looks at it (test/worker/idle-chats.test.ts ends one).
+  auto_ended: { status: "new", owner: "nobody", hidden: false, inStats: true },
 };
 
 const CODES = RESOLUTION_CODES.map((r) => r.code);
@@ -47,8 +49,8 @@ function expectedLists(status: QuestionStatus, ownedByViewer: boolean): Question
 
 describe("the routing table", () => {
   it("has one rule for every resolution code, and it says what PRODUCT.md says", () => {
-    expect(Object.keys(ROUTING).sort()).toEqual([...CODES].sort());
-    for (const code of CODES) {
+    expect(Object.keys(ROUTING).sort()).toEqual(ALL_RESOLUTIONS.map((r) => r.code).sort());
+    for (const code of ALL_RESOLUTIONS.map((r) => r.code)) {
       const rule = ROUTING[code];
       expect({ code, status: rule.status, assign: rule.assignToLibrarian, hidden: rule.hidden, excluded: rule.excludeFromStats }).toEqual({
         code,

@@ -6,7 +6,8 @@ import type { Refusal } from "../../../src/objects/contracts";
 import type { BrowserReport } from "../../../src/shared/protocol";
 import { isOver, type SessionState } from "../session-state";
 import type { Sender } from "./cobrowse";
-import { decide, refuse, type Verdict } from "./decision";
+import { SESSION_CAPS } from "../../../src/shared/limits";
+import { decide, refuse, type Decision, type Verdict } from "./decision";
 
 /** Whether this sender may add a message now: the patron while waiting or chatting, the serving librarian while chatting. */
 export function writeRefusal(s: SessionState, from: Sender): Refusal | null {
@@ -39,6 +40,25 @@ export function reportBrowser(s: SessionState, from: Sender, report: BrowserRepo
 }
 
 /** The page the patron's chat runs in (the Qwidget's site), as the patron's socket says on hello. */
-export function notePatronOrigin(s: SessionState, origin: string | null): Verdict {
+export function notePatronOrigin(s: SessionState, origin: string | null): Decision {
   return (s.patronOrigin ?? null) === origin ? decide(s) : decide({ ...s, patronOrigin: origin });
 }
+
+/**
+ * Whether the log has room for one more message of `bytes` (SESSION_CAPS):
+ * people's messages stop at the caps; system lines may go a little past them.
+ */
+export function logHasRoom(size: { messages: number; bytes: number }, bytes: number, by: "person" | "system"): boolean {
+  const extra = by === "system" ? { messages: SESSION_CAPS.systemMessages, bytes: SESSION_CAPS.systemBytes } : { messages: 0, bytes: 0 };
+  return size.messages + 1 <= SESSION_CAPS.messages + extra.messages && size.bytes + bytes <= SESSION_CAPS.textBytes + extra.bytes;
+}
+
+/** The log is full: both sides are told once, in the transcript. */
+export function logFilled(s: SessionState): Decision {
+  if (s.logFull) return decide(s);
+  const line = "This chat has reached its length limit, so nothing more can be added. Please end it; start a new chat if you need more help.";
+  return decide({ ...s, logFull: true }, [{ kind: "line", body: line }]);
+}
+
+/** What a person is told when their message does not fit. */
+export const LOG_FULL_MESSAGE = "This chat has reached its length limit; your message was not added.";

@@ -7,7 +7,8 @@
 import type { EndChat, StartChat } from "../../../src/objects/contracts";
 import { unansweredResolution } from "../../../src/questions/routing";
 import { CLOSE_CODES } from "../../../src/shared/close-codes";
-import { ABANDON_AFTER_MS, initialState, patronNameOf, type SessionState } from "../session-state";
+import { TIMING } from "../../../src/shared/limits";
+import { ABANDON_AFTER_MS, idleEndAt, initialState, patronGoneDeadline, patronNameOf, type SessionState } from "../session-state";
 import { stopCobrowse } from "./cobrowse";
 import { andThen, decide, refuse, type Decision, type SessionOutput, type Verdict } from "./decision";
 
@@ -156,4 +157,39 @@ export function handBack(s: SessionState, librarianId: string, now: number): Ver
       ],
     ),
   );
+}
+
+/**
+ * A chat nobody wrote in for the library's idle time ends by itself — also one
+ * the patron left that the librarian never ended — so it is filed, mailed as
+ * the patron chose and scrubbed in time. Its resolution says so.
+ */
+export function endIdle(s: SessionState, lastMessageAt: number, now: number): Decision {
+  const at = idleEndAt(s, lastMessageAt);
+  if (at === null || now < at) return decide(s);
+  const minutes = Math.round((s.idleEndMs ?? TIMING.idleEndMs) / 60_000);
+  const transfer = s.transfer;
+  return andThen(stopCobrowse(s, "the chat ended"), (after) =>
+    decide(
+      { ...after, status: "ended", endedAt: now, resolution: "auto_ended", transfer: null },
+      [{ kind: "line", body: `This chat ended automatically after ${minutes} minutes without a message.` }, { kind: "status" }, closeAllEnded],
+      [...(transfer ? [{ kind: "withdraw" as const, queueIds: [transfer.queueId], reason: "withdrawn" as const, by: null }] : []), { kind: "file" }],
+    ),
+  );
+}
+
+/** While waiting, the patron's last chat socket went away: they have TIMING.patronGoneMs to come back. */
+export function patronSocketsGone(s: SessionState, now: number): Decision {
+  return s.status === "waiting" && !s.patronGoneAt ? decide({ ...s, patronGoneAt: now }) : decide(s);
+}
+
+/** The patron is connected again. */
+export function patronBack(s: SessionState): Decision {
+  return s.patronGoneAt ? decide({ ...s, patronGoneAt: null }) : decide(s);
+}
+
+/** A waiting patron who did not come back has left: withdrawn and filed unanswered, like leaving. */
+export function patronGoneForGood(s: SessionState, now: number): Decision {
+  const deadline = patronGoneDeadline(s);
+  return deadline !== null && now >= deadline ? patronLeaves({ ...s, patronGoneAt: null }, now) : decide(s);
 }

@@ -2,13 +2,15 @@
  * Every timer of a chat session is the one alarm (the only timer that
  * survives hibernation): this says when it is next due.
  */
-import type { SessionState } from "../session-state";
+import { patronGoneDeadline, type SessionState } from "../session-state";
 
 /** Timers kept outside the session state: sockets that must say hello, a D1 mirror waiting to be written, the librarians' sign-in re-check. */
 export interface OtherDeadlines {
   helloDeadlines: readonly number[];
   mirrorDueAt: number | null;
   accessCheckAt?: number | null;
+  /** When the chat ends by itself if nobody writes (from its last message). */
+  idleEndAt?: number | null;
 }
 
 /** The earliest time anything is due, or null when nothing is. */
@@ -16,6 +18,9 @@ export function nextAlarmAt(s: SessionState | null, other: OtherDeadlines): numb
   const due: number[] = [...other.helloDeadlines];
   if (other.mirrorDueAt !== null) due.push(other.mirrorDueAt);
   if (other.accessCheckAt != null) due.push(other.accessCheckAt);
+  if (other.idleEndAt != null) due.push(other.idleEndAt);
+  const gone = s ? patronGoneDeadline(s) : null;
+  if (gone !== null) due.push(gone);
   if (s?.status === "waiting") {
     due.push(s.waitLimitAt);
     if (s.rolloverAt) due.push(s.rolloverAt);

@@ -18,7 +18,7 @@ function knownZones(): string[] {
   return intl.supportedValuesOf?.("timeZone") ?? [];
 }
 
-type Draft = Omit<LibrarySettings, "id" | "rolloverSeconds" | "waitLimitSeconds" | "retentionDays" | "ipMode" | "allowedOrigins" | "contactEmail" | "phone" | "websiteUrl" | "hoursText" | "unavailableMessage" | "mailSenderName" | "transcriptTemplate"> & {
+type Draft = Omit<LibrarySettings, "id" | "rolloverSeconds" | "waitLimitSeconds" | "idleEndMinutes" | "retentionDays" | "ipMode" | "allowedOrigins" | "contactEmail" | "phone" | "websiteUrl" | "hoursText" | "unavailableMessage" | "mailSenderName" | "transcriptTemplate"> & {
   contactEmail: string;
   phone: string;
   websiteUrl: string;
@@ -28,6 +28,7 @@ type Draft = Omit<LibrarySettings, "id" | "rolloverSeconds" | "waitLimitSeconds"
   transcriptTemplate: string;
   rolloverSeconds: string;
   waitLimitSeconds: string;
+  idleEndMinutes: string;
   allowedOrigins: string;
 };
 
@@ -44,6 +45,7 @@ function draftOf(s: LibrarySettings): Draft {
     brandColor: s.brandColor,
     rolloverSeconds: String(s.rolloverSeconds),
     waitLimitSeconds: String(s.waitLimitSeconds),
+    idleEndMinutes: String(s.idleEndMinutes),
     mailSenderName: s.mailSenderName ?? "",
     transcriptTemplate: s.transcriptTemplate ?? "",
     allowedOrigins: s.allowedOrigins.join("\n"),
@@ -84,6 +86,7 @@ export function SettingsPage({ boot }: { boot: AdminBootstrap }) {
       ...draft,
       rolloverSeconds: Number(draft.rolloverSeconds),
       waitLimitSeconds: Number(draft.waitLimitSeconds),
+      idleEndMinutes: Number(draft.idleEndMinutes),
       allowedOrigins: origins,
       fallbackLinks: draft.fallbackLinks.filter((l) => l.label || l.url),
     };
@@ -171,6 +174,9 @@ export function SettingsPage({ boot }: { boot: AdminBootstrap }) {
         </Field>
         <Field path="waitLimitSeconds" label="Wait limit (seconds)" hint={`After this long without a librarian the patron is shown your other ways to get help: ${SETTING_RANGES.waitLimitSeconds.min}–${SETTING_RANGES.waitLimitSeconds.max}.`} errors={errors}>
           <input type="number" inputMode="numeric" min={SETTING_RANGES.waitLimitSeconds.min} max={SETTING_RANGES.waitLimitSeconds.max} {...text("waitLimitSeconds")} {...describe("waitLimitSeconds", errors, true)} />
+        </Field>
+        <Field path="idleEndMinutes" label="Idle chats end after (minutes)" hint={`A chat with no message for this long — or one the patron left and nobody ended — ends by itself, is filed for follow-up and mailed as the patron chose: ${SETTING_RANGES.idleEndMinutes.min}–${SETTING_RANGES.idleEndMinutes.max}.`} errors={errors}>
+          <input type="number" inputMode="numeric" min={SETTING_RANGES.idleEndMinutes.min} max={SETTING_RANGES.idleEndMinutes.max} {...text("idleEndMinutes")} {...describe("idleEndMinutes", errors, true)} />
         </Field>
 
         <h2>Transcript e-mail</h2>

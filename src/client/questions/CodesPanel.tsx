@@ -5,7 +5,7 @@
  * stays on the question (marked hidden) until someone removes it.
  */
 import { useState } from "preact/hooks";
-import { RESOLUTION_CODES, type ResolutionCode } from "../../shared/codes";
+import { RESOLUTION_CODES, type FiledResolution, type ResolutionCode } from "../../shared/codes";
 import type { CodeView, QuestionDetail } from "../../shared/questions-api";
 import { api } from "../monitor/api";
 import { DescriptiveCodesPicker } from "../monitor/DescriptiveCodesPicker";
@@ -60,7 +60,8 @@ export function CodesPanel({ detail, onChanged }: PanelProps) {
 
 function CodesForm({ detail, onDone }: { detail: QuestionDetail; onDone: (next: QuestionDetail | null) => void }) {
   const session = detail.session!;
-  const [resolution, setResolution] = useState<ResolutionCode | null>(session.resolution);
+  // A resolution the service gave (ended automatically) is recoded by choosing one of the librarians' codes.
+  const [resolution, setResolution] = useState<ResolutionCode | null>(isLibrarianCode(session.resolution) ? session.resolution : null);
   const [selected, setSelected] = useState<string[]>(session.descriptiveCodes.map((c) => c.code));
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -105,4 +106,8 @@ function CodesForm({ detail, onDone }: { detail: QuestionDetail; onDone: (next: 
       </div>
     </form>
   );
+}
+
+function isLibrarianCode(code: FiledResolution | null): code is ResolutionCode {
+  return RESOLUTION_CODES.some((r) => r.code === code);
 }

@@ -5,7 +5,7 @@
  * so Back, bookmarks and reloads all work.
  */
 import { useEffect, useState } from "preact/hooks";
-import { RESOLUTION_CODES } from "../../shared/codes";
+import { ALL_RESOLUTIONS } from "../../shared/codes";
 import { QUESTION_LISTS, QUESTION_LIST_LABELS, type QuestionList } from "../../shared/question-rules";
 import type { QuestionFilters, QuestionListResponse, QuestionSummary, QuestionsBootstrap } from "../../shared/questions-api";
 import { api, type ApiFailure } from "../monitor/api";
@@ -109,7 +109,7 @@ export function ListPage({ boot }: { boot: QuestionsBootstrap }) {
           current={value("code")}
           describedBy={errorFor("code")}
         />
-        <SearchSelect name="resolution" label="Resolution" any="Any resolution" choices={RESOLUTION_CODES.map((r) => ({ value: r.code, label: r.label }))} current={value("resolution")} />
+        <SearchSelect name="resolution" label="Resolution" any="Any resolution" choices={ALL_RESOLUTIONS.map((r) => ({ value: r.code, label: r.label }))} current={value("resolution")} />
         <SearchSelect name="librarian" label="Librarian" any="Anyone" choices={filters.librarians.map((l) => ({ value: l.id, label: l.name }))} current={value("librarian")} />
         <SearchSelect name="order" label="Order" choices={ORDERS} current={value("order") === "oldest" ? "oldest" : "newest"} />
         <div class="field checkbox">

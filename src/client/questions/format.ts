@@ -1,5 +1,5 @@
 /** How the module writes dates, names and codes. */
-import { RESOLUTION_CODES, type ResolutionCode } from "../../shared/codes";
+import { resolutionLabel, type FiledResolution } from "../../shared/codes";
 import { QUESTION_STATUS_LABELS, type QuestionStatus } from "../../shared/question-rules";
 
 const formats = new Map<string, Intl.DateTimeFormat>();
@@ -16,8 +16,8 @@ export function formatWhen(at: number, timeZone: string): string {
 
 export const isoTime = (at: number) => new Date(at).toISOString();
 
-export function resolutionText(code: ResolutionCode | null): string {
-  return code ? (RESOLUTION_CODES.find((r) => r.code === code)?.label ?? code) : "No code";
+export function resolutionText(code: FiledResolution | null): string {
+  return code ? resolutionLabel(code) : "No code";
 }
 
 export const statusText = (status: QuestionStatus) => QUESTION_STATUS_LABELS[status];

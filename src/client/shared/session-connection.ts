@@ -143,7 +143,8 @@ export class SessionConnection {
       case "error":
         // A message refused for now is sent again when the server says; it stays "sending" meanwhile.
         if (frame.code === "rate_limited" && frame.clientId) return this.resendLater(frame.clientId, frame.retryAfterMs ?? 1000);
-        this.update({ error: frame.message });
+        // Any other refusal of a message is for good (e.g. the chat is full): it stops "sending".
+        this.update({ error: frame.message, ...(frame.clientId ? { pending: this.snapshot.pending.filter((p) => p.clientId !== frame.clientId) } : {}) });
         return;
       case "cobrowse":
         this.update({ cobrowse: frame.cobrowse });

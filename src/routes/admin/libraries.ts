@@ -39,6 +39,7 @@ function settingsView(l: LibraryRow) {
     brandColor: l.brandColor,
     rolloverSeconds: l.rolloverSeconds,
     waitLimitSeconds: l.waitLimitSeconds,
+    idleEndMinutes: l.idleEndMinutes,
     retentionDays: l.retentionDays,
     ipMode: l.ipMode,
     mailSenderName: l.mailSenderName,
@@ -74,7 +75,7 @@ libraryRoutes.get("/libraries/:libraryId/settings", documented({
   who: ADMIN_OF_LIBRARY,
   params: PARAMS.libraryId,
   answers: {
-    200: "`{settings: {id, name, contactEmail, phone, websiteUrl, timeZone, hoursText, unavailableMessage, fallbackLinks, brandColor, rolloverSeconds, waitLimitSeconds, retentionDays, ipMode, mailSenderName, transcriptTemplate, allowedOrigins}, placeholders}`.",
+    200: "`{settings: {id, name, contactEmail, phone, websiteUrl, timeZone, hoursText, unavailableMessage, fallbackLinks, brandColor, rolloverSeconds, waitLimitSeconds, idleEndMinutes, retentionDays, ipMode, mailSenderName, transcriptTemplate, allowedOrigins}, placeholders}`.",
   },
   refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, LIBRARY_UNKNOWN],
 }), async (c) => {
