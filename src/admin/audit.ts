@@ -6,7 +6,7 @@
  *
  * Sign-ins have a log of their own beside it (sign_in_log): every sign-in and
  * every failed one, far more of them than of changes, kept for
- * SIGN_IN_LOG_KEEP_MS. An entry holds the account (none when the address typed
+ * SIGN_IN_LOG_KEEP_DAYS. An entry holds the account (none when the address typed
  * has no account — the address itself is never kept, nor any password) and
  * the network the attempt came from only as src/http/client-network.ts
  * networkLabel gives it: an IPv4 /24, an IPv6 /48, the same cut as the patron
@@ -17,6 +17,7 @@
 import { and, desc, eq, lt, lte, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { auditLog, librarians, signInLog } from "../db/schema";
+import { SIGN_IN_LOG_KEEP_DAYS } from "../shared/admin-limits";
 import type { Actor } from "./authorize";
 
 export const AUDIT_ACTIONS = [
@@ -91,8 +92,7 @@ export async function readAudit(db: Database, scope: { libraryId: string } | { g
 }
 
 
-/** How long sign-in log entries are kept. */
-export const SIGN_IN_LOG_KEEP_MS = 90 * 24 * 60 * 60_000;
+const SIGN_IN_LOG_KEEP_MS = SIGN_IN_LOG_KEEP_DAYS * 24 * 60 * 60_000;
 
 export interface SignInLogEntry {
   /** The account's library and id, null when the address typed has no account. */
@@ -108,7 +108,7 @@ export function signInLogStatement(db: Database, entry: SignInLogEntry, now: num
   return db.insert(signInLog).values({ ...entry, createdAt: now });
 }
 
-/** Drops sign-in log entries past SIGN_IN_LOG_KEEP_MS (run with a successful sign-in). */
+/** Drops sign-in log entries past SIGN_IN_LOG_KEEP_DAYS (run with each successful sign-in). */
 export function pruneSignInLogStatement(db: Database, now: number) {
   return db.delete(signInLog).where(lte(signInLog.createdAt, now - SIGN_IN_LOG_KEEP_MS));
 }

@@ -87,6 +87,17 @@ export interface AuditRow {
   createdAt: number;
 }
 
+/** One sign-in or failed sign-in to a library's account (GET /api/admin/libraries/:id/sign-ins). */
+export interface SignInRow {
+  id: number;
+  librarianId: string | null;
+  librarianName: string | null;
+  outcome: "signed_in" | "failed";
+  /** The network as an IPv4 /24 or an IPv6 /48, never the address. */
+  network: string | null;
+  createdAt: number;
+}
+
 export interface ScrubRunRow {
   id: number;
   scheduledAt: number;

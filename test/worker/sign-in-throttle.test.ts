@@ -13,6 +13,7 @@ import { hashPassword } from "../../src/auth/password";
 import { attemptSignIn } from "../../src/auth/sign-in";
 import { SIGN_IN_THROTTLE, delayAfter } from "../../src/auth/sign-in-throttle";
 import { database } from "../../src/db/client";
+import { SIGN_IN_LOG_KEEP_DAYS } from "../../src/shared/admin-limits";
 import { call, createLibrarian, createLibrary, uniqueId, type TestLibrarian } from "./helpers";
 
 const { accountFreeAttempts, networkFreeAttempts, firstDelayMs, maxDelayMs } = SIGN_IN_THROTTLE;
@@ -258,6 +259,18 @@ describe("what is kept", () => {
 
     const everything = JSON.stringify([(await env.DB.prepare("SELECT * FROM sign_in_log").all()).results, (await env.DB.prepare("SELECT * FROM audit_log").all()).results]);
     for (const secret of ["secret-guess-1", "secret-guess-2", l.password, unknown, "203.0.113.57", "203.0.113.58", "2001:db8:abcd:12"]) expect(everything).not.toContain(secret);
+  });
+
+  it(`forgets sign-in log entries after ${SIGN_IN_LOG_KEEP_DAYS} days`, async () => {
+    const l = await librarian();
+    const old = Date.now() - (SIGN_IN_LOG_KEEP_DAYS + 1) * 86_400_000;
+    const recent = Date.now() - (SIGN_IN_LOG_KEEP_DAYS - 1) * 86_400_000;
+    await env.DB.prepare("INSERT INTO sign_in_log (library_id, librarian_id, outcome, network, created_at) VALUES (?, ?, 'failed', '192.0.2.0/24', ?), (?, ?, 'failed', '192.0.2.0/24', ?)")
+      .bind(l.libraryId, l.id, old, l.libraryId, l.id, recent)
+      .run();
+    expect((await fromAnywhere(l.email, l.password)).status).toBe(200);
+    const left = await env.DB.prepare("SELECT created_at FROM sign_in_log WHERE librarian_id = ? AND network = '192.0.2.0/24'").bind(l.id).all<{ created_at: number }>();
+    expect(left.results.map((r) => r.created_at)).toEqual([recent]);
   });
 
   it("keeps the throttle's counts under digests, never an address, an e-mail or a device token", async () => {

@@ -12,7 +12,7 @@ import { newAccountLink, setPasswordPath } from "../../auth/account-links";
 import type { Role } from "../../auth/librarian";
 import { revokeAccess } from "../../auth/revoke-access";
 import { accountKey, forgetAccountStatement } from "../../auth/sign-in-throttle";
-import { AUDIT_PAGE_SIZE, SIGN_IN_LOG_KEEP_MS, auditStatement, readSignIns } from "../../admin/audit";
+import { AUDIT_PAGE_SIZE, auditStatement, readSignIns } from "../../admin/audit";
 import { authorize, forbiddenField, grantableRoles, mayGrantRole, mayManageAccount, type Actor } from "../../admin/authorize";
 import { handBackChatsOf } from "../../admin/hand-back";
 import { accountAsLibrarian, accountView, loadAccount, loadLibrary, publicOrigin } from "../../admin/lookups";
@@ -24,7 +24,7 @@ import { parseBody } from "../../http/validate";
 import { accountMailKey, accountMailStatement } from "../../mail/account-mail";
 import { enqueueMail } from "../../mail/outbox";
 import { inviteSchema, roleChangeSchema } from "../../shared/admin-api";
-import { ROLE_LABELS } from "../../shared/admin-limits";
+import { ROLE_LABELS, SIGN_IN_LOG_KEEP_DAYS } from "../../shared/admin-limits";
 import { ADMIN_OF_LIBRARY, MANAGER_OF_ACCOUNT } from "../openapi/callers";
 import { documented } from "../openapi/describe";
 import { GROUPS } from "../openapi/groups";
@@ -289,7 +289,7 @@ accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/sessions/revok
 accountRoutes.get("/libraries/:libraryId/sign-ins", documented({
   group: GROUPS.libraryAdmin,
   summary: "A library's sign-ins",
-  description: `Every sign-in and failed sign-in to the library's accounts, newest first, kept ${SIGN_IN_LOG_KEEP_MS / 86_400_000} days. The network is shown only as an IPv4 /24 or an IPv6 /48; no password, and no address typed, is ever kept.`,
+  description: `Every sign-in and failed sign-in to the library's accounts, newest first, kept ${SIGN_IN_LOG_KEEP_DAYS} days. The network is shown only as an IPv4 /24 or an IPv6 /48; no password, and no address typed, is ever kept.`,
   who: ADMIN_OF_LIBRARY,
   params: PARAMS.libraryId,
   query: AUDIT_QUERY,
