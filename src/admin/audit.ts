@@ -18,7 +18,7 @@ import { and, desc, eq, lt, lte, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { auditLog, librarians, signInLog } from "../db/schema";
 import { SIGN_IN_LOG_KEEP_DAYS } from "../shared/admin-limits";
-import type { Actor } from "./authorize";
+import type { Librarian } from "../auth/librarian";
 
 export const AUDIT_ACTIONS = [
   "librarian.invited",
@@ -47,7 +47,7 @@ export interface AuditEntry {
 }
 
 /** The insert for one audit entry, to run in the same batch as the change. */
-export function auditStatement(db: Database, actor: Actor, entry: AuditEntry, now: number) {
+export function auditStatement(db: Database, actor: Pick<Librarian, "id" | "displayName">, entry: AuditEntry, now: number) {
   return db.insert(auditLog).values({
     libraryId: entry.libraryId,
     groupId: entry.groupId ?? null,

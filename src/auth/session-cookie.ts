@@ -19,9 +19,14 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { SIGN_IN_THROTTLE } from "./sign-in-throttle";
-import type { StartedSession } from "./sign-in";
 
 export const SESSION_COOKIE = "__Host-refdesk_session";
+
+/** A sign-in session just started: the cookie's token (only its digest is stored) and when it ends. */
+export interface StartedSession {
+  token: string;
+  expiresAt: number;
+}
 const DEVICE_COOKIE = "__Host-refdesk_device";
 const HOST_PREFIX = "__Host-";
 

@@ -18,6 +18,7 @@ import { networkLabel } from "../http/client-network";
 import { TIMING } from "../shared/limits";
 import type { Librarian, Role } from "./librarian";
 import { PBKDF2_ITERATIONS, verifyPassword } from "./password";
+import type { StartedSession } from "./session-cookie";
 import { admitAttempt, deviceKey, signedInStatements, throttleKeys } from "./sign-in-throttle";
 import { digestToken, newToken } from "./tokens";
 
@@ -31,11 +32,6 @@ export interface SignInAttempt {
   address: string | undefined;
   /** The browser's device token (its device cookie), when it has one. */
   deviceToken: string | null;
-}
-
-export interface StartedSession {
-  token: string;
-  expiresAt: number;
 }
 
 export type SignInResult =
