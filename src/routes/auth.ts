@@ -39,7 +39,7 @@ export async function signInAndSetCookie(c: Context<AppEnv>, email: string, pass
 }
 
 /** The one answer to every refused sign-in the throttle did not hold back. */
-const NO_MATCH_MESSAGE = "The e-mail address and password do not match an account that can sign in. If you cannot sign in, ask your library administrator.";
+const NO_MATCH_MESSAGE = "That e-mail and password do not match. If you cannot sign in, ask your library administrator.";
 
 const waitText = (ms: number) => (ms < 60_000 ? `${Math.ceil(ms / 1000)} seconds` : `${Math.ceil(ms / 60_000)} minutes`);
 
