@@ -106,7 +106,7 @@ export async function admitAttempt(db: Database, keys: ThrottleKeys, now: number
       db.select({ blockedUntil: t.blockedUntil }).from(t).where(and(eq(t.key, keys.device), gt(t.forgetAt, now))),
     ]);
     if (taken[0]) return { admitted: true, attemptId, via: "device" };
-    if (row[0]) return { admitted: false, retryAfterMs: row[0].blockedUntil - now };
+    if (row[0]) return { admitted: false, retryAfterMs: Math.max(1000, row[0].blockedUntil - now) };
     // Not a trusted browser for this address (any more): throttled like any other.
   }
   const both = [keys.account, keys.network];
