@@ -143,9 +143,10 @@ export async function startWranglerDev({ port = 8787, persistDir, inherit = fals
     ...(persistDir ? ["--persist-to", persistDir] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
-  // Local only: the framing check may fetch loopback pages (the demo and test pages are served here);
-  // wrangler.toml leaves the variable out, so production keeps the private-address guard.
-  args.push("--var", "FRAMING_CHECK_ALLOW_PRIVATE:true");
+  // Local only: the framing check may fetch loopback pages (the demo and test pages are served here),
+  // and the demo and test pages under /demo/ are served at all; wrangler.toml leaves both variables
+  // out, so production keeps the private-address guard and serves no demo page.
+  args.push("--var", "FRAMING_CHECK_ALLOW_PRIVATE:true", "--var", "DEMO_PAGES:true");
   const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env: { ...env, ...extraEnv }, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });
   let output = "";
   if (!inherit) {

@@ -21,7 +21,7 @@ import {
   sessionClientMessageSchema,
   sessionServerMessageSchema,
 } from "../src/shared/protocol";
-import { SESSION_COOKIE } from "../src/auth/sign-in";
+import { SESSION_COOKIE } from "../src/auth/session-cookie";
 
 type JsonSchema = Record<string, unknown>;
 

@@ -28,6 +28,7 @@ import { openApiRoutes } from "./routes/openapi/document";
 import { publicFormRoutes } from "./routes/forms-public";
 import { runPrivacyScrub } from "./privacy/scrub";
 import { coopAdminPageRoutes } from "./routes/coop-admin-pages";
+import { demoPageRoutes } from "./routes/demo-pages";
 import { feedbackRoutes } from "./routes/feedback";
 import { coverageRoutes, groupRoutes } from "./routes/groups";
 import { libraryRoutes } from "./routes/libraries";
@@ -45,6 +46,8 @@ export const app = new Hono<AppEnv>();
 app.route("/", publicFormRoutes);
 // The Qwidget's scripts answer before any middleware: they are for other sites' pages.
 app.route("/", qwidgetScriptRoutes);
+// Demo and test pages (development only) carry the headers public/_headers gives them, some of them unusual on purpose.
+app.route("/", demoPageRoutes);
 
 /** WebSocket upgrade responses come from a Durable Object with immutable headers; header middleware skips them. */
 function exceptUpgrades(mw: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {

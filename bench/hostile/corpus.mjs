@@ -87,7 +87,7 @@ export function httpCases() {
 
     // ---- librarian actions ----
     { name: "accept: signed out", method: "POST", path: "/api/chats/{waiting}/accept", expect: { status: 401, code: "unauthorized" } },
-    { name: "accept: forged cookie", method: "POST", path: "/api/chats/{waiting}/accept", headers: { Cookie: "refdesk_session=forged-$marker" }, expect: { status: 401, code: "unauthorized" } },
+    { name: "accept: forged cookie", method: "POST", path: "/api/chats/{waiting}/accept", headers: { Cookie: "__Host-refdesk_session=forged-$marker" }, expect: { status: 401, code: "unauthorized" } },
     { name: "accept: another library's librarian", as: "outsider", method: "POST", path: "/api/chats/{waiting}/accept", expect: { status: 403, code: "forbidden" } },
     { name: "accept: from a foreign origin (JSON, with the cookie)", as: "own", method: "POST", path: "/api/chats/{waiting}/accept", headers: { ...json, Origin: "https://evil.example" }, body: "{}", expect: { status: 403, code: "forbidden" } },
     { name: "accept: from a foreign origin (no body, with the cookie)", as: "own", method: "POST", path: "/api/chats/{waiting}/accept", headers: { Origin: "https://evil.example" }, expect: { status: 403, code: "forbidden" } },
@@ -127,7 +127,7 @@ export function httpCases() {
     { name: "sign-in: password over the limit", method: "POST", path: "/api/auth/sign-in", headers: json, body: JSON.stringify({ email: "a@b.example", password: longString(201) }), expect: { status: 400, code: "validation_failed", field: "password" } },
     { name: "sign-in: unknown account", method: "POST", path: "/api/auth/sign-in", headers: json, body: JSON.stringify({ email: "nobody@bench.example", password: "$marker" }), expect: { status: 401, code: "unauthorized" } },
     { name: "sign-in: redirect to another site", method: "POST", path: "/api/auth/sign-in", headers: json, body: JSON.stringify({ email: "a@b.example", password: "x", next: "https://evil.example/" }), expect: { status: 400, code: "validation_failed", field: "next" } },
-    { name: "me: forged cookie", method: "GET", path: "/api/auth/me", headers: { Cookie: "refdesk_session=forged" }, expect: { status: 401, code: "unauthorized" } },
+    { name: "me: forged cookie", method: "GET", path: "/api/auth/me", headers: { Cookie: "__Host-refdesk_session=forged" }, expect: { status: 401, code: "unauthorized" } },
 
     // ---- pages ----
     { name: "login page: hostile e-mail echoed back", method: "POST", path: "/login", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "{origin}" }, body: `email=${encodeURIComponent(`"><script>__refdeskPwned('login')</script>@x.example`)}&password=$marker`, expect: { status: 400, html: true } },

@@ -266,7 +266,8 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
     const right = await fetch(`${base}/api/auth/sign-in`, { method: "POST", headers: { "Content-Type": "application/json", Origin: base }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
     statuses.push(right.status);
     await right.text();
-    record("flood", "7 wrong passwords then the right one: 401 ×4, locked (429) from the 5th, the right password refused too", statuses.join(",") === "401,401,401,401,429,429,429,429" ? null : `statuses ${statuses.join(",")}`);
+    // The sign-in throttle (src/auth/sign-in-throttle.ts): 5 free attempts for one address, then a wait before each.
+    record("flood", "7 wrong passwords then the right one: 401 ×5, then held back (429) before the password is even checked, the right one too", statuses.join(",") === "401,401,401,401,401,429,429,429" ? null : `statuses ${statuses.join(",")}`);
   }
   {
     const s = await patronSocket(base, fixtures.active, fixtures.activeToken);

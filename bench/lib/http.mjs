@@ -23,7 +23,7 @@ export async function signIn(base, email, password = DEMO_PASSWORD) {
     body: JSON.stringify({ email, password }),
   });
   if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${await res.text()}`);
-  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("refdesk_session="));
+  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("__Host-refdesk_session="));
   if (!setCookie) throw new Error(`sign-in of ${email} set no cookie`);
   return setCookie.split(";")[0];
 }

@@ -11,10 +11,11 @@ process.emitWarning = (warning, ...rest) => (String(warning).includes("SQLite") 
 const { DatabaseSync } = await import("node:sqlite");
 
 /**
- * Columns that change on purpose when a request is refused: a wrong password
- * counts towards the lock-out (that is the refusal working).
+ * What changes on purpose when a request is refused: a wrong password counts
+ * towards the sign-in throttle and is recorded in the sign-in log (that is the
+ * refusal working).
  */
-const VOLATILE_COLUMNS = { librarians: ["failed_logins", "locked_until"] };
+const VOLATILE_TABLES = ["sign_in_throttle", "sign_in_log"];
 
 function sqliteFiles(dir) {
   if (!existsSync(dir)) return [];
@@ -51,7 +52,7 @@ export function storedState(persistDir) {
   for (const file of sqliteFiles(path.join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject"))) {
     const db = new DatabaseSync(file, { readOnly: true });
     try {
-      for (const t of userTables(db)) snapshot[`d1:${t}`] = tableRows(db, t, VOLATILE_COLUMNS[t] ?? []);
+      for (const t of userTables(db).filter((name) => !VOLATILE_TABLES.includes(name))) snapshot[`d1:${t}`] = tableRows(db, t);
     } finally {
       db.close();
     }

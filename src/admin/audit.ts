@@ -3,11 +3,22 @@
  * change itself so neither exists without the other. Entries carry the library
  * (and group, for group forms) they concern; administrators read their own.
  * Never put secrets (password hashes, tokens) in before/after.
+ *
+ * Sign-ins have a log of their own beside it (sign_in_log): every sign-in and
+ * every failed one, far more of them than of changes, kept for
+ * SIGN_IN_LOG_KEEP_DAYS. An entry holds the account (none when the address typed
+ * has no account — the address itself is never kept, nor any password) and
+ * the network the attempt came from only as src/http/client-network.ts
+ * networkLabel gives it: an IPv4 /24, an IPv6 /48, the same cut as the patron
+ * addresses a library keeps. That tells an administrator their branch's own
+ * network from somewhere else, and shows guessing from one place, without the
+ * log holding anyone's exact address.
  */
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, lte, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { auditLog } from "../db/schema";
-import type { Actor } from "./authorize";
+import { auditLog, librarians, signInLog } from "../db/schema";
+import { SIGN_IN_LOG_KEEP_DAYS } from "../shared/admin-limits";
+import type { Librarian } from "../auth/librarian";
 
 export const AUDIT_ACTIONS = [
   "librarian.invited",
@@ -36,7 +47,7 @@ export interface AuditEntry {
 }
 
 /** The insert for one audit entry, to run in the same batch as the change. */
-export function auditStatement(db: Database, actor: Actor, entry: AuditEntry, now: number) {
+export function auditStatement(db: Database, actor: Pick<Librarian, "id" | "displayName">, entry: AuditEntry, now: number) {
   return db.insert(auditLog).values({
     libraryId: entry.libraryId,
     groupId: entry.groupId ?? null,
@@ -80,3 +91,39 @@ export async function readAudit(db: Database, scope: { libraryId: string } | { g
   return { entries: rows, nextBefore: rows.length === AUDIT_PAGE_SIZE ? rows[rows.length - 1]!.id : null };
 }
 
+
+const SIGN_IN_LOG_KEEP_MS = SIGN_IN_LOG_KEEP_DAYS * 24 * 60 * 60_000;
+
+export interface SignInLogEntry {
+  /** The account's library and id, null when the address typed has no account. */
+  libraryId: string | null;
+  librarianId: string | null;
+  outcome: "signed_in" | "failed";
+  /** src/http/client-network.ts networkLabel: a /24 or /48, null when unknown. */
+  network: string | null;
+}
+
+/** The insert for one sign-in log entry. */
+export function signInLogStatement(db: Database, entry: SignInLogEntry, now: number) {
+  return db.insert(signInLog).values({ ...entry, createdAt: now });
+}
+
+/** Drops sign-in log entries past SIGN_IN_LOG_KEEP_DAYS (run with each successful sign-in). */
+export function pruneSignInLogStatement(db: Database, now: number) {
+  return db.delete(signInLog).where(lte(signInLog.createdAt, now - SIGN_IN_LOG_KEEP_MS));
+}
+
+/** A library's sign-ins and failed sign-ins, newest first, one page at a time, with each account's name. */
+export async function readSignIns(db: Database, libraryId: string, beforeId?: number) {
+  const where: SQL[] = [eq(signInLog.libraryId, libraryId)];
+  if (beforeId) where.push(lt(signInLog.id, beforeId));
+  const rows = await db
+    .select({ id: signInLog.id, librarianId: signInLog.librarianId, librarianName: librarians.displayName, outcome: signInLog.outcome, network: signInLog.network, createdAt: signInLog.createdAt })
+    .from(signInLog)
+    .leftJoin(librarians, eq(librarians.id, signInLog.librarianId))
+    .where(and(...where))
+    .orderBy(desc(signInLog.id))
+    .limit(AUDIT_PAGE_SIZE)
+    .all();
+  return { entries: rows, nextBefore: rows.length === AUDIT_PAGE_SIZE ? rows[rows.length - 1]!.id : null };
+}

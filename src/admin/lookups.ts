@@ -5,7 +5,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import type { Role } from "../auth/librarian";
+import type { Librarian, Role } from "../auth/librarian";
 import type { Database } from "../db/client";
 import { forms, groups, librarians, libraries } from "../db/schema";
 import type { AppEnv } from "../http/app-env";
@@ -55,7 +55,11 @@ export function accountView(l: typeof librarians.$inferSelect) {
     role: l.role as Role,
     status: l.disabledAt ? ("disabled" as const) : l.passwordHash ? ("active" as const) : ("invited" as const),
     disabledAt: l.disabledAt,
-    lockedUntil: l.lockedUntil,
     createdAt: l.createdAt,
   };
+}
+
+/** An account as the librarian it is (what revoking its access and handing back its chats work on). */
+export function accountAsLibrarian(l: Pick<typeof librarians.$inferSelect, "id" | "libraryId" | "displayName" | "email" | "role">, libraryName: string): Librarian {
+  return { id: l.id, libraryId: l.libraryId, libraryName, displayName: l.displayName, email: l.email, role: l.role as Role };
 }

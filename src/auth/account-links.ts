@@ -9,6 +9,7 @@ import type { Database } from "../db/client";
 import { accountTokens, authSessions, librarians } from "../db/schema";
 import { ACCOUNT_LINK_TTL_MS } from "../shared/admin-limits";
 import { hashPassword } from "./password";
+import { accountKey, forgetAccountStatement } from "./sign-in-throttle";
 import { digestToken, newToken } from "./tokens";
 
 export type AccountLinkPurpose = keyof typeof ACCOUNT_LINK_TTL_MS;
@@ -43,11 +44,14 @@ export async function openAccountLink(db: Database, token: string, now: number) 
 }
 
 /**
- * Sets the password through a link: the link is spent, lock-out cleared, and
- * every existing sign-in session of the account ended. Returns false when the
- * link was spent by a concurrent request first.
+ * Sets the password through a link: the link is spent, the sign-in throttle's
+ * count for the address forgotten (its owner just proved they read its mail),
+ * and every existing sign-in session of the account ended (the caller closes
+ * their sockets: ./revoke-access.ts). Returns false when the link was spent by
+ * a concurrent request first.
  */
-export async function setPasswordWithLink(db: Database, tokenHash: string, librarianId: string, password: string, now: number): Promise<boolean> {
+export async function setPasswordWithLink(db: Database, tokenHash: string, account: { id: string; email: string }, password: string, now: number): Promise<boolean> {
+  const librarianId = account.id;
   const passwordHash = await hashPassword(password);
   // Spending the link is one conditional write: of two concurrent uses, one wins.
   const spent = await db
@@ -57,8 +61,9 @@ export async function setPasswordWithLink(db: Database, tokenHash: string, libra
     .returning({ tokenHash: accountTokens.tokenHash });
   if (spent.length === 0) return false;
   await db.batch([
-    db.update(librarians).set({ passwordHash, failedLogins: 0, lockedUntil: null }).where(eq(librarians.id, librarianId)),
+    db.update(librarians).set({ passwordHash }).where(eq(librarians.id, librarianId)),
     db.update(authSessions).set({ revokedAt: now }).where(and(eq(authSessions.librarianId, librarianId), isNull(authSessions.revokedAt))),
+    forgetAccountStatement(db, await accountKey(account.email)),
   ]);
   return true;
 }

@@ -4,12 +4,12 @@
  * never read the cookie themselves.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { getCookie } from "hono/cookie";
 import { database } from "../db/client";
 import type { AppEnv } from "../http/app-env";
 import { forbidden, unauthorized } from "../http/errors";
 import type { Librarian } from "./librarian";
-import { SESSION_COOKIE, librarianForToken } from "./sign-in";
+import { readSessionToken } from "./session-cookie";
+import { librarianForToken } from "./sign-in";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -28,7 +28,7 @@ function cookieMayAct(c: Context<AppEnv>): boolean {
 }
 
 export const loadLibrarian: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const token = getCookie(c, SESSION_COOKIE);
+  const token = readSessionToken(c);
   if (token && !cookieMayAct(c)) throw forbidden("Requests from other sites are not accepted here.");
   c.set("librarian", token ? await librarianForToken(database(c.env.DB), token, Date.now()) : null);
   await next();

@@ -1,68 +1,83 @@
 /**
- * Librarian sign-in: password check with lock-out, and the sign-in sessions
- * behind the HttpOnly cookie (stored as digests, expiring, revocable).
+ * Librarian sign-in: the password check behind the throttle
+ * (./sign-in-throttle.ts), and the sign-in sessions behind the HttpOnly
+ * cookie (stored as digests, expiring, revocable).
+ *
+ * Every refusal other than the throttle's is the same answer, reached by the
+ * same work: an unknown address, a wrong password, a disabled account and an
+ * invited one that never set a password each look the account up, run one
+ * full password hash and write one sign-in log entry (src/admin/audit.ts) —
+ * so neither the answer nor its timing tells which addresses have accounts.
  */
-import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { pruneSignInLogStatement, signInLogStatement } from "../admin/audit";
 import type { Database } from "../db/client";
 import { authSessions, librarians, libraries } from "../db/schema";
+import { networkLabel } from "../http/client-network";
 import { TIMING } from "../shared/limits";
 import type { Librarian, Role } from "./librarian";
-import { verifyPassword } from "./password";
+import { PBKDF2_ITERATIONS, verifyPassword } from "./password";
+import type { StartedSession } from "./session-cookie";
+import { admitAttempt, deviceKey, signedInStatements, throttleKeys } from "./sign-in-throttle";
 import { digestToken, newToken } from "./tokens";
 
-export const SESSION_COOKIE = "refdesk_session";
+/** A hash no password matches, at full strength: what an attempt without a real hash is checked against. */
+const NO_PASSWORD_HASH = `pbkdf2-sha256$${PBKDF2_ITERATIONS}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
 
-/** After this many wrong passwords in a row the account is locked for LOCKOUT_MS. */
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
+export interface SignInAttempt {
+  email: string;
+  password: string;
+  /** The client's network address (cf-connecting-ip), when known. */
+  address: string | undefined;
+  /** The browser's device token (its device cookie), when it has one. */
+  deviceToken: string | null;
+}
 
 export type SignInResult =
-  | { ok: true; librarian: Librarian }
-  | { ok: false; reason: "invalid" | "locked" | "disabled"; retryAfterMs?: number };
+  | { ok: true; librarian: Librarian; session: StartedSession; deviceToken: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "throttled"; retryAfterMs: number };
 
-/** Checks e-mail and password; counts failures and locks the account after too many. */
-export async function checkCredentials(db: Database, email: string, password: string, now: number): Promise<SignInResult> {
+/**
+ * Checks an e-mail and password, unless the throttle holds the attempt back;
+ * a good one starts a sign-in session. Records the sign-in or the failure in
+ * the sign-in log.
+ */
+export async function attemptSignIn(db: Database, attempt: SignInAttempt, now: number): Promise<SignInResult> {
+  const keys = await throttleKeys(attempt.email, attempt.address, attempt.deviceToken);
+  const admission = await admitAttempt(db, keys, now);
+  if (!admission.admitted) return { ok: false, reason: "throttled", retryAfterMs: admission.retryAfterMs };
+
   const row = await db
     .select({ l: librarians, libraryName: libraries.name })
     .from(librarians)
     .innerJoin(libraries, eq(libraries.id, librarians.libraryId))
-    .where(eq(librarians.email, email.trim().toLowerCase()))
+    .where(eq(librarians.email, attempt.email.trim().toLowerCase()))
     .get();
-  if (!row) {
-    // Spend the same time as a real check so response time does not reveal which addresses exist.
-    await verifyPassword(password, "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  const passwordMatches = await verifyPassword(attempt.password, row?.l.passwordHash ?? NO_PASSWORD_HASH);
+  const network = networkLabel(attempt.address);
+  if (!row || !passwordMatches || row.l.disabledAt) {
+    await signInLogStatement(db, { libraryId: row?.l.libraryId ?? null, librarianId: row?.l.id ?? null, outcome: "failed", network }, now);
     return { ok: false, reason: "invalid" };
   }
+
   const l = row.l;
-  if (l.disabledAt) return { ok: false, reason: "disabled" };
-  if (l.lockedUntil && l.lockedUntil > now) return { ok: false, reason: "locked", retryAfterMs: l.lockedUntil - now };
-  // Count this attempt *before* checking the password, in one statement. Counting
-  // after the check (read, verify, write back count + 1) let a burst of parallel
-  // guesses all read the same count, all be checked, and never lock the account.
-  // Now each attempt takes its own number and only the first MAX_FAILED_SIGN_INS
-  // between two lock-outs are checked at all.
-  const attempt = await db
-    .update(librarians)
-    .set({ failedLogins: sql`${librarians.failedLogins} + 1` })
-    .where(and(eq(librarians.id, l.id), or(isNull(librarians.lockedUntil), lte(librarians.lockedUntil, now))))
-    .returning({ number: librarians.failedLogins })
-    .get();
-  if (!attempt || attempt.number > MAX_FAILED_SIGN_INS) return { ok: false, reason: "locked", retryAfterMs: LOCKOUT_MS };
-  const good = l.passwordHash ? await verifyPassword(password, l.passwordHash) : false;
-  if (!good) {
-    if (attempt.number < MAX_FAILED_SIGN_INS) return { ok: false, reason: "invalid" };
-    await db.update(librarians).set({ failedLogins: 0, lockedUntil: now + LOCKOUT_MS }).where(eq(librarians.id, l.id));
-    return { ok: false, reason: "locked", retryAfterMs: LOCKOUT_MS };
-  }
-  await db.update(librarians).set({ failedLogins: 0, lockedUntil: null }).where(eq(librarians.id, l.id));
-  return {
-    ok: true,
-    librarian: { id: l.id, libraryId: l.libraryId, libraryName: row.libraryName, displayName: l.displayName, email: l.email, role: l.role as Role },
-  };
+  const librarian: Librarian = { id: l.id, libraryId: l.libraryId, libraryName: row.libraryName, displayName: l.displayName, email: l.email, role: l.role as Role };
+  const session = { token: newToken(), expiresAt: now + TIMING.authSessionMs };
+  const deviceToken = attempt.deviceToken ?? newToken();
+  const statements: BatchItem<"sqlite">[] = [
+    db.insert(authSessions).values({ tokenHash: await digestToken(session.token), librarianId: l.id, createdAt: now, expiresAt: session.expiresAt }),
+    ...signedInStatements(db, keys, await deviceKey(deviceToken, attempt.email), admission, now),
+    signInLogStatement(db, { libraryId: l.libraryId, librarianId: l.id, outcome: "signed_in", network }, now),
+    pruneSignInLogStatement(db, now),
+  ];
+  await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  return { ok: true, librarian, session, deviceToken };
 }
 
 /** Starts a sign-in session and returns the cookie token (only its digest is stored). */
-export async function startSession(db: Database, librarianId: string, now: number): Promise<{ token: string; expiresAt: number }> {
+export async function startSession(db: Database, librarianId: string, now: number): Promise<StartedSession> {
   const token = newToken();
   const expiresAt = now + TIMING.authSessionMs;
   await db.insert(authSessions).values({ tokenHash: await digestToken(token), librarianId, createdAt: now, expiresAt });

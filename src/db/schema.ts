@@ -97,6 +97,43 @@ export const authSessions = sqliteTable(
   (t) => [index("auth_sessions_librarian").on(t.librarianId)],
 );
 
+/**
+ * Sign-in throttling (src/auth/sign-in-throttle.ts): one row per network, per
+ * account address and per trusted browser, keyed by a digest (never the
+ * address itself), kept only until `forgetAt`.
+ */
+export const signInThrottle = sqliteTable(
+  "sign_in_throttle",
+  {
+    key: text("key").primaryKey(),
+    /** Attempts counted since the row was last forgotten (a successful sign-in takes its own back). */
+    attempts: integer("attempts").notNull(),
+    /** No attempt under this key is checked before this time. */
+    blockedUntil: integer("blocked_until").notNull(),
+    /** The row means nothing after this time and may be deleted. */
+    forgetAt: integer("forget_at").notNull(),
+    /** The attempt that last counted here: lets the attempt's other keys see its own count as not blocking it. */
+    lastAttempt: text("last_attempt"),
+  },
+  (t) => [index("sign_in_throttle_forget").on(t.forgetAt)],
+);
+
+/** Every sign-in and failed sign-in (src/admin/audit.ts): the account, and the network only as a /24 or /48. */
+export const signInLog = sqliteTable(
+  "sign_in_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Null when the address typed has no account. */
+    libraryId: text("library_id"),
+    librarianId: text("librarian_id"),
+    /** 'signed_in' | 'failed' */
+    outcome: text("outcome").$type<"signed_in" | "failed">().notNull(),
+    network: text("network"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("sign_in_log_library").on(t.libraryId, t.createdAt), index("sign_in_log_created").on(t.createdAt)],
+);
+
 export const forms = sqliteTable(
   "forms",
   {

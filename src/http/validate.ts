@@ -8,14 +8,44 @@ import type { z } from "zod";
 import { LIMITS } from "../shared/limits";
 import { ApiError, badRequest } from "./errors";
 
+/**
+ * The request body's bytes, at most `maxBytes` of them. A declared
+ * Content-Length over the limit is refused before anything is read; a body
+ * without one (chunked) is read chunk by chunk with a running count and
+ * refused as soon as it passes the limit, so no more than the limit (and
+ * the chunk that crossed it) is ever held in memory.
+ */
+export async function readBodyBytes(c: Context, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array<ArrayBuffer>> {
+  if (Number(c.req.header("content-length") ?? "0") > maxBytes) throw tooLarge();
+  const body = c.req.raw.body;
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
 /** Reads the body as JSON or as form fields (for pages that work without JavaScript). */
 export async function readBody(c: Context, maxBytes: number = LIMITS.bodyBytes): Promise<unknown> {
-  const length = Number(c.req.header("content-length") ?? "0");
-  if (length > maxBytes) throw new ApiError(413, "too_large", `Request bodies are limited to ${maxBytes} bytes.`);
   const type = c.req.header("content-type") ?? "";
   // Decoded by hand: workerd warns when .text() reads a form body, which is text all the same.
-  const text = new TextDecoder().decode(await c.req.arrayBuffer());
-  if (text.length > maxBytes) throw new ApiError(413, "too_large", `Request bodies are limited to ${maxBytes} bytes.`);
+  const text = new TextDecoder().decode(await readBodyBytes(c, maxBytes, () => new ApiError(413, "too_large", `Request bodies are limited to ${maxBytes} bytes.`)));
   if (type.startsWith("application/x-www-form-urlencoded")) {
     const form = new URLSearchParams(text);
     const out: Record<string, string | string[]> = {};

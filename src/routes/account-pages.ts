@@ -1,21 +1,24 @@
 /**
  * /account/set-password — where an invitation or a password-reset link leads:
  * a server-rendered form (works without JavaScript) that sets the password,
- * spends the link, ends the account's other sessions and signs the person in.
+ * spends the link, ends the account's other sessions (closing their sockets)
+ * and signs the person in.
  */
 import { Hono, type Context } from "hono";
 import { html } from "hono/html";
 import { openAccountLink, setPasswordWithLink } from "../auth/account-links";
 import { passwordProblem } from "../auth/password-policy";
+import { revokeAccess } from "../auth/revoke-access";
+import { setSessionCookie } from "../auth/session-cookie";
 import { startSession } from "../auth/sign-in";
 import { digestToken } from "../auth/tokens";
+import { accountAsLibrarian, loadLibrary } from "../admin/lookups";
 import { database } from "../db/client";
 import type { AppEnv } from "../http/app-env";
 import { readBody } from "../http/validate";
 import { page } from "../pages/layout";
 import { setPasswordSchema } from "../shared/admin-api";
 import { PASSWORD_RULES } from "../shared/admin-limits";
-import { setSessionCookie } from "./auth";
 import { anyone } from "./openapi/callers";
 import { documentedPage } from "./openapi/pages";
 
@@ -110,9 +113,11 @@ accountPageRoutes.post("/account/set-password", documentedPage({
   }
   const problem = passwordProblem(parsed.data.password, { email: found.librarian.email });
   if (problem) return setPasswordPage(c, token, who, { password: problem }, 400);
-  const ok = await setPasswordWithLink(db, await digestToken(token), found.librarian.id, parsed.data.password, now);
+  const ok = await setPasswordWithLink(db, await digestToken(token), found.librarian, parsed.data.password, now);
   if (!ok) return linkGonePage(c);
+  // Every earlier sign-in ended with the new password: their sockets close now, before the new session starts.
+  await revokeAccess(c.env, db, accountAsLibrarian(found.librarian, (await loadLibrary(db, found.librarian.libraryId)).name), null);
   const session = await startSession(db, found.librarian.id, now);
-  setSessionCookie(c, session.token, session.expiresAt);
+  setSessionCookie(c, session);
   return c.redirect(found.librarian.role === "librarian" ? "/monitor" : "/admin", 303);
 });

@@ -10,6 +10,7 @@ import { database } from "../db/client";
 import { chatSessions, descriptiveCodes, libraries } from "../db/schema";
 import { assertCanReadSession } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
+import { clientAddress, networkKey } from "../http/client-network";
 import { ApiError, badRequest, forbidden, HTTP_STATUS, notFound, refusalError, unauthorized } from "../http/errors";
 import { assertEmbedAllowed, assertSameOrigin, corsForEmbed, foreignOrigin } from "../http/origins";
 import { parseBody, readBody } from "../http/validate";
@@ -33,10 +34,9 @@ export const chatRoutes = new Hono<AppEnv>();
 /** Shown when one address asks too often (PATRON_RATE_LIMIT). */
 export const RATE_LIMITED_MESSAGE = "Too many chat requests from your network. Please wait a minute and try again.";
 
-/** Whether this patron's address has asked too often lately. */
+/** Whether this patron's network (an IPv4 address, an IPv6 /64) has asked too often lately. */
 async function rateLimited(c: Context<AppEnv>): Promise<boolean> {
-  const ip = c.req.header("cf-connecting-ip") ?? "127.0.0.1";
-  const { success } = await c.env.PATRON_RATE_LIMIT.limit({ key: `start:${ip}` });
+  const { success } = await c.env.PATRON_RATE_LIMIT.limit({ key: `start:${networkKey(clientAddress(c))}` });
   return !success;
 }
 

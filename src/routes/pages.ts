@@ -4,9 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
-import { deleteCookie, getCookie } from "hono/cookie";
 import { html } from "hono/html";
-import { SESSION_COOKIE, endSession } from "../auth/sign-in";
 import { database } from "../db/client";
 import { chatSessions, forms, libraries } from "../db/schema";
 import type { AppEnv } from "../http/app-env";
@@ -15,10 +13,12 @@ import { formMissingPage, formTurnedOffPage, requestFormPage } from "../pages/re
 import { alternativesOf, chatAvailable, loadForm } from "../patrons/forms";
 import { staffableQueues } from "../queues/staffing";
 import { signInSchema } from "../shared/api";
+import { localPathOr } from "../shared/local-path";
 import { RESOLUTION_CODES } from "../shared/codes";
 import { brandColor, textColorOn } from "../shared/color";
 import { readBody } from "../http/validate";
-import { signInAndSetCookie, signInErrorMessage } from "./auth";
+import { signInAndSetCookie, signInErrorMessage, signInRefusalStatus, signOutAndClearCookie } from "./auth";
+import { demoPagesServed } from "./demo-pages";
 import { SIGNED_IN_PAGE, anyone } from "./openapi/callers";
 import { documentedPage } from "./openapi/pages";
 import { PARAMS } from "./openapi/shapes";
@@ -48,14 +48,17 @@ pageRoutes.get("/", documentedPage({
   <p><a href="/questions">Open the Ask a Librarian module (questions and follow-ups)</a></p>
   <h2>Patrons: chat request forms</h2>
   <ul>${rows.filter((r) => r.enabled).map((r) => html`<li><a href="/f/${r.id}">${r.title}</a> (${r.library})</li>`)}</ul>
-  <h2>Demo</h2>
-  <p><a href="/demo/library.html">A library home page with the Qwidget</a></p>
+  ${demoPagesServed(c.env) ? html`<h2>Demo</h2>
+  <p><a href="/demo/library.html">A library home page with the Qwidget</a></p>` : ""}
 </main>`,
     }),
   );
 });
 
 // ---- sign-in -----------------------------------------------------------------
+
+/** Where signing in leads when no (acceptable) `next` was given. */
+const DEFAULT_NEXT = "/monitor";
 
 function signInPage(c: Context<AppEnv>, opts: { error?: string; email?: string; next?: string }, status: 200 | 400 | 401 | 429 = 200) {
   return c.html(
@@ -88,24 +91,29 @@ pageRoutes.get("/login", documentedPage({
   summary: "Sign-in page",
   description: "Librarian sign-in form.",
   who: ANYONE_PAGE,
-  query: { next: "A local path to return to after signing in (anything else: the monitor)." },
-}), (c) => {
-  const next = c.req.query("next");
-  return signInPage(c, { next: next && /^\/[a-zA-Z0-9/_-]*$/.test(next) ? next : "/monitor" });
-});
+  query: { next: "A path on this site to return to after signing in (anything else, another host included: the monitor)." },
+}), (c) => signInPage(c, { next: localPathOr(c.req.query("next"), DEFAULT_NEXT) }));
 
 pageRoutes.post("/login", documentedPage({
   summary: "Sign in (form post)",
   description: "Signs in (the fields of `POST /api/auth/sign-in`).",
   who: anyone("Anyone, same origin"),
   rawBody: { types: ["application/x-www-form-urlencoded"], description: "The sign-in form's fields.", schema: signInSchema },
-  answers: { 303: "To `next`.", 400: "The form again, with the error.", 401: "The form again, with the error.", 429: "The form again, with the error (the account is locked)." },
+  answers: {
+    303: "To `next` when it is a path on this site, else to the monitor.",
+    400: "The form again, with the error.",
+    401: "The form again, with the one message for every refused sign-in.",
+    429: "The form again, saying when to try again (and a `Retry-After` header): too many attempts lately.",
+  },
 }), async (c) => {
-  const parsed = signInSchema.safeParse(await readBody(c));
-  if (!parsed.success) return signInPage(c, { error: "Enter your e-mail address and password." }, 400);
+  const raw = await readBody(c);
+  // A `next` leading off the site is dropped, not an error: the sign-in still goes ahead.
+  const next = localPathOr((raw as { next?: unknown } | null)?.next, DEFAULT_NEXT);
+  const parsed = signInSchema.omit({ next: true }).safeParse(raw);
+  if (!parsed.success) return signInPage(c, { error: "Enter your e-mail address and password.", next }, 400);
   const result = await signInAndSetCookie(c, parsed.data.email, parsed.data.password);
-  if (!result.ok) return signInPage(c, { error: signInErrorMessage(result), email: parsed.data.email, next: parsed.data.next }, result.reason === "locked" ? 429 : 401);
-  return c.redirect(parsed.data.next ?? "/monitor", 303);
+  if (!result.ok) return signInPage(c, { error: signInErrorMessage(result), email: parsed.data.email, next }, signInRefusalStatus(result));
+  return c.redirect(next, 303);
 });
 
 pageRoutes.post("/logout", documentedPage({
@@ -114,9 +122,7 @@ pageRoutes.post("/logout", documentedPage({
   who: anyone("Anyone, same origin"),
   answers: { 303: "To `/login`." },
 }), async (c) => {
-  const token = getCookie(c, SESSION_COOKIE);
-  if (token) await endSession(database(c.env.DB), token, Date.now());
-  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+  await signOutAndClearCookie(c);
   return c.redirect("/login", 303);
 });
 

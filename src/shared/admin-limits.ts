@@ -15,6 +15,9 @@ export const ACCOUNT_LINK_TTL_MS = {
   reset: 2 * 60 * 60 * 1000,
 } as const;
 
+/** How long a library's sign-in log keeps each sign-in and failed sign-in. */
+export const SIGN_IN_LOG_KEEP_DAYS = 90;
+
 export const LOGO_RULES = {
   maxBytes: 200 * 1024,
   /** Raster formats only: an SVG can carry script. */

@@ -26,7 +26,6 @@ export interface AccountRow {
   role: RoleName;
   status: "active" | "invited" | "disabled";
   disabledAt: number | null;
-  lockedUntil: number | null;
   createdAt: number;
   manageable: boolean;
 }
@@ -85,6 +84,17 @@ export interface AuditRow {
   targetId: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  createdAt: number;
+}
+
+/** One sign-in or failed sign-in to a library's account (GET /api/admin/libraries/:id/sign-ins). */
+export interface SignInRow {
+  id: number;
+  librarianId: string | null;
+  librarianName: string | null;
+  outcome: "signed_in" | "failed";
+  /** The network as an IPv4 /24 or an IPv6 /48, never the address. */
+  network: string | null;
   createdAt: number;
 }
 

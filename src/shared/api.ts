@@ -8,6 +8,7 @@ import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "./codes";
 import type { FormField } from "./forms";
 import { cleanName, cleanText } from "./display-text";
 import { LIMITS, RATING } from "./limits";
+import { LOCAL_PATH } from "./local-path";
 import { webUrlProblem } from "./web-address";
 
 /** Control characters other than tab and newline are refused in any text. */
@@ -97,7 +98,7 @@ export const signInSchema = z.object({
   /** Where to go after signing in (a path on this site). */
   next: z
     .string()
-    .regex(/^\/[a-zA-Z0-9/_-]*$/, "Not a local path")
+    .regex(LOCAL_PATH, "Not a local path")
     .optional(),
 });
 

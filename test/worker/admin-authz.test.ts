@@ -68,6 +68,7 @@ const CASES: Case[] = [
   { route: "GET /libraries/:libraryId/settings", allowed: LIBRARY_A, request: () => [`/libraries/${w.libA}/settings`] },
   { route: "PATCH /libraries/:libraryId/settings", allowed: LIBRARY_A, request: () => [`/libraries/${w.libA}/settings`, { method: "PATCH", json: { hoursText: `Open ${crypto.randomUUID()}` } }] },
   { route: "GET /libraries/:libraryId/audit", allowed: LIBRARY_A, request: () => [`/libraries/${w.libA}/audit`] },
+  { route: "GET /libraries/:libraryId/sign-ins", allowed: LIBRARY_A, request: () => [`/libraries/${w.libA}/sign-ins`] },
   { route: "GET /libraries/:libraryId/privacy", allowed: LIBRARY_A, request: () => [`/libraries/${w.libA}/privacy`] },
   { route: "GET /libraries/:libraryId/librarians", allowed: LIBRARY_A, request: () => [`/libraries/${w.libA}/librarians`] },
   {

@@ -1,9 +1,11 @@
 /** The audit log of a library (or a cooperative): who changed what, when, before and after. */
 import { useEffect, useState } from "preact/hooks";
+import { SIGN_IN_LOG_KEEP_DAYS } from "../../shared/admin-limits";
 import type { AdminBootstrap, AuditRow } from "../../shared/admin-views";
 import { DataTable } from "../shared/DataTable";
 import { api } from "./api";
 import { AdminLayout } from "./layout";
+import { SignInLog } from "./SignInLog";
 import { formatTime } from "./ui";
 
 const ACTION_LABELS: Record<string, string> = {
@@ -84,6 +86,9 @@ export function AuditPage({ boot }: { boot: AdminBootstrap }) {
     <AdminLayout boot={boot} title="Audit log" libraryId={libraryId}>
       <p>Every administrative change to this library: who made it, when, and what it was before and after.</p>
       <AuditLog endpoint={`/api/admin/libraries/${libraryId}/audit`} />
+      <h2>Sign-ins</h2>
+      <p>Every sign-in and failed sign-in to this library's accounts in the last {SIGN_IN_LOG_KEEP_DAYS} days, with the network it came from (never the exact address).</p>
+      <SignInLog libraryId={libraryId} />
     </AdminLayout>
   );
 }

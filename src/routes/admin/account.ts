@@ -2,16 +2,15 @@
  * /api/admin/me and /api/admin/account — what the signed-in person may
  * administer (for the admin pages' navigation), and their own account: live
  * sign-in sessions (revoke any), and changing their password. Every signed-in
- * librarian may use these; nothing here reaches anyone else's account.
+ * librarian may use these; nothing here reaches anyone else's account. A
+ * sign-in ended here closes the sockets opened with it at once.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, ne } from "drizzle-orm";
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
 import { grantableRoles, requireActor } from "../../admin/authorize";
 import { passwordProblem } from "../../auth/password-policy";
 import { hashPassword, verifyPassword } from "../../auth/password";
-import { SESSION_COOKIE } from "../../auth/sign-in";
-import { digestToken } from "../../auth/tokens";
+import { revokeAccess } from "../../auth/revoke-access";
 import { database } from "../../db/client";
 import { authSessions, librarians } from "../../db/schema";
 import type { AppEnv } from "../../http/app-env";
@@ -48,7 +47,7 @@ ownAccountRoutes.get("/account/sessions", documented({
 }), async (c) => {
   const actor = await requireActor(c);
   const db = database(c.env.DB);
-  const current = await digestToken(getCookie(c, SESSION_COOKIE) ?? "");
+  const current = actor.signInKey;
   const sessions = await liveSessions(db, actor.id, Date.now());
   return c.json({ sessions: sessions.map((s) => ({ ...s, current: s.id === current })) });
 });
@@ -56,7 +55,7 @@ ownAccountRoutes.get("/account/sessions", documented({
 ownAccountRoutes.post("/account/sessions/:sessionId/revoke", documented({
   group: GROUPS.ownAccount,
   summary: "Sign one of my sessions out",
-  description: "Signs one of the librarian's own sessions out.",
+  description: "Signs one of the librarian's own sessions out; the queue and chat sockets opened with it close at once.",
   who: LIBRARIAN,
   params: { sessionId: { description: "A session's id as `GET /api/admin/account/sessions` lists it." } },
   answers: { 200: "`{revoked: true}`." },
@@ -70,13 +69,14 @@ ownAccountRoutes.post("/account/sessions/:sessionId/revoke", documented({
     .where(and(eq(authSessions.tokenHash, c.req.param("sessionId")), eq(authSessions.librarianId, actor.id), isNull(authSessions.revokedAt)))
     .returning({ id: authSessions.tokenHash });
   if (revoked.length === 0) throw notFound("Sign-in session");
+  await revokeAccess(c.env, db, actor, revoked.map((r) => r.id));
   return c.json({ revoked: true });
 });
 
 ownAccountRoutes.post("/account/password", documented({
   group: GROUPS.ownAccount,
   summary: "Change my password",
-  description: "Changes the librarian's own password; every other sign-in session of theirs ends, this one stays.",
+  description: "Changes the librarian's own password; every other sign-in session of theirs ends (its queue and chat sockets close at once), this one stays.",
   who: LIBRARIAN,
   body: changePasswordSchema,
   answers: { 200: "`{changed: true}`." },
@@ -98,12 +98,12 @@ ownAccountRoutes.post("/account/password", documented({
   const problem = passwordProblem(body.password, { email: actor.email });
   if (problem) throw badRequest(`password: ${problem}`, "password");
   const now = Date.now();
-  const current = await digestToken(getCookie(c, SESSION_COOKIE) ?? "");
   // A new password signs out every other session; this one stays.
-  await db.batch([
+  const others = and(eq(authSessions.librarianId, actor.id), isNull(authSessions.revokedAt), actor.signInKey ? ne(authSessions.tokenHash, actor.signInKey) : undefined);
+  const [, ended] = await db.batch([
     db.update(librarians).set({ passwordHash: await hashPassword(body.password) }).where(eq(librarians.id, actor.id)),
-    db.update(authSessions).set({ revokedAt: now }).where(and(eq(authSessions.librarianId, actor.id), isNull(authSessions.revokedAt))),
-    db.update(authSessions).set({ revokedAt: null }).where(eq(authSessions.tokenHash, current)),
+    db.update(authSessions).set({ revokedAt: now }).where(others).returning({ key: authSessions.tokenHash }),
   ]);
+  await revokeAccess(c.env, db, actor, ended.map((r) => r.key));
   return c.json({ changed: true });
 });

@@ -1,16 +1,21 @@
 /**
  * /api/admin/libraries/:libraryId/… — a library's accounts: list, invite,
  * disable and enable, password reset links, roles, and signing someone out.
+ * Signing someone out and changing their role close their open queue and chat
+ * sockets at once (src/auth/revoke-access.ts); disabling also hands their
+ * chats back (src/admin/hand-back.ts).
  */
 import { and, asc, desc, eq, gt, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { Hono, type Context } from "hono";
 import { newAccountLink, setPasswordPath } from "../../auth/account-links";
 import type { Role } from "../../auth/librarian";
-import { auditStatement } from "../../admin/audit";
+import { revokeAccess } from "../../auth/revoke-access";
+import { accountKey, forgetAccountStatement } from "../../auth/sign-in-throttle";
+import { AUDIT_PAGE_SIZE, auditStatement, readSignIns } from "../../admin/audit";
 import { authorize, forbiddenField, grantableRoles, mayGrantRole, mayManageAccount, type Actor } from "../../admin/authorize";
 import { handBackChatsOf } from "../../admin/hand-back";
-import { accountView, loadAccount, loadLibrary, publicOrigin } from "../../admin/lookups";
+import { accountAsLibrarian, accountView, loadAccount, loadLibrary, publicOrigin } from "../../admin/lookups";
 import { database, type Database } from "../../db/client";
 import { authSessions, librarians } from "../../db/schema";
 import type { AppEnv } from "../../http/app-env";
@@ -19,12 +24,12 @@ import { parseBody } from "../../http/validate";
 import { accountMailKey, accountMailStatement } from "../../mail/account-mail";
 import { enqueueMail } from "../../mail/outbox";
 import { inviteSchema, roleChangeSchema } from "../../shared/admin-api";
-import { ROLE_LABELS } from "../../shared/admin-limits";
+import { ROLE_LABELS, SIGN_IN_LOG_KEEP_DAYS } from "../../shared/admin-limits";
 import { ADMIN_OF_LIBRARY, MANAGER_OF_ACCOUNT } from "../openapi/callers";
 import { documented } from "../openapi/describe";
 import { GROUPS } from "../openapi/groups";
 import { ACCOUNT_UNKNOWN, BAD_BODY, LIBRARY_UNKNOWN, NOT_ADMIN_OF_LIBRARY, NOT_MANAGEABLE, NOT_SIGNED_IN, OTHER_SITE, refusal } from "../openapi/refusals";
-import { ACCOUNT, PARAMS } from "../openapi/shapes";
+import { ACCOUNT, AUDIT_QUERY, PARAMS } from "../openapi/shapes";
 
 export const accountRoutes = new Hono<AppEnv>();
 
@@ -197,14 +202,14 @@ accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/disable", docu
     auditStatement(db, actor, { libraryId, action: "librarian.disabled", targetType: "librarian", targetId: account.id, before: { disabled: false }, after: { disabled: true } }, now),
   ]);
   const library = await loadLibrary(db, libraryId);
-  const { handedBack } = await handBackChatsOf(c.env, db, { id: account.id, libraryId, libraryName: library.name, displayName: account.displayName, email: account.email, role: account.role });
+  const { handedBack } = await handBackChatsOf(c.env, db, accountAsLibrarian(account, library.name));
   return c.json({ librarian: accountView({ ...account, disabledAt: now }), handedBack });
 });
 
 accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/enable", documented({
   group: GROUPS.libraryAdmin,
   summary: "Enable an account",
-  description: "Enables a disabled account (and clears a lock-out).",
+  description: "Enables a disabled account (and forgets the sign-in throttle's count for its address).",
   who: MANAGER_OF_ACCOUNT,
   params: PARAMS.account,
   answers: { 200: `\`{librarian}\`: ${ACCOUNT}.` },
@@ -214,7 +219,8 @@ accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/enable", docum
   if (!account.disabledAt) return c.json({ librarian: accountView(account) });
   const now = Date.now();
   await db.batch([
-    db.update(librarians).set({ disabledAt: null, failedLogins: 0, lockedUntil: null }).where(eq(librarians.id, account.id)),
+    db.update(librarians).set({ disabledAt: null }).where(eq(librarians.id, account.id)),
+    forgetAccountStatement(db, await accountKey(account.email)),
     auditStatement(db, actor, { libraryId, action: "librarian.enabled", targetType: "librarian", targetId: account.id, before: { disabled: true }, after: { disabled: false } }, now),
   ]);
   return c.json({ librarian: accountView({ ...account, disabledAt: null }) });
@@ -223,7 +229,7 @@ accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/enable", docum
 accountRoutes.put("/libraries/:libraryId/librarians/:librarianId/role", documented({
   group: GROUPS.libraryAdmin,
   summary: "Change an account's role",
-  description: "Gives the account another role (never above the actor's own).",
+  description: "Gives the account another role (never above the actor's own). Their open queue and chat sockets close at once, so they reconnect with the new role.",
   who: MANAGER_OF_ACCOUNT,
   params: PARAMS.account,
   body: roleChangeSchema,
@@ -239,6 +245,8 @@ accountRoutes.put("/libraries/:libraryId/librarians/:librarianId/role", document
     db.update(librarians).set({ role: body.role }).where(eq(librarians.id, account.id)),
     auditStatement(db, actor, { libraryId, action: "librarian.role_changed", targetType: "librarian", targetId: account.id, before: { role: account.role }, after: { role: body.role } }, now),
   ]);
+  const { name } = await loadLibrary(db, libraryId);
+  await revokeAccess(c.env, db, accountAsLibrarian({ ...account, role: body.role }, name), null, accountAsLibrarian(account, name));
   return c.json({ librarian: accountView({ ...account, role: body.role }) });
 });
 
@@ -261,7 +269,7 @@ accountRoutes.get("/libraries/:libraryId/librarians/:librarianId/sessions", docu
 accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/sessions/revoke", documented({
   group: GROUPS.libraryAdmin,
   summary: "Sign an account out everywhere",
-  description: "Signs the account out everywhere.",
+  description: "Signs the account out everywhere; their open queue and chat sockets close at once.",
   who: MANAGER_OF_ACCOUNT,
   params: PARAMS.account,
   answers: { 200: "`{revoked}`: how many live sessions were ended." },
@@ -274,7 +282,24 @@ accountRoutes.post("/libraries/:libraryId/librarians/:librarianId/sessions/revok
     db.update(authSessions).set({ revokedAt: now }).where(and(eq(authSessions.librarianId, account.id), isNull(authSessions.revokedAt))),
     auditStatement(db, actor, { libraryId, action: "librarian.sessions_revoked", targetType: "librarian", targetId: account.id, before: { liveSessions: live.length }, after: { liveSessions: 0 } }, now),
   ]);
+  await revokeAccess(c.env, db, accountAsLibrarian(account, (await loadLibrary(db, libraryId)).name), null);
   return c.json({ revoked: live.length });
+});
+
+accountRoutes.get("/libraries/:libraryId/sign-ins", documented({
+  group: GROUPS.libraryAdmin,
+  summary: "A library's sign-ins",
+  description: `Every sign-in and failed sign-in to the library's accounts, newest first, kept ${SIGN_IN_LOG_KEEP_DAYS} days. The network is shown only as an IPv4 /24 or an IPv6 /48; no password, and no address typed, is ever kept.`,
+  who: ADMIN_OF_LIBRARY,
+  params: PARAMS.libraryId,
+  query: AUDIT_QUERY,
+  answers: { 200: `\`{entries: [{id, librarianId, librarianName, outcome: "signed_in"|"failed", network, createdAt}], nextBefore}\`, ${AUDIT_PAGE_SIZE} a page; \`nextBefore\` (or null on the last page) continues as \`?before=\`.` },
+  refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY],
+}), async (c) => {
+  const libraryId = c.req.param("libraryId");
+  await authorize(c, "library.read", { library: libraryId });
+  const before = Number(c.req.query("before") ?? "") || undefined;
+  return c.json(await readSignIns(database(c.env.DB), libraryId, before));
 });
 
 /** An account's live sign-in sessions, newest first. The id is the stored digest, never the cookie token. */

@@ -9,7 +9,7 @@
 import { Hono } from "hono";
 import { generateSpecs } from "hono-openapi";
 import { z } from "zod";
-import { SESSION_COOKIE } from "../../auth/sign-in";
+import { SESSION_COOKIE } from "../../auth/session-cookie";
 import type { AppEnv } from "../../http/app-env";
 import { ERROR_CODES } from "../../shared/protocol";
 import { ANYONE } from "./callers";

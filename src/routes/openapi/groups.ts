@@ -2,7 +2,7 @@
  * The resources the protocol is told in: each an OpenAPI tag and a section of
  * docs/protocol.md, in this order. A route names its group in its documentation.
  */
-import { SESSION_COOKIE } from "../../auth/sign-in";
+import { SESSION_COOKIE } from "../../auth/session-cookie";
 import type { RouteGroup } from "./describe";
 
 const group = (name: string, description: string): RouteGroup => ({ name, description });

@@ -6,7 +6,7 @@ export const SESSION_VIEW =
   "`session` is a session view as in the `status` frame (`id, status, libraryId, libraryName, question, patronName, librarian, createdAt, acceptedAt, endedAt, transfer`)";
 export const QUESTION_DETAIL =
   "`QuestionDetail` (src/shared/questions-api.ts): `{question, patron, session, events, notes, mails, viewer, colleagues, codeChoices}` — `question` a summary (`id, status, source, question, patronName, patronEmail, libraryId, libraryName, createdAt, updatedAt, assignee, chattedWith, resolution, descriptiveCodes, hidden, excludeFromStats, failedMails`), `session` the chat with its transcript (or null for an e-mailed question), `viewer` what this librarian may do now (`home, actions, canAnswer, answerBlocked, canEditCodes`)";
-export const ACCOUNT = "an account `{id, libraryId, email, displayName, role, status: \"active\"|\"invited\"|\"disabled\", disabledAt, lockedUntil, createdAt}`";
+export const ACCOUNT = "an account `{id, libraryId, email, displayName, role, status: \"active\"|\"invited\"|\"disabled\", disabledAt, createdAt}`";
 export const FORM_ROW =
   "a form `{id, libraryId, groupId, queueId, title, intro, fields, chatMethod, brandColor, logoUrl, enabled, createdAt, formUrl, embedCode}` (`embedCode` is the one-line Qwidget `<script>`)";
 export const AUDIT_PAGE = `\`{entries: [{id, libraryId, groupId, actorId, actorName, action, targetType, targetId, before, after, createdAt}], nextBefore}\`, newest first, ${AUDIT_PAGE_SIZE} a page; \`nextBefore\` (or null on the last page) continues as \`?before=\``;
