@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { BODYLESS_ACTIONS, BODY_VARIANTS, CONTROL_TEXT, MALFORMED_BODY_NAMES, PARAM_VALUES, STRANGE_TEXT, helloFrames, httpCases, patronFrames, queueFrames, refusedUpgrades, scriptPayloads } from "../hostile/corpus.mjs";
 import { fillParams, publicRoutes, schemaBreakingBody } from "../hostile/routes.mjs";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
+import { cleanText } from "../../src/shared/display-text.ts";
 import { MESSAGE_RATE, SOCKET_FRAME_RATE } from "../../src/shared/limits.ts";
 import { accept, signIn, startChat, transcript } from "./http.mjs";
 import { benchFormId, benchLibrarianEmail, benchQueueId } from "./seed.mjs";
@@ -313,7 +314,8 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
       const from = i % 3 === 2 ? li : pa;
       const ack = await from.sendChat(`h${i}`, body);
       if (ack.type !== "ack") record("hostile content", `message ${i} accepted`, `refused: ${JSON.stringify(ack)}`);
-      sentBodies.push(body.trim());
+      // Stored as the chat shows it: invisible and direction-overriding characters removed (src/shared/display-text.ts).
+      sentBodies.push(cleanText(body).trim());
     }
     pa.close();
     li.close();
@@ -325,7 +327,7 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
   }
   const afterSend = await transcript(base, hostileActive.sessionId, cookies.server);
   const stored = afterSend.filter((m) => m.clientId?.startsWith("h")).map((m) => m.body);
-  record("hostile content", "every hostile message stored verbatim, once, in order", JSON.stringify(stored) === JSON.stringify(sentBodies) ? null : `stored ${stored.length} of ${sentBodies.length}`);
+  record("hostile content", "every hostile message stored as written (less invisible and direction-overriding characters), once, in order", JSON.stringify(stored) === JSON.stringify(sentBodies) ? null : `stored ${stored.length} of ${sentBodies.length}`);
   {
     // Control characters are dropped from chat text (a client could not take a refused message back).
     const pa = await patronSocket(base, hostileActive.sessionId, hostileActive.token);
@@ -429,7 +431,8 @@ async function checkPagesInChromium(base, { marker, cookie, formId, hostileActiv
       const context = await browser.newContext({ baseURL: base });
       if (withCookie) {
         const [k, v] = cookie.split("=");
-        await context.addCookies([{ name: k, value: v, url: base }]);
+        // The sign-in cookie is a __Host- cookie: Secure, for the whole host, no Domain (Chromium takes Secure cookies on loopback).
+        await context.addCookies([{ name: k, value: v, domain: new URL(base).hostname, path: "/", secure: true, sameSite: "Lax" }]);
       }
       await context.addInitScript(() => {
         const w = window;

@@ -22,7 +22,7 @@ export function demoPagesServed(env: { DEMO_PAGES?: string }): boolean {
 
 export const demoPageRoutes = new Hono<AppEnv>();
 
-demoPageRoutes.get(`${DEMO_PATH_PREFIX}*`, documentedPage({
+demoPageRoutes.get(`${DEMO_PATH_PREFIX}:page{.+}`, documentedPage({
   summary: "Demo and test pages (local development only)",
   description: "A demo library page carrying the Qwidget, or a page the tests frame and push, served as static files with the headers public/_headers gives them. Only when the `DEMO_PAGES` variable is `\"true\"` (local development and the tests); otherwise 404.",
   who: anyone("Anyone, where the demo pages are served"),

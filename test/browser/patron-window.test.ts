@@ -48,8 +48,8 @@ describe("accessibility, by axe-core and by hand", () => {
     await page.getByRole("button", { name: "Ask a librarian" }).click();
     await page.getByRole("heading", { name: "Your question was not sent" }).waitFor();
     expect(await page.title()).toMatch(/^Error: /);
-    // The summary has focus, so a screen reader starts there; each entry links to its field.
-    expect(await page.evaluate(() => document.activeElement?.className)).toBe("error-summary");
+    // The summary has focus (autofocus, applied once the page has rendered), so a screen reader starts there; each entry links to its field.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe("error-summary");
     expect(await page.locator(".error-summary a").evaluateAll((links) => links.map((a) => a.getAttribute("href")))).toEqual(["#f-question"]);
     const question = page.getByLabel("Your question", { exact: true });
     expect(await question.getAttribute("aria-invalid")).toBe("true");
