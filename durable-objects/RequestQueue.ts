@@ -31,6 +31,7 @@ import { QueuePresence } from "./request-queue/presence";
 import { QUEUE_STORAGE_MIGRATIONS, QueueMeta } from "./request-queue/queue-store";
 import { StaffChat } from "./request-queue/staff-chat";
 import { QueueAccessWatch } from "./request-queue/access-watch";
+import { MonitoringSpans } from "./request-queue/monitoring-spans";
 import { QueuePruning } from "./request-queue/pruning";
 import { StaffingWatch } from "./request-queue/staffing-watch";
 import { WaitingList } from "./request-queue/waiting-list";
@@ -39,6 +40,7 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   readonly clock = new MovableClock();
   private readonly meta: QueueMeta;
   private readonly presence: QueuePresence;
+  private readonly spans: MonitoringSpans;
   private readonly waiting: WaitingList;
   private readonly staffChat: StaffChat;
   private readonly watch: StaffingWatch;
@@ -53,7 +55,8 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
     const sql = ctx.storage.sql;
     migrateStorage(sql, QUEUE_STORAGE_MIGRATIONS);
     this.meta = new QueueMeta(sql);
-    this.presence = new QueuePresence(ctx, this.clock);
+    this.spans = new MonitoringSpans(sql, () => this.env, () => this.meta.queueId);
+    this.presence = new QueuePresence(ctx, this.clock, this.spans);
     this.waiting = new WaitingList(sql, this.presence);
     this.staffChat = new StaffChat(sql, this.presence, this.clock, () => this.meta.queueId);
     this.watch = new StaffingWatch(sql, this.presence, this.meta, () => this.env);
@@ -207,6 +210,7 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   private async presenceChanged(): Promise<void> {
     this.presence.broadcast({ type: "presence", queueId: this.meta.queueId, monitors: this.presence.monitors() });
     await this.watch.note();
+    await this.spans.flush(this.clock.now());
     await this.scheduleAlarm();
   }
 
@@ -216,7 +220,7 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
    * after hibernation, or once the alarm ran, it is set again).
    */
   private async scheduleAlarm(): Promise<void> {
-    const due = [this.presence.nextSweepAt(), this.pruning.nextDueAt()].filter((t): t is number => t !== null);
+    const due = [this.presence.nextSweepAt(), this.pruning.nextDueAt(), this.spans.retryDueAt()].filter((t): t is number => t !== null);
     const at = due.length > 0 ? Math.min(...due) : null;
     if (at === this.alarmSetFor) return;
     this.alarmSetFor = at;

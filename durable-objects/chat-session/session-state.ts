@@ -43,6 +43,8 @@ export interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeco
   logFull?: boolean;
   /** A chat with no message for this long ends by itself (absent on older states: TIMING.idleEndMs). */
   idleEndMs?: number;
+  /** The queue through which the first librarian accepted (for statistics). */
+  acceptedQueueId?: string | null;
   /** While waiting: when the patron's last chat socket went away (null: the patron is here). */
   patronGoneAt?: number | null;
 }

@@ -26,10 +26,17 @@ export interface MonitorAttachment {
 const ALL = "librarian";
 const tagOf = (librarianId: string) => `librarian:${librarianId}`;
 
+/** What presence tells the coverage record: a librarian's continuous stretch began, or ended at a time. */
+export interface PresenceStretches {
+  started(librarian: LibrarianRef, now: number): void;
+  ended(librarianId: string, at: number): void;
+}
+
 export class QueuePresence {
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly clock: Clock,
+    private readonly stretches: PresenceStretches,
   ) {}
 
   /** Takes a monitor's socket in, identity attached in the same turn; their grace period (if any) ends. */
@@ -37,6 +44,7 @@ export class QueuePresence {
     this.ctx.acceptWebSocket(server, [ALL, tagOf(librarian.id)]);
     writeAttachment<MonitorAttachment>(server, { librarian, status: "online", connectedAt: this.clock.now(), signIn });
     this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarian.id);
+    this.stretches.started(librarian, this.clock.now());
   }
 
   attachment(ws: WebSocket): MonitorAttachment | null {
@@ -89,7 +97,9 @@ export class QueuePresence {
    */
   socketGone(ws: WebSocket, att: MonitorAttachment, signedOff: boolean): void {
     const stillHere = this.open().some((s) => s.ws !== ws && s.att.librarian.id === att.librarian.id);
-    if (!stillHere && !att.dismissed && !signedOff) this.startGrace(att);
+    if (stillHere || att.dismissed) return;
+    if (signedOff) this.stretches.ended(att.librarian.id, this.clock.now());
+    else this.startGrace(att);
   }
 
   /**
@@ -107,6 +117,8 @@ export class QueuePresence {
       closeSocket(ws, code, reason);
     }
     if (signInKeys === null) this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarianId);
+    const stillHere = this.open().some((s) => s.att.librarian.id === librarianId && !sockets.includes(s.ws));
+    if (!stillHere) this.stretches.ended(librarianId, this.clock.now());
     return sockets.length;
   }
 
@@ -120,7 +132,9 @@ export class QueuePresence {
         closeSocket(ws, closeCode, "no ping");
       }
     }
-    this.ctx.storage.sql.exec("DELETE FROM grace WHERE until <= ?", now);
+    // A grace period that ran out ends the stretch when the socket went away, not now.
+    const expired = this.ctx.storage.sql.exec<{ librarian_id: string; until: number }>("DELETE FROM grace WHERE until <= ? RETURNING librarian_id, until", now).toArray();
+    for (const g of expired) this.stretches.ended(g.librarian_id, g.until - TIMING.presenceGraceMs);
   }
 
   /** When the presence sweep should next run (null: nobody to watch). */

@@ -3,6 +3,7 @@
  * queue keeps about itself.
  */
 import type { StorageMigration } from "../shared/storage-schema";
+import { MONITORING_SPANS_STORAGE } from "./monitoring-spans";
 
 /** The storage schema, in order; never edit a step once released, add one. */
 export const QUEUE_STORAGE_MIGRATIONS: readonly StorageMigration[] = [
@@ -25,6 +26,7 @@ export const QUEUE_STORAGE_MIGRATIONS: readonly StorageMigration[] = [
       CREATE UNIQUE INDEX IF NOT EXISTS staff_messages_client ON staff_messages (from_id, client_id) WHERE client_id IS NOT NULL;
       CREATE TABLE IF NOT EXISTS watched (session_id TEXT PRIMARY KEY);
     `),
+  MONITORING_SPANS_STORAGE,
 ];
 
 export class QueueMeta {

@@ -513,3 +513,17 @@ export const coopFeedback = sqliteTable(
   },
   (t) => [uniqueIndex("coop_feedback_session").on(t.sessionId), index("coop_feedback_librarian").on(t.answeringLibrarianId, t.createdAt)],
 );
+
+/** A continuous stretch one librarian monitored one queue (written by the queue object when it ends): coverage and staffing. */
+export const monitoringSpans = sqliteTable(
+  "monitoring_spans",
+  {
+    id: text("id").primaryKey(),
+    queueId: text("queue_id").notNull(),
+    librarianId: text("librarian_id").notNull(),
+    libraryId: text("library_id").notNull(),
+    startedAt: integer("started_at").notNull(),
+    endedAt: integer("ended_at").notNull(),
+  },
+  (t) => [index("monitoring_spans_queue_started").on(t.queueId, t.startedAt), index("monitoring_spans_library_started").on(t.libraryId, t.startedAt)],
+);

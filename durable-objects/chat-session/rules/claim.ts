@@ -23,7 +23,7 @@ export function claim(s: SessionState, librarian: LibrarianRef, allowedQueueIds:
   if (s.status !== "waiting") return refuse("session_ended", "The patron is no longer waiting.");
   const by = { id: librarian.id, name: librarian.name };
   return decide(
-    { ...s, status: "active", librarian, acceptedAt: now, rolloverAt: null },
+    { ...s, status: "active", librarian, acceptedAt: now, rolloverAt: null, acceptedQueueId: s.queueIds.find((q) => allowedQueueIds.includes(q)) ?? null },
     [{ kind: "line", body: `${nameInText(librarian.name)} has joined the chat.` }, { kind: "status" }],
     [
       { kind: "withdraw", queueIds: s.queueIds, reason: "accepted", by },

@@ -29,6 +29,17 @@ export function endedSessionOf(s: SessionState, messages: ChatMessage[], now: nu
     createdAt: s.createdAt,
     acceptedAt: s.acceptedAt,
     endedAt: s.endedAt ?? now,
+    facts: {
+      formId: s.formId,
+      homeQueueId: s.queueIds[0] ?? "",
+      queueIds: s.queueIds,
+      acceptedQueueId: s.acceptedQueueId ?? null,
+      patronOrigin: s.patronOrigin ?? null,
+      turnedAway: s.abandonAt !== null,
+      endedAutomatically: s.resolution === "auto_ended",
+      patronMessages: messages.filter((m) => m.author.role === "patron").length,
+      librarianMessages: messages.filter((m) => m.author.role === "librarian").length,
+    },
   };
 }
 
