@@ -27,6 +27,8 @@ import { digestToken } from "../src/auth/tokens";
 import { timingSafeEqual } from "../src/auth/password";
 import type {
   ChatSessionApi,
+  ConsultInvitation,
+  ConsultResult,
   ClaimResult,
   EndChat,
   EndResult,
@@ -70,6 +72,7 @@ import {
 } from "./chat-session/rules/lifecycle";
 import { rolloverDue } from "./chat-session/rules/routing";
 import { cancelTransfer, declineTransfer, transferExpired } from "./chat-session/rules/transfer";
+import { consultInviteExpired, declineConsult, joinConsult, leaveConsult } from "./chat-session/rules/consult";
 import { assertNever, SessionCore } from "./chat-session/session-core";
 import { sessionView } from "./chat-session/session-state";
 import { SESSION_STORAGE_MIGRATIONS } from "./chat-session/store";
@@ -288,6 +291,29 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     return result.ok ? { ok: true, session: sessionView(result.state) } : (result as TransferResult);
   }
 
+  // ---- consults (RPC from the Worker) -------------------------------------
+
+  /** The owner invites a colleague to help in the chat (rules/consult.ts). */
+  async inviteConsultant(input: ConsultInvitation): Promise<ConsultResult> {
+    return this.offers.inviteConsultant(input);
+  }
+
+  async joinConsult(librarian: LibrarianRef): Promise<ConsultResult> {
+    return this.consultResult(await this.core.commit((s) => joinConsult(s, librarian)));
+  }
+
+  async declineConsult(librarianId: string): Promise<ConsultResult> {
+    return this.consultResult(await this.core.commit((s) => declineConsult(s, librarianId)));
+  }
+
+  async leaveConsult(librarianId: string): Promise<ConsultResult> {
+    return this.consultResult(await this.core.commit((s) => leaveConsult(s, librarianId)));
+  }
+
+  private consultResult(result: Awaited<ReturnType<SessionCore["commit"]>>): ConsultResult {
+    return result.ok ? { ok: true, session: sessionView(result.state) } : (result as ConsultResult);
+  }
+
   /** Internal notes about this chat, oldest first (librarians only: the Worker checks who asks). */
   async internalNotes(): Promise<InternalNote[]> {
     return this.core.store.notes();
@@ -337,6 +363,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     if (this.core.state && needsFiling(this.core.state)) await this.core.file();
     await this.core.commit((s, now) => sharingTimedOut(s, now));
     await this.core.commit((s, now) => transferExpired(s, now));
+    await this.core.commit((s, now) => consultInviteExpired(s, now));
     await this.core.commit((s, now) => endIdle(s, this.core.store.lastMessageAt, now));
     await this.core.commit((s, now) => patronGoneForGood(s, now));
     const mirrorDue = this.core.mirror.dueAt();

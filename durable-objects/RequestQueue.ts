@@ -94,8 +94,8 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   }
 
   /**
-   * Offers a chat being transferred: to one librarian when `toLibrarianId` is
-   * set, else to every monitor. Says whether anybody who could take it — other
+   * Offers a chat to one librarian when `toLibrarianId` is set (a transfer to
+   * them, or an invitation to consult), else to every monitor (a transfer). Says whether anybody who could take it — other
    * than the librarian transferring it — is here; when nobody is, nothing is
    * stored or shown.
    */

@@ -15,7 +15,7 @@ import { andThen, refuse, type Verdict } from "./rules/decision";
 import { patronBack } from "./rules/lifecycle";
 import { LOG_FULL_MESSAGE, logFilled, logHasRoom, notePatronOrigin, writeRefusal } from "./rules/chat-frames";
 import type { SessionCore } from "./session-core";
-import { cobrowseView, patronNameOf, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
+import { cobrowseView, isInChat, patronNameOf, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
 import { authorOf, type SessionSocket } from "./sockets";
 import { utf8Bytes } from "./store";
 
@@ -44,8 +44,8 @@ export class ChatSocketFrames {
         closeSocket(ws, CLOSE_CODES.policy, "bad token");
         return;
       }
-    } else if (this.core.state!.librarian?.id !== att.librarian?.id) {
-      sockets.send(ws, { type: "error", code: "forbidden", message: "Only the librarian serving this chat can join it." });
+    } else if (!isInChat(this.core.state!, att.librarian?.id)) {
+      sockets.send(ws, { type: "error", code: "forbidden", message: "Only the librarian serving this chat, or a colleague consulting in it, can join it." });
       closeSocket(ws, CLOSE_CODES.policy, "not serving");
       return;
     }

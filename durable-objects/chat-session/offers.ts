@@ -8,10 +8,12 @@
  */
 import type { RolloverTrigger } from "../../src/queues/routing-policy";
 import { pendingStages, shouldRollOver } from "../../src/queues/routing-policy";
-import type { TransferOffer, TransferResult } from "../../src/objects/contracts";
+import type { ConsultInvitation, ConsultResult, TransferOffer, TransferResult } from "../../src/objects/contracts";
+import { consultNotShown, inviteConsultant } from "./rules/consult";
+import { refuse } from "./rules/decision";
 import { markUnavailable } from "./rules/lifecycle";
 import { nobodyToTakeIt, offerTransfer, transferNotShown, transferShown } from "./rules/transfer";
-import { sessionView, transferRequestFor, type PendingTransfer } from "./session-state";
+import { consultRequestFor, sessionView, transferRequestFor, type ConsultInvite, type PendingTransfer } from "./session-state";
 import { homeOffered, listStage, noStageStaffed, rescheduleRollover, singleQueueOffered, stageOffered, type HomeOutcome, type StageOutcome } from "./rules/routing";
 import { logFailure } from "../shared/log";
 import type { SessionCore } from "./session-core";
@@ -94,6 +96,28 @@ export class SessionOffers {
     }
     const result = await this.core.commit((current) => transferShown(current, transfer));
     return result.ok ? { ok: true, session: sessionView(result.state) } : (result as TransferResult);
+  }
+
+  /** Invites a colleague to consult: stored first, then shown to them alone on the queue they monitor; shown to nobody, taken back. */
+  async inviteConsultant(input: ConsultInvitation): Promise<ConsultResult> {
+    const invited: { invite?: ConsultInvite } = {};
+    const stored = await this.core.commit((s, now) => {
+      const verdict = inviteConsultant(s, input, crypto.randomUUID(), now);
+      if (verdict.ok) invited.invite = verdict.invite;
+      return verdict;
+    });
+    const invite = invited.invite;
+    if (!stored.ok || !invite) return stored as ConsultResult;
+    const request = consultRequestFor(stored.state, invite, this.core.store.waitingPreview());
+    const shown = await this.core
+      .queue(invite.queueId)
+      .offerTransfer(request, { fromLibrarianId: input.from.id, toLibrarianId: input.to.id })
+      .catch((error: unknown) => (logFailure("consult_offer_failed", stored.state.sessionId)(error), { staffed: false }));
+    if (!shown.staffed) {
+      await this.core.commit((current) => consultNotShown(current, invite));
+      return refuse("not_found", `${input.to.name} is not monitoring right now.`, { field: "librarianId" });
+    }
+    return { ok: true, session: sessionView(this.core.state!) };
   }
 
   /** Queues a roll-over behind any in progress. */

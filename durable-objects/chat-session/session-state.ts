@@ -43,6 +43,10 @@ export interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeco
   logFull?: boolean;
   /** A chat with no message for this long ends by itself (absent on older states: TIMING.idleEndMs). */
   idleEndMs?: number;
+  /** Colleagues consulting beside the librarian who owns the chat. */
+  consultants?: LibrarianRef[];
+  /** A colleague invited to consult who has not joined yet. */
+  consultInvite?: ConsultInvite | null;
   /** The queue through which the first librarian accepted (for statistics). */
   acceptedQueueId?: string | null;
   /** While waiting: when the patron's last chat socket went away (null: the patron is here). */
@@ -62,6 +66,15 @@ export interface CobrowseState {
   since: number | null;
   /** While paused: when co-browsing ends unless the next page resumes it. */
   resumeBy: number | null;
+}
+
+export interface ConsultInvite {
+  id: string;
+  from: LibrarianRef;
+  to: LibrarianRef;
+  /** The queue object that shows the invitation to the colleague. */
+  queueId: string;
+  expiresAt: number;
 }
 
 export interface PendingTransfer {
@@ -135,6 +148,8 @@ export function sessionView(s: SessionState): SessionView {
     transfer: s.transfer
       ? { kind: s.transfer.to.kind, toName: transferTargetName(s.transfer.to), fromName: s.transfer.from.name, expiresAt: s.transfer.expiresAt }
       : null,
+    consultants: s.consultants ?? [],
+    consultInvite: s.consultInvite ? { toName: s.consultInvite.to.name, fromName: s.consultInvite.from.name, expiresAt: s.consultInvite.expiresAt } : null,
   };
 }
 
@@ -165,6 +180,19 @@ export function queuedRequestFor(s: SessionState, queueId: string, preview: stri
     createdAt: s.createdAt,
     preview: preview.map((line) => line.slice(0, LIMITS.previewChars)),
     formTitle: s.formTitle ?? null,
+  };
+}
+
+/** Whether this librarian may take part in the chat: the owner, or a consultant. */
+export function isInChat(s: SessionState, librarianId: string | undefined): boolean {
+  return !!librarianId && (s.librarian?.id === librarianId || (s.consultants ?? []).some((c) => c.id === librarianId));
+}
+
+/** The queue entry that invites a colleague to consult (shown to them alone). */
+export function consultRequestFor(s: SessionState, invite: ConsultInvite, preview: string[]): QueuedRequest {
+  return {
+    ...queuedRequestFor(s, invite.queueId, preview),
+    consult: { id: invite.id, from: { id: invite.from.id, name: invite.from.name }, toLibrarianId: invite.to.id, expiresAt: invite.expiresAt },
   };
 }
 

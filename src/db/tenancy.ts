@@ -15,7 +15,7 @@ import { errorText } from "./errors";
 import { accessDenials, chatSessions, groupMembers, groups, questions } from "./schema";
 
 export function canReadSession(librarian: Librarian, session: SessionView): boolean {
-  return librarian.libraryId === session.libraryId || session.librarian?.id === librarian.id;
+  return librarian.libraryId === session.libraryId || session.librarian?.id === librarian.id || !!session.consultants?.some((c) => c.id === librarian.id);
 }
 
 export function assertCanReadSession(librarian: Librarian, session: SessionView): void {

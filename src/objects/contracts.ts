@@ -54,6 +54,15 @@ export type ClaimResult = { ok: true; session: SessionView } | Refusal<"already_
 export type HandBackResult = { ok: true; status: SessionStatus } | Refusal<"not_found" | "not_active">;
 export type EndResult = { ok: true; filed: boolean } | Refusal;
 export type TransferResult = { ok: true; session: SessionView } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active" | "validation_failed">;
+export type ConsultResult = { ok: true; session: SessionView } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active" | "validation_failed" | "already_taken">;
+
+/** The serving librarian invites a colleague (monitoring `queueId`) to consult in the chat. */
+export interface ConsultInvitation {
+  from: LibrarianRef;
+  to: LibrarianRef;
+  queueId: string;
+}
+
 export type PushResult = { ok: true; message: ChatMessage; duplicate: boolean } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active" | "too_large">;
 
 export interface EndChat {
@@ -142,6 +151,10 @@ export interface ChatSessionApi extends UpgradeTarget {
   pushTarget(): Promise<PushTargetInfo | null>;
   pushPage(input: { librarianId: string; clientId: string; page: PushedPage; body: string }): Promise<PushResult>;
   revokeAccess(librarianId: string, signInKeys: string[] | null): Promise<{ closed: number }>;
+  inviteConsultant(input: ConsultInvitation): Promise<ConsultResult>;
+  joinConsult(librarian: LibrarianRef): Promise<ConsultResult>;
+  declineConsult(librarianId: string): Promise<ConsultResult>;
+  leaveConsult(librarianId: string): Promise<ConsultResult>;
 }
 
 /** The queue object's RPC surface (one object per library or group queue). */

@@ -14,7 +14,8 @@ import { assertCanReadSession, readableSessions } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, badRequest, forbidden, notFound, refusalError } from "../http/errors";
 import { parseBody } from "../http/validate";
-import { chatSession, requestQueue } from "../objects";
+import { chatSession } from "../objects";
+import { monitoringColleague } from "../queues/colleagues";
 import { staffableQueues } from "../queues/staffing";
 import { transferChatSchema } from "../shared/api";
 import { parseFormFields } from "../shared/forms";
@@ -136,25 +137,21 @@ monitorChatRoutes.post("/:id/transfer", documented({
   const found = await describeSession(c.env, sessionId);
   if (found.view.librarian?.id !== librarian.id) throw forbidden("Only the librarian serving this chat can transfer it.");
   if (found.view.status === "ended" || found.view.status === "unavailable") throw new ApiError(409, "session_ended", "This chat has ended.");
-  const queues = await staffableQueues(database(c.env.DB), librarian);
   let to: TransferTarget;
   let queueId: string;
   if (body.to.kind === "queue") {
     const wanted = body.to.queueId;
-    const queue = queues.find((q) => q.id === wanted);
+    const queue = (await staffableQueues(database(c.env.DB), librarian)).find((q) => q.id === wanted);
     if (!queue) throw new ApiError(404, "not_found", "There is no such queue among the queues you staff.", "to.queueId");
     to = { kind: "queue", queueName: queue.name };
     queueId = queue.id;
   } else {
     const wanted = body.to.librarianId;
     if (wanted === librarian.id) throw badRequest("You are already serving this chat.", "to.librarianId");
-    // The new librarian must be monitoring (and not away on) a queue this librarian staffs: the offer goes through it.
-    const present = await Promise.all(queues.map(async (q) => ({ queue: q, monitors: (await requestQueue(c.env, q.id).snapshot()).monitors })));
-    const where = present.find((p) => p.monitors.some((m) => m.librarianId === wanted && m.status !== "away"));
-    const monitor = where?.monitors.find((m) => m.librarianId === wanted);
-    if (!where || !monitor) throw new ApiError(404, "not_found", "That librarian is not monitoring any of your queues right now.", "to.librarianId");
-    to = { kind: "librarian", librarian: { id: monitor.librarianId, name: monitor.name, libraryId: monitor.libraryId } };
-    queueId = where.queue.id;
+    const found = await monitoringColleague(c.env, librarian, wanted);
+    if (!found) throw new ApiError(404, "not_found", "That librarian is not monitoring any of your queues right now.", "to.librarianId");
+    to = { kind: "librarian", librarian: found.colleague };
+    queueId = found.queueId;
   }
   const result = await chatSession(c.env, sessionId).offerTransfer({ from: librarianRef(librarian), to, queueId, note: body.note ?? null });
   if (!result.ok) throw refusalError(result);

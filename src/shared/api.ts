@@ -129,6 +129,10 @@ export const transferChatSchema = z.object({
   ]),
   note: optionalText(LIMITS.transferNoteChars),
 });
+/** Invite a colleague to consult in a chat (POST /api/chats/:id/consult). */
+export const consultInviteSchema = z.object({ librarianId: z.string().min(1).max(100) });
+/** A consultant leaves, or the owner lets one go (POST /api/chats/:id/consult/leave); without `librarianId`, the caller leaves. */
+export const consultLeaveSchema = z.object({ librarianId: z.string().min(1).max(100).optional() });
 /** The patron's rating of an ended chat (POST /api/chats/:id/rating). */
 export const ratingSchema = z.object({
   rating: z

@@ -94,6 +94,10 @@ export const sessionViewSchema = z.object({
     .object({ kind: z.enum(["librarian", "queue"]), toName: z.string(), fromName: z.string(), expiresAt: z.number() })
     .nullable()
     .optional(),
+  /** Colleagues consulting in the chat beside the librarian who owns it (they write too; the owner ends it). */
+  consultants: z.array(z.object({ id: z.string(), name: z.string(), libraryId: z.string() })).optional(),
+  /** A colleague invited to consult who has not joined yet. */
+  consultInvite: z.object({ toName: z.string(), fromName: z.string(), expiresAt: z.number() }).nullable().optional(),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;
 
@@ -338,6 +342,15 @@ export const queuedRequestSchema = z.object({
       toLibrarianId: z.string().nullable(),
       toName: z.string(),
       note: z.string().nullable(),
+      expiresAt: z.number(),
+    })
+    .optional(),
+  /** Set when this is an invitation to consult in a chat another librarian owns (shown to the invited librarian only). */
+  consult: z
+    .object({
+      id: z.string(),
+      from: z.object({ id: z.string(), name: z.string() }),
+      toLibrarianId: z.string(),
       expiresAt: z.number(),
     })
     .optional(),

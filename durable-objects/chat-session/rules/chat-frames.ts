@@ -4,7 +4,7 @@
  */
 import type { Refusal } from "../../../src/objects/contracts";
 import type { BrowserReport } from "../../../src/shared/protocol";
-import { isOver, type SessionState } from "../session-state";
+import { isInChat, isOver, type SessionState } from "../session-state";
 import type { Sender } from "./cobrowse";
 import { SESSION_CAPS } from "../../../src/shared/limits";
 import { decide, refuse, type Decision, type Verdict } from "./decision";
@@ -12,7 +12,7 @@ import { decide, refuse, type Decision, type Verdict } from "./decision";
 /** Whether this sender may add a message now: the patron while waiting or chatting, the serving librarian while chatting. */
 export function writeRefusal(s: SessionState, from: Sender): Refusal | null {
   const patronMay = from.role === "patron" && (s.status === "waiting" || s.status === "active");
-  const librarianMay = from.role === "librarian" && s.status === "active" && s.librarian?.id === from.librarian.id;
+  const librarianMay = from.role === "librarian" && s.status === "active" && isInChat(s, from.librarian.id);
   if (patronMay || librarianMay) return null;
   return isOver(s) ? refuse("session_ended", "This chat has ended.") : refuse("not_active", "This chat is not open for messages now.");
 }

@@ -10,6 +10,7 @@ import type { LibrarianRef } from "../../../src/objects/contracts";
 import { CLOSE_CODES } from "../../../src/shared/close-codes";
 import { isOver, type PendingTransfer, type SessionState } from "../session-state";
 import { stopCobrowse } from "./cobrowse";
+import { withoutConsultant } from "./consult";
 import { andThen, decide, refuse, type Verdict } from "./decision";
 
 export function claim(s: SessionState, librarian: LibrarianRef, allowedQueueIds: readonly string[], now: number): Verdict {
@@ -48,7 +49,7 @@ function claimTransfer(s: SessionState, t: PendingTransfer, librarian: Librarian
   // The patron agreed to share their page with the librarian they had, not with the new one.
   return andThen(stopCobrowse(s, "the chat was transferred"), (after) =>
     decide(
-      { ...after, librarian, transfer: null },
+      { ...withoutConsultant(after, librarian.id), librarian, transfer: null },
       [
         { kind: "line", body: `${nameInText(librarian.name)} has joined the chat.` },
         { kind: "status" },

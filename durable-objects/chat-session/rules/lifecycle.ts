@@ -145,15 +145,17 @@ export function handBack(s: SessionState, librarianId: string, now: number): Ver
   const waitMs = s.waitLimitAt - s.createdAt;
   return andThen(stopped, (after) =>
     decide(
-      { ...after, status: "waiting", librarian: null, acceptedAt: null, waitLimitAt: now + waitMs, transfer: null },
+      // Consultants helped the librarian who is gone: they leave with them (their sockets close with every librarian's).
+      { ...after, status: "waiting", librarian: null, acceptedAt: null, waitLimitAt: now + waitMs, transfer: null, consultants: [], consultInvite: null },
       [
         { kind: "close", sockets: "librarians", code: CLOSE_CODES.policy, reason: "handed back" },
         { kind: "line", body: `${gone} is no longer available. You are back in the queue: another librarian will be with you shortly.` },
         { kind: "status" },
       ],
       [
-        // A transfer the gone librarian offered goes with them.
+        // A transfer the gone librarian offered, or a colleague they invited, goes with them.
         ...(s.transfer ? [{ kind: "withdraw" as const, queueIds: [s.transfer.queueId], reason: "withdrawn" as const, by: null }] : []),
+        ...(s.consultInvite ? [{ kind: "withdraw" as const, queueIds: [s.consultInvite.queueId], reason: "withdrawn" as const, by: null }] : []),
         { kind: "mirror", patch: { status: "waiting", librarianId: null, librarianName: null, answeringLibraryId: null, acceptedAt: null }, urgency: "now" },
       ],
     ),

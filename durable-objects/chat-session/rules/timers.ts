@@ -28,6 +28,7 @@ export function nextAlarmAt(s: SessionState | null, other: OtherDeadlines): numb
   if (s?.status === "unavailable" && s.abandonAt) due.push(s.abandonAt);
   if (s?.status === "ended" && !s.filed && s.fileRetryAt) due.push(s.fileRetryAt);
   if (s?.status === "active" && s.transfer) due.push(s.transfer.expiresAt);
+  if (s?.consultInvite) due.push(s.consultInvite.expiresAt);
   if (s?.cobrowse?.status === "paused" && s.cobrowse.resumeBy) due.push(s.cobrowse.resumeBy);
   return due.length > 0 ? Math.min(...due) : null;
 }
