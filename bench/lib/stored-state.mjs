@@ -1,20 +1,19 @@
 // What a server has stored, read straight from its persistence directory with
 // node:sqlite (read-only): every D1 table, and every Durable Object's SQLite
 // (chat session logs and states, queue contents). Two snapshots compared row by
-// row prove that a run of refused requests changed nothing.
+// row prove that a run of refused requests changed nothing. The SQL, the rows'
+// form and the comparison are bench/hostile/properties/state-diff.ts, shared
+// with the worker tests that make the same check inside workerd.
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { PRESENCE_TABLES, USER_TABLES_SQL, columnsSql, diffState, rowKey, rowsSql } from "../hostile/properties/state-diff.ts";
+
+export { diffState };
 
 // node:sqlite prints an ExperimentalWarning on first use; keep bench output clean.
 const emitWarning = process.emitWarning;
 process.emitWarning = (warning, ...rest) => (String(warning).includes("SQLite") ? undefined : emitWarning.call(process, warning, ...rest));
 const { DatabaseSync } = await import("node:sqlite");
-
-/**
- * Columns that change on purpose when a request is refused: a wrong password
- * counts towards the lock-out (that is the refusal working).
- */
-const VOLATILE_COLUMNS = { librarians: ["failed_logins", "locked_until"] };
 
 function sqliteFiles(dir) {
   if (!existsSync(dir)) return [];
@@ -23,23 +22,23 @@ function sqliteFiles(dir) {
     .map((f) => path.join(dir, f));
 }
 
-function tableRows(db, table, skip = []) {
-  const columns = db
-    .prepare(`PRAGMA table_info("${table}")`)
-    .all()
-    .map((c) => c.name)
-    .filter((c) => !skip.includes(c));
-  if (columns.length === 0) return [];
-  const list = columns.map((c) => `"${c}"`).join(", ");
-  return db.prepare(`SELECT ${list} FROM "${table}" ORDER BY ${list}`).all().map((r) => JSON.stringify(columns.map((c) => r[c])));
+function tableRows(db, table) {
+  const read = rowsSql(
+    table,
+    db
+      .prepare(columnsSql(table))
+      .all()
+      .map((c) => c.name),
+  );
+  if (!read) return [];
+  return db.prepare(read.sql).all().map((r) => rowKey(r, read.columns));
 }
 
-function userTables(db) {
-  return db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' ORDER BY name")
+const userTables = (db) =>
+  db
+    .prepare(USER_TABLES_SQL)
     .all()
     .map((r) => r.name);
-}
 
 /**
  * A snapshot: { "d1:<table>": rows[], "do:<class>:<table>": rows[] }.
@@ -51,7 +50,7 @@ export function storedState(persistDir) {
   for (const file of sqliteFiles(path.join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject"))) {
     const db = new DatabaseSync(file, { readOnly: true });
     try {
-      for (const t of userTables(db)) snapshot[`d1:${t}`] = tableRows(db, t, VOLATILE_COLUMNS[t] ?? []);
+      for (const t of userTables(db)) snapshot[`d1:${t}`] = tableRows(db, t);
     } finally {
       db.close();
     }
@@ -63,11 +62,8 @@ export function storedState(persistDir) {
       const db = new DatabaseSync(file, { readOnly: true });
       try {
         for (const t of userTables(db)) {
-          // Miniflare's own note of each object name ever addressed: asking about an
-          // unknown id instantiates an empty object (no rows), which is not a stored change.
-          if (t === "__miniflare_do_name") continue;
-          if (cls === "RequestQueue" && (t === "grace" || t === "meta")) continue;
           const key = `do:${cls}:${t}`;
+          if (PRESENCE_TABLES.includes(key)) continue;
           snapshot[key] = [...(snapshot[key] ?? []), ...tableRows(db, t).map((r) => `${path.basename(file)} ${r}`)];
         }
       } finally {
@@ -77,19 +73,6 @@ export function storedState(persistDir) {
   }
   for (const k of Object.keys(snapshot)) snapshot[k].sort();
   return snapshot;
-}
-
-/** The differences between two snapshots: [{ table, added, removed }] (empty when nothing changed). */
-export function diffState(before, after) {
-  const out = [];
-  for (const table of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const a = new Set(before[table] ?? []);
-    const b = new Set(after[table] ?? []);
-    const added = [...b].filter((r) => !a.has(r));
-    const removed = [...a].filter((r) => !b.has(r));
-    if (added.length || removed.length) out.push({ table, added: added.slice(0, 3), removed: removed.slice(0, 3), addedCount: added.length, removedCount: removed.length });
-  }
-  return out;
 }
 
 /** Runs a read-only query against the server's local D1 (e.g. to find the question a session was filed as). */

@@ -14,6 +14,14 @@ const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 const text = (max: number, empty: string) =>
   z.string().trim().min(1, empty).max(max, `Keep it under ${max} characters`).regex(NO_CONTROL, "Contains control characters");
 
+/**
+ * Text searched for with LIKE: control characters are refused, as in any text
+ * — SQLite's LIKE stops reading a pattern at a NUL, so "x\u0000" would search
+ * for "" and match every question.
+ */
+const searchText = (max: number) =>
+  z.string().trim().max(max, `Keep the search under ${max} characters`).regex(NO_CONTROL, "A search cannot contain control characters");
+
 /** A query parameter left empty (as a GET form sends it) counts as not given. */
 const param = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 
@@ -30,9 +38,9 @@ export const questionListQuerySchema = z
   .object({
     list: param(z.enum(QUESTION_LISTS, { message: `Choose one of: ${QUESTION_LISTS.join(", ")}` })).transform((v) => v ?? "new"),
     /** Words in the question or anywhere in the transcript. */
-    q: param(z.string().trim().max(LIMITS.searchChars, `Keep the search under ${LIMITS.searchChars} characters`)),
+    q: param(searchText(LIMITS.searchChars)),
     /** All or part of the patron's e-mail address. */
-    email: param(z.string().trim().toLowerCase().max(LIMITS.emailChars)),
+    email: param(searchText(LIMITS.emailChars).toLowerCase()),
     /** Received on or after this day / on or before this day, in the library's time zone. */
     from: param(dateParam),
     to: param(dateParam),
