@@ -6,7 +6,7 @@
 // with the worker tests that make the same check inside workerd.
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { PRESENCE_TABLES, USER_TABLES_SQL, columnsSql, diffState, rowKey, rowsSql } from "../hostile/properties/state-diff.ts";
+import { PRESENCE_TABLES, USER_TABLES_SQL, columnsSql, diffState, rowKey, rowsSql, timedRow } from "../hostile/properties/state-diff.ts";
 
 export { diffState };
 
@@ -15,6 +15,9 @@ const emitWarning = process.emitWarning;
 process.emitWarning = (warning, ...rest) => (String(warning).includes("SQLite") ? undefined : emitWarning.call(process, warning, ...rest));
 const { DatabaseSync } = await import("node:sqlite");
 
+/** How long a read waits for the server to finish a write (a snapshot taken after every request meets some). */
+const BUSY_WAIT_MS = 5000;
+
 function sqliteFiles(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -22,7 +25,7 @@ function sqliteFiles(dir) {
     .map((f) => path.join(dir, f));
 }
 
-function tableRows(db, table) {
+function tableRows(db, table, key) {
   const read = rowsSql(
     table,
     db
@@ -31,7 +34,11 @@ function tableRows(db, table) {
       .map((c) => c.name),
   );
   if (!read) return [];
-  return db.prepare(read.sql).all().map((r) => rowKey(r, read.columns));
+  return db
+    .prepare(read.sql)
+    .all()
+    .filter((r) => !timedRow(key, r))
+    .map((r) => rowKey(r, read.columns));
 }
 
 const userTables = (db) =>
@@ -48,9 +55,9 @@ const userTables = (db) =>
 export function storedState(persistDir) {
   const snapshot = {};
   for (const file of sqliteFiles(path.join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject"))) {
-    const db = new DatabaseSync(file, { readOnly: true });
+    const db = new DatabaseSync(file, { readOnly: true, timeout: BUSY_WAIT_MS });
     try {
-      for (const t of userTables(db)) snapshot[`d1:${t}`] = tableRows(db, t);
+      for (const t of userTables(db)) snapshot[`d1:${t}`] = tableRows(db, t, `d1:${t}`);
     } finally {
       db.close();
     }
@@ -59,12 +66,12 @@ export function storedState(persistDir) {
   for (const dir of existsSync(doRoot) ? readdirSync(doRoot) : []) {
     const cls = dir.replace(/^[^-]+-/, "");
     for (const file of sqliteFiles(path.join(doRoot, dir))) {
-      const db = new DatabaseSync(file, { readOnly: true });
+      const db = new DatabaseSync(file, { readOnly: true, timeout: BUSY_WAIT_MS });
       try {
         for (const t of userTables(db)) {
           const key = `do:${cls}:${t}`;
           if (PRESENCE_TABLES.includes(key)) continue;
-          snapshot[key] = [...(snapshot[key] ?? []), ...tableRows(db, t).map((r) => `${path.basename(file)} ${r}`)];
+          snapshot[key] = [...(snapshot[key] ?? []), ...tableRows(db, t, key).map((r) => `${path.basename(file)} ${r}`)];
         }
       } finally {
         db.close();
@@ -78,7 +85,7 @@ export function storedState(persistDir) {
 /** Runs a read-only query against the server's local D1 (e.g. to find the question a session was filed as). */
 export function queryD1(persistDir, sql, ...params) {
   const [file] = sqliteFiles(path.join(persistDir, "v3", "d1", "miniflare-D1DatabaseObject"));
-  const db = new DatabaseSync(file, { readOnly: true });
+  const db = new DatabaseSync(file, { readOnly: true, timeout: BUSY_WAIT_MS });
   try {
     return db.prepare(sql).all(...params);
   } finally {

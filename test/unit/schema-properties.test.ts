@@ -4,15 +4,17 @@
  * frame union of src/shared/protocol.ts, found by walking the modules (a new
  * schema is covered without a list), judges any value — edge values drawn
  * from its own JSON Schema, and arbitrary JSON — without throwing (a throw in
- * a refinement is a 500 in the route); every day the question search accepts
- * has a start and an end in every time zone; every time the schedule accepts
- * is a time of day.
+ * a refinement is a 500 in the route); the co-browse stream guard judges page
+ * events of any JSON shape without throwing (a throw drops the frame
+ * unanswered); every day the question search accepts has a start and an end
+ * in every time zone; every time the schedule accepts is a time of day.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { CALENDAR_DATES, TIME_TEXTS, TIME_ZONE_TEXTS, dateText } from "../../bench/hostile/properties/edge-values";
+import { CALENDAR_DATES, JSON_SHAPES, TIME_TEXTS, TIME_ZONE_TEXTS, dateText } from "../../bench/hostile/properties/edge-values";
 import { probing, type JsonSchema } from "../../bench/hostile/properties/schema-values";
+import { newNodeKinds, streamProblem } from "../../src/cobrowse/stream-guard";
 import { parseMinute } from "../../src/coverage/schedule";
 import { endOfDay, startOfDay } from "../../src/questions/dates";
 import * as adminApi from "../../src/shared/admin-api";
@@ -73,6 +75,34 @@ describe("every client frame is parsed or refused with a known code, never throw
         }
       }),
       { numRuns: 150, seed: SEED },
+    );
+  });
+});
+
+describe("the co-browse stream guard", () => {
+  it("judges page events of any JSON shape without throwing", () => {
+    // rrweb's node shape, with every field any JSON — objects whose toString is not a function among them.
+    const unprintable = fc.constantFrom<unknown>({ toString: 1 }, { toString: "x", valueOf: {} });
+    const any = fc.oneof(unprintable, fc.constantFrom(...JSON_SHAPES), fc.jsonValue({ maxDepth: 2 }));
+    const { node } = fc.letrec((tie) => ({
+      node: fc.record({
+        type: fc.oneof(fc.constant<unknown>(2), any),
+        id: fc.oneof(fc.nat({ max: 20 }), any),
+        tagName: fc.oneof(fc.constantFrom<unknown>("input", "textarea", "select"), any),
+        attributes: fc.oneof(fc.dictionary(fc.constantFrom("type", "value", "autocomplete", "checked"), any, { maxKeys: 4 }), any),
+        childNodes: fc.oneof({ depthSize: "small" }, any, fc.array(tie("node"), { maxLength: 3 })),
+      }),
+    }));
+    const event = fc.record({
+      type: fc.constantFrom(2, 3, 4),
+      data: fc.oneof({ arbitrary: any, weight: 1 }, { weight: 4, arbitrary: fc.record({ node, source: fc.constantFrom<unknown>(0, 5, "0"), adds: fc.oneof(any, fc.array(fc.record({ node }), { maxLength: 2 })), id: fc.oneof(fc.nat({ max: 20 }), any), text: any }) }),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 4 }), (events) => {
+        const problem = streamProblem(events, newNodeKinds());
+        expect(problem === null || typeof problem === "string").toBe(true);
+      }),
+      { numRuns: 300, seed: SEED },
     );
   });
 });

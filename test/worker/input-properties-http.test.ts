@@ -22,8 +22,8 @@ import { servedDocument } from "./openapi-document";
 import { propertyWorld } from "./property-world";
 
 /** Cases per route, and the seed they are drawn with (the bench draws more with other seeds). */
-const RUNS = 40;
-const SEED = 7;
+const RUNS = 3;
+const SEED = 20_260_301;
 
 const operations = operationsOf((await servedDocument()) as unknown as OpenApiDocument);
 const looseFields = bodyFieldNames(operations);

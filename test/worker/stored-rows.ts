@@ -5,7 +5,7 @@
  * "a refusal changed nothing" means the same here and there.
  */
 import { env, runInDurableObject } from "cloudflare:test";
-import { PRESENCE_TABLES, USER_TABLES_SQL, columnsSql, rowKey, rowsSql, type Snapshot } from "../../bench/hostile/properties/state-diff";
+import { PRESENCE_TABLES, USER_TABLES_SQL, columnsSql, rowKey, rowsSql, timedRow, type Snapshot } from "../../bench/hostile/properties/state-diff";
 
 const d1Columns = new Map<string, string[]>();
 
@@ -25,15 +25,12 @@ export async function d1Rows(leaveOut: readonly string[] = []): Promise<Snapshot
   return Object.fromEntries(reads.map((r, i) => [`d1:${r.table}`, results[i]!.results.map((row) => rowKey(row, r.columns)).sort()]));
 }
 
-/** A row of an object's table a snapshot leaves out (bookkeeping of a write the object defers on purpose). */
-export type RowFilter = (table: string, row: Record<string, unknown>) => boolean;
-
 /**
  * Every row of every table of one object ("do:<className>:<table>", each row
- * prefixed with `name`), but its presence tables (PRESENCE_TABLES) and rows
- * `leaveOut` names.
+ * prefixed with `name`), but its presence tables (PRESENCE_TABLES) and the
+ * rows it rewrites on its own schedule (TIMED_ROWS).
  */
-export async function objectRows(className: string, name: string, stub: DurableObjectStub, leaveOut: RowFilter = () => false): Promise<Snapshot> {
+export async function objectRows(className: string, name: string, stub: DurableObjectStub): Promise<Snapshot> {
   return runInDurableObject(stub, (_instance: unknown, state: DurableObjectState) => {
     const sql = state.storage.sql;
     const out: Snapshot = {};
@@ -51,7 +48,7 @@ export async function objectRows(className: string, name: string, stub: DurableO
       out[key] = sql
         .exec<Record<string, SqlStorageValue>>(read.sql)
         .toArray()
-        .filter((row) => !leaveOut(table, row))
+        .filter((row) => !timedRow(key, row))
         .map((row) => `${name} ${rowKey(row, read.columns)}`)
         .sort();
     }

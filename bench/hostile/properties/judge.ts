@@ -41,6 +41,8 @@ export function errorBodyProblem(text: string): string | null {
 export function answerProblem(op: Operation, request: RequestCase, answer: Answer): string | null {
   const { status, contentType, text } = answer;
   const shown = `${status} ${text.slice(0, 200)}`;
+  // Refused by the HTTP server in front of the Worker (a URL or headers over its limit): the app never saw it.
+  if (status === 414 || status === 431) return null;
   if (status >= 500 && !op.documented5xx.includes(status)) return `server error: ${shown}`;
   if (status === 101 && !request.upgrade) return "switched protocols without being asked";
   const api = op.kind === "json" || op.kind === "websocket" || op.path.startsWith("/api/");

@@ -81,6 +81,13 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
   );
 }
 
+/**
+ * Routes that change a library's timers (its wait limit, its roll-over time).
+ * A target sends them only at libraries without chats: a chat whose timer ran
+ * out during a later request would change what that request is judged by.
+ */
+export const TIMER_SETTINGS = /^\/api\/(admin\/libraries\/\{libraryId\}\/settings|libraries\/\{libraryId\}\/routing)$/;
+
 /** One generated request. */
 export interface RequestCase {
   method: string;

@@ -18,10 +18,15 @@ export const USER_TABLES_SQL =
 export const columnsSql = (table: string): string => `PRAGMA table_info("${table}")`;
 
 /**
- * Columns that change on purpose when a request is refused: a wrong password
- * counts towards the lock-out (that is the refusal working).
+ * Columns that change whatever a request does: a wrong password counts
+ * towards the lock-out (that is the refusal working), and a mail's delivery
+ * state follows the sender, which works through the outbox on its own
+ * schedule (a mail queued earlier may be sent during any later request).
  */
-export const VOLATILE_COLUMNS: Readonly<Record<string, readonly string[]>> = { librarians: ["failed_logins", "locked_until"] };
+export const VOLATILE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  librarians: ["failed_logins", "locked_until"],
+  mail_outbox: ["status", "attempts", "last_error", "raw_message", "message_id", "sent_at", "claimed_until"],
+};
 
 /**
  * Tables a refusal writes to on purpose: a librarian asking for a question
@@ -35,6 +40,29 @@ export const REFUSAL_LOG_TABLES: readonly string[] = ["d1:access_denials"];
  * grace periods) follows the harness's own sockets, not the requests under test.
  */
 export const PRESENCE_TABLES: readonly string[] = ["do:RequestQueue:grace", "do:RequestQueue:meta"];
+
+/**
+ * Rows an object rewrites on its own schedule, whatever the requests: when a
+ * chat next re-checks its librarians' sign-ins (TIMING.accessRecheckMs), and
+ * its note of a copy to D1 it has yet to write. Left out of every snapshot.
+ */
+export const TIMED_ROWS: Readonly<Record<string, { column: string; values: readonly string[] }>> = {
+  "do:ChatSession:meta": { column: "key", values: ["access_check_at", "d1_mirror"] },
+};
+
+/** Whether a row of a snapshot table ("do:<class>:<table>") is one of TIMED_ROWS. */
+export function timedRow(table: string, row: Record<string, unknown>): boolean {
+  const timed = TIMED_ROWS[table];
+  return timed !== undefined && timed.values.includes(String(row[timed.column]));
+}
+
+/**
+ * D1 tables a live chat's object writes on its own schedule: its row copies
+ * the object's state within TIMING.rowMirrorDelayMs of a change, so it may
+ * follow a frame accepted earlier. Frames are judged without them (their
+ * effect is judged in the object's own storage, which the row copies).
+ */
+export const MIRRORED_TABLES: readonly string[] = ["d1:chat_sessions"];
 
 /** The statement reading a table's rows, all columns but the volatile ones, in a stable order (null when nothing is left to read). */
 export function rowsSql(table: string, columns: readonly string[]): { sql: string; columns: string[] } | null {

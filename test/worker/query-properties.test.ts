@@ -1,17 +1,18 @@
 /**
- * The searches, against an oracle written independently of them: whatever a
+ * The queries, against an oracle written independently of them: whatever a
  * librarian types — control characters, lone surrogates, bidi and zero-width
  * marks, emoji, right-to-left text, SQL and LIKE wildcards — the questions
  * search lists exactly the questions whose text contains it (or refuses it
  * with the field named), never everything; whatever days are asked for — year
  * 0, 9999, days that do not exist, in time zones 26 hours apart — it lists
  * exactly the questions received on those days in the library's own time
- * zone; and a policy search for a word no page has finds nothing, whatever
- * else the search holds.
+ * zone; a policy search for a word no page has finds nothing, whatever
+ * else the search holds; and an audit page's cursor that is not an entry id
+ * reads the first page, as documented.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CALENDAR_DATES, EDGE_CHARS, EDGE_TEXTS, dateText, edgeText, withEdgeInside } from "../../bench/hostile/properties/edge-values";
+import { CALENDAR_DATES, EDGE_CHARS, EDGE_TEXTS, NUMBER_TEXTS, dateText, edgeText, withEdgeInside } from "../../bench/hostile/properties/edge-values";
 import type { QuestionListResponse } from "../../src/shared/questions-api";
 import { call } from "./helpers";
 import { api, fileQuestion, homeLibrary, type ErrorBody } from "./question-fixtures";
@@ -155,7 +156,7 @@ function realDay(text: string): [number, number, number] | null {
 function localDay(at: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat("en-US", { timeZone, era: "short", year: "numeric", month: "numeric", day: "numeric" }).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  const year = /^B/.test(get("era")) ? 1 - Number(get("year")) : Number(get("year"));
+  const year = get("era").startsWith("B") ? 1 - Number(get("year")) : Number(get("year"));
   return year * 10_000 + Number(get("month")) * 100 + Number(get("day"));
 }
 
@@ -220,6 +221,31 @@ describe("the policy search", () => {
         expect(((await res.json()) as ErrorBody).error.field).toBe("q");
       }),
       { numRuns: 20, seed: SEED, endOnFailure: true },
+    );
+  });
+});
+
+describe("an audit page's cursor", () => {
+  it("continues before an entry id; anything else — negative, fractional, Infinity, not a number — reads the first page", async () => {
+    const { library, adminCookie } = await homeLibrary();
+    for (const phone of ["555-0100", "555-0101", "555-0102", "555-0103"]) {
+      const res = await call(`/api/admin/libraries/${library.id}/settings`, { method: "PATCH", cookie: adminCookie, json: { phone } });
+      expect(res.status, await res.text()).toBe(200);
+    }
+    const page = async (before: string) => {
+      const res = await call(`/api/admin/libraries/${library.id}/audit?${new URLSearchParams({ before })}`, { cookie: adminCookie });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { entries: { id: number }[] }).entries.map((e) => e.id);
+    };
+    const all = await page("");
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    const cursor = fc.oneof(fc.constantFrom(...NUMBER_TEXTS, ...EDGE_TEXTS.slice(0, 20)), fc.constantFrom(...all).map(String), fc.integer({ min: -5, max: Math.max(...all) + 5 }).map(String));
+    await fc.assert(
+      fc.asyncProperty(cursor, async (before) => {
+        const id = /^\d{1,15}$/.test(before.trim()) && Number(before) > 0 ? Number(before) : null;
+        expect(await page(before), `before=${JSON.stringify(before)}`).toEqual(id === null ? all : all.filter((e) => e < id));
+      }),
+      { numRuns: 40, seed: SEED, endOnFailure: true },
     );
   });
 });
