@@ -112,7 +112,7 @@ describe("the questions search finds exactly what holds the text, never everythi
         const expected = seeded.filter((s) => wanted === "" || s.texts.some((t) => likeContains(sent(t), wanted))).map((s) => s.id);
         expect(sorted(res.body.questions.map((x) => x.id)), `q=${JSON.stringify(q)}`).toEqual(sorted(expected));
       }),
-      { numRuns: 80, seed: SEED, endOnFailure: true },
+      { numRuns: 60, seed: SEED, endOnFailure: true },
     );
   });
 
@@ -137,7 +137,7 @@ describe("the questions search finds exactly what holds the text, never everythi
         const expected = seeded.filter((s) => wanted === "" || (s.email !== null && likeContains(s.email, wanted))).map((s) => s.id);
         expect(sorted(res.body.questions.map((x) => x.id)), `email=${JSON.stringify(email)}`).toEqual(sorted(expected));
       }),
-      { numRuns: 40, seed: SEED, endOnFailure: true },
+      { numRuns: 30, seed: SEED, endOnFailure: true },
     );
   });
 });
@@ -184,7 +184,7 @@ describe("the questions search by date takes days in the library's time zone, at
         });
         expect(sorted(res.body.questions.map((x) => x.id)), `from=${from} to=${to} in ${timeZone}`).toEqual(sorted(expected.map((s) => s.id)));
       }),
-      { numRuns: 80, seed: SEED, endOnFailure: true },
+      { numRuns: 60, seed: SEED, endOnFailure: true },
     );
   });
 });
@@ -211,7 +211,7 @@ describe("the policy search", () => {
         expect(res.status, JSON.stringify(body)).toBe(200);
         expect(body.results, `q=${JSON.stringify(q)}`).toEqual([]);
       }),
-      { numRuns: 40, seed: SEED, endOnFailure: true },
+      { numRuns: 30, seed: SEED, endOnFailure: true },
     );
     // Nothing but marks and controls: no word to search for.
     await fc.assert(
@@ -245,7 +245,7 @@ describe("an audit page's cursor", () => {
         const id = /^\d{1,15}$/.test(before.trim()) && Number(before) > 0 ? Number(before) : null;
         expect(await page(before), `before=${JSON.stringify(before)}`).toEqual(id === null ? all : all.filter((e) => e < id));
       }),
-      { numRuns: 40, seed: SEED, endOnFailure: true },
+      { numRuns: 30, seed: SEED, endOnFailure: true },
     );
   });
 });
