@@ -57,10 +57,10 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
       const librarian = security.some((s) => "librarianCookie" in s);
       // The credential that gets furthest comes up most: past it, the route reads its parameters and body.
       const credentials: Credential[] = patron
-        ? ["patron", "patron", "other-patron", "none", "librarian"]
+        ? ["patron", "patron", "patron", "other-patron", "none", "librarian"]
         : librarian
-          ? ["service-admin", "service-admin", "library-admin", "librarian", "none"]
-          : ["none", "none", "librarian", "library-admin", "service-admin"];
+          ? ["service-admin", "service-admin", "service-admin", "library-admin", "librarian", "none"]
+          : ["none", "none", "none", "librarian", "library-admin", "service-admin"];
       const content = op.requestBody?.content ?? {};
       const types = Object.keys(content);
       const statuses = Object.keys(op.responses ?? {}).map(Number);
@@ -114,7 +114,7 @@ function pathValue(schema: JsonSchema, name: string, fixtures: Fixtures): fc.Arb
   const known = fixtures(name);
   return fc.oneof(
     // Mostly an id that exists: past "not found", the route reads its query and body.
-    { arbitrary: known.length > 0 ? fc.constantFrom(...known).map((v) => encodeURIComponent(asText(v))) : conforming(schema, name, fixtures).map((v) => encodeURIComponent(wellFormed(asText(v)))), weight: 6 },
+    { arbitrary: known.length > 0 ? fc.constantFrom(...known).map((v) => encodeURIComponent(asText(v))) : conforming(schema, name, fixtures).map((v) => encodeURIComponent(wellFormed(asText(v)))), weight: 8 },
     { arbitrary: edgeOf(schema, name, fixtures).map((v) => encodeURIComponent(wellFormed(asText(v)))), weight: 2 },
     { arbitrary: fc.constantFrom(...RAW_SEGMENTS), weight: 1 },
   );
@@ -163,7 +163,7 @@ type Body = { contentType?: string; body?: string | Uint8Array };
 function jsonBody(schema: JsonSchema, fixtures: Fixtures): fc.Arbitrary<Body> {
   const value = probing(schema, fixtures);
   return fc.oneof(
-    { arbitrary: value.map((v): Body => ({ contentType: "application/json", body: JSON.stringify(v) ?? "" })), weight: 8 },
+    { arbitrary: value.map((v): Body => ({ contentType: "application/json", body: JSON.stringify(v) ?? "" })), weight: 12 },
     { arbitrary: value.map((v): Body => ({ contentType: "application/x-www-form-urlencoded", body: formEncoded(v) })), weight: 2 },
     { arbitrary: fc.constantFrom(...RAW_JSON_TEXTS).map((t): Body => ({ contentType: "application/json", body: t })), weight: 1 },
     { arbitrary: value.map((v): Body => ({ contentType: "text/plain", body: JSON.stringify(v) ?? "" })), weight: 1 },

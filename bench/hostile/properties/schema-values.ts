@@ -65,11 +65,40 @@ function conformingString(s: JsonSchema, name: string): fc.Arbitrary<string> {
   return fc.string({ minLength: min, maxLength: max });
 }
 
-/** A value the schema accepts, preferring fixture values for a field of this name. */
+/**
+ * Values that pass what JSON Schema cannot say about a field of this name
+ * (a colour with enough contrast, a form that keeps its question field, a
+ * section that exists, an address a browser could open): so that a body
+ * can be right everywhere but the one field pushed to an edge. A target's
+ * own fixtures (ids that exist) come first.
+ */
+const WELL_FORMED: Readonly<Record<string, readonly unknown[]>> = {
+  brandColor: ["#1d4ed8", "#000000"],
+  allowedOrigins: [["https://library.example"], []],
+  url: ["https://library.example/hours"],
+  websiteUrl: ["https://library.example/"],
+  pageUrl: ["https://library.example/catalog"],
+  email: ["ada@patron.test"],
+  contactEmail: ["ask@library.example"],
+  reportEmail: ["reports@library.example"],
+  fields: [
+    [
+      { id: "question", label: "Your question", kind: "textarea", required: true },
+      { id: "name", label: "Your name", kind: "text", required: false },
+      { id: "email", label: "Your e-mail", kind: "email", required: false },
+    ],
+  ],
+  sections: [{ hours: "<p>Open every day, 9 to 5.</p>" }, {}],
+  links: [[{ kind: "catalog", label: "Catalog", url: "https://library.example/catalog" }], []],
+  fallbackLinks: [[{ label: "Hours", url: "https://library.example/hours" }], []],
+};
+
+/** A value the schema accepts, preferring fixture values (and well-formed values) for a field of this name. */
 export function conforming(s: JsonSchema, name: string, fixtures: Fixtures, full = false): fc.Arbitrary<unknown> {
-  const known = fixtures(name);
+  const fixed = fixtures(name);
+  const known = fixed.length > 0 ? fixed : (WELL_FORMED[name] ?? []);
   const own = conformingBySchema(s, name, fixtures, full);
-  return known.length > 0 ? fc.oneof({ arbitrary: fc.constantFrom(...known), weight: 3 }, { arbitrary: own, weight: 1 }) : own;
+  return known.length > 0 ? fc.oneof({ arbitrary: fc.constantFrom(...known), weight: 5 }, { arbitrary: own, weight: 1 }) : own;
 }
 
 /**
