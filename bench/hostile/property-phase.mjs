@@ -7,7 +7,7 @@
 // generation and judging code is the tests' own (bench/hostile/properties/),
 // bundled with esbuild as `npm run docs` bundles the protocol.
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -209,6 +209,8 @@ function frameTarget(base, persistDir, cookie, open, usable = () => true) {
  */
 export async function propertyPhase(server, { runs, seed, log = () => {} }) {
   const base = server.base;
+  const serverLog = () => (existsSync(server.logFile) ? readFileSync(server.logFile, "utf8") : server.output());
+  const logFrom = serverLog().length;
   const { checkFrames, checkOperation, bodyFieldNames, operationsOf, TIMER_SETTINGS } = await loadRunner();
   const res = await fetch(`${base}/api/openapi.json`);
   const operations = operationsOf(await res.json());
@@ -250,5 +252,12 @@ export async function propertyPhase(server, { runs, seed, log = () => {} }) {
     staffing.close();
   }
   log(`properties: ${out.length - before} frames over ${targets.length} sockets`);
+  // A frame an object threw on can look answered (the socket stays open): the runtime's log says otherwise.
+  await sleep(500);
+  const thrown = serverLog()
+    .slice(logFrom)
+    .split("\n")
+    .filter((l) => /uncaught|"event":"unhandled_error"/i.test(l));
+  out.push({ group: "properties: server log", name: "no uncaught exception or unhandled error while the generated cases ran", problem: thrown.length ? `${thrown.length} lines, e.g. ${thrown[0].slice(0, 300)}` : null });
   return out;
 }

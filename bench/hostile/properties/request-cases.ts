@@ -127,7 +127,12 @@ function pathValue(schema: JsonSchema, name: string, fixtures: Fixtures): fc.Arb
  */
 function queryOf(params: Operation["params"], fixtures: Fixtures): fc.Arbitrary<string> {
   if (params.length === 0) return fc.constantFrom("", "", "", "?%ZZ=1", "?__proto__=1&&=");
-  const present = fc.tuple(...params.map((p) => fc.option(conforming(p.schema, p.name, fixtures).map(asText), { nil: undefined, freq: p.required ? 0 : 2 })));
+  const present = fc.tuple(
+    ...params.map((p) => {
+      const value = conforming(p.schema, p.name, fixtures).map(asText);
+      return p.required ? value : fc.option(value, { nil: undefined, freq: 2 });
+    }),
+  );
   const edge = fc.constantFrom(...params.keys()).chain((i) => edgeOf(params[i]!.schema, params[i]!.name, fixtures).map((v) => [i, asText(v)] as const));
   const tails = fc.oneof({ arbitrary: fc.constant(""), weight: 8 }, { arbitrary: fc.constantFrom("&%ZZ=1", "&__proto__=1", "&=", "&&&", `&${params[0]!.name}=${encodeURIComponent(EDGE_TEXTS[7]!)}`), weight: 1 });
   return fc.tuple(present, fc.array(edge, { minLength: 0, maxLength: 2 }), tails).map(([values, edges, tail]) => {

@@ -175,12 +175,13 @@ async function sendFrame(channel: FrameChannel, frame: string, isServer: (f: unk
  */
 export async function checkFrames(socket: SocketKind, target: FrameTarget, { runs, seed, frameBytes, label = socket }: { runs: number; seed: number; frameBytes: number; label?: string }): Promise<Check[]> {
   const isServer = isServerFrame(socket);
-  const kinds = [...frameKinds(socket).map((k) => ({ type: k.type, frames: framesOfKind(k, target.fixtures) })), { type: "(no type)", frames: framesOfNoKind(frameBytes) }];
+  // Drawn case by case, once the socket (and the chat whose token and ids are the fixtures) is there.
+  const kinds = [...frameKinds(socket).map((k) => ({ type: k.type, frames: () => framesOfKind(k, target.fixtures) })), { type: "(no type)", frames: () => framesOfNoKind(frameBytes) }];
   const checks: Check[] = [];
   for (const kind of kinds) {
-    const frames = fc.sample(kind.frames, { numRuns: runs, seed: seedFor(seed, `${label} ${kind.type}`) });
-    for (const frame of frames) {
+    for (let i = 0; i < runs; i++) {
       const channel = await target.channel();
+      const [frame] = fc.sample(kind.frames(), { numRuns: 1, seed: seedFor(seed, `${label} ${kind.type} ${i}`) }) as [string];
       const before = await target.snapshot();
       const { problem, refusedWith } = await sendFrame(channel, frame, isServer);
       let judged = problem;
