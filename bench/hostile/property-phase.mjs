@@ -56,9 +56,17 @@ const ACCOUNTS = { librarian: benchLibrarianEmail("bench-hostile", 2), "library-
 const ADMIN_PAGES = ["librarians", "forms", "settings", "privacy", "audit"];
 const REPORT = { framing: true, popups: "allowed", qwidget: true, cobrowseSupported: true, narrow: false };
 
-/** A patron's chat on the home form, as the bench starts them. */
-async function newChat(base) {
-  const c = await startChat(base, { formId: HOME.form, question: "Where are the census records?", name: "Ada", ip: patronIp() });
+/**
+ * The frames run on a library the generated requests never touch (their form
+ * stays as it is): one librarian staffs its queue and serves its chats,
+ * another is the monitor whose frames are generated (a status of "away" there
+ * leaves the queue staffed).
+ */
+const FRAMES_HOME = { form: benchFormId("bench-faults"), queue: benchQueueId("bench-faults"), staff: benchLibrarianEmail("bench-faults", 1), monitor: benchLibrarianEmail("bench-faults", 2) };
+
+/** A patron's chat on a form, as the bench starts them. */
+async function newChat(base, formId) {
+  const c = await startChat(base, { formId, question: "Where are the census records?", name: "Ada", ip: patronIp() });
   if (c.status !== "waiting") throw new Error(`property fixture chat did not wait: ${JSON.stringify(c)}`);
   return { sessionId: c.sessionId, token: c.token };
 }
@@ -79,7 +87,7 @@ async function httpWorld(base, persistDir, TIMER_SETTINGS) {
   const managed = (await invited.json()).librarian?.id;
   const canned = await fetch(`${base}/api/canned-messages`, { method: "POST", headers: admin, body: JSON.stringify({ title: "Hours", body: "We are open 9 to 5." }) });
   const cannedId = (await canned.json()).cannedMessage?.id;
-  const [waiting, served, servedByLibrarian, ended] = [await newChat(base), await newChat(base), await newChat(base), await newChat(base)];
+  const [waiting, served, servedByLibrarian, ended] = [await newChat(base, HOME.form), await newChat(base, HOME.form), await newChat(base, HOME.form), await newChat(base, HOME.form)];
   await expectOk(await accept(base, served.sessionId, cookies.get("library-admin")), "accept");
   await expectOk(await accept(base, servedByLibrarian.sessionId, cookies.get("librarian")), "accept");
   await expectOk(await accept(base, ended.sessionId, cookies.get("library-admin")), "accept");
@@ -158,7 +166,7 @@ async function httpWorld(base, persistDir, TIMER_SETTINGS) {
 
 /** A chat being served with co-browsing asked for, both chat sockets past hello. */
 async function servedChat(base, cookie) {
-  const chat = await newChat(base);
+  const chat = await newChat(base, FRAMES_HOME.form);
   await expectOk(await accept(base, chat.sessionId, cookie), "accept");
   const patron = await patronSocket(base, chat.sessionId, chat.token);
   const librarian = await librarianSocket(base, chat.sessionId, cookie);
@@ -166,7 +174,7 @@ async function servedChat(base, cookie) {
   await librarian.next((f) => f.type === "check" && f.check.reported);
   librarian.send({ type: "cobrowse.request" });
   await patron.next((f) => f.type === "cobrowse" && f.cobrowse.status === "requested");
-  const fixtures = { token: [chat.token], lastSeq: [0], url: [`${base}/catalog`], email: ["ada@patron.test"], to: ["bench-hostile-2", "bench-hostile-4"] };
+  const fixtures = { token: [chat.token], lastSeq: [0], url: [`${base}/catalog`], email: ["ada@patron.test"], to: ["bench-faults-1", "bench-faults-2"] };
   return { chat, patron, librarian, fixtures: (name) => fixtures[name] ?? [] };
 }
 
@@ -226,7 +234,8 @@ export async function propertyPhase(server, { runs, seed, log = () => {} }) {
   }
   log(`properties: ${out.length} requests over ${operations.length} routes`);
 
-  const cookie = await signIn(base, ACCOUNTS["library-admin"], DEMO_PASSWORD);
+  const cookie = await signIn(base, FRAMES_HOME.staff, DEMO_PASSWORD);
+  const monitorCookie = await signIn(base, FRAMES_HOME.monitor, DEMO_PASSWORD);
   const notWelcomed = (s) => !s.frames.some((f) => f.type === "welcome");
   const cobrowse = async (w, hello) => {
     const s = await openSocket(wsUrl(base, `/api/chats/${w.chat.sessionId}/cobrowse`), { origin: base, ping: false });
@@ -237,13 +246,13 @@ export async function propertyPhase(server, { runs, seed, log = () => {} }) {
     ["patron, past hello", "session", LIMITS.frameBytes, frameTarget(base, server.persistDir, cookie, async (w) => w.patron)],
     ["serving librarian", "session", LIMITS.frameBytes, frameTarget(base, server.persistDir, cookie, async (w) => w.librarian)],
     ["chat socket before hello", "session", LIMITS.frameBytes, frameTarget(base, server.persistDir, cookie, (w) => openSocket(wsUrl(base, `/api/chats/${w.chat.sessionId}/socket`), { ping: false }), notWelcomed)],
-    ["monitoring librarian", "queue", LIMITS.frameBytes, frameTarget(base, server.persistDir, cookie, () => monitorSocket(base, HOME.queue, cookie))],
+    ["monitoring librarian", "queue", LIMITS.frameBytes, frameTarget(base, server.persistDir, cookie, () => monitorSocket(base, FRAMES_HOME.queue, monitorCookie))],
     ["shared page, past hello", "cobrowse", COBROWSE_LIMITS.frameBytes, frameTarget(base, server.persistDir, cookie, (w) => cobrowse(w, true))],
     ["shared page before hello", "cobrowse", COBROWSE_LIMITS.frameBytes, frameTarget(base, server.persistDir, cookie, (w) => cobrowse(w, false))],
   ];
   const before = out.length;
   // Someone monitors the queue, so each new chat waits to be accepted.
-  const staffing = await monitorSocket(base, HOME.queue, cookie);
+  const staffing = await monitorSocket(base, FRAMES_HOME.queue, cookie);
   try {
     for (const [label, socket, frameBytes, target] of targets) {
       for (const c of await checkFrames(socket, target, { runs, seed, frameBytes, label })) out.push({ group: "properties: frames", ...c });
