@@ -8,20 +8,31 @@
 //   node bench/hostile.mjs              full corpus and sweep
 //   node bench/hostile.mjs --quick      smaller sweep
 //   node bench/hostile.mjs --no-browser skip the Chromium page checks
+//   node bench/hostile.mjs --properties=N [--seed=S]
+//                                       also N generated cases per route and per
+//                                       frame type, at and past every schema edge
+//   node bench/hostile.mjs --properties=N --properties-only
+//                                       those alone
 //
 // Exit code 1 on any failed check.
 import { buildFrontEnds } from "../scripts/local-state.mjs";
-import { hostileRun } from "./lib/hostile-runner.mjs";
+import { hostileRun, propertyRun } from "./lib/hostile-runner.mjs";
 import { cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
 import { startBenchServer } from "./lib/server.mjs";
 
 const opts = cliOptions();
+const properties = Number(opts.properties ?? 0);
+const seed = Number(opts.seed ?? Date.now() % 1_000_000);
+const propertiesOnly = Boolean(opts["properties-only"]) && properties > 0;
+const browser = !opts["no-browser"] && !propertiesOnly;
 // The pages are checked with the front ends as they are now.
-if (!opts["no-browser"]) buildFrontEnds();
+if (browser) buildFrontEnds();
 const server = await startBenchServer({ name: "hostile" });
 let run;
 try {
-  run = await hostileRun(server, { sweep: opts.quick ? "quick" : "full", browser: !opts["no-browser"], log: (l) => console.log(`  ${l}`) });
+  const log = (l) => console.log(`  ${l}`);
+  if (properties > 0) log(`property phase: ${properties} cases per route and frame type, seed ${seed}`);
+  run = propertiesOnly ? await propertyRun(server, { properties, seed, log }) : await hostileRun(server, { sweep: opts.quick ? "quick" : "full", browser, properties, seed, log });
 } finally {
   await server.stop();
 }

@@ -9,7 +9,10 @@
 //      questions, names and messages) — stored verbatim, then the pages that
 //      show it (chat window, monitor, hosted form errors, sign-in, 404) loaded
 //      in Chromium, where a payload that ran would call `__refdeskPwned`;
-//   C. the server log searched for the run's unique body marker.
+//   C. the server log searched for the run's unique body marker;
+//   D. (with `properties`) the property tests' generated requests and frames,
+//      at and past every route's and frame type's schema edges, `properties`
+//      of each (bench/hostile/property-phase.mjs).
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { BODYLESS_ACTIONS, BODY_VARIANTS, CONTROL_TEXT, MALFORMED_BODY_NAMES, PARAM_VALUES, STRANGE_TEXT, helloFrames, httpCases, patronFrames, queueFrames, refusedUpgrades, scriptPayloads } from "../hostile/corpus.mjs";
@@ -21,6 +24,7 @@ import { accept, signIn, startChat, transcript } from "./http.mjs";
 import { benchFormId, benchLibrarianEmail, benchQueueId } from "./seed.mjs";
 import { librarianSocket, monitorSocket, openSocket, patronSocket, wsUrl } from "./socket.mjs";
 import { diffState, queryD1, storedState } from "./stored-state.mjs";
+import { propertyPhase } from "../hostile/property-phase.mjs";
 
 const LIBRARY = "bench-hostile";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -96,13 +100,15 @@ async function checkFrame(socket, frame, expect) {
 
 /**
  * Runs everything against `server` (from startBenchServer). Options:
- * `sweep` ("full" | "quick" | "ci"), `browser` (load pages in Chromium), `log`.
-  *
+ * `sweep` ("full" | "quick" | "ci"), `browser` (load pages in Chromium),
+ * `properties` (generated cases per route and frame type; 0: none) with their
+ * `seed`, `log`.
+ *
  * @param {any} server a bench server (startBenchServer)
- * @param {{ sweep?: "full" | "quick" | "ci", browser?: boolean, log?: (line: string) => void }} [options]
+ * @param {{ sweep?: "full" | "quick" | "ci", browser?: boolean, properties?: number, seed?: number, log?: (line: string) => void }} [options]
  * @returns {Promise<any>}
  */
-export async function hostileRun(server, { sweep = "full", browser = true, log = () => {} } = {}) {
+export async function hostileRun(server, { sweep = "full", browser = true, properties = 0, seed = 1, log = () => {} } = {}) {
   const base = server.base;
   const marker = `HOSTILEMARK${randomBytes(6).toString("hex")}`;
   const results = [];
@@ -402,6 +408,14 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
   const hits = logText.split("\n").filter((l) => l.includes(marker));
   record("log", "no trace of any message body in the server log", hits.length === 0 ? null : `${hits.length} lines, e.g. ${hits[0].slice(0, 200)}`);
 
+  // ---- D: generated cases at every schema's edges ----
+  if (properties > 0) for (const c of await propertyPhase(server, { runs: properties, seed, log })) record(c.group, `${c.name}`, c.problem);
+
+  return { marker, routes: routes.map((r) => `${r.method} ${r.path}`), ...tally(results), storedChanges: changes };
+}
+
+/** Checks, passes, failures and each group's figures of a run's results. */
+function tally(results) {
   const failures = results.filter((r) => !r.ok);
   const groups = {};
   for (const r of results) {
@@ -409,7 +423,21 @@ export async function hostileRun(server, { sweep = "full", browser = true, log =
     groups[r.group].checks++;
     if (r.ok) groups[r.group].passed++;
   }
-  return { marker, routes: routes.map((r) => `${r.method} ${r.path}`), checks: results.length, passed: results.length - failures.length, groups, failures, storedChanges: changes };
+  return { checks: results.length, passed: results.length - failures.length, groups, failures };
+}
+
+/**
+ * The property phase alone (`--properties=N --properties-only`): a long run
+ * of generated cases without the curated corpus, the sweep or the pages.
+ *
+ * @param {any} server a bench server (startBenchServer)
+ * @param {{ properties: number, seed?: number, log?: (line: string) => void }} options
+ * @returns {Promise<any>}
+ */
+export async function propertyRun(server, { properties, seed = 1, log = () => {} }) {
+  const results = (await propertyPhase(server, { runs: properties, seed, log })).map((c) => ({ ...c, ok: c.problem === null }));
+  const routes = new Set(results.flatMap((r) => (r.route ? [r.route] : [])));
+  return { routes: [...routes], ...tally(results) };
 }
 
 /**

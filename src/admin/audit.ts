@@ -77,6 +77,19 @@ export function changedFields<T extends Record<string, unknown>>(before: T, afte
 
 export const AUDIT_PAGE_SIZE = 50;
 
+/**
+ * The `before` cursor of an audit page, as a client sends it: an entry id (a
+ * positive whole number), or nothing — anything else (negative, fractional,
+ * Infinity, not a number, past the largest id) reads the first page, as the
+ * protocol says, rather than an empty one.
+ */
+export function auditCursor(text: string | undefined): number | undefined {
+  const trimmed = text?.trim() ?? "";
+  if (!/^\d{1,15}$/.test(trimmed)) return undefined;
+  const id = Number(trimmed);
+  return id > 0 ? id : undefined;
+}
+
 /** Newest first, one page at a time (`beforeId` continues from the last page). */
 export async function readAudit(db: Database, scope: { libraryId: string } | { groupId: string }, beforeId?: number) {
   const where: SQL[] = ["libraryId" in scope ? eq(auditLog.libraryId, scope.libraryId) : eq(auditLog.groupId, scope.groupId)];

@@ -47,9 +47,19 @@ interface SerializedNode {
 
 const isMasked = (value: unknown) => value === undefined || value === null || value === "" || (typeof value === "string" && /^\*+$/.test(value));
 
+/**
+ * An attribute as the page would hold it: rrweb writes text (numbers and
+ * booleans from some browsers); anything else — a list, an object whose
+ * toString is not a function — is what no page has, read as empty (the
+ * value checks still apply), never turned into text by String(), which throws.
+ */
+function attributeText(value: unknown): string {
+  return typeof value === "string" ? value.toLowerCase() : typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+}
+
 function isSecretField(attrs: Record<string, unknown>): boolean {
-  const type = String(attrs.type ?? "").toLowerCase();
-  const autocomplete = String(attrs.autocomplete ?? "").toLowerCase();
+  const type = attributeText(attrs.type);
+  const autocomplete = attributeText(attrs.autocomplete);
   return type === "password" || autocomplete.startsWith("cc-") || autocomplete.includes("one-time-code") || autocomplete.includes("current-password") || autocomplete.includes("new-password");
 }
 
@@ -61,7 +71,7 @@ function checkNode(node: SerializedNode, kinds: NodeKinds, depth = 0): string | 
     const attrs = (node.attributes && typeof node.attributes === "object" ? node.attributes : {}) as Record<string, unknown>;
     if (tag === "input" || tag === "textarea" || tag === "select") {
       const id = typeof node.id === "number" ? node.id : -1;
-      const type = String(attrs.type ?? "").toLowerCase();
+      const type = attributeText(attrs.type);
       if (isSecretField(attrs)) {
         kinds.secret.add(id);
         if ("value" in attrs || "checked" in attrs) return "A password, card or PIN field was about to be shared; it must stay blocked.";

@@ -62,7 +62,11 @@ export async function replaceSchedule(d1: D1Database, groupId: string, body: z.o
     if (!member) throw badRequest(`Shift ${i + 1}: ${s.libraryId} is not a member of this group`, `shifts.${i}.libraryId`);
     const timeZone = s.timeZone || member.timeZone;
     if (!isTimeZone(timeZone)) throw badRequest(`Shift ${i + 1}: "${timeZone}" is not a time zone (use an IANA name such as America/Chicago)`, `shifts.${i}.timeZone`);
-    const rule: ShiftRule = { libraryId: s.libraryId, timeZone, weekday: s.weekday, startMinute: parseMinute(s.start)!, endMinute: parseMinute(s.end)!, endsNextDay: s.endsNextDay };
+    const startMinute = parseMinute(s.start);
+    const endMinute = parseMinute(s.end);
+    if (startMinute === null) throw badRequest(`Shift ${i + 1}: "${s.start}" is not a time of day (00:00–23:59)`, `shifts.${i}.start`);
+    if (endMinute === null) throw badRequest(`Shift ${i + 1}: "${s.end}" is not a time of day (00:00–24:00)`, `shifts.${i}.end`);
+    const rule: ShiftRule = { libraryId: s.libraryId, timeZone, weekday: s.weekday, startMinute, endMinute, endsNextDay: s.endsNextDay };
     if (rule.startMinute > 1439) throw badRequest(`Shift ${i + 1}: a shift starts between 00:00 and 23:59`, `shifts.${i}.start`);
     const problem = shiftProblem(rule);
     if (problem) throw badRequest(`Shift ${i + 1}: ${problem}`, `shifts.${i}.end`);

@@ -65,6 +65,17 @@ export async function readBody(c: Context, maxBytes: number = LIMITS.bodyBytes):
   }
 }
 
+/**
+ * Reads the fields of a form post (or the same fields sent as JSON), for a
+ * route that picks its fields by hand: a body that is not a set of fields
+ * (JSON null, a list, a single value) is refused.
+ */
+export async function readFields(c: Context, maxBytes?: number): Promise<Record<string, unknown>> {
+  const body = await readBody(c, maxBytes);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw badRequest("Send the form's fields.");
+  return body as Record<string, unknown>;
+}
+
 /** Validates `value` against `schema`; the first issue becomes a 400 naming its field. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);

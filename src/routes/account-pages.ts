@@ -15,7 +15,7 @@ import { digestToken } from "../auth/tokens";
 import { accountAsLibrarian, loadLibrary } from "../admin/lookups";
 import { database } from "../db/client";
 import type { AppEnv } from "../http/app-env";
-import { readBody } from "../http/validate";
+import { readFields } from "../http/validate";
 import { page } from "../pages/layout";
 import { setPasswordSchema } from "../shared/admin-api";
 import { PASSWORD_RULES } from "../shared/admin-limits";
@@ -94,7 +94,7 @@ accountPageRoutes.post("/account/set-password", documentedPage({
   rawBody: { types: ["application/x-www-form-urlencoded"], description: "The set-password form's fields, with the link's token.", schema: setPasswordSchema },
   answers: { 303: "To `/monitor` or `/admin`.", 400: "The form again, with the problems.", 410: "A page saying the link is spent or expired." },
 }), async (c) => {
-  const raw = (await readBody(c)) as Record<string, unknown>;
+  const raw = await readFields(c);
   const db = database(c.env.DB);
   const now = Date.now();
   const token = typeof raw.token === "string" ? raw.token : "";

@@ -13,7 +13,7 @@ import type { AppEnv } from "../http/app-env";
 import { clientAddress, networkKey } from "../http/client-network";
 import { ApiError, badRequest, forbidden, HTTP_STATUS, notFound, refusalError, unauthorized } from "../http/errors";
 import { assertEmbedAllowed, assertSameOrigin, corsForEmbed, foreignOrigin } from "../http/origins";
-import { parseBody, readBody } from "../http/validate";
+import { parseBody, readFields } from "../http/validate";
 import { chatSession, forwardUpgrade } from "../objects";
 import { formMissingPage, formTurnedOffPage, requestFormPage, requestRefusedPage } from "../pages/request-form";
 import { formFieldErrors, gatherFormPost, schemaErrors, submittedValues, type ChatRequest, type FieldError } from "../patrons/chat-request";
@@ -104,7 +104,7 @@ async function startFromApi(c: Context<AppEnv>) {
 async function startFromHostedForm(c: Context<AppEnv>) {
   let raw: Record<string, unknown>;
   try {
-    raw = gatherFormPost((await readBody(c)) as Record<string, unknown>);
+    raw = gatherFormPost(await readFields(c));
   } catch (error) {
     if (error instanceof ApiError) return c.html(requestRefusedPage(error.message), error.status);
     throw error;

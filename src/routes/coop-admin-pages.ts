@@ -17,7 +17,7 @@ import { loadShifts, replaceSchedule } from "../coverage/store";
 import { assertGroupAdmin, assertLibraryAdmin } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, notFound } from "../http/errors";
-import { readBody, validate } from "../http/validate";
+import { readFields, validate } from "../http/validate";
 import { loadRoutingSettings, saveRoutingSettings } from "../libraries/routing-settings";
 import { coopPage, renderPageError, signInFirst } from "../pages/coop-layout";
 import type { Html } from "../pages/layout";
@@ -66,7 +66,7 @@ function noticeBlock(n: Notice): Html | string {
   return n.kind === "ok" ? html`<p class="saved" role="status">${n.message}</p>` : html`<div class="error-summary" role="alert" id="form-error"><p>${n.message}</p></div>`;
 }
 
-const asForm = async (c: Context<AppEnv>) => (await readBody(c, POLICY_LIMITS.bodyBytes)) as Record<string, string | string[] | undefined>;
+const asForm = async (c: Context<AppEnv>) => (await readFields(c, POLICY_LIMITS.bodyBytes)) as Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
 
 // ---- /admin/cooperation ---------------------------------------------------------------

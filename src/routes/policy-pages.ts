@@ -17,7 +17,7 @@ import { groupsOfLibrary, findGroup, memberLibraries } from "../coop/groups";
 import { assertCanReadPolicyPage, assertGroupMember, assertLibraryAdmin, isLibraryAdmin } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, notFound } from "../http/errors";
-import { readBody, validate } from "../http/validate";
+import { readFields, validate } from "../http/validate";
 import { libraryTimeZone } from "../libraries/time-zone";
 import { coopPage, renderPageError, signInFirst } from "../pages/coop-layout";
 import type { Html } from "../pages/layout";
@@ -302,7 +302,7 @@ policyPageRoutes.post(
     assertLibraryAdmin(librarian, libraryId, "this policy page");
     const p = await loadPolicyPage(c.env.DB, libraryId);
     if (!p) throw notFound("Policy page");
-    const values = formToPolicyBody((await readBody(c, POLICY_LIMITS.bodyBytes)) as Record<string, unknown>);
+    const values = formToPolicyBody(await readFields(c, POLICY_LIMITS.bodyBytes));
     try {
       await savePolicyPage(c.env.DB, libraryId, validate(policyPageSchema, values), librarian.id);
     } catch (err) {

@@ -12,7 +12,7 @@ import { LOCAL_PATH } from "./local-path";
 import { webUrlProblem } from "./web-address";
 
 /** Control characters other than tab and newline are refused in any text. */
-const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+export const NO_CONTROL = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
 /**
  * Free text (a question, a note, a message body): bidirectional controls and

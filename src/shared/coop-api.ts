@@ -28,7 +28,8 @@ export const createGroupSchema = z.object({
 
 export const inviteLibrarySchema = z.object({ libraryId: slugSchema });
 
-const clock = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, "Use 24-hour time, e.g. 18:00");
+/** A time of day, 00:00 to 24:00 (the end of a day): 24:30 is no time, whatever the digits allow. */
+const clock = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "Use 24-hour time from 00:00 to 24:00, e.g. 18:00");
 
 export const shiftInputSchema = z.object({
   libraryId: slugSchema,

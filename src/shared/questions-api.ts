@@ -4,7 +4,7 @@
  * only the types from here, so zod stays out of its bundle.
  */
 import { z } from "zod";
-import { lineText, text } from "./api";
+import { lineText, NO_CONTROL, text } from "./api";
 import { FILED_RESOLUTION_VALUES, MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES, type FiledResolution } from "./codes";
 import { LIMITS } from "./limits";
 import type { ChatMessage } from "./protocol";
@@ -12,6 +12,14 @@ import { QUESTION_LISTS, type QuestionAction, type QuestionList, type QuestionSt
 
 /** Text that must not be empty (free text, or one line for a label). */
 const required = (max: number, empty: string) => text(max).min(1, empty);
+
+/**
+ * Text searched for with LIKE: control characters are refused, as in any text
+ * — SQLite's LIKE stops reading a pattern at a NUL, so "x\u0000" would search
+ * for "" and match every question.
+ */
+const searchText = (max: number) =>
+  z.string().trim().max(max, `Keep the search under ${max} characters`).regex(NO_CONTROL, "A search cannot contain control characters");
 
 /** A query parameter left empty (as a GET form sends it) counts as not given. */
 const param = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
@@ -29,9 +37,9 @@ export const questionListQuerySchema = z
   .object({
     list: param(z.enum(QUESTION_LISTS, { message: `Choose one of: ${QUESTION_LISTS.join(", ")}` })).transform((v) => v ?? "new"),
     /** Words in the question or anywhere in the transcript. */
-    q: param(z.string().trim().max(LIMITS.searchChars, `Keep the search under ${LIMITS.searchChars} characters`)),
+    q: param(searchText(LIMITS.searchChars)),
     /** All or part of the patron's e-mail address. */
-    email: param(z.string().trim().toLowerCase().max(LIMITS.emailChars)),
+    email: param(searchText(LIMITS.emailChars).toLowerCase()),
     /** Received on or after this day / on or before this day, in the library's time zone. */
     from: param(dateParam),
     to: param(dateParam),

@@ -4,7 +4,7 @@
  */
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { readAudit } from "../../admin/audit";
+import { auditCursor, readAudit } from "../../admin/audit";
 import { authorize, requireActor } from "../../admin/authorize";
 import { loadGroup } from "../../admin/lookups";
 import { database } from "../../db/client";
@@ -80,6 +80,6 @@ groupRoutes.get("/groups/:groupId/audit", documented({
 }), async (c) => {
   const groupId = c.req.param("groupId");
   await authorize(c, "group.read", { group: groupId });
-  const before = Number(c.req.query("before") ?? "") || undefined;
+  const before = auditCursor(c.req.query("before"));
   return c.json(await readAudit(database(c.env.DB), { groupId }, before));
 });

@@ -4,7 +4,7 @@
  */
 import { asc, desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { auditStatement, changedFields, readAudit } from "../../admin/audit";
+import { auditCursor, auditStatement, changedFields, readAudit } from "../../admin/audit";
 import { authorize, requireActor } from "../../admin/authorize";
 import { loadLibrary } from "../../admin/lookups";
 import { database } from "../../db/client";
@@ -142,7 +142,7 @@ libraryRoutes.get("/libraries/:libraryId/audit", documented({
 }), async (c) => {
   const libraryId = c.req.param("libraryId");
   await authorize(c, "library.read", { library: libraryId });
-  const before = Number(c.req.query("before") ?? "") || undefined;
+  const before = auditCursor(c.req.query("before"));
   return c.json(await readAudit(database(c.env.DB), { libraryId }, before));
 });
 

@@ -10,7 +10,7 @@ export const ACCOUNT = "an account `{id, libraryId, email, displayName, role, st
 export const FORM_ROW =
   "a form `{id, libraryId, groupId, queueId, title, intro, fields, chatMethod, brandColor, logoUrl, enabled, createdAt, formUrl, embedCode}` (`embedCode` is the one-line Qwidget `<script>`)";
 export const AUDIT_PAGE = `\`{entries: [{id, libraryId, groupId, actorId, actorName, action, targetType, targetId, before, after, createdAt}], nextBefore}\`, newest first, ${AUDIT_PAGE_SIZE} a page; \`nextBefore\` (or null on the last page) continues as \`?before=\``;
-export const AUDIT_QUERY = { before: "An entry id: only older entries. Anything but a positive number is ignored (the first page)." };
+export const AUDIT_QUERY = { before: "An entry id: only older entries. Anything but a positive whole number is ignored (the first page)." };
 export const INVITATION = "`{id, groupId, groupName, libraryId, libraryName, createdAt}`";
 export const SHIFT = "`{id, libraryId, libraryName, timeZone, weekday, startMinute, endMinute, endsNextDay, label, start, end}`";
 export const COVERAGE = "`{groupId, now, timeZone, current, next}`, `current`/`next` being `{libraryId, libraryName, startsAt, endsAt, rule, local}` or null";
