@@ -9,7 +9,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { loadLibrarian } from "./auth/middleware";
 import type { AppEnv } from "./http/app-env";
 import { notFound, renderError } from "./http/errors";
-import { consumeMailBatch, requeueStalePendingMail, type MailJob } from "./mail/outbox";
+import { consumeDeadLetters, consumeMailBatch, requeueStalePendingMail, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
 import { cannedMessageRoutes } from "./routes/canned-messages";
 import { monitorChatRoutes } from "./routes/chat-monitor";
@@ -29,6 +29,7 @@ import { publicFormRoutes } from "./routes/forms-public";
 import { runPrivacyScrub } from "./privacy/scrub";
 import { coopAdminPageRoutes } from "./routes/coop-admin-pages";
 import { feedbackRoutes } from "./routes/feedback";
+import { healthRoutes } from "./routes/health";
 import { coverageRoutes, groupRoutes } from "./routes/groups";
 import { libraryRoutes } from "./routes/libraries";
 import { policyRoutes } from "./routes/policies";
@@ -74,6 +75,8 @@ app.use(csrf());
 // Patron endpoints are reachable from library sites that embed the Qwidget. No
 // credentials cross origins: patrons prove themselves with their chat token,
 // and starting a chat checks the library's allowed origins itself.
+// Uptime monitors: nothing here reads a cookie.
+app.route("/", healthRoutes);
 app.use("/api/chats/*", exceptUpgrades(cors({ origin: "*", allowMethods: ["GET", "POST"], allowHeaders: ["Content-Type", "Authorization"], maxAge: 600 })));
 app.use("/api/embed/*", cors({ origin: "*", allowMethods: ["GET"], maxAge: 600 }));
 app.use(loadLibrarian);
@@ -109,8 +112,10 @@ app.onError(renderError);
 
 export default {
   fetch: app.fetch,
+  /** The mail queue, and its dead-letter queue (named `…-dead` in every environment of wrangler.toml). */
   async queue(batch: MessageBatch<MailJob>, env: Env) {
-    await consumeMailBatch(batch, env);
+    if (batch.queue.endsWith("-dead")) await consumeDeadLetters(batch, env);
+    else await consumeMailBatch(batch, env);
   },
   /** The daily cron (wrangler.toml): the privacy scrub, measured against the scheduled time, and a sweep for mail that never reached the queue. */
   async scheduled(controller: ScheduledController, env: Env) {

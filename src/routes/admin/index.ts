@@ -11,6 +11,8 @@ import { formRoutes } from "./forms";
 import { groupRoutes } from "./groups";
 import { libraryRoutes } from "./libraries";
 import { serviceRoutes } from "./service";
+import { serviceDirectoryRoutes } from "./service-directory";
+import { serviceHealthRoutes } from "./service-health";
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -27,3 +29,5 @@ adminRoutes.route("/", accountRoutes);
 adminRoutes.route("/", formRoutes);
 adminRoutes.route("/", groupRoutes);
 adminRoutes.route("/", serviceRoutes);
+adminRoutes.route("/", serviceDirectoryRoutes);
+adminRoutes.route("/", serviceHealthRoutes);
