@@ -27,6 +27,7 @@ import { adminRoutes } from "./routes/admin/index";
 import { openApiRoutes } from "./routes/openapi/document";
 import { publicFormRoutes } from "./routes/forms-public";
 import { runPrivacyScrub } from "./privacy/scrub";
+import { runScheduledExports } from "./transfer/scheduled-export";
 import { coopAdminPageRoutes } from "./routes/coop-admin-pages";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
@@ -117,10 +118,16 @@ export default {
     if (batch.queue.endsWith("-dead")) await consumeDeadLetters(batch, env);
     else await consumeMailBatch(batch, env);
   },
-  /** The daily cron (wrangler.toml): the privacy scrub, measured against the scheduled time, and a sweep for mail that never reached the queue. */
+  /**
+   * The daily cron (wrangler.toml): the privacy scrub, measured against the
+   * scheduled time; a sweep for mail that never reached the queue; then, when
+   * ARCHIVE_EXPORTS is on, the archives to R2 — after the scrub, so they hold
+   * only what the libraries still have.
+   */
   async scheduled(controller: ScheduledController, env: Env) {
     await runPrivacyScrub(env, controller.scheduledTime);
     const requeued = await requeueStalePendingMail(env, controller.scheduledTime);
     if (requeued > 0) console.warn(JSON.stringify({ event: "stale_mail_requeued", count: requeued }));
+    await runScheduledExports(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, MailJob>;
