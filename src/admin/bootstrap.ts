@@ -48,17 +48,19 @@ const NO_SERVICE_ADMIN = "NOT EXISTS (SELECT 1 FROM librarians WHERE role = 'ser
 /** Statements that create the first service administrator and their invitation; they change nothing once one exists. */
 export function firstServiceAdminStatements(a: FirstServiceAdmin): SqlStatement[] {
   const lib = SERVICE_LIBRARY;
+  // Nothing is created when a service administrator exists, or the address already has an account.
+  const free = `${NO_SERVICE_ADMIN} AND NOT EXISTS (SELECT 1 FROM librarians WHERE email = ?)`;
   return [
     {
-      sql: `INSERT INTO libraries (id, name, time_zone, archived_at, created_at) SELECT ?, ?, 'UTC', ?, ? WHERE ${NO_SERVICE_ADMIN} AND NOT EXISTS (SELECT 1 FROM libraries WHERE id = ?)`,
-      params: [lib.id, lib.name, a.now, a.now, lib.id],
+      sql: `INSERT INTO libraries (id, name, time_zone, archived_at, created_at) SELECT ?, ?, 'UTC', ?, ? WHERE ${free} AND NOT EXISTS (SELECT 1 FROM libraries WHERE id = ?)`,
+      params: [lib.id, lib.name, a.now, a.now, a.email, lib.id],
     },
     ...a.codes.map((c, position) => ({
-      sql: `INSERT OR IGNORE INTO descriptive_codes (library_id, code, label, active, position, created_at) SELECT ?, ?, ?, 1, ?, ? WHERE ${NO_SERVICE_ADMIN}`,
-      params: [lib.id, c.code, c.label, position, a.now],
+      sql: `INSERT OR IGNORE INTO descriptive_codes (library_id, code, label, active, position, created_at) SELECT ?, ?, ?, 1, ?, ? WHERE ${free}`,
+      params: [lib.id, c.code, c.label, position, a.now, a.email],
     })),
     {
-      sql: `INSERT INTO librarians (id, library_id, email, display_name, role, created_at) SELECT ?, ?, ?, ?, 'service_admin', ? WHERE ${NO_SERVICE_ADMIN} AND NOT EXISTS (SELECT 1 FROM librarians WHERE email = ?)`,
+      sql: `INSERT INTO librarians (id, library_id, email, display_name, role, created_at) SELECT ?, ?, ?, ?, 'service_admin', ? WHERE ${free}`,
       params: [a.librarianId, lib.id, a.email, a.displayName, a.now, a.email],
     },
     ...invitationStatements(a.librarianId, a.tokenHash, a.now, a.inviteTtlMs),
