@@ -5,7 +5,6 @@
  * so everything it finds under the owner's id came from that import.
  */
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import {
   auditLog,
@@ -27,6 +26,7 @@ import {
   questionEvents,
   questions,
 } from "../db/schema";
+import { reindexStatements } from "../policies/search-index";
 import type { ArchiveKind } from "./sections";
 
 export async function removeArchiveOwner(db: Database, kind: ArchiveKind, id: string): Promise<void> {
@@ -38,7 +38,8 @@ export async function removeArchiveOwner(db: Database, kind: ArchiveKind, id: st
       db.delete(questions).where(eq(questions.libraryId, id)),
       db.delete(chatSessions).where(eq(chatSessions.libraryId, id)),
       db.delete(coopFeedback).where(eq(coopFeedback.libraryId, id)),
-      db.run(sql`DELETE FROM policy_search WHERE library_id = ${id}`),
+      // The policy page's search rows: an empty reindex deletes them.
+      ...reindexStatements(db, id, []),
       db.delete(policyPages).where(eq(policyPages.libraryId, id)),
       db.delete(cannedMessages).where(eq(cannedMessages.libraryId, id)),
       db.delete(descriptiveCodes).where(eq(descriptiveCodes.libraryId, id)),

@@ -13,7 +13,7 @@ import { authorize } from "../../admin/authorize";
 import { loadGroup, loadLibrary } from "../../admin/lookups";
 import { database, type Database } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
-import { groupMembers, groups, librarians, libraries } from "../../db/schema";
+import { groupMembers, groups, libraries } from "../../db/schema";
 import type { AppEnv } from "../../http/app-env";
 import { ApiError } from "../../http/errors";
 import { parseBody } from "../../http/validate";
@@ -42,8 +42,9 @@ async function libraryRows(db: Database, ids?: string[]): Promise<ServiceLibrary
       contactEmail: libraries.contactEmail,
       archivedAt: libraries.archivedAt,
       createdAt: libraries.createdAt,
-      administrators: sql<number>`(SELECT COUNT(*) FROM ${librarians} WHERE ${librarians.libraryId} = ${libraries.id} AND ${librarians.disabledAt} IS NULL AND ${inArray(librarians.role, ADMIN_ROLES)})`,
-      invitedAdministrators: sql<number>`(SELECT COUNT(*) FROM ${librarians} WHERE ${librarians.libraryId} = ${libraries.id} AND ${librarians.disabledAt} IS NULL AND ${librarians.passwordHash} IS NULL AND ${inArray(librarians.role, ADMIN_ROLES)})`,
+      // Written out: drizzle leaves columns unqualified in a one-table select, which a correlated subquery would misread.
+      administrators: sql<number>`(SELECT COUNT(*) FROM librarians a WHERE a.library_id = libraries.id AND a.disabled_at IS NULL AND a.role IN ${ADMIN_ROLES})`,
+      invitedAdministrators: sql<number>`(SELECT COUNT(*) FROM librarians a WHERE a.library_id = libraries.id AND a.disabled_at IS NULL AND a.password_hash IS NULL AND a.role IN ${ADMIN_ROLES})`,
     })
     .from(libraries)
     .where(ids ? inArray(libraries.id, ids) : undefined)
