@@ -14,7 +14,7 @@ import { database } from "../db/client";
 import { archiveExports, chatSessions, libraries, mailOutbox, scrubChanges, scrubRuns } from "../db/schema";
 import { STALE_PENDING_MS } from "../mail/outbox";
 import type { HealthReport, ServiceHealth } from "../shared/service-views";
-import { errorSummary, recentErrors } from "./log";
+import { errorSummary, maskAddresses, recentErrors } from "./log";
 
 /** The daily cron is overdue when its last run is older than a day and two hours. */
 export const CRON_OVERDUE_MS = 26 * 60 * 60 * 1000;
@@ -134,7 +134,8 @@ export async function healthReport(env: Pick<Env, "DB">, now = Date.now()): Prom
       failed: totals?.failed ?? 0,
       deadLettered: totals?.deadLettered ?? 0,
       discarded: totals?.discarded ?? 0,
-      needingAttention: attention.map((m) => ({ ...m, kind: mailKind(m.eventKey), deadLettered: m.deadLetteredAt !== null })),
+      // A recipient's server may quote the address in its refusal: masked here, as in the logs.
+      needingAttention: attention.map((m) => ({ ...m, lastError: m.lastError === null ? null : maskAddresses(m.lastError), kind: mailKind(m.eventKey), deadLettered: m.deadLetteredAt !== null })),
     },
     filings,
     lastScrub: lastRun

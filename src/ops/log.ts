@@ -26,12 +26,17 @@ export function logEvent(level: "info" | "warn" | "error", event: string, fields
 
 const ADDRESS = /[^\s<>()"',;:]+@[^\s<>()"',;:]+/g;
 
+/** Text with every e-mail address masked. */
+export function maskAddresses(text: string): string {
+  return text.replace(ADDRESS, "[address]");
+}
+
 /**
  * An error as text fit for a log: D1's own words (not drizzle's wrapper, which
  * quotes the query's parameters), e-mail addresses masked, at most 300 characters.
  */
 export function errorSummary(error: unknown): string {
-  return errorText(error).replace(ADDRESS, "[address]").slice(0, 300);
+  return maskAddresses(errorText(error)).slice(0, 300);
 }
 
 /** A request's path for a log: one-time link tokens (long random path segments) masked, ids kept. */
