@@ -36,6 +36,18 @@ async function type(field: Locator, text: string) {
   await field.page().keyboard.type(text);
 }
 
+/** Adds the Qwidget's one-line embed for `formId` to the page (as a library's page carries it); resolves with the status it asked for. */
+async function embedQwidget(page: Page, formId: string): Promise<{ hidden?: boolean; available: boolean }> {
+  const status = page.waitForResponse((r) => r.url().includes(`/api/embed/status?form=${formId}`));
+  await page.evaluate((id) => {
+    const script = document.createElement("script");
+    script.src = "/qwidget.js";
+    script.dataset.refdeskForm = id;
+    document.body.append(script);
+  }, formId);
+  return (await (await status).json()) as { hidden?: boolean; available: boolean };
+}
+
 /** Chooses a password on the set-password page; an administrator then lands on the administration pages. */
 async function choosePassword(page: Page, password: string) {
   await type(page.getByLabel("New password"), password);
@@ -115,6 +127,8 @@ describe("a new installation, run for real", () => {
     const admin = await ritaContext.newPage();
     await admin.goto(`/admin/libraries/${libraryId}/forms`);
     await admin.getByRole("heading", { name: "Chat forms", level: 1 }).waitFor();
+    // The queue list arrives after the page: the library's own queue is chosen by then.
+    await expect.poll(() => admin.getByLabel("Queue the form feeds").inputValue(), { timeout: 15_000 }).toBe(`lib:${libraryId}`);
     await type(admin.getByLabel("Title"), "Ask Riverside");
     await press(admin.getByRole("button", { name: "Create form" }));
     await admin.waitForURL(/\/admin\/forms\//);
@@ -146,6 +160,8 @@ describe("a new installation, run for real", () => {
     // A patron who gives no name is "Patron".
     const composer = rita.getByLabel("Message to Patron", { exact: true });
     await composer.waitFor();
+    // The composer opens once the chat's socket has said hello.
+    await expect.poll(() => composer.isEnabled(), { timeout: 15_000 }).toBe(true);
     await composer.focus();
     await rita.keyboard.type("Yes: the 1903 survey is in our map room.");
     await rita.keyboard.press("Enter");
@@ -157,7 +173,13 @@ describe("a new installation, run for real", () => {
     await rita.getByText("Wonderful, thank you!").waitFor();
     await expectNoAxeViolations(patron, "patron chat window");
 
-    // The service administrator archives the library: its form says so.
+    // The library's Qwidget shows on its pages.
+    const site = await patronContext.newPage();
+    await site.goto(`/f/${formId}`);
+    expect(await embedQwidget(site, formId)).toMatchObject({ available: true });
+    await site.locator("refdesk-qwidget .launcher").waitFor();
+
+    // The service administrator archives the library: its form says so, its Qwidget hides.
     await ops.goto("/admin/service/libraries");
     ops.once("dialog", (dialog) => void dialog.accept());
     await press(ops.getByRole("row").filter({ hasText: libraryName }).getByRole("button", { name: `Archive ${libraryName}` }));
@@ -167,5 +189,8 @@ describe("a new installation, run for real", () => {
     expect(answer?.status()).toBe(410);
     await closed.getByText(`${libraryName} no longer takes chat requests here.`).waitFor();
     await closed.getByText("Nobody is online; mail us and we will answer tomorrow.").waitFor();
+    expect(await embedQwidget(closed, formId)).toMatchObject({ hidden: true, available: false });
+    await closed.waitForTimeout(500);
+    expect(await closed.locator("refdesk-qwidget").count()).toBe(0);
   });
 });
