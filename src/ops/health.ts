@@ -6,8 +6,8 @@
  * - D1 answers a query;
  * - the mail queue moves: no mail has waited longer than STALE_PENDING_MS;
  * - the daily cron runs: the last privacy scrub is under CRON_OVERDUE_MS old
- *   and finished without error (before the first run, an installation younger
- *   than that is fine).
+ *   and finished without error, or is still running (before the first run, an
+ *   installation younger than that is fine).
  */
 import { and, asc, count, desc, eq, isNotNull, isNull, min, sql } from "drizzle-orm";
 import { database } from "../db/client";
@@ -18,6 +18,8 @@ import { errorSummary, maskAddresses, recentErrors } from "./log";
 
 /** The daily cron is overdue when its last run is older than a day and two hours. */
 export const CRON_OVERDUE_MS = 26 * 60 * 60 * 1000;
+/** A run still going after this long has stopped without saying so. */
+const RUN_STALLED_MS = 60 * 60 * 1000;
 
 /** How many rows each list of the health page shows at most. */
 const LIST_LIMIT = 100;
@@ -45,7 +47,9 @@ export async function checkHealth(env: Pick<Env, "DB">, now = Date.now()): Promi
   const oldestWaitingSeconds = waiting?.oldest ? Math.max(0, Math.round((now - waiting.oldest) / 1000)) : null;
   const mailOk = oldestWaitingSeconds === null || oldestWaitingSeconds * 1000 < STALE_PENDING_MS;
   const since = lastRun ? now - lastRun.scheduledAt : installed?.at ? now - installed.at : 0;
-  const cronOk = since < CRON_OVERDUE_MS && (!lastRun || (lastRun.finishedAt !== null && lastRun.error === null));
+  // A run in progress is fine; one that never finished, or failed, is not.
+  const running = lastRun !== undefined && lastRun.finishedAt === null && now - lastRun.startedAt < RUN_STALLED_MS;
+  const cronOk = since < CRON_OVERDUE_MS && (!lastRun || running || (lastRun.finishedAt !== null && lastRun.error === null));
   return {
     ok: mailOk && cronOk,
     checkedAt: now,

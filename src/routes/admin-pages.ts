@@ -112,7 +112,7 @@ adminPageRoutes.get("/admin/forms/:formId", documentedPage({
 });
 
 /** Service administration: the installation's libraries, its groups, its health. */
-export const SERVICE_PAGES = {
+const SERVICE_PAGES = {
   libraries: { page: "service-libraries", title: "Libraries of the service" },
   groups: { page: "service-groups", title: "Groups of the service" },
   health: { page: "service-health", title: "Service health" },

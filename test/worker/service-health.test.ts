@@ -78,6 +78,11 @@ describe("/healthz", () => {
     const failed = await healthz();
     expect(failed.status).toBe(503);
     expect(failed.body.cron).toMatchObject({ ok: false, lastRunOk: false });
+    // A run in progress is no alarm; one stalled for over an hour is.
+    await env.DB.prepare("INSERT INTO scrub_runs (scheduled_at, started_at) VALUES (?, ?)").bind(now, now).run();
+    expect((await healthz()).status).toBe(200);
+    await env.DB.prepare("INSERT INTO scrub_runs (scheduled_at, started_at) VALUES (?, ?)").bind(now, now - 2 * 60 * 60 * 1000).run();
+    expect((await healthz()).status).toBe(503);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from "hono";
 import { auditStatement } from "../../admin/audit";
-import { authorize } from "../../admin/authorize";
+import { authorize, type Actor } from "../../admin/authorize";
 import { loadGroup, loadLibrary } from "../../admin/lookups";
 import { database } from "../../db/client";
 import type { AppEnv } from "../../http/app-env";
@@ -15,7 +15,6 @@ import { ARCHIVE_LIMITS } from "../../shared/limits";
 import { archiveFileName, archiveStream, type ArchiveOwner } from "../../transfer/export";
 import { ARCHIVE_CONTENT_TYPE } from "../../transfer/format";
 import { importArchive } from "../../transfer/import";
-import type { Actor } from "../../admin/authorize";
 import { ADMIN_OF_GROUP, ADMIN_OF_LIBRARY, signedIn } from "../openapi/callers";
 import { documented } from "../openapi/describe";
 import { GROUPS } from "../openapi/groups";
