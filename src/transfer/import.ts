@@ -186,10 +186,14 @@ async function checkRows(archive: ArchiveReader, manifest: Manifest, sections: r
         entry.values.push(value);
       }
       switch (section.name) {
-        case "forms":
+        case "forms": {
+          // A form feeds its own owner's queue: an archive cannot feed another library's or group's.
+          const own = `${manifest.kind === "library" ? "lib" : "group"}:${manifest.id}`;
+          if (row.queueId !== own) throw malformed(`${where}: feeds the queue ${String(row.queueId)}; a form of ${manifest.id} feeds ${own}.`);
           add(g.keys, "forms", row.id as string);
           if (manifest.kind === "group") g.libraryRefs.add(row.libraryId as string);
           break;
+        }
         case "formLogos":
           if (!g.keys.get("forms")?.has(row.formId as string)) throw malformed(`${where}: a logo of form ${String(row.formId)}, which is not in the archive.`);
           break;

@@ -245,6 +245,18 @@ describe("import refuses, clearly and changing nothing", () => {
       "archive",
       /belongs to .*, not to/,
     ));
+  it("a form that feeds another library's queue", async () =>
+    refused(
+      await repack(good, (files, m) => {
+        const rows = JSON.parse(strFromU8(files["forms.json"]!)) as Record<string, unknown>[];
+        m.sections.forms!.records += 1;
+        rows.push({ ...(rows[0] ?? {}), id: "sneaky-form", libraryId: fresh.id, groupId: null, queueId: `group:${groupId}`, title: "Sneaky", intro: null, fields: [], chatMethod: "chat", brandColor: null, logoUrl: null, enabled: true, createdAt: 1 });
+        files["forms.json"] = strToU8(JSON.stringify(rows));
+      }),
+      400,
+      "archive",
+      /feeds the queue group:archive-coop/,
+    ));
   it("unsafe HTML in a policy page", async () =>
     refused(
       await repack(good, (files, m) => {
