@@ -18,6 +18,9 @@ export default defineConfig({
               // FRAMING_CHECK_ALLOW_PRIVATE stays unset, as in production: these tests
               // check that the framing check refuses loopback and private addresses.
               bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")) },
+              // A second, empty installation's database: archives exported from DB are imported
+              // into it, and migrations are tried on it over older schemas.
+              d1Databases: { EMPTY_DB: "refdesk-empty-installation" },
             },
           })),
         ],

@@ -1,10 +1,13 @@
 // Weight: builds the front ends and prints each one's gzip size against its
-// budget (PRODUCT.md, "Promises"), as a table and as JSON. Exit code 1 if over.
+// budget (PRODUCT.md, "Promises"), and the Worker as `wrangler deploy
+// --dry-run` builds it against the Workers limit on compressed size, as a
+// table and as JSON. Exit code 1 if over.
 //   node bench/weight.mjs
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildFrontEnds } from "../scripts/local-state.mjs";
+import { buildWorker, WORKER_GZIP_LIMIT } from "../scripts/worker-bundle.mjs";
 import { writeResults } from "./lib/report.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -43,6 +46,10 @@ const rows = WEIGHTS.map((w) => {
   const gzip = files.filter((f) => !missing.includes(f)).reduce((sum, f) => sum + gzipSync(readFileSync(path.join(root, f)), { level: 9 }).length, 0);
   return { name: w.name, files, gzipBytes: gzip, budgetBytes: w.budget, ok: missing.length === 0 && gzip <= w.budget, missing };
 });
+// The Worker itself (all server code and its dependencies), as it would be uploaded.
+const worker = buildWorker("production");
+if (!worker.ok) console.error(worker.output);
+rows.push({ name: "Worker (deploy --dry-run, production)", files: ["(wrangler bundle)"], gzipBytes: worker.gzipBytes, budgetBytes: WORKER_GZIP_LIMIT, ok: worker.ok && worker.gzipBytes <= WORKER_GZIP_LIMIT, missing: worker.ok ? [] : ["(the build failed)"] });
 console.log("\nsurface".padEnd(40) + "gzip".padStart(10) + "budget".padStart(10) + "  ok");
 for (const r of rows) console.log(r.name.padEnd(39) + `${(r.gzipBytes / KB).toFixed(1)} KB`.padStart(10) + `${(r.budgetBytes / KB).toFixed(0)} KB`.padStart(10) + (r.ok ? "  yes" : "  NO"));
 writeResults("weight", { weights: rows });

@@ -9,7 +9,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { loadLibrarian } from "./auth/middleware";
 import type { AppEnv } from "./http/app-env";
 import { notFound, renderError } from "./http/errors";
-import { consumeMailBatch, requeueStalePendingMail, type MailJob } from "./mail/outbox";
+import { consumeDeadLetters, consumeMailBatch, requeueStalePendingMail, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
 import { cannedMessageRoutes } from "./routes/canned-messages";
 import { consultRoutes } from "./routes/chat-consults";
@@ -28,9 +28,11 @@ import { adminRoutes } from "./routes/admin/index";
 import { openApiRoutes } from "./routes/openapi/document";
 import { publicFormRoutes } from "./routes/forms-public";
 import { runPrivacyScrub } from "./privacy/scrub";
+import { runScheduledExports } from "./transfer/scheduled-export";
 import { coopAdminPageRoutes } from "./routes/coop-admin-pages";
 import { demoPageRoutes } from "./routes/demo-pages";
 import { feedbackRoutes } from "./routes/feedback";
+import { healthRoutes } from "./routes/health";
 import { coverageRoutes, groupRoutes } from "./routes/groups";
 import { libraryRoutes } from "./routes/libraries";
 import { policyRoutes } from "./routes/policies";
@@ -78,6 +80,8 @@ app.use(csrf());
 // Patron endpoints are reachable from library sites that embed the Qwidget. No
 // credentials cross origins: patrons prove themselves with their chat token,
 // and starting a chat checks the library's allowed origins itself.
+// Uptime monitors: nothing here reads a cookie.
+app.route("/", healthRoutes);
 app.use("/api/chats/*", exceptUpgrades(cors({ origin: "*", allowMethods: ["GET", "POST"], allowHeaders: ["Content-Type", "Authorization"], maxAge: 600 })));
 app.use("/api/embed/*", cors({ origin: "*", allowMethods: ["GET"], maxAge: 600 }));
 app.use(loadLibrarian);
@@ -114,13 +118,21 @@ app.onError(renderError);
 
 export default {
   fetch: app.fetch,
+  /** The mail queue, and its dead-letter queue (named `…-dead` in every environment of wrangler.toml). */
   async queue(batch: MessageBatch<MailJob>, env: Env) {
-    await consumeMailBatch(batch, env);
+    if (batch.queue.endsWith("-dead")) await consumeDeadLetters(batch, env);
+    else await consumeMailBatch(batch, env);
   },
-  /** The daily cron (wrangler.toml): the privacy scrub, measured against the scheduled time, and a sweep for mail that never reached the queue. */
+  /**
+   * The daily cron (wrangler.toml): the privacy scrub, measured against the
+   * scheduled time; a sweep for mail that never reached the queue; then, when
+   * ARCHIVE_EXPORTS is on, the archives to R2 — after the scrub, so they hold
+   * only what the libraries still have.
+   */
   async scheduled(controller: ScheduledController, env: Env) {
     await runPrivacyScrub(env, controller.scheduledTime);
     const requeued = await requeueStalePendingMail(env, controller.scheduledTime);
     if (requeued > 0) console.warn(JSON.stringify({ event: "stale_mail_requeued", count: requeued }));
+    await runScheduledExports(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, MailJob>;

@@ -16,9 +16,11 @@
  */
 import { and, desc, eq, lt, lte, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { insertIf } from "../db/guarded-writes";
 import { auditLog, librarians, signInLog } from "../db/schema";
 import { SIGN_IN_LOG_KEEP_DAYS } from "../shared/admin-limits";
 import type { Librarian } from "../auth/librarian";
+import type { Actor } from "./authorize";
 
 export const AUDIT_ACTIONS = [
   "librarian.invited",
@@ -33,6 +35,17 @@ export const AUDIT_ACTIONS = [
   "form.logo_set",
   "form.logo_removed",
   "library.settings_updated",
+  "library.created",
+  "library.archived",
+  "library.unarchived",
+  "library.exported",
+  "library.imported",
+  "group.created",
+  "group.member_added",
+  "group.exported",
+  "group.imported",
+  "mail.retried",
+  "mail.discarded",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -40,7 +53,7 @@ export interface AuditEntry {
   libraryId: string | null;
   groupId?: string | null;
   action: AuditAction;
-  targetType: "librarian" | "form" | "library";
+  targetType: "librarian" | "form" | "library" | "group" | "mail";
   targetId: string;
   before: object | null;
   after: object | null;
@@ -60,6 +73,27 @@ export function auditStatement(db: Database, actor: Pick<Librarian, "id" | "disp
     after: entry.after as Record<string, unknown> | null,
     createdAt: now,
   });
+}
+
+/** The audit entry as an insert that happens only if `condition` holds when it runs (e.g. the change just before it in the batch changed a row). */
+export function auditIfStatement(db: Database, actor: Actor, entry: AuditEntry, now: number, condition: SQL) {
+  return insertIf(
+    db,
+    auditLog,
+    {
+      libraryId: entry.libraryId,
+      groupId: entry.groupId ?? null,
+      actorId: actor.id,
+      actorName: actor.displayName,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      before: entry.before as Record<string, unknown> | null,
+      after: entry.after as Record<string, unknown> | null,
+      createdAt: now,
+    },
+    condition,
+  );
 }
 
 /** Only the keys whose values differ, before and after: what an audit entry for an edit records. */

@@ -9,7 +9,8 @@
  * - group_admin: what a library_admin may, for their own library, plus their
  *   groups' forms, membership view and audit log. Their groups are the groups
  *   their library belongs to.
- * - service_admin: everything, everywhere.
+ * - service_admin: everything, everywhere; and only they create, archive and
+ *   import libraries and groups, and act on the service's mail.
  *
  * Roles are ordered (ROLE_ORDER); nobody grants a role above their own or
  * manages an account whose role is above their own.
@@ -40,6 +41,7 @@ export const ADMIN_ACTIONS = [
   "group.read",
   "group.forms.write",
   "service.read",
+  "service.manage",
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -72,6 +74,7 @@ const RULES: Record<AdminAction, (a: Actor, scope: AdminScope) => boolean> = {
   "group.read": (a, s) => "group" in s && administersGroup(a, s.group),
   "group.forms.write": (a, s) => "group" in s && administersGroup(a, s.group),
   "service.read": (a) => isService(a),
+  "service.manage": (a) => isService(a),
 };
 
 /** Whether `actor` may do `action` in `scope`. */

@@ -46,6 +46,8 @@ export const libraries = sqliteTable("libraries", {
   /** JSON array of origins allowed to embed this library's Qwidget. */
   allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   createdAt: createdAt(),
+  /** When a service administrator archived the library: its data stays, its forms and Qwidget take no new chats. */
+  archivedAt: integer("archived_at"),
 });
 
 export const groups = sqliteTable("groups", {
@@ -221,8 +223,16 @@ export const chatSessions = sqliteTable(
     acceptedAt: integer("accepted_at"),
     endedAt: integer("ended_at"),
     scrubbedAt: integer("scrubbed_at"),
+    /** Set while the chat's object retries filing it (mirrored from the object); cleared when the filing batch succeeds. */
+    filingAttempts: integer("filing_attempts"),
+    filingFailedAt: integer("filing_failed_at"),
   },
-  (t) => [index("chat_sessions_library_created").on(t.libraryId, t.createdAt), index("chat_sessions_librarian").on(t.librarianId)],
+  (t) => [
+    index("chat_sessions_library_created").on(t.libraryId, t.createdAt),
+    index("chat_sessions_librarian").on(t.librarianId),
+    index("chat_sessions_scrub").on(t.libraryId, t.scrubbedAt, t.createdAt),
+    index("chat_sessions_filing").on(t.filingFailedAt).where(sql`filing_attempts IS NOT NULL`),
+  ],
 );
 
 /** The Ask a Librarian module: every transcript and e-mailed question. */
@@ -292,8 +302,12 @@ export const mailOutbox = sqliteTable(
     sentAt: integer("sent_at"),
     /** While a consumer is sending this row: until when its claim holds (see deliverMail). */
     claimedUntil: integer("claimed_until"),
+    /** When the mail queue gave up on it and its dead-letter queue handed it back (src/mail/dead-letters.ts). */
+    deadLetteredAt: integer("dead_lettered_at"),
+    /** When a service administrator discarded it: never sent, no longer shown as failed. */
+    discardedAt: integer("discarded_at"),
   },
-  (t) => [index("mail_outbox_question").on(t.questionId)],
+  (t) => [index("mail_outbox_question").on(t.questionId), index("mail_outbox_status").on(t.status, t.createdAt)],
 );
 
 /**
@@ -526,4 +540,31 @@ export const monitoringSpans = sqliteTable(
     endedAt: integer("ended_at").notNull(),
   },
   (t) => [index("monitoring_spans_queue_started").on(t.queueId, t.startedAt), index("monitoring_spans_library_started").on(t.libraryId, t.startedAt)],
+);
+
+// ---- operations (migrations/0008_operations.sql) ---------------------------------
+
+/** The service's recent errors as structured events (src/ops/log.ts): an event name and ids, never personal data. */
+export const opsEvents = sqliteTable("ops_events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  event: text("event").notNull(),
+  detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  createdAt: createdAt(),
+});
+
+/** Each scheduled export of a library's or a group's archive to R2 (src/transfer/scheduled-export.ts). */
+export const archiveExports = sqliteTable(
+  "archive_exports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** 'library' | 'group' */
+    kind: text("kind").$type<"library" | "group">().notNull(),
+    ownerId: text("owner_id").notNull(),
+    objectKey: text("object_key"),
+    bytes: integer("bytes"),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at"),
+    error: text("error"),
+  },
+  (t) => [index("archive_exports_owner").on(t.kind, t.ownerId, t.startedAt)],
 );

@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { errorSummary, logEvent, logPath, recordError } from "../ops/log";
 import type { ErrorCode } from "../shared/protocol";
 
 export class ApiError extends HTTPException {
@@ -68,6 +69,16 @@ export function renderError(err: Error, c: Context): Response {
     const fallback = status === 403 ? "Requests from other sites are refused here." : "Request refused.";
     return c.json(errorBody(code, err.message || fallback), status);
   }
-  console.error(JSON.stringify({ event: "unhandled_error", path: new URL(c.req.url).pathname, error: String(err) }));
+  // Logged and kept for the service health page: the route and D1's words, never the request's data.
+  const fields = { method: c.req.method, path: logPath(c.req.url), error: errorSummary(err) };
+  if (!c.env?.DB) logEvent("error", "unhandled_error", fields);
+  else {
+    const recorded = recordError(c.env.DB, "unhandled_error", fields);
+    try {
+      c.executionCtx.waitUntil(recorded);
+    } catch {
+      // No execution context (a test calling the app directly): the write simply runs on.
+    }
+  }
   return c.json(errorBody("internal", "Something went wrong on our side. Please try again."), 500);
 }

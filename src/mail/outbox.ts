@@ -8,8 +8,10 @@
  */
 import { EmailMessage } from "cloudflare:email";
 import { and, asc, eq, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../db/client";
 import { mailOutbox } from "../db/schema";
+import { errorSummary, recordError } from "../ops/log";
 import { REDACTED_EMAIL } from "../privacy/redact";
 import { buildMime } from "./mime";
 
@@ -82,9 +84,12 @@ export async function deliverMail(env: Pick<Env, "DB" | "EMAIL" | "MAIL_FROM">, 
     const failed = attempts >= MAX_MAIL_ATTEMPTS;
     await db
       .update(mailOutbox)
-      .set({ attempts, lastError: String(error).slice(0, 500), status: failed ? "failed" : "pending", claimedUntil: null })
+      .set({ attempts, lastError: errorSummary(error), status: failed ? "failed" : "pending", claimedUntil: null, deadLetteredAt: null, discardedAt: null })
       .where(eq(mailOutbox.eventKey, eventKey));
-    console.warn(JSON.stringify({ event: "mail_send_failed", eventKey, attempts, error: String(error).slice(0, 200) }));
+    const fields = { eventKey, libraryId: row.libraryId, attempts, error: errorSummary(error) };
+    // The last attempt is an error the service health page shows; earlier ones are retried by themselves.
+    if (failed) await recordError(env.DB, "mail_failed", fields, now);
+    else console.warn(JSON.stringify({ event: "mail_send_failed", ...fields }));
     return failed ? "failed" : "retry";
   }
   await db
@@ -143,4 +148,80 @@ export async function requeueStalePendingMail(env: Pick<Env, "DB" | "MAIL_QUEUE"
     .all();
   for (const row of stale) await enqueueMail(env.MAIL_QUEUE, row.eventKey);
   return stale.length;
+}
+
+/**
+ * The dead-letter queue's consumer: a mail the queue gave up on (every retry
+ * spent without the row being sent — a consumer that kept failing or dying) is
+ * marked failed and dead-lettered, so it shows on the service health page,
+ * where it can be retried or discarded. A row already sent stays sent.
+ */
+export async function consumeDeadLetters(batch: MessageBatch<MailJob>, env: Pick<Env, "DB">, now = Date.now()): Promise<void> {
+  const db = database(env.DB);
+  for (const message of batch.messages) {
+    const eventKey = message.body?.eventKey;
+    if (typeof eventKey === "string") {
+      const marked = await db
+        .update(mailOutbox)
+        .set({ status: "failed", deadLetteredAt: now, claimedUntil: null })
+        .where(and(eq(mailOutbox.eventKey, eventKey), ne(mailOutbox.status, "sent")))
+        .returning({ libraryId: mailOutbox.libraryId, attempts: mailOutbox.attempts });
+      if (marked[0]) await recordError(env.DB, "mail_dead_lettered", { eventKey, libraryId: marked[0].libraryId, attempts: marked[0].attempts }, now);
+    }
+    message.ack();
+  }
+}
+
+/** Why a mail cannot be retried or discarded, or null when it can (it failed, and was not scrubbed past retention). */
+export type MailActionRefusal = "missing" | "sent" | "in_flight" | "scrubbed";
+
+/** Statements to run in the same batch as a change to a mail, right after it (e.g. its audit entry, guarded by previousChangedOneRow). */
+export type Alongside = (libraryId: string) => BatchItem<"sqlite">[];
+
+export type MailActionResult = { ok: true; libraryId: string } | { ok: false; refusal: MailActionRefusal };
+
+/**
+ * Sends a failed (or dead-lettered, or discarded) mail again: attempts start
+ * over and it goes back on the queue. A sent mail never goes twice; a mail
+ * whose patron data was scrubbed past retention has nobody to go to.
+ */
+export async function retryMail(env: Pick<Env, "DB" | "MAIL_QUEUE">, eventKey: string, alongside: Alongside = () => []): Promise<MailActionResult> {
+  const db = database(env.DB);
+  const row = await db.select({ libraryId: mailOutbox.libraryId }).from(mailOutbox).where(eq(mailOutbox.eventKey, eventKey)).get();
+  if (!row) return { ok: false, refusal: "missing" };
+  const [reopened] = await db.batch([
+    db
+      .update(mailOutbox)
+      .set({ status: "pending", attempts: 0, lastError: null, deadLetteredAt: null, discardedAt: null, claimedUntil: null })
+      .where(and(eq(mailOutbox.eventKey, eventKey), eq(mailOutbox.status, "failed"), ne(mailOutbox.toAddress, REDACTED_EMAIL))),
+    ...alongside(row.libraryId),
+  ]);
+  if (reopened.meta.changes !== 1) return { ok: false, refusal: await whyNot(env.DB, eventKey) };
+  await enqueueMail(env.MAIL_QUEUE, eventKey);
+  return { ok: true, libraryId: row.libraryId };
+}
+
+/** Gives up on a failed mail for good: it stays failed (its library still sees it), no longer listed as needing attention. Discarding twice changes nothing. */
+export async function discardMail(env: Pick<Env, "DB">, eventKey: string, alongside: Alongside = () => [], now = Date.now()): Promise<MailActionResult> {
+  const db = database(env.DB);
+  const row = await db.select({ libraryId: mailOutbox.libraryId, discardedAt: mailOutbox.discardedAt, status: mailOutbox.status }).from(mailOutbox).where(eq(mailOutbox.eventKey, eventKey)).get();
+  if (!row) return { ok: false, refusal: "missing" };
+  if (row.status === "failed" && row.discardedAt !== null) return { ok: true, libraryId: row.libraryId };
+  const [discarded] = await db.batch([
+    db
+      .update(mailOutbox)
+      .set({ discardedAt: now })
+      .where(and(eq(mailOutbox.eventKey, eventKey), eq(mailOutbox.status, "failed"), isNull(mailOutbox.discardedAt))),
+    ...alongside(row.libraryId),
+  ]);
+  if (discarded.meta.changes !== 1) return { ok: false, refusal: await whyNot(env.DB, eventKey) };
+  return { ok: true, libraryId: row.libraryId };
+}
+
+async function whyNot(d1: D1Database, eventKey: string): Promise<MailActionRefusal> {
+  const row = await database(d1).select({ status: mailOutbox.status, toAddress: mailOutbox.toAddress }).from(mailOutbox).where(eq(mailOutbox.eventKey, eventKey)).get();
+  if (!row) return "missing";
+  if (row.status === "sent") return "sent";
+  if (row.status === "pending") return "in_flight";
+  return row.toAddress === REDACTED_EMAIL ? "scrubbed" : "in_flight";
 }

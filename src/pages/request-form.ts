@@ -146,9 +146,10 @@ export function alternativesBlock(alt: Alternatives) {
 /** A form the library has turned off: say so, and where else to go. */
 export function formTurnedOffPage(found: FormWithLibrary): Html {
   const { form, library } = found;
+  const why = library.archivedAt !== null ? `${library.name} no longer takes chat requests here.` : `${library.name} is not taking chats through this form any more.`;
   return page({
     title: `${form.title} — unavailable`,
-    body: html`${brandBar(found)}<main class="narrow"><h1>${form.title}</h1><p>${library.name} is not taking chats through this form any more.</p>${alternativesBlock(alternativesOf(library))}</main>`,
+    body: html`${brandBar(found)}<main class="narrow"><h1>${form.title}</h1><p>${why}</p>${alternativesBlock(alternativesOf(library))}</main>`,
   });
 }
 

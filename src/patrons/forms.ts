@@ -54,6 +54,16 @@ export async function chatAvailable(env: Env, form: FormRow): Promise<boolean> {
   return staffing.some((s) => s.staffed);
 }
 
+/**
+ * Why a form takes no new chat requests — its library is archived, or the form
+ * is turned off — or null when it takes them. Chats already open are not affected.
+ */
+export function closedReason({ form, library }: FormWithLibrary): string | null {
+  if (library.archivedAt !== null) return `${library.name} no longer takes chat requests here.`;
+  if (!form.enabled) return `${library.name} has turned this chat form off.`;
+  return null;
+}
+
 /** The library's own ways to get help, shown when chat is not available. */
 export function alternativesOf(library: LibraryRow): Alternatives {
   return {
@@ -74,10 +84,13 @@ export function brandOf({ form, library }: FormWithLibrary): { brandColor: strin
 /** Everything the Qwidget needs before it shows its launcher. */
 export async function embedStatus(env: Env, found: FormWithLibrary): Promise<EmbedStatus> {
   const { form, library } = found;
+  const archived = library.archivedAt !== null;
   return {
     form: { id: form.id, title: form.title, intro: form.intro, fields: patronFields(form.fields) },
     library: { name: library.name, ...brandOf(found) },
-    available: await chatAvailable(env, form),
+    // An archived library's widget hides; only a patron whose chat is still open sees it, to finish.
+    available: archived ? false : await chatAvailable(env, form),
+    ...(archived ? { hidden: true as const } : {}),
     waitLimitSeconds: library.waitLimitSeconds,
     alternatives: alternativesOf(library),
     chatMethod: form.chatMethod === "viewport" ? "viewport" : "chat",

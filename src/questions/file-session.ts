@@ -106,6 +106,9 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE">, s: E
         transcript: s.messages,
         acceptedAt: s.acceptedAt,
         endedAt: s.endedAt,
+        // Filed: a retry the object mirrored here (the service health page lists those) is over.
+        filingAttempts: null,
+        filingFailedAt: null,
       })
       .where(eq(chatSessions.id, s.sessionId)),
     db

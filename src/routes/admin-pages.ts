@@ -43,7 +43,7 @@ function refusedPage(c: Context<AppEnv>) {
   return c.html(
     page({
       title: "Not allowed — Refdesk administration",
-      body: html`<main class="narrow"><h1>You cannot open this page</h1><p>Only the administrators of this library or group can. <a href="/admin">Back to administration</a></p></main>`,
+      body: html`<main class="narrow"><h1>You cannot open this page</h1><p>Only the administrators of this library or group (or of the whole service) can. <a href="/admin">Back to administration</a></p></main>`,
     }),
     403,
   );
@@ -110,3 +110,22 @@ adminPageRoutes.get("/admin/forms/:formId", documentedPage({
     return (form.libraryId !== null && can(a, "library.forms.write", { library: form.libraryId })) || (form.groupId !== null && can(a, "group.forms.write", { group: form.groupId }));
   });
 });
+
+/** Service administration: the installation's libraries, its groups, its health. */
+const SERVICE_PAGES = {
+  libraries: { page: "service-libraries", title: "Libraries of the service" },
+  groups: { page: "service-groups", title: "Groups of the service" },
+  health: { page: "service-health", title: "Service health" },
+} as const satisfies Record<string, { page: AdminBootstrap["page"]; title: string }>;
+
+for (const [name, { page: pageName, title }] of Object.entries(SERVICE_PAGES)) {
+  adminPageRoutes.get(`/admin/service/${name}`, documentedPage({
+    summary: title,
+    description: {
+      libraries: "Every library: create, edit, archive and unarchive; invite each one's first administrator; import an archive.",
+      groups: "Every group: create groups and add member libraries.",
+      health: "The service's health: mail waiting, sent, failed and dead-lettered (retry or discard), chats whose filing is being retried, the last privacy scrub, the last errors, the scheduled exports.",
+    }[name as keyof typeof SERVICE_PAGES],
+    who: signedInCaller("A service administrator (403 page otherwise)", ["service_admin"]),
+  }), (c) => guarded(c, title, { page: pageName, params: {} }, (a) => can(a, "service.read", { service: true })));
+}

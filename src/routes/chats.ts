@@ -17,7 +17,7 @@ import { parseBody, readFields } from "../http/validate";
 import { chatSession, forwardUpgrade } from "../objects";
 import { formMissingPage, formTurnedOffPage, requestFormPage, requestRefusedPage } from "../pages/request-form";
 import { formFieldErrors, gatherFormPost, schemaErrors, submittedValues, type ChatRequest, type FieldError } from "../patrons/chat-request";
-import { alternativesOf, chatAvailable, loadForm } from "../patrons/forms";
+import { alternativesOf, chatAvailable, closedReason, loadForm } from "../patrons/forms";
 import { startChatSession, type RequestOrigin } from "../patrons/start-chat";
 import { staffableQueues } from "../queues/staffing";
 import { endChatSchema, leaveQuestionSchema, ratingSchema, slugSchema, startChatSchema } from "../shared/api";
@@ -58,7 +58,7 @@ chatRoutes.post("/", documented({
   refusals: [
     BAD_BODY,
     refusal(404, "not_found", "No such form.", "formId"),
-    refusal(410, "not_found", "The form is turned off.", "formId"),
+    refusal(410, "not_found", "The form is turned off, or its library is archived.", "formId"),
     EMBED_REFUSED,
     refusal(429, "rate_limited", "Too many chat requests from this network address lately (the PATRON_RATE_LIMIT binding)."),
     refusal(400, "validation_failed", "An answer the form itself requires is missing, or an answer does not fit its field (unknown option, unknown field).", "`name`, `email` or `fields.<id>`"),
@@ -76,7 +76,8 @@ async function startFromApi(c: Context<AppEnv>) {
   // which is what a flood looks like. The answers are still checked in order.
   const [found, limited] = await Promise.all([loadForm(database(c.env.DB), request.formId), rateLimited(c)]);
   if (!found) throw new ApiError(404, "not_found", "This chat form does not exist.", "formId");
-  if (!found.form.enabled) throw new ApiError(410, "not_found", `${found.library.name} has turned this chat form off.`, "formId");
+  const closed = closedReason(found);
+  if (closed) throw new ApiError(410, "not_found", closed, "formId");
   await corsForEmbed(c, found.library.allowedOrigins);
   if (limited) throw new ApiError(429, "rate_limited", RATE_LIMITED_MESSAGE);
   const problem = formFieldErrors(request, found.form.fields)[0];
@@ -112,7 +113,7 @@ async function startFromHostedForm(c: Context<AppEnv>) {
   const formId = typeof raw.formId === "string" ? raw.formId : "";
   const found = slugSchema.safeParse(formId).success ? await loadForm(database(c.env.DB), formId) : null;
   if (!found) return c.html(formMissingPage(), 404);
-  if (!found.form.enabled) return c.html(formTurnedOffPage(found), 410);
+  if (closedReason(found)) return c.html(formTurnedOffPage(found), 410);
   await corsForEmbed(c, found.library.allowedOrigins);
 
   const values = submittedValues(raw);

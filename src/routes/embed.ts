@@ -28,7 +28,7 @@ embedRoutes.get("/status", documented({
   who: anyone("Anyone. From another site only when the library allows it; the loader asks on every page view."),
   query: embedQuerySchema,
   answers: {
-    200: "`{form: {id, title, intro, fields}, library: {name, brandColor, brandText}, available, waitLimitSeconds, alternatives}` with `Cache-Control: no-store`.",
+    200: "`{form: {id, title, intro, fields}, library: {name, brandColor, brandText}, available, waitLimitSeconds, alternatives}` with `Cache-Control: no-store`. For an archived library also `hidden: true` (and `available: false`): the widget shows only to a patron whose chat is still open.",
   },
   refusals: [
     refusal(400, "validation_failed", "Neither or both of `form` and `library`, or not a valid id.", "`form` or `library`"),

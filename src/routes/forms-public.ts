@@ -36,7 +36,7 @@ publicFormRoutes.get("/api/forms/:formId", documented({
   who: anyone("Anyone, from any site (`Access-Control-Allow-Origin: *`; no cookies read)."),
   params: PARAMS.formId,
   answers: {
-    200: "`{form: {id, title, libraryName, enabled, formUrl, …}}` with `Cache-Control: no-store`. An enabled form adds `intro, fields, chatMethod, brandColor, logoUrl, staffed, alternatives` (`staffed`: someone is monitoring the form's own queue); a turned-off one adds `message` and `alternatives` instead.",
+    200: "`{form: {id, title, libraryName, enabled, formUrl, …}}` with `Cache-Control: no-store`. An enabled form adds `intro, fields, chatMethod, brandColor, logoUrl, staffed, alternatives` (`staffed`: someone is monitoring the form's own queue); a turned-off one, or one whose library is archived (`enabled: false`), adds `message` and `alternatives` instead.",
   },
   refusals: [refusal(404, "not_found", "No such form.")],
 }), async (c) => {
@@ -51,10 +51,12 @@ publicFormRoutes.get("/api/forms/:formId", documented({
   if (!found) throw notFound("Chat form");
   const { form, library } = found;
   const origin = publicOrigin(c);
-  const base = { id: form.id, title: form.title, libraryName: library.name, enabled: form.enabled, formUrl: hostedFormUrl(origin, form.id) };
+  const archived = library.archivedAt !== null;
+  const base = { id: form.id, title: form.title, libraryName: library.name, enabled: form.enabled && !archived, formUrl: hostedFormUrl(origin, form.id) };
   c.header("Cache-Control", "no-store");
-  if (!form.enabled) {
-    return c.json({ form: { ...base, message: `${library.name} is not taking chats through this form any more.`, alternatives: alternativesOf(library) } });
+  if (!base.enabled) {
+    const message = archived ? `${library.name} no longer takes chat requests here.` : `${library.name} is not taking chats through this form any more.`;
+    return c.json({ form: { ...base, message, alternatives: alternativesOf(library) } });
   }
   const snapshot = await requestQueue(c.env, form.queueId).snapshot();
   return c.json({

@@ -2,7 +2,7 @@
  * Server-rendered pages: the start page, librarian sign-in, the monitor's
  * shell, the hosted chat request forms and the patron chat window's shell.
  */
-import { eq } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import { html } from "hono/html";
 import { database } from "../db/client";
@@ -10,7 +10,7 @@ import { chatSessions, forms, libraries } from "../db/schema";
 import type { AppEnv } from "../http/app-env";
 import { page } from "../pages/layout";
 import { formMissingPage, formTurnedOffPage, requestFormPage } from "../pages/request-form";
-import { alternativesOf, chatAvailable, loadForm } from "../patrons/forms";
+import { alternativesOf, chatAvailable, closedReason, loadForm } from "../patrons/forms";
 import { staffableQueues } from "../queues/staffing";
 import { signInSchema } from "../shared/api";
 import { localPathOr } from "../shared/local-path";
@@ -36,6 +36,7 @@ pageRoutes.get("/", documentedPage({
     .select({ id: forms.id, title: forms.title, library: libraries.name, enabled: forms.enabled })
     .from(forms)
     .innerJoin(libraries, eq(libraries.id, forms.libraryId))
+    .where(isNull(libraries.archivedAt))
     .all();
   return c.html(
     page({
@@ -156,11 +157,11 @@ pageRoutes.get("/f/:formId", documentedPage({
   description: "A hosted chat request form; posts to `POST /api/chats`.",
   who: ANYONE_PAGE,
   params: PARAMS.formId,
-  answers: { 200: "The form.", 404: "A page saying the form does not exist.", 410: "A page saying the form is turned off." },
+  answers: { 200: "The form.", 404: "A page saying the form does not exist.", 410: "A page saying the form is turned off, or its library takes no chat requests any more (archived)." },
 }), async (c) => {
   const found = await loadForm(database(c.env.DB), c.req.param("formId"));
   if (!found) return c.html(formMissingPage(), 404);
-  if (!found.form.enabled) return c.html(formTurnedOffPage(found), 410);
+  if (closedReason(found)) return c.html(formTurnedOffPage(found), 410);
   return c.html(requestFormPage({ found, available: await chatAvailable(c.env, found.form) }));
 });
 

@@ -120,8 +120,7 @@ export const newFormSchema = formSettingsSchema.extend({
 
 // ---- library settings -------------------------------------------------------------
 
-export const librarySettingsSchema = z
-  .object({
+const librarySettingsFields = z.object({
     name: lineText(T.libraryName).min(1, "Enter the library's name"),
     contactEmail: z
       .union([emailSchema, z.literal(""), z.null()])
@@ -162,9 +161,31 @@ export const librarySettingsSchema = z
         });
         return out;
       }),
-  })
-  .partial()
-  .refine((b) => Object.keys(b).length > 0, "Send at least one setting to change");
+  });
+
+export const librarySettingsSchema = librarySettingsFields.partial().refine((b) => Object.keys(b).length > 0, "Send at least one setting to change");
+
+// ---- service administration ---------------------------------------------------------
+
+/** A new library: its id (in its form and queue addresses, never changed), name, time zone, contacts and fallback help. */
+export const newLibrarySchema = librarySettingsFields
+  .pick({ name: true, timeZone: true, contactEmail: true, phone: true, websiteUrl: true, hoursText: true, unavailableMessage: true })
+  .extend({
+    id: slugSchema,
+    fallbackLinks: librarySettingsFields.shape.fallbackLinks.default([]),
+  });
+
+/** A new group (cooperative): its id and name. */
+export const newGroupSchema = z.object({
+  id: slugSchema,
+  name: lineText(T.libraryName).min(1, "Enter the group's name"),
+});
+
+/** A library to add to a group. */
+export const groupMemberSchema = z.object({ libraryId: slugSchema });
+
+/** A mail in the outbox, by the event that caused it. */
+export const mailActionSchema = z.object({ eventKey: z.string().min(1).max(200) });
 
 /** True when the runtime's Intl knows `zone` as a time zone. */
 export function isIanaTimeZone(zone: string): boolean {

@@ -11,7 +11,7 @@ export type RoleName = "librarian" | "library_admin" | "group_admin" | "service_
 export type LibraryPageName = "librarians" | "forms" | "settings" | "privacy" | "audit";
 
 export interface AdminBootstrap {
-  page: "overview" | "account" | "group" | "form" | LibraryPageName;
+  page: "overview" | "account" | "group" | "form" | LibraryPageName | "service-libraries" | "service-groups" | "service-health";
   params: Record<string, string>;
   me: { id: string; displayName: string; email: string; role: RoleName; libraryId: string; libraryName: string; groupIds: string[] };
   /** Where patrons reach this service: the base of form URLs and embed code. */

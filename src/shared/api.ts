@@ -154,6 +154,8 @@ export interface EmbedStatus {
   library: { name: string; brandColor: string; brandText: string };
   /** A queue that would take a request from this form has a librarian monitoring it now. */
   available: boolean;
+  /** The library is archived: the widget shows only to a patron whose chat is still open. */
+  hidden?: true;
   waitLimitSeconds: number;
   alternatives: Alternatives;
   /** The form's chat method: "viewport" shows pushed pages beside the chat. */

@@ -147,3 +147,17 @@ export const TIMING = {
   /** The framing check gives up on a page that has not answered within this long (the page then opens in a new window). */
   framingCheckMs: 5_000,
 } as const;
+
+/**
+ * A library's or group's archive (src/transfer): the JSON files an export
+ * writes stay under fileBytes so an import never holds more than one large
+ * file unpacked beside the archive itself; an import refuses an archive over
+ * archiveBytes, a file over fileBytes unpacked, or more than `files` entries.
+ */
+export const ARCHIVE_LIMITS = {
+  archiveBytes: 48 * 1024 * 1024,
+  fileBytes: 8 * 1024 * 1024,
+  /** An export starts a new file of a large section past this many bytes. */
+  chunkBytes: 2 * 1024 * 1024,
+  files: 20_000,
+} as const;

@@ -8,7 +8,10 @@
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { database } from "../../src/db/client";
 import { adminRoutes } from "../../src/routes/admin/index";
+import { writeArchive } from "../../src/transfer/export";
+import { removeArchiveOwner } from "../../src/transfer/remove";
 import { call, createGroup, createLibrarian, createLibrary, uniqueId } from "./helpers";
 import { admin, signedIn, type SignedIn } from "./admin-helpers";
 
@@ -43,6 +46,25 @@ interface Case {
 }
 
 const SIGNED_IN = ["librarianA", "libAdminA", "libAdminB", "groupAdmin", "serviceAdmin"] as const;
+const SERVICE = ["serviceAdmin"] as const;
+
+/** A failed mail of library A to retry or discard. */
+async function failedMail(): Promise<string> {
+  const eventKey = `test-failed:${crypto.randomUUID()}`;
+  await env.DB.prepare("INSERT INTO mail_outbox (event_key, library_id, to_address, subject, text_body, html_body, status, attempts) VALUES (?, ?, 'p@patron.test', 'S', 'T', 'H', 'failed', 6)")
+    .bind(eventKey, w.libA)
+    .run();
+  return eventKey;
+}
+
+/** The archive of a library this installation no longer has (exported, then removed), to import. */
+async function absentLibraryArchive(): Promise<Uint8Array<ArrayBuffer>> {
+  const lib = await createLibrary({ name: "Moved Away" });
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const [bytes] = await Promise.all([new Response(readable).bytes() as Promise<Uint8Array<ArrayBuffer>>, writeArchive(env.DB, { kind: "library", id: lib.id, name: lib.name }, writable.getWriter())]);
+  await removeArchiveOwner(database(env.DB), "library", lib.id);
+  return bytes;
+}
 const LIBRARY_A = ["libAdminA", "serviceAdmin"] as const;
 const GROUP = ["groupAdmin", "serviceAdmin"] as const;
 const GROUP_FORM = ["libAdminA", "groupAdmin", "serviceAdmin"] as const;
@@ -102,6 +124,37 @@ const CASES: Case[] = [
   { route: "GET /groups/:groupId/forms", allowed: GROUP, request: () => [`/groups/${w.groupId}/forms`] },
   { route: "POST /groups/:groupId/forms", allowed: GROUP, request: () => [`/groups/${w.groupId}/forms`, { method: "POST", json: { ...formBody(`group:${w.groupId}`), libraryId: w.libA } }] },
   { route: "GET /scrub-runs", allowed: ["serviceAdmin"], request: () => ["/scrub-runs"] },
+  { route: "GET /libraries/:libraryId/export", allowed: LIBRARY_A, request: () => [`/libraries/${w.libA}/export`] },
+  { route: "GET /groups/:groupId/export", allowed: GROUP, request: () => [`/groups/${w.groupId}/export`] },
+  { route: "GET /service/libraries", allowed: SERVICE, request: () => ["/service/libraries"] },
+  { route: "POST /service/libraries", allowed: SERVICE, request: () => ["/service/libraries", { method: "POST", json: { id: uniqueId("lib"), name: "New Library", timeZone: "UTC" } }] },
+  { route: "POST /service/libraries/:libraryId/archive", allowed: SERVICE, request: () => [`/service/libraries/${w.libB}/archive`, { method: "POST" }] },
+  { route: "POST /service/libraries/:libraryId/unarchive", allowed: SERVICE, request: () => [`/service/libraries/${w.libB}/unarchive`, { method: "POST" }] },
+  { route: "GET /service/groups", allowed: SERVICE, request: () => ["/service/groups"] },
+  { route: "POST /service/groups", allowed: SERVICE, request: () => ["/service/groups", { method: "POST", json: { id: uniqueId("grp"), name: "New Cooperative" } }] },
+  {
+    route: "POST /service/groups/:groupId/members",
+    allowed: SERVICE,
+    request: async () => {
+      // A fresh group and library each time (a member of the world's group would change the lists below).
+      const groupId = uniqueId("grp");
+      await env.DB.prepare("INSERT INTO groups (id, name) VALUES (?, 'Fresh')").bind(groupId).run();
+      const lib = await createLibrary({ name: "Joining Library" });
+      return [`/service/groups/${groupId}/members`, { method: "POST", json: { libraryId: lib.id } }];
+    },
+  },
+  { route: "GET /service/health", allowed: SERVICE, request: () => ["/service/health"] },
+  {
+    route: "POST /service/mail/retry",
+    allowed: SERVICE,
+    request: async () => ["/service/mail/retry", { method: "POST", json: { eventKey: await failedMail() } }],
+  },
+  {
+    route: "POST /service/mail/discard",
+    allowed: SERVICE,
+    request: async () => ["/service/mail/discard", { method: "POST", json: { eventKey: await failedMail() } }],
+  },
+  { route: "POST /service/import", allowed: SERVICE, request: async () => ["/service/import", { method: "POST", body: await absentLibraryArchive(), headers: { "Content-Type": "application/zip" } }] },
 ];
 
 /** Group forms: the same form routes, for a form that both its library's and its group's administrators manage. */

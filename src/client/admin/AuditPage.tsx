@@ -21,6 +21,17 @@ const ACTION_LABELS: Record<string, string> = {
   "form.logo_set": "Uploaded a form logo",
   "form.logo_removed": "Removed a form logo",
   "library.settings_updated": "Changed library settings",
+  "library.created": "Created the library",
+  "library.archived": "Archived the library",
+  "library.unarchived": "Unarchived the library",
+  "library.exported": "Downloaded the library's archive",
+  "library.imported": "Imported the library from an archive",
+  "group.created": "Created the group",
+  "group.member_added": "Added a library to the group",
+  "group.exported": "Downloaded the group's archive",
+  "group.imported": "Imported the group from an archive",
+  "mail.retried": "Retried a failed mail",
+  "mail.discarded": "Discarded a failed mail",
 };
 
 function Change({ value }: { value: Record<string, unknown> | null }) {

@@ -34,6 +34,12 @@ export function GroupPage({ boot }: { boot: AdminBootstrap }) {
       <p>
         <a href={`/admin/groups/${groupId}/cooperation`}>Coverage schedule, invitations, group page and contribution</a>
       </p>
+      <p>
+        <a href={`/api/admin/groups/${groupId}/export`} download>
+          Download the group's archive
+        </a>{" "}
+        (its page, members, forms, coverage schedule, invitations and audit log, as JSON and CSV)
+      </p>
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">Member libraries</h2>
         <DataTable

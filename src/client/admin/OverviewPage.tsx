@@ -54,6 +54,16 @@ export function OverviewPage({ boot }: { boot: AdminBootstrap }) {
           </ul>
         </section>
       ) : null}
+      {boot.me.role === "service_admin" ? (
+        <section aria-labelledby="service-heading">
+          <h2 id="service-heading">The service</h2>
+          <ul>
+            <li><a href="/admin/service/libraries">All libraries</a>: create, edit, archive; invite each one's first administrator; import an archive</li>
+            <li><a href="/admin/service/groups">All groups</a>: create groups and add member libraries</li>
+            <li><a href="/admin/service/health">Service health</a>: mail, filings, the privacy scrub, errors</li>
+          </ul>
+        </section>
+      ) : null}
       <section aria-labelledby="elsewhere-heading">
         <h2 id="elsewhere-heading">Elsewhere in Refdesk</h2>
         <ul>

@@ -68,6 +68,19 @@ export function PrivacyPage({ boot }: { boot: AdminBootstrap }) {
           Save privacy settings
         </button>
       </form>
+      <section aria-labelledby="export-heading">
+        <h2 id="export-heading">Your library's data</h2>
+        <p>
+          Download everything your library has in Refdesk as one archive (a ZIP of JSON files, with CSV files for spreadsheets): settings, accounts (never passwords), forms,
+          codes, scripts, the policy page, every filed chat with its transcript, questions with their history, and the audit log. It holds only what the library still has:
+          details the daily scrub removed are not in it. Another Refdesk installation can import it.
+        </p>
+        <p>
+          <a href={`/api/admin/libraries/${libraryId}/export`} download>
+            Download the library's archive
+          </a>
+        </p>
+      </section>
       <section aria-labelledby="scrub-heading">
         <h2 id="scrub-heading">Daily scrubs</h2>
         {last ? (

@@ -11,6 +11,13 @@ const LIBRARY_LINKS = [
   ["audit", "Audit log"],
 ] as const;
 
+/** Only service administrators see these (the server refuses everyone else anyway). */
+const SERVICE_LINKS = [
+  ["/admin/service/libraries", "All libraries"],
+  ["/admin/service/groups", "All groups"],
+  ["/admin/service/health", "Service health"],
+] as const;
+
 export function isAdmin(boot: AdminBootstrap): boolean {
   return boot.me.role !== "librarian";
 }
@@ -47,6 +54,7 @@ export function AdminLayout({ boot, title, libraryId, children }: { boot: AdminB
         <ul>
           {link("/admin", "Overview")}
           {lib ? LIBRARY_LINKS.map(([page, text]) => link(`/admin/libraries/${lib}/${page}`, text)) : null}
+          {boot.me.role === "service_admin" ? SERVICE_LINKS.map(([href, text]) => link(href, text)) : null}
           {link("/admin/account", "Your account")}
           {link("/monitor", "Chat monitor")}
         </ul>

@@ -9,6 +9,9 @@ import { GroupPage } from "./GroupPage";
 import { LibrariansPage } from "./LibrariansPage";
 import { OverviewPage } from "./OverviewPage";
 import { PrivacyPage } from "./PrivacyPage";
+import { ServiceGroupsPage } from "./ServiceGroupsPage";
+import { ServiceHealthPage } from "./ServiceHealthPage";
+import { ServiceLibrariesPage } from "./ServiceLibrariesPage";
 import { SettingsPage } from "./SettingsPage";
 
 const PAGES = {
@@ -21,6 +24,9 @@ const PAGES = {
   privacy: PrivacyPage,
   audit: AuditPage,
   group: GroupPage,
+  "service-libraries": ServiceLibrariesPage,
+  "service-groups": ServiceGroupsPage,
+  "service-health": ServiceHealthPage,
 } satisfies Record<AdminBootstrap["page"], (p: { boot: AdminBootstrap }) => unknown>;
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as AdminBootstrap;

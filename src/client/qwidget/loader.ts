@@ -24,6 +24,13 @@ if (script && !document.querySelector("refdesk-qwidget")) {
       return body as EmbedStatus;
     })
     .then((status) => {
+      let resume = false;
+      try {
+        resume = !!localStorage.getItem(CHAT_RECORD_KEY);
+      } catch {
+        // Storage blocked: nothing to resume.
+      }
+      if (status.hidden && !resume) return;
       const host = document.createElement("refdesk-qwidget");
       // The one element we add to the page; inline !important beats any page rule, and resets what would be inherited.
       // (`all` leaves direction alone: set it too, or a right-to-left page would flip the widget.)
@@ -40,11 +47,7 @@ if (script && !document.querySelector("refdesk-qwidget")) {
       const load = () => (app ??= import(origin + QWIDGET_APP).then((m: { mount: typeof mount }) => m.mount({ root, launcher, status, origin })));
       launcher.onclick = () => load().then((toggle) => toggle());
       (document.body ?? document.documentElement).append(host);
-      try {
-        if (localStorage.getItem(CHAT_RECORD_KEY)) void load();
-      } catch {
-        // Storage blocked: nothing to resume.
-      }
+      if (resume) void load();
     })
     .catch((problem) => console.warn("Refdesk Qwidget:", problem));
 }

@@ -10,7 +10,10 @@ import { accountRoutes } from "./accounts";
 import { formRoutes } from "./forms";
 import { groupRoutes } from "./groups";
 import { libraryRoutes } from "./libraries";
+import { archiveRoutes } from "./archives";
 import { serviceRoutes } from "./service";
+import { serviceDirectoryRoutes } from "./service-directory";
+import { serviceHealthRoutes } from "./service-health";
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -27,3 +30,6 @@ adminRoutes.route("/", accountRoutes);
 adminRoutes.route("/", formRoutes);
 adminRoutes.route("/", groupRoutes);
 adminRoutes.route("/", serviceRoutes);
+adminRoutes.route("/", serviceDirectoryRoutes);
+adminRoutes.route("/", serviceHealthRoutes);
+adminRoutes.route("/", archiveRoutes);

@@ -41,6 +41,14 @@ export const GROUPS = {
   ),
   formAdmin: group("Administration: chat request forms", "A library's or a group's forms, one form's settings and logo, and what to copy to embed it."),
   groupAdmin: group("Administration: groups and the service", "What group administrators and service administrators read."),
+  service: group(
+    "Service administration and health",
+    "What only service administrators do: create, edit and archive libraries, create groups and add members, import archives, see the service's health and act on its failed mail. `/healthz` is for uptime monitors: counts and times, no secrets, nothing personal.",
+  ),
+  archives: group(
+    "Archives: a library's or group's data, exported and imported",
+    "A library administrator downloads everything the library owns as one ZIP of JSON and CSV (format in docs/operations.md); a group administrator the group's own things. Another Refdesk installation imports it (a service administrator).",
+  ),
   policies: group(
     "Cooperation: policy pages",
     "Each library's policy page, for its own librarians and its cooperative partners (libraries that share a group with it); a `service_admin` reads all.",
