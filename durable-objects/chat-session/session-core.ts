@@ -183,6 +183,8 @@ export class SessionCore {
       const next = filingFailed(this.store.state!, this.now());
       logEvent("error", "filing_failed", { sessionId: s.sessionId, attempts: next.next.fileAttempts }, error);
       this.apply(next);
+      // The health page shows chats whose filing is retrying: the row says so (D1 may be what failed; the mirror retries).
+      await this.mirror.record({ filingAttempts: next.next.fileAttempts, filingFailedAt: this.now() }, "now");
     }
   }
 

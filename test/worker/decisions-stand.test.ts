@@ -5,13 +5,14 @@
  * them (no 500 after the patron was told a librarian joined), the decision is
  * kept, and the mirror is written by the alarm once D1 answers again.
  */
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
   accept,
   advanceSession,
   call,
   failSessionD1,
+  sessionStub,
   librarianSocket,
   patronSocket,
   sessionView,
@@ -63,5 +64,33 @@ describe("a failed D1 mirror", () => {
     // A pending mirror never overwrites the filed row afterwards.
     await advanceSession(chat.sessionId, 600_000);
     expect(await row(chat.sessionId)).toEqual({ status: "ended", librarianId: librarians[0]!.id });
+  });
+});
+
+describe("a failed filing", () => {
+  it("is marked on the chat's row (for the service health page) while the object retries, and cleared when it files", async () => {
+    const { formId, cookies } = await staffedLibrary(1);
+    const chat = await startChat(formId);
+    expect((await accept(chat.sessionId, cookies[0])).status).toBe(200);
+    // Filing is one D1 batch: make batches fail while single writes (the mirror) still succeed.
+    type WithEnv = { env: Env };
+    let original: Env | undefined;
+    await runInDurableObject(sessionStub(chat.sessionId), (obj) => {
+      const holder = obj as unknown as WithEnv;
+      original = holder.env;
+      const real = holder.env.DB;
+      const db = { prepare: (q: string) => real.prepare(q), batch: async () => { throw new Error("D1_ERROR: injected batch failure"); } } as unknown as D1Database;
+      holder.env = { ...holder.env, DB: db };
+    });
+    const ended = await call(`/api/chats/${chat.sessionId}/end`, { method: "POST", cookie: cookies[0], json: { resolution: "answered", descriptiveCodes: [] } });
+    expect(await ended.json()).toEqual({ ended: true, filed: false });
+    const marked = await env.DB.prepare("SELECT filing_attempts, filing_failed_at FROM chat_sessions WHERE id = ?").bind(chat.sessionId).first<{ filing_attempts: number; filing_failed_at: number }>();
+    expect(marked!.filing_attempts).toBe(1);
+    expect(marked!.filing_failed_at).toBeGreaterThan(0);
+    await runInDurableObject(sessionStub(chat.sessionId), (obj) => {
+      (obj as unknown as WithEnv).env = original!;
+    });
+    await advanceSession(chat.sessionId, 60_000);
+    expect(await env.DB.prepare("SELECT status, filing_attempts, filing_failed_at FROM chat_sessions WHERE id = ?").bind(chat.sessionId).first()).toEqual({ status: "ended", filing_attempts: null, filing_failed_at: null });
   });
 });

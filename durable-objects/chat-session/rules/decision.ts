@@ -49,6 +49,9 @@ export interface SessionRowPatch {
   acceptedAt?: number | null;
   transcriptOptOut?: boolean;
   patronEmail?: string | null;
+  /** Filing failed this many times, last at this time (the service health page lists such chats; filing clears them). */
+  filingAttempts?: number | null;
+  filingFailedAt?: number | null;
 }
 
 export interface Decision {
