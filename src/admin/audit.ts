@@ -20,7 +20,6 @@ import { insertIf } from "../db/guarded-writes";
 import { auditLog, librarians, signInLog } from "../db/schema";
 import { SIGN_IN_LOG_KEEP_DAYS } from "../shared/admin-limits";
 import type { Librarian } from "../auth/librarian";
-import type { Actor } from "./authorize";
 
 export const AUDIT_ACTIONS = [
   "librarian.invited",
@@ -76,7 +75,7 @@ export function auditStatement(db: Database, actor: Pick<Librarian, "id" | "disp
 }
 
 /** The audit entry as an insert that happens only if `condition` holds when it runs (e.g. the change just before it in the batch changed a row). */
-export function auditIfStatement(db: Database, actor: Actor, entry: AuditEntry, now: number, condition: SQL) {
+export function auditIfStatement(db: Database, actor: Pick<Librarian, "id" | "displayName">, entry: AuditEntry, now: number, condition: SQL) {
   return insertIf(
     db,
     auditLog,

@@ -11,7 +11,9 @@ const d1Columns = new Map<string, string[]>();
 
 /** Every row of every application table in D1, but the tables named in `leaveOut` ("d1:<table>"). */
 export async function d1Rows(leaveOut: readonly string[] = []): Promise<Snapshot> {
-  const tables = (await env.DB.prepare(USER_TABLES_SQL).all<{ name: string }>()).results.map((r) => r.name).filter((t) => !leaveOut.includes(`d1:${t}`));
+  const tables = (await env.DB.prepare(USER_TABLES_SQL).all<{ name: string }>()).results
+    .map((r) => r.name)
+    .filter((t) => !leaveOut.includes(`d1:${t}`) && !PRESENCE_TABLES.includes(`d1:${t}`));
   const unknown = tables.filter((t) => !d1Columns.has(t));
   if (unknown.length > 0) {
     const described = await env.DB.batch<{ name: string }>(unknown.map((t) => env.DB.prepare(columnsSql(t))));
