@@ -47,7 +47,7 @@ import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { parseFrame, sessionClientMessageSchema, type ChatMessage, type PushedPage, type SessionStatus } from "../src/shared/protocol";
 import { FrameBudget, tooManyFrames } from "./shared/frame-budget";
-import { closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE } from "./shared/sockets";
+import { answeringFaults, closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE } from "./shared/sockets";
 import { hasStorage, migrateStorage } from "./shared/storage-schema";
 import { ChatSocketFrames, errorFrame, senderOf } from "./chat-session/chat-socket";
 import { authorOf } from "./chat-session/sockets";
@@ -129,6 +129,10 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    await answeringFaults(ws, { sessionId: this.core.state?.sessionId ?? "" }, () => this.onFrame(ws, raw));
+  }
+
+  private async onFrame(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
     const att = this.core.sockets.attachment(ws);
     if (!att) return;

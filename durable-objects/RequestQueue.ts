@@ -25,7 +25,7 @@ import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
 import { parseFrame, queueClientMessageSchema, type Monitor, type QueuedRequest } from "../src/shared/protocol";
 import { FrameBudget, tooManyFrames } from "./shared/frame-budget";
-import { closeGoneSocket, ERRORED_SOCKET_CODE, sendFrame } from "./shared/sockets";
+import { answeringFaults, closeGoneSocket, ERRORED_SOCKET_CODE, sendFrame } from "./shared/sockets";
 import { migrateStorage } from "./shared/storage-schema";
 import { QueuePresence } from "./request-queue/presence";
 import { QUEUE_STORAGE_MIGRATIONS, QueueMeta } from "./request-queue/queue-store";
@@ -152,6 +152,10 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    await answeringFaults(ws, { queueId: this.meta.queueId }, () => this.onFrame(ws, raw));
+  }
+
+  private async onFrame(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
     const att = this.presence.attachment(ws);
     if (!att) return;

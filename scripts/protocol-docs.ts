@@ -293,6 +293,7 @@ function socketRules(): string[] {
     `  - ${CLOSE_CODES.normal}: co-browsing ended or moved to another page (stream sockets); the answer to the client's own close. Reconnect only if you still need the socket.`,
     `  - ${CLOSE_CODES.goingAway}: a queue socket silent for ${TIMING.staleSocketMs / 1000} s (no \`ping\`). Reconnect.`,
     `  - ${CLOSE_CODES.policy}: a bad token, not the librarian serving the chat, no hello in time, a socket flooding past its allowance, or the chat was handed back or transferred away from this librarian. Do not reconnect.`,
+    `  - ${CLOSE_CODES.internal}: a fault on the server's side while handling a frame (the frame before it says \`internal\`). Reconnect: the session starts afresh from your last \`seq\`.`,
     `  - ${CLOSE_CODES.sessionEnded}: the chat ended — also right after the \`welcome\` and the whole log when a client connects to a chat that has already ended, and for a co-browse page that asks to share on an ended chat. Do not reconnect.`,
     `  - ${CLOSE_CODES.accessEnded}: the librarian's sign-in ended (signed out, signed out everywhere, password changed or reset, role changed, account disabled). Sign in again; open sockets also re-check their sign-in every ${TIMING.accessRecheckMs / 1000} s.`,
     "",

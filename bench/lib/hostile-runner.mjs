@@ -280,7 +280,7 @@ export async function hostileRun(server, { sweep = "full", browser = true, prope
     const s = await patronSocket(base, fixtures.active, fixtures.activeToken);
     const from = s.frames.length;
     // Fewer than the socket's flood limit: the allowance is answered frame by frame, the rest dropped after one notice, and the socket stays open.
-    const burst = SOCKET_FRAME_RATE.closeAfterDropped - 50;
+    const burst = SOCKET_FRAME_RATE.burst + SOCKET_FRAME_RATE.closeAfterDropped / 2;
     for (let i = 0; i < burst; i++) s.send(`{"type":"send","clientId":"f${i}","body":"${marker} ${i}`);
     await sleep(3000);
     const errors = s.frames.slice(from).filter((f) => f.type === "error" && f.code === "bad_json").length;

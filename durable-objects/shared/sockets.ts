@@ -4,6 +4,7 @@
  * and closing that never tries to echo a code a dead transport cannot carry.
  */
 import { CLOSE_CODES } from "../../src/shared/close-codes";
+import { logEvent } from "./log";
 
 /** The small per-socket identity that survives hibernation. */
 export function readAttachment<T>(ws: WebSocket): T | null {
@@ -48,6 +49,21 @@ export function closeSocket(ws: WebSocket, code: number, reason: string): void {
  */
 export function closeGoneSocket(ws: WebSocket, code: number): void {
   closeSocket(ws, code === 1005 || code === 1006 ? CLOSE_CODES.normal : code, "closing");
+}
+
+/**
+ * A frame handler that threw: the client is told (never with details), the
+ * fault logged, and the socket closed with 1011 so the client reconnects to a
+ * fresh start. Returns the handler's own promise otherwise.
+ */
+export async function answeringFaults(ws: WebSocket, ids: Record<string, string>, handle: () => Promise<void> | void): Promise<void> {
+  try {
+    await handle();
+  } catch (error) {
+    logEvent("error", "frame_failed", ids, error);
+    sendFrame(ws, { type: "error", code: "internal", message: "Something went wrong on our side. Reconnecting will start afresh." });
+    closeSocket(ws, CLOSE_CODES.internal, "internal error");
+  }
 }
 
 /** The close code an error event stands for. */

@@ -4,6 +4,8 @@ export const CLOSE_CODES = {
   goingAway: 1001,
   /** A protocol violation: a frame that cannot be handled at all, or no hello in time. */
   policy: 1008,
+  /** A fault on the server's side while handling a frame: reconnect. */
+  internal: 1011,
   /** The session ended; nothing more will come. */
   sessionEnded: 4000,
   /** The librarian's sign-in ended (signed out, signed out everywhere, password changed or reset, role changed, account disabled): sign in again. */

@@ -63,7 +63,7 @@ export const MESSAGE_RATE = { burst: 20, refillMs: 10_000 } as const;
  * allowance (`closeAfterDropped` frames dropped within `dropWindowMs`) is
  * closed (1008), and its author may not reconnect for `cooldownMs`.
  */
-export const SOCKET_FRAME_RATE = { burst: 80, perSecond: 40, dropWindowMs: 10_000, closeAfterDropped: 300, cooldownMs: 10_000 } as const;
+export const SOCKET_FRAME_RATE = { burst: 80, perSecond: 40, dropWindowMs: 10_000, closeAfterDropped: 100, cooldownMs: 10_000 } as const;
 
 /**
  * What each kind of frame may cost, per author (the patron, or one librarian),
