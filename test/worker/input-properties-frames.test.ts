@@ -11,6 +11,7 @@
  * answering; and a refused frame must leave the chat's and the queue's
  * storage and every D1 table as they were.
  */
+import { runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { JSON_SHAPES, EDGE_TEXTS } from "../../bench/hostile/properties/edge-values";
@@ -175,6 +176,8 @@ describe("page events of any shape on a sharing page", () => {
     await page.next((f) => (f as { type: string }).type === "started");
     await fc.assert(
       fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 3 }), async (events) => {
+        // Within the socket's frame allowance (SOCKET_FRAME_RATE): each case comes a second later on the chat's clock.
+        await runInDurableObject(sessionStub(w.chat.sessionId), (obj) => obj.clock.advance(1_000));
         const from = page.frames.length;
         const relayedFrom = w.librarian.frames.length;
         page.send(JSON.stringify({ type: "events", events }));
