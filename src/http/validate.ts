@@ -13,7 +13,10 @@ import { ApiError, badRequest } from "./errors";
  * Content-Length over the limit is refused before anything is read; a body
  * without one (chunked) is read chunk by chunk with a running count and
  * refused as soon as it passes the limit, so no more than the limit (and
- * the chunk that crossed it) is ever held in memory.
+ * the chunk that crossed it) is ever held in memory. What follows, up to a few
+ * times the limit, is read and thrown away before the refusal goes out, so a
+ * client still sending a modestly oversized body hears the 413 rather than a
+ * connection cut mid-write; past that, the connection is cut.
  */
 export async function readBodyBytes(c: Context, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array<ArrayBuffer>> {
   if (Number(c.req.header("content-length") ?? "0") > maxBytes) throw tooLarge();
@@ -27,7 +30,7 @@ export async function readBodyBytes(c: Context, maxBytes: number, tooLarge: () =
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      await drain(reader, maxBytes * DRAIN_FACTOR - size);
       throw tooLarge();
     }
     chunks.push(value);
@@ -39,6 +42,20 @@ export async function readBodyBytes(c: Context, maxBytes: number, tooLarge: () =
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+/** How much of an oversized body is read and dropped (as a multiple of the limit) before the connection is cut. */
+export const DRAIN_FACTOR = 4;
+
+/** Reads and drops up to `budget` more bytes, then cancels the rest. Nothing is kept. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+  let left = budget;
+  while (left > 0) {
+    const { done, value } = await reader.read().catch(() => ({ done: true as const, value: undefined }));
+    if (done) return;
+    left -= value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
 }
 
 /** Reads the body as JSON or as form fields (for pages that work without JavaScript). */
