@@ -22,6 +22,7 @@ import { SessionAccessWatch } from "./access-watch";
 import { SessionRowMirror } from "./row-mirror";
 import { cobrowseView, idleEndAt, queuedRequestFor, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
 import { SessionSockets } from "./sockets";
+import { systemLineText } from "../../src/shared/system-lines";
 import { logHasRoom } from "./rules/chat-frames";
 import { SessionStore, utf8Bytes } from "./store";
 
@@ -102,9 +103,10 @@ export class SessionCore {
       switch (out.kind) {
         case "line": {
           // Past the log's caps (and their small headroom for system lines) a line is dropped: the chat must stay fileable.
-          if (!logHasRoom(this.store.size, utf8Bytes(out.body), "system")) break;
+          const body = systemLineText(out.line);
+          if (!logHasRoom(this.store.size, utf8Bytes(body), "system")) break;
           const whileWaiting = s.status === "waiting";
-          const { message } = this.store.append({ authorKey: "system", role: "system", name: "Refdesk", kind: "system", body: out.body, clientId: null, whileWaiting }, now);
+          const { message } = this.store.append({ authorKey: "system", role: "system", name: "Refdesk", kind: "system", body, line: out.line, clientId: null, whileWaiting }, now);
           this.sockets.broadcast({ type: "message", message });
           break;
         }

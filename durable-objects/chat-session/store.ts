@@ -6,6 +6,7 @@
  */
 import type { InternalNote } from "../../src/objects/contracts";
 import type { AuthorRole, ChatMessage, PushedPage } from "../../src/shared/protocol";
+import type { SystemLine } from "../../src/shared/system-lines";
 import { hasColumn, hasStorage, type StorageMigration } from "../shared/storage-schema";
 import type { SessionState } from "./session-state";
 
@@ -52,6 +53,8 @@ export interface NewMessage {
   clientId: string | null;
   whileWaiting: boolean;
   push?: PushedPage;
+  /** A system line's key and parameters (each reader's language shows it). */
+  line?: SystemLine;
 }
 
 interface MessageRow extends Record<string, SqlStorageValue> {
@@ -157,7 +160,7 @@ export class SessionStore {
       input.body,
       at,
       input.whileWaiting ? 1 : 0,
-      input.push ? JSON.stringify({ push: input.push }) : null,
+      input.push || input.line ? JSON.stringify({ ...(input.push ? { push: input.push } : {}), ...(input.line ? { line: input.line } : {}) }) : null,
     );
     this.cachedLastSeq = seq;
     if (this.cachedBytes !== undefined) this.cachedBytes += utf8Bytes(input.body);
@@ -170,6 +173,7 @@ export class SessionStore {
       at,
       whileWaiting: input.whileWaiting,
       ...(input.push ? { push: input.push } : {}),
+      ...(input.line ? { line: input.line } : {}),
     };
     return { message, duplicate: false };
   }
@@ -210,7 +214,7 @@ export interface LogSize {
 export const utf8Bytes = (text: string): number => new TextEncoder().encode(text).byteLength;
 
 function rowToMessage(r: MessageRow): ChatMessage {
-  const meta = r.meta ? (JSON.parse(r.meta) as { push?: PushedPage }) : null;
+  const meta = r.meta ? (JSON.parse(r.meta) as { push?: PushedPage; line?: SystemLine }) : null;
   return {
     seq: r.seq,
     clientId: r.client_id,
@@ -220,5 +224,6 @@ function rowToMessage(r: MessageRow): ChatMessage {
     at: r.at,
     whileWaiting: r.while_waiting === 1,
     ...(meta?.push ? { push: meta.push } : {}),
+    ...(meta?.line ? { line: meta.line } : {}),
   };
 }

@@ -71,6 +71,11 @@ export const chatMessageSchema = z.object({
   whileWaiting: z.boolean(),
   /** Set on "push" messages. */
   push: pushedPageSchema.optional(),
+  /**
+   * Set on system lines: the line's key and parameters (src/shared/system-lines.ts),
+   * so a reader's own language can show it; `body` is the English text.
+   */
+  line: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }).optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 

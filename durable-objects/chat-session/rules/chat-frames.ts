@@ -56,8 +56,7 @@ export function logHasRoom(size: { messages: number; bytes: number }, bytes: num
 /** The log is full: both sides are told once, in the transcript. */
 export function logFilled(s: SessionState): Decision {
   if (s.logFull) return decide(s);
-  const line = "This chat has reached its length limit, so nothing more can be added. Please end it; start a new chat if you need more help.";
-  return decide({ ...s, logFull: true }, [{ kind: "line", body: line }]);
+  return decide({ ...s, logFull: true }, [{ kind: "line", line: { key: "logFull" } }]);
 }
 
 /** What a person is told when their message does not fit. */

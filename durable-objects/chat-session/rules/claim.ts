@@ -5,9 +5,9 @@
  * every later claim reads it. A chat on offer for transfer is claimed by the
  * same rule, so a transfer is accepted exactly once too.
  */
-import { nameInText } from "../../../src/shared/display-text";
 import type { LibrarianRef } from "../../../src/objects/contracts";
 import { CLOSE_CODES } from "../../../src/shared/close-codes";
+import { nameInText } from "../../../src/shared/display-text";
 import { isOver, type PendingTransfer, type SessionState } from "../session-state";
 import { stopCobrowse } from "./cobrowse";
 import { withoutConsultant } from "./consult";
@@ -25,7 +25,7 @@ export function claim(s: SessionState, librarian: LibrarianRef, allowedQueueIds:
   const by = { id: librarian.id, name: librarian.name };
   return decide(
     { ...s, status: "active", librarian, acceptedAt: now, rolloverAt: null, acceptedQueueId: s.queueIds.find((q) => allowedQueueIds.includes(q)) ?? null },
-    [{ kind: "line", body: `${nameInText(librarian.name)} has joined the chat.` }, { kind: "status" }],
+    [{ kind: "line", line: { key: "joined", params: { name: librarian.name } } }, { kind: "status" }],
     [
       { kind: "withdraw", queueIds: s.queueIds, reason: "accepted", by },
       {
@@ -47,11 +47,11 @@ function claimTransfer(s: SessionState, t: PendingTransfer, librarian: Librarian
   }
   const by = { id: librarian.id, name: librarian.name };
   // The patron agreed to share their page with the librarian they had, not with the new one.
-  return andThen(stopCobrowse(s, "the chat was transferred"), (after) =>
+  return andThen(stopCobrowse(s, "transferred"), (after) =>
     decide(
       { ...withoutConsultant(after, librarian.id), librarian, transfer: null },
       [
-        { kind: "line", body: `${nameInText(librarian.name)} has joined the chat.` },
+        { kind: "line", line: { key: "joined", params: { name: librarian.name } } },
         { kind: "status" },
         // The librarian who offered it was sent the new status first; now their sockets close.
         { kind: "close", sockets: { librarianId: t.from.id }, code: CLOSE_CODES.policy, reason: "transferred" },

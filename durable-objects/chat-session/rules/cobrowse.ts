@@ -4,9 +4,9 @@
  * site, pauses while the next page loads, and ends. Only this consent state
  * is stored; the page stream is relayed by cobrowse-relay.ts and never kept.
  */
-import { nameInText } from "../../../src/shared/display-text";
 import { judgeBrowser } from "../../../src/cobrowse/browser-check";
 import { COBROWSE_LIMITS } from "../../../src/shared/cobrowse-limits";
+import { COBROWSE_END_REASONS, fillLine, type CobrowseEndReason, type SystemLine } from "../../../src/shared/system-lines";
 import type { BrowserCheck } from "../../../src/shared/protocol";
 import { isOver, type SessionState } from "../session-state";
 import { decide, refuse, type Decision, type Verdict } from "./decision";
@@ -21,12 +21,13 @@ export function browserCheckOf(s: SessionState): BrowserCheck {
 }
 
 /** Ends co-browsing, if any: the sharing page stops at once and, when a page was shared, the transcript says so. */
-export function stopCobrowse(s: SessionState, reason: string): Decision {
+export function stopCobrowse(s: SessionState, reason: CobrowseEndReason, name?: string): Decision {
   if (!s.cobrowse) return decide(s);
   const wasSharing = s.cobrowse.status !== "requested";
+  const params: Record<string, string> = name === undefined ? { reason } : { reason, reasonName: name };
   return decide({ ...s, cobrowse: null }, [
-    { kind: "stop-sharing", reason },
-    ...(wasSharing ? [{ kind: "line" as const, body: `Co-browsing ended (${reason}).` }] : []),
+    { kind: "stop-sharing", reason: fillLine(COBROWSE_END_REASONS[reason], { name: name ?? "" }) },
+    ...(wasSharing ? [{ kind: "line" as const, line: { key: "cobrowseEnded" as const, params } }] : []),
     { kind: "cobrowse" },
   ]);
 }
@@ -65,7 +66,7 @@ export function declineCobrowse(s: SessionState, from: Sender): Verdict {
 export function stopCobrowseBy(s: SessionState, from: Sender): Verdict {
   const refusal = cobrowseRefusal(s, from);
   if (refusal) return refusal;
-  return stopCobrowse(s, from.role === "patron" ? "stopped by the patron" : `stopped by ${nameInText(from.librarian.name)}`);
+  return from.role === "patron" ? stopCobrowse(s, "stoppedByPatron") : stopCobrowse(s, "stoppedBy", from.librarian.name);
 }
 
 /** A page the patron agreed to share (a new sharing, or the next page of one), already checked to be on the page's own origin. */
@@ -113,8 +114,10 @@ export function startSharing(s: SessionState, start: SharingStart, now: number):
     ...s,
     cobrowse: { ...c, status: "active" as const, sharingId, origin: page.origin, url: page.href, title, since: now, resumeBy: null },
   };
-  const line = `Co-browsing started: ${s.patronName ? nameInText(s.patronName) : "the patron"} is sharing a page of ${page.host} with ${nameInText(c.librarian.name)}.`;
-  return { ...decide(next, [{ kind: "line", body: line }, { kind: "cobrowse" }]), sharingId };
+  const line: SystemLine = s.patronName
+    ? { key: "cobrowseStarted", params: { patron: s.patronName, host: page.host, librarian: c.librarian.name } }
+    : { key: "cobrowseStartedUnnamed", params: { host: page.host, librarian: c.librarian.name } };
+  return { ...decide(next, [{ kind: "line", line }, { kind: "cobrowse" }]), sharingId };
 }
 
 /** The last stream socket of the sharing closed: the next page of the site may resume it for a while. */
@@ -128,11 +131,11 @@ export function pauseSharing(s: SessionState, sharingId: string, now: number): D
 export function sharingTimedOut(s: SessionState, now: number): Decision {
   const c = s.cobrowse;
   if (c?.status !== "paused" || !c.resumeBy || now < c.resumeBy) return decide(s);
-  return stopCobrowse(s, "the shared page did not come back");
+  return stopCobrowse(s, "pageGone");
 }
 
 /** The patron stops sharing from the sharing page itself. */
 export function sharingStoppedByPage(s: SessionState, sharingId: string | null): Decision {
   if (!sharingId || sharingId !== s.cobrowse?.sharingId) return decide(s);
-  return stopCobrowse(s, "stopped by the patron");
+  return stopCobrowse(s, "stoppedByPatron");
 }

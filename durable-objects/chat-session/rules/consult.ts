@@ -6,7 +6,6 @@
  * transfers it, co-browses, pushes pages and ends it.
  */
 import type { ConsultInvitation, LibrarianRef } from "../../../src/objects/contracts";
-import { nameInText } from "../../../src/shared/display-text";
 import { CLOSE_CODES } from "../../../src/shared/close-codes";
 import { TIMING } from "../../../src/shared/limits";
 import type { Refusal } from "../../../src/objects/contracts";
@@ -37,7 +36,7 @@ export function joinConsult(s: SessionState, librarian: LibrarianRef): Verdict {
   const consultants = [...(s.consultants ?? []), librarian];
   return decide(
     { ...s, consultants, consultInvite: null },
-    [{ kind: "line", body: `${nameInText(librarian.name)} has joined the chat to help ${nameInText(invite.from.name)}.` }, { kind: "status" }],
+    [{ kind: "line", line: { key: "joinedToHelp", params: { name: librarian.name, owner: invite.from.name } } }, { kind: "status" }],
     [{ kind: "withdraw", queueIds: [invite.queueId], reason: "accepted", by: { id: librarian.id, name: librarian.name } }],
   );
 }
@@ -61,7 +60,7 @@ export function leaveConsult(s: SessionState, librarianId: string): Verdict {
   const leaving = (s.consultants ?? []).find((c) => c.id === librarianId);
   if (!leaving) return refuse("not_active", "This librarian is not consulting in this chat.");
   return decide({ ...s, consultants: (s.consultants ?? []).filter((c) => c.id !== librarianId) }, [
-    { kind: "line", body: `${nameInText(leaving.name)} has left the chat.` },
+    { kind: "line", line: { key: "consultantLeft", params: { name: leaving.name } } },
     { kind: "status" },
     { kind: "close", sockets: { librarianId }, code: CLOSE_CODES.policy, reason: "consult ended" },
   ]);

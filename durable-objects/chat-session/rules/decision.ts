@@ -7,12 +7,13 @@
  */
 import type { LibrarianRef, Refusal, RemovalReason } from "../../../src/objects/contracts";
 import type { ErrorCode } from "../../../src/shared/protocol";
+import type { SystemLine } from "../../../src/shared/system-lines";
 import type { SessionState } from "../session-state";
 
 /** What everyone connected learns, synchronously, in this order, after the state is stored. */
 export type SessionOutput =
-  /** A system line in the transcript ("Lisa has joined the chat."). */
-  | { kind: "line"; body: string }
+  /** A system line in the transcript ("Lisa has joined the chat."), as a key each reader's language can show. */
+  | { kind: "line"; line: SystemLine }
   /** Something the patron wrote outside a socket (the opening question, details left with an e-mailed question). */
   | { kind: "patron-text"; name: string; body: string }
   /** The session view, to both sides. */

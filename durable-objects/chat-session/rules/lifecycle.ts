@@ -4,11 +4,11 @@
  * the librarian ends it with codes; a librarian who can no longer serve hands
  * it back. Every ending files the chat exactly once (filing is idempotent).
  */
-import { nameInText } from "../../../src/shared/display-text";
 import type { EndChat, StartChat } from "../../../src/objects/contracts";
 import { unansweredResolution } from "../../../src/questions/routing";
 import { CLOSE_CODES } from "../../../src/shared/close-codes";
 import { TIMING } from "../../../src/shared/limits";
+import type { SystemLine } from "../../../src/shared/system-lines";
 import { ABANDON_AFTER_MS, idleEndAt, initialState, patronGoneDeadline, patronNameOf, type SessionState } from "../session-state";
 import { stopCobrowse } from "./cobrowse";
 import { andThen, decide, refuse, type Decision, type SessionOutput, type Verdict } from "./decision";
@@ -53,12 +53,12 @@ export function endByLibrarian(s: SessionState, input: EndChat, now: number): Ve
     return same ? decide(s) : refuse("session_ended", "This chat has already ended.");
   }
   if (s.status !== "active" && s.status !== "patron_left") return refuse("not_active", "This chat is not in progress.");
-  const librarianName = nameInText(s.librarian.name);
+  const librarianName = s.librarian.name;
   const transfer = s.transfer;
-  return andThen(stopCobrowse(s, "the chat ended"), (after) =>
+  return andThen(stopCobrowse(s, "chatEnded"), (after) =>
     decide(
       { ...after, status: "ended", endedAt: now, resolution: input.resolution, descriptiveCodes: input.descriptiveCodes, note: input.note, transfer: null },
-      [{ kind: "line", body: `${librarianName} ended the chat.` }, { kind: "status" }, closeAllEnded],
+      [{ kind: "line", line: { key: "endedBy", params: { name: librarianName } } }, { kind: "status" }, closeAllEnded],
       // Ending while a transfer was on offer withdraws the offer.
       [...(transfer ? [{ kind: "withdraw" as const, queueIds: [transfer.queueId], reason: "withdrawn" as const, by: null }] : []), { kind: "file" }],
     ),
@@ -82,7 +82,7 @@ export function leaveQuestion(s: SessionState, input: LeftQuestion, now: number)
     { ...s, status: "ended", patronEmail: input.email, patronName, source: "email", resolution: "followup_by_library", endedAt: now, rolloverAt: null },
     [
       ...(input.details ? [{ kind: "patron-text" as const, name: patronName || "Patron", body: input.details }] : []),
-      { kind: "line", body: "The question was left for follow-up by e-mail." },
+      { kind: "line", line: { key: "leftByEmail" } },
       { kind: "status" },
       closeAllEnded,
     ],
@@ -95,13 +95,14 @@ export function leaveQuestion(s: SessionState, input: LeftQuestion, now: number)
  * anybody answered, the request is withdrawn and filed unanswered.
  */
 export function patronLeaves(s: SessionState, now: number): Decision {
-  const name = s.patronName ? nameInText(s.patronName) : "The patron";
+  const named = (key: "patronLeft" | "patronLeftWaiting"): SystemLine =>
+    s.patronName ? { key, params: { name: s.patronName } } : { key: key === "patronLeft" ? "patronLeftUnnamed" : "patronLeftWaitingUnnamed" };
   if (s.status === "active") {
     const transfer = s.transfer;
-    return andThen(stopCobrowse(s, "the patron left the chat"), (after) =>
+    return andThen(stopCobrowse(s, "patronLeft"), (after) =>
       decide(
         { ...after, status: "patron_left", transfer: null },
-        [{ kind: "line", body: `${name} left the chat.` }, { kind: "status" }],
+        [{ kind: "line", line: named("patronLeft") }, { kind: "status" }],
         [
           // Nobody should accept a transfer of a chat the patron has left: the serving librarian codes it.
           ...(transfer ? [{ kind: "withdraw" as const, queueIds: [transfer.queueId], reason: "withdrawn" as const, by: null }] : []),
@@ -113,7 +114,7 @@ export function patronLeaves(s: SessionState, now: number): Decision {
   if (s.status === "waiting" || s.status === "unavailable") {
     return decide(
       { ...s, status: "ended", endedAt: now, resolution: unansweredResolution(s.patronEmail), rolloverAt: null },
-      [{ kind: "line", body: `${name} left before a librarian joined.` }, { kind: "status" }, closeAllEnded],
+      [{ kind: "line", line: named("patronLeftWaiting") }, { kind: "status" }, closeAllEnded],
       [...(s.status === "waiting" ? [{ kind: "withdraw" as const, queueIds: s.queueIds, reason: "left" as const, by: null }] : []), { kind: "file" }],
     );
   }
@@ -129,14 +130,14 @@ export function handBack(s: SessionState, librarianId: string, now: number): Ver
   if (s.librarian?.id !== librarianId || (s.status !== "active" && s.status !== "patron_left")) {
     return refuse("not_active", "This librarian is not serving this chat.");
   }
-  const gone = nameInText(s.librarian.name);
+  const gone = s.librarian.name;
   // Whoever takes the chat next has not been given the patron's consent.
-  const stopped = stopCobrowse(s, `${gone} is no longer available`);
+  const stopped = stopCobrowse(s, "noLongerAvailable", gone);
   if (s.status === "patron_left") {
     return andThen(stopped, (after) =>
       decide(
         { ...after, status: "ended", endedAt: now, resolution: "followup_by_library" },
-        [{ kind: "line", body: `${gone} is no longer available; the chat was filed for follow-up.` }, { kind: "status" }, closeAllEnded],
+        [{ kind: "line", line: { key: "goneFiled", params: { name: gone } } }, { kind: "status" }, closeAllEnded],
         [{ kind: "file" }],
       ),
     );
@@ -149,7 +150,7 @@ export function handBack(s: SessionState, librarianId: string, now: number): Ver
       { ...after, status: "waiting", librarian: null, acceptedAt: null, waitLimitAt: now + waitMs, transfer: null, consultants: [], consultInvite: null },
       [
         { kind: "close", sockets: "librarians", code: CLOSE_CODES.policy, reason: "handed back" },
-        { kind: "line", body: `${gone} is no longer available. You are back in the queue: another librarian will be with you shortly.` },
+        { kind: "line", line: { key: "goneBackInQueue", params: { name: gone } } },
         { kind: "status" },
       ],
       [
@@ -172,10 +173,10 @@ export function endIdle(s: SessionState, lastMessageAt: number, now: number): De
   if (at === null || now < at) return decide(s);
   const minutes = Math.round((s.idleEndMs ?? TIMING.idleEndMs) / 60_000);
   const transfer = s.transfer;
-  return andThen(stopCobrowse(s, "the chat ended"), (after) =>
+  return andThen(stopCobrowse(s, "chatEnded"), (after) =>
     decide(
       { ...after, status: "ended", endedAt: now, resolution: "auto_ended", transfer: null },
-      [{ kind: "line", body: `This chat ended automatically after ${minutes} minutes without a message.` }, { kind: "status" }, closeAllEnded],
+      [{ kind: "line", line: { key: "endedIdle", params: { minutes } } }, { kind: "status" }, closeAllEnded],
       [...(transfer ? [{ kind: "withdraw" as const, queueIds: [transfer.queueId], reason: "withdrawn" as const, by: null }] : []), { kind: "file" }],
     ),
   );

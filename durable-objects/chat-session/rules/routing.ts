@@ -47,7 +47,7 @@ export function stageOffered(s: SessionState, route: RoutePlan, queueId: string,
   return {
     decision: decide(
       { ...s, rolloverAt: nextRolloverAt(route, s.queueIds, now) },
-      firstPartner ? [{ kind: "line", body: "Librarians at our partner libraries can now see your question too." }] : [],
+      firstPartner ? [{ kind: "line", line: { key: "partnersCanSee" } }] : [],
     ),
     outcome: "shown",
   };

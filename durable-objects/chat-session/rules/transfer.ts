@@ -4,9 +4,9 @@
  * the offer is declined or cancelled, or TIMING.transferOfferMs passes — then
  * it stays where it was. So a patron is never left without a librarian.
  */
-import { nameInText } from "../../../src/shared/display-text";
 import type { Refusal, TransferOffer } from "../../../src/objects/contracts";
 import { TIMING } from "../../../src/shared/limits";
+import type { SystemLine } from "../../../src/shared/system-lines";
 import { isOver, transferTargetName, type PendingTransfer, type SessionState } from "../session-state";
 import { decide, refuse, type Decision, type Verdict } from "./decision";
 
@@ -28,7 +28,7 @@ export function offerTransfer(s: SessionState, input: TransferOffer, id: string,
 export function transferShown(s: SessionState, t: PendingTransfer): Decision {
   const note = t.note ? [{ kind: "internal-note" as const, author: { id: t.from.id, name: t.from.name }, body: t.note }] : [];
   if (s.transfer?.id !== t.id) return decide(s, note);
-  return decide(s, [...note, { kind: "line", body: `You are being transferred to ${transferTargetName(t.to)}.` }, { kind: "status" }]);
+  return decide(s, [...note, { kind: "line", line: { key: "transferring", params: { name: t.to.kind === "librarian" ? t.to.librarian.name : t.to.queueName } } }, { kind: "status" }]);
 }
 
 /** The offer was shown to nobody, so nobody could have claimed it: everything goes back as it was. */
@@ -43,26 +43,26 @@ export function nobodyToTakeIt(t: PendingTransfer): Refusal<"not_found"> {
 }
 
 /** Ends an offer without a taker: the chat stays with the librarian who offered it, and both sides are told. */
-function takeBack(s: SessionState, t: PendingTransfer, told: string): Decision {
+function takeBack(s: SessionState, t: PendingTransfer, told: SystemLine): Decision {
   if (s.transfer?.id !== t.id) return decide(s);
-  return decide({ ...s, transfer: null }, [{ kind: "line", body: told }, { kind: "status" }], [{ kind: "withdraw", queueIds: [t.queueId], reason: "withdrawn", by: null }]);
+  return decide({ ...s, transfer: null }, [{ kind: "line", line: told }, { kind: "status" }], [{ kind: "withdraw", queueIds: [t.queueId], reason: "withdrawn", by: null }]);
 }
 
 export function cancelTransfer(s: SessionState, librarianId: string): Verdict {
   if (s.librarian?.id !== librarianId) return refuse("forbidden", "Only the librarian serving this chat can cancel its transfer.");
   if (!s.transfer) return refuse("not_active", "This chat is not being transferred.");
-  return takeBack(s, s.transfer, `${nameInText(s.transfer.from.name)} is still with you.`);
+  return takeBack(s, s.transfer, { key: "stillWithYou", params: { name: s.transfer.from.name } });
 }
 
 export function declineTransfer(s: SessionState, librarianId: string): Verdict {
   const t = s.transfer;
   if (!t || t.to.kind !== "librarian" || t.to.librarian.id !== librarianId) return refuse("forbidden", "This chat is not being offered to you.");
-  return takeBack(s, t, `${nameInText(t.to.librarian.name)} could not take the chat; ${nameInText(t.from.name)} is still with you.`);
+  return takeBack(s, t, { key: "couldNotTake", params: { to: t.to.librarian.name, from: t.from.name } });
 }
 
 /** Nobody accepted the offer in time. */
 export function transferExpired(s: SessionState, now: number): Decision {
   const t = s.transfer;
   if (s.status !== "active" || !t || now < t.expiresAt) return decide(s);
-  return takeBack(s, t, `Nobody could take the chat just now; ${nameInText(t.from.name)} is still with you.`);
+  return takeBack(s, t, { key: "nobodyCouldTake", params: { name: t.from.name } });
 }

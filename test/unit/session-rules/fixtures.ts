@@ -4,6 +4,7 @@
  */
 import type { LibrarianRef, StartChat } from "../../../src/objects/contracts";
 import type { RoutePlan } from "../../../src/queues/routing-policy";
+import { systemLineText } from "../../../src/shared/system-lines";
 import type { Decision, Verdict } from "../../../durable-objects/chat-session/rules/decision";
 import { claim } from "../../../durable-objects/chat-session/rules/claim";
 import { startSession } from "../../../durable-objects/chat-session/rules/lifecycle";
@@ -54,4 +55,4 @@ export function active(by: LibrarianRef = lisa, overrides: Partial<StartChat> = 
 }
 
 /** The transcript lines a decision adds, in order. */
-export const linesOf = (d: Decision): string[] => d.outputs.flatMap((o) => (o.kind === "line" ? [o.body] : []));
+export const linesOf = (d: Decision): string[] => d.outputs.flatMap((o) => (o.kind === "line" ? [systemLineText(o.line)] : []));
