@@ -552,7 +552,8 @@ export const statChats = sqliteTable(
     formId: text("form_id"),
     homeQueueId: text("home_queue_id").notNull(),
     acceptedQueueId: text("accepted_queue_id"),
-    lastQueueId: text("last_queue_id").notNull(),
+    /** ",q1,q2,": every queue the request was shown in, in order (more than one: it rolled over). */
+    queueIds: text("queue_ids").notNull().default(""),
     queueCount: integer("queue_count").notNull(),
     /** The library site the Qwidget ran on; null for Refdesk's hosted form. */
     patronOrigin: text("patron_origin"),
@@ -669,7 +670,10 @@ export const statGroupPeople = sqliteTable(
     libraryId: text("library_id").notNull(),
     chats: counter("chats"),
     waitSumMs: counter("wait_sum_ms"),
+    waitMinMs: counter("wait_min_ms"),
+    waitMaxMs: counter("wait_max_ms"),
     durationSumMs: counter("duration_sum_ms"),
+    durationMaxMs: counter("duration_max_ms"),
     ...counters("r", 1, 5),
     ...counters("w", 0, 10),
     ...counters("d", 0, 8),

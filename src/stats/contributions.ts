@@ -65,7 +65,9 @@ export function mergeRows(rows: readonly RollupRow[]): RollupRow[] {
       continue;
     }
     for (const m of ROLLUP_MEASURES[r.table]) {
-      known.values[m.column] = m.agg === "max" ? Math.max(known.values[m.column] ?? 0, r.values[m.column] ?? 0) : (known.values[m.column] ?? 0) + (r.values[m.column] ?? 0);
+      const x = known.values[m.column] ?? 0;
+      const y = r.values[m.column] ?? 0;
+      known.values[m.column] = m.agg === "max" ? Math.max(x, y) : m.agg === "min" ? Math.min(x, y) : x + y;
     }
   }
   return [...merged.values()];

@@ -116,8 +116,5 @@ export function staffingNeeded(requestsPerHour: number, meanDurationMs: number |
   return Math.max(1, Math.ceil(concurrent / CHATS_PER_LIBRARIAN));
 }
 
-/** Dates a filter may name, and the longest range a report covers. */
-export const DATE_LIMITS = { firstYear: 2000, lastYear: 2100, maxDays: 1830 } as const;
-
 /** The range shown when none is chosen: this many days, ending today. */
 export const DEFAULT_RANGE_DAYS = 30;

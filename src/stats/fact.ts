@@ -17,7 +17,8 @@ export interface StatFact {
   formId: string | null;
   homeQueueId: string;
   acceptedQueueId: string | null;
-  lastQueueId: string;
+  /** Every queue the request was shown in, in order. */
+  queueIds: string[];
   queueCount: number;
   patronOrigin: string | null;
   source: "chat" | "email";
@@ -71,7 +72,7 @@ export function factOf(s: EndedSession, rating: number | null, groupIds: string[
     formId: facts.formId,
     homeQueueId: facts.homeQueueId || queues[0]!,
     acceptedQueueId: facts.acceptedQueueId,
-    lastQueueId: queues[queues.length - 1]!,
+    queueIds: queues,
     queueCount: queues.length,
     patronOrigin: facts.patronOrigin,
     source: s.source,
@@ -106,6 +107,6 @@ export function restated(f: StatFact, change: { resolution: FiledResolution; cod
   };
 }
 
-/** group_ids as stored: ",a,b," (so one group is found with instr(group_ids, ',a,')). */
-export const storedGroupIds = (ids: readonly string[]) => (ids.length ? `,${ids.join(",")},` : "");
-export const parseGroupIds = (stored: string) => stored.split(",").filter(Boolean);
+/** A list of ids as stored: ",a,b," (so one is found with instr(column, ',a,')). */
+export const storedIds = (ids: readonly string[]) => (ids.length ? `,${ids.join(",")},` : "");
+export const parseIds = (stored: string) => stored.split(",").filter(Boolean);

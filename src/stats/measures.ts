@@ -10,8 +10,8 @@ import type { StatFact } from "./fact";
 export interface Measure {
   /** The rollup's column, and the name the cell carries it under. */
   column: string;
-  /** Added up, or the largest kept. */
-  agg: "sum" | "max";
+  /** Added up, or the largest or smallest kept. */
+  agg: "sum" | "max" | "min";
   /** What one fact adds. */
   of: (f: StatFact) => number;
   /** The same over a row of stat_chats (SQL, always a number, never NULL). */
@@ -21,6 +21,8 @@ export interface Measure {
 const count = (column: string, of: (f: StatFact) => boolean, sql: string): Measure => ({ column, agg: "sum", of: (f) => (of(f) ? 1 : 0), sql: `(${sql})` });
 const total = (column: string, of: (f: StatFact) => number | null, sql: string): Measure => ({ column, agg: "sum", of: (f) => of(f) ?? 0, sql: `coalesce(${sql}, 0)` });
 const largest = (column: string, of: (f: StatFact) => number | null, sql: string): Measure => ({ column, agg: "max", of: (f) => of(f) ?? 0, sql: `coalesce(${sql}, 0)` });
+/** Only over cells whose facts all have the value (a librarian's answered chats). */
+const smallest = (column: string, of: (f: StatFact) => number | null, sql: string): Measure => ({ column, agg: "min", of: (f) => of(f) ?? 0, sql: `coalesce(${sql}, 0)` });
 
 const answered = (f: StatFact) => f.outcome === "answered";
 
@@ -59,7 +61,10 @@ export const PAIR_MEASURES: Measure[] = [
 export const PEOPLE_MEASURES: Measure[] = [
   count("chats", () => true, "1"),
   total("wait_sum_ms", (f) => f.waitMs, "wait_ms"),
+  smallest("wait_min_ms", (f) => f.waitMs, "wait_ms"),
+  largest("wait_max_ms", (f) => f.waitMs, "wait_ms"),
   total("duration_sum_ms", (f) => f.durationMs, "duration_ms"),
+  largest("duration_max_ms", (f) => f.durationMs, "duration_ms"),
   ...ratingCounts,
   ...waitBins,
   ...durationBins,
@@ -72,11 +77,15 @@ export const PERSON_SQL = "outcome = 'answered' AND librarian_id IS NOT NULL";
 /** A cell's measures by column name. */
 export type Measures = Record<string, number>;
 
-export const zeroMeasures = (measures: readonly Measure[]): Measures => Object.fromEntries(measures.map((m) => [m.column, 0]));
+export const zeroMeasures = (measures: readonly Measure[]): Measures => Object.fromEntries(measures.map((m) => [m.column, m.agg === "min" ? Number.MAX_SAFE_INTEGER : 0]));
 
-/** Adds `b` into `a` (sums added, maxima kept). */
+/** Adds `b` into `a` (sums added, maxima and minima kept). */
 export function addInto(a: Measures, b: Measures, measures: readonly Measure[]): Measures {
-  for (const m of measures) a[m.column] = m.agg === "max" ? Math.max(a[m.column] ?? 0, b[m.column] ?? 0) : (a[m.column] ?? 0) + (b[m.column] ?? 0);
+  for (const m of measures) {
+    const x = a[m.column] ?? 0;
+    const y = b[m.column] ?? 0;
+    a[m.column] = m.agg === "max" ? Math.max(x, y) : m.agg === "min" ? Math.min(x, y) : x + y;
+  }
   return a;
 }
 

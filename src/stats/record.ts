@@ -14,20 +14,20 @@ import { chatSessions, groupMembers, statChatCodes, statChats } from "../db/sche
 import type { EndedSession } from "../questions/ended-session";
 import type { FiledResolution } from "../shared/codes";
 import { contributions } from "./contributions";
-import { factOf, parseGroupIds, restated, storedGroupIds, type StatFact } from "./fact";
+import { factOf, parseIds, restated, storedIds, type StatFact } from "./fact";
 import { groupZones } from "./group-zones";
 import { upsertRow } from "./rollup-writes";
 
 /** The fact as a stat_chats row. */
 function rowOf(f: StatFact): typeof statChats.$inferInsert {
-  const { groupIds, ...rest } = f;
-  return { ...rest, groupIds: storedGroupIds(groupIds) };
+  const { groupIds, queueIds, ...rest } = f;
+  return { ...rest, groupIds: storedIds(groupIds), queueIds: storedIds(queueIds) };
 }
 
 /** A stat_chats row as the fact. */
 function factFromRow(r: typeof statChats.$inferSelect): StatFact {
-  const { groupIds, counted: _counted, version: _version, ...rest } = r;
-  return { ...rest, codes: Array.isArray(r.codes) ? r.codes : [], groupIds: parseGroupIds(groupIds) };
+  const { groupIds, queueIds, counted: _counted, version: _version, ...rest } = r;
+  return { ...rest, codes: Array.isArray(r.codes) ? r.codes : [], groupIds: parseIds(groupIds), queueIds: parseIds(queueIds) };
 }
 
 /** The groups whose figures count a chat: its patron's library's and its answering library's. */

@@ -1,0 +1,196 @@
+/**
+ * Reading the figures: every report is built from a few kinds of cells —
+ * per local day and hour, per code and day, per pair of libraries, per
+ * librarian, and presence per hour and per person. Each is read either from
+ * the cooperative rollups (a whole cooperative, no filter but dates) or by
+ * counting stat_chats directly with the same measures (src/stats/measures.ts),
+ * turning instants into the report zone's local time with the zone's offsets
+ * over the range — exact across changes of clocks.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { database } from "../db/client";
+import type { StatsQuery } from "../shared/stats-api";
+import { DAY_MS, HOUR_MS, offsetSegments, utcRange } from "./local-time";
+import { HOUR_MEASURES, PAIR_MEASURES, PEOPLE_MEASURES, PERSON_SQL, type Measure, type Measures } from "./measures";
+import type { ResolvedScope } from "./scope";
+
+/** The days a report covers, in its zone, and the instants they span. */
+export interface Window {
+  zone: string;
+  fromDay: number;
+  toDay: number;
+  fromMs: number;
+  toMs: number;
+}
+
+export function windowOf(zone: string, fromDay: number, toDay: number): Window {
+  return { zone, fromDay, toDay, ...utcRange(zone, fromDay, toDay) };
+}
+
+export interface CellQuery {
+  d1: D1Database;
+  scope: ResolvedScope;
+  q: StatsQuery;
+  window: Window;
+}
+
+export interface HourCell {
+  day: number;
+  hour: number;
+  m: Measures;
+}
+export interface CodeCell {
+  day: number;
+  kind: "resolution" | "descriptive";
+  code: string;
+  n: number;
+}
+export interface PairCell {
+  libraryId: string;
+  /** '' when nobody answered. */
+  answeringLibraryId: string;
+  m: Measures;
+}
+export interface PersonCell {
+  librarianId: string;
+  libraryId: string;
+  m: Measures;
+}
+export interface PresenceHourCell {
+  day: number;
+  hour: number;
+  ms: number;
+}
+export interface PresencePersonCell {
+  librarianId: string;
+  libraryId: string;
+  ms: number;
+}
+
+type Row = Record<string, unknown>;
+
+const aggregates = (measures: readonly Measure[]) => sql.raw(measures.map((m) => `${m.agg}(${m.sql}) as ${m.column}`).join(", "));
+const rollupAggregates = (measures: readonly Measure[]) => sql.raw(measures.map((m) => `${m.agg}(${m.column}) as ${m.column}`).join(", "));
+const measuresOf = (row: Row, measures: readonly Measure[]): Measures => Object.fromEntries(measures.map((m) => [m.column, Number(row[m.column] ?? 0)]));
+
+async function all(cq: CellQuery, query: SQL): Promise<Row[]> {
+  return (await database(cq.d1).all(query)) as Row[];
+}
+
+/** The instant as local milliseconds of the report zone: created_at plus the offset in force (numbers we computed, inlined). */
+function localMs(w: Window): SQL {
+  const segments = offsetSegments(w.zone, w.fromMs, w.toMs);
+  if (segments.length === 1) return sql.raw(`(created_at + ${segments[0]!.offsetMs})`);
+  const cases = segments.slice(1).map((s, i) => `when created_at < ${s.fromMs} then ${segments[i]!.offsetMs}`);
+  return sql.raw(`(created_at + case ${cases.join(" ")} else ${segments[segments.length - 1]!.offsetMs} end)`);
+}
+
+// Integer arithmetic: the constants are inlined (a bound JavaScript number is a REAL to D1, which would make the division exact).
+const localDay = (w: Window) => sql`(${localMs(w)} / ${sql.raw(String(DAY_MS))})`;
+const localHour = (w: Window) => sql`((${localMs(w)} % ${sql.raw(String(DAY_MS))}) / ${sql.raw(String(HOUR_MS))})`;
+
+/** Which facts a query counts: the scope, the window and every filter. */
+export function factConditions(cq: CellQuery): SQL {
+  const { scope, q, window: w } = cq;
+  const parts: SQL[] = [sql`created_at >= ${w.fromMs}`, sql`created_at < ${w.toMs}`];
+  if (scope.kind === "me") parts.push(sql`librarian_id = ${scope.viewer.id}`);
+  if (scope.kind === "library") parts.push(sql`(library_id = ${scope.id} or answering_library_id = ${scope.id})`);
+  if (scope.kind === "group") {
+    parts.push(sql`instr(group_ids, ${`,${scope.id},`}) > 0`);
+    if (scope.library) parts.push(sql`(library_id = ${scope.library.id} or answering_library_id = ${scope.library.id})`);
+  }
+  if (q.leftOut !== "include") parts.push(sql`left_out = 0`);
+  if (q.queue) parts.push(sql`instr(queue_ids, ${`,${q.queue},`}) > 0`);
+  if (q.source === "hosted") parts.push(sql`patron_origin is null`);
+  if (q.source === "qwidget") parts.push(sql`patron_origin is not null`);
+  if (q.site) parts.push(sql`patron_origin = ${q.site}`);
+  if (q.librarian && scope.kind !== "me") parts.push(sql`librarian_id = ${q.librarian}`);
+  if (q.resolution) parts.push(sql`resolution = ${q.resolution}`);
+  if (q.code) parts.push(sql`session_id in (select session_id from stat_chat_codes where code = ${q.code})`);
+  if (q.answered === "home") parts.push(sql`answering_library_id = library_id`);
+  if (q.answered === "partner") parts.push(sql`answering_library_id <> library_id`);
+  if (q.rating === "rated") parts.push(sql`rating is not null`);
+  else if (q.rating === "unrated") parts.push(sql`rating is null and outcome = 'answered'`);
+  else if (q.rating) parts.push(sql`rating = ${Number(q.rating)}`);
+  return sql.join(parts, sql` and `);
+}
+
+/** The rollups' rows of the cooperative and window (left-out chats only when asked for). */
+function rollupConditions(cq: CellQuery): SQL {
+  const { scope, q, window: w } = cq;
+  const leftOut = q.leftOut === "include" ? sql`` : sql` and left_out = 0`;
+  return sql`group_id = ${scope.id} and local_day between ${w.fromDay} and ${w.toDay}${leftOut}`;
+}
+
+const num = (v: unknown) => Number(v ?? 0);
+
+export async function hourCells(cq: CellQuery): Promise<HourCell[]> {
+  const rows = cq.scope.rollups
+    ? await all(cq, sql`select local_day as day, local_hour as hour, ${rollupAggregates(HOUR_MEASURES)} from stat_group_hours where ${rollupConditions(cq)} group by local_day, local_hour`)
+    : await all(cq, sql`select ${localDay(cq.window)} as day, ${localHour(cq.window)} as hour, ${aggregates(HOUR_MEASURES)} from stat_chats where ${factConditions(cq)} group by day, hour`);
+  return rows.map((r) => ({ day: num(r.day), hour: num(r.hour), m: measuresOf(r, HOUR_MEASURES) }));
+}
+
+export async function codeCells(cq: CellQuery): Promise<CodeCell[]> {
+  const rows = cq.scope.rollups
+    ? await all(cq, sql`select local_day as day, kind, code, sum(n) as n from stat_group_codes where ${rollupConditions(cq)} group by local_day, kind, code`)
+    : await all(
+        cq,
+        sql`select ${localDay(cq.window)} as day, 'resolution' as kind, resolution as code, count(*) as n from stat_chats where ${factConditions(cq)} group by day, resolution
+            union all
+            select ${localDay(cq.window)} as day, 'descriptive' as kind, k.code as code, count(*) as n from stat_chats join stat_chat_codes k using (session_id) where ${factConditions(cq)} group by day, k.code`,
+      );
+  return rows.map((r) => ({ day: num(r.day), kind: r.kind as CodeCell["kind"], code: String(r.code), n: num(r.n) }));
+}
+
+export async function pairCells(cq: CellQuery): Promise<PairCell[]> {
+  const rows = cq.scope.rollups
+    ? await all(cq, sql`select library_id, answering_library_id, ${rollupAggregates(PAIR_MEASURES)} from stat_group_pairs where ${rollupConditions(cq)} group by library_id, answering_library_id`)
+    : await all(cq, sql`select library_id, coalesce(answering_library_id, '') as answering_library_id, ${aggregates(PAIR_MEASURES)} from stat_chats where ${factConditions(cq)} group by library_id, answering_library_id`);
+  return rows.map((r) => ({ libraryId: String(r.library_id), answeringLibraryId: String(r.answering_library_id ?? ""), m: measuresOf(r, PAIR_MEASURES) }));
+}
+
+export async function peopleCells(cq: CellQuery): Promise<PersonCell[]> {
+  const rows = cq.scope.rollups
+    ? await all(cq, sql`select librarian_id, library_id, ${rollupAggregates(PEOPLE_MEASURES)} from stat_group_people where ${rollupConditions(cq)} group by librarian_id, library_id`)
+    : await all(
+        cq,
+        sql`select librarian_id, coalesce(answering_library_id, library_id) as library_id, ${aggregates(PEOPLE_MEASURES)} from stat_chats where ${factConditions(cq)} and ${sql.raw(PERSON_SQL)} group by librarian_id, answering_library_id`,
+      );
+  return rows.map((r) => ({ librarianId: String(r.librarian_id), libraryId: String(r.library_id), m: measuresOf(r, PEOPLE_MEASURES) }));
+}
+
+/**
+ * Whose monitoring counts, and where it is read: a library's librarians (in
+ * its zone), one librarian (their library's), or a whole cooperative (its
+ * rollup, in its zone). A queue chosen counts time on that queue.
+ */
+function presenceSource(cq: CellQuery): { table: "library" | "group"; where: SQL; column: string } {
+  const { scope, q, window: w } = cq;
+  const days = sql`local_day between ${w.fromDay} and ${w.toDay}`;
+  const librarian = scope.kind === "me" ? scope.viewer.id : (q.librarian ?? null);
+  // A library's figures count only its own librarians' monitoring.
+  const library = scope.kind === "library" ? scope.id : (scope.library?.id ?? (!librarian && q.queue?.startsWith("lib:") ? q.queue.slice(4) : null));
+  if (librarian || library) {
+    const parts = [days, ...(librarian ? [sql`librarian_id = ${librarian}`] : []), ...(library ? [sql`library_id = ${library}`] : []), ...(q.queue ? [sql`queue_id = ${q.queue}`] : [])];
+    return { table: "library", where: sql.join(parts, sql` and `), column: q.queue ? "queue_ms" : "person_ms" };
+  }
+  return { table: "group", where: sql`group_id = ${scope.id} and ${days}`, column: q.queue ? "group_queue_ms" : "person_ms" };
+}
+
+export async function presenceHourCells(cq: CellQuery): Promise<PresenceHourCell[]> {
+  const s = presenceSource(cq);
+  const table = sql.raw(s.table === "library" ? "stat_presence_hours" : "stat_group_presence_hours");
+  const rows = await all(cq, sql`select local_day as day, local_hour as hour, sum(${sql.raw(s.column)}) as ms from ${table} where ${s.where} group by local_day, local_hour`);
+  return rows.map((r) => ({ day: num(r.day), hour: num(r.hour), ms: num(r.ms) })).filter((c) => c.ms > 0);
+}
+
+export async function presencePeopleCells(cq: CellQuery): Promise<PresencePersonCell[]> {
+  const s = presenceSource(cq);
+  const onGroupQueue = cq.q.queue ? sql` and queue_id = ${cq.q.queue}` : sql``;
+  const rows =
+    s.table === "library"
+      ? await all(cq, sql`select librarian_id, library_id, sum(${sql.raw(s.column)}) as ms from stat_presence_hours where ${s.where} group by librarian_id, library_id`)
+      : await all(cq, sql`select librarian_id, library_id, sum(${sql.raw(cq.q.queue ? "queue_ms" : "person_ms")}) as ms from stat_group_presence_people where ${s.where}${onGroupQueue} group by librarian_id, library_id`);
+  return rows.map((r) => ({ librarianId: String(r.librarian_id), libraryId: String(r.library_id), ms: num(r.ms) })).filter((c) => c.ms > 0);
+}
