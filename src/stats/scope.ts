@@ -101,8 +101,9 @@ export async function resolveScope(d1: D1Database, viewer: Librarian, q: StatsQu
     if (!library) throw badRequest(`There is no library "${libraryId}".`, "library");
     scope = { kind, id: library.id, name: library.name, viewer, library, group: null, librarian: null, zone: library.timeZone, rollups: false, libraries: [library], commentsOf: viewer.role === "service_admin" ? "all" : library.id };
   } else {
+    if (viewer.role !== "group_admin" && viewer.role !== "service_admin") throw forbiddenScope("A cooperative's figures are for its group administrators.");
     const allowed = await viewableGroups(db, viewer);
-    if (allowed.length === 0) throw forbiddenScope("A cooperative's figures are for its group administrators.");
+    if (!q.group && allowed.length === 0) throw forbiddenScope("Your library belongs to no cooperative.");
     const groupId = q.group ?? allowed[0]!.id;
     const group = allowed.find((g) => g.id === groupId);
     if (!group) {
@@ -161,7 +162,7 @@ async function checkFilters(db: Database, scope: ResolvedScope, q: StatsQuery): 
       const group = await db.select({ id: groups.id }).from(groups).where(eq(groups.id, id)).get();
       if (!group) throw badRequest(`There is no queue "${q.queue}".`, "queue");
       const memberOf = await db.select({ groupId: groupMembers.groupId }).from(groupMembers).where(and(eq(groupMembers.groupId, id), inArray(groupMembers.libraryId, libraryIds))).get();
-      const ownGroup = scope.kind === "group" ? scope.group!.id === id : memberOf !== undefined;
+      const ownGroup = scope.kind === "group" ? scope.group!.id === id : memberOf !== undefined || scope.viewer.role === "service_admin";
       if (!ownGroup) throw forbiddenScope(scope.kind === "group" ? "Choose this cooperative's own queue or one of its members' queues." : "That queue is not one of your library's cooperatives'.", "queue");
     }
   }
