@@ -115,7 +115,11 @@ export function factConditions(cq: CellQuery): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/** The rollups' rows of the cooperative and window (left-out chats only when asked for). */
+/**
+ * The rollups' rows of the cooperative and window (left-out chats only when
+ * asked for). A row a recoded chat left at zero is skipped, as counting facts
+ * would never produce it.
+ */
 function rollupConditions(cq: CellQuery): SQL {
   const { scope, q, window: w } = cq;
   const leftOut = q.leftOut === "include" ? sql`` : sql` and left_out = 0`;
@@ -126,14 +130,14 @@ const num = (v: unknown) => Number(v ?? 0);
 
 export async function hourCells(cq: CellQuery): Promise<HourCell[]> {
   const rows = cq.scope.rollups
-    ? await all(cq, sql`select local_day as day, local_hour as hour, ${rollupAggregates(HOUR_MEASURES)} from stat_group_hours where ${rollupConditions(cq)} group by local_day, local_hour`)
+    ? await all(cq, sql`select local_day as day, local_hour as hour, ${rollupAggregates(HOUR_MEASURES)} from stat_group_hours where ${rollupConditions(cq)} group by local_day, local_hour having sum(requests) <> 0`)
     : await all(cq, sql`select ${localDay(cq.window)} as day, ${localHour(cq.window)} as hour, ${aggregates(HOUR_MEASURES)} from stat_chats where ${factConditions(cq)} group by day, hour`);
   return rows.map((r) => ({ day: num(r.day), hour: num(r.hour), m: measuresOf(r, HOUR_MEASURES) }));
 }
 
 export async function codeCells(cq: CellQuery): Promise<CodeCell[]> {
   const rows = cq.scope.rollups
-    ? await all(cq, sql`select local_day as day, kind, code, sum(n) as n from stat_group_codes where ${rollupConditions(cq)} group by local_day, kind, code`)
+    ? await all(cq, sql`select local_day as day, kind, code, sum(n) as n from stat_group_codes where ${rollupConditions(cq)} group by local_day, kind, code having sum(n) <> 0`)
     : await all(
         cq,
         sql`select ${localDay(cq.window)} as day, 'resolution' as kind, resolution as code, count(*) as n from stat_chats where ${factConditions(cq)} group by day, resolution
@@ -145,14 +149,14 @@ export async function codeCells(cq: CellQuery): Promise<CodeCell[]> {
 
 export async function pairCells(cq: CellQuery): Promise<PairCell[]> {
   const rows = cq.scope.rollups
-    ? await all(cq, sql`select library_id, answering_library_id, ${rollupAggregates(PAIR_MEASURES)} from stat_group_pairs where ${rollupConditions(cq)} group by library_id, answering_library_id`)
+    ? await all(cq, sql`select library_id, answering_library_id, ${rollupAggregates(PAIR_MEASURES)} from stat_group_pairs where ${rollupConditions(cq)} group by library_id, answering_library_id having sum(requests) <> 0`)
     : await all(cq, sql`select library_id, coalesce(answering_library_id, '') as answering_library_id, ${aggregates(PAIR_MEASURES)} from stat_chats where ${factConditions(cq)} group by library_id, answering_library_id`);
   return rows.map((r) => ({ libraryId: String(r.library_id), answeringLibraryId: String(r.answering_library_id ?? ""), m: measuresOf(r, PAIR_MEASURES) }));
 }
 
 export async function peopleCells(cq: CellQuery): Promise<PersonCell[]> {
   const rows = cq.scope.rollups
-    ? await all(cq, sql`select librarian_id, library_id, ${rollupAggregates(PEOPLE_MEASURES)} from stat_group_people where ${rollupConditions(cq)} group by librarian_id, library_id`)
+    ? await all(cq, sql`select librarian_id, library_id, ${rollupAggregates(PEOPLE_MEASURES)} from stat_group_people where ${rollupConditions(cq)} group by librarian_id, library_id having sum(chats) <> 0`)
     : await all(
         cq,
         sql`select librarian_id, coalesce(answering_library_id, library_id) as library_id, ${aggregates(PEOPLE_MEASURES)} from stat_chats where ${factConditions(cq)} and ${sql.raw(PERSON_SQL)} group by librarian_id, answering_library_id`,
