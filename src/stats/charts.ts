@@ -10,6 +10,9 @@ import { escapeHtml } from "../shared/html-escape";
 import type { StatCell, StatChart, StatTable } from "../shared/stats-api";
 
 const HEIGHT = 260;
+/** Charts are at least this wide; few categories spread over it. */
+const MIN_WIDTH = 560;
+const spread = (n: number, least: number) => Math.max(least, Math.min(110, Math.floor((MIN_WIDTH - PAD.left - PAD.right) / Math.max(1, n))));
 const PAD = { top: 16, right: 16, bottom: 64, left: 56 };
 const FONT = 'font-family="system-ui, sans-serif" font-size="12"';
 
@@ -84,10 +87,12 @@ function axis(max: number, width: number, unit: string): string {
   return `${ticks.join("")}<text x="12" y="${PAD.top + plotH / 2}" transform="rotate(-90 12 ${PAD.top + plotH / 2})" text-anchor="middle" ${FONT} fill="#4a4a4a">${e(unit)}</text>`;
 }
 
-function xLabels(labels: string[], step: number, width: number): string {
-  const every = Math.max(1, Math.ceil(labels.length / Math.max(1, Math.floor((width - PAD.left - PAD.right) / 44))));
+/** Category labels under the axis, every so many so that none overlaps the next (about 7 px a character). */
+function xLabels(labels: string[], step: number): string {
+  const longest = Math.min(14, Math.max(1, ...labels.map((l) => l.length)));
+  const every = labels.length === 168 ? 1 : Math.max(1, Math.ceil((longest * 7 + 10) / step));
   return labels
-    .map((l, i) => (l && (i % every === 0 || labels.length === 168) ? `<text x="${PAD.left + step * (i + 0.5)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle" ${FONT} fill="#1a1a1a">${e(l.length > 14 ? `${l.slice(0, 13)}…` : l)}</text>` : ""))
+    .map((l, i) => (l && i % every === 0 ? `<text x="${PAD.left + step * (i + 0.5)}" y="${HEIGHT - PAD.bottom + 16}" text-anchor="middle" ${FONT} fill="#1a1a1a">${e(l.length > 14 ? `${l.slice(0, 13)}…` : l)}</text>` : ""))
     .join("");
 }
 
@@ -101,31 +106,31 @@ function bars(id: string, t: StatTable, chart: StatChart, title: string): string
   const labels = single ? cols.map((i) => t.columns[i]!.label) : categories(t, chart);
   const groups = single ? cols.map((i) => [num(t.rows[0]![i])]) : t.rows.map((r) => cols.map((i) => num(r[i])));
   const perGroup = single ? 1 : cols.length;
-  const step = Math.max(16, perGroup * 10 + 8);
-  const width = Math.max(560, PAD.left + PAD.right + step * labels.length);
+  const step = single ? 110 : spread(labels.length, perGroup * 10 + 8);
+  const width = Math.max(MIN_WIDTH, PAD.left + PAD.right + step * labels.length);
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const max = niceMax(Math.max(0, ...groups.flat()));
-  const barW = (step - 6) / perGroup;
+  const barW = Math.min(28 * perGroup, step - 6) / perGroup;
   const rects = groups
     .map((values, g) =>
       values
         .map((v, s) => {
           const style = single ? g : s;
           const h = (v / max) * plotH;
-          return `<rect x="${PAD.left + step * g + 3 + barW * s}" y="${PAD.top + plotH - h}" width="${Math.max(1, barW - 1)}" height="${h}" fill="url(#${id}-p${style % STYLES.length})" stroke="${STYLES[style % STYLES.length]!.color}" stroke-width="0.5"/>`;
+          return `<rect x="${PAD.left + step * g + (step - barW * perGroup) / 2 + barW * s}" y="${PAD.top + plotH - h}" width="${Math.max(1, barW - 1)}" height="${h}" fill="url(#${id}-p${style % STYLES.length})" stroke="${STYLES[style % STYLES.length]!.color}" stroke-width="0.5"/>`;
         })
         .join(""),
     )
     .join("");
   const legendLabels = single ? [] : cols.map((i) => t.columns[i]!.label);
-  return `${svgOpen(id, width, HEIGHT + (legendLabels.length ? 8 : 0), title)}<defs>${patternDefs(id)}</defs>${axis(max, width, chart.unit)}${rects}${xLabels(labels, step, width)}${legend(id, legendLabels, "bars", HEIGHT - 14)}</svg>`;
+  return `${svgOpen(id, width, HEIGHT + (legendLabels.length ? 8 : 0), title)}<defs>${patternDefs(id)}</defs>${axis(max, width, chart.unit)}${rects}${xLabels(labels, step)}${legend(id, legendLabels, "bars", HEIGHT - 14)}</svg>`;
 }
 
 function lines(id: string, t: StatTable, chart: StatChart, title: string): string {
   const cols = chart.series.map((k) => t.columns.findIndex((c) => c.key === k)).filter((i) => i >= 0);
   const labels = categories(t, chart);
   const step = Math.max(t.rows.length > 100 ? 5 : 14, Math.min(40, 900 / Math.max(1, labels.length)));
-  const width = Math.max(560, PAD.left + PAD.right + step * labels.length);
+  const width = Math.max(MIN_WIDTH, PAD.left + PAD.right + step * labels.length);
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const max = niceMax(Math.max(0, ...t.rows.flatMap((r) => cols.map((i) => num(r[i])))));
   const paths = cols
@@ -136,7 +141,7 @@ function lines(id: string, t: StatTable, chart: StatChart, title: string): strin
       return `<polyline fill="none" stroke="${style.color}" stroke-width="2" stroke-dasharray="${style.dash}" points="${points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(" ")}"/>${markers}`;
     })
     .join("");
-  return `${svgOpen(id, width, HEIGHT + 8, title)}${axis(max, width, chart.unit)}${paths}${xLabels(labels, step, width)}${legend(id, cols.map((i) => t.columns[i]!.label), "lines", HEIGHT - 14)}</svg>`;
+  return `${svgOpen(id, width, HEIGHT + 8, title)}${axis(max, width, chart.unit)}${paths}${xLabels(labels, step)}${legend(id, cols.map((i) => t.columns[i]!.label), "lines", HEIGHT - 14)}</svg>`;
 }
 
 function heatmap(id: string, t: StatTable, chart: StatChart, title: string): string {
@@ -148,7 +153,8 @@ function heatmap(id: string, t: StatTable, chart: StatChart, title: string): str
   const width = left + cell * cols.length + 8;
   const height = top + cell * t.rows.length + 8;
   const max = Math.max(1, ...t.rows.flatMap((r) => cols.map((i) => num(r[i]))));
-  const head = cols.map((ci, j) => `<text x="${left + cell * (j + 0.5)}" y="${top - 8}" text-anchor="middle" ${FONT} fill="#1a1a1a">${e(shortLabel(t.columns[ci]!.label))}</text>`).join("");
+  // Hours as their two digits ("09" for 09:00), so each fits its column.
+  const head = cols.map((ci, j) => `<text x="${left + cell * (j + 0.5)}" y="${top - 8}" text-anchor="middle" ${FONT} fill="#1a1a1a">${e(shortLabel(t.columns[ci]!.label.replace(/^(\d\d):00$/, "$1"), 5))}</text>`).join("");
   const body = t.rows
     .map((r, i) => {
       const y = top + cell * i;

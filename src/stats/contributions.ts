@@ -54,21 +54,31 @@ export function contributions(f: StatFact, zones: ReadonlyMap<string, string>): 
   return rows;
 }
 
-/** Rows with the same key added together (sums added, maxima kept): fewer writes for a batch of chats. */
-export function mergeRows(rows: readonly RollupRow[]): RollupRow[] {
-  const merged = new Map<string, RollupRow>();
-  for (const r of rows) {
-    const id = `${r.table}\u0000${ROLLUP_KEYS[r.table].map((k) => r.key[k]).join("\u0000")}`;
-    const known = merged.get(id);
-    if (!known) {
-      merged.set(id, { table: r.table, key: r.key, values: { ...r.values } });
-      continue;
-    }
-    for (const m of ROLLUP_MEASURES[r.table]) {
-      const x = known.values[m.column] ?? 0;
-      const y = r.values[m.column] ?? 0;
-      known.values[m.column] = m.agg === "max" ? Math.max(x, y) : m.agg === "min" ? Math.min(x, y) : x + y;
+/**
+ * Rollup rows added up in memory (sums added, maxima and minima kept), for
+ * writing many chats' parts at once: the demo history and the benchmark
+ * build the rollups this way from the same contributions filing adds.
+ */
+export class RollupTotals {
+  private readonly rows = new Map<string, RollupRow>();
+
+  add(rows: readonly RollupRow[]): void {
+    for (const r of rows) {
+      const id = `${r.table}\u0000${ROLLUP_KEYS[r.table].map((k) => r.key[k]).join("\u0000")}`;
+      const known = this.rows.get(id);
+      if (!known) {
+        this.rows.set(id, { table: r.table, key: r.key, values: { ...r.values } });
+        continue;
+      }
+      for (const m of ROLLUP_MEASURES[r.table]) {
+        const x = known.values[m.column] ?? 0;
+        const y = r.values[m.column] ?? 0;
+        known.values[m.column] = m.agg === "max" ? Math.max(x, y) : m.agg === "min" ? Math.min(x, y) : x + y;
+      }
     }
   }
-  return [...merged.values()];
+
+  all(): RollupRow[] {
+    return [...this.rows.values()];
+  }
 }
