@@ -45,6 +45,8 @@ CREATE INDEX `stat_chats_librarian` ON `stat_chats` (`librarian_id`,`created_at`
 --> statement-breakpoint
 CREATE INDEX `stat_chats_created` ON `stat_chats` (`created_at`);
 --> statement-breakpoint
+CREATE INDEX `stat_chats_origin` ON `stat_chats` (`patron_origin`,`created_at`) WHERE `patron_origin` IS NOT NULL;
+--> statement-breakpoint
 -- A chat's descriptive codes, one row each, for the codes filter and counts.
 CREATE TABLE `stat_chat_codes` (
 	`session_id` text NOT NULL,
@@ -64,9 +66,12 @@ CREATE TABLE `stat_group_zones` (
 --> statement-breakpoint
 -- Cooperative-wide rollups: the same measures as over stat_chats, added up per
 -- local day (days since 1970-01-01 in the group's zone) and hour when a chat is
--- filed, so a statewide year answers from a few thousand rows.
+-- filed, so a statewide year answers from a few thousand rows. Each is kept
+-- whole (slice '') and per value of the filters that cut across a cooperative
+-- (src/stats/slices.ts: 'resolution:answered', 'code:genealogy', 'rating:5', …).
 CREATE TABLE `stat_group_hours` (
 	`group_id` text NOT NULL,
+	`slice` text NOT NULL,
 	`local_day` integer NOT NULL,
 	`local_hour` integer NOT NULL,
 	`left_out` integer NOT NULL,
@@ -106,22 +111,24 @@ CREATE TABLE `stat_group_hours` (
 	`d6` integer DEFAULT 0 NOT NULL,
 	`d7` integer DEFAULT 0 NOT NULL,
 	`d8` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`group_id`, `local_day`, `local_hour`, `left_out`)
+	PRIMARY KEY(`group_id`, `slice`, `local_day`, `local_hour`, `left_out`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `stat_group_codes` (
 	`group_id` text NOT NULL,
+	`slice` text NOT NULL,
 	`local_day` integer NOT NULL,
 	`left_out` integer NOT NULL,
 	`kind` text NOT NULL,
 	`code` text NOT NULL,
 	`n` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`group_id`, `local_day`, `left_out`, `kind`, `code`)
+	PRIMARY KEY(`group_id`, `slice`, `local_day`, `left_out`, `kind`, `code`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 -- Who answered whose patrons: the patron's library × the answering library ('' when nobody answered).
 CREATE TABLE `stat_group_pairs` (
 	`group_id` text NOT NULL,
+	`slice` text NOT NULL,
 	`local_day` integer NOT NULL,
 	`left_out` integer NOT NULL,
 	`library_id` text NOT NULL,
@@ -131,12 +138,13 @@ CREATE TABLE `stat_group_pairs` (
 	`turned_away` integer DEFAULT 0 NOT NULL,
 	`abandoned` integer DEFAULT 0 NOT NULL,
 	`rolled_over` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`group_id`, `local_day`, `left_out`, `library_id`, `answering_library_id`)
+	PRIMARY KEY(`group_id`, `slice`, `local_day`, `left_out`, `library_id`, `answering_library_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 -- Each librarian's answered chats (the librarian who ended the chat).
 CREATE TABLE `stat_group_people` (
 	`group_id` text NOT NULL,
+	`slice` text NOT NULL,
 	`local_day` integer NOT NULL,
 	`left_out` integer NOT NULL,
 	`librarian_id` text NOT NULL,
@@ -172,7 +180,7 @@ CREATE TABLE `stat_group_people` (
 	`d6` integer DEFAULT 0 NOT NULL,
 	`d7` integer DEFAULT 0 NOT NULL,
 	`d8` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`group_id`, `local_day`, `left_out`, `librarian_id`, `library_id`)
+	PRIMARY KEY(`group_id`, `slice`, `local_day`, `left_out`, `librarian_id`, `library_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 -- Coverage from presence (monitoring_spans, added up as new stretches arrive):

@@ -586,6 +586,7 @@ export const statChats = sqliteTable(
     index("stat_chats_answering").on(t.answeringLibraryId, t.createdAt),
     index("stat_chats_librarian").on(t.librarianId, t.createdAt),
     index("stat_chats_created").on(t.createdAt),
+    index("stat_chats_origin").on(t.patronOrigin, t.createdAt).where(sql`patron_origin IS NOT NULL`),
   ],
 );
 
@@ -609,6 +610,8 @@ export const statGroupHours = sqliteTable(
   "stat_group_hours",
   {
     groupId: text("group_id").notNull(),
+    /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
+    slice: text("slice").notNull(),
     localDay: integer("local_day").notNull(),
     localHour: integer("local_hour").notNull(),
     leftOut: integer("left_out").notNull(),
@@ -627,26 +630,30 @@ export const statGroupHours = sqliteTable(
     ...counters("w", 0, 10),
     ...counters("d", 0, 8),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.localDay, t.localHour, t.leftOut] })],
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.localDay, t.localHour, t.leftOut] })],
 );
 
 export const statGroupCodes = sqliteTable(
   "stat_group_codes",
   {
     groupId: text("group_id").notNull(),
+    /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
+    slice: text("slice").notNull(),
     localDay: integer("local_day").notNull(),
     leftOut: integer("left_out").notNull(),
     kind: text("kind").$type<"resolution" | "descriptive">().notNull(),
     code: text("code").notNull(),
     n: counter("n"),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.localDay, t.leftOut, t.kind, t.code] })],
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.localDay, t.leftOut, t.kind, t.code] })],
 );
 
 export const statGroupPairs = sqliteTable(
   "stat_group_pairs",
   {
     groupId: text("group_id").notNull(),
+    /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
+    slice: text("slice").notNull(),
     localDay: integer("local_day").notNull(),
     leftOut: integer("left_out").notNull(),
     libraryId: text("library_id").notNull(),
@@ -657,13 +664,15 @@ export const statGroupPairs = sqliteTable(
     abandoned: counter("abandoned"),
     rolledOver: counter("rolled_over"),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.localDay, t.leftOut, t.libraryId, t.answeringLibraryId] })],
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.localDay, t.leftOut, t.libraryId, t.answeringLibraryId] })],
 );
 
 export const statGroupPeople = sqliteTable(
   "stat_group_people",
   {
     groupId: text("group_id").notNull(),
+    /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
+    slice: text("slice").notNull(),
     localDay: integer("local_day").notNull(),
     leftOut: integer("left_out").notNull(),
     librarianId: text("librarian_id").notNull(),
@@ -678,7 +687,7 @@ export const statGroupPeople = sqliteTable(
     ...counters("w", 0, 10),
     ...counters("d", 0, 8),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.localDay, t.leftOut, t.librarianId, t.libraryId] })],
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.localDay, t.leftOut, t.librarianId, t.libraryId] })],
 );
 
 export const statPresenceHours = sqliteTable(

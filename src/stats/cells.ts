@@ -1,8 +1,9 @@
 /**
  * Reading the figures: every report is built from a few kinds of cells —
- * per local day and hour, per code and day, per pair of libraries, per
- * librarian, and presence per hour and per person. Each is read either from
- * the cooperative rollups (a whole cooperative, no filter but dates) or by
+ * per local day and hour (grouped as the report needs), per code and day, per
+ * pair of libraries, per librarian, and presence per hour and per person. Each
+ * is read either from a slice of the cooperative rollups (a whole cooperative,
+ * with at most one filter that cuts across it: src/stats/slices.ts) or by
  * counting stat_chats directly with the same measures (src/stats/measures.ts),
  * turning instants into the report zone's local time with the zone's offsets
  * over the range — exact across changes of clocks.
@@ -34,9 +35,14 @@ export interface CellQuery {
   window: Window;
 }
 
+/** How hour cells are grouped: each report reads only the grouping and measures it shows (what D1 sends back is most of the cost). */
+export type Grouping = "total" | "day" | "hour" | "weekday-hour" | "day-hour";
+
+/** Measures of a grouping's cell; `day`, `hour` and `weekday` are −1 where not grouped by. */
 export interface HourCell {
   day: number;
   hour: number;
+  weekday: number;
   m: Measures;
 }
 export interface CodeCell {
@@ -71,6 +77,8 @@ type Row = Record<string, unknown>;
 
 const aggregates = (measures: readonly Measure[]) => sql.raw(measures.map((m) => `${m.agg}(${m.sql}) as ${m.column}`).join(", "));
 const rollupAggregates = (measures: readonly Measure[]) => sql.raw(measures.map((m) => `${m.agg}(${m.column}) as ${m.column}`).join(", "));
+/** The measures named (all when none are). */
+const only = (measures: readonly Measure[], columns?: readonly string[]) => (columns ? measures.filter((m) => columns.includes(m.column)) : measures);
 const measuresOf = (row: Row, measures: readonly Measure[]): Measures => Object.fromEntries(measures.map((m) => [m.column, Number(row[m.column] ?? 0)]));
 
 async function all(cq: CellQuery, query: SQL): Promise<Row[]> {
@@ -101,6 +109,8 @@ export function factConditions(cq: CellQuery): SQL {
   }
   if (q.leftOut !== "include") parts.push(sql`left_out = 0`);
   if (q.queue) parts.push(sql`instr(queue_ids, ${`,${q.queue},`}) > 0`);
+  // Only a library's own patrons' requests are offered in its queue: say so, so the library's index is used.
+  if (q.queue?.startsWith("lib:")) parts.push(sql`library_id = ${q.queue.slice(4)}`);
   if (q.source === "hosted") parts.push(sql`patron_origin is null`);
   if (q.source === "qwidget") parts.push(sql`patron_origin is not null`);
   if (q.site) parts.push(sql`patron_origin = ${q.site}`);
@@ -123,20 +133,39 @@ export function factConditions(cq: CellQuery): SQL {
 function rollupConditions(cq: CellQuery): SQL {
   const { scope, q, window: w } = cq;
   const leftOut = q.leftOut === "include" ? sql`` : sql` and left_out = 0`;
-  return sql`group_id = ${scope.id} and local_day between ${w.fromDay} and ${w.toDay}${leftOut}`;
+  return sql`group_id = ${scope.id} and slice = ${scope.slice ?? ""} and local_day between ${w.fromDay} and ${w.toDay}${leftOut}`;
+}
+
+const fromRollups = (cq: CellQuery) => cq.scope.slice !== null;
+
+/** The day, hour and weekday columns of a grouping, over the rollups or over the facts. */
+function groupingColumns(grouping: Grouping, rollups: boolean, w: Window): { select: SQL; groupBy: SQL | null } {
+  const day = rollups ? sql.raw("local_day") : localDay(w);
+  const hour = rollups ? sql.raw("local_hour") : localHour(w);
+  const weekday = sql`((${day} + 3) % 7 + 1)`;
+  const none = sql.raw("-1");
+  const pick = { total: [none, none, none], day: [day, none, none], hour: [none, hour, none], "weekday-hour": [none, hour, weekday], "day-hour": [day, hour, none] }[grouping];
+  const select = sql`${pick[0]!} as day, ${pick[1]!} as hour, ${pick[2]!} as weekday`;
+  const groupBy = { total: null, day: sql`1`, hour: sql`2`, "weekday-hour": sql`3, 2`, "day-hour": sql`1, 2` }[grouping];
+  return { select, groupBy };
 }
 
 const num = (v: unknown) => Number(v ?? 0);
 
-export async function hourCells(cq: CellQuery): Promise<HourCell[]> {
-  const rows = cq.scope.rollups
-    ? await all(cq, sql`select local_day as day, local_hour as hour, ${rollupAggregates(HOUR_MEASURES)} from stat_group_hours where ${rollupConditions(cq)} group by local_day, local_hour having sum(requests) <> 0`)
-    : await all(cq, sql`select ${localDay(cq.window)} as day, ${localHour(cq.window)} as hour, ${aggregates(HOUR_MEASURES)} from stat_chats where ${factConditions(cq)} group by day, hour`);
-  return rows.map((r) => ({ day: num(r.day), hour: num(r.hour), m: measuresOf(r, HOUR_MEASURES) }));
+/** Hour cells in `grouping`, with the measures `columns` (all when not given). */
+export async function hourCells(cq: CellQuery, grouping: Grouping, columns?: readonly string[]): Promise<HourCell[]> {
+  const measures = only(HOUR_MEASURES, columns);
+  const rollups = fromRollups(cq);
+  const g = groupingColumns(grouping, rollups, cq.window);
+  const groupBy = g.groupBy ? sql` group by ${g.groupBy}` : sql``;
+  const rows = rollups
+    ? await all(cq, sql`select ${g.select}, ${rollupAggregates(measures)} from stat_group_hours where ${rollupConditions(cq)}${groupBy} having sum(requests) <> 0`)
+    : await all(cq, sql`select ${g.select}, ${aggregates(measures)} from stat_chats where ${factConditions(cq)}${groupBy} having count(*) > 0`);
+  return rows.map((r) => ({ day: num(r.day), hour: num(r.hour), weekday: num(r.weekday), m: measuresOf(r, measures) }));
 }
 
 export async function codeCells(cq: CellQuery): Promise<CodeCell[]> {
-  const rows = cq.scope.rollups
+  const rows = fromRollups(cq)
     ? await all(cq, sql`select local_day as day, kind, code, sum(n) as n from stat_group_codes where ${rollupConditions(cq)} group by local_day, kind, code having sum(n) <> 0`)
     : await all(
         cq,
@@ -148,14 +177,14 @@ export async function codeCells(cq: CellQuery): Promise<CodeCell[]> {
 }
 
 export async function pairCells(cq: CellQuery): Promise<PairCell[]> {
-  const rows = cq.scope.rollups
+  const rows = fromRollups(cq)
     ? await all(cq, sql`select library_id, answering_library_id, ${rollupAggregates(PAIR_MEASURES)} from stat_group_pairs where ${rollupConditions(cq)} group by library_id, answering_library_id having sum(requests) <> 0`)
     : await all(cq, sql`select library_id, coalesce(answering_library_id, '') as answering_library_id, ${aggregates(PAIR_MEASURES)} from stat_chats where ${factConditions(cq)} group by library_id, answering_library_id`);
   return rows.map((r) => ({ libraryId: String(r.library_id), answeringLibraryId: String(r.answering_library_id ?? ""), m: measuresOf(r, PAIR_MEASURES) }));
 }
 
 export async function peopleCells(cq: CellQuery): Promise<PersonCell[]> {
-  const rows = cq.scope.rollups
+  const rows = fromRollups(cq)
     ? await all(cq, sql`select librarian_id, library_id, ${rollupAggregates(PEOPLE_MEASURES)} from stat_group_people where ${rollupConditions(cq)} group by librarian_id, library_id having sum(chats) <> 0`)
     : await all(
         cq,
@@ -182,10 +211,13 @@ function presenceSource(cq: CellQuery): { table: "library" | "group"; where: SQL
   return { table: "group", where: sql`group_id = ${scope.id} and ${days}`, column: q.queue ? "group_queue_ms" : "person_ms" };
 }
 
-export async function presenceHourCells(cq: CellQuery): Promise<PresenceHourCell[]> {
+/** Monitoring per local day and hour, per day, or per hour (−1 where not grouped by). */
+export async function presenceHourCells(cq: CellQuery, grouping: "day-hour" | "day" | "hour" = "day-hour"): Promise<PresenceHourCell[]> {
   const s = presenceSource(cq);
   const table = sql.raw(s.table === "library" ? "stat_presence_hours" : "stat_group_presence_hours");
-  const rows = await all(cq, sql`select local_day as day, local_hour as hour, sum(${sql.raw(s.column)}) as ms from ${table} where ${s.where} group by local_day, local_hour`);
+  const select = sql.raw({ "day-hour": "local_day as day, local_hour as hour", day: "local_day as day, -1 as hour", hour: "-1 as day, local_hour as hour" }[grouping]);
+  const groupBy = sql.raw({ "day-hour": "1, 2", day: "1", hour: "2" }[grouping]);
+  const rows = await all(cq, sql`select ${select}, sum(${sql.raw(s.column)}) as ms from ${table} where ${s.where} group by ${groupBy}`);
   return rows.map((r) => ({ day: num(r.day), hour: num(r.hour), ms: num(r.ms) })).filter((c) => c.ms > 0);
 }
 

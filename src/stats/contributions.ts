@@ -6,6 +6,7 @@
 import type { StatFact } from "./fact";
 import { localCell } from "./local-time";
 import { countsForPerson, HOUR_MEASURES, PAIR_MEASURES, PEOPLE_MEASURES, type Measure } from "./measures";
+import { slicesOf } from "./slices";
 
 export type RollupTable = "stat_group_hours" | "stat_group_codes" | "stat_group_pairs" | "stat_group_people";
 
@@ -18,10 +19,10 @@ export interface RollupRow {
 
 /** Each rollup's key columns, in the primary key's order. */
 export const ROLLUP_KEYS: Record<RollupTable, readonly string[]> = {
-  stat_group_hours: ["group_id", "local_day", "local_hour", "left_out"],
-  stat_group_codes: ["group_id", "local_day", "left_out", "kind", "code"],
-  stat_group_pairs: ["group_id", "local_day", "left_out", "library_id", "answering_library_id"],
-  stat_group_people: ["group_id", "local_day", "left_out", "librarian_id", "library_id"],
+  stat_group_hours: ["group_id", "slice", "local_day", "local_hour", "left_out"],
+  stat_group_codes: ["group_id", "slice", "local_day", "left_out", "kind", "code"],
+  stat_group_pairs: ["group_id", "slice", "local_day", "left_out", "library_id", "answering_library_id"],
+  stat_group_people: ["group_id", "slice", "local_day", "left_out", "librarian_id", "library_id"],
 };
 
 /** Each rollup's measures. */
@@ -34,23 +35,39 @@ export const ROLLUP_MEASURES: Record<RollupTable, readonly Measure[]> = {
 
 const valuesOf = (f: StatFact, measures: readonly Measure[]) => Object.fromEntries(measures.map((m) => [m.column, m.of(f)]));
 
-/** The rows `f` adds to the rollups of each of its groups; `zones` gives each group's zone. */
+/** The rows `f` adds to the rollups of each of its groups (whole, and in each of its slices); `zones` gives each group's zone. */
 export function contributions(f: StatFact, zones: ReadonlyMap<string, string>): RollupRow[] {
   const rows: RollupRow[] = [];
   const leftOut = f.leftOut ? 1 : 0;
+  const hours = valuesOf(f, HOUR_MEASURES);
+  const pairs = valuesOf(f, PAIR_MEASURES);
+  const people = countsForPerson(f) ? valuesOf(f, PEOPLE_MEASURES) : null;
   for (const groupId of f.groupIds) {
     const zone = zones.get(groupId);
     if (!zone) throw new Error(`no statistics zone for group ${groupId}`);
     const { day, hour } = localCell(zone, f.createdAt);
-    const at = { group_id: groupId, local_day: day };
-    rows.push({ table: "stat_group_hours", key: { ...at, local_hour: hour, left_out: leftOut }, values: valuesOf(f, HOUR_MEASURES) });
-    rows.push({ table: "stat_group_codes", key: { ...at, left_out: leftOut, kind: "resolution", code: f.resolution }, values: { n: 1 } });
-    for (const code of f.codes) rows.push({ table: "stat_group_codes", key: { ...at, left_out: leftOut, kind: "descriptive", code }, values: { n: 1 } });
-    rows.push({ table: "stat_group_pairs", key: { ...at, left_out: leftOut, library_id: f.libraryId, answering_library_id: f.answeringLibraryId ?? "" }, values: valuesOf(f, PAIR_MEASURES) });
-    if (countsForPerson(f)) {
-      rows.push({ table: "stat_group_people", key: { ...at, left_out: leftOut, librarian_id: f.librarianId!, library_id: f.answeringLibraryId ?? f.libraryId }, values: valuesOf(f, PEOPLE_MEASURES) });
-    }
+    for (const slice of slicesOf(f, groupId)) rows.push(...sliceRows(f, { group_id: groupId, slice, local_day: day }, hour, leftOut, hours, pairs, people));
   }
+  return rows;
+}
+
+/** One slice's rows: the hour, the codes, the pair of libraries, the librarian. */
+function sliceRows(
+  f: StatFact,
+  at: Record<string, string | number>,
+  hour: number,
+  leftOut: number,
+  hours: Record<string, number>,
+  pairs: Record<string, number>,
+  people: Record<string, number> | null,
+): RollupRow[] {
+  const rows: RollupRow[] = [
+    { table: "stat_group_hours", key: { ...at, local_hour: hour, left_out: leftOut }, values: hours },
+    { table: "stat_group_codes", key: { ...at, left_out: leftOut, kind: "resolution", code: f.resolution }, values: { n: 1 } },
+    ...f.codes.map((code): RollupRow => ({ table: "stat_group_codes", key: { ...at, left_out: leftOut, kind: "descriptive", code }, values: { n: 1 } })),
+    { table: "stat_group_pairs", key: { ...at, left_out: leftOut, library_id: f.libraryId, answering_library_id: f.answeringLibraryId ?? "" }, values: pairs },
+  ];
+  if (people) rows.push({ table: "stat_group_people", key: { ...at, left_out: leftOut, librarian_id: f.librarianId!, library_id: f.answeringLibraryId ?? f.libraryId }, values: people });
   return rows;
 }
 
@@ -80,5 +97,17 @@ export class RollupTotals {
 
   all(): RollupRow[] {
     return [...this.rows.values()];
+  }
+
+  /** Takes out (and returns) the rows of local days before `day`: a long history is written as it goes. */
+  takeBefore(day: number): RollupRow[] {
+    const out: RollupRow[] = [];
+    for (const [id, row] of this.rows) {
+      if (Number(row.key.local_day) < day) {
+        out.push(row);
+        this.rows.delete(id);
+      }
+    }
+    return out;
   }
 }

@@ -8,8 +8,8 @@
  * - a service administrator: any library or cooperative.
  * Figures about another library's patrons are only ever counts (no report
  * lists a chat), and patrons' comments are shown only to administrators of the
- * patrons' own library. Also decides the report's time zone and whether the
- * cooperative rollups can answer.
+ * patrons' own library. Also decides the report's time zone and which slice of
+ * the cooperative rollups, if any, answers.
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Librarian } from "../auth/librarian";
@@ -19,6 +19,7 @@ import { ApiError, badRequest } from "../http/errors";
 import { groupQueueId, libraryQueueId } from "../queues/queue-ids";
 import type { StatScopeKind, StatsQuery } from "../shared/stats-api";
 import { groupZones } from "./group-zones";
+import { sliceFor } from "./slices";
 
 export interface ScopeLibrary {
   id: string;
@@ -40,8 +41,8 @@ export interface ResolvedScope {
   librarian: { id: string; name: string; libraryId: string } | null;
   /** The zone days and hours are counted in. */
   zone: string;
-  /** The cooperative rollups answer: a whole cooperative with no filter but dates and left-out chats. */
-  rollups: boolean;
+  /** The slice of the cooperative rollups that answers ("" whole), or null when the facts are counted (src/stats/slices.ts). */
+  slice: string | null;
   /** Libraries whose codes, queues and librarians the filters may name. */
   libraries: ScopeLibrary[];
   /** Whose patrons' comments this viewer may read: a library id, every library (service), or nobody. */
@@ -92,14 +93,14 @@ export async function resolveScope(d1: D1Database, viewer: Librarian, q: StatsQu
   let scope: ResolvedScope;
   if (kind === "me") {
     if (q.library && q.library !== own.id) throw forbiddenScope("Your own figures are your library's: choose scope=library or scope=group to see another library.", "library");
-    scope = { kind, id: viewer.id, name: viewer.displayName, viewer, library: null, group: null, librarian: { id: viewer.id, name: viewer.displayName, libraryId: own.id }, zone: own.timeZone, rollups: false, libraries: [own], commentsOf: null };
+    scope = { kind, id: viewer.id, name: viewer.displayName, viewer, library: null, group: null, librarian: { id: viewer.id, name: viewer.displayName, libraryId: own.id }, zone: own.timeZone, slice: null, libraries: [own], commentsOf: null };
   } else if (kind === "library") {
     if (!isAdmin(viewer)) throw forbiddenScope("A library's figures are for its administrators; choose scope=me for your own.");
     const libraryId = q.library ?? own.id;
     if (libraryId !== own.id && viewer.role !== "service_admin") throw forbiddenScope("You may see your own library's figures only.", "library");
     const library = await libraryById(db, libraryId);
     if (!library) throw badRequest(`There is no library "${libraryId}".`, "library");
-    scope = { kind, id: library.id, name: library.name, viewer, library, group: null, librarian: null, zone: library.timeZone, rollups: false, libraries: [library], commentsOf: viewer.role === "service_admin" ? "all" : library.id };
+    scope = { kind, id: library.id, name: library.name, viewer, library, group: null, librarian: null, zone: library.timeZone, slice: null, libraries: [library], commentsOf: viewer.role === "service_admin" ? "all" : library.id };
   } else {
     if (viewer.role !== "group_admin" && viewer.role !== "service_admin") throw forbiddenScope("A cooperative's figures are for its group administrators.");
     const allowed = await viewableGroups(db, viewer);
@@ -126,13 +127,13 @@ export async function resolveScope(d1: D1Database, viewer: Librarian, q: StatsQu
       group: { id: group.id, name: group.name, zone: zones.get(group.id) ?? "UTC", members },
       librarian: null,
       zone: library?.timeZone ?? zones.get(group.id) ?? "UTC",
-      rollups: false,
+      slice: null,
       libraries: members,
       commentsOf: viewer.role === "service_admin" ? "all" : isAdmin(viewer) ? own.id : null,
     };
   }
   await checkFilters(db, scope, q);
-  scope.rollups = scope.kind === "group" && !scope.library && !q.queue && !q.source && !q.site && !q.librarian && !q.resolution && !q.code && !q.answered && !q.rating;
+  scope.slice = scope.kind === "group" && !scope.library ? sliceFor(q, scope.id) : null;
   return scope;
 }
 

@@ -10,6 +10,7 @@ import { codeCells, hourCells, pairCells, peopleCells, windowOf, type CellQuery 
 import { dayNumber } from "../../src/stats/local-time";
 import { resolveScope } from "../../src/stats/scope";
 import type { Librarian } from "../../src/auth/librarian";
+import type { StatsQuery } from "../../src/shared/stats-api";
 import { fileChat, onlyRow, rowOf, statsApi, statsWorld, tableOf, type StatsWorld } from "./stats-fixtures";
 
 const WEEK = "from=2025-03-03&to=2025-03-09";
@@ -204,21 +205,50 @@ describe("the other reports", () => {
 });
 
 describe("both ways of counting agree", () => {
-  it("the cooperative's rollups give the very cells counting its facts gives", async () => {
+  it("the cooperative's rollups, whole and in every slice, give the very cells counting its facts gives", async () => {
     const viewer = (await env.DB.prepare("SELECT id, library_id AS libraryId, display_name AS displayName, email, role FROM librarians WHERE id = ?").bind(w.aGroupAdmin.librarian.id).first()) as unknown as Librarian;
+    const filters: Partial<StatsQuery>[] = [
+      {},
+      { resolution: "lost_call" },
+      { resolution: "followup_by_me" },
+      { source: "qwidget" },
+      { source: "hosted" },
+      { answered: "home" },
+      { answered: "partner" },
+      { queue: `group:${w.groupId}` },
+      { code: "genealogy" },
+      { code: "research_help" },
+      { rating: "5" },
+      { rating: "rated" },
+      { rating: "unrated" },
+    ];
+    let nonEmpty = 0;
     for (const leftOut of ["exclude", "include"] as const) {
-      const q = { scope: "group" as const, group: w.groupId, leftOut };
-      const scope = await resolveScope(env.DB, viewer, q);
-      expect(scope.rollups).toBe(true);
-      const rollups: CellQuery = { d1: env.DB, scope, q, window: windowOf(scope.zone, dayNumber("2025-03-01"), dayNumber("2025-03-31")) };
-      const facts: CellQuery = { ...rollups, scope: { ...scope, rollups: false } };
-      const sorted = <T>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort();
-      expect(sorted(await hourCells(rollups))).toEqual(sorted(await hourCells(facts)));
-      expect(sorted(await codeCells(rollups))).toEqual(sorted(await codeCells(facts)));
-      expect(sorted(await pairCells(rollups))).toEqual(sorted(await pairCells(facts)));
-      expect(sorted(await peopleCells(rollups))).toEqual(sorted(await peopleCells(facts)));
-      expect((await hourCells(rollups)).length).toBeGreaterThan(0);
+      for (const filter of filters) {
+        const q = { scope: "group" as const, group: w.groupId, leftOut, ...filter };
+        const scope = await resolveScope(env.DB, viewer, q);
+        expect(scope.slice, JSON.stringify(filter)).not.toBeNull();
+        const rollups: CellQuery = { d1: env.DB, scope, q, window: windowOf(scope.zone, dayNumber("2025-03-01"), dayNumber("2025-03-31")) };
+        const facts: CellQuery = { ...rollups, scope: { ...scope, slice: null } };
+        const sorted = <T>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort();
+        for (const grouping of ["total", "day", "hour", "weekday-hour", "day-hour"] as const) {
+          expect(sorted(await hourCells(rollups, grouping)), `${JSON.stringify(filter)} ${grouping}`).toEqual(sorted(await hourCells(facts, grouping)));
+        }
+        expect(sorted(await codeCells(rollups))).toEqual(sorted(await codeCells(facts)));
+        expect(sorted(await pairCells(rollups))).toEqual(sorted(await pairCells(facts)));
+        expect(sorted(await peopleCells(rollups))).toEqual(sorted(await peopleCells(facts)));
+        if ((await hourCells(rollups, "total")).length > 0) nonEmpty++;
+      }
     }
+    expect(nonEmpty).toBeGreaterThan(20);
+  });
+
+  it("two filters that cut across the cooperative at once are counted from the facts", async () => {
+    const viewer = (await env.DB.prepare("SELECT id, library_id AS libraryId, display_name AS displayName, email, role FROM librarians WHERE id = ?").bind(w.aGroupAdmin.librarian.id).first()) as unknown as Librarian;
+    expect((await resolveScope(env.DB, viewer, { scope: "group", group: w.groupId, code: "genealogy", rating: "5" })).slice).toBeNull();
+    expect((await resolveScope(env.DB, viewer, { scope: "group", group: w.groupId, library: w.a.id })).slice).toBeNull();
+    const r = await statsApi(`/api/stats/volume?${WEEK}&scope=group&group=${w.groupId}&code=genealogy&rating=5`, w.aGroupAdmin.cookie);
+    expect(onlyRow(tableOf(r.body, "totals")).requests).toBe(1);
   });
 
   it("a chat filed twice counts once", async () => {

@@ -24,7 +24,7 @@ function ratingRow(m: Measures) {
 }
 
 export async function feedbackReport(cq: CellQuery): Promise<StatTable[]> {
-  const [cells, people] = await Promise.all([hourCells(cq), peopleCells(cq)]);
+  const [cells, people] = await Promise.all([hourCells(cq, "total", ["answered", "r1", "r2", "r3", "r4", "r5"]), peopleCells(cq)]);
   const all = total(cells);
   const counts = series(all, "r", 1, RATING_SCORES.length);
   const rated = counts.reduce((a, b) => a + b, 0);

@@ -11,7 +11,7 @@ import { series } from "../measures";
 import { col, hourLabel, hoursOf, monthLabel, namesOf, periodOf, periods, table, WEEKDAY_NAMES, waitFigures, weekdayCounts } from "./common";
 
 export async function peopleReport(cq: CellQuery): Promise<StatTable[]> {
-  const [people, presenceHours, presencePeople] = await Promise.all([peopleCells(cq), presenceHourCells(cq), presencePeopleCells(cq)]);
+  const [people, presenceHours, presenceDays, presencePeople] = await Promise.all([peopleCells(cq), presenceHourCells(cq, "hour"), presenceHourCells(cq, "day"), presencePeopleCells(cq)]);
   const names = await namesOf(cq.d1, [...people.map((p) => p.libraryId), ...presencePeople.map((p) => p.libraryId)], [...people.map((p) => p.librarianId), ...presencePeople.map((p) => p.librarianId)]);
   const zone = cq.window.zone;
   const chats = table(
@@ -39,12 +39,13 @@ export async function peopleReport(cq: CellQuery): Promise<StatTable[]> {
       .sort((a, b) => Number(b[2]) - Number(a[2]) || String(a[0]).localeCompare(String(b[0]))),
     { type: "bars", x: "librarian", series: ["chats"], unit: "chats" },
   );
-  return [chats, ...coverageTables(cq, presenceHours, presencePeople, names, zone)];
+  return [chats, ...coverageTables(cq, presenceHours, presenceDays, presencePeople, names, zone)];
 }
 
 function coverageTables(
   cq: CellQuery,
   hours: Awaited<ReturnType<typeof presenceHourCells>>,
+  byDay: Awaited<ReturnType<typeof presenceHourCells>>,
   people: Awaited<ReturnType<typeof presencePeopleCells>>,
   names: Awaited<ReturnType<typeof namesOf>>,
   zone: string,
@@ -61,8 +62,8 @@ function coverageTables(
   const byHour = new Map<number, number>();
   const byWeekday = new Map<number, number>();
   const byMonth = new Map<number, number>();
-  for (const c of hours) {
-    byHour.set(c.hour, (byHour.get(c.hour) ?? 0) + c.ms);
+  for (const c of hours) byHour.set(c.hour, (byHour.get(c.hour) ?? 0) + c.ms);
+  for (const c of byDay) {
     byWeekday.set(weekdayOf(c.day), (byWeekday.get(weekdayOf(c.day)) ?? 0) + c.ms);
     byMonth.set(periodOf(c.day, "month"), (byMonth.get(periodOf(c.day, "month")) ?? 0) + c.ms);
   }

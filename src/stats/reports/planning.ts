@@ -80,22 +80,30 @@ async function scheduledHours(cq: CellQuery): Promise<Map<number, boolean>> {
   return hours;
 }
 
+/** What planning reads of each hour of the week: demand, failures, and the bins that tell long waits. */
+const WEEK_COLUMNS = ["requests", "answered", "duration_sum_ms", "turned_away", "abandoned", ...Array.from({ length: WAIT_BINS }, (_, i) => `w${i}`)];
+
 export async function planningReport(cq: CellQuery): Promise<StatTable[]> {
-  const [cells, presence, scheduled] = await Promise.all([hourCells(cq), presenceHourCells(cq), scheduledHours(cq)]);
+  const [weekCells, lostCells, presence, scheduled] = await Promise.all([
+    hourCells(cq, "weekday-hour", WEEK_COLUMNS),
+    hourCells(cq, "day-hour", ["turned_away", "abandoned"]),
+    presenceHourCells(cq, "day-hour"),
+    scheduledHours(cq),
+  ]);
   const monitored = new Map(presence.map((p) => [p.day * 24 + p.hour, p.ms]));
   const week = Array.from({ length: 168 }, empty);
   const at = (day: number, hour: number) => week[(weekdayOf(day) - 1) * 24 + hour]!;
-  for (const c of cells) {
-    const h = at(c.day, c.hour);
-    const lost = c.m.turned_away! + c.m.abandoned!;
+  for (const c of weekCells) {
+    const h = week[(c.weekday - 1) * 24 + c.hour]!;
     h.requests += c.m.requests!;
     h.answered += c.m.answered!;
     h.durationMs += c.m.duration_sum_ms!;
     h.turnedAway += c.m.turned_away!;
     h.abandoned += c.m.abandoned!;
     h.longWaits += c.m.answered! - countWithin(series(c.m, "w", 0, WAIT_BINS), LONG_WAIT_S);
-    if (!monitored.get(c.day * 24 + c.hour)) h.lostUnstaffed += lost;
   }
+  // A patron lost in a calendar hour nobody monitored (any part of it) is one a single librarian would have reached.
+  for (const c of lostCells) if (!monitored.get(c.day * 24 + c.hour)) at(c.day, c.hour).lostUnstaffed += c.m.turned_away! + c.m.abandoned!;
   for (const p of presence) at(p.day, p.hour).monitoredMs += p.ms;
   for (const [key, covered] of scheduled) {
     const h = at(Math.floor(key / 24), key % 24);

@@ -8,7 +8,7 @@ import { col, periodOf, periods, sumBy, table, total } from "./common";
 const OUTCOME_COLUMNS = [col("requests", "Requests"), col("answered", "Answered"), col("turned_away", "Turned away"), col("abandoned", "Abandoned while waiting"), col("auto_ended", "Ended automatically")];
 
 export async function volumeReport(cq: CellQuery): Promise<StatTable[]> {
-  const cells = await hourCells(cq);
+  const cells = await hourCells(cq, "day", ["requests", "answered", "turned_away", "abandoned", "auto_ended", "rolled_over", "partner_answered"]);
   const all = total(cells);
   const totals = table(
     "totals",

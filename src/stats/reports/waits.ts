@@ -3,6 +3,9 @@ import type { StatCell, StatTable } from "../../shared/stats-api";
 import { ANSWERED_WITHIN_S, countWithin, sharePercent } from "../definitions";
 import { hourCells, type CellQuery } from "../cells";
 import { HOUR_MEASURES, zeroMeasures, type Measures } from "../measures";
+
+/** What this report reads of each hour: answered chats, their waits and lengths. */
+const WAIT_COLUMNS = HOUR_MEASURES.map((m) => m.column).filter((c) => c === "answered" || /^(wait|duration)_|^[wd]\d+$/.test(c));
 import { col, hourLabel, sumBy, table, total, waitFigures } from "./common";
 
 const COLUMNS = [
@@ -25,7 +28,7 @@ function figures(m: Measures): StatCell[] {
 }
 
 export async function waitsReport(cq: CellQuery): Promise<StatTable[]> {
-  const cells = await hourCells(cq);
+  const cells = await hourCells(cq, "hour", WAIT_COLUMNS);
   const byHour = sumBy(cells, (c) => c.hour);
   const overall = table("overall", "Overall", "Answered chats in the range: waits and lengths.", COLUMNS, [figures(total(cells))], {
     type: "bars",

@@ -1,14 +1,13 @@
 /** When patrons ask: by hour of day, by day of week, and a weekday × hour table. */
 import type { StatTable } from "../../shared/stats-api";
 import { hourCells, type CellQuery } from "../cells";
-import { weekdayOf } from "../local-time";
 import { HOUR_MEASURES, zeroMeasures } from "../measures";
 import { col, hourLabel, sumBy, table, WEEKDAY_NAMES, weekdayCounts } from "./common";
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 export async function whenReport(cq: CellQuery): Promise<StatTable[]> {
-  const cells = await hourCells(cq);
+  const cells = await hourCells(cq, "weekday-hour", ["requests", "answered", "turned_away", "abandoned"]);
   const days = cq.window.toDay - cq.window.fromDay + 1;
   const zone = cq.window.zone;
   const byHour = sumBy(cells, (c) => c.hour);
@@ -24,7 +23,7 @@ export async function whenReport(cq: CellQuery): Promise<StatTable[]> {
     { type: "bars", x: "hour", series: ["requests", "answered"], unit: "requests" },
   );
   const weekdays = weekdayCounts(cq.window);
-  const byWeekday = sumBy(cells, (c) => weekdayOf(c.day));
+  const byWeekday = sumBy(cells, (c) => c.weekday);
   const weekdayTable = table(
     "by-weekday",
     "By day of week",
@@ -36,7 +35,7 @@ export async function whenReport(cq: CellQuery): Promise<StatTable[]> {
     }),
     { type: "bars", x: "weekday", series: ["requests", "answered"], unit: "requests" },
   );
-  const grid = sumBy(cells, (c) => (weekdayOf(c.day) - 1) * 24 + c.hour);
+  const grid = sumBy(cells, (c) => (c.weekday - 1) * 24 + c.hour);
   const heatmap = table(
     "heatmap",
     "Weekday × hour",
