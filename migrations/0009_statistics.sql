@@ -69,6 +69,9 @@ CREATE TABLE `stat_group_zones` (
 -- filed, so a statewide year answers from a few thousand rows. Each is kept
 -- whole (slice '') and per value of the filters that cut across a cooperative
 -- (src/stats/slices.ts: 'resolution:answered', 'code:genealogy', 'rating:5', …).
+-- Codes, pairs and people are kept per day and per month (span 'day' / 'month',
+-- a month's row at its first day): a range reads whole months from month rows
+-- and only the days at its ends from day rows.
 CREATE TABLE `stat_group_hours` (
 	`group_id` text NOT NULL,
 	`slice` text NOT NULL,
@@ -117,18 +120,20 @@ CREATE TABLE `stat_group_hours` (
 CREATE TABLE `stat_group_codes` (
 	`group_id` text NOT NULL,
 	`slice` text NOT NULL,
+	`span` text NOT NULL,
 	`local_day` integer NOT NULL,
 	`left_out` integer NOT NULL,
 	`kind` text NOT NULL,
 	`code` text NOT NULL,
 	`n` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`group_id`, `slice`, `local_day`, `left_out`, `kind`, `code`)
+	PRIMARY KEY(`group_id`, `slice`, `span`, `local_day`, `left_out`, `kind`, `code`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 -- Who answered whose patrons: the patron's library × the answering library ('' when nobody answered).
 CREATE TABLE `stat_group_pairs` (
 	`group_id` text NOT NULL,
 	`slice` text NOT NULL,
+	`span` text NOT NULL,
 	`local_day` integer NOT NULL,
 	`left_out` integer NOT NULL,
 	`library_id` text NOT NULL,
@@ -138,13 +143,14 @@ CREATE TABLE `stat_group_pairs` (
 	`turned_away` integer DEFAULT 0 NOT NULL,
 	`abandoned` integer DEFAULT 0 NOT NULL,
 	`rolled_over` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`group_id`, `slice`, `local_day`, `left_out`, `library_id`, `answering_library_id`)
+	PRIMARY KEY(`group_id`, `slice`, `span`, `local_day`, `left_out`, `library_id`, `answering_library_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 -- Each librarian's answered chats (the librarian who ended the chat).
 CREATE TABLE `stat_group_people` (
 	`group_id` text NOT NULL,
 	`slice` text NOT NULL,
+	`span` text NOT NULL,
 	`local_day` integer NOT NULL,
 	`left_out` integer NOT NULL,
 	`librarian_id` text NOT NULL,
@@ -180,7 +186,7 @@ CREATE TABLE `stat_group_people` (
 	`d6` integer DEFAULT 0 NOT NULL,
 	`d7` integer DEFAULT 0 NOT NULL,
 	`d8` integer DEFAULT 0 NOT NULL,
-	PRIMARY KEY(`group_id`, `slice`, `local_day`, `left_out`, `librarian_id`, `library_id`)
+	PRIMARY KEY(`group_id`, `slice`, `span`, `local_day`, `left_out`, `librarian_id`, `library_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 -- Coverage from presence (monitoring_spans, added up as new stretches arrive):

@@ -199,6 +199,9 @@ export function writeHistory(plan: HistoryPlan, sink: HistorySink): { chats: num
     }
     for (const s of staffing) writeSpan(s);
 
+    // Rows of days no chat or stretch can still reach are written as the history goes (a year of rollups would not fit in memory).
+    writeRollups(sink, totals.takeBefore(day - 2));
+    writePresence(sink, takePresenceBefore(presence, day - 2));
     for (const lib of plan.libraries) {
       const midnight = startOfLocalDay(lib.timeZone, day);
       const weekend = weekdayOf(day) >= 6;
@@ -295,7 +298,7 @@ export function writeHistory(plan: HistoryPlan, sink: HistorySink): { chats: num
     });
 
   writeRollups(sink, totals.all());
-  for (const r of mergePresence([...presence.values()])) sink.row(r.table, [...Object.keys(r.key), ...Object.keys(r.values)], [...Object.values(r.key), ...Object.values(r.values)]);
+  writePresence(sink, [...presence.values()]);
   sink.row("stat_group_zones", ["group_id", "time_zone", "chosen_at"], [plan.groupId, plan.groupZone, plan.fromDay * DAY_MS]);
   return { chats, spans };
 }
@@ -313,6 +316,22 @@ function writeFact(sink: HistorySink, f: StatFact): void {
     f.librarianMessages, f.rating, storedIds(f.groupIds), 1, 0,
   ]);
   for (const code of f.codes) sink.row("stat_chat_codes", ["session_id", "code"], [f.sessionId, code]);
+}
+
+/** Takes out the presence rows of local days before `day`. */
+function takePresenceBefore(presence: Map<string, PresenceRow>, day: number): PresenceRow[] {
+  const out: PresenceRow[] = [];
+  for (const [id, row] of presence) {
+    if (Number(row.key.local_day) < day) {
+      out.push(row);
+      presence.delete(id);
+    }
+  }
+  return out;
+}
+
+function writePresence(sink: HistorySink, rows: PresenceRow[]): void {
+  for (const r of mergePresence(rows)) sink.row(r.table, [...Object.keys(r.key), ...Object.keys(r.values)], [...Object.values(r.key), ...Object.values(r.values)]);
 }
 
 function writeRollups(sink: HistorySink, rows: RollupRow[]): void {

@@ -639,13 +639,15 @@ export const statGroupCodes = sqliteTable(
     groupId: text("group_id").notNull(),
     /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
     slice: text("slice").notNull(),
+    /** "day", or "month" for a whole month (local_day its first day). */
+    span: text("span").$type<"day" | "month">().notNull(),
     localDay: integer("local_day").notNull(),
     leftOut: integer("left_out").notNull(),
     kind: text("kind").$type<"resolution" | "descriptive">().notNull(),
     code: text("code").notNull(),
     n: counter("n"),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.localDay, t.leftOut, t.kind, t.code] })],
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.span, t.localDay, t.leftOut, t.kind, t.code] })],
 );
 
 export const statGroupPairs = sqliteTable(
@@ -654,6 +656,8 @@ export const statGroupPairs = sqliteTable(
     groupId: text("group_id").notNull(),
     /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
     slice: text("slice").notNull(),
+    /** "day", or "month" for a whole month (local_day its first day). */
+    span: text("span").$type<"day" | "month">().notNull(),
     localDay: integer("local_day").notNull(),
     leftOut: integer("left_out").notNull(),
     libraryId: text("library_id").notNull(),
@@ -664,7 +668,7 @@ export const statGroupPairs = sqliteTable(
     abandoned: counter("abandoned"),
     rolledOver: counter("rolled_over"),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.localDay, t.leftOut, t.libraryId, t.answeringLibraryId] })],
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.span, t.localDay, t.leftOut, t.libraryId, t.answeringLibraryId] })],
 );
 
 export const statGroupPeople = sqliteTable(
@@ -673,6 +677,8 @@ export const statGroupPeople = sqliteTable(
     groupId: text("group_id").notNull(),
     /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
     slice: text("slice").notNull(),
+    /** "day", or "month" for a whole month (local_day its first day). */
+    span: text("span").$type<"day" | "month">().notNull(),
     localDay: integer("local_day").notNull(),
     leftOut: integer("left_out").notNull(),
     librarianId: text("librarian_id").notNull(),
@@ -687,7 +693,7 @@ export const statGroupPeople = sqliteTable(
     ...counters("w", 0, 10),
     ...counters("d", 0, 8),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.localDay, t.leftOut, t.librarianId, t.libraryId] })],
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.span, t.localDay, t.leftOut, t.librarianId, t.libraryId] })],
 );
 
 export const statPresenceHours = sqliteTable(

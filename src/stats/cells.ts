@@ -11,7 +11,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { database } from "../db/client";
 import type { StatsQuery } from "../shared/stats-api";
-import { DAY_MS, HOUR_MS, offsetSegments, utcRange } from "./local-time";
+import { DAY_MS, HOUR_MS, monthStartOf, nextMonthStart, offsetSegments, utcRange } from "./local-time";
 import { HOUR_MEASURES, PAIR_MEASURES, PEOPLE_MEASURES, PERSON_SQL, type Measure, type Measures } from "./measures";
 import type { ResolvedScope } from "./scope";
 
@@ -46,7 +46,8 @@ export interface HourCell {
   m: Measures;
 }
 export interface CodeCell {
-  day: number;
+  /** The first day of the week or month. */
+  period: number;
   kind: "resolution" | "descriptive";
   code: string;
   n: number;
@@ -130,10 +131,28 @@ export function factConditions(cq: CellQuery): SQL {
  * asked for). A row a recoded chat left at zero is skipped, as counting facts
  * would never produce it.
  */
-function rollupConditions(cq: CellQuery): SQL {
-  const { scope, q, window: w } = cq;
+function rollupConditions(cq: CellQuery, days: SQL = sql`local_day between ${cq.window.fromDay} and ${cq.window.toDay}`): SQL {
+  const { scope, q } = cq;
   const leftOut = q.leftOut === "include" ? sql`` : sql` and left_out = 0`;
-  return sql`group_id = ${scope.id} and slice = ${scope.slice ?? ""} and local_day between ${w.fromDay} and ${w.toDay}${leftOut}`;
+  return sql`group_id = ${scope.id} and slice = ${scope.slice ?? ""} and ${days}${leftOut}`;
+}
+
+/**
+ * The rows of a rollup kept per day and per month that cover the window: the
+ * whole months inside it from month rows, the days at its ends from day rows.
+ */
+function dayAndMonthRows(w: Window): SQL {
+  const firstFull = w.fromDay === monthStartOf(w.fromDay) ? w.fromDay : nextMonthStart(w.fromDay);
+  const lastMonth = monthStartOf(w.toDay);
+  const lastFull = nextMonthStart(lastMonth) - 1 === w.toDay ? lastMonth : monthStartOf(lastMonth - 1);
+  if (firstFull > lastFull) return sql`span = 'day' and local_day between ${w.fromDay} and ${w.toDay}`;
+  return sql`((span = 'month' and local_day between ${firstFull} and ${lastFull}) or (span = 'day' and (local_day between ${w.fromDay} and ${firstFull - 1} or local_day between ${nextMonthStart(lastFull)} and ${w.toDay})))`;
+}
+
+/** The first day of the week (Monday) or month of a day number, in SQL. */
+function periodStart(day: SQL, unit: "week" | "month"): SQL {
+  if (unit === "week") return sql`(${day} - ((${day} + 3) % 7))`;
+  return sql`cast(julianday(date(${day} * 86400, 'unixepoch', 'start of month')) - 2440587.5 as integer)`;
 }
 
 const fromRollups = (cq: CellQuery) => cq.scope.slice !== null;
@@ -164,28 +183,31 @@ export async function hourCells(cq: CellQuery, grouping: Grouping, columns?: rea
   return rows.map((r) => ({ day: num(r.day), hour: num(r.hour), weekday: num(r.weekday), m: measuresOf(r, measures) }));
 }
 
-export async function codeCells(cq: CellQuery): Promise<CodeCell[]> {
+/** Chats per code, per week or month. */
+export async function codeCells(cq: CellQuery, unit: "week" | "month"): Promise<CodeCell[]> {
+  const w = cq.window;
+  const days = unit === "month" ? dayAndMonthRows(w) : sql`span = 'day' and local_day between ${w.fromDay} and ${w.toDay}`;
   const rows = fromRollups(cq)
-    ? await all(cq, sql`select local_day as day, kind, code, sum(n) as n from stat_group_codes where ${rollupConditions(cq)} group by local_day, kind, code having sum(n) <> 0`)
+    ? await all(cq, sql`select ${periodStart(sql.raw("local_day"), unit)} as period, kind, code, sum(n) as n from stat_group_codes where ${rollupConditions(cq, days)} group by 1, 2, 3 having sum(n) <> 0`)
     : await all(
         cq,
-        sql`select ${localDay(cq.window)} as day, 'resolution' as kind, resolution as code, count(*) as n from stat_chats where ${factConditions(cq)} group by day, resolution
+        sql`select ${periodStart(localDay(w), unit)} as period, 'resolution' as kind, resolution as code, count(*) as n from stat_chats where ${factConditions(cq)} group by 1, 3
             union all
-            select ${localDay(cq.window)} as day, 'descriptive' as kind, k.code as code, count(*) as n from stat_chats join stat_chat_codes k using (session_id) where ${factConditions(cq)} group by day, k.code`,
+            select ${periodStart(localDay(w), unit)} as period, 'descriptive' as kind, k.code as code, count(*) as n from stat_chats join stat_chat_codes k using (session_id) where ${factConditions(cq)} group by 1, 3`,
       );
-  return rows.map((r) => ({ day: num(r.day), kind: r.kind as CodeCell["kind"], code: String(r.code), n: num(r.n) }));
+  return rows.map((r) => ({ period: num(r.period), kind: r.kind as CodeCell["kind"], code: String(r.code), n: num(r.n) }));
 }
 
 export async function pairCells(cq: CellQuery): Promise<PairCell[]> {
   const rows = fromRollups(cq)
-    ? await all(cq, sql`select library_id, answering_library_id, ${rollupAggregates(PAIR_MEASURES)} from stat_group_pairs where ${rollupConditions(cq)} group by library_id, answering_library_id having sum(requests) <> 0`)
+    ? await all(cq, sql`select library_id, answering_library_id, ${rollupAggregates(PAIR_MEASURES)} from stat_group_pairs where ${rollupConditions(cq, dayAndMonthRows(cq.window))} group by library_id, answering_library_id having sum(requests) <> 0`)
     : await all(cq, sql`select library_id, coalesce(answering_library_id, '') as answering_library_id, ${aggregates(PAIR_MEASURES)} from stat_chats where ${factConditions(cq)} group by library_id, answering_library_id`);
   return rows.map((r) => ({ libraryId: String(r.library_id), answeringLibraryId: String(r.answering_library_id ?? ""), m: measuresOf(r, PAIR_MEASURES) }));
 }
 
 export async function peopleCells(cq: CellQuery): Promise<PersonCell[]> {
   const rows = fromRollups(cq)
-    ? await all(cq, sql`select librarian_id, library_id, ${rollupAggregates(PEOPLE_MEASURES)} from stat_group_people where ${rollupConditions(cq)} group by librarian_id, library_id having sum(chats) <> 0`)
+    ? await all(cq, sql`select librarian_id, library_id, ${rollupAggregates(PEOPLE_MEASURES)} from stat_group_people where ${rollupConditions(cq, dayAndMonthRows(cq.window))} group by librarian_id, library_id having sum(chats) <> 0`)
     : await all(
         cq,
         sql`select librarian_id, coalesce(answering_library_id, library_id) as library_id, ${aggregates(PEOPLE_MEASURES)} from stat_chats where ${factConditions(cq)} and ${sql.raw(PERSON_SQL)} group by librarian_id, answering_library_id`,
@@ -211,14 +233,39 @@ function presenceSource(cq: CellQuery): { table: "library" | "group"; where: SQL
   return { table: "group", where: sql`group_id = ${scope.id} and ${days}`, column: q.queue ? "group_queue_ms" : "person_ms" };
 }
 
-/** Monitoring per local day and hour, per day, or per hour (−1 where not grouped by). */
-export async function presenceHourCells(cq: CellQuery, grouping: "day-hour" | "day" | "hour" = "day-hour"): Promise<PresenceHourCell[]> {
+/** Monitoring per day, per hour, or per weekday and hour (`day` the weekday then; −1 where not grouped by). */
+export async function presenceHourCells(cq: CellQuery, grouping: "day" | "hour" | "weekday-hour"): Promise<PresenceHourCell[]> {
   const s = presenceSource(cq);
-  const table = sql.raw(s.table === "library" ? "stat_presence_hours" : "stat_group_presence_hours");
-  const select = sql.raw({ "day-hour": "local_day as day, local_hour as hour", day: "local_day as day, -1 as hour", hour: "-1 as day, local_hour as hour" }[grouping]);
-  const groupBy = sql.raw({ "day-hour": "1, 2", day: "1", hour: "2" }[grouping]);
+  const table = sql.raw(presenceTable(s));
+  const select = sql.raw({ day: "local_day as day, -1 as hour", hour: "-1 as day, local_hour as hour", "weekday-hour": "(local_day + 3) % 7 + 1 as day, local_hour as hour" }[grouping]);
+  const groupBy = sql.raw({ day: "1", hour: "2", "weekday-hour": "1, 2" }[grouping]);
   const rows = await all(cq, sql`select ${select}, sum(${sql.raw(s.column)}) as ms from ${table} where ${s.where} group by ${groupBy}`);
   return rows.map((r) => ({ day: num(r.day), hour: num(r.hour), ms: num(r.ms) })).filter((c) => c.ms > 0);
+}
+
+const presenceTable = (s: ReturnType<typeof presenceSource>) => (s.table === "library" ? "stat_presence_hours" : "stat_group_presence_hours");
+
+/**
+ * Patrons lost (turned away or abandoned) in calendar hours nobody of the
+ * scope monitored at any moment, per weekday and hour: counted in one query,
+ * each hour's requests checked against that hour's monitoring.
+ */
+export async function lostWhileUnmonitored(cq: CellQuery): Promise<{ weekday: number; hour: number; lost: number }[]> {
+  const s = presenceSource(cq);
+  const monitored = (day: SQL, hour: SQL) =>
+    sql`exists (select 1 from ${sql.raw(presenceTable(s))} where ${s.where} and local_day = ${day} and local_hour = ${hour} and ${sql.raw(s.column)} > 0)`;
+  const rows = fromRollups(cq)
+    ? await all(
+        cq,
+        sql`select (h.local_day + 3) % 7 + 1 as weekday, h.local_hour as hour, sum(h.turned_away + h.abandoned) as lost from stat_group_hours h
+             where ${rollupConditions(cq)} and h.turned_away + h.abandoned > 0 and not ${monitored(sql.raw("h.local_day"), sql.raw("h.local_hour"))} group by 1, 2`,
+      )
+    : await all(
+        cq,
+        sql`with cells as (select ${localDay(cq.window)} as day, ${localHour(cq.window)} as hour, sum(outcome <> 'answered') as lost from stat_chats where ${factConditions(cq)} and outcome <> 'answered' group by 1, 2)
+            select (c.day + 3) % 7 + 1 as weekday, c.hour as hour, sum(c.lost) as lost from cells c where not ${monitored(sql.raw("c.day"), sql.raw("c.hour"))} group by 1, 2`,
+      );
+  return rows.map((r) => ({ weekday: num(r.weekday), hour: num(r.hour), lost: num(r.lost) }));
 }
 
 export async function presencePeopleCells(cq: CellQuery): Promise<PresencePersonCell[]> {

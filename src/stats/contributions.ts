@@ -4,7 +4,7 @@
  * code, the demo history and the benchmark all add up the same way.
  */
 import type { StatFact } from "./fact";
-import { localCell } from "./local-time";
+import { localCell, monthStartOf, nextMonthStart } from "./local-time";
 import { countsForPerson, HOUR_MEASURES, PAIR_MEASURES, PEOPLE_MEASURES, type Measure } from "./measures";
 import { slicesOf } from "./slices";
 
@@ -20,9 +20,9 @@ export interface RollupRow {
 /** Each rollup's key columns, in the primary key's order. */
 export const ROLLUP_KEYS: Record<RollupTable, readonly string[]> = {
   stat_group_hours: ["group_id", "slice", "local_day", "local_hour", "left_out"],
-  stat_group_codes: ["group_id", "slice", "local_day", "left_out", "kind", "code"],
-  stat_group_pairs: ["group_id", "slice", "local_day", "left_out", "library_id", "answering_library_id"],
-  stat_group_people: ["group_id", "slice", "local_day", "left_out", "librarian_id", "library_id"],
+  stat_group_codes: ["group_id", "slice", "span", "local_day", "left_out", "kind", "code"],
+  stat_group_pairs: ["group_id", "slice", "span", "local_day", "left_out", "library_id", "answering_library_id"],
+  stat_group_people: ["group_id", "slice", "span", "local_day", "left_out", "librarian_id", "library_id"],
 };
 
 /** Each rollup's measures. */
@@ -46,28 +46,30 @@ export function contributions(f: StatFact, zones: ReadonlyMap<string, string>): 
     const zone = zones.get(groupId);
     if (!zone) throw new Error(`no statistics zone for group ${groupId}`);
     const { day, hour } = localCell(zone, f.createdAt);
-    for (const slice of slicesOf(f, groupId)) rows.push(...sliceRows(f, { group_id: groupId, slice, local_day: day }, hour, leftOut, hours, pairs, people));
+    const month = monthStartOf(day);
+    for (const slice of slicesOf(f, groupId)) rows.push(...sliceRows(f, { group_id: groupId, slice, local_day: day }, month, hour, leftOut, hours, pairs, people));
   }
   return rows;
 }
 
-/** One slice's rows: the hour, the codes, the pair of libraries, the librarian. */
+/** One slice's rows: the hour; the codes, the pair of libraries and the librarian, for the day and for the month. */
 function sliceRows(
   f: StatFact,
-  at: Record<string, string | number>,
+  at: { group_id: string; slice: string; local_day: number },
+  month: number,
   hour: number,
   leftOut: number,
   hours: Record<string, number>,
   pairs: Record<string, number>,
   people: Record<string, number> | null,
 ): RollupRow[] {
-  const rows: RollupRow[] = [
-    { table: "stat_group_hours", key: { ...at, local_hour: hour, left_out: leftOut }, values: hours },
-    { table: "stat_group_codes", key: { ...at, left_out: leftOut, kind: "resolution", code: f.resolution }, values: { n: 1 } },
-    ...f.codes.map((code): RollupRow => ({ table: "stat_group_codes", key: { ...at, left_out: leftOut, kind: "descriptive", code }, values: { n: 1 } })),
-    { table: "stat_group_pairs", key: { ...at, left_out: leftOut, library_id: f.libraryId, answering_library_id: f.answeringLibraryId ?? "" }, values: pairs },
-  ];
-  if (people) rows.push({ table: "stat_group_people", key: { ...at, left_out: leftOut, librarian_id: f.librarianId!, library_id: f.answeringLibraryId ?? f.libraryId }, values: people });
+  const rows: RollupRow[] = [{ table: "stat_group_hours", key: { ...at, local_hour: hour, left_out: leftOut }, values: hours }];
+  for (const span of [{ ...at, span: "day" }, { ...at, span: "month", local_day: month }]) {
+    rows.push({ table: "stat_group_codes", key: { ...span, left_out: leftOut, kind: "resolution", code: f.resolution }, values: { n: 1 } });
+    for (const code of f.codes) rows.push({ table: "stat_group_codes", key: { ...span, left_out: leftOut, kind: "descriptive", code }, values: { n: 1 } });
+    rows.push({ table: "stat_group_pairs", key: { ...span, left_out: leftOut, library_id: f.libraryId, answering_library_id: f.answeringLibraryId ?? "" }, values: pairs });
+    if (people) rows.push({ table: "stat_group_people", key: { ...span, left_out: leftOut, librarian_id: f.librarianId!, library_id: f.answeringLibraryId ?? f.libraryId }, values: people });
+  }
   return rows;
 }
 
@@ -99,11 +101,12 @@ export class RollupTotals {
     return [...this.rows.values()];
   }
 
-  /** Takes out (and returns) the rows of local days before `day`: a long history is written as it goes. */
+  /** Takes out (and returns) the rows of local days (and months) that end before `day`: a long history is written as it goes. */
   takeBefore(day: number): RollupRow[] {
     const out: RollupRow[] = [];
     for (const [id, row] of this.rows) {
-      if (Number(row.key.local_day) < day) {
+      const last = row.key.span === "month" ? nextMonthStart(Number(row.key.local_day)) - 1 : Number(row.key.local_day);
+      if (last < day) {
         out.push(row);
         this.rows.delete(id);
       }

@@ -49,6 +49,7 @@ export function AdminLayout({ boot, title, libraryId, children }: { boot: AdminB
           {lib ? LIBRARY_LINKS.map(([page, text]) => link(`/admin/libraries/${lib}/${page}`, text)) : null}
           {link("/admin/account", "Your account")}
           {link("/monitor", "Chat monitor")}
+          {link("/stats", "Statistics")}
         </ul>
       </nav>
       <main id="admin-main" class="admin-main" tabIndex={-1}>

@@ -10,7 +10,7 @@ import { resolutionLabel, type FiledResolution } from "../../shared/codes";
 import type { StatTable } from "../../shared/stats-api";
 import { sharePercent } from "../definitions";
 import { codeCells, type CellQuery } from "../cells";
-import { col, periodOf, periods, table } from "./common";
+import { col, periods, table } from "./common";
 
 /** How many codes the trend follows (the most used in the range). */
 const TREND_CODES = 8;
@@ -34,7 +34,8 @@ async function codeLabels(cq: CellQuery, codes: string[]): Promise<Map<string, s
 }
 
 export async function codesReport(cq: CellQuery): Promise<StatTable[]> {
-  const cells = await codeCells(cq);
+  const unit = cq.window.toDay - cq.window.fromDay < 92 ? "week" : "month";
+  const cells = await codeCells(cq, unit);
   const resolutions = new Map<string, number>();
   const descriptive = new Map<string, number>();
   for (const c of cells) {
@@ -60,10 +61,9 @@ export async function codesReport(cq: CellQuery): Promise<StatTable[]> {
     byCount(descriptive).map(([code, n]) => [code, labels.get(code) ?? code, n, sharePercent(n, chats)]),
     { type: "bars", x: "label", series: ["chats"], unit: "chats" },
   );
-  const unit = cq.window.toDay - cq.window.fromDay < 92 ? "week" : "month";
   const followed = byCount(descriptive).slice(0, TREND_CODES).map(([code]) => code);
   const trend = new Map<string, number>();
-  for (const c of cells) if (c.kind === "descriptive") trend.set(`${periodOf(c.day, unit)}:${c.code}`, (trend.get(`${periodOf(c.day, unit)}:${c.code}`) ?? 0) + c.n);
+  for (const c of cells) if (c.kind === "descriptive") trend.set(`${c.period}:${c.code}`, (trend.get(`${c.period}:${c.code}`) ?? 0) + c.n);
   const trendTable = table(
     "trend",
     `Trend of the ${followed.length || ""} most used descriptive codes`.replace("  ", " "),

@@ -12,7 +12,7 @@ import { coverageShifts, libraries, statPresenceHours } from "../../db/schema";
 import { groupQueueId } from "../../queues/queue-ids";
 import type { StatTable } from "../../shared/stats-api";
 import { countWithin, LONG_WAIT_S, staffingNeeded, WAIT_BINS } from "../definitions";
-import { hourCells, presenceHourCells, type CellQuery } from "../cells";
+import { hourCells, lostWhileUnmonitored, presenceHourCells, type CellQuery } from "../cells";
 import { HOUR_MS, localCell, weekdayOf } from "../local-time";
 import { series } from "../measures";
 import { localHourPieces } from "../presence";
@@ -56,27 +56,38 @@ async function scheduledHours(cq: CellQuery): Promise<Map<number, boolean>> {
   const w = cq.window;
   const db = database(cq.d1);
   const libraryIds = [...new Set(shifts.map((s) => s.libraryId))];
-  const [zones, presence] = await Promise.all([
-    db.select({ id: libraries.id, timeZone: libraries.timeZone }).from(libraries).where(inArray(libraries.id, libraryIds)).all(),
-    db
-      .select({ libraryId: statPresenceHours.libraryId, queueId: statPresenceHours.queueId, day: statPresenceHours.localDay, hour: statPresenceHours.localHour, ms: sum(statPresenceHours.queueMs) })
-      .from(statPresenceHours)
-      .where(and(inArray(statPresenceHours.libraryId, libraryIds), inArray(statPresenceHours.queueId, [...new Set(shifts.map((s) => groupQueueId(s.groupId)))]), between(statPresenceHours.localDay, w.fromDay - 1, w.toDay + 1)))
-      .groupBy(statPresenceHours.libraryId, statPresenceHours.queueId, statPresenceHours.localDay, statPresenceHours.localHour)
-      .all(),
-  ]);
+  const zones = await db.select({ id: libraries.id, timeZone: libraries.timeZone }).from(libraries).where(inArray(libraries.id, libraryIds)).all();
   const zoneOf = new Map(zones.map((z) => [z.id, z.timeZone]));
-  const staffed = new Set(presence.filter((p) => Number(p.ms ?? 0) > 0).map((p) => `${p.libraryId}|${p.queueId}|${p.day}|${p.hour}`));
-  shifts.forEach((shift, i) => {
-    for (const o of occurrences(shift, i, w.fromMs, w.toMs)) {
-      for (const piece of localHourPieces(w.zone, Math.max(o.start, w.fromMs), Math.min(o.end, w.toMs))) {
-        const key = piece.day * 24 + piece.hour;
-        const there = localCell(zoneOf.get(shift.libraryId) ?? w.zone, piece.start);
-        const covered = staffed.has(`${shift.libraryId}|${groupQueueId(shift.groupId)}|${there.day}|${there.hour}`);
-        hours.set(key, (hours.get(key) ?? true) && covered);
-      }
-    }
-  });
+  // Every scheduled piece: its hour in the report's zone, and the hour of the library's own zone its presence is kept in.
+  const pieces = shifts.flatMap((shift, i) =>
+    occurrences(shift, i, w.fromMs, w.toMs).flatMap((o) =>
+      localHourPieces(w.zone, Math.max(o.start, w.fromMs), Math.min(o.end, w.toMs)).map((piece) => ({ key: piece.day * 24 + piece.hour, shift, there: localCell(zoneOf.get(shift.libraryId) ?? w.zone, piece.start) })),
+    ),
+  );
+  // Only the shift libraries' time on their cooperative's queue, in the hours of the day their shifts run.
+  const staffed = new Set<string>();
+  for (const libraryId of libraryIds) {
+    const mine = pieces.filter((p) => p.shift.libraryId === libraryId);
+    const localHours = [...new Set(mine.map((p) => p.there.hour))];
+    const rows = await db
+      .select({ queueId: statPresenceHours.queueId, day: statPresenceHours.localDay, hour: statPresenceHours.localHour, ms: sum(statPresenceHours.queueMs) })
+      .from(statPresenceHours)
+      .where(
+        and(
+          eq(statPresenceHours.libraryId, libraryId),
+          between(statPresenceHours.localDay, w.fromDay - 1, w.toDay + 1),
+          inArray(statPresenceHours.localHour, localHours),
+          inArray(statPresenceHours.queueId, [...new Set(mine.map((p) => groupQueueId(p.shift.groupId)))]),
+        ),
+      )
+      .groupBy(statPresenceHours.queueId, statPresenceHours.localDay, statPresenceHours.localHour)
+      .all();
+    for (const r of rows) if (Number(r.ms ?? 0) > 0) staffed.add(`${libraryId}|${r.queueId}|${r.day}|${r.hour}`);
+  }
+  for (const p of pieces) {
+    const covered = staffed.has(`${p.shift.libraryId}|${groupQueueId(p.shift.groupId)}|${p.there.day}|${p.there.hour}`);
+    hours.set(p.key, (hours.get(p.key) ?? true) && covered);
+  }
   return hours;
 }
 
@@ -84,13 +95,12 @@ async function scheduledHours(cq: CellQuery): Promise<Map<number, boolean>> {
 const WEEK_COLUMNS = ["requests", "answered", "duration_sum_ms", "turned_away", "abandoned", ...Array.from({ length: WAIT_BINS }, (_, i) => `w${i}`)];
 
 export async function planningReport(cq: CellQuery): Promise<StatTable[]> {
-  const [weekCells, lostCells, presence, scheduled] = await Promise.all([
+  const [weekCells, lostUnmonitored, presence, scheduled] = await Promise.all([
     hourCells(cq, "weekday-hour", WEEK_COLUMNS),
-    hourCells(cq, "day-hour", ["turned_away", "abandoned"]),
-    presenceHourCells(cq, "day-hour"),
+    lostWhileUnmonitored(cq),
+    presenceHourCells(cq, "weekday-hour"),
     scheduledHours(cq),
   ]);
-  const monitored = new Map(presence.map((p) => [p.day * 24 + p.hour, p.ms]));
   const week = Array.from({ length: 168 }, empty);
   const at = (day: number, hour: number) => week[(weekdayOf(day) - 1) * 24 + hour]!;
   for (const c of weekCells) {
@@ -103,8 +113,8 @@ export async function planningReport(cq: CellQuery): Promise<StatTable[]> {
     h.longWaits += c.m.answered! - countWithin(series(c.m, "w", 0, WAIT_BINS), LONG_WAIT_S);
   }
   // A patron lost in a calendar hour nobody monitored (any part of it) is one a single librarian would have reached.
-  for (const c of lostCells) if (!monitored.get(c.day * 24 + c.hour)) at(c.day, c.hour).lostUnstaffed += c.m.turned_away! + c.m.abandoned!;
-  for (const p of presence) at(p.day, p.hour).monitoredMs += p.ms;
+  for (const c of lostUnmonitored) week[(c.weekday - 1) * 24 + c.hour]!.lostUnstaffed += c.lost;
+  for (const p of presence) week[(p.day - 1) * 24 + p.hour]!.monitoredMs += p.ms;
   for (const [key, covered] of scheduled) {
     const h = at(Math.floor(key / 24), key % 24);
     h.scheduled += 1;
