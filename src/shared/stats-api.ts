@@ -58,31 +58,20 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
 
 export const statsQuerySchema = z
   .object({
-    scope: param(z.enum(STAT_SCOPES, { message: `Choose one of: ${STAT_SCOPES.join(", ")}` })),
-    /** The cooperative (scope=group). */
-    group: param(slugSchema),
-    /** The library (scope=library: which one, for a service administrator; scope=group: one member). */
-    library: param(slugSchema),
-    /** First and last day, in the report's time zone (default: the last 30 days). */
-    from: param(dateParam),
-    to: param(dateParam),
-    /** A queue the request was shown in. */
-    queue: param(queueIdSchema),
-    /** hosted: Refdesk's own request form; qwidget: the Qwidget on a library's site. */
-    source: param(z.enum(["hosted", "qwidget"], { message: "Choose hosted or qwidget" })),
-    /** The site the Qwidget ran on (an origin, e.g. https://www.library.org). */
-    site: param(siteSchema),
-    /** The librarian who answered (ended) the chat. */
-    librarian: param(librarianIdSchema),
-    resolution: param(z.enum(FILED_RESOLUTION_VALUES, { message: "Not a resolution code" })),
-    /** A descriptive code the chat carries. */
-    code: param(codeSchema),
-    /** Answered by the patron's own library, or by a partner. */
-    answered: param(z.enum(["home", "partner"], { message: "Choose home or partner" })),
-    /** A rating, or whether the chat was rated at all. */
-    rating: param(z.enum(["1", "2", "3", "4", "5", "rated", "unrated"], { message: "Choose 1 to 5, rated or unrated" })),
-    /** Practice and spam chats are left out unless this is `include`. */
-    leftOut: param(z.enum(["exclude", "include"], { message: "Choose exclude or include" })),
+    scope: param(z.enum(STAT_SCOPES, { message: `Choose one of: ${STAT_SCOPES.join(", ")}` }).describe("Whose figures: a librarian's own chats, a library's, or a cooperative's (default: the widest the caller has).")),
+    group: param(slugSchema.describe("The cooperative, with scope=group (default: the caller's library's first).")),
+    library: param(slugSchema.describe("With scope=library, which library (a service administrator's choice); with scope=group, one member.")),
+    from: param(dateParam.describe("The first day, in the report's time zone (default: 29 days before `to`).")),
+    to: param(dateParam.describe("The last day, in the report's time zone (default: today).")),
+    queue: param(queueIdSchema.describe("A queue the request was shown in.")),
+    source: param(z.enum(["hosted", "qwidget"], { message: "Choose hosted or qwidget" }).describe("`hosted`: Refdesk's own request form; `qwidget`: the Qwidget on a library's site.")),
+    site: param(siteSchema.describe("The site the Qwidget ran on, as an origin (https://www.library.org).")),
+    librarian: param(librarianIdSchema.describe("The librarian who answered (ended) the chat.")),
+    resolution: param(z.enum(FILED_RESOLUTION_VALUES, { message: "Not a resolution code" }).describe("A resolution code.")),
+    code: param(codeSchema.describe("A descriptive code the chat carries.")),
+    answered: param(z.enum(["home", "partner"], { message: "Choose home or partner" }).describe("Answered by the patron's own library, or by a partner.")),
+    rating: param(z.enum(["1", "2", "3", "4", "5", "rated", "unrated"], { message: "Choose 1 to 5, rated or unrated" }).describe("A rating, `rated`, or `unrated` (answered and not rated).")),
+    leftOut: param(z.enum(["exclude", "include"], { message: "Choose exclude or include" }).describe("`include` counts practice and spam chats too (left out by default).")),
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, { message: "The last day is before the first day", path: ["to"] })
   .refine((v) => !v.from || !v.to || daysBetween(v.from, v.to) <= STAT_DATE_LIMITS.maxDays, {
