@@ -148,7 +148,7 @@ function insertStatements(rows, guard, per = 100) {
 /**
  * The demo's statistics history (DEMO_HISTORY_DAYS days up to `now`) as SQL.
  * Written once: every statement runs only while the history's first chat is
- * not stored yet, and the chats come last. The presence cursor is moved past
+ * not stored yet, and that chat is the last thing written. The presence cursor is moved past
  * the stretches written, whose coverage the history counts itself.
  */
 export async function demoHistorySql(now = Date.now()) {
@@ -186,12 +186,15 @@ export async function demoHistorySql(now = Date.now()) {
   const fresh = `NOT EXISTS (SELECT 1 FROM stat_chats WHERE session_id = ${sql(first)})`;
   const spans = all.filter((t) => t.table === "monitoring_spans");
   const rest = all.filter((t) => t.table !== "stat_chats" && t.table !== "monitoring_spans" && t.table !== "stat_group_zones");
+  // The statement holding the first chat runs last: until it has, every other one still finds the history unwritten.
+  const factStatements = insertStatements(facts, fresh);
   return [
     ...insertStatements(spans, fresh),
     `UPDATE stat_cursors SET position = (SELECT max(rowid) FROM monitoring_spans) WHERE name = 'presence' AND ${fresh};`,
     `INSERT OR IGNORE INTO stat_group_zones (group_id, time_zone, chosen_at) VALUES (${sql(group.id)}, ${sql(groupZone)}, ${now});`,
     ...insertStatements(rest, fresh),
-    ...insertStatements(facts, fresh),
+    ...factStatements.slice(1),
+    factStatements[0],
   ].join("\n");
 }
 

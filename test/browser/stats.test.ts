@@ -103,6 +103,25 @@ describe("statistics, in the browser", () => {
     expect(await page.locator("table.stat-data").first().isVisible()).toBe(true);
   });
 
+  it("the demo's history agrees both ways: the cooperative's rollups and each member's facts", async () => {
+    const context = await chromium.context();
+    await signInTo(context, "edna@capital-u.example", "/stats");
+    const totals = async (query: string) => {
+      const r = (await (await context.request.get(`/api/stats/volume?${query}`)).json()) as { tables: { id: string; columns: { key: string }[]; rows: number[][] }[] };
+      const t = r.tables.find((x) => x.id === "totals")!;
+      return Object.fromEntries(t.columns.map((c, i) => [c.key, t.rows[0]![i]!]));
+    };
+    // A range wider than the history on both sides: each member counts in its own zone, the cooperative in its own, and no chat lies near an edge.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const range = `from=${day(-1000)}&to=${day(2)}`;
+    const whole = await totals(`scope=group&${range}`);
+    expect(whole.requests).toBeGreaterThan(5000);
+    let members = 0;
+    for (const library of ["springfield", "shelbyville", "capital-u"]) members += (await totals(`scope=group&library=${library}&${range}`)).requests!;
+    // A member's figures count its patrons and its librarians' answers: a chat a partner answered counts for both.
+    expect(members - whole.partner_answered!).toBe(whole.requests);
+  });
+
   it("is linked from the questions module and administration", async () => {
     const context = await chromium.context();
     const page = await signInTo(context, "marge@springfield-library.example", "/questions");
