@@ -114,6 +114,10 @@ CREATE TABLE `stat_group_hours` (
 	`d6` integer DEFAULT 0 NOT NULL,
 	`d7` integer DEFAULT 0 NOT NULL,
 	`d8` integer DEFAULT 0 NOT NULL,
+	`d9` integer DEFAULT 0 NOT NULL,
+	`d10` integer DEFAULT 0 NOT NULL,
+	`d11` integer DEFAULT 0 NOT NULL,
+	`d12` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY(`group_id`, `slice`, `local_day`, `local_hour`, `left_out`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
@@ -186,6 +190,10 @@ CREATE TABLE `stat_group_people` (
 	`d6` integer DEFAULT 0 NOT NULL,
 	`d7` integer DEFAULT 0 NOT NULL,
 	`d8` integer DEFAULT 0 NOT NULL,
+	`d9` integer DEFAULT 0 NOT NULL,
+	`d10` integer DEFAULT 0 NOT NULL,
+	`d11` integer DEFAULT 0 NOT NULL,
+	`d12` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY(`group_id`, `slice`, `span`, `local_day`, `left_out`, `librarian_id`, `library_id`)
 ) WITHOUT ROWID;
 --> statement-breakpoint

@@ -628,7 +628,7 @@ export const statGroupHours = sqliteTable(
     durationMaxMs: counter("duration_max_ms"),
     ...counters("r", 1, 5),
     ...counters("w", 0, 10),
-    ...counters("d", 0, 8),
+    ...counters("d", 0, 12),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.slice, t.localDay, t.localHour, t.leftOut] })],
 );
@@ -691,7 +691,7 @@ export const statGroupPeople = sqliteTable(
     durationMaxMs: counter("duration_max_ms"),
     ...counters("r", 1, 5),
     ...counters("w", 0, 10),
-    ...counters("d", 0, 8),
+    ...counters("d", 0, 12),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.slice, t.span, t.localDay, t.leftOut, t.librarianId, t.libraryId] })],
 );

@@ -39,7 +39,7 @@ export function durationMs(acceptedAt: number | null, endedAt: number): number |
  */
 export const WAIT_EDGES_S = [10, 20, 30, 45, 60, 90, 120, 180, 300, 600] as const;
 /** Chat lengths, the same way (seconds). */
-export const DURATION_EDGES_S = [120, 300, 600, 900, 1200, 1800, 2700, 3600] as const;
+export const DURATION_EDGES_S = [60, 120, 180, 240, 300, 420, 600, 900, 1200, 1800, 2700, 3600] as const;
 
 export const WAIT_BINS = WAIT_EDGES_S.length + 1;
 export const DURATION_BINS = DURATION_EDGES_S.length + 1;

@@ -30,7 +30,7 @@ export interface StatsPageInput {
 const ABOUT: Record<StatReportId, string> = {
   volume: "Every chat request, by the day it came in: answered (a librarian accepted it), turned away (shown the library's alternatives: nobody monitoring, or nobody came within the wait limit), abandoned while waiting (the patron left first), and ended automatically (an answered chat that went quiet).",
   when: "When requests come in: by hour of day, day of week, and each hour of the week.",
-  waits: "Waiting starts when the patron sends the request and ends when a librarian accepts it; a chat lasts from then until it ends. Percentiles are read to the edge of the bin they fall in (10, 20, 30, 45, 60, 90, 120, 180, 300, 600 s; lengths 2, 5, 10, 15, 20, 30, 45, 60 min), never beyond the longest.",
+  waits: "Waiting starts when the patron sends the request and ends when a librarian accepts it; a chat lasts from then until it ends. Percentiles are read to the edge of the bin they fall in (10, 20, 30, 45, 60, 90, 120, 180, 300, 600 s; lengths 1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 45, 60 min), never beyond the longest.",
   codes: "Resolution codes (one per chat) and descriptive codes (up to four), under each code's current label — renamed or hidden codes keep their history.",
   people: "Each librarian's answered chats (the librarian who ended them), and hours monitored from presence: one person monitoring two queues at once counts once.",
   cooperative: "Who answered whose patrons, each member's balance, and requests that rolled over to a cooperative queue. Counts only.",

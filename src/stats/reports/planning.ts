@@ -149,7 +149,7 @@ export async function planningReport(cq: CellQuery): Promise<StatTable[]> {
       col("unstaffed", "Scheduled hours nobody staffed"),
     ],
     rows.map(({ i, h, perHour, staffing, needed, gap }) => [WEEKDAY_NAMES[Math.floor(i / 24)]!, hourLabel(i % 24), h.requests, perHour, staffing, needed, gap, h.turnedAway, h.abandoned, h.longWaits, h.lostUnstaffed, h.scheduled, h.unstaffed]),
-    { type: "lines", x: "hour", series: ["per_week", "staffing", "needed"], unit: "per hour" },
+    { type: "lines", x: "hour", series: ["per_week", "staffing", "needed"], unit: "average in the hour" },
   );
   const lostMap = table(
     "lost-heatmap",
