@@ -1,7 +1,7 @@
 /**
  * Reading the figures: every report is built from a few kinds of cells —
- * per local day and hour (grouped as the report needs), per code and day, per
- * pair of libraries, per librarian, and presence per hour and per person. Each
+ * per local day and hour (grouped as the report needs), per code and period,
+ * per pair of libraries, per librarian (presence: src/stats/presence-cells.ts). Each
  * is read either from a slice of the cooperative rollups (a whole cooperative,
  * with at most one filter that cuts across it: src/stats/slices.ts) or by
  * counting stat_chats directly with the same measures (src/stats/measures.ts),
@@ -63,18 +63,8 @@ export interface PersonCell {
   libraryId: string;
   m: Measures;
 }
-export interface PresenceHourCell {
-  day: number;
-  hour: number;
-  ms: number;
-}
-export interface PresencePersonCell {
-  librarianId: string;
-  libraryId: string;
-  ms: number;
-}
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 const aggregates = (measures: readonly Measure[]) => sql.raw(measures.map((m) => `${m.agg}(${m.sql}) as ${m.column}`).join(", "));
 const rollupAggregates = (measures: readonly Measure[]) => sql.raw(measures.map((m) => `${m.agg}(${m.column}) as ${m.column}`).join(", "));
@@ -82,7 +72,8 @@ const rollupAggregates = (measures: readonly Measure[]) => sql.raw(measures.map(
 const only = (measures: readonly Measure[], columns?: readonly string[]) => (columns ? measures.filter((m) => columns.includes(m.column)) : measures);
 const measuresOf = (row: Row, measures: readonly Measure[]): Measures => Object.fromEntries(measures.map((m) => [m.column, Number(row[m.column] ?? 0)]));
 
-async function all(cq: CellQuery, query: SQL): Promise<Row[]> {
+/** Runs a query of cells. */
+export async function all(cq: CellQuery, query: SQL): Promise<Row[]> {
   return (await database(cq.d1).all(query)) as Row[];
 }
 
@@ -95,8 +86,8 @@ function localMs(w: Window): SQL {
 }
 
 // Integer arithmetic: the constants are inlined (a bound JavaScript number is a REAL to D1, which would make the division exact).
-const localDay = (w: Window) => sql`(${localMs(w)} / ${sql.raw(String(DAY_MS))})`;
-const localHour = (w: Window) => sql`((${localMs(w)} % ${sql.raw(String(DAY_MS))}) / ${sql.raw(String(HOUR_MS))})`;
+export const localDay = (w: Window) => sql`(${localMs(w)} / ${sql.raw(String(DAY_MS))})`;
+export const localHour = (w: Window) => sql`((${localMs(w)} % ${sql.raw(String(DAY_MS))}) / ${sql.raw(String(HOUR_MS))})`;
 
 /** Which facts a query counts: the scope, the window and every filter. */
 export function factConditions(cq: CellQuery): SQL {
@@ -131,7 +122,7 @@ export function factConditions(cq: CellQuery): SQL {
  * asked for). A row a recoded chat left at zero is skipped, as counting facts
  * would never produce it.
  */
-function rollupConditions(cq: CellQuery, days: SQL = sql`local_day between ${cq.window.fromDay} and ${cq.window.toDay}`): SQL {
+export function rollupConditions(cq: CellQuery, days: SQL = sql`local_day between ${cq.window.fromDay} and ${cq.window.toDay}`): SQL {
   const { scope, q } = cq;
   const leftOut = q.leftOut === "include" ? sql`` : sql` and left_out = 0`;
   return sql`group_id = ${scope.id} and slice = ${scope.slice ?? ""} and ${days}${leftOut}`;
@@ -155,7 +146,7 @@ function periodStart(day: SQL, unit: "week" | "month"): SQL {
   return sql`cast(julianday(date(${day} * 86400, 'unixepoch', 'start of month')) - 2440587.5 as integer)`;
 }
 
-const fromRollups = (cq: CellQuery) => cq.scope.slice !== null;
+export const fromRollups = (cq: CellQuery) => cq.scope.slice !== null;
 
 /** The day, hour and weekday columns of a grouping, over the rollups or over the facts. */
 function groupingColumns(grouping: Grouping, rollups: boolean, w: Window): { select: SQL; groupBy: SQL | null } {
@@ -169,7 +160,7 @@ function groupingColumns(grouping: Grouping, rollups: boolean, w: Window): { sel
   return { select, groupBy };
 }
 
-const num = (v: unknown) => Number(v ?? 0);
+export const num = (v: unknown) => Number(v ?? 0);
 
 /** Hour cells in `grouping`, with the measures `columns` (all when not given). */
 export async function hourCells(cq: CellQuery, grouping: Grouping, columns?: readonly string[]): Promise<HourCell[]> {
@@ -213,67 +204,4 @@ export async function peopleCells(cq: CellQuery): Promise<PersonCell[]> {
         sql`select librarian_id, coalesce(answering_library_id, library_id) as library_id, ${aggregates(PEOPLE_MEASURES)} from stat_chats where ${factConditions(cq)} and ${sql.raw(PERSON_SQL)} group by librarian_id, answering_library_id`,
       );
   return rows.map((r) => ({ librarianId: String(r.librarian_id), libraryId: String(r.library_id), m: measuresOf(r, PEOPLE_MEASURES) }));
-}
-
-/**
- * Whose monitoring counts, and where it is read: a library's librarians (in
- * its zone), one librarian (their library's), or a whole cooperative (its
- * rollup, in its zone). A queue chosen counts time on that queue.
- */
-function presenceSource(cq: CellQuery): { table: "library" | "group"; where: SQL; column: string } {
-  const { scope, q, window: w } = cq;
-  const days = sql`local_day between ${w.fromDay} and ${w.toDay}`;
-  const librarian = scope.kind === "me" ? scope.viewer.id : (q.librarian ?? null);
-  // A library's figures count only its own librarians' monitoring.
-  const library = scope.kind === "library" ? scope.id : (scope.library?.id ?? (!librarian && q.queue?.startsWith("lib:") ? q.queue.slice(4) : null));
-  if (librarian || library) {
-    const parts = [days, ...(librarian ? [sql`librarian_id = ${librarian}`] : []), ...(library ? [sql`library_id = ${library}`] : []), ...(q.queue ? [sql`queue_id = ${q.queue}`] : [])];
-    return { table: "library", where: sql.join(parts, sql` and `), column: q.queue ? "queue_ms" : "person_ms" };
-  }
-  return { table: "group", where: sql`group_id = ${scope.id} and ${days}`, column: q.queue ? "group_queue_ms" : "person_ms" };
-}
-
-/** Monitoring per day, per hour, or per weekday and hour (`day` the weekday then; −1 where not grouped by). */
-export async function presenceHourCells(cq: CellQuery, grouping: "day" | "hour" | "weekday-hour"): Promise<PresenceHourCell[]> {
-  const s = presenceSource(cq);
-  const table = sql.raw(presenceTable(s));
-  const select = sql.raw({ day: "local_day as day, -1 as hour", hour: "-1 as day, local_hour as hour", "weekday-hour": "(local_day + 3) % 7 + 1 as day, local_hour as hour" }[grouping]);
-  const groupBy = sql.raw({ day: "1", hour: "2", "weekday-hour": "1, 2" }[grouping]);
-  const rows = await all(cq, sql`select ${select}, sum(${sql.raw(s.column)}) as ms from ${table} where ${s.where} group by ${groupBy}`);
-  return rows.map((r) => ({ day: num(r.day), hour: num(r.hour), ms: num(r.ms) })).filter((c) => c.ms > 0);
-}
-
-const presenceTable = (s: ReturnType<typeof presenceSource>) => (s.table === "library" ? "stat_presence_hours" : "stat_group_presence_hours");
-
-/**
- * Patrons lost (turned away or abandoned) in calendar hours nobody of the
- * scope monitored at any moment, per weekday and hour: counted in one query,
- * each hour's requests checked against that hour's monitoring.
- */
-export async function lostWhileUnmonitored(cq: CellQuery): Promise<{ weekday: number; hour: number; lost: number }[]> {
-  const s = presenceSource(cq);
-  const monitored = (day: SQL, hour: SQL) =>
-    sql`exists (select 1 from ${sql.raw(presenceTable(s))} where ${s.where} and local_day = ${day} and local_hour = ${hour} and ${sql.raw(s.column)} > 0)`;
-  const rows = fromRollups(cq)
-    ? await all(
-        cq,
-        sql`select (h.local_day + 3) % 7 + 1 as weekday, h.local_hour as hour, sum(h.turned_away + h.abandoned) as lost from stat_group_hours h
-             where ${rollupConditions(cq)} and h.turned_away + h.abandoned > 0 and not ${monitored(sql.raw("h.local_day"), sql.raw("h.local_hour"))} group by 1, 2`,
-      )
-    : await all(
-        cq,
-        sql`with cells as (select ${localDay(cq.window)} as day, ${localHour(cq.window)} as hour, sum(outcome <> 'answered') as lost from stat_chats where ${factConditions(cq)} and outcome <> 'answered' group by 1, 2)
-            select (c.day + 3) % 7 + 1 as weekday, c.hour as hour, sum(c.lost) as lost from cells c where not ${monitored(sql.raw("c.day"), sql.raw("c.hour"))} group by 1, 2`,
-      );
-  return rows.map((r) => ({ weekday: num(r.weekday), hour: num(r.hour), lost: num(r.lost) }));
-}
-
-export async function presencePeopleCells(cq: CellQuery): Promise<PresencePersonCell[]> {
-  const s = presenceSource(cq);
-  const onGroupQueue = cq.q.queue ? sql` and queue_id = ${cq.q.queue}` : sql``;
-  const rows =
-    s.table === "library"
-      ? await all(cq, sql`select librarian_id, library_id, sum(${sql.raw(s.column)}) as ms from stat_presence_hours where ${s.where} group by librarian_id, library_id`)
-      : await all(cq, sql`select librarian_id, library_id, sum(${sql.raw(cq.q.queue ? "queue_ms" : "person_ms")}) as ms from stat_group_presence_people where ${s.where}${onGroupQueue} group by librarian_id, library_id`);
-  return rows.map((r) => ({ librarianId: String(r.librarian_id), libraryId: String(r.library_id), ms: num(r.ms) })).filter((c) => c.ms > 0);
 }

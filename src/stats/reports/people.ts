@@ -5,7 +5,8 @@
  */
 import type { StatTable } from "../../shared/stats-api";
 import { meanRating, RATING_SCORES } from "../definitions";
-import { peopleCells, presenceHourCells, presencePeopleCells, type CellQuery } from "../cells";
+import { peopleCells, type CellQuery } from "../cells";
+import { presenceHourCells, presencePeopleCells } from "../presence-cells";
 import { HOUR_MS, weekdayOf } from "../local-time";
 import { series } from "../measures";
 import { col, hourLabel, hoursOf, monthLabel, namesOf, periodOf, periods, table, WEEKDAY_NAMES, waitFigures, weekdayCounts } from "./common";
