@@ -11,7 +11,8 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { catchUpPresence } from "../../src/stats/presence-catch-up";
 import { dateOf, dayNumber, localCell } from "../../src/stats/local-time";
-import { accept, call, closeSocket, createForm, endChat, monitorQueue, startChat } from "./helpers";
+import { runPrivacyScrub } from "../../src/privacy/scrub";
+import { accept, call, closeSocket, createForm, createLibrarian, createLibrary, endChat, monitorQueue, signIn, startChat } from "./helpers";
 import { fileChat, monitoringSpan, onlyRow, rowOf, statsApi, statsWorld, tableOf, type StatsWorld } from "./stats-fixtures";
 
 let w: StatsWorld;
@@ -66,12 +67,36 @@ describe("live", () => {
     expect(onlyRow(tableOf((await statsApi(`/api/stats/volume?scope=library&from=${day}&to=${day}`, w.bAdmin.cookie)).body, "totals"))).toMatchObject({ requests: 1, turned_away: 1, answered: 0 });
   });
 
-  it("keeps no name, address or text in any statistics table, and keeps the figures past the scrub", async () => {
+  it("keeps the figures past the privacy scrub, while the patron's comment goes with the chat", async () => {
+    const library = await createLibrary({ name: "Scrubbed Library", timeZone: "UTC" });
+    const admin = await createLibrarian(library.id, "Sue", "library_admin");
+    const cookie = await signIn(admin);
+    const at = "2025-01-06T12:00:00Z";
+    await fileChat({ libraryId: library.id, at, librarian: admin, codes: ["genealogy"], rating: 4, comment: "Helpful, my name is Ada Lovelace" });
+    await fileChat({ libraryId: library.id, at: "2025-01-06T13:00:00Z", waitS: null, turnedAway: true });
+    const figures = async () => {
+      const query = "scope=library&from=2025-01-06&to=2025-01-06";
+      const [volume, codes, feedback] = await Promise.all(["volume", "codes", "feedback"].map(async (r) => (await statsApi(`/api/stats/${r}?${query}`, cookie)).body));
+      return { totals: onlyRow(tableOf(volume!, "totals")), codes: tableOf(codes!, "descriptive").rows, ratings: tableOf(feedback!, "distribution").rows, comments: feedback!.comments?.map((c) => c.comment) };
+    };
+    const before = await figures();
+    expect(before.totals).toMatchObject({ requests: 2, answered: 1, turned_away: 1 });
+    expect(before.comments).toEqual(["Helpful, my name is Ada Lovelace"]);
+    // The scrub runs well past the library's retention period (30 days).
+    await runPrivacyScrub(env, Date.parse(at) + 60 * 86_400_000, 200);
+    const scrubbed = await env.DB.prepare("SELECT count(*) AS n FROM chat_sessions WHERE library_id = ? AND scrubbed_at IS NOT NULL").bind(library.id).first<{ n: number }>();
+    expect(scrubbed!.n).toBe(2);
+    const after = await figures();
+    expect(after.comments).toEqual([]);
+    expect({ ...after, comments: before.comments }).toEqual(before);
+  });
+
+  it("keeps no name, address or text in any statistics table", async () => {
     const tables = (await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'stat_%'").all<{ name: string }>()).results.map((t) => t.name);
     expect(tables.length).toBeGreaterThanOrEqual(10);
     for (const t of tables) {
       const dump = JSON.stringify((await env.DB.prepare(`SELECT * FROM ${t}`).all()).results);
-      for (const personal of ["Ada", "Lovelace", "ada@patron.test", "pat@patron.test", "census", "Slow answer", "A question"]) expect(dump, `${t} holds ${personal}`).not.toContain(personal);
+      for (const personal of ["Ada", "Lovelace", "ada@patron.test", "pat@patron.test", "census", "Slow answer", "A question", "Helpful, my name"]) expect(dump, `${t} holds ${personal}`).not.toContain(personal);
     }
   });
 });
