@@ -27,6 +27,8 @@ export const WEIGHTS = [
   { name: "admin pages (JS + CSS)", files: ["public/build/admin.js", "public/styles/base.css", "public/styles/admin.css"], budget: 60 * KB },
   { name: "patron chat page (JS + CSS)", files: ["public/build/patron.js", "public/styles/base.css", "public/styles/chat.css"], budget: 60 * KB },
   { name: "questions module (JS + CSS)", files: ["public/build/questions.js", "public/styles/base.css", "public/styles/questions.css"], budget: 40 * KB },
+  // Statistics: server-rendered pages (charts are SVG in the page); the script only adds the live refresh.
+  { name: "statistics page (JS + CSS)", files: ["public/build/stats.js", "public/styles/base.css", "public/styles/stats.css"], budget: 40 * KB },
   // Policy pages and the cooperative admin pages: copy buttons and the rich-text editor.
   { name: "policy pages (JS + CSS)", files: ["public/build/policies.js", "public/styles/base.css", "public/styles/coop.css"], budget: 15 * KB },
   // Every page view of a library's site downloads the loader; the widget (its CSS inside) loads when a patron opens it.

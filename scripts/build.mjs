@@ -50,6 +50,8 @@ await build({ ...common, format: "esm", entryPoints: {
     admin: "src/client/admin/main.tsx",
     // Policy pages: copy buttons and the rich-text editor.
     policies: "src/client/policies/main.ts",
+    // Statistics pages: the live refresh (the pages work without it).
+    stats: "src/client/stats/main.ts",
   },
 });
 
@@ -171,4 +173,4 @@ await writeFile(
     2,
   ),
 );
-console.log(`built patron, monitor, questions, admin, policies, qwidget (loader) and the widget (v=${hash}) into public/build/`);
+console.log(`built patron, monitor, questions, admin, policies, stats, qwidget (loader) and the widget (v=${hash}) into public/build/`);

@@ -165,3 +165,24 @@ export const DEMO_COVERAGE_SHIFTS = [
   ...[1, 2, 3, 4, 5].map((weekday) => ({ groupId: "statewide", libraryId: "capital-u", timeZone: "America/Los_Angeles", weekday, start: 19 * 60, end: 23 * 60, endsNextDay: false })),
   { groupId: "statewide", libraryId: "springfield", timeZone: "America/Chicago", weekday: 6, start: 9 * 60, end: 17 * 60, endsNextDay: false },
 ];
+
+// ---- statistics: a history at the desk ------------------------------------------------
+// `npm start` seeds months of ended chats and monitoring (scripts/stats-history.ts), so
+// the statistics pages show real-looking figures at once: each library's desk hours and
+// demand, its librarians, the site its Qwidget runs on. The cooperative's evening shifts
+// are DEMO_COVERAGE_SHIFTS.
+
+/** Days of history, ending now. */
+export const DEMO_HISTORY_DAYS = 150;
+
+export const DEMO_HISTORY_LIBRARIES = [
+  { id: "springfield", librarians: ["lisa", "marge"], site: DEMO_ORIGINS[0], dailyRequests: 30, opens: 9, closes: 20, weekendOpens: 13, weekendCloses: 17 },
+  { id: "shelbyville", librarians: ["apu"], site: DEMO_ORIGINS[0], dailyRequests: 14, opens: 10, closes: 18, weekendOpens: 10, weekendCloses: 16 },
+  { id: "capital-u", librarians: ["frink", "edna"], site: DEMO_ORIGINS[0], dailyRequests: 24, opens: 8, closes: 22, weekendOpens: 12, weekendCloses: 18 },
+];
+
+/** The descriptive codes librarians pick most, in order of use; the other defaults follow. */
+export const DEMO_POPULAR_CODES = [
+  "ready_reference", "research_help", "catalog_search", "database_search", "account_fines", "renewals", "holds_requests", "article_access", "remote_access", "login_problem",
+  "hours_locations", "citation_help", "known_item", "library_card", "ebook_access", "interlibrary_loan", "homework_help", "genealogy", "technology_help", "readers_advisory",
+];

@@ -3,10 +3,25 @@
 // `npm start`, the browser tests and the benchmarks.
 import { spawn, spawnSync } from "node:child_process";
 import { webcrypto } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
 import { DEFAULT_DESCRIPTIVE_CODES } from "../src/shared/codes.ts";
-import { DEMO_COVERAGE_SHIFTS, DEMO_FORMS, DEMO_GROUP_PAGES, DEMO_GROUPS, DEMO_LIBRARIANS, DEMO_LIBRARIES, DEMO_PASSWORD, DEMO_POLICY_PAGES } from "./demo-data.mjs";
+import {
+  DEMO_COVERAGE_SHIFTS,
+  DEMO_FORMS,
+  DEMO_GROUP_PAGES,
+  DEMO_GROUPS,
+  DEMO_HISTORY_DAYS,
+  DEMO_HISTORY_LIBRARIES,
+  DEMO_LIBRARIANS,
+  DEMO_LIBRARIES,
+  DEMO_PASSWORD,
+  DEMO_POLICY_PAGES,
+  DEMO_POPULAR_CODES,
+} from "./demo-data.mjs";
 import { searchRows } from "../src/policies/plain-text.ts";
 import { LINK_KIND_LABELS, POLICY_SECTIONS } from "../src/policies/sections.ts";
 
@@ -103,6 +118,86 @@ function cooperationSeedSql(now) {
   return lines;
 }
 
+/**
+ * The statistics history generator (scripts/stats-history.ts) with the
+ * product's own fact and rollup code, bundled for Node and loaded.
+ */
+export async function loadStatsHistory() {
+  const out = path.join(os.tmpdir(), `refdesk-stats-history-${process.pid}-${Date.now()}.mjs`);
+  await build({ entryPoints: [path.join(root, "scripts", "stats-history.ts")], outfile: out, bundle: true, platform: "node", format: "esm", logLevel: "warning" });
+  try {
+    return await import(pathToFileURL(out).href);
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+/** Rows as multi-row INSERT statements of at most `per` rows, each run only while `guard` (SQL) holds. */
+function insertStatements(rows, guard, per = 100) {
+  const lines = [];
+  for (const { table, columns, values } of rows) {
+    for (let i = 0; i < values.length; i += per) {
+      const chunk = values.slice(i, i + per);
+      const select = columns.map((_, j) => `column${j + 1}`).join(", ");
+      lines.push(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM (VALUES ${chunk.map((v) => `(${v.map(sql).join(", ")})`).join(", ")}) WHERE ${guard};`);
+    }
+  }
+  return lines;
+}
+
+/**
+ * The demo's statistics history (DEMO_HISTORY_DAYS days up to `now`) as SQL.
+ * Written once: every statement runs only while the history's first chat is
+ * not stored yet, and that chat is the last thing written. The presence cursor is moved past
+ * the stretches written, whose coverage the history counts itself.
+ */
+export async function demoHistorySql(now = Date.now()) {
+  const { writeHistory, dayIn } = await loadStatsHistory();
+  const zoneOf = new Map(DEMO_LIBRARIES.map((l) => [l.id, l.timeZone]));
+  const group = DEMO_GROUPS[0];
+  const groupZone = "America/Chicago";
+  const today = dayIn(groupZone, now);
+  const tables = new Map();
+  writeHistory(
+    {
+      seed: 20250901,
+      fromDay: today - DEMO_HISTORY_DAYS,
+      toDay: today,
+      untilMs: now,
+      groupId: group.id,
+      groupZone,
+      libraries: DEMO_HISTORY_LIBRARIES.map((l) => ({ ...l, timeZone: zoneOf.get(l.id) })),
+      shifts: DEMO_COVERAGE_SHIFTS.map((s) => ({ libraryId: s.libraryId, weekday: s.weekday, from: s.start / 60, to: s.end / 60 })),
+      codes: [...DEMO_POPULAR_CODES, ...DEFAULT_DESCRIPTIVE_CODES.map((c) => c.code).filter((c) => !DEMO_POPULAR_CODES.includes(c))],
+      comments: 12,
+    },
+    {
+      row(table, columns, values) {
+        const key = `${table}|${columns.join(",")}`;
+        if (!tables.has(key)) tables.set(key, { table, columns, values: [] });
+        tables.get(key).values.push(values);
+      },
+    },
+  );
+  const all = [...tables.values()];
+  const facts = all.filter((t) => t.table === "stat_chats");
+  const first = facts[0]?.values[0]?.[0];
+  if (!first) return "";
+  const fresh = `NOT EXISTS (SELECT 1 FROM stat_chats WHERE session_id = ${sql(first)})`;
+  const spans = all.filter((t) => t.table === "monitoring_spans");
+  const rest = all.filter((t) => t.table !== "stat_chats" && t.table !== "monitoring_spans" && t.table !== "stat_group_zones");
+  // The statement holding the first chat runs last: until it has, every other one still finds the history unwritten.
+  const factStatements = insertStatements(facts, fresh);
+  return [
+    ...insertStatements(spans, fresh),
+    `UPDATE stat_cursors SET position = (SELECT max(rowid) FROM monitoring_spans) WHERE name = 'presence' AND ${fresh};`,
+    `INSERT OR IGNORE INTO stat_group_zones (group_id, time_zone, chosen_at) VALUES (${sql(group.id)}, ${sql(groupZone)}, ${now});`,
+    ...insertStatements(rest, fresh),
+    ...factStatements.slice(1),
+    factStatements[0],
+  ].join("\n");
+}
+
 /** Runs a wrangler command against `persistDir` (e.g. `d1 execute` for a benchmark's own fixtures); throws on failure. */
 export function wrangler(args, persistDir) {
   const full = [...args, ...(persistDir ? ["--persist-to", persistDir] : [])];
@@ -119,13 +214,22 @@ export function executeLocalSql(sqlText, persistDir, name = "extra-seed") {
   wrangler(["d1", "execute", "DB", "--local", "--file", file], persistDir);
 }
 
-/** Applies migrations and seeds the demo into `persistDir` (default: wrangler's own .wrangler/state). */
-export async function prepareLocalState(persistDir, { extra = {} } = {}) {
+/**
+ * Applies migrations and seeds the demo into `persistDir` (default: wrangler's
+ * own .wrangler/state); `history` adds the demo's statistics history (`npm start`).
+ */
+export async function prepareLocalState(persistDir, { extra = {}, history = false } = {}) {
   wrangler(["d1", "migrations", "apply", "DB", "--local"], persistDir);
   const seedFile = path.join(root, ".wrangler", "demo-seed.sql");
   mkdirSync(path.dirname(seedFile), { recursive: true });
   writeFileSync(seedFile, await demoSeedSql(extra));
   wrangler(["d1", "execute", "DB", "--local", "--file", seedFile], persistDir);
+  if (history) {
+    const historyFile = path.join(root, ".wrangler", `demo-history-${process.pid}.sql`);
+    writeFileSync(historyFile, await demoHistorySql());
+    wrangler(["d1", "execute", "DB", "--local", "--file", historyFile], persistDir);
+    rmSync(historyFile, { force: true });
+  }
 }
 
 /**

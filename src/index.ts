@@ -29,6 +29,7 @@ import { openApiRoutes } from "./routes/openapi/document";
 import { publicFormRoutes } from "./routes/forms-public";
 import { runPrivacyScrub } from "./privacy/scrub";
 import { runScheduledExports } from "./transfer/scheduled-export";
+import { catchUpPresence } from "./stats/presence-catch-up";
 import { coopAdminPageRoutes } from "./routes/coop-admin-pages";
 import { demoPageRoutes } from "./routes/demo-pages";
 import { feedbackRoutes } from "./routes/feedback";
@@ -37,6 +38,8 @@ import { coverageRoutes, groupRoutes } from "./routes/groups";
 import { libraryRoutes } from "./routes/libraries";
 import { policyRoutes } from "./routes/policies";
 import { policyPageRoutes } from "./routes/policy-pages";
+import { statsPageRoutes } from "./routes/stats-pages";
+import { statsRoutes } from "./routes/stats";
 import { viewportRoutes } from "./routes/viewport";
 import { cobrowseViewSources, viewportFrameSources } from "./viewport/frame-sources";
 
@@ -110,6 +113,9 @@ app.route("/api/feedback", feedbackRoutes);
 app.route("/", policyPageRoutes);
 app.route("/", coopAdminPageRoutes);
 app.route("/api/chats", viewportRoutes);
+// Statistics and planning: the /stats pages and their JSON and CSV.
+app.route("/api/stats", statsRoutes);
+app.route("/", statsPageRoutes);
 // The protocol as OpenAPI 3.1, gathered from the documentation on every route of the app.
 app.route("/api/openapi.json", openApiRoutes(app));
 
@@ -125,14 +131,16 @@ export default {
   },
   /**
    * The daily cron (wrangler.toml): the privacy scrub, measured against the
-   * scheduled time; a sweep for mail that never reached the queue; then, when
-   * ARCHIVE_EXPORTS is on, the archives to R2 — after the scrub, so they hold
-   * only what the libraries still have.
+   * scheduled time; a sweep for mail that never reached the queue; coverage
+   * statistics brought up to date; then, when ARCHIVE_EXPORTS is on, the
+   * archives to R2 — after the scrub, so they hold only what the libraries still have.
    */
   async scheduled(controller: ScheduledController, env: Env) {
     await runPrivacyScrub(env, controller.scheduledTime);
     const requeued = await requeueStalePendingMail(env, controller.scheduledTime);
     if (requeued > 0) console.warn(JSON.stringify({ event: "stale_mail_requeued", count: requeued }));
+    // Coverage statistics keep up with monitoring even when nobody looks at them.
+    await catchUpPresence(env.DB, controller.scheduledTime, 40).catch((error: unknown) => console.error(JSON.stringify({ event: "presence_catch_up_failed", error: String(error) })));
     await runScheduledExports(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env, MailJob>;

@@ -568,3 +568,218 @@ export const archiveExports = sqliteTable(
   },
   (t) => [index("archive_exports_owner").on(t.kind, t.ownerId, t.startedAt)],
 );
+
+// ---- statistics (migrations/0009_statistics.sql; src/stats, docs/statistics.md) ------------
+// No table here holds a name, an address or a text: statistics survive the privacy scrub.
+
+/** `prefix0` … `prefix{n-1}`: integer counters (histogram bins, rating counts). */
+function counters<P extends string>(prefix: P, from: number, to: number) {
+  const out: Record<string, ReturnType<typeof counter>> = {};
+  for (let i = from; i <= to; i++) out[`${prefix}${i}`] = counter(`${prefix}${i}`);
+  return out as Record<`${P}${number}`, ReturnType<typeof counter>>;
+}
+const counter = (name: string) => integer(name).notNull().default(0);
+
+/** One row per filed chat: the facts statistics count (src/stats/fact.ts). */
+export const statChats = sqliteTable(
+  "stat_chats",
+  {
+    sessionId: text("session_id").primaryKey(),
+    /** The patron's library. */
+    libraryId: text("library_id").notNull(),
+    /** The library of the librarian who ended the chat (null: nobody answered). */
+    answeringLibraryId: text("answering_library_id"),
+    librarianId: text("librarian_id"),
+    formId: text("form_id"),
+    homeQueueId: text("home_queue_id").notNull(),
+    acceptedQueueId: text("accepted_queue_id"),
+    /** ",q1,q2,": every queue the request was shown in, in order (more than one: it rolled over). */
+    queueIds: text("queue_ids").notNull().default(""),
+    queueCount: integer("queue_count").notNull(),
+    /** The library site the Qwidget ran on; null for Refdesk's hosted form. */
+    patronOrigin: text("patron_origin"),
+    source: text("source").$type<"chat" | "email">().notNull(),
+    outcome: text("outcome").$type<"answered" | "turned_away" | "abandoned">().notNull(),
+    resolution: text("resolution").$type<FiledResolution>().notNull(),
+    codes: text("codes", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    endedAutomatically: integer("ended_automatically", { mode: "boolean" }).notNull(),
+    /** Practice and spam: left out of statistics unless asked for. */
+    leftOut: integer("left_out", { mode: "boolean" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    acceptedAt: integer("accepted_at"),
+    endedAt: integer("ended_at").notNull(),
+    waitMs: integer("wait_ms"),
+    durationMs: integer("duration_ms"),
+    waitBin: integer("wait_bin"),
+    durationBin: integer("duration_bin"),
+    patronMessages: integer("patron_messages").notNull(),
+    librarianMessages: integer("librarian_messages").notNull(),
+    rating: integer("rating"),
+    /** ",g1,g2,": the groups of the patron's and the answering library when the chat was filed. */
+    groupIds: text("group_ids").notNull().default(""),
+    /** Its part is in the group rollups. */
+    counted: integer("counted", { mode: "boolean" }).notNull().default(false),
+    /** Bumped by every change after filing: changes are compare-and-set. */
+    version: integer("version").notNull().default(0),
+  },
+  (t) => [
+    index("stat_chats_library").on(t.libraryId, t.createdAt),
+    index("stat_chats_answering").on(t.answeringLibraryId, t.createdAt),
+    index("stat_chats_librarian").on(t.librarianId, t.createdAt),
+    index("stat_chats_created").on(t.createdAt),
+    index("stat_chats_origin").on(t.patronOrigin, t.createdAt).where(sql`patron_origin IS NOT NULL`),
+  ],
+);
+
+export const statChatCodes = sqliteTable(
+  "stat_chat_codes",
+  {
+    sessionId: text("session_id").notNull(),
+    code: text("code").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.code] }), index("stat_chat_codes_code").on(t.code, t.sessionId)],
+);
+
+/** The zone a cooperative's figures are counted in, chosen once. */
+export const statGroupZones = sqliteTable("stat_group_zones", {
+  groupId: text("group_id").primaryKey(),
+  timeZone: text("time_zone").notNull(),
+  chosenAt: integer("chosen_at").notNull(),
+});
+
+export const statGroupHours = sqliteTable(
+  "stat_group_hours",
+  {
+    groupId: text("group_id").notNull(),
+    /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
+    slice: text("slice").notNull(),
+    localDay: integer("local_day").notNull(),
+    localHour: integer("local_hour").notNull(),
+    leftOut: integer("left_out").notNull(),
+    requests: counter("requests"),
+    answered: counter("answered"),
+    turnedAway: counter("turned_away"),
+    abandoned: counter("abandoned"),
+    autoEnded: counter("auto_ended"),
+    partnerAnswered: counter("partner_answered"),
+    rolledOver: counter("rolled_over"),
+    waitSumMs: counter("wait_sum_ms"),
+    waitMaxMs: counter("wait_max_ms"),
+    durationSumMs: counter("duration_sum_ms"),
+    durationMaxMs: counter("duration_max_ms"),
+    ...counters("r", 1, 5),
+    ...counters("w", 0, 10),
+    ...counters("d", 0, 12),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.localDay, t.localHour, t.leftOut] })],
+);
+
+export const statGroupCodes = sqliteTable(
+  "stat_group_codes",
+  {
+    groupId: text("group_id").notNull(),
+    /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
+    slice: text("slice").notNull(),
+    /** "day", or "month" for a whole month (local_day its first day). */
+    span: text("span").$type<"day" | "month">().notNull(),
+    localDay: integer("local_day").notNull(),
+    leftOut: integer("left_out").notNull(),
+    kind: text("kind").$type<"resolution" | "descriptive">().notNull(),
+    code: text("code").notNull(),
+    n: counter("n"),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.span, t.localDay, t.leftOut, t.kind, t.code] })],
+);
+
+export const statGroupPairs = sqliteTable(
+  "stat_group_pairs",
+  {
+    groupId: text("group_id").notNull(),
+    /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
+    slice: text("slice").notNull(),
+    /** "day", or "month" for a whole month (local_day its first day). */
+    span: text("span").$type<"day" | "month">().notNull(),
+    localDay: integer("local_day").notNull(),
+    leftOut: integer("left_out").notNull(),
+    libraryId: text("library_id").notNull(),
+    answeringLibraryId: text("answering_library_id").notNull(),
+    requests: counter("requests"),
+    answered: counter("answered"),
+    turnedAway: counter("turned_away"),
+    abandoned: counter("abandoned"),
+    rolledOver: counter("rolled_over"),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.span, t.localDay, t.leftOut, t.libraryId, t.answeringLibraryId] })],
+);
+
+export const statGroupPeople = sqliteTable(
+  "stat_group_people",
+  {
+    groupId: text("group_id").notNull(),
+    /** "" for every chat, else the filter value these chats share (src/stats/slices.ts). */
+    slice: text("slice").notNull(),
+    /** "day", or "month" for a whole month (local_day its first day). */
+    span: text("span").$type<"day" | "month">().notNull(),
+    localDay: integer("local_day").notNull(),
+    leftOut: integer("left_out").notNull(),
+    librarianId: text("librarian_id").notNull(),
+    libraryId: text("library_id").notNull(),
+    chats: counter("chats"),
+    waitSumMs: counter("wait_sum_ms"),
+    waitMinMs: counter("wait_min_ms"),
+    waitMaxMs: counter("wait_max_ms"),
+    durationSumMs: counter("duration_sum_ms"),
+    durationMaxMs: counter("duration_max_ms"),
+    ...counters("r", 1, 5),
+    ...counters("w", 0, 10),
+    ...counters("d", 0, 12),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.slice, t.span, t.localDay, t.leftOut, t.librarianId, t.libraryId] })],
+);
+
+export const statPresenceHours = sqliteTable(
+  "stat_presence_hours",
+  {
+    libraryId: text("library_id").notNull(),
+    localDay: integer("local_day").notNull(),
+    localHour: integer("local_hour").notNull(),
+    librarianId: text("librarian_id").notNull(),
+    queueId: text("queue_id").notNull(),
+    queueMs: counter("queue_ms"),
+    personMs: counter("person_ms"),
+  },
+  (t) => [primaryKey({ columns: [t.libraryId, t.localDay, t.localHour, t.librarianId, t.queueId] }), index("stat_presence_hours_librarian").on(t.librarianId, t.localDay)],
+);
+
+export const statGroupPresenceHours = sqliteTable(
+  "stat_group_presence_hours",
+  {
+    groupId: text("group_id").notNull(),
+    localDay: integer("local_day").notNull(),
+    localHour: integer("local_hour").notNull(),
+    personMs: counter("person_ms"),
+    groupQueueMs: counter("group_queue_ms"),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.localDay, t.localHour] })],
+);
+
+export const statGroupPresencePeople = sqliteTable(
+  "stat_group_presence_people",
+  {
+    groupId: text("group_id").notNull(),
+    localDay: integer("local_day").notNull(),
+    librarianId: text("librarian_id").notNull(),
+    libraryId: text("library_id").notNull(),
+    queueId: text("queue_id").notNull(),
+    queueMs: counter("queue_ms"),
+    personMs: counter("person_ms"),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.localDay, t.librarianId, t.libraryId, t.queueId] })],
+);
+
+export const statCursors = sqliteTable("stat_cursors", {
+  name: text("name").primaryKey(),
+  position: integer("position").notNull().default(0),
+  lease: text("lease").notNull().default(""),
+  leaseUntil: integer("lease_until").notNull().default(0),
+});

@@ -15,6 +15,7 @@ import { logAccessDenied, type QuestionAccess } from "../db/tenancy";
 import { ApiError, badRequest, forbidden, notFound } from "../http/errors";
 import { composeFollowupMail, followupMailKey, followupMailKeyPrefix } from "../mail/followup-mail";
 import { enqueueMail } from "../mail/outbox";
+import { syncStatFact } from "../stats/record";
 import { MAX_DESCRIPTIVE_CODES } from "../shared/codes";
 import { TRANSITIONS, isAllowed, refusalMessage, type QuestionAction } from "../shared/question-rules";
 import type { AnswerBody, QuestionCodesBody, TransitionBody } from "../shared/questions-api";
@@ -254,6 +255,8 @@ export async function changeCodes(d1: D1Database, librarian: Librarian, record: 
     ),
   ]);
   if (update.meta.changes !== 1) throw changedMeanwhile();
+  // Statistics follow the new codes (and a resolution that leaves the chat out of them, or brings it back).
+  await syncStatFact(d1, record.sessionId);
 }
 
 /**

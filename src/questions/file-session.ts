@@ -1,59 +1,21 @@
 /**
  * Files an ended chat in D1 — the transcript, the question for the patron's
  * home library (routed by its resolution code), the history entry and the
- * transcript mail — in one batch that is safe to run twice: every write is
- * keyed by the session, so a retry changes nothing that is already there.
+ * transcript mail, and its statistics (src/stats/record.ts) — in one batch that
+ * is safe to run twice: every write is keyed by the session, so a retry changes
+ * nothing that is already there.
  */
 import { and, eq, notExists } from "drizzle-orm";
 import { database } from "../db/client";
 import { insertIf } from "../db/guarded-writes";
 import { chatSessions, libraries, mailOutbox, questionEvents, questions } from "../db/schema";
-import type { FiledResolution } from "../shared/codes";
-import type { ChatMessage } from "../shared/protocol";
 import { composeTranscriptMail } from "../mail/transcript-mail";
 import { enqueueMail } from "../mail/outbox";
+import { statisticsForFiling } from "../stats/record";
+import type { EndedSession } from "./ended-session";
 import { ROUTING } from "./routing";
 
-export interface EndedSession {
-  sessionId: string;
-  libraryId: string;
-  question: string;
-  patronName: string | null;
-  patronEmail: string | null;
-  transcriptOptOut: boolean;
-  librarian: { id: string; name: string; libraryId: string } | null;
-  resolution: FiledResolution;
-  descriptiveCodes: string[];
-  note: string | null;
-  /** 'chat' for a transcript, 'email' for a question left when chat was unavailable. */
-  source: "chat" | "email";
-  messages: ChatMessage[];
-  createdAt: number;
-  acceptedAt: number | null;
-  endedAt: number;
-  /** What happened, without anyone's personal data: for statistics (absent from callers that predate it). */
-  facts?: SessionFacts;
-}
-
-/** How a chat went, as statistics count it: no names, no addresses, no text. */
-export interface SessionFacts {
-  formId: string | null;
-  /** The queue the request was first offered in (the form's queue). */
-  homeQueueId: string;
-  /** Every queue the request was shown in, in order (more than one: it rolled over). */
-  queueIds: string[];
-  /** The queue through which the librarian who took it accepted (null: nobody accepted). */
-  acceptedQueueId: string | null;
-  /** Where the patron asked from: the library site the Qwidget ran on, or null for Refdesk's own hosted form. */
-  patronOrigin: string | null;
-  /** Nobody could take it when it came, or nobody came within the wait limit: the patron was shown the alternatives. */
-  turnedAway: boolean;
-  /** The chat ended by itself after the library's idle time. */
-  endedAutomatically: boolean;
-  /** Messages written by the patron and by librarians (system lines not counted). */
-  patronMessages: number;
-  librarianMessages: number;
-}
+export type { EndedSession } from "./ended-session";
 
 export const questionIdFor = (sessionId: string) => `q-${sessionId}`;
 export const transcriptMailKey = (sessionId: string) => `transcript:${sessionId}`;
@@ -91,6 +53,7 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE">, s: E
         messages: s.messages,
       })
     : null;
+  const statistics = await statisticsForFiling(env.DB, s);
 
   await db.batch([
     db
@@ -167,7 +130,9 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE">, s: E
             .onConflictDoNothing({ target: mailOutbox.eventKey }),
         ]
       : []),
+    ...statistics.statements,
   ]);
+  await statistics.settle();
   if (wantsMail) await enqueueMail(env.MAIL_QUEUE, transcriptMailKey(s.sessionId));
   return { questionId, mailQueued: wantsMail };
 }

@@ -20,6 +20,7 @@ import { formFieldErrors, gatherFormPost, schemaErrors, submittedValues, type Ch
 import { alternativesOf, chatAvailable, closedReason, loadForm } from "../patrons/forms";
 import { startChatSession, type RequestOrigin } from "../patrons/start-chat";
 import { staffableQueues } from "../queues/staffing";
+import { syncStatFact } from "../stats/record";
 import { endChatSchema, leaveQuestionSchema, ratingSchema, slugSchema, startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath } from "../shared/forms";
 import { RATING } from "../shared/limits";
@@ -395,5 +396,7 @@ chatRoutes.post("/:id/rating", documented({
   }
   const comment = body.comment ?? null;
   await database(c.env.DB).update(chatSessions).set({ rating: body.rating, ratingComment: comment }).where(eq(chatSessions.id, sessionId));
+  // The rating counts in statistics at once (the comment stays with the chat, and goes with its retention).
+  await syncStatFact(c.env.DB, sessionId);
   return c.json({ rating: { score: body.rating, comment }, message: "Thank you for your feedback." });
 });

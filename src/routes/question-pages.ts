@@ -49,6 +49,7 @@ async function modulePage(c: Context<AppEnv>, librarian: Librarian, view: Questi
       <li><a href="/monitor">Chat monitor</a></li>
       <li>${current("/questions", view !== "codes")}Questions</a></li>
       ${admin ? html`<li>${current("/questions/codes", view === "codes")}Descriptive codes</a></li>` : ""}
+      <li><a href="/stats">Statistics</a></li>
     </ul>
   </nav>
   <p class="signed-in">${librarian.displayName}</p>

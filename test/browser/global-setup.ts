@@ -34,7 +34,8 @@ function freePort(): Promise<number> {
 export default async function setup(project: TestProject) {
   buildFrontEnds();
   const persistDir = mkdtempSync(path.join(os.tmpdir(), "refdesk-e2e-"));
-  await prepareLocalState(persistDir, { extra: TEST_FIXTURES });
+  // With the demo's statistics history, so the statistics pages are walked with real-looking figures.
+  await prepareLocalState(persistDir, { extra: TEST_FIXTURES, history: true });
   const port = await freePort();
   const server = await startWranglerDev({ port, persistDir });
   const logFile = path.join(persistDir, "wrangler.log");

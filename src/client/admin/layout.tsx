@@ -57,6 +57,7 @@ export function AdminLayout({ boot, title, libraryId, children }: { boot: AdminB
           {boot.me.role === "service_admin" ? SERVICE_LINKS.map(([href, text]) => link(href, text)) : null}
           {link("/admin/account", "Your account")}
           {link("/monitor", "Chat monitor")}
+          {link("/stats", "Statistics")}
         </ul>
       </nav>
       <main id="admin-main" class="admin-main" tabIndex={-1}>

@@ -288,6 +288,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
           Keyboard shortcuts (?)
         </button>
         <a href="/questions">Questions</a>
+        <a href="/stats">Statistics</a>
         <form method="post" action="/logout">
           <button type="submit">Sign out</button>
         </form>

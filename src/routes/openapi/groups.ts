@@ -62,6 +62,10 @@ export const GROUPS = {
     "Cooperation: feedback",
     "Quality feedback between partners: the patron's home library rates a chat a partner answered; the answering librarian reads what was said about theirs.",
   ),
+  statistics: group(
+    "Statistics",
+    "What happened at the desk — volume, when, waits and lengths, codes, people and coverage, the cooperative, planning, feedback — live, as JSON or CSV. A librarian sees their own chats, a library's administrators the library's (its patrons' chats and its librarians' answers), a group's administrators the cooperative's; figures about another library's patrons are counts only. docs/statistics.md defines every figure.",
+  ),
   reference: group("This reference", "The protocol as a machine-readable document: every route below, with its schemas."),
   pages: group(
     "Pages",
