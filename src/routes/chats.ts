@@ -3,6 +3,7 @@
  * after the chat the patron rates it.
  */
 import { and, eq, inArray } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { Hono, type Context } from "hono";
 import { requireLibrarian } from "../auth/middleware";
 import type { Librarian } from "../auth/librarian";
@@ -20,8 +21,10 @@ import { formFieldErrors, gatherFormPost, schemaErrors, submittedValues, type Ch
 import { alternativesOf, chatAvailable, loadForm } from "../patrons/forms";
 import { startChatSession, type RequestOrigin } from "../patrons/start-chat";
 import { staffableQueues } from "../queues/staffing";
-import { endChatSchema, leaveQuestionSchema, ratingSchema, slugSchema, startChatSchema } from "../shared/api";
+import { endChatSchema, leaveQuestionSchema, slugSchema, startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath } from "../shared/forms";
+import { asksComment, DEFAULT_SURVEY, ratingSchema } from "../shared/survey";
+import { ratedChat, ratingStatements } from "../ratings/store";
 import { RATING } from "../shared/limits";
 import { PATRON, SERVING_LIBRARIAN, SESSION_READER, anyone, anyoneOrSignedIn, signedIn } from "./openapi/callers";
 import { documented } from "./openapi/describe";
@@ -362,24 +365,43 @@ chatRoutes.post("/:id/leave-question", documented({
 });
 
 /**
- * After the chat, the patron rates it (and may comment). Stored with the
+ * After the chat, the patron rates it — with a comment, or answering the
+ * form's survey, as the form asks (src/shared/survey.ts). Stored with the
  * session for the library; rating again replaces the earlier rating.
  */
+chatRoutes.get("/:id/survey", documented({
+  group: GROUPS.patronChats,
+  summary: "What the patron is asked after the chat",
+  description: "The form's feedback: `off`, a rating, a rating and a comment, or a rating and the library's own questions.",
+  who: PATRON,
+  params: PARAMS.sessionId,
+  answers: { 200: "`{survey: {mode, questions: [{id, text, kind, options, required}]}}`." },
+  refusals: [NO_BEARER, SESSION_UNKNOWN, EMBED_REFUSED, BAD_TOKEN],
+}), async (c) => {
+  const sessionId = c.req.param("id");
+  const token = bearerToken(c);
+  const found = await describeSession(c.env, sessionId);
+  await corsForSessionLibrary(c, found.view.libraryId);
+  if (!(await chatSession(c.env, sessionId).patronTokenValid(token))) throw unauthorized("This chat link is not valid.");
+  const chat = await ratedChat(c.env.DB, sessionId);
+  return c.json({ survey: chat?.survey ?? DEFAULT_SURVEY });
+});
+
 chatRoutes.post("/:id/rating", documented({
   group: GROUPS.patronChats,
   summary: "Rate a chat",
-  description: `After a chat with a librarian has ended: rate it from ${RATING.lowest} to ${RATING.highest}, with an optional comment. Rating again replaces the earlier rating.`,
+  description: `After a chat with a librarian has ended: rate it from ${RATING.lowest} to ${RATING.highest}, with a comment or the answers to the form's survey when the form asks for them. Rating again replaces the earlier rating.`,
   who: PATRON,
   params: PARAMS.sessionId,
   body: ratingSchema,
   answers: { 200: "`{rating: {score, comment}, message}`." },
   refusals: [
     NO_BEARER,
-    refusal(400, "validation_failed", "The body breaks the schema.", "`rating` or `comment`"),
+    refusal(400, "validation_failed", "The body breaks the schema, or the survey: a comment the form does not ask for, an unknown question, a required answer missing, an answer that does not fit its question.", "`rating`, `comment` or `answers.<question>`"),
     SESSION_UNKNOWN,
     EMBED_REFUSED,
     BAD_TOKEN,
-    refusal(409, "not_active", "The chat is not over yet, or no librarian ever answered it."),
+    refusal(409, "not_active", "The chat is not over yet, no librarian ever answered it, or its form does not ask for ratings."),
   ],
 }), async (c) => {
   const sessionId = c.req.param("id");
@@ -392,7 +414,11 @@ chatRoutes.post("/:id/rating", documented({
   if (!over || found.view.acceptedAt === null) {
     throw new ApiError(409, "not_active", "A chat can be rated once you have chatted with a librarian and the chat has ended.");
   }
-  const comment = body.comment ?? null;
-  await database(c.env.DB).update(chatSessions).set({ rating: body.rating, ratingComment: comment }).where(eq(chatSessions.id, sessionId));
-  return c.json({ rating: { score: body.rating, comment }, message: "Thank you for your feedback." });
+  const chat = await ratedChat(c.env.DB, sessionId);
+  if (!chat || chat.survey.mode === "off") throw new ApiError(409, "not_active", "This library does not ask for ratings.");
+  const db = database(c.env.DB);
+  const rating = ratingStatements(db, chat, body, Date.now());
+  if (!rating.ok) throw badRequest(rating.message, rating.field);
+  await db.batch(rating.statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  return c.json({ rating: { score: body.rating, comment: asksComment(chat.survey) ? (body.comment ?? null) : null }, message: "Thank you for your feedback." });
 });

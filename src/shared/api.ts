@@ -7,7 +7,7 @@ import { isRoleLabel } from "./author-labels";
 import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "./codes";
 import type { FormField } from "./forms";
 import { cleanName, cleanText } from "./display-text";
-import { LIMITS, RATING } from "./limits";
+import { LIMITS } from "./limits";
 import { LOCAL_PATH } from "./local-path";
 import { webUrlProblem } from "./web-address";
 
@@ -129,16 +129,6 @@ export const transferChatSchema = z.object({
   ]),
   note: optionalText(LIMITS.transferNoteChars),
 });
-/** The patron's rating of an ended chat (POST /api/chats/:id/rating). */
-export const ratingSchema = z.object({
-  rating: z
-    .number({ message: "Choose a rating" })
-    .int("Choose a whole number")
-    .min(RATING.lowest, `Choose a rating from ${RATING.lowest} to ${RATING.highest}`)
-    .max(RATING.highest, `Choose a rating from ${RATING.lowest} to ${RATING.highest}`),
-  comment: optionalText(LIMITS.ratingCommentChars),
-});
-
 /** Which form a Qwidget serves (GET /api/embed/status): a form, or a library's own chat form. */
 export const embedQuerySchema = z
   .object({ form: slugSchema.optional(), library: slugSchema.optional() })

@@ -62,8 +62,8 @@ export interface RouteGroup {
   description: string;
 }
 
-/** What a route answers: JSON (the API), an HTML page (or a redirect), a WebSocket, a script, an image. */
-export type RouteKind = "json" | "page" | "websocket" | "script" | "image";
+/** What a route answers: JSON (the API), an HTML page (or a redirect), a WebSocket, a script, an image, a CSV download. */
+export type RouteKind = "json" | "page" | "websocket" | "script" | "image" | "csv";
 
 export interface RouteDoc {
   group: RouteGroup;
@@ -127,6 +127,7 @@ const SUCCESS_MEDIA: Record<RouteKind, string | null> = {
   websocket: null,
   script: "text/javascript",
   image: "image/*",
+  csv: "text/csv",
 };
 
 function parametersOf(doc: RouteDoc): Record<string, unknown>[] {

@@ -1,0 +1,75 @@
+/**
+ * One-use rating links: the transcript mail carries a link (/rate/<token>) by
+ * which the patron can rate the chat later, without the chat window. Only the
+ * token's digest is stored; the link works once, and not after
+ * RATING_LINK_DAYS or the library's retention period, whichever is shorter
+ * (the privacy scrub removes the rows with the chat).
+ */
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { digestToken, newToken } from "../auth/tokens";
+import { database, type Database } from "../db/client";
+import { libraries, ratingLinks } from "../db/schema";
+import type { RatingBody } from "../shared/survey";
+import { ratedChat, ratingStatements, type RatedChat, type RatingProblem } from "./store";
+
+/** How long a mailed rating link works at most. */
+export const RATING_LINK_DAYS = 14;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The path of a rating link. */
+export const ratingLinkPath = (token: string) => `/rate/${token}`;
+
+/** A new link for a chat: its token (for the mail) and the statement that stores its digest (for the filing batch). */
+export async function newRatingLink(db: Database, s: { sessionId: string; libraryId: string }, retentionDays: number, now: number) {
+  const token = newToken();
+  const days = Math.max(1, Math.min(RATING_LINK_DAYS, retentionDays));
+  const statement = db
+    .insert(ratingLinks)
+    .values({ tokenHash: await digestToken(token), sessionId: s.sessionId, libraryId: s.libraryId, createdAt: now, expiresAt: now + days * DAY_MS })
+    .onConflictDoNothing();
+  return { token, statement };
+}
+
+export type LinkState = { ok: true; chat: RatedChat; libraryName: string; tokenHash: string } | { ok: false; reason: "unknown" | "used" | "expired" };
+
+/** What a link leads to, without using it. */
+export async function readRatingLink(d1: D1Database, token: string, now: number): Promise<LinkState> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, reason: "unknown" };
+  const tokenHash = await digestToken(token);
+  const row = await database(d1)
+    .select({ sessionId: ratingLinks.sessionId, expiresAt: ratingLinks.expiresAt, usedAt: ratingLinks.usedAt, libraryName: libraries.name })
+    .from(ratingLinks)
+    .innerJoin(libraries, eq(libraries.id, ratingLinks.libraryId))
+    .where(eq(ratingLinks.tokenHash, tokenHash))
+    .get();
+  if (!row) return { ok: false, reason: "unknown" };
+  if (row.usedAt !== null) return { ok: false, reason: "used" };
+  if (row.expiresAt <= now) return { ok: false, reason: "expired" };
+  const chat = await ratedChat(d1, row.sessionId);
+  if (!chat) return { ok: false, reason: "unknown" };
+  return { ok: true, chat, libraryName: row.libraryName, tokenHash };
+}
+
+export type LinkRating = { ok: true } | ({ ok: false } & RatingProblem) | { ok: false; reason: "used" | "expired" | "unknown" };
+
+/**
+ * Rates through a link: the rating, its answers and the link's use in one
+ * batch, each write only while the link is still unused and unexpired — two
+ * submissions at once store one rating.
+ */
+export async function rateByLink(d1: D1Database, token: string, body: RatingBody, now: number): Promise<LinkRating> {
+  const link = await readRatingLink(d1, token, now);
+  if (!link.ok) return link;
+  const db = database(d1);
+  const unused = sql`exists (select 1 from rating_links where token_hash = ${link.tokenHash} and used_at is null and expires_at > ${now})`;
+  const rating = ratingStatements(db, link.chat, body, now, unused);
+  if (!rating.ok) return rating;
+  const use = db
+    .update(ratingLinks)
+    .set({ usedAt: now })
+    .where(and(eq(ratingLinks.tokenHash, link.tokenHash), isNull(ratingLinks.usedAt), gt(ratingLinks.expiresAt, now)));
+  const statements: BatchItem<"sqlite">[] = [...rating.statements, use];
+  const results = (await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as { meta?: { changes?: number } }[];
+  return (results[results.length - 1]?.meta?.changes ?? 0) === 1 ? { ok: true } : { ok: false, reason: "used" };
+}
