@@ -35,6 +35,7 @@ import { libraryRoutes } from "./routes/libraries";
 import { policyRoutes } from "./routes/policies";
 import { policyPageRoutes } from "./routes/policy-pages";
 import { viewportRoutes } from "./routes/viewport";
+import { ratingPageRoutes } from "./routes/rating-pages";
 import { cobrowseViewSources, viewportFrameSources } from "./viewport/frame-sources";
 
 export { ChatSession } from "../durable-objects/ChatSession";
@@ -104,6 +105,8 @@ app.route("/api/feedback", feedbackRoutes);
 app.route("/", policyPageRoutes);
 app.route("/", coopAdminPageRoutes);
 app.route("/api/chats", viewportRoutes);
+// The one-use rating link of a transcript mail.
+app.route("/", ratingPageRoutes);
 // The protocol as OpenAPI 3.1, gathered from the documentation on every route of the app.
 app.route("/api/openapi.json", openApiRoutes(app));
 

@@ -5,10 +5,11 @@
  * RATING_LINK_DAYS or the library's retention period, whichever is shorter
  * (the privacy scrub removes the rows with the chat).
  */
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, notExists, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { digestToken, newToken } from "../auth/tokens";
 import { database, type Database } from "../db/client";
+import { insertIf } from "../db/guarded-writes";
 import { libraries, ratingLinks } from "../db/schema";
 import type { RatingBody } from "../shared/survey";
 import { ratedChat, ratingStatements, type RatedChat, type RatingProblem } from "./store";
@@ -20,14 +21,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The path of a rating link. */
 export const ratingLinkPath = (token: string) => `/rate/${token}`;
 
-/** A new link for a chat: its token (for the mail) and the statement that stores its digest (for the filing batch). */
+/**
+ * A new link for a chat: its token (for the mail) and the statement that
+ * stores its digest (for the filing batch). Filing may run twice; only the
+ * first run's link is stored, as only the first run's mail is.
+ */
 export async function newRatingLink(db: Database, s: { sessionId: string; libraryId: string }, retentionDays: number, now: number) {
   const token = newToken();
   const days = Math.max(1, Math.min(RATING_LINK_DAYS, retentionDays));
-  const statement = db
-    .insert(ratingLinks)
-    .values({ tokenHash: await digestToken(token), sessionId: s.sessionId, libraryId: s.libraryId, createdAt: now, expiresAt: now + days * DAY_MS })
-    .onConflictDoNothing();
+  const noLinkYet = notExists(db.select({ one: sql`1` }).from(ratingLinks).where(eq(ratingLinks.sessionId, s.sessionId)));
+  const statement = insertIf(db, ratingLinks, { tokenHash: await digestToken(token), sessionId: s.sessionId, libraryId: s.libraryId, createdAt: now, expiresAt: now + days * DAY_MS, usedAt: null }, noLinkYet).onConflictDoNothing();
   return { token, statement };
 }
 
@@ -72,4 +75,20 @@ export async function rateByLink(d1: D1Database, token: string, body: RatingBody
   const statements: BatchItem<"sqlite">[] = [...rating.statements, use];
   const results = (await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as { meta?: { changes?: number } }[];
   return (results[results.length - 1]?.meta?.changes ?? 0) === 1 ? { ok: true } : { ok: false, reason: "used" };
+}
+
+/**
+ * The rating link for a transcript mail (the full address, and the statement
+ * that stores it for the filing batch), or null when there is none to give:
+ * nobody answered, the form asks for no rating, or the service does not know
+ * its public address (PUBLIC_ORIGIN) to put in a mail.
+ */
+export async function ratingLinkForMail(env: Pick<Env, "DB" | "PUBLIC_ORIGIN">, s: { sessionId: string; libraryId: string; acceptedAt: number | null; endedAt: number }) {
+  const origin = (env.PUBLIC_ORIGIN as string).replace(/\/+$/, "");
+  if (!origin || s.acceptedAt === null) return null;
+  const db = database(env.DB);
+  const [chat, library] = await Promise.all([ratedChat(env.DB, s.sessionId), db.select({ retentionDays: libraries.retentionDays }).from(libraries).where(eq(libraries.id, s.libraryId)).get()]);
+  if (!chat || chat.survey.mode === "off") return null;
+  const link = await newRatingLink(db, s, library?.retentionDays ?? RATING_LINK_DAYS, s.endedAt);
+  return { url: `${origin}${ratingLinkPath(link.token)}`, statement: link.statement };
 }

@@ -24,6 +24,7 @@ import { staffableQueues } from "../queues/staffing";
 import { endChatSchema, leaveQuestionSchema, slugSchema, startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath } from "../shared/forms";
 import { asksComment, DEFAULT_SURVEY, ratingSchema } from "../shared/survey";
+import { codesCountProblem, codesModeOf, type DescriptiveCodesMode } from "../shared/codes-settings";
 import { ratedChat, ratingStatements } from "../ratings/store";
 import { RATING } from "../shared/limits";
 import { PATRON, SERVING_LIBRARIAN, SESSION_READER, anyone, anyoneOrSignedIn, signedIn } from "./openapi/callers";
@@ -282,28 +283,38 @@ chatRoutes.post("/:id/accept", documented({
 chatRoutes.get("/:id/codes", documented({
   group: GROUPS.librarianChats,
   summary: "Codes a chat may end with",
-  description: "The descriptive codes the chat may be ended with: its home library's active list, in order.",
+  description: "The descriptive codes the chat may be ended with — its home library's active list, in order — and whether that library wants them (`mode`: `off`, `optional` or `required`).",
   who: SESSION_READER,
   params: PARAMS.sessionId,
-  answers: { 200: "`{codes: [{code, label}]}`." },
+  answers: { 200: "`{codes: [{code, label}], mode}`." },
   refusals: [SESSION_UNKNOWN, NOT_SIGNED_IN, SESSION_OTHER_LIBRARY],
 }), async (c) => {
   const found = await describeSession(c.env, c.req.param("id"));
   assertCanReadSession(requireLibrarian(c), found.view);
-  const rows = await database(c.env.DB)
-    .select({ code: descriptiveCodes.code, label: descriptiveCodes.label })
-    .from(descriptiveCodes)
-    .where(and(eq(descriptiveCodes.libraryId, found.view.libraryId), eq(descriptiveCodes.active, true)))
-    .orderBy(descriptiveCodes.position)
-    .all();
-  return c.json({ codes: rows });
+  const db = database(c.env.DB);
+  const [rows, mode] = await Promise.all([
+    db
+      .select({ code: descriptiveCodes.code, label: descriptiveCodes.label })
+      .from(descriptiveCodes)
+      .where(and(eq(descriptiveCodes.libraryId, found.view.libraryId), eq(descriptiveCodes.active, true)))
+      .orderBy(descriptiveCodes.position)
+      .all(),
+    codesModeOfLibrary(c.env.DB, found.view.libraryId),
+  ]);
+  return c.json({ codes: mode === "off" ? [] : rows, mode });
 });
+
+/** The home library's descriptive-codes setting. */
+async function codesModeOfLibrary(d1: D1Database, libraryId: string): Promise<DescriptiveCodesMode> {
+  const row = await database(d1).select({ mode: libraries.descriptiveCodesMode }).from(libraries).where(eq(libraries.id, libraryId)).get();
+  return codesModeOf(row?.mode);
+}
 
 chatRoutes.post("/:id/end", documented({
   group: GROUPS.librarianChats,
   summary: "End a chat",
   description:
-    "Ends the chat with a resolution code and up to 4 descriptive codes: files the transcript as a question of the patron's library, and queues the patron's transcript mail. The same end twice changes nothing and answers the same.",
+    "Ends the chat with a resolution code and descriptive codes as its home library wants them (none when it turned them off, 1 to 4 when it requires them, else up to 4): files the transcript as a question of the patron's library, and queues the patron's transcript mail. The same end twice changes nothing and answers the same.",
   who: SERVING_LIBRARIAN,
   params: PARAMS.sessionId,
   body: endChatSchema,
@@ -313,6 +324,7 @@ chatRoutes.post("/:id/end", documented({
     refusal(400, "validation_failed", "The body breaks the schema.", "`resolution`, `descriptiveCodes` or `note`"),
     SESSION_UNKNOWN,
     NOT_SERVING,
+    refusal(400, "validation_failed", "Descriptive codes given where the library turned them off, or none where it requires them.", "descriptiveCodes"),
     refusal(400, "validation_failed", "A descriptive code is not an active code of the chat's library.", "descriptiveCodes.N"),
     refusal(409, "session_ended", "The chat was already ended with other codes."),
     refusal(409, "not_active", "The chat is not in progress (still waiting, or never answered)."),
@@ -323,6 +335,8 @@ chatRoutes.post("/:id/end", documented({
   const body = await parseBody(c, endChatSchema);
   const found = await describeSession(c.env, sessionId);
   if (found.view.librarian?.id !== librarian.id) throw forbidden("Only the librarian serving this chat can end it.");
+  const problem = codesCountProblem(await codesModeOfLibrary(c.env.DB, found.view.libraryId), body.descriptiveCodes.length);
+  if (problem) throw badRequest(`${problem} (${found.view.libraryName}'s setting)`, "descriptiveCodes");
   if (body.descriptiveCodes.length > 0) {
     const active = await database(c.env.DB)
       .select({ code: descriptiveCodes.code })

@@ -1,0 +1,41 @@
+/**
+ * Coverage in the monitor: whose shift it is on each cooperative queue the
+ * librarian can see, and — when it is their own library's shift and they are
+ * not online on that queue — an alert, from the shift's start until they
+ * are (or the shift ends). Away counts as not online. Pure: the queue's
+ * presence and the schedule come in; ./monitor-coverage.ts fetches them.
+ */
+import type { Monitor } from "../shared/protocol";
+import type { ShiftNow } from "./store";
+
+/** A shift of the librarian's library that nobody told them they are missing. */
+export interface ShiftAlert {
+  groupId: string;
+  groupName: string;
+  queueId: string;
+  startsAt: string;
+  endsAt: string;
+  /** The shift on the librarian's library's clock, e.g. "Mon 18:00–22:00". */
+  local: string;
+  message: string;
+}
+
+/** Whether this librarian counts as online on a queue: monitoring it, and not away. */
+export function isOnline(monitors: readonly Monitor[], librarianId: string): boolean {
+  return monitors.some((m) => m.librarianId === librarianId && m.status !== "away");
+}
+
+/** The alert for one group's current shift, or null (not this library's shift, or the librarian is online on it). */
+export function shiftAlert(librarian: { id: string; libraryId: string }, group: { groupId: string; groupName: string; queueId: string; current: ShiftNow | null }, monitors: readonly Monitor[]): ShiftAlert | null {
+  const shift = group.current;
+  if (!shift || shift.libraryId !== librarian.libraryId || isOnline(monitors, librarian.id)) return null;
+  return {
+    groupId: group.groupId,
+    groupName: group.groupName,
+    queueId: group.queueId,
+    startsAt: shift.startsAt,
+    endsAt: shift.endsAt,
+    local: shift.local,
+    message: `Your library's shift on ${group.groupName} (${shift.local}) has begun, and you are not online on it.`,
+  };
+}
