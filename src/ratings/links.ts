@@ -1,9 +1,9 @@
 /**
  * One-use rating links: the transcript mail carries a link (/rate/<token>) by
  * which the patron can rate the chat later, without the chat window. Only the
- * token's digest is stored; the link works once, and not after
- * RATING_LINK_DAYS or the library's retention period, whichever is shorter
- * (the privacy scrub removes the rows with the chat).
+ * token's digest is stored; the link works once, for RATING_LINK_DAYS, and
+ * never past the chat's retention period (the privacy scrub removes the rows
+ * with the chat).
  */
 import { and, eq, gt, isNull, notExists, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
@@ -26,11 +26,12 @@ export const ratingLinkPath = (token: string) => `/rate/${token}`;
  * stores its digest (for the filing batch). Filing may run twice; only the
  * first run's link is stored, as only the first run's mail is.
  */
-export async function newRatingLink(db: Database, s: { sessionId: string; libraryId: string }, retentionDays: number, now: number) {
+export async function newRatingLink(db: Database, s: { sessionId: string; libraryId: string; createdAt: number }, retentionDays: number, now: number) {
   const token = newToken();
-  const days = Math.max(1, Math.min(RATING_LINK_DAYS, retentionDays));
+  // Never past the chat's retention: a rating given after the scrub would keep what it wrote.
+  const expiresAt = Math.min(now + RATING_LINK_DAYS * DAY_MS, s.createdAt + retentionDays * DAY_MS);
   const noLinkYet = notExists(db.select({ one: sql`1` }).from(ratingLinks).where(eq(ratingLinks.sessionId, s.sessionId)));
-  const statement = insertIf(db, ratingLinks, { tokenHash: await digestToken(token), sessionId: s.sessionId, libraryId: s.libraryId, createdAt: now, expiresAt: now + days * DAY_MS, usedAt: null }, noLinkYet).onConflictDoNothing();
+  const statement = insertIf(db, ratingLinks, { tokenHash: await digestToken(token), sessionId: s.sessionId, libraryId: s.libraryId, createdAt: now, expiresAt, usedAt: null }, noLinkYet).onConflictDoNothing();
   return { token, statement };
 }
 
@@ -83,7 +84,7 @@ export async function rateByLink(d1: D1Database, token: string, body: RatingBody
  * nobody answered, the form asks for no rating, or the service does not know
  * its public address (PUBLIC_ORIGIN) to put in a mail.
  */
-export async function ratingLinkForMail(env: Pick<Env, "DB" | "PUBLIC_ORIGIN">, s: { sessionId: string; libraryId: string; acceptedAt: number | null; endedAt: number }) {
+export async function ratingLinkForMail(env: Pick<Env, "DB" | "PUBLIC_ORIGIN">, s: { sessionId: string; libraryId: string; createdAt: number; acceptedAt: number | null; endedAt: number }) {
   const origin = (env.PUBLIC_ORIGIN as string).replace(/\/+$/, "");
   if (!origin || s.acceptedAt === null) return null;
   const db = database(env.DB);

@@ -73,6 +73,15 @@ export const startChatSchema = z.object({
     // Only web pages: a javascript: or data: "page" would be a stored script waiting for a link to render it.
     .regex(/^https?:\/\//i, "Must be a web page address (http or https)")
     .optional(),
+  /**
+   * A random id the patron's browser keeps until the patron clears it (the
+   * Qwidget's), so librarians see this patron's earlier chats with the library
+   * without an e-mail address. Never a cookie; scrubbed with retention.
+   */
+  browserId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, "Not a browser id")
+    .optional(),
 });
 
 export const endChatSchema = z.object({
