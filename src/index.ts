@@ -8,7 +8,6 @@ import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { loadLibrarian } from "./auth/middleware";
 import type { AppEnv } from "./http/app-env";
-import { notFound, renderError } from "./http/errors";
 import { consumeMailBatch, requeueStalePendingMail, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
 import { cannedMessageRoutes } from "./routes/canned-messages";
@@ -36,6 +35,7 @@ import { policyRoutes } from "./routes/policies";
 import { policyPageRoutes } from "./routes/policy-pages";
 import { viewportRoutes } from "./routes/viewport";
 import { ratingPageRoutes } from "./routes/rating-pages";
+import { errorResponse, notFoundResponse } from "./pages/error-page";
 import { cobrowseViewSources, viewportFrameSources } from "./viewport/frame-sources";
 
 export { ChatSession } from "../durable-objects/ChatSession";
@@ -110,8 +110,9 @@ app.route("/", ratingPageRoutes);
 // The protocol as OpenAPI 3.1, gathered from the documentation on every route of the app.
 app.route("/api/openapi.json", openApiRoutes(app));
 
-app.notFound((c) => renderError(notFound("Page"), c));
-app.onError(renderError);
+// A browser asking for a page gets a page (src/pages/error-page.ts); the API answers JSON.
+app.notFound(notFoundResponse);
+app.onError(errorResponse);
 
 export default {
   fetch: app.fetch,

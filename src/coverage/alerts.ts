@@ -5,20 +5,12 @@
  * are (or the shift ends). Away counts as not online. Pure: the queue's
  * presence and the schedule come in; ./monitor-coverage.ts fetches them.
  */
+import type { ShiftAlertView } from "../shared/coverage-view";
 import type { Monitor } from "../shared/protocol";
 import type { ShiftNow } from "./store";
 
-/** A shift of the librarian's library that nobody told them they are missing. */
-export interface ShiftAlert {
-  groupId: string;
-  groupName: string;
-  queueId: string;
-  startsAt: string;
-  endsAt: string;
-  /** The shift on the librarian's library's clock, e.g. "Mon 18:00–22:00". */
-  local: string;
-  message: string;
-}
+/** A shift of the librarian's library that they are missing (what the monitor shows: src/shared/coverage-view.ts). */
+export type ShiftAlert = ShiftAlertView;
 
 /** Whether this librarian counts as online on a queue: monitoring it, and not away. */
 export function isOnline(monitors: readonly Monitor[], librarianId: string): boolean {

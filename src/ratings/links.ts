@@ -11,7 +11,7 @@ import { digestToken, newToken } from "../auth/tokens";
 import { database, type Database } from "../db/client";
 import { insertIf } from "../db/guarded-writes";
 import { libraries, ratingLinks } from "../db/schema";
-import type { RatingBody } from "../shared/survey";
+import type { RatingBody } from "../shared/survey-schemas";
 import { ratedChat, ratingStatements, type RatedChat, type RatingProblem } from "./store";
 
 /** How long a mailed rating link works at most. */

@@ -13,7 +13,8 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { database, type Database } from "../db/client";
 import { insertIf } from "../db/guarded-writes";
 import { chatSessions, forms, surveyAnswers } from "../db/schema";
-import { asksComment, checkSurveyAnswers, surveyOf, type RatingBody, type RatingView, type SurveyConfig } from "../shared/survey";
+import { asksComment, type RatingView, type SurveyConfig } from "../shared/survey";
+import { checkSurveyAnswers, surveyOf, type RatingBody } from "../shared/survey-schemas";
 
 /** What rating a chat needs: its library, form and the form's survey. */
 export interface RatedChat {

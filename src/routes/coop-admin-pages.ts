@@ -82,7 +82,6 @@ async function libraryAdminPage(c: Context<AppEnv>, librarian: Librarian, notice
     c,
     {
       title: `Settings of ${librarian.libraryName}`,
-      current: "/admin/cooperation",
       body: html`<h1>Cooperative settings of ${librarian.libraryName}</h1>
 ${noticeBlock(notice)}
 <p><a href="/policies/${librarian.libraryId}/edit">Edit our policy page</a> · <a href="/policies/${librarian.libraryId}">See it as partners do</a></p>
@@ -202,7 +201,6 @@ async function groupAdminPage(c: Context<AppEnv>, librarian: Librarian, groupId:
     c,
     {
       title: `Administer ${group!.name}`,
-      current: "",
       scripts: ["/build/policies.js"],
       body: html`<p class="breadcrumb"><a href="/groups/${groupId}">The group's page</a></p>
 <h1>Administer ${group!.name}</h1>
@@ -415,7 +413,6 @@ async function feedbackPage(c: Context<AppEnv>, librarian: Librarian, notice: No
     c,
     {
       title: "Cooperative feedback",
-      current: "/feedback",
       body: html`<h1>Cooperative feedback</h1>
 ${noticeBlock(notice)}
 <section aria-labelledby="me-h"><h2 id="me-h">About the chats you answered for other libraries</h2>${feedbackList(aboutMe, "about-me")}</section>

@@ -11,7 +11,8 @@ import { readBody } from "../http/validate";
 import { page, type Html } from "../pages/layout";
 import { rateByLink, readRatingLink } from "../ratings/links";
 import { RATING } from "../shared/limits";
-import { asksComment, ratingSchema, SURVEY_LIMITS, type SurveyConfig } from "../shared/survey";
+import { asksComment, SURVEY_LIMITS, type SurveyConfig } from "../shared/survey";
+import { ratingSchema } from "../shared/survey-schemas";
 import { anyone } from "./openapi/callers";
 import { documentedPage } from "./openapi/pages";
 

@@ -5,7 +5,8 @@
  * problem names its row; nothing is imported until every row passes.
  */
 import { lineText } from "../shared/api";
-import { parseCsv, SCRIPT_LIMITS, scriptFieldsSchema, unprotectCell } from "../shared/scripts";
+import { scriptFieldsSchema } from "../shared/script-schemas";
+import { parseCsv, SCRIPT_LIMITS, unprotectCell } from "../shared/scripts";
 import type { NewScript } from "./store";
 
 export type CsvImport = { ok: true; scripts: NewScript[] } | { ok: false; message: string };

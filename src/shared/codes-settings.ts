@@ -4,7 +4,6 @@
  * than MAX_DESCRIPTIVE_CODES. The end-of-chat dialog follows the setting and
  * `POST /api/chats/:id/end` enforces it (src/routes/chats.ts).
  */
-import { z } from "zod";
 import { MAX_DESCRIPTIVE_CODES } from "./codes";
 
 export const DESCRIPTIVE_CODES_MODES = ["off", "optional", "required"] as const;
@@ -15,11 +14,6 @@ export const DESCRIPTIVE_CODES_MODE_LABELS: Record<DescriptiveCodesMode, string>
   optional: `Optional: up to ${MAX_DESCRIPTIVE_CODES} when the librarian wants`,
   required: `Required: at least 1 and at most ${MAX_DESCRIPTIVE_CODES} on every chat`,
 };
-
-/** PUT /api/descriptive-codes/settings. */
-export const codesSettingsSchema = z.object({
-  mode: z.enum(DESCRIPTIVE_CODES_MODES, { message: `Choose one of: ${DESCRIPTIVE_CODES_MODES.join(", ")}` }),
-});
 
 /** A stored mode as one of the modes (anything unknown reads as the default). */
 export function codesModeOf(stored: string | null | undefined): DescriptiveCodesMode {

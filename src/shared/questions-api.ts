@@ -4,6 +4,7 @@
  * only the types from here, so zod stays out of its bundle.
  */
 import { z } from "zod";
+import { DESCRIPTIVE_CODES_MODES } from "./codes-settings";
 import { lineText, text } from "./api";
 import { FILED_RESOLUTION_VALUES, MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES, type FiledResolution } from "./codes";
 import { LIMITS } from "./limits";
@@ -253,3 +254,8 @@ export interface QuestionsBootstrap {
   /** The library's time zone: dates are shown and searched in it. */
   timeZone: string;
 }
+
+/** Whether chats end with descriptive codes (PUT /api/descriptive-codes/settings): ./codes-settings.ts. */
+export const codesSettingsSchema = z.object({
+  mode: z.enum(DESCRIPTIVE_CODES_MODES, { message: `Choose one of: ${DESCRIPTIVE_CODES_MODES.join(", ")}` }),
+});

@@ -2,7 +2,8 @@
  * Scripts ("canned messages"): what a script is, at which of three levels it
  * lives, its placeholders, how the composer's picker finds one, and its CSV
  * form. Shared by the server (src/routes/canned-messages.ts, src/scripts/),
- * the monitor and the admin pages.
+ * the monitor and the admin pages; the request schemas are in
+ * ./script-schemas.ts (zod stays out of the front ends).
  *
  * - library: every librarian of the library reads them; its administrators write them;
  * - group: every librarian of a member library reads them; the group's administrators write them;
@@ -14,8 +15,6 @@
  * library), {{librarianName}} (you), {{hoursToday}} (the patron's library's
  * hours today, in its time zone).
  */
-import { z } from "zod";
-import { lineText, slugSchema, text } from "./api";
 import { LIMITS } from "./limits";
 
 export const SCRIPT_SCOPES = ["library", "group", "personal"] as const;
@@ -60,70 +59,6 @@ export function unknownPlaceholder(body: string): string | null {
 export function fillScript(body: string, values: Record<ScriptPlaceholder, string>): string {
   return body.replace(PLACEHOLDER, (whole, key: string) => ((SCRIPT_PLACEHOLDERS as readonly string[]).includes(key) ? values[key as ScriptPlaceholder] : whole));
 }
-
-const bodySchema = text(LIMITS.messageChars)
-  .min(1, "The script cannot be empty")
-  .superRefine((body, ctx) => {
-    const unknown = unknownPlaceholder(body);
-    if (unknown) ctx.addIssue({ code: "custom", message: `${unknown} is not a placeholder scripts know (use ${SCRIPT_PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ")})` });
-  });
-
-const categorySchema = lineText(SCRIPT_LIMITS.categoryChars).optional();
-
-/** A new script. Without `scope` it is the library's (as the API always did). */
-export const scriptInputSchema = z
-  .object({
-    scope: z.enum(SCRIPT_SCOPES, { message: "Choose library, group or personal" }).default("library"),
-    /** The cooperative of a group script. */
-    groupId: slugSchema.optional(),
-    /** The library of a library script (default: the signed-in librarian's own; a service administrator may name another). */
-    libraryId: slugSchema.optional(),
-    category: categorySchema,
-    title: lineText(SCRIPT_LIMITS.titleChars).min(1, "Give the script a title"),
-    body: bodySchema,
-    /** Display order (0 first); new scripts go last when it is left out. */
-    position: z.number().int().min(0).max(10_000).optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (s.scope === "group" && !s.groupId) ctx.addIssue({ code: "custom", path: ["groupId"], message: "Choose the cooperative the script is for" });
-    if (s.scope !== "group" && s.groupId) ctx.addIssue({ code: "custom", path: ["groupId"], message: "Only a cooperative's script names a group" });
-    if (s.scope !== "library" && s.libraryId) ctx.addIssue({ code: "custom", path: ["libraryId"], message: "Only a library's script names a library" });
-  });
-
-/** A script's own fields, each checked as when it is typed in. */
-export const scriptFieldsSchema = z.object({
-  category: categorySchema,
-  title: lineText(SCRIPT_LIMITS.titleChars).min(1, "Give the script a title"),
-  body: bodySchema,
-  position: z.number().int().min(0).max(10_000),
-});
-
-/** Changes to a script: any of its own fields, at least one (its level never changes). */
-export const scriptPatchSchema = scriptFieldsSchema
-  .partial()
-  .refine((p) => p.title !== undefined || p.body !== undefined || p.position !== undefined || p.category !== undefined, "Change at least one of category, title, body or position");
-
-/** Putting a script into a chat: the chat its placeholders are filled from. */
-export const scriptUseSchema = z.object({ sessionId: z.string().regex(/^[0-9a-f-]{36}$/, "Not a chat id") });
-
-/** Which list (GET, export, import): a level, and for a group's the group. */
-export const scriptListQuerySchema = z
-  .object({
-    scope: z.enum(SCRIPT_SCOPES, { message: "Choose library, group or personal" }).optional(),
-    groupId: slugSchema.optional(),
-    libraryId: slugSchema.optional(),
-  })
-  .refine((q) => q.scope !== "group" || q.groupId, { message: "Give the group", path: ["groupId"] });
-
-/** Importing scripts from CSV (columns: SCRIPT_CSV_COLUMNS, with a header row), into one list. */
-export const scriptImportSchema = z
-  .object({
-    scope: z.enum(SCRIPT_SCOPES, { message: "Choose library, group or personal" }),
-    groupId: slugSchema.optional(),
-    libraryId: slugSchema.optional(),
-    csv: z.string().min(1, "Choose a CSV file with scripts").max(SCRIPT_LIMITS.csvBytes, "The file is too large"),
-  })
-  .refine((q) => q.scope !== "group" || q.groupId, { message: "Give the group", path: ["groupId"] });
 
 /** A script as the API answers. */
 export interface ScriptView {
@@ -184,24 +119,32 @@ export function parseCsv(input: string): string[][] | null {
   let cell = "";
   let quoted = false;
   const text = input.startsWith("\uFEFF") ? input.slice(1) : input;
+  const endCell = () => {
+    row.push(cell);
+    cell = "";
+  };
+  const endRow = () => {
+    endCell();
+    rows.push(row);
+    row = [];
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"' && cell === "") quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
+    else if (ch === ",") endCell();
     else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
+      endRow();
     } else cell += ch;
   }
   if (quoted) return null;
-  if (cell !== "" || row.length > 0) row.push(cell), rows.push(row);
+  if (cell !== "" || row.length > 0) endRow();
   return rows.filter((r) => r.some((c) => c.trim() !== ""));
 }
 

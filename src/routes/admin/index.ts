@@ -10,6 +10,7 @@ import { accountRoutes } from "./accounts";
 import { formRoutes } from "./forms";
 import { groupRoutes } from "./groups";
 import { libraryRoutes } from "./libraries";
+import { ratingRoutes } from "./ratings";
 import { serviceRoutes } from "./service";
 
 export const adminRoutes = new Hono<AppEnv>();
@@ -27,3 +28,4 @@ adminRoutes.route("/", accountRoutes);
 adminRoutes.route("/", formRoutes);
 adminRoutes.route("/", groupRoutes);
 adminRoutes.route("/", serviceRoutes);
+adminRoutes.route("/", ratingRoutes);
