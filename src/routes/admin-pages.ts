@@ -25,6 +25,8 @@ export const LIBRARY_PAGES: Record<LibraryPageName, string> = {
   settings: "Library settings",
   privacy: "Privacy and retention",
   audit: "Audit log",
+  scripts: "Scripts (canned messages)",
+  ratings: "Ratings and surveys",
 };
 
 function shell(c: Context<AppEnv>, actor: Actor, title: string, boot: Omit<AdminBootstrap, "me" | "origin">) {
@@ -77,9 +79,9 @@ adminPageRoutes.get("/admin/account", documentedPage({
 
 adminPageRoutes.get("/admin/libraries/:libraryId/:page", documentedPage({
   summary: "A library's administration page",
-  description: "`librarians`, `forms`, `settings`, `privacy` or `audit` of a library.",
+  description: "`librarians`, `forms`, `settings`, `privacy`, `audit`, `scripts` or `ratings` of a library.",
   who: signedInCaller("Administrator of the library (403 page otherwise)", ["library_admin", "group_admin", "service_admin"]),
-  params: { ...PARAMS.libraryId, page: { description: "`librarians`, `forms`, `settings`, `privacy` or `audit`." } },
+  params: { ...PARAMS.libraryId, page: { description: "`librarians`, `forms`, `settings`, `privacy`, `audit`, `scripts` or `ratings`." } },
   answers: { 200: "The page.", 403: "A page saying only the library's administrators may open it.", 404: "A page for another name." },
 }), (c) => {
   const { libraryId, page: name } = c.req.param();

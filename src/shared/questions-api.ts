@@ -9,6 +9,7 @@ import { lineText, text } from "./api";
 import { FILED_RESOLUTION_VALUES, MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES, type FiledResolution } from "./codes";
 import { LIMITS } from "./limits";
 import type { ChatMessage } from "./protocol";
+import type { RatingView } from "./survey";
 import { QUESTION_LISTS, type QuestionAction, type QuestionList, type QuestionStatus } from "./question-rules";
 
 /** Text that must not be empty (free text, or one line for a label). */
@@ -142,6 +143,8 @@ export interface QuestionSummary {
   excludeFromStats: boolean;
   /** Mails about this question that gave up and wait to be re-sent. */
   failedMails: number;
+  /** The patron's rating of the chat (1–5), if they gave one. */
+  rating: number | null;
 }
 
 export interface QuestionListResponse {
@@ -216,6 +219,8 @@ export interface QuestionDetail {
     acceptedAt: number | null;
     endedAt: number | null;
     transcript: ChatMessage[];
+    /** What the patron said after the chat: the rating, a comment, the survey's answers. */
+    rating: RatingView | null;
   } | null;
   events: QuestionEventView[];
   notes: NoteView[];

@@ -12,6 +12,8 @@ const LIBRARY_LINKS = [
   ["settings", "Settings"],
   ["privacy", "Privacy"],
   ["audit", "Audit log"],
+  ["scripts", "Scripts"],
+  ["ratings", "Ratings"],
 ] as const;
 
 export function isAdmin(boot: AdminBootstrap): boolean {

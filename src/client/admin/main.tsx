@@ -9,6 +9,8 @@ import { GroupPage } from "./GroupPage";
 import { LibrariansPage } from "./LibrariansPage";
 import { OverviewPage } from "./OverviewPage";
 import { PrivacyPage } from "./PrivacyPage";
+import { RatingsPage } from "./RatingsPage";
+import { ScriptsPage } from "./ScriptsPage";
 import { SettingsPage } from "./SettingsPage";
 
 const PAGES = {
@@ -21,6 +23,8 @@ const PAGES = {
   privacy: PrivacyPage,
   audit: AuditPage,
   group: GroupPage,
+  scripts: ScriptsPage,
+  ratings: RatingsPage,
 } satisfies Record<AdminBootstrap["page"], (p: { boot: AdminBootstrap }) => unknown>;
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as AdminBootstrap;
