@@ -309,7 +309,7 @@ coverageRoutes.get("/now", documented({
   group: GROUPS.coopGroups,
   summary: "Whose shift it is now, in all my groups",
   description:
-    "Whose shift it is now and next in every group of the librarian's library, in roll-over order (for the monitor), and `alert` when it is the librarian's own library's shift and they are not online on the group's queue (not monitoring it, or away).",
+    "Whose shift it is now and next in every group of the librarian's library, in roll-over order (for the monitor), and `alert` when it is the librarian's own library's shift and nobody from their library is online on the group's queue (monitoring it, not away).",
   who: LIBRARIAN,
   answers: { 200: `\`{groups: [{groupName, queueId, alert, …coverage}]}\`, each coverage ${COVERAGE}; \`alert\` is \`{groupId, groupName, queueId, startsAt, endsAt, local, message}\` or null.` },
   refusals: [NOT_SIGNED_IN],
