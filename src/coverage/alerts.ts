@@ -8,7 +8,7 @@
  */
 import type { ShiftAlertView } from "../shared/coverage-view";
 import type { Monitor } from "../shared/protocol";
-import type { ShiftNow } from "./store";
+import type { ShiftView } from "../shared/coverage-view";
 
 /** A shift of the librarian's library that they are missing (what the monitor shows: src/shared/coverage-view.ts). */
 export type ShiftAlert = ShiftAlertView;
@@ -19,7 +19,7 @@ export function libraryOnline(monitors: readonly Monitor[], libraryId: string): 
 }
 
 /** The alert for one group's current shift, or null (not this library's shift, or someone from it is online on it). */
-export function shiftAlert(librarian: { libraryId: string }, group: { groupId: string; groupName: string; queueId: string; current: ShiftNow | null }, monitors: readonly Monitor[]): ShiftAlert | null {
+export function shiftAlert(librarian: { libraryId: string }, group: { groupId: string; groupName: string; queueId: string; current: ShiftView | null }, monitors: readonly Monitor[]): ShiftAlert | null {
   const shift = group.current;
   if (!shift || shift.libraryId !== librarian.libraryId || libraryOnline(monitors, librarian.libraryId)) return null;
   return {

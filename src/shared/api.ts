@@ -113,19 +113,6 @@ export const signInSchema = z.object({
 
 // ---- the chat monitor ------------------------------------------------------
 
-/** A canned message ("script") as a library administrator writes it. */
-export const cannedMessageInputSchema = z.object({
-  title: lineText(LIMITS.cannedTitleChars).min(1, "Give the message a title"),
-  body: text(LIMITS.messageChars).min(1, "The message cannot be empty"),
-  /** Display order (0 first); new messages go last when it is left out. */
-  position: z.number().int().min(0).max(10_000).optional(),
-});
-
-/** Changes to a canned message: any of its fields, at least one. */
-export const cannedMessagePatchSchema = cannedMessageInputSchema
-  .partial()
-  .refine((p) => p.title !== undefined || p.body !== undefined || p.position !== undefined, "Change at least one of title, body or position");
-
 /**
  * Transferring a chat: to one librarian who is monitoring (they are offered it
  * and accept it), or to a queue (every monitor there is offered it). The note

@@ -100,9 +100,13 @@ export function slashQuery(textBeforeCaret: string): { start: number; query: str
 /** The columns of a scripts CSV, in order (a header row names them). */
 export const SCRIPT_CSV_COLUMNS = ["category", "title", "body"] as const;
 
+/** What a spreadsheet would start a formula with (and the apostrophe that protects one). */
+const FORMULA_START = /^[=+\-@\t\r']/;
+
 function csvCell(value: string): string {
-  // Cells that a spreadsheet would run as a formula are quoted with a leading apostrophe.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  // Cells that a spreadsheet would run as a formula get a leading apostrophe (and so does a cell
+  // that already starts with an apostrophe, so reading back can tell the two apart).
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
@@ -150,5 +154,5 @@ export function parseCsv(input: string): string[][] | null {
 
 /** A cell exported with a protective apostrophe reads back as written. */
 export function unprotectCell(value: string): string {
-  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
 }

@@ -66,7 +66,7 @@ export type RatingBody = z.output<typeof ratingSchema>;
 export type SurveyCheck = { ok: true; answers: StoredAnswer[] } | { ok: false; field: string; message: string };
 
 /** Checks a rating's comment and answers against the form's survey; the answers as they are stored. */
-export function checkSurveyAnswers(survey: SurveyConfig, body: Pick<RatingBody, "comment" | "answers">): SurveyCheck {
+export function checkSurveyAnswers(survey: SurveyConfig, body: { comment?: string; answers?: RatingBody["answers"] }): SurveyCheck {
   if (body.comment && !asksComment(survey)) return { ok: false, field: "comment", message: "This form does not ask for a comment" };
   const given = body.answers ?? {};
   const known = new Map(survey.questions.map((q) => [q.id, q]));

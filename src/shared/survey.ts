@@ -48,7 +48,6 @@ export interface SurveyConfig {
 
 export const DEFAULT_SURVEY: SurveyConfig = { mode: "rating_comment", questions: [] };
 
-export const asksRating = (s: SurveyConfig) => s.mode !== "off";
 export const asksComment = (s: SurveyConfig) => s.mode === "rating_comment";
 
 /** One answer as stored: a number (scale value, option index) and/or a text (text answer, option wording). */
