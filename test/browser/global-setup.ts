@@ -36,7 +36,8 @@ export default async function setup(project: TestProject) {
   const persistDir = mkdtempSync(path.join(os.tmpdir(), "refdesk-e2e-"));
   await prepareLocalState(persistDir, { extra: TEST_FIXTURES });
   const port = await freePort();
-  const server = await startWranglerDev({ port, persistDir });
+  // Mails carry links (a transcript mail's rating link) to the service's public address: this server's.
+  const server = await startWranglerDev({ port, persistDir, vars: { PUBLIC_ORIGIN: `http://127.0.0.1:${port}` } });
   const logFile = path.join(persistDir, "wrangler.log");
   const log = createWriteStream(logFile);
   log.write(server.output());

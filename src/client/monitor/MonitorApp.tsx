@@ -342,7 +342,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
 
   return (
     <div class="monitor-layout">
-      <div class="monitor-bar">
+      <section class="monitor-bar" aria-label="Your shift">
         <h1>Chat monitor</h1>
         <div class="field inline">
           <label for="shift-status">My status</label>
@@ -379,7 +379,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
             {alert}
           </p>
         </div>
-      </div>
+      </section>
       <aside class="queues-panel" aria-label="Queues, waiting patrons and staff chat">
         <div class="shift-alerts" role="alert">
           {shiftAlerts.map((a) => (

@@ -154,11 +154,13 @@ export function SessionPane(props: SessionPaneProps) {
     if (canWrite && props.focusWhenReady) input.current?.focus();
   }, [canWrite, props.focusWhenReady]);
 
-  // Commands from the keyboard shortcuts, each run once, by the chat they are for.
+  // Commands from the keyboard shortcuts, each run once, by the chat they are for. One that comes
+  // before the chat's state has arrived (a shortcut pressed right after Accept) waits for it.
   const handled = useRef(0);
   useEffect(() => {
     const c = props.command;
     if (!c || c.sessionId !== id || c.nonce === handled.current) return;
+    if (!snap && c.action !== "message" && c.action !== "details") return;
     handled.current = c.nonce;
     if (c.action === "message") input.current?.focus();
     else if (c.action === "details") {
@@ -170,7 +172,8 @@ export function SessionPane(props: SessionPaneProps) {
       else props.onNotice(snap?.check?.cobrowse.note ?? "Co-browsing is not possible now.");
     }
     else if (c.action === "end" ? canEnd : canWrite) setDialog(c.action);
-  }, [props.command?.nonce]);
+    else props.onNotice(c.action === "end" ? "This chat cannot be ended now." : "This chat is not in progress.");
+  }, [props.command?.nonce, snap !== null]);
 
   /** A script into the message box in place of `start`…`end`, its placeholders filled in for this chat (and its use counted). */
   const insertScript = async (script: ScriptView, start: number, end: number) => {
