@@ -21,7 +21,8 @@ const SCALE = Array.from({ length: RATING.highest - RATING.lowest + 1 }, (_, i) 
 
 /** Radio buttons in a fieldset: the 1–5 scale, or a choice's options. */
 function Choices({ name, legend, values, error }: { name: string; legend: string; values: (string | number)[]; error?: string }) {
-  const id = `rate-${name.replace(".", "-")}`;
+  // The overall rating keeps the ids it always had ("rating-error").
+  const id = name === "rating" ? "rating" : `rate-${name.replace(".", "-")}`;
   return (
     <fieldset id={id} aria-describedby={error ? `${id}-error` : undefined}>
       <legend>{legend}</legend>
