@@ -17,7 +17,9 @@ export default defineConfig({
             miniflare: {
               // FRAMING_CHECK_ALLOW_PRIVATE stays unset, as in production: these tests
               // check that the framing check refuses loopback and private addresses.
-              bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")) },
+              // PUBLIC_ORIGIN as in production, where mails carry links (the rating link of a transcript mail):
+              // the same origin the tests call the Worker at (test/worker/helpers.ts ORIGIN).
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")), PUBLIC_ORIGIN: "https://refdesk.test" },
               // A second, empty installation's database: archives exported from DB are imported
               // into it, and migrations are tried on it over older schemas.
               d1Databases: { EMPTY_DB: "refdesk-empty-installation" },

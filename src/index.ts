@@ -8,7 +8,6 @@ import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { loadLibrarian } from "./auth/middleware";
 import type { AppEnv } from "./http/app-env";
-import { notFound, renderError } from "./http/errors";
 import { consumeDeadLetters, consumeMailBatch, requeueStalePendingMail, type MailJob } from "./mail/outbox";
 import { authRoutes } from "./routes/auth";
 import { cannedMessageRoutes } from "./routes/canned-messages";
@@ -41,6 +40,8 @@ import { policyPageRoutes } from "./routes/policy-pages";
 import { statsPageRoutes } from "./routes/stats-pages";
 import { statsRoutes } from "./routes/stats";
 import { viewportRoutes } from "./routes/viewport";
+import { ratingPageRoutes } from "./routes/rating-pages";
+import { errorResponse, notFoundResponse } from "./pages/error-page";
 import { cobrowseViewSources, viewportFrameSources } from "./viewport/frame-sources";
 
 export { ChatSession } from "../durable-objects/ChatSession";
@@ -116,11 +117,14 @@ app.route("/api/chats", viewportRoutes);
 // Statistics and planning: the /stats pages and their JSON and CSV.
 app.route("/api/stats", statsRoutes);
 app.route("/", statsPageRoutes);
+// The one-use rating link of a transcript mail.
+app.route("/", ratingPageRoutes);
 // The protocol as OpenAPI 3.1, gathered from the documentation on every route of the app.
 app.route("/api/openapi.json", openApiRoutes(app));
 
-app.notFound((c) => renderError(notFound("Page"), c));
-app.onError(renderError);
+// A browser asking for a page gets a page (src/pages/error-page.ts); the API answers JSON.
+app.notFound(notFoundResponse);
+app.onError(errorResponse);
 
 export default {
   fetch: app.fetch,

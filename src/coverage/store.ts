@@ -4,7 +4,7 @@
  */
 import { asc, eq } from "drizzle-orm";
 import { database } from "../db/client";
-import { coverageShifts, groupMembers, libraries } from "../db/schema";
+import { coverageShifts, groupMembers, groups, libraries } from "../db/schema";
 import { badRequest } from "../http/errors";
 import { scheduleSchema } from "../shared/coop-api";
 import type { z } from "zod";
@@ -140,3 +140,13 @@ export async function coverageNow(d1: D1Database, groupId: string, now: number, 
   return { groupId, now: new Date(now).toISOString(), timeZone: viewerZone, current: describe(current), next: describe(next) };
 }
 
+
+/** Whether the group offers a rolling-over request to the library scheduled now first. */
+export async function prefersScheduled(d1: D1Database, groupId: string): Promise<boolean> {
+  const row = await database(d1).select({ on: groups.rolloverPrefersScheduled }).from(groups).where(eq(groups.id, groupId)).get();
+  return row?.on ?? false;
+}
+
+export async function setPrefersScheduled(d1: D1Database, groupId: string, on: boolean): Promise<void> {
+  await database(d1).update(groups).set({ rolloverPrefersScheduled: on }).where(eq(groups.id, groupId)).run();
+}

@@ -10,7 +10,10 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { FiledResolution } from "../shared/codes";
 import type { FeedbackRating } from "../shared/coop-api";
+import type { DescriptiveCodesMode } from "../shared/codes-settings";
 import type { QuestionStatus } from "../shared/question-rules";
+import type { ScriptScope } from "../shared/scripts";
+import type { SurveyQuestionKind } from "../shared/survey";
 import type { MailState } from "../shared/questions-api";
 
 const createdAt = () =>
@@ -48,12 +51,19 @@ export const libraries = sqliteTable("libraries", {
   createdAt: createdAt(),
   /** When a service administrator archived the library: its data stays, its forms and Qwidget take no new chats. */
   archivedAt: integer("archived_at"),
+  // ---- migrations/0010_librarian_day.sql
+  /** Descriptive codes at the end of a chat: src/shared/codes-settings.ts DESCRIPTIVE_CODES_MODES. */
+  descriptiveCodesMode: text("descriptive_codes_mode").$type<DescriptiveCodesMode>().notNull().default("optional"),
+  /** Opening hours per weekday, Monday first (seven lines, or none): {{hoursToday}} in scripts. */
+  hoursByWeekday: text("hours_by_weekday", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
 });
 
 export const groups = sqliteTable("groups", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   createdAt: createdAt(),
+  /** Roll-over offers a request to the library scheduled now before the whole group (src/queues/routing-policy.ts). */
+  rolloverPrefersScheduled: integer("rollover_prefers_scheduled", { mode: "boolean" }).notNull().default(false),
 });
 
 export const groupMembers = sqliteTable(
@@ -153,6 +163,8 @@ export const forms = sqliteTable(
     logoUrl: text("logo_url"),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
+    /** What the patron is asked after the chat (src/shared/survey.ts); null: a rating and a comment. */
+    survey: text("survey", { mode: "json" }).$type<unknown>(),
   },
   (t) => [index("forms_library").on(t.libraryId)],
 );
@@ -171,22 +183,43 @@ export const descriptiveCodes = sqliteTable(
   (t) => [uniqueIndex("descriptive_codes_library_code").on(t.libraryId, t.code)],
 );
 
-/** Canned messages ("scripts") a library defines for its librarians (migrations/0002). */
+/**
+ * Scripts ("canned messages"): short texts librarians drop into a chat. Each
+ * belongs to a library (every librarian of it), a cooperative (every librarian
+ * of its member libraries) or one librarian (personal) — `scope` says which,
+ * and exactly one of library_id / group_id / owner_id (with the owner's
+ * library_id) names the owner. `use_count` counts insertions into a chat, for
+ * statistics. (migrations/0002, rebuilt in 0010)
+ */
 export const cannedMessages = sqliteTable(
   "canned_messages",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    libraryId: text("library_id").notNull().references(() => libraries.id),
+    /** 'library' | 'group' | 'personal' (src/shared/scripts.ts SCRIPT_SCOPES). */
+    scope: text("scope").$type<ScriptScope>().notNull().default("library"),
+    /** The library of a library script, and the owner's library of a personal one; null for a group's. */
+    libraryId: text("library_id").references(() => libraries.id),
+    groupId: text("group_id").references(() => groups.id),
+    /** The librarian a personal script belongs to. */
+    ownerId: text("owner_id").references(() => librarians.id),
+    category: text("category").notNull().default(""),
     title: text("title").notNull(),
     body: text("body").notNull(),
-    /** Display order within the library (0 first). */
+    /** Display order within its owner's list (0 first). */
     position: integer("position").notNull().default(0),
+    /** How often a librarian put it into a chat. */
+    useCount: integer("use_count").notNull().default(0),
+    lastUsedAt: integer("last_used_at"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "number" })
       .notNull()
       .default(sql`(unixepoch('subsec') * 1000)`),
   },
-  (t) => [index("canned_messages_library_position").on(t.libraryId, t.position)],
+  (t) => [
+    index("canned_messages_library_position").on(t.libraryId, t.position),
+    index("canned_messages_group_position").on(t.groupId, t.position),
+    index("canned_messages_owner_position").on(t.ownerId, t.position),
+  ],
 );
 
 /** One row per chat request; filled in as the chat moves on, final once ended. */
@@ -226,12 +259,19 @@ export const chatSessions = sqliteTable(
     /** Set while the chat's object retries filing it (mirrored from the object); cleared when the filing batch succeeds. */
     filingAttempts: integer("filing_attempts"),
     filingFailedAt: integer("filing_failed_at"),
+    // ---- migrations/0010_librarian_day.sql
+    /** A random id the patron's browser sent (and may clear): earlier chats without an e-mail address. Scrubbed with retention. */
+    patronBrowserId: text("patron_browser_id"),
+    /** When the patron last rated the chat. */
+    ratedAt: integer("rated_at"),
   },
   (t) => [
     index("chat_sessions_library_created").on(t.libraryId, t.createdAt),
     index("chat_sessions_librarian").on(t.librarianId),
     index("chat_sessions_scrub").on(t.libraryId, t.scrubbedAt, t.createdAt),
     index("chat_sessions_filing").on(t.filingFailedAt).where(sql`filing_attempts IS NOT NULL`),
+    index("chat_sessions_browser").on(t.libraryId, t.patronBrowserId).where(sql`patron_browser_id IS NOT NULL`),
+    index("chat_sessions_rated").on(t.libraryId, t.ratedAt).where(sql`rated_at IS NOT NULL`),
   ],
 );
 
@@ -783,3 +823,42 @@ export const statCursors = sqliteTable("stat_cursors", {
   lease: text("lease").notNull().default(""),
   leaseUntil: integer("lease_until").notNull().default(0),
 });
+// ---- the librarian's day (migrations/0010_librarian_day.sql) ---------------------
+
+/**
+ * A patron's answers to their form's survey questions, one row per question
+ * (the overall rating stays in chat_sessions.rating). The question's wording
+ * is kept as it was asked. Past retention `answer_text` (free text) goes;
+ * numbers (a scale's value, a choice's index) stay for statistics.
+ */
+export const surveyAnswers = sqliteTable(
+  "survey_answers",
+  {
+    sessionId: text("session_id").notNull(),
+    questionId: text("question_id").notNull(),
+    libraryId: text("library_id").notNull(),
+    formId: text("form_id"),
+    question: text("question").notNull(),
+    kind: text("kind").$type<SurveyQuestionKind>().notNull(),
+    /** A scale's value, or the index of the option chosen. */
+    answerNumber: integer("answer_number"),
+    /** A text answer, or the wording of the option chosen. */
+    answerText: text("answer_text"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.questionId] }), index("survey_answers_library_created").on(t.libraryId, t.createdAt)],
+);
+
+/** One-use links in transcript mails to rate a chat later (src/ratings/links.ts). Only the digest is stored. */
+export const ratingLinks = sqliteTable(
+  "rating_links",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    sessionId: text("session_id").notNull(),
+    libraryId: text("library_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("rating_links_session").on(t.sessionId)],
+);

@@ -14,6 +14,9 @@
  *
  * Template placeholders: {{patronName}}, {{libraryName}}, {{librarianName}},
  * {{date}}, {{question}}. Unknown placeholders are left as written.
+ *
+ * When the chat's form asks for feedback, the mail ends with a one-use link to
+ * rate the chat (src/ratings/links.ts).
  */
 import { ROLE_MARKERS } from "../shared/author-labels";
 import { cleanName, cleanText, nameInText } from "../shared/display-text";
@@ -36,6 +39,8 @@ export interface TranscriptMailInput {
   question: string;
   startedAt: number;
   messages: ChatMessage[];
+  /** A one-use link to rate the chat, when the form asks for feedback. */
+  ratingUrl?: string | null;
 }
 
 export interface ComposedMail {
@@ -109,7 +114,8 @@ export function composeTranscriptMail(input: TranscriptMailInput): ComposedMail 
   const intro = fillTemplate(template, textValues);
   const htmlIntro = fillTemplate(escapeHtml(template), htmlValues);
   const lines = transcriptTextLines(input.messages, input.timeZone);
-  const text = `${intro}\n\nYour question: ${question}\n\n--- Transcript ---\n${lines.join("\n")}\n`;
+  const rate = input.ratingUrl ? `\n--- How did we do? ---\nRate this chat (the link works once): ${input.ratingUrl}\n` : "";
+  const text = `${intro}\n\nYour question: ${question}\n\n--- Transcript ---\n${lines.join("\n")}\n${rate}`;
   const rows = transcriptHtmlRows(input.messages, input.timeZone);
   const libraryName = cleanName(input.libraryName);
   const html =
@@ -117,7 +123,9 @@ export function composeTranscriptMail(input: TranscriptMailInput): ComposedMail 
     `<body style="font-family:system-ui,sans-serif;color:#111">` +
     `<p>${htmlIntro.replaceAll("\n", "<br>")}</p>` +
     `<p><strong>Your question:</strong> ${escapeHtml(question)}</p>` +
-    `<h2 style="font-size:1.1em">Transcript</h2><table role="presentation">${rows}</table></body></html>`;
+    `<h2 style="font-size:1.1em">Transcript</h2><table role="presentation">${rows}</table>` +
+    (input.ratingUrl ? `<h2 style="font-size:1.1em">How did we do?</h2><p><a href="${escapeHtml(input.ratingUrl)}">Rate this chat</a> (the link works once).</p>` : "") +
+    `</body></html>`;
 
   return { subject: `Your chat with ${nameInText(input.libraryName)} on ${date}`, text, html };
 }

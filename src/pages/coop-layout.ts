@@ -1,37 +1,24 @@
 /**
  * Shared pieces of the cooperative pages (policy pages, group and library
- * administration, feedback): the navigation bar and HTML error pages.
+ * administration, feedback): the page around them, with the staff app's
+ * header, and HTML error pages.
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
-import type { Librarian } from "../auth/librarian";
 import type { AppEnv } from "../http/app-env";
 import { ApiError } from "../http/errors";
+import { appHeader } from "./app-header";
 import { page, type Html } from "./layout";
 
-/** The librarian's navigation across the cooperative pages. */
-export function coopNav(librarian: Librarian, current: string): Html {
-  const items: [string, string][] = [
-    ["/monitor", "Chat monitor"],
-    ["/policies", "Policy pages"],
-    ["/feedback", "Cooperative feedback"],
-  ];
-  if (librarian.role === "library_admin" || librarian.role === "service_admin") items.push(["/admin/cooperation", "Cooperation settings"]);
-  return html`<nav class="coop-nav" aria-label="Refdesk">
-  <ul>${items.map(([href, label]) => html`<li><a href="${href}" ${href === current ? html`aria-current="page"` : ""}>${label}</a></li>`)}</ul>
-  <p class="who">${librarian.displayName}, ${librarian.libraryName}</p>
-</nav>`;
-}
-
-/** A full page around `body` with the cooperative navigation. */
-export function coopPage(c: Context<AppEnv>, o: { title: string; current: string; body: Html; scripts?: string[] }, status: 200 | 400 | 403 | 404 | 409 = 200) {
+/** A full page around `body` with the staff app's header (src/pages/app-header.ts). */
+export function coopPage(c: Context<AppEnv>, o: { title: string; body: Html; scripts?: string[] }, status: 200 | 400 | 403 | 404 | 409 = 200) {
   const librarian = c.get("librarian")!;
   return c.html(
     page({
       title: `${o.title} — Refdesk`,
       styles: ["/styles/coop.css"],
       scripts: o.scripts,
-      body: html`${coopNav(librarian, o.current)}<main id="main" class="coop-main">${o.body}</main>`,
+      body: html`${appHeader(librarian, new URL(c.req.url).pathname)}<main id="main" class="coop-main" tabindex="-1">${o.body}</main>`,
     }),
     status,
   );
@@ -46,7 +33,7 @@ export function renderPageError(c: Context<AppEnv>, err: unknown) {
   if (!c.get("librarian")) {
     return c.html(page({ title: `${title} — Refdesk`, styles: ["/styles/coop.css"], body: html`<main class="coop-main">${body}</main>` }), status);
   }
-  return coopPage(c, { title, current: "", body }, status);
+  return coopPage(c, { title, body }, status);
 }
 
 /** Redirects a visitor who is not signed in to the sign-in page, coming back here afterwards. */

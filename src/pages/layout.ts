@@ -35,6 +35,7 @@ export function page(o: PageOptions): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/styles/base.css">
 ${(o.styles ?? []).map((s) => html`<link rel="stylesheet" href="${s}">`)}
 </head>

@@ -48,6 +48,7 @@ export async function startChatSession(env: Env, { form, library }: FormWithLibr
       patronIp: library.ipMode === "none" ? null : truncateIp(from.ip),
       userAgent: from.userAgent?.slice(0, 300) ?? null,
       referrer: request.pageUrl ?? from.referrer?.slice(0, 2000) ?? null,
+      patronBrowserId: request.browserId ?? null,
       createdAt: Date.now(),
     }),
     planRoute(db, library.id, form.queueId),

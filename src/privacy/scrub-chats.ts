@@ -8,7 +8,7 @@
 import { and, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../db/client";
-import { chatSessions, coopFeedback, mailOutbox, questionEvents, questions } from "../db/schema";
+import { chatSessions, coopFeedback, mailOutbox, questionEvents, questions, ratingLinks, surveyAnswers } from "../db/schema";
 import { questionIdFor } from "../questions/file-session";
 import { eventDetailHasText, scrubEventDetail } from "./event-detail";
 import { patronNamesIn, REDACTED_EMAIL, REDACTED_NAME, REMOVED_TEXT, scrubTranscript } from "./redact";
@@ -157,6 +157,7 @@ export function scrubChats(db: Database, batch: ScrubBatch, chats: readonly Chat
           question: REMOVED_TEXT,
           endNote: null,
           ratingComment: null,
+          patronBrowserId: null,
           // A transcript that cannot be read cannot be scrubbed message by message: it goes.
           transcript: transcript === null || transcript === undefined ? null : (scrubTranscript(transcript, names) as unknown[]),
           ...(firstTime ? { scrubbedAt: now } : {}),
@@ -198,4 +199,7 @@ export function scrubChats(db: Database, batch: ScrubBatch, chats: readonly Chat
     "mails",
   );
   batch.add(db.update(coopFeedback).set({ comment: null }).where(and(inArray(coopFeedback.sessionId, ids), isNotNull(coopFeedback.comment))), "feedback");
+  // The survey's free-text answers (numbers stay, for statistics), and the chat's rating links.
+  batch.add(db.update(surveyAnswers).set({ answerText: null }).where(and(inArray(surveyAnswers.sessionId, ids), eq(surveyAnswers.kind, "text"), isNotNull(surveyAnswers.answerText))));
+  batch.add(db.delete(ratingLinks).where(inArray(ratingLinks.sessionId, ids)));
 }

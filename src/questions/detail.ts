@@ -9,6 +9,7 @@ import { descriptiveCodes, librarians, mailOutbox, questionEvents } from "../db/
 import type { QuestionAccess } from "../db/tenancy";
 import { TRANSITIONS, allowedActions, isAllowed, refusalMessage, type QuestionAction } from "../shared/question-rules";
 import type { CodeView, MailView, PersonRef, QuestionDetail } from "../shared/questions-api";
+import { ratingOf } from "../ratings/store";
 import { toEventViews } from "./history";
 import { descriptiveCodesOf, patronDetailsOf, toSummary, transcriptOf, type QuestionRecord } from "./records";
 
@@ -68,6 +69,7 @@ export async function questionDetail(d1: D1Database, record: QuestionRecord, acc
       .where(and(eq(librarians.libraryId, record.libraryId), isNull(librarians.disabledAt)))
       .orderBy(asc(librarians.displayName)),
   ]);
+  const rating = record.sessionId ? await ratingOf(d1, record.sessionId) : null;
   const byCode = new Map(libraryCodes.map((c) => [c.code, c]));
   // A code the library no longer has at all still shows, as inactive.
   const codeView = (code: string): CodeView => byCode.get(code) ?? { code, label: code, active: false };
@@ -98,6 +100,7 @@ export async function questionDetail(d1: D1Database, record: QuestionRecord, acc
           acceptedAt: record.acceptedAt,
           endedAt: record.endedAt,
           transcript: transcriptOf(record),
+          rating,
         }
       : null,
     events: eventViews,

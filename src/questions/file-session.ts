@@ -13,6 +13,7 @@ import { composeTranscriptMail } from "../mail/transcript-mail";
 import { enqueueMail } from "../mail/outbox";
 import { statisticsForFiling } from "../stats/record";
 import type { EndedSession } from "./ended-session";
+import { ratingLinkForMail } from "../ratings/links";
 import { ROUTING } from "./routing";
 
 export type { EndedSession } from "./ended-session";
@@ -21,7 +22,7 @@ export const questionIdFor = (sessionId: string) => `q-${sessionId}`;
 export const transcriptMailKey = (sessionId: string) => `transcript:${sessionId}`;
 
 /** Writes the ended session to D1 and queues its mail. Idempotent. */
-export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE">, s: EndedSession): Promise<{ questionId: string; mailQueued: boolean }> {
+export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE" | "PUBLIC_ORIGIN">, s: EndedSession): Promise<{ questionId: string; mailQueued: boolean }> {
   const db = database(env.DB);
   const library = await db
     .select({
@@ -40,6 +41,8 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE">, s: E
   const questionId = questionIdFor(s.sessionId);
   const assignedTo = rule.assignToLibrarian && s.librarian ? s.librarian.id : null;
   const wantsMail = rule.mailTranscript && !!s.patronEmail && !s.transcriptOptOut && s.source === "chat";
+  // The mail's one-use rating link, stored in the same batch (none when the form asks for no rating).
+  const rating = wantsMail ? await ratingLinkForMail(env, s) : null;
   const mail = wantsMail
     ? composeTranscriptMail({
         libraryName: library.name,
@@ -51,6 +54,7 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE">, s: E
         startedAt: s.createdAt,
         // Waiting-time and chat messages alike; system lines stay, they tell the story.
         messages: s.messages,
+        ratingUrl: rating?.url,
       })
     : null;
   const statistics = await statisticsForFiling(env.DB, s);
@@ -131,6 +135,7 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE">, s: E
         ]
       : []),
     ...statistics.statements,
+    ...(rating ? [rating.statement] : []),
   ]);
   await statistics.settle();
   if (wantsMail) await enqueueMail(env.MAIL_QUEUE, transcriptMailKey(s.sessionId));

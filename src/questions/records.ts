@@ -43,6 +43,7 @@ export interface SummaryRow {
   hidden: boolean;
   excludeFromStats: boolean;
   failedMails: number;
+  rating: number | null;
 }
 
 export interface QuestionRecord extends SummaryRow {
@@ -90,6 +91,7 @@ export function summaryFields(db: Database) {
     hidden: questions.hidden,
     excludeFromStats: questions.excludeFromStats,
     failedMails: db.$count(mailOutbox, and(eq(mailOutbox.questionId, questions.id), eq(mailOutbox.status, "failed"))),
+    rating: chatSessions.rating,
   } satisfies { [K in keyof SummaryRow]: SQLWrapper };
 }
 
@@ -141,6 +143,7 @@ export function toSummary(r: SummaryRow): QuestionSummary {
     hidden: r.hidden,
     excludeFromStats: r.excludeFromStats,
     failedMails: r.failedMails,
+    rating: r.rating,
   };
 }
 

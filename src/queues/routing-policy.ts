@@ -15,6 +15,10 @@
  *   the request rolls over to the first group whose queue is staffed, and on to
  *   the next not-yet-offered staffed group after each further roll-over period.
  *   A group that was unstaffed when skipped stays a candidate for later rounds.
+ * - A group may prefer the library whose shift it is (its coverage schedule):
+ *   the request is then offered to that library's own queue first, and to the
+ *   whole group's queue at the next roll-over (or at once, when nobody is
+ *   monitoring the scheduled library's queue).
  * - With nobody monitoring anywhere when the request arrives, the patron gets
  *   the not-available path.
  */
@@ -47,12 +51,22 @@ export interface RoutingSettings {
   overflowMode: string;
 }
 
-/** The plan from the library's settings, the form's queue and the library's group queues in order (src/queues/plan-route.ts reads them). */
-export function routeFor(settings: RoutingSettings, formQueueId: string, groupQueueIds: string[]): RoutePlan {
+/**
+ * The plan from the library's settings, the form's queue and the library's
+ * group queues in order (src/queues/plan-route.ts reads them).
+ * `scheduledFirst` maps a group queue that prefers the library scheduled now
+ * to that library's queue, which then comes just before the group's.
+ */
+export function routeFor(settings: RoutingSettings, formQueueId: string, groupQueueIds: string[], scheduledFirst: Readonly<Record<string, string>> = {}): RoutePlan {
   const mode = (OVERFLOW_MODES as readonly string[]).includes(settings.overflowMode) ? (settings.overflowMode as OverflowMode) : "unstaffed_or_timeout";
   const rolloverMs = clampRollover(settings.rolloverSeconds) * 1000;
   if (mode === "off") return { stages: [formQueueId], rolloverMs, rollOnTimeout: false };
-  const stages = [formQueueId, ...groupQueueIds.filter((q) => q !== formQueueId)];
+  const stages = [formQueueId];
+  for (const group of groupQueueIds) {
+    const scheduled = scheduledFirst[group];
+    if (scheduled && !stages.includes(scheduled)) stages.push(scheduled);
+    if (!stages.includes(group)) stages.push(group);
+  }
   return { stages, rolloverMs, rollOnTimeout: mode === "unstaffed_or_timeout" };
 }
 

@@ -9,6 +9,8 @@ import { can, requireActor, type Actor, type AdminScope } from "../admin/authori
 import { loadForm, publicOrigin } from "../admin/lookups";
 import { database } from "../db/client";
 import type { AppEnv } from "../http/app-env";
+import { appHeader } from "../pages/app-header";
+import { errorPage } from "../pages/error-page";
 import { page } from "../pages/layout";
 import type { AdminBootstrap, LibraryPageName } from "../shared/admin-views";
 import { SIGNED_IN_PAGE, signedIn as signedInCaller } from "./openapi/callers";
@@ -23,6 +25,8 @@ export const LIBRARY_PAGES: Record<LibraryPageName, string> = {
   settings: "Library settings",
   privacy: "Privacy and retention",
   audit: "Audit log",
+  scripts: "Scripts (canned messages)",
+  ratings: "Ratings and surveys",
 };
 
 function shell(c: Context<AppEnv>, actor: Actor, title: string, boot: Omit<AdminBootstrap, "me" | "origin">) {
@@ -33,17 +37,17 @@ function shell(c: Context<AppEnv>, actor: Actor, title: string, boot: Omit<Admin
       bodyClass: "admin",
       styles: ["/styles/admin.css"],
       scripts: ["/build/admin.js"],
-      body: html`<div id="admin-root"><main class="narrow"><h1>${title}</h1><p class="loading">Loading…</p></main></div>`,
+      body: html`${appHeader(actor, new URL(c.req.url).pathname, "admin-main")}<div id="admin-root"><main class="narrow"><h1>${title}</h1><p class="loading">Loading…</p></main></div>`,
       bootstrap: { ...boot, me, origin: publicOrigin(c) } satisfies AdminBootstrap,
     }),
   );
 }
 
-function refusedPage(c: Context<AppEnv>) {
+function refusedPage(c: Context<AppEnv>, actor: Actor) {
   return c.html(
     page({
       title: "Not allowed — Refdesk administration",
-      body: html`<main class="narrow"><h1>You cannot open this page</h1><p>Only the administrators of this library or group (or of the whole service) can. <a href="/admin">Back to administration</a></p></main>`,
+      body: html`${appHeader(actor, new URL(c.req.url).pathname)}<main class="narrow" id="main"><h1>You cannot open this page</h1><p>Only the administrators of this library or group (or of the whole service) can. <a href="/admin">Back to administration</a></p></main>`,
     }),
     403,
   );
@@ -58,7 +62,7 @@ async function signedIn(c: Context<AppEnv>): Promise<Actor | Response> {
 async function guarded(c: Context<AppEnv>, title: string, boot: Omit<AdminBootstrap, "me" | "origin">, allowed: (a: Actor) => boolean | Promise<boolean>) {
   const actor = await signedIn(c);
   if (actor instanceof Response) return actor;
-  if (!(await allowed(actor))) return refusedPage(c);
+  if (!(await allowed(actor))) return refusedPage(c, actor);
   return shell(c, actor, title, boot);
 }
 
@@ -75,14 +79,14 @@ adminPageRoutes.get("/admin/account", documentedPage({
 
 adminPageRoutes.get("/admin/libraries/:libraryId/:page", documentedPage({
   summary: "A library's administration page",
-  description: "`librarians`, `forms`, `settings`, `privacy` or `audit` of a library.",
+  description: "`librarians`, `forms`, `settings`, `privacy`, `audit`, `scripts` or `ratings` of a library.",
   who: signedInCaller("Administrator of the library (403 page otherwise)", ["library_admin", "group_admin", "service_admin"]),
-  params: { ...PARAMS.libraryId, page: { description: "`librarians`, `forms`, `settings`, `privacy` or `audit`." } },
+  params: { ...PARAMS.libraryId, page: { description: "`librarians`, `forms`, `settings`, `privacy`, `audit`, `scripts` or `ratings`." } },
   answers: { 200: "The page.", 403: "A page saying only the library's administrators may open it.", 404: "A page for another name." },
 }), (c) => {
   const { libraryId, page: name } = c.req.param();
   if (!(name in LIBRARY_PAGES)) {
-    return c.html(page({ title: "Page not found — Refdesk administration", body: html`<main class="narrow"><h1>Page not found</h1><p><a href="/admin">Back to administration</a></p></main>` }), 404);
+    return errorPage(c, 404, "Administration has no such page. Choose one from its links.");
   }
   const scope: AdminScope = { library: libraryId };
   return guarded(c, LIBRARY_PAGES[name as LibraryPageName], { page: name as LibraryPageName, params: { libraryId } }, (a) => can(a, "library.read", scope));

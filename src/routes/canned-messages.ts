@@ -1,154 +1,228 @@
 /**
- * /api/canned-messages — a library's canned messages ("scripts").
+ * /api/canned-messages — scripts ("canned messages") at three levels: a
+ * library's, a cooperative's and a librarian's own (src/shared/scripts.ts).
  *
- * Every librarian reads their own library's list (the monitor offers it in the
- * composer); library administrators add, change, reorder and delete entries.
- * Every query is scoped to the signed-in librarian's library, so an id from
- * another library is simply "not found".
+ * The monitor reads every script the librarian may use; the admin pages read
+ * and change one list at a time, import and export it as CSV. Putting a
+ * script into a chat fills its placeholders from that chat and counts the use.
+ * Every query is scoped to what the signed-in librarian may read, so a script
+ * of another library, group or person is simply "not found"; one they may
+ * read but not change is refused (403).
  */
-import { and, asc, eq, sql } from "drizzle-orm";
-import { Hono } from "hono";
-import type { Librarian } from "../auth/librarian";
-import { requireLibrarian } from "../auth/middleware";
+import { and, eq } from "drizzle-orm";
+import { Hono, type Context } from "hono";
+import { requireActor, type Actor } from "../admin/authorize";
 import { database } from "../db/client";
-import { cannedMessages } from "../db/schema";
+import { cannedMessages, libraries } from "../db/schema";
+import { assertCanReadSession } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
-import { ApiError, forbidden, notFound } from "../http/errors";
-import { parseBody } from "../http/validate";
-import { cannedMessageInputSchema, cannedMessagePatchSchema } from "../shared/api";
-import { LIMITS } from "../shared/limits";
+import { badRequest, forbidden, notFound } from "../http/errors";
+import { assertSameOrigin } from "../http/origins";
+import { parseBody, validate } from "../http/validate";
+import { scriptsFromCsv } from "../scripts/csv-import";
+import { hoursToday } from "../scripts/hours";
+import { addScript, countUse, importScripts, mayWrite, ownerScriptById, ownerScripts, readableScript, refusalFor, scriptsFor, writableScript, type ScriptOwner } from "../scripts/store";
+import { scriptImportSchema, scriptInputSchema, scriptListQuerySchema, scriptPatchSchema, scriptUseSchema } from "../shared/script-schemas";
+import { fillScript, SCRIPT_LIMITS, scriptsToCsv, type ScriptScope } from "../shared/scripts";
+import { describeSession } from "./chats";
 import { LIBRARIAN, signedIn } from "./openapi/callers";
 import { documented } from "./openapi/describe";
 import { GROUPS } from "./openapi/groups";
-import { BAD_BODY, NOT_SIGNED_IN, refusal } from "./openapi/refusals";
+import { BAD_BODY, NOT_SIGNED_IN, OTHER_SITE, SESSION_OTHER_LIBRARY, SESSION_UNKNOWN, refusal } from "./openapi/refusals";
 
 export const cannedMessageRoutes = new Hono<AppEnv>();
 
-/** Who may edit a library's canned messages. */
-export const CANNED_MESSAGE_EDITORS: readonly Librarian["role"][] = ["library_admin"];
-
+const SCRIPT = "`{id, scope, groupId, groupName, category, title, body, position, useCount}`";
 const EDITOR = signedIn(
-  `A signed-in librarian whose role is exactly ${CANNED_MESSAGE_EDITORS.map((r) => `\`${r}\``).join(" or ")} (\`CANNED_MESSAGE_EDITORS\`), for their own library.`,
-  CANNED_MESSAGE_EDITORS,
+  "Who may change the list: for a library's scripts its administrators (`library_admin`/`group_admin` of it, or `service_admin`); for a cooperative's its administrators (`group_admin` of a member, or `service_admin`); for personal scripts their owner (src/scripts/store.ts `mayWrite`). Same origin.",
 );
-const NOT_EDITOR = refusal(403, "forbidden", "Not a library administrator.");
-const ID_PARAM = { id: { description: "The canned message's id: a positive whole number (anything else is not found, before the body is read)." } };
+const NOT_EDITOR = refusal(403, "forbidden", "The librarian may read the list but not change it.");
+const ID_PARAM = { id: { description: "The script's id: a positive whole number (anything else is not found, before the body is read)." } };
 
-function requireEditor(librarian: Librarian): void {
-  if (!CANNED_MESSAGE_EDITORS.includes(librarian.role)) throw forbidden("Only a library administrator can change canned messages.");
-}
-
-const columns = { id: cannedMessages.id, title: cannedMessages.title, body: cannedMessages.body, position: cannedMessages.position };
-
-/** The message's id from the path; anything but a positive integer is "not found". */
+/** The script's id from the path; anything but a positive integer is "not found". */
 function idParam(raw: string): number {
   const id = /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(id)) throw notFound("Canned message");
   return id;
 }
 
+/** The list a request names. */
+function ownerOf(actor: Actor, scope: ScriptScope, ids: { groupId?: string; libraryId?: string }): ScriptOwner {
+  if (scope === "group") return { scope, groupId: ids.groupId ?? "" };
+  if (scope === "personal") return { scope, ownerId: actor.id, libraryId: actor.libraryId };
+  return { scope, libraryId: ids.libraryId ?? actor.libraryId };
+}
+
+function assertMayWrite(actor: Actor, owner: ScriptOwner): void {
+  if (!mayWrite(actor, owner)) throw forbidden(refusalFor(owner.scope));
+}
+
+/** Changes come only from Refdesk's own pages. */
+cannedMessageRoutes.use("*", async (c, next) => {
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") assertSameOrigin(c);
+  await next();
+});
+
+function listQuery(c: Context<AppEnv>) {
+  return validate(scriptListQuerySchema, c.req.query());
+}
+
 cannedMessageRoutes.get("/", documented({
   group: GROUPS.cannedMessages,
-  summary: "My library's canned messages",
-  description: "The librarian's library's canned messages, in order.",
-  who: LIBRARIAN,
-  answers: { 200: "`{cannedMessages: [{id, title, body, position}]}`." },
-  refusals: [NOT_SIGNED_IN],
+  summary: "Scripts I may use, or one list",
+  description:
+    "Without `scope`: every script the librarian may put into a chat — their own, their library's and their library's cooperatives' — personal first. With `scope`: that one list, in order (what the admin pages edit).",
+  who: signedIn("Any signed-in librarian, for the lists they may read: their library's, their library's cooperatives', their own (administrators also the libraries and groups they administer)."),
+  query: scriptListQuerySchema,
+  answers: { 200: `\`{cannedMessages: [${SCRIPT}]}\`.` },
+  refusals: [NOT_SIGNED_IN, refusal(400, "validation_failed", "`scope` unknown, or `group` without `groupId`.", "`scope` or `groupId`"), refusal(403, "forbidden", "A list the librarian may not read.")],
 }), async (c) => {
-  const librarian = requireLibrarian(c);
-  const rows = await database(c.env.DB)
-    .select(columns)
-    .from(cannedMessages)
-    .where(eq(cannedMessages.libraryId, librarian.libraryId))
-    .orderBy(asc(cannedMessages.position), asc(cannedMessages.id))
-    .all();
-  return c.json({ cannedMessages: rows });
+  const actor = await requireActor(c);
+  const q = listQuery(c);
+  const list = q.scope ? await ownerScripts(c.env.DB, actor, ownerOf(actor, q.scope, q)) : await scriptsFor(c.env.DB, actor);
+  return c.json({ cannedMessages: list });
+});
+
+cannedMessageRoutes.get("/export", documented({
+  group: GROUPS.cannedMessages,
+  summary: "Export a list of scripts as CSV",
+  description: "One list of scripts as CSV (RFC 4180; columns category, title, body, with a header row), as a download.",
+  who: LIBRARIAN,
+  kind: "csv",
+  query: scriptListQuerySchema,
+  answers: { 200: "`text/csv` with `Content-Disposition: attachment`." },
+  refusals: [NOT_SIGNED_IN, refusal(400, "validation_failed", "No `scope`, or `group` without `groupId`.", "`scope` or `groupId`"), refusal(403, "forbidden", "A list the librarian may not read.")],
+}), async (c) => {
+  const actor = await requireActor(c);
+  const q = listQuery(c);
+  if (!q.scope) throw badRequest("Choose the list to export: scope", "scope");
+  const owner = ownerOf(actor, q.scope, q);
+  const csv = scriptsToCsv(await ownerScripts(c.env.DB, actor, owner));
+  const name = owner.scope === "group" ? `scripts-${owner.groupId}` : owner.scope === "personal" ? "my-scripts" : `scripts-${owner.libraryId}`;
+  return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}.csv"` });
 });
 
 cannedMessageRoutes.post("/", documented({
   group: GROUPS.cannedMessages,
-  summary: "Add a canned message",
-  description: "Adds a canned message (last, unless `position` is given).",
+  summary: "Add a script",
+  description: "Adds a script to one list (the librarian's library's, unless `scope` says otherwise), last unless `position` is given.",
   who: EDITOR,
-  body: cannedMessageInputSchema,
-  answers: { 201: "`{cannedMessage: {id, title, body, position}}`." },
-  refusals: [NOT_SIGNED_IN, NOT_EDITOR, BAD_BODY, refusal(409, "validation_failed", `The library already keeps ${LIMITS.cannedPerLibrary} canned messages.`)],
+  body: scriptInputSchema,
+  answers: { 201: `\`{cannedMessage: ${SCRIPT}}\`.` },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, BAD_BODY, NOT_EDITOR, refusal(409, "validation_failed", `The list already keeps ${SCRIPT_LIMITS.perOwner} scripts.`)],
 }), async (c) => {
-  const librarian = requireLibrarian(c);
-  requireEditor(librarian);
-  const body = await parseBody(c, cannedMessageInputSchema);
-  const db = database(c.env.DB);
-  const stats = await db
-    .select({ n: sql<number>`COUNT(*)`, maxPosition: sql<number | null>`MAX(${cannedMessages.position})` })
-    .from(cannedMessages)
-    .where(eq(cannedMessages.libraryId, librarian.libraryId))
-    .get();
-  if ((stats?.n ?? 0) >= LIMITS.cannedPerLibrary) {
-    throw new ApiError(409, "validation_failed", `A library keeps at most ${LIMITS.cannedPerLibrary} canned messages; delete one first.`);
-  }
-  const now = Date.now();
-  const created = await db
-    .insert(cannedMessages)
-    .values({
-      libraryId: librarian.libraryId,
-      title: body.title,
-      body: body.body,
-      position: body.position ?? (stats?.maxPosition ?? -1) + 1,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning(columns)
-    .get();
+  const actor = await requireActor(c);
+  const body = await parseBody(c, scriptInputSchema);
+  const owner = ownerOf(actor, body.scope, body);
+  assertMayWrite(actor, owner);
+  const created = await addScript(c.env.DB, owner, body);
   return c.json({ cannedMessage: created }, 201);
+});
+
+cannedMessageRoutes.post("/import", documented({
+  group: GROUPS.cannedMessages,
+  summary: "Import scripts from CSV",
+  description: "Adds every row of a CSV file (a header row naming `category`, `title` and `body`) to one list, after the scripts already there. All rows or none: the first problem is refused, naming its row.",
+  who: EDITOR,
+  body: scriptImportSchema,
+  bodyBytes: SCRIPT_LIMITS.csvBytes + 4096,
+  answers: { 201: `\`{imported, cannedMessages: [${SCRIPT}]}\`: how many were added, and the list now.` },
+  refusals: [
+    OTHER_SITE,
+    NOT_SIGNED_IN,
+    BAD_BODY,
+    NOT_EDITOR,
+    refusal(400, "validation_failed", "The CSV has no header row naming title and body, no rows, a quote never closed, or a row that breaks a rule (the message names the row).", "csv"),
+    refusal(409, "validation_failed", `The list would hold more than ${SCRIPT_LIMITS.perOwner} scripts.`),
+  ],
+}), async (c) => {
+  const actor = await requireActor(c);
+  const body = await parseBody(c, scriptImportSchema, SCRIPT_LIMITS.csvBytes + 4096);
+  const owner = ownerOf(actor, body.scope, body);
+  assertMayWrite(actor, owner);
+  const read = scriptsFromCsv(body.csv);
+  if (!read.ok) throw badRequest(read.message, "csv");
+  const imported = await importScripts(c.env.DB, owner, read.scripts);
+  return c.json({ imported, cannedMessages: await ownerScripts(c.env.DB, actor, owner) }, 201);
 });
 
 cannedMessageRoutes.patch("/:id", documented({
   group: GROUPS.cannedMessages,
-  summary: "Change a canned message",
-  description: "Changes a canned message's title, body or position (any of them, at least one).",
+  summary: "Change a script",
+  description: "Changes a script's category, title, text or position (any of them, at least one).",
   who: EDITOR,
   params: ID_PARAM,
-  body: cannedMessagePatchSchema,
-  answers: { 200: "`{cannedMessage: {id, title, body, position}}`." },
+  body: scriptPatchSchema,
+  answers: { 200: `\`{cannedMessage: ${SCRIPT}}\`.` },
   refusals: [
+    OTHER_SITE,
     NOT_SIGNED_IN,
-    NOT_EDITOR,
     refusal(404, "not_found", "The id is not a positive whole number (checked before the body)."),
     BAD_BODY,
-    refusal(404, "not_found", "No such canned message in this library."),
+    refusal(404, "not_found", "No such script among those the librarian may read."),
+    NOT_EDITOR,
   ],
 }), async (c) => {
-  const librarian = requireLibrarian(c);
-  requireEditor(librarian);
+  const actor = await requireActor(c);
   const id = idParam(c.req.param("id"));
-  const patch = await parseBody(c, cannedMessagePatchSchema);
-  const updated = await database(c.env.DB)
+  const patch = await parseBody(c, scriptPatchSchema);
+  const db = database(c.env.DB);
+  await writableScript(db, actor, id);
+  await db
     .update(cannedMessages)
     .set({ ...patch, updatedAt: Date.now() })
-    .where(and(eq(cannedMessages.id, id), eq(cannedMessages.libraryId, librarian.libraryId)))
-    .returning(columns)
-    .get();
-  if (!updated) throw notFound("Canned message");
-  return c.json({ cannedMessage: updated });
+    .where(eq(cannedMessages.id, id))
+    .run();
+  return c.json({ cannedMessage: await ownerScriptById(db, id) });
 });
 
 cannedMessageRoutes.delete("/:id", documented({
   group: GROUPS.cannedMessages,
-  summary: "Delete a canned message",
-  description: "Deletes a canned message.",
+  summary: "Delete a script",
+  description: "Deletes a script.",
   who: EDITOR,
   params: ID_PARAM,
   answers: { 200: "`{deleted: true, id}`." },
-  refusals: [NOT_SIGNED_IN, NOT_EDITOR, refusal(404, "not_found", "No such canned message in this library.")],
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, refusal(404, "not_found", "No such script among those the librarian may read."), NOT_EDITOR],
 }), async (c) => {
-  const librarian = requireLibrarian(c);
-  requireEditor(librarian);
+  const actor = await requireActor(c);
   const id = idParam(c.req.param("id"));
-  const deleted = await database(c.env.DB)
-    .delete(cannedMessages)
-    .where(and(eq(cannedMessages.id, id), eq(cannedMessages.libraryId, librarian.libraryId)))
-    .returning({ id: cannedMessages.id })
-    .get();
-  if (!deleted) throw notFound("Canned message");
+  const db = database(c.env.DB);
+  await writableScript(db, actor, id);
+  await db.delete(cannedMessages).where(and(eq(cannedMessages.id, id))).run();
   return c.json({ deleted: true, id });
+});
+
+cannedMessageRoutes.post("/:id/use", documented({
+  group: GROUPS.cannedMessages,
+  summary: "Put a script into a chat",
+  description:
+    "The script's text for one chat, its placeholders filled in — {{patronName}}, {{libraryName}} (the patron's library), {{librarianName}}, {{hoursToday}} (the patron's library's hours today, in its time zone) — and one use counted (`useCount`, for statistics). Nothing is sent: the monitor puts the text in the message box.",
+  who: signedIn("A signed-in librarian who may read the script and the chat (of their library, or serving it)."),
+  params: ID_PARAM,
+  body: scriptUseSchema,
+  answers: { 200: "`{text}`." },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, refusal(404, "not_found", "No such script among those the librarian may read."), BAD_BODY, SESSION_UNKNOWN, SESSION_OTHER_LIBRARY],
+}), async (c) => {
+  const actor = await requireActor(c);
+  const id = idParam(c.req.param("id"));
+  const body = await parseBody(c, scriptUseSchema);
+  const db = database(c.env.DB);
+  const script = await readableScript(db, actor, id);
+  const found = await describeSession(c.env, body.sessionId);
+  assertCanReadSession(actor, found.view);
+  const library = await db
+    .select({ hoursByWeekday: libraries.hoursByWeekday, hoursText: libraries.hoursText, timeZone: libraries.timeZone })
+    .from(libraries)
+    .where(eq(libraries.id, found.view.libraryId))
+    .get();
+  const now = Date.now();
+  const text = fillScript(script.body, {
+    patronName: found.view.patronName && found.view.patronName !== "Patron" ? found.view.patronName : "there",
+    libraryName: found.view.libraryName,
+    librarianName: actor.displayName,
+    hoursToday: library ? hoursToday(library, now) : "",
+  });
+  await countUse(c.env.DB, id, now);
+  return c.json({ text });
 });

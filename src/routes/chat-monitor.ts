@@ -4,13 +4,13 @@
  * internal notes, and transfers (offer, cancel, decline). Mounted beside
  * `chatRoutes` under /api/chats.
  */
-import { and, desc, eq, ne } from "drizzle-orm";
+import { and, desc, eq, ne, or, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { TransferTarget } from "../objects/contracts";
 import { requireLibrarian } from "../auth/middleware";
 import { database } from "../db/client";
-import { chatSessions, forms, libraries } from "../db/schema";
-import { assertCanReadSession, readableSessions } from "../db/tenancy";
+import { chatSessions, forms, libraries, questions } from "../db/schema";
+import { assertCanReadSession, readableSessions, visibleQuestions } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, badRequest, forbidden, notFound, refusalError } from "../http/errors";
 import { parseBody } from "../http/validate";
@@ -37,11 +37,11 @@ monitorChatRoutes.get("/:id/details", documented({
   group: GROUPS.librarianChats,
   summary: "About the patron",
   description:
-    "What the monitor shows about the patron: their answers to the form, where they asked from, and their earlier chats at the same library (by e-mail; only chats this librarian may read).",
+    "What the monitor shows about the patron: their answers to the form, where they asked from, and their earlier chats at the same library (by e-mail, or by the anonymous id their browser sent; only chats this librarian may read), each with a link to its transcript where this librarian may read it.",
   who: SESSION_READER,
   params: PARAMS.sessionId,
   answers: {
-    200: `\`{patron: {name, email, answers: [{id, label, value}]}, library: {id, name, policiesUrl}, form: {id, title} | null, referrer, browser, userAgent, createdAt, earlierSessions: [{id, question, status, resolution, librarianName, createdAt}]}\` (at most ${LIMITS.earlierSessions} earlier sessions, newest first).`,
+    200: `\`{patron: {name, email, answers: [{id, label, value}]}, library: {id, name, policiesUrl}, form: {id, title} | null, referrer, browser, userAgent, createdAt, earlierSessions: [{id, question, status, resolution, librarianName, createdAt, matchedBy, transcriptUrl}], recognisable}\` (at most ${LIMITS.earlierSessions} earlier sessions, newest first; \`matchedBy\` is \`email\` or \`browser\`; \`transcriptUrl\` is the question page with the transcript, when this librarian may read it, else null).`,
   },
   refusals: [NOT_SIGNED_IN, SESSION_UNKNOWN, SESSION_OTHER_LIBRARY],
 }), async (c) => {
@@ -60,23 +60,30 @@ monitorChatRoutes.get("/:id/details", documented({
   if (!row) throw notFound("Chat session");
   const s = row.session;
   const labels = new Map(parseFormFields(row.formFields ?? []).map((f) => [f.id, f.label]));
-  // Earlier sessions: the same e-mail at the same library, and — tenancy — only rows this librarian may read.
-  const earlier = s.patronEmail
-    ? await db
-        .select({
-          id: chatSessions.id,
-          question: chatSessions.question,
-          status: chatSessions.status,
-          resolution: chatSessions.resolutionCode,
-          librarianName: chatSessions.librarianName,
-          createdAt: chatSessions.createdAt,
-        })
-        .from(chatSessions)
-        .where(and(eq(chatSessions.libraryId, s.libraryId), eq(chatSessions.patronEmail, s.patronEmail), ne(chatSessions.id, s.id), readableSessions(librarian)))
-        .orderBy(desc(chatSessions.createdAt))
-        .limit(LIMITS.earlierSessions)
-        .all()
-    : [];
+  // Earlier sessions: the same e-mail or the same browser at the same library, and — tenancy — only rows this librarian may read.
+  const same = [s.patronEmail ? eq(chatSessions.patronEmail, s.patronEmail) : null, s.patronBrowserId ? eq(chatSessions.patronBrowserId, s.patronBrowserId) : null].filter((x) => x !== null);
+  const earlier =
+    same.length > 0
+      ? await db
+          .select({
+            id: chatSessions.id,
+            question: chatSessions.question,
+            status: chatSessions.status,
+            resolution: chatSessions.resolutionCode,
+            librarianName: chatSessions.librarianName,
+            createdAt: chatSessions.createdAt,
+            sameEmail: s.patronEmail ? sql<number>`${chatSessions.patronEmail} = ${s.patronEmail}` : sql<number>`0`,
+            questionId: questions.id,
+            // The transcript is on the question's page, for whoever may read that question (src/db/tenancy.ts).
+            questionVisible: sql<number>`case when ${questions.id} is not null and ${visibleQuestions(librarian)} then 1 else 0 end`,
+          })
+          .from(chatSessions)
+          .leftJoin(questions, eq(questions.sessionId, chatSessions.id))
+          .where(and(eq(chatSessions.libraryId, s.libraryId), or(...same), ne(chatSessions.id, s.id), readableSessions(librarian)))
+          .orderBy(desc(chatSessions.createdAt))
+          .limit(LIMITS.earlierSessions)
+          .all()
+      : [];
   return c.json({
     patron: {
       name: s.patronName,
@@ -91,7 +98,13 @@ monitorChatRoutes.get("/:id/details", documented({
     browser: summariseUserAgent(s.userAgent),
     userAgent: s.userAgent,
     createdAt: s.createdAt,
-    earlierSessions: earlier,
+    earlierSessions: earlier.map(({ sameEmail, questionId, questionVisible, ...e }) => ({
+      ...e,
+      matchedBy: sameEmail ? "email" : "browser",
+      transcriptUrl: questionVisible && questionId ? `/questions/${encodeURIComponent(questionId)}` : null,
+    })),
+    /** Whether earlier chats could be looked for at all: an e-mail address, or the patron's browser id. */
+    recognisable: same.length > 0,
   });
 });
 

@@ -3,6 +3,7 @@
  * after the chat the patron rates it.
  */
 import { and, eq, inArray } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { Hono, type Context } from "hono";
 import { requireLibrarian } from "../auth/middleware";
 import type { Librarian } from "../auth/librarian";
@@ -21,8 +22,12 @@ import { alternativesOf, chatAvailable, closedReason, loadForm } from "../patron
 import { startChatSession, type RequestOrigin } from "../patrons/start-chat";
 import { staffableQueues } from "../queues/staffing";
 import { syncStatFact } from "../stats/record";
-import { endChatSchema, leaveQuestionSchema, ratingSchema, slugSchema, startChatSchema } from "../shared/api";
+import { endChatSchema, leaveQuestionSchema, slugSchema, startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath } from "../shared/forms";
+import { asksComment, DEFAULT_SURVEY } from "../shared/survey";
+import { ratingSchema } from "../shared/survey-schemas";
+import { codesCountProblem, codesModeOf, type DescriptiveCodesMode } from "../shared/codes-settings";
+import { ratedChat, ratingStatements } from "../ratings/store";
 import { RATING } from "../shared/limits";
 import { PATRON, SERVING_LIBRARIAN, SESSION_READER, anyone, anyoneOrSignedIn, signedIn } from "./openapi/callers";
 import { documented } from "./openapi/describe";
@@ -281,28 +286,38 @@ chatRoutes.post("/:id/accept", documented({
 chatRoutes.get("/:id/codes", documented({
   group: GROUPS.librarianChats,
   summary: "Codes a chat may end with",
-  description: "The descriptive codes the chat may be ended with: its home library's active list, in order.",
+  description: "The descriptive codes the chat may be ended with — its home library's active list, in order — and whether that library wants them (`mode`: `off`, `optional` or `required`).",
   who: SESSION_READER,
   params: PARAMS.sessionId,
-  answers: { 200: "`{codes: [{code, label}]}`." },
+  answers: { 200: "`{codes: [{code, label}], mode}`." },
   refusals: [SESSION_UNKNOWN, NOT_SIGNED_IN, SESSION_OTHER_LIBRARY],
 }), async (c) => {
   const found = await describeSession(c.env, c.req.param("id"));
   assertCanReadSession(requireLibrarian(c), found.view);
-  const rows = await database(c.env.DB)
-    .select({ code: descriptiveCodes.code, label: descriptiveCodes.label })
-    .from(descriptiveCodes)
-    .where(and(eq(descriptiveCodes.libraryId, found.view.libraryId), eq(descriptiveCodes.active, true)))
-    .orderBy(descriptiveCodes.position)
-    .all();
-  return c.json({ codes: rows });
+  const db = database(c.env.DB);
+  const [rows, mode] = await Promise.all([
+    db
+      .select({ code: descriptiveCodes.code, label: descriptiveCodes.label })
+      .from(descriptiveCodes)
+      .where(and(eq(descriptiveCodes.libraryId, found.view.libraryId), eq(descriptiveCodes.active, true)))
+      .orderBy(descriptiveCodes.position)
+      .all(),
+    codesModeOfLibrary(c.env.DB, found.view.libraryId),
+  ]);
+  return c.json({ codes: mode === "off" ? [] : rows, mode });
 });
+
+/** The home library's descriptive-codes setting. */
+async function codesModeOfLibrary(d1: D1Database, libraryId: string): Promise<DescriptiveCodesMode> {
+  const row = await database(d1).select({ mode: libraries.descriptiveCodesMode }).from(libraries).where(eq(libraries.id, libraryId)).get();
+  return codesModeOf(row?.mode);
+}
 
 chatRoutes.post("/:id/end", documented({
   group: GROUPS.librarianChats,
   summary: "End a chat",
   description:
-    "Ends the chat with a resolution code and up to 4 descriptive codes: files the transcript as a question of the patron's library, and queues the patron's transcript mail. The same end twice changes nothing and answers the same.",
+    "Ends the chat with a resolution code and descriptive codes as its home library wants them (none when it turned them off, 1 to 4 when it requires them, else up to 4): files the transcript as a question of the patron's library, and queues the patron's transcript mail. The same end twice changes nothing and answers the same.",
   who: SERVING_LIBRARIAN,
   params: PARAMS.sessionId,
   body: endChatSchema,
@@ -312,6 +327,7 @@ chatRoutes.post("/:id/end", documented({
     refusal(400, "validation_failed", "The body breaks the schema.", "`resolution`, `descriptiveCodes` or `note`"),
     SESSION_UNKNOWN,
     NOT_SERVING,
+    refusal(400, "validation_failed", "Descriptive codes given where the library turned them off, or none where it requires them.", "descriptiveCodes"),
     refusal(400, "validation_failed", "A descriptive code is not an active code of the chat's library.", "descriptiveCodes.N"),
     refusal(409, "session_ended", "The chat was already ended with other codes."),
     refusal(409, "not_active", "The chat is not in progress (still waiting, or never answered)."),
@@ -322,6 +338,8 @@ chatRoutes.post("/:id/end", documented({
   const body = await parseBody(c, endChatSchema);
   const found = await describeSession(c.env, sessionId);
   if (found.view.librarian?.id !== librarian.id) throw forbidden("Only the librarian serving this chat can end it.");
+  const problem = codesCountProblem(await codesModeOfLibrary(c.env.DB, found.view.libraryId), body.descriptiveCodes.length);
+  if (problem) throw badRequest(`${problem} (${found.view.libraryName}'s setting)`, "descriptiveCodes");
   if (body.descriptiveCodes.length > 0) {
     const active = await database(c.env.DB)
       .select({ code: descriptiveCodes.code })
@@ -364,24 +382,43 @@ chatRoutes.post("/:id/leave-question", documented({
 });
 
 /**
- * After the chat, the patron rates it (and may comment). Stored with the
+ * After the chat, the patron rates it — with a comment, or answering the
+ * form's survey, as the form asks (src/shared/survey.ts). Stored with the
  * session for the library; rating again replaces the earlier rating.
  */
+chatRoutes.get("/:id/survey", documented({
+  group: GROUPS.patronChats,
+  summary: "What the patron is asked after the chat",
+  description: "The form's feedback: `off`, a rating, a rating and a comment, or a rating and the library's own questions.",
+  who: PATRON,
+  params: PARAMS.sessionId,
+  answers: { 200: "`{survey: {mode, questions: [{id, text, kind, options, required}]}}`." },
+  refusals: [NO_BEARER, SESSION_UNKNOWN, EMBED_REFUSED, BAD_TOKEN],
+}), async (c) => {
+  const sessionId = c.req.param("id");
+  const token = bearerToken(c);
+  const found = await describeSession(c.env, sessionId);
+  await corsForSessionLibrary(c, found.view.libraryId);
+  if (!(await chatSession(c.env, sessionId).patronTokenValid(token))) throw unauthorized("This chat link is not valid.");
+  const chat = await ratedChat(c.env.DB, sessionId);
+  return c.json({ survey: chat?.survey ?? DEFAULT_SURVEY });
+});
+
 chatRoutes.post("/:id/rating", documented({
   group: GROUPS.patronChats,
   summary: "Rate a chat",
-  description: `After a chat with a librarian has ended: rate it from ${RATING.lowest} to ${RATING.highest}, with an optional comment. Rating again replaces the earlier rating.`,
+  description: `After a chat with a librarian has ended: rate it from ${RATING.lowest} to ${RATING.highest}, with a comment or the answers to the form's survey when the form asks for them. Rating again replaces the earlier rating.`,
   who: PATRON,
   params: PARAMS.sessionId,
   body: ratingSchema,
   answers: { 200: "`{rating: {score, comment}, message}`." },
   refusals: [
     NO_BEARER,
-    refusal(400, "validation_failed", "The body breaks the schema.", "`rating` or `comment`"),
+    refusal(400, "validation_failed", "The body breaks the schema, or the survey: a comment the form does not ask for, an unknown question, a required answer missing, an answer that does not fit its question.", "`rating`, `comment` or `answers.<question>`"),
     SESSION_UNKNOWN,
     EMBED_REFUSED,
     BAD_TOKEN,
-    refusal(409, "not_active", "The chat is not over yet, or no librarian ever answered it."),
+    refusal(409, "not_active", "The chat is not over yet, no librarian ever answered it, or its form does not ask for ratings."),
   ],
 }), async (c) => {
   const sessionId = c.req.param("id");
@@ -394,9 +431,13 @@ chatRoutes.post("/:id/rating", documented({
   if (!over || found.view.acceptedAt === null) {
     throw new ApiError(409, "not_active", "A chat can be rated once you have chatted with a librarian and the chat has ended.");
   }
-  const comment = body.comment ?? null;
-  await database(c.env.DB).update(chatSessions).set({ rating: body.rating, ratingComment: comment }).where(eq(chatSessions.id, sessionId));
+  const chat = await ratedChat(c.env.DB, sessionId);
+  if (!chat || chat.survey.mode === "off") throw new ApiError(409, "not_active", "This library does not ask for ratings.");
+  const db = database(c.env.DB);
+  const rating = ratingStatements(db, chat, body, Date.now());
+  if (!rating.ok) throw badRequest(rating.message, rating.field);
+  await db.batch(rating.statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   // The rating counts in statistics at once (the comment stays with the chat, and goes with its retention).
   await syncStatFact(c.env.DB, sessionId);
-  return c.json({ rating: { score: body.rating, comment }, message: "Thank you for your feedback." });
+  return c.json({ rating: { score: body.rating, comment: asksComment(chat.survey) ? (body.comment ?? null) : null }, message: "Thank you for your feedback." });
 });

@@ -13,7 +13,9 @@ import type { Librarian } from "../auth/librarian";
 import { feedbackAboutMe, feedbackGiven, leaveFeedback, sessionsAnsweredByPartners, type FeedbackEntry } from "../coop/feedback";
 import { contribution, findGroup, inviteLibrary, joinGroup, memberLibraries, pendingInvitations } from "../coop/groups";
 import { WEEKDAYS } from "../coverage/schedule";
-import { loadShifts, replaceSchedule } from "../coverage/store";
+import { coverageGaps } from "../coverage/monitor-coverage";
+import { loadShifts, prefersScheduled, replaceSchedule, setPrefersScheduled } from "../coverage/store";
+import { libraryTimeZone } from "../libraries/time-zone";
 import { assertGroupAdmin, assertLibraryAdmin } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, notFound } from "../http/errors";
@@ -25,7 +27,7 @@ import { loadGroupPage, saveGroupPage } from "../policies/store";
 import { POLICY_LIMITS } from "../policies/sections";
 import { OVERFLOW_MODES, OVERFLOW_MODE_LABELS, ROLLOVER_LIMITS } from "../queues/routing-policy";
 import { slugSchema } from "../shared/api";
-import { FEEDBACK_RATINGS, FEEDBACK_RATING_LABELS, feedbackSchema, inviteLibrarySchema, routingSettingsSchema, scheduleSchema } from "../shared/coop-api";
+import { FEEDBACK_RATINGS, FEEDBACK_RATING_LABELS, feedbackSchema, groupRoutingSchema, inviteLibrarySchema, routingSettingsSchema, scheduleSchema } from "../shared/coop-api";
 import { SIGNED_IN_PAGE, signedIn } from "./openapi/callers";
 import { documentedPage } from "./openapi/pages";
 import { PARAMS } from "./openapi/shapes";
@@ -80,7 +82,6 @@ async function libraryAdminPage(c: Context<AppEnv>, librarian: Librarian, notice
     c,
     {
       title: `Settings of ${librarian.libraryName}`,
-      current: "/admin/cooperation",
       body: html`<h1>Cooperative settings of ${librarian.libraryName}</h1>
 ${noticeBlock(notice)}
 <p><a href="/policies/${librarian.libraryId}/edit">Edit our policy page</a> · <a href="/policies/${librarian.libraryId}">See it as partners do</a></p>
@@ -177,6 +178,8 @@ coopAdminPageRoutes.post(
 // ---- /admin/groups/:groupId/cooperation ---------------------------------------------------------
 
 const BLANK_SHIFT_ROWS = 3;
+/** The period of the unstaffed-hours list on the page (the API takes others). */
+const GAP_DAYS_SHOWN = 7;
 
 async function groupAdminPage(c: Context<AppEnv>, librarian: Librarian, groupId: string, notice: Notice, submittedShifts?: ShiftRow[]) {
   await assertGroupAdmin(c.env.DB, librarian, groupId);
@@ -191,12 +194,13 @@ async function groupAdminPage(c: Context<AppEnv>, librarian: Librarian, groupId:
   const to = Date.now() + 1;
   const contrib = await contribution(c.env.DB, groupId, to - period * 24 * 3600_000, to);
   const groupPage = await loadGroupPage(c.env.DB, groupId);
+  const zone = (await libraryTimeZone(c.env.DB, librarian.libraryId)) ?? "UTC";
+  const [gaps, preferScheduled] = await Promise.all([coverageGaps(c.env, groupId, Date.now() - GAP_DAYS_SHOWN * 24 * 3600_000, Date.now(), zone), prefersScheduled(c.env.DB, groupId)]);
   const invalid = (field: string) => (notice?.kind === "error" && notice.field !== undefined && (notice.field === field || notice.field.startsWith(`${field}.`)) ? html`aria-invalid="true" aria-describedby="form-error"` : "");
   return coopPage(
     c,
     {
       title: `Administer ${group!.name}`,
-      current: "",
       scripts: ["/build/policies.js"],
       body: html`<p class="breadcrumb"><a href="/groups/${groupId}">The group's page</a></p>
 <h1>Administer ${group!.name}</h1>
@@ -229,7 +233,19 @@ ${invitations.length ? html`<h3>Waiting for an answer</h3><ul>${invitations.map(
   </tr>`;
   })}</tbody></table>
   <button type="submit" class="primary">Save the schedule</button>
-</form></section>
+</form>
+<form method="post" action="/admin/groups/${groupId}/cooperation/routing" class="stack">
+  <div class="checkbox"><input id="prefer-scheduled" name="rolloverPrefersScheduled" type="checkbox" ${preferScheduled ? "checked" : ""} aria-describedby="prefer-scheduled-help">
+  <label for="prefer-scheduled">When a request rolls over to the cooperative, offer it first to the library whose shift it is</label></div>
+  <p class="help" id="prefer-scheduled-help">The scheduled library's own librarians see it in their library's queue; everyone on the cooperative's queue sees it at the next roll-over (at once when nobody there is monitoring).</p>
+  <button type="submit">Save the roll-over setting</button>
+</form>
+<h3 id="gaps-h">Scheduled but unstaffed, last ${GAP_DAYS_SHOWN} days</h3>
+${gaps.length === 0
+  ? html`<p>Every scheduled hour was staffed by its library.</p>`
+  : html`<table class="coverage-gaps" aria-labelledby="gaps-h"><thead><tr><th scope="col">When (${zone})</th><th scope="col">Scheduled library</th><th scope="col">Minutes nobody from it was monitoring</th></tr></thead>
+  <tbody>${gaps.map((g) => html`<tr><td><time datetime="${g.startsAt}">${g.local}</time></td><td>${g.libraryName}</td><td>${g.minutes}</td></tr>`)}</tbody></table>`}
+</section>
 <section aria-labelledby="contrib-h"><h2 id="contrib-h">Contribution, last ${period} days</h2>
 <table class="contribution"><caption>Chats answered across the group (practice and spam left out)</caption>
 <thead><tr><th scope="col">Library</th><th scope="col">Answered for other members</th><th scope="col">Its patrons answered by other members</th><th scope="col">Answered by itself</th></tr></thead>
@@ -313,6 +329,27 @@ coopAdminPageRoutes.post(
 );
 
 coopAdminPageRoutes.post(
+  "/admin/groups/:groupId/cooperation/routing",
+  documentedPage({
+    summary: "Change the group's roll-over setting (form post)",
+    description: "Turns offering a rolling-over request to the library scheduled now first on or off (`groupRoutingSchema`).",
+    who: GROUP_COOPERATION_POST,
+    params: PARAMS.coopGroupId,
+  }),
+  librarianPage(async (c, librarian) => {
+    const groupId = groupIdOf(c);
+    await assertGroupAdmin(c.env.DB, librarian, groupId);
+    const form = await asForm(c);
+    const notice = await formAction(async () => {
+      const body = validate(groupRoutingSchema, { rolloverPrefersScheduled: one(form.rolloverPrefersScheduled) });
+      await setPrefersScheduled(c.env.DB, groupId, body.rolloverPrefersScheduled);
+      return body.rolloverPrefersScheduled ? "Requests rolling over go to the library scheduled now first." : "Requests rolling over go to the whole cooperative at once.";
+    });
+    return groupAdminPage(c, librarian, groupId, notice);
+  }),
+);
+
+coopAdminPageRoutes.post(
   "/admin/groups/:groupId/cooperation/invite",
   documentedPage({
     summary: "Invite a library (form post)",
@@ -376,7 +413,6 @@ async function feedbackPage(c: Context<AppEnv>, librarian: Librarian, notice: No
     c,
     {
       title: "Cooperative feedback",
-      current: "/feedback",
       body: html`<h1>Cooperative feedback</h1>
 ${noticeBlock(notice)}
 <section aria-labelledby="me-h"><h2 id="me-h">About the chats you answered for other libraries</h2>${feedbackList(aboutMe, "about-me")}</section>

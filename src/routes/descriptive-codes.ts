@@ -1,9 +1,14 @@
 /**
  * /api/descriptive-codes — the signed-in librarian's library's descriptive
  * codes: every librarian may read the list; library administrators (and
- * higher) rename, hide, reorder and add.
+ * higher) rename, hide, reorder and add, and say whether chats end with codes
+ * at all (off, optional or required: src/shared/codes-settings.ts).
  */
+import { eq } from "drizzle-orm";
 import { Hono } from "hono";
+import { database } from "../db/client";
+import { libraries } from "../db/schema";
+import { codesModeOf, DESCRIPTIVE_CODES_MODES } from "../shared/codes-settings";
 import { requireLibrarian } from "../auth/middleware";
 import { requireLibraryAdmin } from "../auth/roles";
 import { addCode, libraryCodes, reorderCodes, updateCode } from "../libraries/descriptive-codes";
@@ -11,7 +16,7 @@ import type { AppEnv } from "../http/app-env";
 import { notFound } from "../http/errors";
 import { assertSameOrigin } from "../http/origins";
 import { parseBody } from "../http/validate";
-import { addCodeSchema, descriptiveCodeSchema, reorderCodesSchema, updateCodeSchema, type CodesAdminResponse } from "../shared/questions-api";
+import { addCodeSchema, codesSettingsSchema, descriptiveCodeSchema, reorderCodesSchema, updateCodeSchema, type CodesAdminResponse } from "../shared/questions-api";
 import { LIMITS } from "../shared/limits";
 import { LIBRARIAN, OWN_LIBRARY_ADMIN } from "./openapi/callers";
 import { documented } from "./openapi/describe";
@@ -61,6 +66,35 @@ descriptiveCodeRoutes.post("/", documented({
   const body = await parseBody(c, addCodeSchema);
   const added = await addCode(c.env.DB, librarian.libraryId, body.label, body.code);
   return c.json({ added, ...(await listOf(c.env.DB, librarian.libraryId)) }, 201);
+});
+
+descriptiveCodeRoutes.get("/settings", documented({
+  group: GROUPS.descriptiveCodes,
+  summary: "Whether chats end with descriptive codes",
+  description: `The library's setting: ${DESCRIPTIVE_CODES_MODES.map((m) => `\`${m}\``).join(", ")} (the end-of-chat dialog follows it, and ending a chat is refused when its codes break it).`,
+  who: LIBRARIAN,
+  answers: { 200: "`{mode}`." },
+  refusals: [NOT_SIGNED_IN],
+}), async (c) => {
+  const librarian = requireLibrarian(c);
+  const row = await database(c.env.DB).select({ mode: libraries.descriptiveCodesMode }).from(libraries).where(eq(libraries.id, librarian.libraryId)).get();
+  return c.json({ mode: codesModeOf(row?.mode) });
+});
+
+// Registered before "/:code": "settings" is not a code.
+descriptiveCodeRoutes.put("/settings", documented({
+  group: GROUPS.descriptiveCodes,
+  summary: "Set whether chats end with descriptive codes",
+  description: "Off (no codes), optional (up to 4) or required (1 to 4) at the end of every chat of the library.",
+  who: OWN_LIBRARY_ADMIN,
+  body: codesSettingsSchema,
+  answers: { 200: "`{mode}`." },
+  refusals: [OTHER_SITE, NOT_SIGNED_IN, NOT_LIBRARY_ADMIN, BAD_BODY],
+}), async (c) => {
+  const librarian = requireLibrarian(c);
+  const body = await parseBody(c, codesSettingsSchema);
+  await database(c.env.DB).update(libraries).set({ descriptiveCodesMode: body.mode }).where(eq(libraries.id, librarian.libraryId)).run();
+  return c.json({ mode: body.mode });
 });
 
 // Registered before "/:code" so "order" is not taken for a code.

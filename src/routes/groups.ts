@@ -8,8 +8,9 @@
 import { Hono } from "hono";
 import { requireLibrarian } from "../auth/middleware";
 import type { Librarian } from "../auth/librarian";
-import { contribution, createGroup, findGroup, groupsOfLibrary, inviteLibrary, joinGroup, memberLibraries, pendingInvitations } from "../coop/groups";
-import { coverageNow, loadShifts, replaceSchedule } from "../coverage/store";
+import { contribution, createGroup, findGroup, inviteLibrary, joinGroup, memberLibraries, pendingInvitations } from "../coop/groups";
+import { coverageGaps, GAP_MINIMUM_MS, monitorCoverage } from "../coverage/monitor-coverage";
+import { coverageNow, loadShifts, prefersScheduled, replaceSchedule, setPrefersScheduled } from "../coverage/store";
 import { assertGroupAdmin, assertGroupMember } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { badRequest, notFound } from "../http/errors";
@@ -18,7 +19,7 @@ import { libraryTimeZone } from "../libraries/time-zone";
 import { loadGroupPage, saveGroupPage } from "../policies/store";
 import { POLICY_LIMITS } from "../policies/sections";
 import { slugSchema } from "../shared/api";
-import { createGroupSchema, groupPageSchema, inviteLibrarySchema, scheduleSchema } from "../shared/coop-api";
+import { createGroupSchema, groupPageSchema, groupRoutingSchema, inviteLibrarySchema, scheduleSchema } from "../shared/coop-api";
 import { COOP_LIBRARY_ADMIN, GROUP_ADMIN, GROUP_MEMBER, LIBRARIAN, signedIn } from "./openapi/callers";
 import { documented } from "./openapi/describe";
 import { GROUPS } from "./openapi/groups";
@@ -29,6 +30,8 @@ export const groupRoutes = new Hono<AppEnv>();
 export const coverageRoutes = new Hono<AppEnv>();
 
 const DAY_MS = 24 * 3600_000;
+/** The longest period the unstaffed-hours report covers. */
+export const GAP_MAX_DAYS = 31;
 /** The longest period a contribution report covers. */
 export const CONTRIBUTION_MAX_DAYS = 366;
 
@@ -217,6 +220,58 @@ groupRoutes.get("/:groupId/contribution", documented({
   return c.json({ days, members: await contribution(c.env.DB, groupId, to - days * DAY_MS, to) });
 });
 
+groupRoutes.get("/:groupId/coverage/gaps", documented({
+  group: GROUPS.coopGroups,
+  summary: "Scheduled but unstaffed hours",
+  description: `The stretches of the last \`days\` (1–${GAP_MAX_DAYS}, default 7) in which a shift's library was scheduled on the group's queue and nobody from it was monitoring (stretches under ${GAP_MINIMUM_MS / 60_000} minutes left out), newest first, on the librarian's library's clock.`,
+  who: GROUP_ADMIN,
+  params: PARAMS.coopGroupId,
+  query: { days: `The period, in days back from now: a whole number from 1 to ${GAP_MAX_DAYS} (default 7).` },
+  answers: { 200: "`{days, gaps: [{libraryId, libraryName, startsAt, endsAt, minutes, local}]}`." },
+  refusals: [NOT_SIGNED_IN, MALFORMED_GROUP, GROUP_UNKNOWN, NOT_GROUP_ADMIN, refusal(400, "validation_failed", "`days` out of range or not a whole number.", "days")],
+}), async (c) => {
+  const librarian = requireLibrarian(c);
+  const groupId = groupIdParam(c.req.param("groupId"));
+  await assertGroupAdmin(c.env.DB, librarian, groupId);
+  const days = Number(c.req.query("days") ?? "7");
+  if (!Number.isInteger(days) || days < 1 || days > GAP_MAX_DAYS) throw badRequest(`days: a whole number from 1 to ${GAP_MAX_DAYS}`, "days");
+  const now = Date.now();
+  return c.json({ days, gaps: await coverageGaps(c.env, groupId, now - days * DAY_MS, now, await libraryZone(c.env.DB, librarian)) });
+});
+
+groupRoutes.get("/:groupId/routing", documented({
+  group: GROUPS.coopGroups,
+  summary: "The group's roll-over setting",
+  description: "Whether a request rolling over to this group is offered first to the library whose shift it is now (its own queue), and to the whole group at the next roll-over.",
+  who: GROUP_MEMBER,
+  params: PARAMS.coopGroupId,
+  answers: { 200: "`{rolloverPrefersScheduled}`." },
+  refusals: [NOT_SIGNED_IN, MALFORMED_GROUP, GROUP_UNKNOWN, NOT_GROUP_MEMBER],
+}), async (c) => {
+  const librarian = requireLibrarian(c);
+  const groupId = groupIdParam(c.req.param("groupId"));
+  await assertGroupMember(c.env.DB, librarian, groupId);
+  return c.json({ rolloverPrefersScheduled: await prefersScheduled(c.env.DB, groupId) });
+});
+
+groupRoutes.put("/:groupId/routing", documented({
+  group: GROUPS.coopGroups,
+  summary: "Change the group's roll-over setting",
+  description: "Turns on or off offering a rolling-over request first to the library scheduled now.",
+  who: GROUP_ADMIN,
+  params: PARAMS.coopGroupId,
+  body: groupRoutingSchema,
+  answers: { 200: "`{rolloverPrefersScheduled}`." },
+  refusals: [NOT_SIGNED_IN, MALFORMED_GROUP, GROUP_UNKNOWN, NOT_GROUP_ADMIN, BAD_BODY],
+}), async (c) => {
+  const librarian = requireLibrarian(c);
+  const groupId = groupIdParam(c.req.param("groupId"));
+  await assertGroupAdmin(c.env.DB, librarian, groupId);
+  const body = await parseBody(c, groupRoutingSchema);
+  await setPrefersScheduled(c.env.DB, groupId, body.rolloverPrefersScheduled);
+  return c.json({ rolloverPrefersScheduled: body.rolloverPrefersScheduled });
+});
+
 groupRoutes.get("/:groupId/page", documented({
   group: GROUPS.coopGroups,
   summary: "The group's page",
@@ -253,14 +308,12 @@ groupRoutes.put("/:groupId/page", documented({
 coverageRoutes.get("/now", documented({
   group: GROUPS.coopGroups,
   summary: "Whose shift it is now, in all my groups",
-  description: "Whose shift it is now in every group of the librarian's library, in roll-over order (for the monitor).",
+  description:
+    "Whose shift it is now and next in every group of the librarian's library, in roll-over order (for the monitor), and `alert` when it is the librarian's own library's shift and nobody from their library is online on the group's queue (monitoring it, not away).",
   who: LIBRARIAN,
-  answers: { 200: `\`{groups: [{groupName, …coverage}]}\`, each coverage ${COVERAGE}.` },
+  answers: { 200: `\`{groups: [{groupName, queueId, alert, …coverage}]}\`, each coverage ${COVERAGE}; \`alert\` is \`{groupId, groupName, queueId, startsAt, endsAt, local, message}\` or null.` },
   refusals: [NOT_SIGNED_IN],
 }), async (c) => {
   const librarian = requireLibrarian(c);
-  const groups = await groupsOfLibrary(c.env.DB, librarian.libraryId);
-  const zone = await libraryZone(c.env.DB, librarian);
-  const now = Date.now();
-  return c.json({ groups: await Promise.all(groups.map(async (g) => ({ groupName: g.name, ...(await coverageNow(c.env.DB, g.id, now, zone)) }))) });
+  return c.json({ groups: await monitorCoverage(c.env, librarian, await libraryZone(c.env.DB, librarian), Date.now()) });
 });

@@ -8,6 +8,7 @@ import { html } from "hono/html";
 import { database } from "../db/client";
 import { chatSessions, forms, libraries } from "../db/schema";
 import type { AppEnv } from "../http/app-env";
+import { appHeader } from "../pages/app-header";
 import { page } from "../pages/layout";
 import { formMissingPage, formTurnedOffPage, requestFormPage } from "../pages/request-form";
 import { alternativesOf, chatAvailable, closedReason, loadForm } from "../patrons/forms";
@@ -141,7 +142,7 @@ pageRoutes.get("/monitor", documentedPage({
   return c.html(
     page({
       title: "Chat monitor — Refdesk",
-      body: html`<div id="monitor-root"><p class="loading">Loading the chat monitor…</p></div>`,
+      body: html`${appHeader(librarian, "/monitor")}<div id="monitor-root"><p class="loading">Loading the chat monitor…</p></div>`,
       styles: ["/styles/monitor.css"],
       scripts: ["/build/monitor/monitor.js"],
       bootstrap: { librarian, queues, resolutionCodes: RESOLUTION_CODES },

@@ -77,7 +77,6 @@ policyPageRoutes.get(
     }
     return coopPage(c, {
       title: q ? `Search policy pages for “${q}”` : "Policy pages",
-      current: "/policies",
       body: html`<h1>Policy pages</h1>
 <p>What each library in your cooperatives asks partner librarians to know. For librarians only; never share these pages with patrons.</p>
 <form method="get" action="/policies" role="search" class="search-form">
@@ -118,7 +117,7 @@ policyPageRoutes.get(
     await assertCanReadPolicyPage(c.env.DB, librarian, libraryId);
     const p = await loadPolicyPage(c.env.DB, libraryId);
     if (!p) throw notFound("Policy page");
-    return coopPage(c, { title: `${p.libraryName}: policy page`, current: "", body: policyPageBody(p, librarian, c.req.query("saved") === "1"), scripts: [POLICY_SCRIPT] });
+    return coopPage(c, { title: `${p.libraryName}: policy page`, body: policyPageBody(p, librarian, c.req.query("saved") === "1"), scripts: [POLICY_SCRIPT] });
   }),
 );
 
@@ -284,7 +283,7 @@ policyPageRoutes.get(
     assertLibraryAdmin(librarian, libraryId, "this policy page");
     const p = await loadPolicyPage(c.env.DB, libraryId);
     if (!p) throw notFound("Policy page");
-    return coopPage(c, { title: `Edit the policy page of ${p.libraryName}`, current: "", body: editorBody(p, editorValuesOf(p), null), scripts: [POLICY_SCRIPT] });
+    return coopPage(c, { title: `Edit the policy page of ${p.libraryName}`, body: editorBody(p, editorValuesOf(p), null), scripts: [POLICY_SCRIPT] });
   }),
 );
 
@@ -307,7 +306,7 @@ policyPageRoutes.post(
       await savePolicyPage(c.env.DB, libraryId, validate(policyPageSchema, values), librarian.id);
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 400) throw err;
-      return coopPage(c, { title: "Edit the policy page (not saved)", current: "", body: editorBody(p, values, { message: err.message, field: err.field }), scripts: [POLICY_SCRIPT] }, 400);
+      return coopPage(c, { title: "Edit the policy page (not saved)", body: editorBody(p, values, { message: err.message, field: err.field }), scripts: [POLICY_SCRIPT] }, 400);
     }
     return c.redirect(`/policies/${libraryId}?saved=1`, 303);
   }),
@@ -339,7 +338,6 @@ policyPageRoutes.get(
     };
     return coopPage(c, {
       title: `${group!.name}: group page`,
-      current: "",
       body: html`<p class="breadcrumb"><a href="/policies">Policy pages</a></p>
 <h1>${group!.name}</h1>
 ${access.admin ? html`<p><a href="/admin/groups/${groupId}/cooperation">Administer this group</a></p>` : ""}

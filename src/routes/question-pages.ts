@@ -1,8 +1,9 @@
 /**
  * The Ask a Librarian module's pages: /questions (the lists), /questions/:id
- * (one question) and /questions/codes (descriptive codes, for library
- * administrators). Each is a server shell — header, navigation, a landmark —
- * around the Preact module in src/client/questions/.
+ * (one question) and /questions/codes (descriptive codes and whether chats
+ * end with them, for library administrators). Each is a server shell — the
+ * staff app's header, the module's own links, a landmark — around the Preact
+ * module in src/client/questions/.
  */
 import { Hono, type Context } from "hono";
 import { html } from "hono/html";
@@ -10,6 +11,7 @@ import type { Librarian } from "../auth/librarian";
 import { isLibraryAdmin } from "../auth/roles";
 import type { AppEnv } from "../http/app-env";
 import { libraryTimeZone } from "../libraries/time-zone";
+import { appHeader } from "../pages/app-header";
 import { page } from "../pages/layout";
 import type { QuestionsBootstrap } from "../shared/questions-api";
 import { SIGNED_IN_PAGE } from "./openapi/callers";
@@ -41,20 +43,11 @@ async function modulePage(c: Context<AppEnv>, librarian: Librarian, view: Questi
       styles: ["/styles/questions.css"],
       scripts: status === 200 ? ["/build/questions.js"] : [],
       bootstrap: status === 200 ? boot : undefined,
-      body: html`<a class="skip-link" href="#main">Skip to content</a>
-<header class="module-header">
-  <p class="module-name">Ask a Librarian — ${librarian.libraryName}</p>
-  <nav aria-label="Refdesk">
-    <ul>
-      <li><a href="/monitor">Chat monitor</a></li>
-      <li>${current("/questions", view !== "codes")}Questions</a></li>
-      ${admin ? html`<li>${current("/questions/codes", view === "codes")}Descriptive codes</a></li>` : ""}
-      <li><a href="/stats">Statistics</a></li>
-    </ul>
-  </nav>
-  <p class="signed-in">${librarian.displayName}</p>
-  <form method="post" action="/logout"><button type="submit">Sign out</button></form>
-</header>
+      body: html`${appHeader(librarian, new URL(c.req.url).pathname)}
+${admin ? html`<nav class="sub-nav" aria-label="Ask a Librarian"><ul>
+  <li>${current("/questions", view !== "codes")}Questions</a></li>
+  <li>${current("/questions/codes", view === "codes")}Descriptive codes</a></li>
+</ul></nav>` : ""}
 <main id="main" tabindex="-1">
   ${status === 200
     ? html`<div id="questions-root"><p class="loading">Loading…</p></div>`

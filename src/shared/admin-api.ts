@@ -137,6 +137,11 @@ const librarySettingsFields = z.object({
       .min(1, "Choose a time zone")
       .refine(isIanaTimeZone, "Not a time zone Refdesk knows: use an IANA name such as America/Chicago or Europe/Berlin"),
     hoursText: nullableText(T.hoursText),
+    /** Hours per weekday, Monday first (seven lines, or none): {{hoursToday}} in scripts. */
+    hoursByWeekday: z
+      .array(lineText(T.dayHours))
+      .refine((days) => days.length === 0 || days.length === 7, "Give the hours of all seven days, or none")
+      .transform((days) => (days.every((d) => d === "") ? [] : days)),
     unavailableMessage: nullableText(T.unavailableMessage),
     fallbackLinks: z
       .array(z.object({ label: lineText(T.linkLabel).min(1, "Every link needs a label"), url: httpUrl }))

@@ -47,6 +47,8 @@ export const ADMIN_TEXT_LIMITS = {
   displayName: 100,
   phone: 40,
   hoursText: 500,
+  /** One weekday's hours, e.g. "9:00–17:00" or "Closed". */
+  dayHours: 40,
   unavailableMessage: 500,
   mailSenderName: 80,
   transcriptTemplate: 4000,

@@ -8,7 +8,7 @@ import type { FormField } from "./forms";
 
 export type RoleName = "librarian" | "library_admin" | "group_admin" | "service_admin";
 
-export type LibraryPageName = "librarians" | "forms" | "settings" | "privacy" | "audit";
+export type LibraryPageName = "librarians" | "forms" | "settings" | "privacy" | "audit" | "scripts" | "ratings";
 
 export interface AdminBootstrap {
   page: "overview" | "account" | "group" | "form" | LibraryPageName | "service-libraries" | "service-groups" | "service-health";
@@ -60,6 +60,8 @@ export interface LibrarySettings {
   websiteUrl: string | null;
   timeZone: string;
   hoursText: string | null;
+  /** Hours per weekday, Monday first (seven lines, or none). */
+  hoursByWeekday: string[];
   unavailableMessage: string | null;
   fallbackLinks: { label: string; url: string }[];
   brandColor: string;

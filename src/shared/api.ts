@@ -7,7 +7,7 @@ import { isRoleLabel } from "./author-labels";
 import { MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "./codes";
 import type { FormField } from "./forms";
 import { cleanName, cleanText } from "./display-text";
-import { LIMITS, RATING } from "./limits";
+import { LIMITS } from "./limits";
 import { LOCAL_PATH } from "./local-path";
 import { webUrlProblem } from "./web-address";
 
@@ -73,6 +73,15 @@ export const startChatSchema = z.object({
     // Only web pages: a javascript: or data: "page" would be a stored script waiting for a link to render it.
     .regex(/^https?:\/\//i, "Must be a web page address (http or https)")
     .optional(),
+  /**
+   * A random id the patron's browser keeps until the patron clears it (the
+   * Qwidget's), so librarians see this patron's earlier chats with the library
+   * without an e-mail address. Never a cookie; scrubbed with retention.
+   */
+  browserId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, "Not a browser id")
+    .optional(),
 });
 
 export const endChatSchema = z.object({
@@ -104,19 +113,6 @@ export const signInSchema = z.object({
 
 // ---- the chat monitor ------------------------------------------------------
 
-/** A canned message ("script") as a library administrator writes it. */
-export const cannedMessageInputSchema = z.object({
-  title: lineText(LIMITS.cannedTitleChars).min(1, "Give the message a title"),
-  body: text(LIMITS.messageChars).min(1, "The message cannot be empty"),
-  /** Display order (0 first); new messages go last when it is left out. */
-  position: z.number().int().min(0).max(10_000).optional(),
-});
-
-/** Changes to a canned message: any of its fields, at least one. */
-export const cannedMessagePatchSchema = cannedMessageInputSchema
-  .partial()
-  .refine((p) => p.title !== undefined || p.body !== undefined || p.position !== undefined, "Change at least one of title, body or position");
-
 /**
  * Transferring a chat: to one librarian who is monitoring (they are offered it
  * and accept it), or to a queue (every monitor there is offered it). The note
@@ -133,15 +129,6 @@ export const transferChatSchema = z.object({
 export const consultInviteSchema = z.object({ librarianId: z.string().min(1).max(100) });
 /** A consultant leaves, or the owner lets one go (POST /api/chats/:id/consult/leave); without `librarianId`, the caller leaves. */
 export const consultLeaveSchema = z.object({ librarianId: z.string().min(1).max(100).optional() });
-/** The patron's rating of an ended chat (POST /api/chats/:id/rating). */
-export const ratingSchema = z.object({
-  rating: z
-    .number({ message: "Choose a rating" })
-    .int("Choose a whole number")
-    .min(RATING.lowest, `Choose a rating from ${RATING.lowest} to ${RATING.highest}`)
-    .max(RATING.highest, `Choose a rating from ${RATING.lowest} to ${RATING.highest}`),
-  comment: optionalText(LIMITS.ratingCommentChars),
-});
 
 /** Which form a Qwidget serves (GET /api/embed/status): a form, or a library's own chat form. */
 export const embedQuerySchema = z

@@ -81,6 +81,9 @@ export type PolicyPageBody = z.input<typeof policyPageSchema>;
 
 export const groupPageSchema = z.object({ body: richText });
 
+/** A group's roll-over setting: offer a rolling-over request to the library scheduled now first (src/queues/routing-policy.ts). */
+export const groupRoutingSchema = z.object({ rolloverPrefersScheduled: checkbox });
+
 export const FEEDBACK_RATINGS = ["excellent", "good", "needs_improvement", "poor"] as const;
 export type FeedbackRating = (typeof FEEDBACK_RATINGS)[number];
 export const FEEDBACK_RATING_LABELS: Record<FeedbackRating, string> = {

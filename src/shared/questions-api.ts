@@ -4,10 +4,12 @@
  * only the types from here, so zod stays out of its bundle.
  */
 import { z } from "zod";
+import { DESCRIPTIVE_CODES_MODES } from "./codes-settings";
 import { lineText, NO_CONTROL, text } from "./api";
 import { FILED_RESOLUTION_VALUES, MAX_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES, type FiledResolution } from "./codes";
 import { LIMITS } from "./limits";
 import type { ChatMessage } from "./protocol";
+import type { RatingView } from "./survey";
 import { QUESTION_LISTS, type QuestionAction, type QuestionList, type QuestionStatus } from "./question-rules";
 
 /** Text that must not be empty (free text, or one line for a label). */
@@ -149,6 +151,8 @@ export interface QuestionSummary {
   excludeFromStats: boolean;
   /** Mails about this question that gave up and wait to be re-sent. */
   failedMails: number;
+  /** The patron's rating of the chat (1–5), if they gave one. */
+  rating: number | null;
 }
 
 export interface QuestionListResponse {
@@ -223,6 +227,8 @@ export interface QuestionDetail {
     acceptedAt: number | null;
     endedAt: number | null;
     transcript: ChatMessage[];
+    /** What the patron said after the chat: the rating, a comment, the survey's answers. */
+    rating: RatingView | null;
   } | null;
   events: QuestionEventView[];
   notes: NoteView[];
@@ -261,3 +267,8 @@ export interface QuestionsBootstrap {
   /** The library's time zone: dates are shown and searched in it. */
   timeZone: string;
 }
+
+/** Whether chats end with descriptive codes (PUT /api/descriptive-codes/settings): ./codes-settings.ts. */
+export const codesSettingsSchema = z.object({
+  mode: z.enum(DESCRIPTIVE_CODES_MODES, { message: `Choose one of: ${DESCRIPTIVE_CODES_MODES.join(", ")}` }),
+});

@@ -88,8 +88,29 @@ export const DISPLAY_LIBRARIAN = {
   role: "librarian",
 };
 
+/**
+ * The librarian's day (test/browser/librarian-day.test.ts): a library of its
+ * own for scripts, codes, ratings, earlier chats and the navigation, with a
+ * test site carrying its Qwidget (public/demo/day-test/).
+ */
+export const DAY_LIBRARY = { ...KEYBOARD_LIBRARY, id: "day-test", name: "Day Test Library", contactEmail: "ask@day-test.example" };
+export const DAY_FORM = { ...KEYBOARD_FORM, id: "day-test-chat", libraryId: DAY_LIBRARY.id, queueId: `lib:${DAY_LIBRARY.id}`, title: "Ask the day test library" };
+export const DAY_ADMIN = { id: "day-test-admin", libraryId: DAY_LIBRARY.id, email: "ada@day-test.example", displayName: "Ada", role: "library_admin" };
+export const DAY_LIBRARIAN = { id: "day-test-librarian", libraryId: DAY_LIBRARY.id, email: "dan@day-test.example", displayName: "Dan", role: "librarian" };
+
+/** The monitor's layout on a laptop (test/browser/monitor-day.test.ts): its patrons may be left waiting. */
+export const LAYOUT_LIBRARY = { ...KEYBOARD_LIBRARY, id: "layout-test", name: "Layout Test Library", contactEmail: "ask@layout-test.example" };
+export const LAYOUT_FORM = { ...KEYBOARD_FORM, id: "layout-test-chat", libraryId: LAYOUT_LIBRARY.id, queueId: `lib:${LAYOUT_LIBRARY.id}`, title: "Ask the layout test library" };
+export const LAYOUT_LIBRARIAN = { id: "layout-test-librarian", libraryId: LAYOUT_LIBRARY.id, email: "lee@layout-test.example", displayName: "Lee", role: "librarian" };
+
+/** Notifications and shift alerts (test/browser/monitor-day.test.ts): its group administrator makes a cooperative and its schedule. */
+export const ALERT_LIBRARY = { ...KEYBOARD_LIBRARY, id: "alert-test", name: "Alert Test Library", contactEmail: "ask@alert-test.example" };
+export const ALERT_FORM = { ...KEYBOARD_FORM, id: "alert-test-chat", libraryId: ALERT_LIBRARY.id, queueId: `lib:${ALERT_LIBRARY.id}`, title: "Ask the alert test library" };
+export const ALERT_ADMIN = { id: "alert-test-admin", libraryId: ALERT_LIBRARY.id, email: "gil@alert-test.example", displayName: "Gil", role: "group_admin" };
+export const ALERT_LIBRARIAN = { id: "alert-test-librarian", libraryId: ALERT_LIBRARY.id, email: "nia@alert-test.example", displayName: "Nia", role: "librarian" };
+
 export const TEST_FIXTURES = {
-  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY],
-  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN],
-  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM],
+  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY],
+  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN],
+  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM],
 };

@@ -37,7 +37,8 @@ export default async function setup(project: TestProject) {
   // With the demo's statistics history, so the statistics pages are walked with real-looking figures.
   await prepareLocalState(persistDir, { extra: TEST_FIXTURES, history: true });
   const port = await freePort();
-  const server = await startWranglerDev({ port, persistDir });
+  // Mails carry links (a transcript mail's rating link) to the service's public address: this server's.
+  const server = await startWranglerDev({ port, persistDir, vars: { PUBLIC_ORIGIN: `http://127.0.0.1:${port}` } });
   const logFile = path.join(persistDir, "wrangler.log");
   const log = createWriteStream(logFile);
   log.write(server.output());

@@ -155,6 +155,9 @@ const CASES: Case[] = [
     request: async () => ["/service/mail/discard", { method: "POST", json: { eventKey: await failedMail() } }],
   },
   { route: "POST /service/import", allowed: SERVICE, request: async () => ["/service/import", { method: "POST", body: await absentLibraryArchive(), headers: { "Content-Type": "application/zip" } }] },
+  { route: "GET /libraries/:libraryId/ratings", allowed: LIBRARY_A, request: () => [`/libraries/${w.libA}/ratings`] },
+  { route: "GET /forms/:formId/survey", allowed: LIBRARY_A, request: () => [`/forms/${w.formA}/survey`] },
+  { route: "PUT /forms/:formId/survey", allowed: LIBRARY_A, request: () => [`/forms/${w.formA}/survey`, { method: "PUT", json: { mode: "survey", questions: [{ id: "q1", text: `Helpful? ${crypto.randomUUID()}`, kind: "scale" }] } }] },
 ];
 
 /** Group forms: the same form routes, for a form that both its library's and its group's administrators manage. */
@@ -163,12 +166,14 @@ const GROUP_FORM_CASES: Case[] = [
   { route: "PUT /forms/:formId", allowed: GROUP_FORM, request: () => [`/forms/${w.formG}`, { method: "PUT", json: { ...formBody(`group:${w.groupId}`), title: `Coop ${crypto.randomUUID()}` } }] },
   { route: "POST /forms/:formId/logo", allowed: GROUP_FORM, request: () => [`/forms/${w.formG}/logo`, { method: "POST", body: PNG, headers: { "Content-Type": "image/png" } }] },
   { route: "DELETE /forms/:formId/logo", allowed: GROUP_FORM, request: () => [`/forms/${w.formG}/logo`, { method: "DELETE" }] },
+  { route: "GET /forms/:formId/survey", allowed: GROUP_FORM, request: () => [`/forms/${w.formG}/survey`] },
+  { route: "PUT /forms/:formId/survey", allowed: GROUP_FORM, request: () => [`/forms/${w.formG}/survey`, { method: "PUT", json: { mode: "rating" } }] },
 ];
 
 const PAGES: { path: () => string; allowed: readonly ActorName[] }[] = [
   { path: () => "/admin", allowed: SIGNED_IN },
   { path: () => "/admin/account", allowed: SIGNED_IN },
-  ...["librarians", "forms", "settings", "privacy", "audit"].map((p) => ({ path: () => `/admin/libraries/${w.libA}/${p}`, allowed: LIBRARY_A })),
+  ...["librarians", "forms", "settings", "privacy", "audit", "scripts", "ratings"].map((p) => ({ path: () => `/admin/libraries/${w.libA}/${p}`, allowed: LIBRARY_A })),
   { path: () => `/admin/groups/${w.groupId}`, allowed: GROUP },
   { path: () => `/admin/forms/${w.formA}`, allowed: LIBRARY_A },
   { path: () => `/admin/forms/${w.formG}`, allowed: GROUP_FORM },

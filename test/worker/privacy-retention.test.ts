@@ -3,7 +3,8 @@
  * sentence of theirs are planted in every field a patron or a librarian can
  * fill — the form (built-in and custom fields), the question, waiting-time
  * messages, messages both ways, a pushed page, the transcript e-mail choice,
- * the rating comment, the end note, the transfer note, a staff message, the
+ * the rating comment, a survey's text answer, the browser's anonymous id, the
+ * end note, the transfer note, a staff message, the
  * question's notes, follow-up answers and the address they went to, a left
  * question, cooperative feedback — everything is filed and mailed through the
  * real bindings, and the cron runs past the retention period. Then every
@@ -63,6 +64,8 @@ const PHONE = "+1 (555) 867-5309";
 const SENTENCE = "The heron nests behind the old mill on Larkspur Lane.";
 /** Everything at once, for free-text fields. */
 const PLANT = `${NAME} (${EMAIL}, ${PHONE}): ${SENTENCE}`;
+/** The anonymous id the patron's browser sends (the Qwidget's), planted with the name in it so the search finds it. */
+const BROWSER_ID = "Quillfeather-browser-0001";
 /** What is searched for: each planted piece (names in part too, as a librarian would write them). */
 const NEEDLES = ["Zenobia", "Quillfeather", "zenobia.quill@patron.test", "quillfeather.z@elsewhere.test", "867-5309", "Larkspur", "heron nests"];
 
@@ -78,7 +81,7 @@ async function startPlantedChat(formId: string, extra: Record<string, unknown> =
   const res = await call("/api/chats", {
     method: "POST",
     headers: { "cf-connecting-ip": patronIp(), "User-Agent": `PlantBrowser/1.0 (${NAME})`, Referer: `https://library.test/ask?from=${encodeURIComponent(NAME)}` },
-    json: { formId, question: PLANT, name: NAME, email: EMAIL, fields: { card: PHONE, about: PLANT }, pageUrl: `https://library.test/catalog?patron=${encodeURIComponent(NAME)}&tel=867-5309`, ...extra },
+    json: { formId, question: PLANT, name: NAME, email: EMAIL, fields: { card: PHONE, about: PLANT }, pageUrl: `https://library.test/catalog?patron=${encodeURIComponent(NAME)}&tel=867-5309`, browserId: BROWSER_ID, ...extra },
   });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as { sessionId: string; token: string; status: string };
@@ -240,6 +243,9 @@ async function cooperativeChat() {
   const groupId = uniqueId("coop");
   await createGroup(groupId, "Retention Cooperative", [home.id, partner.id]);
   const formId = await createForm(home.id, { fields: FIELDS });
+  await env.DB.prepare("UPDATE forms SET survey = ? WHERE id = ?")
+    .bind(JSON.stringify({ mode: "survey", questions: [{ id: "q1", text: "How easy was it?", kind: "scale" }, { id: "q2", text: "Anything else?", kind: "text" }] }), formId)
+    .run();
   const partnerCookie = await signIn(await createLibrarian(partner.id, "Partner Desk"));
   const homeCookie = await signIn(await createLibrarian(home.id, "Home Desk"));
   const monitor = await monitorQueue(groupQueueId(groupId), partnerCookie);
@@ -252,6 +258,8 @@ async function cooperativeChat() {
   await sendMessage(patron, "p-1", SENTENCE);
   await expectOk(endChat(chat.sessionId, partnerCookie, { resolution: "answered", note: PLANT }));
   await mailReaches(transcriptMailKey(chat.sessionId), "sent");
+  // The patron answers the form's survey, a scale and a sentence of their own.
+  await expectOk(postJson(`/api/chats/${chat.sessionId}/rating`, undefined, { rating: 5, answers: { q1: 4, q2: PLANT } }, { Authorization: `Bearer ${chat.token}` }));
   await expectOk(postJson("/api/feedback", homeCookie, { sessionId: chat.sessionId, rating: "excellent", comment: `Well handled for ${PLANT}` }));
   for (const s of [patron, desk]) await closeSocket(s);
   await closeSocket(monitor);
@@ -269,7 +277,7 @@ describe("past retention, no trace of the patron anywhere", () => {
 
     // Before: the planted strings are everywhere the search looks (so finding none later means something).
     const before = await plantedInD1();
-    for (const column of ["chat_sessions.question", "chat_sessions.patron_name", "chat_sessions.patron_email", "chat_sessions.patron_details", "chat_sessions.user_agent", "chat_sessions.referrer", "chat_sessions.end_note", "chat_sessions.transcript", "chat_sessions.rating_comment", "questions.question", "questions.patron_name", "questions.patron_email", "question_events.detail", "mail_outbox.to_address", "mail_outbox.subject", "mail_outbox.text_body", "mail_outbox.html_body", "mail_outbox.raw_message", "coop_feedback.comment"]) {
+    for (const column of ["chat_sessions.question", "chat_sessions.patron_name", "chat_sessions.patron_email", "chat_sessions.patron_details", "chat_sessions.user_agent", "chat_sessions.referrer", "chat_sessions.end_note", "chat_sessions.transcript", "chat_sessions.rating_comment", "chat_sessions.patron_browser_id", "survey_answers.answer_text", "questions.question", "questions.patron_name", "questions.patron_email", "question_events.detail", "mail_outbox.to_address", "mail_outbox.subject", "mail_outbox.text_body", "mail_outbox.html_body", "mail_outbox.raw_message", "coop_feedback.comment"]) {
       expect(before.some((h) => h.startsWith(`${column}:`)), `${column} holds a planted string before the scrub`).toBe(true);
     }
     const objectsBefore = (await Promise.all(objects().map(([label, stub]) => plantedInObject(label, stub)))).flat();
@@ -309,6 +317,12 @@ describe("past retention, no trace of the patron anywhere", () => {
     // Two transcript mails (the left question gets none) and two follow-ups, still on record as sent.
     expect(await countRows("SELECT 1 FROM mail_outbox WHERE status = 'sent' AND sent_at IS NOT NULL")).toBe(4);
     expect(await env.DB.prepare("SELECT rating FROM coop_feedback WHERE session_id = ?").bind(coop.sessionId).first()).toEqual({ rating: "excellent" });
+    // The survey's numbers stay for statistics, its words go; the chat's rating link is gone with it.
+    expect((await env.DB.prepare("SELECT question_id, answer_number, answer_text FROM survey_answers WHERE session_id = ? ORDER BY question_id").bind(coop.sessionId).all()).results).toEqual([
+      { question_id: "q1", answer_number: 4, answer_text: null },
+      { question_id: "q2", answer_number: null, answer_text: null },
+    ]);
+    expect(await countRows("SELECT 1 FROM rating_links WHERE session_id IN (?, ?, ?)", ...sessions)).toBe(0);
     // Each library's part of the run is recorded, counts only.
     const changes = await env.DB.prepare("SELECT library_id, sessions_scrubbed, questions_scrubbed, mails_scrubbed, events_scrubbed, feedback_scrubbed, objects_erased, objects_pending FROM scrub_changes").all<Record<string, unknown>>();
     expect(changes.results).toEqual(

@@ -1,10 +1,11 @@
-/** /admin/account: your own sign-in sessions (revoke any) and your password. */
+/** /admin/account: your own sign-in sessions (revoke any), your password, and your personal scripts. */
 import { useEffect, useState } from "preact/hooks";
 import { PASSWORD_RULES } from "../../shared/admin-limits";
 import type { AdminBootstrap, SignInSessionRow } from "../../shared/admin-views";
 import { DataTable } from "../shared/DataTable";
 import { api } from "./api";
 import { AdminLayout } from "./layout";
+import { ScriptsManager } from "./ScriptsManager";
 import { describe, ErrorSummary, errorsFrom, Field, formatTime, inputValue, StatusLine, useStatus, type FieldErrors } from "./ui";
 
 export function AccountPage({ boot }: { boot: AdminBootstrap }) {
@@ -94,6 +95,7 @@ export function AccountPage({ boot }: { boot: AdminBootstrap }) {
           </button>
         </form>
       </section>
+      <ScriptsManager owner={{ scope: "personal" }} idBase="my-scripts" canEdit heading="Your scripts" />
     </AdminLayout>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * /admin/forms/:id — the form builder: fields (and whether each is required;
  * the question always stays), wording, colour, logo, the queue fed, the chat
- * method, on/off; a live preview; the form URL and Qwidget embed to copy.
+ * method, on/off; what the patron is asked after the chat; a live preview; the
+ * form URL and Qwidget embed to copy.
  */
 import { useEffect, useState } from "preact/hooks";
 import { CHAT_METHODS, LOGO_RULES } from "../../shared/admin-limits";
@@ -11,6 +12,7 @@ import type { FormField } from "../../shared/forms";
 import { DEFAULT_EMAIL_FIELD, DEFAULT_NAME_FIELD } from "../../shared/form-layout";
 import { api, upload } from "./api";
 import { FormPreview } from "./FormPreview";
+import { SurveyEditor } from "./SurveyEditor";
 import { AdminLayout } from "./layout";
 import { ChoiceField, CopyBox, describe, ErrorSummary, errorsFrom, Field, FieldError, inputChecked, inputValue, StatusLine, useStatus, type FieldErrors } from "./ui";
 
@@ -269,6 +271,8 @@ export function FormEditorPage({ boot }: { boot: AdminBootstrap }) {
               {saving ? "Saving…" : "Save form"}
             </button>
           </form>
+
+          <SurveyEditor formId={formId} />
 
           <section aria-labelledby="logo-heading" class="stack">
             <h2 id="logo-heading">Logo</h2>

@@ -1,4 +1,4 @@
-/** /admin/groups/:id — a cooperative: its member libraries, its forms (new ones too), its audit log. */
+/** /admin/groups/:id — a cooperative: its member libraries, its forms (new ones too), its scripts, its audit log. */
 import { useEffect, useState } from "preact/hooks";
 import type { AdminBootstrap, FormRow, QueueChoice } from "../../shared/admin-views";
 import { DataTable } from "../shared/DataTable";
@@ -6,6 +6,7 @@ import { api } from "./api";
 import { AuditLog } from "./AuditPage";
 import { FormList, NewFormForm } from "./FormsPage";
 import { AdminLayout } from "./layout";
+import { ScriptsManager } from "./ScriptsManager";
 
 interface Member {
   id: string;
@@ -61,6 +62,7 @@ export function GroupPage({ boot }: { boot: AdminBootstrap }) {
         <h3>New cooperative form</h3>
         <NewFormForm endpoint={`/api/admin/groups/${groupId}/forms`} queues={queues} libraries={members.map((m) => ({ id: m.id, name: m.name }))} />
       </section>
+      <ScriptsManager owner={{ scope: "group", groupId }} idBase="group-scripts" canEdit heading="Cooperative scripts" />
       <section aria-labelledby="group-audit-heading">
         <h2 id="group-audit-heading">Audit log</h2>
         <AuditLog endpoint={`/api/admin/groups/${groupId}/audit`} />

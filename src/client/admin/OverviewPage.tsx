@@ -34,6 +34,8 @@ export function OverviewPage({ boot }: { boot: AdminBootstrap }) {
                   <li><a href={`/admin/libraries/${l.id}/settings`}>Settings</a></li>
                   <li><a href={`/admin/libraries/${l.id}/privacy`}>Privacy and retention</a></li>
                   <li><a href={`/admin/libraries/${l.id}/audit`}>Audit log</a></li>
+                  <li><a href={`/admin/libraries/${l.id}/scripts`}>Scripts (canned messages)</a></li>
+                  <li><a href={`/admin/libraries/${l.id}/ratings`}>Ratings and surveys</a></li>
                   <li><a href="/admin/cooperation">Cooperation</a>: roll-over, group order and invitations</li>
                   <li><a href={`/policies/${l.id}/edit`}>Policy page</a> for cooperative librarians</li>
                 </ul>
@@ -67,8 +69,7 @@ export function OverviewPage({ boot }: { boot: AdminBootstrap }) {
       <section aria-labelledby="elsewhere-heading">
         <h2 id="elsewhere-heading">Elsewhere in Refdesk</h2>
         <ul>
-          <li><a href="/monitor">Chat monitor</a> (canned messages are kept there)</li>
-          <li><a href="/questions/codes">Descriptive codes</a>: rename, hide, reorder and add your library's codes</li>
+          <li><a href="/questions/codes">Descriptive codes</a>: rename, hide, reorder and add your library's codes, and whether chats end with them</li>
           <li><a href="/admin/account">Your account</a>: sign-in sessions and password</li>
         </ul>
       </section>

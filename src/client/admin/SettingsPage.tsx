@@ -40,6 +40,7 @@ function draftOf(s: LibrarySettings): Draft {
     websiteUrl: s.websiteUrl ?? "",
     timeZone: s.timeZone,
     hoursText: s.hoursText ?? "",
+    hoursByWeekday: s.hoursByWeekday.length === 7 ? s.hoursByWeekday : ["", "", "", "", "", "", ""],
     unavailableMessage: s.unavailableMessage ?? "",
     fallbackLinks: s.fallbackLinks,
     brandColor: s.brandColor,
@@ -51,6 +52,8 @@ function draftOf(s: LibrarySettings): Draft {
     allowedOrigins: s.allowedOrigins.join("\n"),
   };
 }
+
+const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 
 export function SettingsPage({ boot }: { boot: AdminBootstrap }) {
   const libraryId = boot.params.libraryId!;
@@ -108,7 +111,7 @@ export function SettingsPage({ boot }: { boot: AdminBootstrap }) {
     <AdminLayout boot={boot} title="Library settings" libraryId={libraryId}>
       <StatusLine text={status} />
       <p>
-        Canned messages are kept in the <a href="/monitor">chat monitor</a>; descriptive codes on the <a href="/questions/codes">codes page</a>. Retention and IP addresses are on the{" "}
+        Scripts (canned messages) are on the <a href={`/admin/libraries/${libraryId}/scripts`}>scripts page</a>; descriptive codes on the <a href="/questions/codes">codes page</a>. Retention and IP addresses are on the{" "}
         <a href={`/admin/libraries/${libraryId}/privacy`}>privacy page</a>.
       </p>
       <form class="stack" onSubmit={save} noValidate>
@@ -142,6 +145,25 @@ export function SettingsPage({ boot }: { boot: AdminBootstrap }) {
         <Field path="hoursText" label="Chat hours" hint="As patrons should read them, e.g. Mon–Fri 9–5." errors={errors} optional>
           <textarea rows={2} maxLength={ADMIN_TEXT_LIMITS.hoursText} {...text("hoursText")} {...describe("hoursText", errors, true)} />
         </Field>
+        <fieldset>
+          <legend>Hours each day</legend>
+          <p class="help">Optional, e.g. 9:00–17:00 or Closed. Scripts say today's line, in the library's time zone, where they have {"{{hoursToday}}"}; without these, the chat hours above.</p>
+          <FieldError path="hoursByWeekday" errors={errors} />
+          <div class="weekday-hours">
+            {WEEKDAY_NAMES.map((day, i) => (
+              <div class="field" key={day}>
+                <label for={`fld-hoursByWeekday-${i}`}>{day}</label>
+                <input
+                  id={`fld-hoursByWeekday-${i}`}
+                  type="text"
+                  maxLength={ADMIN_TEXT_LIMITS.dayHours}
+                  value={draft.hoursByWeekday[i] ?? ""}
+                  onInput={(e) => set({ hoursByWeekday: draft.hoursByWeekday.map((h, j) => (j === i ? inputValue(e) : h)) })}
+                />
+              </div>
+            ))}
+          </div>
+        </fieldset>
         <Field path="unavailableMessage" label="“Not available” message" hint="What a patron reads when no librarian can take the chat." errors={errors} optional>
           <textarea rows={2} maxLength={ADMIN_TEXT_LIMITS.unavailableMessage} {...text("unavailableMessage")} {...describe("unavailableMessage", errors, true)} />
         </Field>

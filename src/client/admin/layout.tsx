@@ -1,6 +1,9 @@
-/** The frame of every admin page: header, the navigation this person may use, and the page's main region. */
+/**
+ * The frame of every admin page under the staff app's header (which the
+ * server renders above it): administration's own links this person may use,
+ * and the page's main region.
+ */
 import type { ComponentChildren } from "preact";
-import { ROLE_LABELS } from "../../shared/admin-limits";
 import type { AdminBootstrap } from "../../shared/admin-views";
 
 const LIBRARY_LINKS = [
@@ -9,6 +12,8 @@ const LIBRARY_LINKS = [
   ["settings", "Settings"],
   ["privacy", "Privacy"],
   ["audit", "Audit log"],
+  ["scripts", "Scripts"],
+  ["ratings", "Ratings"],
 ] as const;
 
 /** Only service administrators see these (the server refuses everyone else anyway). */
@@ -34,30 +39,12 @@ export function AdminLayout({ boot, title, libraryId, children }: { boot: AdminB
   );
   return (
     <div class="admin-layout">
-      <a class="skip-link" href="#admin-main">
-        Skip to content
-      </a>
-      <header class="admin-header">
-        <p class="admin-brand">
-          <a href="/admin">Refdesk administration</a>
-        </p>
-        <p class="admin-who">
-          {boot.me.displayName} · {ROLE_LABELS[boot.me.role]} · {boot.me.libraryName}
-        </p>
-        <form method="post" action="/logout">
-          <button type="submit" class="small-button">
-            Sign out
-          </button>
-        </form>
-      </header>
-      <nav class="admin-nav" aria-label="Administration">
+      <nav class="admin-nav sub-nav" aria-label="Administration">
         <ul>
           {link("/admin", "Overview")}
           {lib ? LIBRARY_LINKS.map(([page, text]) => link(`/admin/libraries/${lib}/${page}`, text)) : null}
           {boot.me.role === "service_admin" ? SERVICE_LINKS.map(([href, text]) => link(href, text)) : null}
           {link("/admin/account", "Your account")}
-          {link("/monitor", "Chat monitor")}
-          {link("/stats", "Statistics")}
         </ul>
       </nav>
       <main id="admin-main" class="admin-main" tabIndex={-1}>

@@ -12,6 +12,8 @@ import { PrivacyPage } from "./PrivacyPage";
 import { ServiceGroupsPage } from "./ServiceGroupsPage";
 import { ServiceHealthPage } from "./ServiceHealthPage";
 import { ServiceLibrariesPage } from "./ServiceLibrariesPage";
+import { RatingsPage } from "./RatingsPage";
+import { ScriptsPage } from "./ScriptsPage";
 import { SettingsPage } from "./SettingsPage";
 
 const PAGES = {
@@ -27,6 +29,8 @@ const PAGES = {
   "service-libraries": ServiceLibrariesPage,
   "service-groups": ServiceGroupsPage,
   "service-health": ServiceHealthPage,
+  scripts: ScriptsPage,
+  ratings: RatingsPage,
 } satisfies Record<AdminBootstrap["page"], (p: { boot: AdminBootstrap }) => unknown>;
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as AdminBootstrap;

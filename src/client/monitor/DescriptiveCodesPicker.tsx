@@ -21,9 +21,11 @@ export interface DescriptiveCodesPickerProps {
   codes: PickableCode[];
   selected: string[];
   onChange: (selected: string[]) => void;
+  /** The library requires at least one code (its setting). */
+  required?: boolean;
 }
 
-export function DescriptiveCodesPicker({ idBase, codes, selected, onChange }: DescriptiveCodesPickerProps) {
+export function DescriptiveCodesPicker({ idBase, codes, selected, onChange, required }: DescriptiveCodesPickerProps) {
   const [query, setQuery] = useState("");
   const shown = filterCodes(codes, query);
   const labelOf = (code: string) => codes.find((c) => c.code === code)?.label ?? code;
@@ -32,7 +34,7 @@ export function DescriptiveCodesPicker({ idBase, codes, selected, onChange }: De
   return (
     <fieldset class="codes-picker">
       <legend>
-        Descriptive codes ({selected.length} of {MAX_DESCRIPTIVE_CODES} chosen)
+        Descriptive codes{required ? " (required: at least 1)" : ""} ({selected.length} of {MAX_DESCRIPTIVE_CODES} chosen)
       </legend>
       {selected.length ? (
         <ul class="chosen code-chips" aria-label="Chosen codes">

@@ -1,11 +1,14 @@
 /**
  * The end-of-session dialog: one form, one save — the resolution code
- * (required), up to four descriptive codes (search as you type over the
- * library's list; Enter in the search box picks the first match), a note.
- * Nothing is sent until it all passes the same rules the server applies.
+ * (required), the descriptive codes as the patron's library wants them (none
+ * when it turned them off; at least one when it requires them; never more
+ * than four — search as you type over the library's list, Enter in the search
+ * box picks the first match), a note. Nothing is sent until it all passes the
+ * same rules the server applies.
  */
 import { useEffect, useState } from "preact/hooks";
 import { RESOLUTION_CODES, type ResolutionCode } from "../../shared/codes";
+import { codesCountProblem, type DescriptiveCodesMode } from "../../shared/codes-settings";
 import { LIMITS } from "../../shared/limits";
 import { api } from "./api";
 import { DescriptiveCodesPicker } from "./DescriptiveCodesPicker";
@@ -29,6 +32,7 @@ export interface EndDialogProps {
 
 export function EndDialog({ sessionId, patronName, patronLeft, onEnded, onCancel }: EndDialogProps) {
   const [codes, setCodes] = useState<Code[]>([]);
+  const [mode, setMode] = useState<DescriptiveCodesMode>("optional");
   const [resolution, setResolution] = useState<ResolutionCode | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
   const [note, setNote] = useState("");
@@ -36,8 +40,11 @@ export function EndDialog({ sessionId, patronName, patronLeft, onEnded, onCancel
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
-    void api<{ codes: Code[] }>(`/api/chats/${sessionId}/codes`).then((r) => {
-      if (r.ok) setCodes(r.data.codes);
+    void api<{ codes: Code[]; mode: DescriptiveCodesMode }>(`/api/chats/${sessionId}/codes`).then((r) => {
+      if (r.ok) {
+        setCodes(r.data.codes);
+        setMode(r.data.mode ?? "optional");
+      }
       else setProblems([{ field: "form", message: `The codes could not be loaded: ${r.error.message}` }]);
     });
   }, [sessionId]);
@@ -45,6 +52,8 @@ export function EndDialog({ sessionId, patronName, patronLeft, onEnded, onCancel
   const save = async (e: Event) => {
     e.preventDefault();
     const found = endProblems({ resolution, descriptiveCodes: selected }, new Set(codes.map((c) => c.code)));
+    const countProblem = codesCountProblem(mode, selected.length);
+    if (countProblem && !found.some((p) => p.field === "descriptiveCodes")) found.push({ field: "descriptiveCodes", message: `${countProblem}.` });
     setProblems(found);
     if (found.length) return;
     setSaving(true);
@@ -84,7 +93,11 @@ export function EndDialog({ sessionId, patronName, patronLeft, onEnded, onCancel
             </div>
           ))}
         </fieldset>
-        <DescriptiveCodesPicker idBase={sessionId} codes={codes} selected={selected} onChange={setSelected} />
+        {mode === "off" ? (
+          <p class="help">This chat's library does not use descriptive codes.</p>
+        ) : (
+          <DescriptiveCodesPicker idBase={sessionId} codes={codes} selected={selected} onChange={setSelected} required={mode === "required"} />
+        )}
         <div class="field">
           <label for={`end-note-${sessionId}`}>
             Note <span class="optional">(optional, not sent to the patron)</span>

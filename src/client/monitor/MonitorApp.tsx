@@ -1,8 +1,16 @@
 /**
  * The chat monitor, the librarian's workspace for a shift: status and queues
- * (with live presence), waiting patrons (oldest first, ticking, a chime and the
- * title on a new one), one-click Accept, the chats being served as tabs, staff
- * chat, and a keyboard shortcut for every action ("?" lists them).
+ * (with live presence and whose shift it is), waiting patrons (compact rows,
+ * oldest first, ticking; a chime, the title, the tab's icon and — while the
+ * monitor is hidden — a desktop notification on a new one), one-click Accept,
+ * the chats being served as tabs (the conversation filling the height, the
+ * message box at the bottom, the patron's details beside it and foldable),
+ * staff chat (foldable), an alert when the librarian's library's shift has
+ * begun and they are not online on it, and a keyboard shortcut for every
+ * action ("?" lists them).
+ *
+ * The left column keeps room below the staff chat for conversations with
+ * colleagues about a chat (consults), built separately.
  *
  * A reload or a dropped connection loses nothing: the monitored queues and the
  * status are remembered in this browser, the queues resend their requests,
@@ -10,14 +18,17 @@
  * and each chat resumes from its last message.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { GroupCoverageView, ShiftAlertView } from "../../shared/coverage-view";
 import { nameInText } from "../../shared/display-text";
 import type { ChatMessage, QueuedRequest } from "../../shared/protocol";
+import type { ScriptView } from "../../shared/scripts";
 import { api } from "./api";
 import { HelpDialog } from "./HelpDialog";
+import { badgeIcon, directAlert, requestAlert, shouldNotify, type DesktopAlert, type NotificationAccess } from "./alerts";
+import { notificationAccess, setIcon, showNotification } from "./notifications";
 import { activeChat, preferences, SHIFT_STATUS_LABELS, SHIFT_STATUSES, type ShiftStatus } from "./preferences";
 import { applyQueueFrame, colleagues, dropQueue, dropRequest, emptyQueueModel, queueForDirect, staffConversation, waitingList, type QueueModel } from "./queue-model";
 import { QueuePanel } from "./QueuePanel";
-import type { CannedMessage } from "./ScriptsDialog";
 import { SessionPane, type OpenSession, type PaneAction, type PaneCommand, type SessionInfo } from "./SessionPane";
 import { SessionTabs } from "./SessionTabs";
 import { ariaKeys, matchShortcut } from "./shortcuts";
@@ -60,7 +71,13 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   const [alert, setAlert] = useState("");
   const [staffError, setStaffError] = useState<string | null>(null);
   const [staffSeen, setStaffSeen] = useState(0);
-  const [scripts, setScripts] = useState<CannedMessage[]>([]);
+  const [scripts, setScripts] = useState<ScriptView[]>([]);
+  const [detailsOpen, setDetailsOpen] = useState(() => preferences.panel(me.id, "details"));
+  const [staffOpen, setStaffOpen] = useState(() => preferences.panel(me.id, "staff"));
+  const [notifyOn, setNotifyOn] = useState(() => preferences.notify(me.id));
+  const [access, setAccess] = useState<NotificationAccess>(notificationAccess);
+  const [coverage, setCoverage] = useState<GroupCoverageView[]>([]);
+  const [dismissed, setDismissed] = useState<string[]>([]);
   const [helpOpen, setHelpOpen] = useState(false);
   const [unseenArrival, setUnseenArrival] = useState(false);
   const [now, setNow] = useState(Date.now());
@@ -71,6 +88,11 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
     setModel((m) => applyQueueFrame(m, frame, me.id));
   });
 
+  const waiting = useMemo(() => waitingList(model, me.id), [model]);
+  const others = useMemo(() => colleagues(model, me.id), [model]);
+  const staffMessages = useMemo(() => staffConversation(model), [model]);
+  const liveQueueList = boot.queues.filter((q) => liveQueues.includes(q.id));
+
   // Forget what a queue showed once it is no longer monitored.
   useEffect(() => {
     setModel((m) => Object.keys({ ...m.requests, ...m.monitors, ...m.staff }).filter((q) => !liveQueues.includes(q)).reduce(dropQueue, m));
@@ -79,6 +101,9 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   useEffect(() => preferences.setMonitoring(me.id, monitoring), [monitoring]);
   useEffect(() => preferences.setStatus(me.id, shift), [shift]);
   useEffect(() => preferences.setMuted(me.id, muted), [muted]);
+  useEffect(() => preferences.setNotify(me.id, notifyOn), [notifyOn]);
+  useEffect(() => preferences.setPanel(me.id, "details", detailsOpen), [detailsOpen]);
+  useEffect(() => preferences.setPanel(me.id, "staff", staffOpen), [staffOpen]);
 
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -95,22 +120,67 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
       const restored = r.data.sessions.some((s) => s.sessionId === remembered) ? remembered : null;
       setActiveTab((t) => t ?? restored ?? r.data.sessions[0]?.sessionId ?? null);
     });
-    void api<{ cannedMessages: CannedMessage[] }>("/api/canned-messages").then((r) => r.ok && setScripts(r.data.cannedMessages));
+    void api<{ cannedMessages: ScriptView[] }>("/api/canned-messages").then((r) => r.ok && setScripts(r.data.cannedMessages));
   }, []);
 
-  const waiting = useMemo(() => waitingList(model, me.id), [model]);
-  const others = useMemo(() => colleagues(model, me.id), [model]);
-  const staffMessages = useMemo(() => staffConversation(model), [model]);
-  const liveQueueList = boot.queues.filter((q) => liveQueues.includes(q.id));
-
-  // A new request: chime (unless muted) and, when the window is not in front, the title says so.
-  const arrivals = useRef(model.arrivals);
+  // Whose shift it is on each cooperative queue, and whether this librarian is missing their library's:
+  // asked every minute, and soon after they change their status or queues (presence takes a moment).
+  const loadCoverage = () => void api<{ groups: GroupCoverageView[] }>("/api/coverage/now").then((r) => r.ok && setCoverage(r.data.groups));
   useEffect(() => {
+    loadCoverage();
+    const t = setInterval(loadCoverage, 60_000);
+    return () => clearInterval(t);
+  }, []);
+  useEffect(() => {
+    const t = setTimeout(loadCoverage, 1500);
+    return () => clearTimeout(t);
+  }, [shift, liveQueues.join("|")]);
+  const coverageByQueue = useMemo(() => Object.fromEntries(coverage.map((g) => [g.queueId, g])), [coverage]);
+  const alertKey = (a: ShiftAlertView) => `${a.groupId}@${a.startsAt}`;
+  const shiftAlerts = coverage.flatMap((g) => (g.alert && !dismissed.includes(alertKey(g.alert)) ? [g.alert] : []));
+
+
+  // Desktop notifications, as the librarian allows them (./notifications.ts decides when).
+  const notify = (alert: DesktopAlert) => {
+    if (shouldNotify(alert.kind, { enabled: notifyOn, access: notificationAccess(), hidden: document.hidden, status: shift })) showNotification(alert);
+  };
+  const turnOnNotifications = async () => {
+    if (notificationAccess() === "default") setAccess(await Notification.requestPermission());
+    else setAccess(notificationAccess());
+    setNotifyOn(true);
+  };
+
+  // A new request: chime (unless muted), a notification, and, when the window is not in front, the title says so.
+  const arrivals = useRef(model.arrivals);
+  const known = useRef(new Set<string>());
+  useEffect(() => {
+    const fresh = waiting.filter((r) => !known.current.has(r.sessionId));
+    known.current = new Set(waiting.map((r) => r.sessionId));
     if (model.arrivals <= arrivals.current) return;
     arrivals.current = model.arrivals;
     if (!muted) playChime();
     if (document.hidden || !document.hasFocus()) setUnseenArrival(true);
-  }, [model.arrivals]);
+    for (const r of fresh) notify(requestAlert(r));
+  }, [waiting]);
+
+  // A direct staff message from a colleague.
+  const staffSeenCount = useRef(model.staffArrivals);
+  useEffect(() => {
+    const added = model.staffArrivals - staffSeenCount.current;
+    staffSeenCount.current = model.staffArrivals;
+    if (added <= 0) return;
+    for (const m of staffMessages.slice(-added)) if (m.to?.id === me.id && m.from.id !== me.id) notify(directAlert(m));
+  }, [model.staffArrivals]);
+
+  // Their library's shift has begun and they are not online on it: once per shift.
+  const alerted = useRef(new Set<string>());
+  useEffect(() => {
+    for (const a of shiftAlerts) {
+      if (alerted.current.has(alertKey(a))) continue;
+      alerted.current.add(alertKey(a));
+      notify({ kind: "coverage", title: `Your shift on ${a.groupName}`, body: a.message, tag: `coverage:${alertKey(a)}` });
+    }
+  }, [shiftAlerts.map(alertKey).join("|")]);
   useEffect(() => {
     const seen = () => !document.hidden && setUnseenArrival(false);
     const unlock = () => unlockSound();
@@ -129,6 +199,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   useEffect(() => {
     const parts = [waiting.length ? `${waiting.length} waiting` : "", totalUnread ? `${totalUnread} unread` : ""].filter(Boolean);
     document.title = `${unseenArrival ? "New request! " : ""}${parts.length ? `(${parts.join(", ")}) ` : ""}Chat monitor — Refdesk`;
+    setIcon(badgeIcon(waiting.length + totalUnread));
   }, [waiting.length, totalUnread, unseenArrival]);
 
   const say = (text: string) => {
@@ -205,6 +276,12 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   };
 
   const toggleQueue = (queueId: string, on: boolean) => setMonitoring((list) => (on ? [...new Set([...list, queueId])] : list.filter((q) => q !== queueId)));
+  /** From a shift alert: monitor the queue, and be online. */
+  const takeShift = (a: ShiftAlertView) => {
+    toggleQueue(a.queueId, true);
+    if (shift === "offline" || shift === "away") setShift("online");
+    say(`You are now monitoring ${nameInText(a.groupName)}.`);
+  };
 
   // Keyboard shortcuts (the table is in shortcuts.ts; "?" shows it).
   const runShortcut = useRef<(e: KeyboardEvent) => void>(() => undefined);
@@ -246,7 +323,8 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
       case "details":
         return paneAction(hit.id);
       case "staff":
-        return document.getElementById("staff-message")?.focus();
+        setStaffOpen(true);
+        return setTimeout(() => document.getElementById("staff-message")?.focus(), 0);
       case "waiting":
         return (document.querySelector<HTMLElement>(".waiting-item button") ?? document.getElementById("waiting-heading"))?.focus();
       case "status":
@@ -264,13 +342,8 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
 
   return (
     <div class="monitor-layout">
-      <header class="monitor-header">
-        <div class="monitor-title">
-          <h1>Chat monitor</h1>
-          <p>
-            <bdi>{me.displayName}</bdi>, <bdi>{me.libraryName}</bdi>
-          </p>
-        </div>
+      <section class="monitor-bar" aria-label="Your shift">
+        <h1>Chat monitor</h1>
         <div class="field inline">
           <label for="shift-status">My status</label>
           <select id="shift-status" value={shift} aria-keyshortcuts={ariaKeys("status")} onChange={(e) => setShift((e.target as HTMLSelectElement).value as ShiftStatus)}>
@@ -284,14 +357,20 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
         <button type="button" aria-pressed={!muted} aria-keyshortcuts={ariaKeys("sound")} onClick={() => setMuted((m) => !m)}>
           Sound for new requests
         </button>
+        {access === "unsupported" ? null : access === "denied" ? (
+          <span class="help">Desktop notifications are blocked in this browser's settings.</span>
+        ) : notifyOn && access === "granted" ? (
+          <button type="button" aria-pressed="true" onClick={() => setNotifyOn(false)}>
+            Desktop notifications
+          </button>
+        ) : (
+          <button type="button" aria-pressed="false" onClick={() => void turnOnNotifications()}>
+            Desktop notifications
+          </button>
+        )}
         <button type="button" aria-keyshortcuts={ariaKeys("help")} onClick={() => setHelpOpen(true)}>
           Keyboard shortcuts (?)
         </button>
-        <a href="/questions">Questions</a>
-        <a href="/stats">Statistics</a>
-        <form method="post" action="/logout">
-          <button type="submit">Sign out</button>
-        </form>
         <div class="notices">
           <p class="notice" role="status" aria-live="polite">
             {notice}
@@ -300,9 +379,31 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
             {alert}
           </p>
         </div>
-      </header>
+      </section>
       <aside class="queues-panel" aria-label="Queues, waiting patrons and staff chat">
-        <QueuePanel queues={boot.queues} monitoring={monitoring} offline={shift === "offline"} states={sockets.states} monitors={model.monitors} meId={me.id} onToggle={toggleQueue} />
+        <div class="shift-alerts" role="alert">
+          {shiftAlerts.map((a) => (
+            <div class="banner banner-warn shift-alert" key={alertKey(a)}>
+              <p>{a.message}</p>
+              <button type="button" class="primary" onClick={() => takeShift(a)}>
+                Monitor <bdi>{a.groupName}</bdi> now
+              </button>{" "}
+              <button type="button" onClick={() => setDismissed((d) => [...d, alertKey(a)])}>
+                Dismiss
+              </button>
+            </div>
+          ))}
+        </div>
+        <QueuePanel
+          queues={boot.queues}
+          monitoring={monitoring}
+          offline={shift === "offline"}
+          states={sockets.states}
+          monitors={model.monitors}
+          meId={me.id}
+          coverage={coverageByQueue}
+          onToggle={toggleQueue}
+        />
         <WaitingList waiting={waiting} now={now} monitoringAny={liveQueues.length > 0} accepting={accepting} onAccept={accept} onDecline={decline} />
         <StaffChat
           meId={me.id}
@@ -313,9 +414,11 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
           error={staffError}
           onSeen={() => setStaffSeen(model.staffArrivals)}
           onSend={sendStaff}
+          open={staffOpen}
+          onOpen={setStaffOpen}
         />
       </aside>
-      <main class="sessions-panel" aria-label="Open chats">
+      <main id="main" class="sessions-panel" aria-label="Open chats" tabIndex={-1}>
         {needCodes > 0 ? (
           <p class="banner banner-warn">
             {needCodes === 1 ? "1 chat waits" : `${needCodes} chats wait`} for its codes: the patron left.
@@ -351,6 +454,8 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
                 onInfo={(id, i) => setInfo((all) => ({ ...all, [id]: i }))}
                 onEnded={closeSession}
                 onNotice={say}
+                detailsOpen={detailsOpen}
+                onDetailsOpen={setDetailsOpen}
               />
             ))}
           </>

@@ -1,7 +1,9 @@
 /**
  * Who the patron is, as far as they told us: name, e-mail, their library (with
  * its Policies page, opened in a new window), the form and page they asked
- * from, their browser, their earlier chats with this library — and the
+ * from, their browser, their earlier chats with this library (by e-mail, or
+ * by the anonymous id their browser sent; each linked to its transcript where
+ * this librarian may read it) — and the
  * internal notes librarians left (never shown to the patron) — and
  * the co-browse check: what this patron's browser can do, so the librarian
  * picks the right way to help.
@@ -18,7 +20,9 @@ export interface PatronDetailsData {
   referrer: string | null;
   browser: string;
   createdAt: number;
-  earlierSessions: { id: string; question: string; status: string; resolution: string | null; librarianName: string | null; createdAt: number }[];
+  earlierSessions: { id: string; question: string; status: string; resolution: string | null; librarianName: string | null; createdAt: number; matchedBy: "email" | "browser"; transcriptUrl: string | null }[];
+  /** Whether earlier chats could be looked for: an e-mail address, or the patron's browser id. */
+  recognisable: boolean;
 }
 
 interface InternalNote {
@@ -32,6 +36,10 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeS
 
 export interface PatronDetailsProps {
   sessionId: string;
+  /** The panel's id (the chat's "Patron details" toggle controls it). */
+  panelId: string;
+  /** Collapsed by the librarian: kept, not shown. */
+  hidden: boolean;
   /** Changes when notes may have changed (e.g. the chat was transferred to you). */
   notesVersion: string;
   headingId: string;
@@ -65,7 +73,7 @@ function BrowserCheckList({ check, sessionId }: { check: BrowserCheck; sessionId
   );
 }
 
-export function PatronDetails({ sessionId, notesVersion, headingId, check }: PatronDetailsProps) {
+export function PatronDetails({ sessionId, panelId, hidden, notesVersion, headingId, check }: PatronDetailsProps) {
   const [details, setDetails] = useState<PatronDetailsData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notes, setNotes] = useState<InternalNote[]>([]);
@@ -78,7 +86,7 @@ export function PatronDetails({ sessionId, notesVersion, headingId, check }: Pat
   }, [sessionId, notesVersion]);
 
   return (
-    <section class="patron-panel" aria-labelledby={headingId}>
+    <section class="patron-panel" id={panelId} hidden={hidden} aria-labelledby={headingId}>
       <h3 id={headingId} tabIndex={-1}>
         Patron details
       </h3>
@@ -122,12 +130,20 @@ export function PatronDetails({ sessionId, notesVersion, headingId, check }: Pat
             Earlier chats with <bdi>{details.library.name}</bdi>
           </h4>
           {details.earlierSessions.length === 0 ? (
-            <p class="help">{details.patron.email ? "None." : "Unknown: the patron gave no e-mail address."}</p>
+            <p class="help">{details.recognisable ? "None." : "Unknown: the patron gave no e-mail address, and their browser sent no id."}</p>
           ) : (
             <ul class="earlier">
               {details.earlierSessions.map((s) => (
                 <li key={s.id}>
-                  <time dateTime={new Date(s.createdAt).toISOString()}>{dateTime.format(s.createdAt)}</time>: <bdi>{s.question}</bdi>
+                  <time dateTime={new Date(s.createdAt).toISOString()}>{dateTime.format(s.createdAt)}</time>:{" "}
+                  {s.transcriptUrl ? (
+                    <a href={s.transcriptUrl} target="_blank" rel="noopener">
+                      <bdi>{s.question}</bdi>
+                      <span class="visually-hidden"> (transcript, opens in a new window)</span>
+                    </a>
+                  ) : (
+                    <bdi>{s.question}</bdi>
+                  )}
                   <span class="optional">
                     {" "}
                     (
@@ -138,7 +154,8 @@ export function PatronDetails({ sessionId, notesVersion, headingId, check }: Pat
                     ) : (
                       ""
                     )}
-                    {s.status === "ended" ? (s.resolution ?? "ended").replaceAll("_", " ") : s.status.replaceAll("_", " ")})
+                    {s.status === "ended" ? (s.resolution ?? "ended").replaceAll("_", " ") : s.status.replaceAll("_", " ")}
+                    {s.matchedBy === "browser" ? ", same browser" : ""})
                   </span>
                 </li>
               ))}

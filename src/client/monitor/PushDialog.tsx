@@ -15,7 +15,7 @@ import { api } from "./api";
 import { DialogFooter } from "./DialogFooter";
 import { LinkFields } from "./LinkFields";
 import { Modal } from "./Modal";
-import type { CannedMessage } from "./ScriptsDialog";
+import type { ScriptView as CannedMessage } from "../../shared/scripts";
 
 export interface PushDialogProps {
   sessionId: string;

@@ -1,7 +1,9 @@
 /**
  * The queues this librarian may staff: a switch for each ("monitor it or
- * not"), and, live, who is monitoring it and with what status.
+ * not"), and, live, who is monitoring it and with what status; on a
+ * cooperative queue, whose shift it is now and next (the coverage schedule).
  */
+import type { GroupCoverageView, ShiftView } from "../../shared/coverage-view";
 import type { Monitor } from "../../shared/protocol";
 import type { SocketState } from "../shared/reconnecting-socket";
 
@@ -12,12 +14,29 @@ export interface QueuePanelProps {
   states: Record<string, SocketState>;
   monitors: Record<string, Monitor[]>;
   meId: string;
+  /** Coverage of the cooperative queues, by queue id. */
+  coverage: Record<string, GroupCoverageView>;
   onToggle: (queueId: string, on: boolean) => void;
+}
+
+function Shift({ label, shift }: { label: string; shift: ShiftView | null }) {
+  return (
+    <span>
+      {label}:{" "}
+      {shift ? (
+        <>
+          <bdi>{shift.libraryName}</bdi> ({shift.local})
+        </>
+      ) : (
+        "nobody scheduled"
+      )}
+    </span>
+  );
 }
 
 const STATUS_WORDS: Record<Monitor["status"], string> = { online: "online", busy: "busy", away: "away" };
 
-export function QueuePanel({ queues, monitoring, offline, states, monitors, meId, onToggle }: QueuePanelProps) {
+export function QueuePanel({ queues, monitoring, offline, states, monitors, meId, coverage, onToggle }: QueuePanelProps) {
   return (
     <section aria-labelledby="queues-heading">
       <h2 id="queues-heading">Queues</h2>
@@ -28,6 +47,7 @@ export function QueuePanel({ queues, monitoring, offline, states, monitors, meId
           const live = on && !offline;
           const state = states[q.id];
           const here = monitors[q.id] ?? [];
+          const shifts = coverage[q.id];
           return (
             <li key={q.id}>
               <div class="checkbox">
@@ -60,6 +80,11 @@ export function QueuePanel({ queues, monitoring, offline, states, monitors, meId
                     </>
                   )}
                 </div>
+              ) : null}
+              {shifts ? (
+                <p class="coverage-line">
+                  <Shift label="On shift" shift={shifts.current} /> · <Shift label="next" shift={shifts.next} />
+                </p>
               ) : null}
             </li>
           );

@@ -21,7 +21,9 @@ import { LinkDialog } from "./LinkDialog";
 import { PatronDetails } from "./PatronDetails";
 import { PushDialog } from "./PushDialog";
 import { drafts } from "./preferences";
-import { ScriptsDialog, type CannedMessage } from "./ScriptsDialog";
+import type { ScriptView } from "../../shared/scripts";
+import { ScriptsDialog } from "./ScriptsDialog";
+import { useScriptPicker } from "./ScriptPicker";
 import { ariaKeys } from "./shortcuts";
 import { TransferDialog } from "./TransferDialog";
 
@@ -51,7 +53,7 @@ export interface SessionPaneProps {
   open: OpenSession;
   visible: boolean;
   me: { id: string; displayName: string };
-  scripts: CannedMessage[];
+  scripts: ScriptView[];
   colleagues: Monitor[];
   queues: { id: string; name: string }[];
   command: PaneCommand | null;
@@ -61,12 +63,13 @@ export interface SessionPaneProps {
   onInfo: (sessionId: string, info: SessionInfo) => void;
   onEnded: (sessionId: string, notice: string) => void;
   onNotice: (text: string) => void;
+  /** Whether the patron's details are shown beside the chat (one choice for every chat, remembered). */
+  detailsOpen: boolean;
+  onDetailsOpen: (open: boolean) => void;
 }
 
-/** Puts text into a textarea at the caret the way typing would, so its owner's input handler sees it. */
-export function insertIntoTextarea(el: HTMLTextAreaElement, text: string): void {
-  const start = el.selectionStart ?? el.value.length;
-  const end = el.selectionEnd ?? el.value.length;
+/** Puts text into a textarea (at the caret, or in place of `start`…`end`) the way typing would, so its owner's input handler sees it. */
+export function insertIntoTextarea(el: HTMLTextAreaElement, text: string, start: number = el.selectionStart ?? el.value.length, end: number = el.selectionEnd ?? el.value.length): void {
   el.value = el.value.slice(0, start) + text + el.value.slice(end);
   el.selectionStart = el.selectionEnd = start + text.length;
   el.dispatchEvent(new Event("input", { bubbles: true }));
@@ -82,8 +85,8 @@ export function SessionPane(props: SessionPaneProps) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const draftRestored = useRef(false);
-  /** A canned message waiting to go into the message box once its dialog has closed (the page is inert while it is open). */
-  const pendingInsert = useRef<string | null>(null);
+  /** A script waiting to go into the message box once its dialog has closed (the page is inert while it is open). */
+  const pendingInsert = useRef<ScriptView | null>(null);
   /** Co-browsing: where the shared page's events go (the live view, while it is open). */
   const pageEvents = useRef<((events: PageEvent[]) => void) | null>(null);
   const connection = useMemo(
@@ -151,24 +154,39 @@ export function SessionPane(props: SessionPaneProps) {
     if (canWrite && props.focusWhenReady) input.current?.focus();
   }, [canWrite, props.focusWhenReady]);
 
-  // Commands from the keyboard shortcuts, each run once, by the chat they are for.
+  // Commands from the keyboard shortcuts, each run once, by the chat they are for. One that comes
+  // before the chat's state has arrived (a shortcut pressed right after Accept) waits for it.
   const handled = useRef(0);
   useEffect(() => {
     const c = props.command;
     if (!c || c.sessionId !== id || c.nonce === handled.current) return;
+    if (!snap && c.action !== "message" && c.action !== "details") return;
     handled.current = c.nonce;
     if (c.action === "message") input.current?.focus();
-    else if (c.action === "details") document.getElementById(`details-${id}`)?.focus();
+    else if (c.action === "details") {
+      props.onDetailsOpen(true);
+      setTimeout(() => document.getElementById(`details-${id}`)?.focus(), 0);
+    }
     else if (c.action === "cobrowse") {
       if (canCobrowse) askToCobrowse();
       else props.onNotice(snap?.check?.cobrowse.note ?? "Co-browsing is not possible now.");
     }
     else if (c.action === "end" ? canEnd : canWrite) setDialog(c.action);
-  }, [props.command?.nonce]);
+    else props.onNotice(c.action === "end" ? "This chat cannot be ended now." : "This chat is not in progress.");
+  }, [props.command?.nonce, snap !== null]);
+
+  /** A script into the message box in place of `start`…`end`, its placeholders filled in for this chat (and its use counted). */
+  const insertScript = async (script: ScriptView, start: number, end: number) => {
+    const res = await api<{ text: string }>(`/api/canned-messages/${script.id}/use`, { method: "POST", body: { sessionId: id } });
+    const el = input.current;
+    if (el) insertIntoTextarea(el, res.ok ? res.data.text : script.body, start, end);
+  };
+  const picker = useScriptPicker({ id: `composer-${id}`, input, scripts: props.scripts, enabled: canWrite, insert: (s, start, end) => void insertScript(s, start, end) });
 
   useEffect(() => {
-    if (dialog !== null || pendingInsert.current === null || !input.current) return;
-    insertIntoTextarea(input.current, pendingInsert.current);
+    const el = input.current;
+    if (dialog !== null || pendingInsert.current === null || !el) return;
+    void insertScript(pendingInsert.current, el.selectionStart ?? el.value.length, el.selectionEnd ?? el.value.length);
     pendingInsert.current = null;
   }, [dialog]);
 
@@ -182,14 +200,19 @@ export function SessionPane(props: SessionPaneProps) {
   };
 
   return (
-    <section class="session-pane" hidden={!visible} id={`panel-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`}>
+    <section class={`session-pane${props.detailsOpen ? "" : " details-closed"}`} hidden={!visible} id={`panel-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`}>
       <div class="pane-main">
-        <h2 id={`pane-${id}`}>
-          Chat with <bdi>{patronName}</bdi>
-        </h2>
-        <p class="session-question">
-          <strong>Question:</strong> <bdi>{open.question}</bdi>
-        </p>
+        <div class="pane-head">
+          <h2 id={`pane-${id}`}>
+            Chat with <bdi>{patronName}</bdi>
+          </h2>
+          <button type="button" class="small-toggle" aria-expanded={props.detailsOpen} aria-controls={`patron-panel-${id}`} onClick={() => props.onDetailsOpen(!props.detailsOpen)}>
+            Patron details
+          </button>
+          <p class="session-question" title={open.question}>
+            <strong>Question:</strong> <bdi>{open.question}</bdi>
+          </p>
+        </div>
         <div class="pane-status" role="status">
           {snap?.connection === "reconnecting" ? <p class="banner">Connection lost. Reconnecting… Nothing you send is lost.</p> : null}
           {status === "patron_left" ? (
@@ -237,7 +260,18 @@ export function SessionPane(props: SessionPaneProps) {
           )}
         </p>
         <ErrorLine message={snap?.error} />
-        <Composer id={`composer-${id}`} label={`Message to ${patronName}`} disabled={!canWrite} onSend={send} onTyping={(a) => connection.setTyping(a)} inputRef={input}>
+        <Composer
+          id={`composer-${id}`}
+          label={`Message to ${patronName}`}
+          disabled={!canWrite}
+          placeholder="Message — type / for scripts"
+          onSend={send}
+          onTyping={(a) => connection.setTyping(a)}
+          inputRef={input}
+          above={picker.above}
+          onKey={picker.onKey}
+          inputAttrs={picker.inputAttrs}
+        >
           <button type="button" onClick={() => setDialog("link")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("link")}>
             Send a link…
           </button>
@@ -258,7 +292,7 @@ export function SessionPane(props: SessionPaneProps) {
           </button>
         </Composer>
       </div>
-      <PatronDetails sessionId={id} notesVersion={session?.librarian?.id ?? ""} headingId={`details-${id}`} check={snap?.check ?? null} />
+      <PatronDetails sessionId={id} panelId={`patron-panel-${id}`} hidden={!props.detailsOpen} notesVersion={session?.librarian?.id ?? ""} headingId={`details-${id}`} check={snap?.check ?? null} />
       {dialog === "link" ? <LinkDialog sessionId={id} patronName={patronName} onSend={send} onClose={() => setDialog(null)} /> : null}
       {dialog === "push" ? (
         <PushDialog
@@ -271,7 +305,7 @@ export function SessionPane(props: SessionPaneProps) {
         />
       ) : null}
       {dialog === "scripts" ? (
-        <ScriptsDialog sessionId={id} scripts={props.scripts} onClose={() => setDialog(null)} onPick={(body) => (pendingInsert.current = body)} />
+        <ScriptsDialog sessionId={id} scripts={props.scripts} onClose={() => setDialog(null)} onPick={(script) => (pendingInsert.current = script)} />
       ) : null}
       {dialog === "transfer" ? (
         <TransferDialog

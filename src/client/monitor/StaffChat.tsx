@@ -28,6 +28,9 @@ export interface StaffChatProps {
   onSeen: () => void;
   /** Sends; returns an error message when it could not go. */
   onSend: (target: StaffTarget, body: string, clientId: string) => string | null;
+  /** Shown or folded away (the heading's button; remembered). */
+  open: boolean;
+  onOpen: (open: boolean) => void;
 }
 
 function encode(t: StaffTarget): string {
@@ -41,7 +44,7 @@ function decode(value: string): StaffTarget | null {
   return kind === "direct" ? { kind: "direct", librarianId: id } : { kind: "everyone", queueId: id };
 }
 
-export function StaffChat({ meId, messages, colleagues, queues, unread, error, onSeen, onSend }: StaffChatProps) {
+export function StaffChat({ meId, messages, colleagues, queues, unread, error, onSeen, onSend, open, onOpen }: StaffChatProps) {
   const [to, setTo] = useState("");
   const [text, setText] = useState("");
   const [pending, setPending] = useState<{ clientId: string; body: string }[]>([]);
@@ -76,10 +79,13 @@ export function StaffChat({ meId, messages, colleagues, queues, unread, error, o
   };
 
   return (
-    <section class="staff-chat" aria-labelledby="staff-heading" onFocusIn={onSeen}>
+    <section class={`staff-chat${open ? "" : " folded"}`} aria-labelledby="staff-heading" onFocusIn={onSeen}>
       <h2 id="staff-heading">
-        Staff chat{unread > 0 ? <span class="badge"> ({unread} new)</span> : null}
+        <button type="button" class="panel-toggle" aria-expanded={open} aria-controls="staff-body" onClick={() => onOpen(!open)}>
+          Staff chat{unread > 0 ? <span class="badge"> ({unread} new)</span> : null}
+        </button>
       </h2>
+      <div id="staff-body" class="staff-body" hidden={!open}>
       <p class="help">Only librarians see these messages, never a patron.</p>
       <div class="staff-log" role="log" aria-label="Staff chat history" tabIndex={0} ref={log}>
         {messages.length === 0 && pending.length === 0 ? <p class="help">No staff messages in this shift yet.</p> : null}
@@ -145,6 +151,7 @@ export function StaffChat({ meId, messages, colleagues, queues, unread, error, o
           </button>
         </form>
       )}
+      </div>
     </section>
   );
 }

@@ -1,9 +1,11 @@
 /**
- * Patrons waiting in the monitored queues, oldest first: who, which library
- * and form, how long (ticking), the question and what they added while
- * waiting. Transfers offered to this librarian sit here too, marked, with the
- * note. Accept takes one click (or Alt+Shift+A for the oldest). Names are
- * isolated (`<bdi>`), so none can run into the library or form beside it.
+ * Patrons waiting in the monitored queues, oldest first, one compact row each
+ * (so a laptop screen shows many): who, which library, how long (ticking),
+ * Accept, and the question's first line; what they added while waiting, on a
+ * line of its own. Transfers offered to this librarian sit here too, marked,
+ * with the note. Accept takes one click (or Alt+Shift+A for the oldest).
+ * Names are isolated (`<bdi>`), so none can run into the library beside it;
+ * the whole question is in the row's title and the Accept button's name.
  */
 import type { QueuedRequest } from "../../shared/protocol";
 import { formatWait, secondsWaiting } from "./queue-model";
@@ -20,64 +22,32 @@ export interface WaitingListProps {
 
 export function WaitingList({ waiting, now, monitoringAny, accepting, onAccept, onDecline }: WaitingListProps) {
   return (
-    <section aria-labelledby="waiting-heading">
+    <section class="waiting" aria-labelledby="waiting-heading">
       <h2 id="waiting-heading" tabIndex={-1}>
         Waiting patrons ({waiting.length})
       </h2>
       {waiting.length === 0 ? (
-        <p>{monitoringAny ? "Nobody is waiting." : "Turn on a queue to see waiting patrons."}</p>
+        <p class="help">{monitoringAny ? "Nobody is waiting." : "Turn on a queue to see waiting patrons."}</p>
       ) : (
         <ul class="waiting-list" aria-labelledby="waiting-heading">
           {waiting.map((r, i) => {
             const t = r.transfer;
             const offerLeft = t ? Math.max(0, Math.ceil((t.expiresAt - now) / 1000)) : 0;
+            const latest = r.preview[r.preview.length - 1];
             return (
-              <li key={r.sessionId} class={`waiting-item${t ? " waiting-transfer" : ""}`}>
-                {t ? (
-                  <p class="transfer-tag">
+              <li key={r.sessionId} class={`waiting-item${t ? " waiting-transfer" : ""}`} title={r.question}>
+                <div class="waiting-top">
+                  <p class="waiting-meta">
                     <strong>
-                      Transfer from <bdi>{t.from.name}</bdi>
+                      <bdi>{r.patronName}</bdi>
                     </strong>{" "}
-                    {t.toLibrarianId ? "to you" : <>to <bdi>{t.toName}</bdi></>} · offer ends in{" "}
-                    <span class="wait-time">{formatWait(offerLeft)}</span>
+                    · <bdi>{r.libraryName}</bdi>
+                    {r.formTitle ? <span class="visually-hidden"> · {r.formTitle}</span> : null}
                   </p>
-                ) : null}
-                <p class="waiting-meta">
-                  <strong>
-                    <bdi>{r.patronName}</bdi>
-                  </strong>{" "}
-                  · <bdi>{r.libraryName}</bdi>
-                  {r.formTitle ? (
-                    <>
-                      {" "}
-                      · <bdi>{r.formTitle}</bdi>
-                    </>
-                  ) : null}
-                  {t ? null : (
-                    <>
-                      {" "}
-                      · waiting <span class="wait-time">{formatWait(secondsWaiting(r, now))}</span>
-                    </>
-                  )}
-                </p>
-                <p class="waiting-question" dir="auto">
-                  {r.question}
-                </p>
-                {t?.note ? (
-                  <p class="transfer-note">
-                    <strong>Note:</strong> <bdi>{t.note}</bdi>
-                  </p>
-                ) : null}
-                {r.preview.length ? (
-                  <ul class="preview" aria-label="Added while waiting">
-                    {r.preview.map((p, j) => (
-                      <li key={j} dir="auto">
-                        {p}
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
-                <div class="waiting-actions">
+                  <span class="wait-time">
+                    <span class="visually-hidden">{t ? "offer ends in " : "waiting "}</span>
+                    {formatWait(t ? offerLeft : secondsWaiting(r, now))}
+                  </span>
                   <button
                     type="button"
                     class="primary"
@@ -94,6 +64,30 @@ export function WaitingList({ waiting, now, monitoringAny, accepting, onAccept, 
                     </button>
                   ) : null}
                 </div>
+                {t ? (
+                  <p class="transfer-tag">
+                    <strong>
+                      Transfer from <bdi>{t.from.name}</bdi>
+                    </strong>{" "}
+                    {t.toLibrarianId ? "to you" : <>to <bdi>{t.toName}</bdi></>}
+                    {t.note ? (
+                      <>
+                        {" "}
+                        · <span class="transfer-note">Note: <bdi>{t.note}</bdi></span>
+                      </>
+                    ) : null}
+                  </p>
+                ) : null}
+                <p class="waiting-question" dir="auto">
+                  {r.question}
+                </p>
+                {latest ? (
+                  <p class="waiting-added" title={r.preview.join("\n")}>
+                    <span class="visually-hidden">Added while waiting: </span>
+                    <span dir="auto">{latest}</span>
+                    {r.preview.length > 1 ? <span class="muted"> (+{r.preview.length - 1} more)</span> : null}
+                  </p>
+                ) : null}
               </li>
             );
           })}

@@ -1,6 +1,7 @@
 /**
  * What the monitor remembers per librarian in this browser (localStorage):
- * the queues they monitor, their shift status, whether the sound is muted.
+ * the queues they monitor, their shift status, whether the sound is muted,
+ * whether desktop notifications are on, which side panels are open.
  * Drafts of unsent messages and the chat tab on show live in sessionStorage (this tab only).
  */
 export const SHIFT_STATUSES = ["online", "busy", "away", "offline"] as const;
@@ -41,6 +42,12 @@ export const preferences = {
   setStatus: (librarianId: string, status: ShiftStatus) => write(`refdesk.status.${librarianId}`, status),
   muted: (librarianId: string) => read(`refdesk.muted.${librarianId}`, isBoolean) ?? false,
   setMuted: (librarianId: string, muted: boolean) => write(`refdesk.muted.${librarianId}`, muted),
+  /** Desktop notifications turned on in the monitor (the browser's permission is separate). */
+  notify: (librarianId: string) => read(`refdesk.notify.${librarianId}`, isBoolean) ?? false,
+  setNotify: (librarianId: string, on: boolean) => write(`refdesk.notify.${librarianId}`, on),
+  /** Which side panels are open: the patron's details, the staff chat. */
+  panel: (librarianId: string, name: "details" | "staff") => read(`refdesk.panel.${name}.${librarianId}`, isBoolean) ?? true,
+  setPanel: (librarianId: string, name: "details" | "staff", open: boolean) => write(`refdesk.panel.${name}.${librarianId}`, open),
 };
 
 /** The chat tab last shown in this browser tab, so a reload comes back to it. */

@@ -186,6 +186,7 @@ export function ChatWindow(props: ChatWindowProps) {
       {over || (!session && snap?.error) ? (
         <div class="chat-after">
           {session?.acceptedAt && extras ? <extras.RatingForm sessionId={sessionId} token={token} origin={origin} heading={sub} /> : null}
+          {place === "widget" && extras ? <extras.ForgetBrowser libraryName={libraryName} /> : null}
           {props.onFinished ? (
             <button type="button" onClick={props.onFinished}>
               Close this chat

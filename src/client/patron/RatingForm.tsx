@@ -1,8 +1,14 @@
-/** After the chat: a short rating and an optional comment, stored with the session for the library. */
-import { useState } from "preact/hooks";
+/**
+ * After the chat: what the chat's form asks (src/shared/survey.ts) — a
+ * rating, a rating and a comment, or a rating and the library's own short
+ * survey — stored with the session for the library. Nothing when the form
+ * asks for no feedback. A problem is shown at its question.
+ */
+import { useEffect, useState } from "preact/hooks";
 import { LIMITS, RATING } from "../../shared/limits";
+import type { SurveyConfig } from "../../shared/survey";
 import { Field } from "./Field";
-import { patronPost } from "./patron-api";
+import { patronPost, type PatronFailure } from "./patron-api";
 
 export interface RatingFormProps {
   sessionId: string;
@@ -11,20 +17,59 @@ export interface RatingFormProps {
   heading: "h2" | "h3";
 }
 
+const SCALE = Array.from({ length: RATING.highest - RATING.lowest + 1 }, (_, i) => RATING.lowest + i);
+
+/** Radio buttons in a fieldset: the 1–5 scale, or a choice's options. */
+function Choices({ name, legend, values, error }: { name: string; legend: string; values: (string | number)[]; error?: string }) {
+  // The overall rating keeps the ids it always had ("rating-error").
+  const id = name === "rating" ? "rating" : `rate-${name.replace(".", "-")}`;
+  return (
+    <fieldset id={id} aria-describedby={error ? `${id}-error` : undefined}>
+      <legend>{legend}</legend>
+      {error ? (
+        <p class="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div class="rating-scale">
+        {values.map((v) => (
+          <label class="rating-option" key={v}>
+            <input type="radio" name={name} value={v} /> {v}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
 export function RatingForm({ sessionId, token, origin, heading: H }: RatingFormProps) {
+  const [survey, setSurvey] = useState<SurveyConfig | null>(null);
   const [state, setState] = useState<"form" | "sending" | "sent">("form");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<PatronFailure | null>(null);
   /** The server's thanks, shown once the rating is stored. */
   const [thanks, setThanks] = useState("");
+  useEffect(() => {
+    fetch(new URL(`/api/chats/${sessionId}/survey`, origin), { headers: { Authorization: `Bearer ${token}` } })
+      .then((r) => r.json() as Promise<{ survey?: SurveyConfig }>)
+      .then((j) => setSurvey(j.survey ?? { mode: "rating_comment", questions: [] }))
+      .catch(() => setSurvey({ mode: "rating_comment", questions: [] }));
+  }, [sessionId]);
+  if (!survey || survey.mode === "off") return null;
+
   const submit = async (e: Event) => {
     e.preventDefault();
     const data = new FormData(e.currentTarget as HTMLFormElement);
     const rating = Number(data.get("rating"));
-    if (!rating) return setError(`Choose a rating from ${RATING.lowest} to ${RATING.highest}.`);
+    if (!rating) return setError({ field: "rating", message: `Choose a rating from ${RATING.lowest} to ${RATING.highest}.` });
+    const answers: Record<string, string | number> = {};
+    for (const q of survey.questions) {
+      const v = String(data.get(`answers.${q.id}`) ?? "").trim();
+      if (v) answers[q.id] = q.kind === "scale" ? Number(v) : v;
+    }
     setState("sending");
-    const res = await patronPost<{ message: string }>(origin, `/api/chats/${sessionId}/rating`, { rating, comment: data.get("comment") || undefined }, token);
+    const res = await patronPost<{ message: string }>(origin, `/api/chats/${sessionId}/rating`, { rating, comment: data.get("comment") || undefined, answers }, token);
     if (res.ok) return setThanks(res.data.message), setState("sent");
-    setError(res.error.message);
+    setError(res.error);
     setState("form");
   };
   if (state === "sent") {
@@ -34,28 +79,19 @@ export function RatingForm({ sessionId, token, origin, heading: H }: RatingFormP
       </p>
     );
   }
-  const scale = Array.from({ length: RATING.highest - RATING.lowest + 1 }, (_, i) => RATING.lowest + i);
+  const errorAt = (field: string) => (error?.field === field ? error.message : undefined);
   return (
     <form class="rating stack" onSubmit={submit} noValidate aria-labelledby="rating-title">
       <H id="rating-title">How did we do?</H>
-      <fieldset aria-describedby={error ? "rating-error" : undefined}>
-        <legend>
-          Rate this chat from {RATING.lowest} (poor) to {RATING.highest} (excellent)
-        </legend>
-        {error ? (
-          <p class="field-error" id="rating-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div class="rating-scale">
-          {scale.map((n) => (
-            <label class="rating-option" key={n}>
-              <input type="radio" name="rating" value={n} /> {n}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <Field id="rating-comment" label="Comment" kind="textarea" name="comment" optional maxLength={LIMITS.ratingCommentChars} />
+      {error && !error.field ? <p class="form-error">{error.message}</p> : null}
+      <Choices name="rating" legend={`Rate this chat from ${RATING.lowest} (poor) to ${RATING.highest} (excellent)`} values={SCALE} error={errorAt("rating")} />
+      {survey.mode === "rating_comment" ? <Field id="rating-comment" label="Comment" kind="textarea" name="comment" optional maxLength={LIMITS.ratingCommentChars} error={errorAt("comment")} /> : null}
+      {survey.questions.map((q) => {
+        const name = `answers.${q.id}`;
+        const legend = q.required ? q.text : `${q.text} (optional)`;
+        if (q.kind === "text") return <Field key={q.id} id={`rate-${q.id}`} label={q.text} kind="textarea" name={name} optional={!q.required} maxLength={LIMITS.ratingCommentChars} error={errorAt(name)} />;
+        return <Choices key={q.id} name={name} legend={legend} values={q.kind === "scale" ? SCALE : q.options} error={errorAt(name)} />;
+      })}
       <button type="submit" class="primary" disabled={state === "sending"}>
         Send feedback
       </button>

@@ -1,6 +1,7 @@
 /**
- * Descriptive codes, for library administrators: rename, hide or show, move
- * up or down, add. Codes are never deleted — sessions keep the codes they
+ * Descriptive codes, for library administrators: whether chats end with them
+ * (off, optional, required), and the list — rename, hide or show, move up or
+ * down, add. Codes are never deleted — sessions keep the codes they
  * were given, and a hidden code is simply no longer offered.
  */
 import { useEffect, useState } from "preact/hooks";
@@ -10,6 +11,7 @@ import { api } from "../monitor/api";
 import { filterCodes } from "../monitor/end-rules";
 import { DataTable } from "../shared/DataTable";
 import { ErrorLine } from "../shared/ErrorLine";
+import { CodesSettings } from "./CodesSettings";
 
 type AdminCode = CodesAdminResponse["codes"][number];
 
@@ -66,13 +68,16 @@ export function CodesPage() {
     <div class="codes-admin">
       <h1>Descriptive codes</h1>
       <p>
-        Librarians choose up to four of these when a chat ends, and may change them on the question afterwards. Hidden codes are no longer offered;
+        Librarians choose up to four of these when a chat ends (unless the library turned them off below, or requires them), and may change them on the question afterwards. Hidden codes are no longer offered;
         questions that already have one keep it.
       </p>
       <p role="status" aria-live="polite" class="change-status">
         {status}
       </p>
       <ErrorLine message={error} />
+      <h2>Using codes</h2>
+      <CodesSettings onSaved={setStatus} />
+      <h2>The library's codes</h2>
       <AddCodeForm onAdded={(next, label) => apply(next, `Added “${label}” at the end of the list.`)} />
 
       <h2 id="list-heading">The library's codes ({codes.length})</h2>

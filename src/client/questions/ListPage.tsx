@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { ALL_RESOLUTIONS } from "../../shared/codes";
+import { RATING } from "../../shared/limits";
 import { QUESTION_LISTS, QUESTION_LIST_LABELS, type QuestionList } from "../../shared/question-rules";
 import type { QuestionFilters, QuestionListResponse, QuestionSummary, QuestionsBootstrap } from "../../shared/questions-api";
 import { api, type ApiFailure } from "../monitor/api";
@@ -202,6 +203,7 @@ function QuestionTable({ questions, list, order, boot }: { questions: QuestionSu
         { header: "Status", cell: (q) => statusText(q.status) },
         { header: "Owner", cell: (q) => (q.assignee ? <bdi>{q.assignee.name}</bdi> : "Nobody") },
         { header: "Resolution", cell: (q) => resolutionText(q.resolution) },
+        { header: "Rating", cell: (q) => (q.rating ? `${q.rating} of ${RATING.highest}` : "—") },
       ]}
     />
   );

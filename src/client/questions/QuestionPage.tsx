@@ -14,6 +14,7 @@ import { CodesPanel } from "./CodesPanel";
 import { HistoryList } from "./HistoryList";
 import { MailsPanel } from "./MailsPanel";
 import { NotesPanel } from "./NotesPanel";
+import { RatingPanel } from "./RatingPanel";
 import { TranscriptView } from "./TranscriptView";
 import { formatWhen, isoTime, resolutionText, statusText } from "./format";
 
@@ -144,6 +145,7 @@ export function QuestionPage({ boot, questionId }: { boot: QuestionsBootstrap; q
           </section>
           <AnswerForm {...panel} />
           <MailsPanel {...panel} />
+          {detail.session?.rating ? <RatingPanel rating={detail.session.rating} /> : null}
           <TranscriptView detail={detail} timeZone={boot.timeZone} />
         </div>
         <div class="question-side">

@@ -11,7 +11,7 @@ import { LIMITS } from "../../shared/limits";
 import { requestFieldPath } from "../../shared/request-fields";
 import { Field } from "../patron/Field";
 import { patronPost, type PatronFailure } from "../patron/patron-api";
-import type { ChatRecord } from "./chat-record";
+import { browserId, type ChatRecord } from "./chat-record";
 
 export interface StartFormProps {
   status: EmbedStatus;
@@ -75,6 +75,7 @@ export function StartForm({ status, origin, onStarted }: StartFormProps) {
       fields: answers,
       noTranscript: data.get("noTranscript") === "on",
       pageUrl: location.href.length <= 2000 ? location.href : undefined,
+      browserId: browserId(),
     });
     setSending(false);
     if (res.ok) return onStarted({ sessionId: res.data.sessionId, token: res.data.token, open: true });

@@ -35,3 +35,39 @@ export function forgetRecord(): void {
     // Nothing stored.
   }
 }
+
+/**
+ * An anonymous id this browser sends with each new chat, so the library's
+ * librarians see the patron's earlier chats without an e-mail address
+ * (docs/privacy.md). A random number, kept in the site's storage, never a
+ * cookie; "Forget this browser" clears it and stops new ones.
+ */
+const BROWSER_ID_KEY = "refdesk-browser";
+const FORGOTTEN = "0";
+
+export function browserId(): string | undefined {
+  try {
+    const id = (localStorage[BROWSER_ID_KEY] ||= crypto.randomUUID()) as string;
+    return id === FORGOTTEN ? undefined : id;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether this browser is keeping an id (and so the patron may forget it). */
+export function keepsBrowserId(): boolean {
+  try {
+    const id = localStorage.getItem(BROWSER_ID_KEY);
+    return !!id && id !== FORGOTTEN;
+  } catch {
+    return false;
+  }
+}
+
+export function forgetBrowserId(): void {
+  try {
+    localStorage.setItem(BROWSER_ID_KEY, FORGOTTEN);
+  } catch {
+    // Nothing stored.
+  }
+}

@@ -15,9 +15,15 @@ export interface ComposerProps {
   /** Extra controls shown beside Send (e.g. the monitor's canned messages). */
   children?: preact.ComponentChildren;
   inputRef?: preact.RefObject<HTMLTextAreaElement>;
+  /** Shown just above the message box (the monitor's script picker). */
+  above?: preact.ComponentChildren;
+  /** Sees each key first; true when it handled the key (Enter then does not send). */
+  onKey?: (e: KeyboardEvent) => boolean;
+  /** Further attributes of the message box (the script picker's ARIA). */
+  inputAttrs?: preact.JSX.HTMLAttributes<HTMLTextAreaElement>;
 }
 
-export function Composer({ id, label, disabled, placeholder, onSend, onTyping, children, inputRef }: ComposerProps) {
+export function Composer({ id, label, disabled, placeholder, onSend, onTyping, children, inputRef, above, onKey, inputAttrs }: ComposerProps) {
   const [text, setText] = useState("");
   const ownRef = useRef<HTMLTextAreaElement>(null);
   const ref = inputRef ?? ownRef;
@@ -39,7 +45,9 @@ export function Composer({ id, label, disabled, placeholder, onSend, onTyping, c
       <label for={id} class="visually-hidden">
         {label}
       </label>
+      {above}
       <textarea
+        {...inputAttrs}
         id={id}
         ref={ref}
         rows={2}
@@ -54,6 +62,7 @@ export function Composer({ id, label, disabled, placeholder, onSend, onTyping, c
           onTyping(value.length > 0);
         }}
         onKeyDown={(e) => {
+          if (onKey?.(e)) return;
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             submit();

@@ -92,6 +92,7 @@ async function createForm(c: Context<AppEnv>, db: Database, actor: Actor, owner:
     logoUrl: null,
     enabled: body.enabled,
     createdAt: now,
+    survey: null,
   };
   await db.batch([
     db.insert(forms).values(row),

@@ -34,6 +34,7 @@ function settingsView(l: LibraryRow) {
     websiteUrl: l.websiteUrl,
     timeZone: l.timeZone,
     hoursText: l.hoursText,
+    hoursByWeekday: l.hoursByWeekday,
     unavailableMessage: l.unavailableMessage,
     fallbackLinks: l.fallbackLinks,
     brandColor: l.brandColor,
@@ -75,7 +76,7 @@ libraryRoutes.get("/libraries/:libraryId/settings", documented({
   who: ADMIN_OF_LIBRARY,
   params: PARAMS.libraryId,
   answers: {
-    200: "`{settings: {id, name, contactEmail, phone, websiteUrl, timeZone, hoursText, unavailableMessage, fallbackLinks, brandColor, rolloverSeconds, waitLimitSeconds, idleEndMinutes, retentionDays, ipMode, mailSenderName, transcriptTemplate, allowedOrigins}, placeholders}`.",
+    200: "`{settings: {id, name, contactEmail, phone, websiteUrl, timeZone, hoursText, hoursByWeekday, unavailableMessage, fallbackLinks, brandColor, rolloverSeconds, waitLimitSeconds, idleEndMinutes, retentionDays, ipMode, mailSenderName, transcriptTemplate, allowedOrigins}, placeholders}`.",
   },
   refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, LIBRARY_UNKNOWN],
 }), async (c) => {

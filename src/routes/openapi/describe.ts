@@ -62,8 +62,8 @@ export interface RouteGroup {
   description: string;
 }
 
-/** What a route answers: JSON (the API), an HTML page (or a redirect), a WebSocket, a script, an image, a ZIP archive. */
-export type RouteKind = "json" | "page" | "websocket" | "script" | "image" | "archive";
+/** What a route answers: JSON (the API), an HTML page (or a redirect), a WebSocket, a script, an image, a ZIP archive, a CSV download. */
+export type RouteKind = "json" | "page" | "websocket" | "script" | "image" | "archive" | "csv";
 
 export interface RouteDoc {
   group: RouteGroup;
@@ -128,6 +128,7 @@ const SUCCESS_MEDIA: Record<RouteKind, string | null> = {
   script: "text/javascript",
   image: "image/*",
   archive: "application/zip",
+  csv: "text/csv",
 };
 
 function parametersOf(doc: RouteDoc): Record<string, unknown>[] {

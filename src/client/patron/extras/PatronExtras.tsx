@@ -28,6 +28,7 @@ import css from "./extras.css";
 export { adoptPreact } from "../../shared/preact-adopt";
 // Loaded with this chunk rather than with the Qwidget's first load: only a chat under way, unavailable or finished shows them.
 export { RatingForm } from "../RatingForm";
+export { ForgetBrowser } from "../ForgetBrowser";
 export { TranscriptChoice } from "../TranscriptChoice";
 export { Unavailable } from "../Unavailable";
 
