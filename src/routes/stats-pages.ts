@@ -51,7 +51,7 @@ async function render(c: Context<AppEnv>, librarian: Librarian, report: StatRepo
   const scope = await resolveScope(c.env.DB, librarian, built ? query : ({} as StatsQuery));
   const options = await statOptions(c.env.DB, scope);
   const shown = { ...values, scope: values.scope || scope.kind, ...(scope.kind === "group" && !values.group ? { group: scope.id } : {}) };
-  return c.html(statsPage({ viewer: librarian, report, values: shown, options, built, problem }), status);
+  return c.html(statsPage({ viewer: librarian, path: new URL(c.req.url).pathname, report, values: shown, options, built, problem }), status);
 }
 
 function signInFirst(c: Context<AppEnv>) {

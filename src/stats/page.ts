@@ -7,6 +7,7 @@
 import { html, raw } from "hono/html";
 import type { Librarian } from "../auth/librarian";
 import { page, type Html } from "../pages/layout";
+import { appHeader } from "../pages/app-header";
 import { STAT_REPORT_TITLES, STAT_REPORTS, type StatReport, type StatReportId, type StatTable } from "../shared/stats-api";
 import { chartSvg } from "./charts";
 import type { Choice, StatOptions } from "./options";
@@ -18,6 +19,8 @@ export interface FieldProblem {
 
 export interface StatsPageInput {
   viewer: Librarian;
+  /** The page's path (the header marks the current place). */
+  path: string;
   report: StatReportId;
   /** The query as given (echoed back into the form). */
   values: Record<string, string>;
@@ -175,26 +178,12 @@ function body(input: StatsPageInput): Html {
 }
 
 export function statsPage(input: StatsPageInput): Html {
-  const admin = input.viewer.role !== "librarian";
   return page({
     title: `${STAT_REPORT_TITLES[input.report]} — Statistics — Refdesk`,
     bodyClass: "stats-module",
     styles: ["/styles/stats.css"],
     scripts: ["/build/stats.js"],
-    body: html`<a class="skip-link" href="#main">Skip to content</a>
-<header class="module-header">
-  <p class="module-name">Statistics — ${input.viewer.libraryName}</p>
-  <nav aria-label="Refdesk">
-    <ul>
-      <li><a href="/monitor">Chat monitor</a></li>
-      <li><a href="/questions">Questions</a></li>
-      <li><a href="/stats" aria-current="page">Statistics</a></li>
-      ${admin ? html`<li><a href="/admin">Administration</a></li>` : ""}
-    </ul>
-  </nav>
-  <p class="signed-in">${input.viewer.displayName}</p>
-  <form method="post" action="/logout"><button type="submit">Sign out</button></form>
-</header>
+    body: html`${appHeader(input.viewer, input.path)}
 <main id="main" tabindex="-1">
   <h1>Statistics: ${STAT_REPORT_TITLES[input.report]}</h1>
   ${filters(input)}

@@ -38,6 +38,8 @@ describe("the one header", () => {
       ["/policies", "/policies"],
       [`/policies/${p.library.id}`, "/policies"],
       ["/feedback", "/feedback"],
+      ["/stats", "/stats"],
+      ["/stats/when", "/stats"],
       ["/admin", "/admin"],
       [`/admin/libraries/${p.library.id}/scripts`, "/admin"],
       ["/admin/cooperation", "/admin"],

@@ -213,6 +213,9 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
 
   const selectTab = (sessionId: string) => {
     setActiveTab(sessionId);
+    // A librarian who moves to another chat before the one just accepted is ready keeps their place:
+    // the caret no longer jumps into the accepted chat's message box when it loads.
+    setJustAccepted((j) => (j === sessionId ? j : null));
     setUnread((u) => ({ ...u, [sessionId]: 0 }));
   };
 
