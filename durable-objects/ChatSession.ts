@@ -29,6 +29,9 @@ import type {
   ChatSessionApi,
   ConsultInvitation,
   ConsultResult,
+  FileResult,
+  FileSender,
+  Refusal,
   ClaimResult,
   EndChat,
   EndResult,
@@ -45,35 +48,24 @@ import type {
 import { IDENTITY_HEADERS } from "../src/objects/contracts";
 import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
-import { parseFrame, sessionClientMessageSchema, type ChatMessage, type PushedPage, type SessionStatus } from "../src/shared/protocol";
+import { parseFrame, sessionClientMessageSchema, type ChatMessage, type PushedPage, type SessionStatus, type SessionView, type SharedFile } from "../src/shared/protocol";
 import { FrameBudget, tooManyFrames } from "./shared/frame-budget";
-import { answeringFaults, closeGoneSocket, closeSocket, ERRORED_SOCKET_CODE } from "./shared/sockets";
+import { answeringFaults, closeGoneSocket, ERRORED_SOCKET_CODE } from "./shared/sockets";
 import { hasStorage, migrateStorage } from "./shared/storage-schema";
-import { ChatSocketFrames, errorFrame, senderOf } from "./chat-session/chat-socket";
+import { ChatSocketFrames, senderOf } from "./chat-session/chat-socket";
 import { authorOf } from "./chat-session/sockets";
 import { CobrowseRelay } from "./chat-session/cobrowse-relay";
 import { SessionOffers } from "./chat-session/offers";
 import { claim } from "./chat-session/rules/claim";
 import { chooseTranscript, reportBrowser } from "./chat-session/rules/chat-frames";
-import { declineCobrowse, requestCobrowse, sharingTimedOut, stopCobrowseBy } from "./chat-session/rules/cobrowse";
-import { decide, refuse } from "./chat-session/rules/decision";
-import { needsFiling } from "./chat-session/rules/filing";
-import {
-  abandonUnavailable,
-  endByLibrarian,
-  endIdle,
-  handBack,
-  leaveQuestion,
-  patronGoneForGood,
-  patronLeaves,
-  patronSocketsGone,
-  startSession,
-  waitLimitPassed,
-} from "./chat-session/rules/lifecycle";
-import { rolloverDue } from "./chat-session/rules/routing";
-import { cancelTransfer, declineTransfer, transferExpired } from "./chat-session/rules/transfer";
-import { consultInviteExpired, declineConsult, joinConsult, leaveConsult } from "./chat-session/rules/consult";
-import { assertNever, SessionCore } from "./chat-session/session-core";
+import { declineCobrowse, requestCobrowse, stopCobrowseBy } from "./chat-session/rules/cobrowse";
+import { refuse } from "./chat-session/rules/decision";
+import { endByLibrarian, handBack, leaveQuestion, patronLeaves, patronSocketsGone, startSession } from "./chat-session/rules/lifecycle";
+import { cancelTransfer, declineTransfer } from "./chat-session/rules/transfer";
+import { declineConsult, joinConsult, leaveConsult } from "./chat-session/rules/consult";
+import { runDueTimers } from "./chat-session/due-timers";
+import { setFilesAllowed } from "./chat-session/rules/files";
+import { assertNever, SessionCore, type Committed } from "./chat-session/session-core";
 import { sessionView } from "./chat-session/session-state";
 import { SESSION_STORAGE_MIGRATIONS } from "./chat-session/store";
 
@@ -286,13 +278,11 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   }
 
   async cancelTransfer(librarianId: string): Promise<TransferResult> {
-    const result = await this.core.commit((s) => cancelTransfer(s, librarianId));
-    return result.ok ? { ok: true, session: sessionView(result.state) } : (result as TransferResult);
+    return viewed(await this.core.commit((s) => cancelTransfer(s, librarianId))) as TransferResult;
   }
 
   async declineTransfer(librarianId: string): Promise<TransferResult> {
-    const result = await this.core.commit((s) => declineTransfer(s, librarianId));
-    return result.ok ? { ok: true, session: sessionView(result.state) } : (result as TransferResult);
+    return viewed(await this.core.commit((s) => declineTransfer(s, librarianId))) as TransferResult;
   }
 
   // ---- consults (RPC from the Worker) -------------------------------------
@@ -303,19 +293,15 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   }
 
   async joinConsult(librarian: LibrarianRef): Promise<ConsultResult> {
-    return this.consultResult(await this.core.commit((s) => joinConsult(s, librarian)));
+    return viewed(await this.core.commit((s) => joinConsult(s, librarian))) as ConsultResult;
   }
 
   async declineConsult(librarianId: string): Promise<ConsultResult> {
-    return this.consultResult(await this.core.commit((s) => declineConsult(s, librarianId)));
+    return viewed(await this.core.commit((s) => declineConsult(s, librarianId))) as ConsultResult;
   }
 
   async leaveConsult(librarianId: string): Promise<ConsultResult> {
-    return this.consultResult(await this.core.commit((s) => leaveConsult(s, librarianId)));
-  }
-
-  private consultResult(result: Awaited<ReturnType<SessionCore["commit"]>>): ConsultResult {
-    return result.ok ? { ok: true, session: sessionView(result.state) } : (result as ConsultResult);
+    return viewed(await this.core.commit((s) => leaveConsult(s, librarianId))) as ConsultResult;
   }
 
   /** Internal notes about this chat, oldest first (librarians only: the Worker checks who asks). */
@@ -346,6 +332,16 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     return this.frames.push(input);
   }
 
+  /** A file the Worker checked and stored in R2 (rules/files.ts decides whether the chat takes it). */
+  async attachFile(input: { from: FileSender; clientId: string; file: SharedFile }): Promise<FileResult> {
+    return this.frames.attach(input);
+  }
+
+  /** The librarian who owns the chat turns files off or back on for it. */
+  async setFilesAllowed(librarianId: string, allowed: boolean): Promise<{ ok: true; session: SessionView } | Refusal> {
+    return viewed(await this.core.commit((s) => setFilesAllowed(s, librarianId, allowed)));
+  }
+
   // ---- access ---------------------------------------------------------------
 
   /** A librarian's sign-in ended: their sockets opened with it close at once (null: all of theirs). */
@@ -356,27 +352,13 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
 
   // ---- the one alarm --------------------------------------------------------
 
+  /** The one alarm: every timer that is due (chat-session/due-timers.ts). */
   override async alarm(): Promise<void> {
-    this.core.alarmRan();
-    await this.core.commit((s, now) => waitLimitPassed(s, now));
-    if (this.core.state && rolloverDue(this.core.state, this.clock.now())) {
-      await this.core.commit((s) => decide({ ...s, rolloverAt: null }));
-      await this.offers.rollOver("timer");
-    }
-    await this.core.commit((s, now) => abandonUnavailable(s, now));
-    if (this.core.state && needsFiling(this.core.state)) await this.core.file();
-    await this.core.commit((s, now) => sharingTimedOut(s, now));
-    await this.core.commit((s, now) => transferExpired(s, now));
-    await this.core.commit((s, now) => consultInviteExpired(s, now));
-    await this.core.commit((s, now) => endIdle(s, this.core.store.lastMessageAt, now));
-    await this.core.commit((s, now) => patronGoneForGood(s, now));
-    const mirrorDue = this.core.mirror.dueAt();
-    if (mirrorDue !== null && mirrorDue <= this.clock.now()) await this.core.mirror.flush();
-    await this.core.access.checkIfDue(this.clock.now());
-    for (const ws of this.core.sockets.silentPast(this.clock.now())) {
-      this.core.sockets.send(ws, errorFrame(refuse("hello_required", "No hello received in time.")));
-      closeSocket(ws, CLOSE_CODES.policy, "no hello");
-    }
-    await this.core.scheduleAlarm();
+    await runDueTimers(this.core, this.offers);
   }
+}
+
+/** A committed decision answered with the session as it now stands (or the refusal). */
+function viewed(result: Committed): { ok: true; session: SessionView } | Refusal {
+  return result.ok ? { ok: true, session: sessionView(result.state) } : result;
 }

@@ -4,14 +4,15 @@
  * id), typing, and the frames that are decided by a session rule.
  */
 import { CLOSE_CODES } from "../../src/shared/close-codes";
-import type { CobrowseServerMessage, ErrorFrame, PushedPage } from "../../src/shared/protocol";
+import type { CobrowseServerMessage, ErrorFrame, PushedPage, SharedFile } from "../../src/shared/protocol";
 import { webUrl } from "../../src/shared/web-address";
 import type { FrameBudget } from "../shared/frame-budget";
 import { closeSocket } from "../shared/sockets";
-import type { PushResult, Refusal } from "../../src/objects/contracts";
+import type { FileResult, FileSender, PushResult, Refusal } from "../../src/objects/contracts";
 import type { CobrowseRelay } from "./cobrowse-relay";
 import { browserCheckOf, cobrowseRefusal, type Sender } from "./rules/cobrowse";
 import { andThen, refuse, type Verdict } from "./rules/decision";
+import { fileRefusal } from "./rules/files";
 import { patronBack } from "./rules/lifecycle";
 import { LOG_FULL_MESSAGE, logFilled, logHasRoom, notePatronOrigin, writeRefusal } from "./rules/chat-frames";
 import type { SessionCore } from "./session-core";
@@ -121,6 +122,31 @@ export class ChatSocketFrames {
     );
     if (!duplicate) this.core.sockets.broadcast({ type: "message", message });
     return { ok: true, message, duplicate };
+  }
+
+  /** A file the Worker checked and stored, from the patron or a librarian in the chat; added like a message, once per client id. */
+  async attach(input: { from: FileSender; clientId: string; file: SharedFile }): Promise<FileResult> {
+    const s = this.core.state;
+    if (!s) return refuse("not_found", "Chat session not found.");
+    const store = this.core.store;
+    const authorKey = input.from.role === "patron" ? "patron" : `librarian:${input.from.librarianId}`;
+    const already = store.findSent(authorKey, input.clientId);
+    if (already) return { ok: true, message: already, duplicate: true };
+    const refusal = fileRefusal(s, input.from, input.file, store.fileTotals());
+    if (refusal) return refusal as FileResult;
+    const body = `${input.file.name} (${Math.max(1, Math.round(input.file.bytes / 1024))} KB)`;
+    if (!logHasRoom(store.size, utf8Bytes(body), "person")) {
+      await this.core.commit((current) => logFilled(current));
+      return refuse("too_large", LOG_FULL_MESSAGE);
+    }
+    const role = input.from.role;
+    const librarian = role === "librarian" ? [s.librarian, ...(s.consultants ?? [])].find((l) => l?.id === (input.from as { librarianId: string }).librarianId) : null;
+    const { message } = store.append(
+      { authorKey, role, name: role === "patron" ? patronNameOf(s) : (librarian?.name ?? "Librarian"), kind: "file", body, clientId: input.clientId, whileWaiting: s.status === "waiting", file: input.file },
+      this.core.now(),
+    );
+    this.core.sockets.broadcast({ type: "message", message });
+    return { ok: true, message, duplicate: false };
   }
 
   onTyping(att: SessionSocket, active: boolean): void {

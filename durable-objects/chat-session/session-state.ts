@@ -43,6 +43,8 @@ export interface SessionState extends Omit<StartChat, "queueId" | "waitLimitSeco
   logFull?: boolean;
   /** A chat with no message for this long ends by itself (absent on older states: TIMING.idleEndMs). */
   idleEndMs?: number;
+  /** The librarian who owns the chat turned files off for it. */
+  filesRefused?: boolean;
   /** Colleagues consulting beside the librarian who owns the chat. */
   consultants?: LibrarianRef[];
   /** A colleague invited to consult who has not joined yet. */
@@ -149,6 +151,7 @@ export function sessionView(s: SessionState): SessionView {
       ? { kind: s.transfer.to.kind, toName: transferTargetName(s.transfer.to), fromName: s.transfer.from.name, expiresAt: s.transfer.expiresAt }
       : null,
     consultants: s.consultants ?? [],
+    filesAllowed: s.filesAllowed !== false && !s.filesRefused,
     consultInvite: s.consultInvite ? { toName: s.consultInvite.to.name, fromName: s.consultInvite.from.name, expiresAt: s.consultInvite.expiresAt } : null,
   };
 }

@@ -5,7 +5,7 @@
  * before any reply leaves (the output gate holds replies until it is).
  */
 import type { InternalNote } from "../../src/objects/contracts";
-import type { AuthorRole, ChatMessage, PushedPage } from "../../src/shared/protocol";
+import type { AuthorRole, ChatMessage, PushedPage, SharedFile } from "../../src/shared/protocol";
 import type { SystemLine } from "../../src/shared/system-lines";
 import { hasColumn, hasStorage, type StorageMigration } from "../shared/storage-schema";
 import type { SessionState } from "./session-state";
@@ -55,6 +55,8 @@ export interface NewMessage {
   push?: PushedPage;
   /** A system line's key and parameters (each reader's language shows it). */
   line?: SystemLine;
+  /** A file sent into the chat (what it is; its bytes are in R2). */
+  file?: SharedFile;
 }
 
 interface MessageRow extends Record<string, SqlStorageValue> {
@@ -127,6 +129,16 @@ export class SessionStore {
     return this.cachedLastSeq;
   }
 
+  /** The files this chat holds: how many, how many the patron sent, and their bytes. */
+  fileTotals(): { files: number; patronFiles: number; bytes: number } {
+    const row = this.sql
+      .exec<{ files: number; patron: number | null; bytes: number | null }>(
+        "SELECT COUNT(*) AS files, SUM(role = 'patron') AS patron, SUM(json_extract(meta, '$.file.bytes')) AS bytes FROM messages WHERE kind = 'file'",
+      )
+      .one();
+    return { files: row.files, patronFiles: row.patron ?? 0, bytes: row.bytes ?? 0 };
+  }
+
   /** When the newest message was written (0: none yet). */
   get lastMessageAt(): number {
     const seq = this.lastSeq;
@@ -160,7 +172,9 @@ export class SessionStore {
       input.body,
       at,
       input.whileWaiting ? 1 : 0,
-      input.push || input.line ? JSON.stringify({ ...(input.push ? { push: input.push } : {}), ...(input.line ? { line: input.line } : {}) }) : null,
+      input.push || input.line || input.file
+        ? JSON.stringify({ ...(input.push ? { push: input.push } : {}), ...(input.line ? { line: input.line } : {}), ...(input.file ? { file: input.file } : {}) })
+        : null,
     );
     this.cachedLastSeq = seq;
     if (this.cachedBytes !== undefined) this.cachedBytes += utf8Bytes(input.body);
@@ -174,6 +188,7 @@ export class SessionStore {
       whileWaiting: input.whileWaiting,
       ...(input.push ? { push: input.push } : {}),
       ...(input.line ? { line: input.line } : {}),
+      ...(input.file ? { file: input.file } : {}),
     };
     return { message, duplicate: false };
   }
@@ -214,7 +229,7 @@ export interface LogSize {
 export const utf8Bytes = (text: string): number => new TextEncoder().encode(text).byteLength;
 
 function rowToMessage(r: MessageRow): ChatMessage {
-  const meta = r.meta ? (JSON.parse(r.meta) as { push?: PushedPage; line?: SystemLine }) : null;
+  const meta = r.meta ? (JSON.parse(r.meta) as { push?: PushedPage; line?: SystemLine; file?: SharedFile }) : null;
   return {
     seq: r.seq,
     clientId: r.client_id,
@@ -225,5 +240,6 @@ function rowToMessage(r: MessageRow): ChatMessage {
     whileWaiting: r.while_waiting === 1,
     ...(meta?.push ? { push: meta.push } : {}),
     ...(meta?.line ? { line: meta.line } : {}),
+    ...(meta?.file ? { file: meta.file } : {}),
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { FiledResolution, ResolutionCode } from "../shared/codes";
 import type { ChatMethod } from "../shared/admin-limits";
-import type { ChatMessage, ErrorCode, Monitor, PushedPage, QueuedRequest, REMOVAL_REASONS, SessionStatus, SessionView } from "../shared/protocol";
+import type { ChatMessage, ErrorCode, Monitor, PushedPage, QueuedRequest, REMOVAL_REASONS, SessionStatus, SessionView, SharedFile } from "../shared/protocol";
 import type { RoutePlan } from "../queues/routing-policy";
 
 /** A librarian as the objects know them: enough to show, to authorise and to file. */
@@ -38,6 +38,8 @@ export interface StartChat {
   route?: RoutePlan;
   /** The form's chat method: plain chat, or chat with a viewport for pushed pages. */
   chatMethod?: ChatMethod;
+  /** Whether the library lets files be sent in its chats (absent: yes). */
+  filesAllowed?: boolean;
 }
 
 /** A refusal from an object: the same code, message and field the HTTP error and the error frame carry. */
@@ -62,6 +64,11 @@ export interface ConsultInvitation {
   to: LibrarianRef;
   queueId: string;
 }
+
+/** Who sends a file into a chat: the patron (their token checked by the Worker), or a librarian in the chat. */
+export type FileSender = { role: "patron" } | { role: "librarian"; librarianId: string };
+
+export type FileResult = { ok: true; message: ChatMessage; duplicate: boolean } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active" | "too_large">;
 
 export type PushResult = { ok: true; message: ChatMessage; duplicate: boolean } | Refusal<"forbidden" | "not_found" | "session_ended" | "not_active" | "too_large">;
 
@@ -151,6 +158,8 @@ export interface ChatSessionApi extends UpgradeTarget {
   pushTarget(): Promise<PushTargetInfo | null>;
   pushPage(input: { librarianId: string; clientId: string; page: PushedPage; body: string }): Promise<PushResult>;
   revokeAccess(librarianId: string, signInKeys: string[] | null): Promise<{ closed: number }>;
+  attachFile(input: { from: FileSender; clientId: string; file: SharedFile }): Promise<FileResult>;
+  setFilesAllowed(librarianId: string, allowed: boolean): Promise<{ ok: true; session: SessionView } | Refusal>;
   inviteConsultant(input: ConsultInvitation): Promise<ConsultResult>;
   joinConsult(librarian: LibrarianRef): Promise<ConsultResult>;
   declineConsult(librarianId: string): Promise<ConsultResult>;

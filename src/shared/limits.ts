@@ -104,6 +104,13 @@ export const FRAME_RATES = {
  */
 export const SESSION_CAPS = { messages: 500, textBytes: 64 * 1024, systemMessages: 50, systemBytes: 16 * 1024 } as const;
 
+/**
+ * Files in a chat (images and PDFs, in R2; the chat stores only what they
+ * are): each at most `fileBytes`; per chat at most `perChat` files and
+ * `chatBytes` in all, of which the patron may send `perPatron`.
+ */
+export const FILE_LIMITS = { fileBytes: 10 * 1024 * 1024, perChat: 20, perPatron: 10, chatBytes: 50 * 1024 * 1024 } as const;
+
 /** The patron's after-chat rating: whole numbers on this scale. */
 export const RATING = { lowest: 1, highest: 5 } as const;
 

@@ -56,6 +56,18 @@ export const pushedPageSchema = z.object({
 });
 export type PushedPage = z.infer<typeof pushedPageSchema>;
 
+/** A file sent into a chat (an image or a PDF, checked by its bytes), as the chat shows it. */
+export const sharedFileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The type its bytes say it is (image/png, image/jpeg, image/webp, image/gif, application/pdf). */
+  type: z.string(),
+  bytes: z.number().int().min(0),
+  /** What an image shows, in the sender's words (for screen readers); absent: its name stands in. */
+  alt: z.string().nullable().optional(),
+});
+export type SharedFile = z.infer<typeof sharedFileSchema>;
+
 export const chatMessageSchema = z.object({
   /** Per-session sequence number, 1, 2, 3… with no gaps. */
   seq: z.number().int().positive(),
@@ -63,7 +75,7 @@ export const chatMessageSchema = z.object({
   clientId: z.string().nullable(),
   author: z.object({ role: z.enum(AUTHOR_ROLES), name: z.string() }),
   /** "push": a page the librarian pushed; `body` says it in words (for every client and the transcript), `push` says it for the viewport. */
-  kind: z.enum(["text", "system", "push"]),
+  kind: z.enum(["text", "system", "push", "file"]),
   body: z.string(),
   /** Milliseconds since the epoch, never earlier than the previous message's. */
   at: z.number(),
@@ -71,6 +83,8 @@ export const chatMessageSchema = z.object({
   whileWaiting: z.boolean(),
   /** Set on "push" messages. */
   push: pushedPageSchema.optional(),
+  /** Set on "file" messages: the file sent into the chat (its bytes are fetched from the file routes, never sent in a frame). */
+  file: sharedFileSchema.optional(),
   /**
    * Set on system lines: the line's key and parameters (src/shared/system-lines.ts),
    * so a reader's own language can show it; `body` is the English text.
@@ -101,6 +115,8 @@ export const sessionViewSchema = z.object({
     .optional(),
   /** Colleagues consulting in the chat beside the librarian who owns it (they write too; the owner ends it). */
   consultants: z.array(z.object({ id: z.string(), name: z.string(), libraryId: z.string() })).optional(),
+  /** Whether files may be sent in this chat now (the library's setting and the librarian's choice). */
+  filesAllowed: z.boolean().optional(),
   /** A colleague invited to consult who has not joined yet. */
   consultInvite: z.object({ toName: z.string(), fromName: z.string(), expiresAt: z.number() }).nullable().optional(),
 });

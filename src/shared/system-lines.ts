@@ -43,6 +43,8 @@ export const SYSTEM_LINES_EN = {
   cobrowseStarted: "Co-browsing started: {patron} is sharing a page of {host} with {librarian}.",
   cobrowseStartedUnnamed: "Co-browsing started: the patron is sharing a page of {host} with {librarian}.",
   cobrowseEnded: "Co-browsing ended ({reason}).",
+  filesOff: "{name} turned off sending files in this chat.",
+  filesOn: "{name} turned sending files back on.",
   logFull: "This chat has reached its length limit, so nothing more can be added. Please end it; start a new chat if you need more help.",
 } as const;
 export type SystemLineKey = keyof typeof SYSTEM_LINES_EN;
