@@ -23,7 +23,7 @@ import { DurableObject } from "cloudflare:workers";
 import { IDENTITY_HEADERS, type LibrarianRef, type OfferOptions, type RemovalReason, type RequestQueueApi } from "../src/objects/contracts";
 import { MovableClock } from "../src/shared/clock";
 import { CLOSE_CODES } from "../src/shared/close-codes";
-import { parseFrame, queueClientMessageSchema, type Monitor, type QueuedRequest } from "../src/shared/protocol";
+import { parseFrame, queueClientMessageSchema, type DirectMessage, type Monitor, type QueuedRequest } from "../src/shared/protocol";
 import { FrameBudget, tooManyFrames } from "./shared/frame-budget";
 import { answeringFaults, closeGoneSocket, ERRORED_SOCKET_CODE, sendFrame } from "./shared/sockets";
 import { migrateStorage } from "./shared/storage-schema";
@@ -110,6 +110,11 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
     if (takers.length === 0) return { staffed: false };
     this.waiting.put(request);
     return { staffed: true };
+  }
+
+  /** Passes a direct message to one librarian's sockets here, if they are monitoring (src/staff/direct-messages.ts). */
+  async tellLibrarian(librarianId: string, message: DirectMessage): Promise<void> {
+    this.presence.sendTo(librarianId, { type: "direct.message", message });
   }
 
   /** The queue as a monitor sees it. */

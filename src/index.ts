@@ -12,6 +12,9 @@ import { consumeDeadLetters, consumeMailBatch, requeueStalePendingMail, type Mai
 import { authRoutes } from "./routes/auth";
 import { cannedMessageRoutes } from "./routes/canned-messages";
 import { consultRoutes } from "./routes/chat-consults";
+import { staffTalkRoutes } from "./routes/staff-talk";
+import { dropOldDirectMessages } from "./staff/direct-messages";
+import { database } from "./db/client";
 import { monitorChatRoutes } from "./routes/chat-monitor";
 import { chatRoutes } from "./routes/chats";
 import { descriptiveCodeRoutes } from "./routes/descriptive-codes";
@@ -98,6 +101,7 @@ app.route("/api/canned-messages", cannedMessageRoutes);
 app.route("/api/embed", embedRoutes);
 app.route("/api/queues", queueRoutes);
 app.route("/api/me", meRoutes);
+app.route("/api/staff", staffTalkRoutes);
 app.route("/api/questions", questionRoutes);
 app.route("/api/descriptive-codes", descriptiveCodeRoutes);
 app.route("/", questionPageRoutes);
@@ -141,6 +145,7 @@ export default {
    */
   async scheduled(controller: ScheduledController, env: Env) {
     await runPrivacyScrub(env, controller.scheduledTime);
+    await dropOldDirectMessages(database(env.DB), controller.scheduledTime).catch((error: unknown) => console.error(JSON.stringify({ event: "direct_messages_drop_failed", error: String(error) })));
     const requeued = await requeueStalePendingMail(env, controller.scheduledTime);
     if (requeued > 0) console.warn(JSON.stringify({ event: "stale_mail_requeued", count: requeued }));
     // Coverage statistics keep up with monitoring even when nobody looks at them.

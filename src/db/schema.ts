@@ -862,3 +862,29 @@ export const ratingLinks = sqliteTable(
   },
   (t) => [index("rating_links_session").on(t.sessionId)],
 );
+
+// ---- direct messages between librarians (migrations/0011_direct_messages.sql) ----
+
+/**
+ * A librarian's message to one colleague of their library or cooperatives
+ * (src/staff/direct-messages.ts): kept for TIMING.directMessagesKeepMs, then
+ * scrubbed. `clientId` makes a retried send store nothing twice.
+ */
+export const directMessages = sqliteTable(
+  "direct_messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    fromLibrarianId: text("from_librarian_id").notNull().references(() => librarians.id),
+    toLibrarianId: text("to_librarian_id").notNull().references(() => librarians.id),
+    body: text("body").notNull(),
+    clientId: text("client_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    readAt: integer("read_at"),
+  },
+  (t) => [
+    uniqueIndex("direct_messages_client").on(t.fromLibrarianId, t.clientId),
+    index("direct_messages_to_unread").on(t.toLibrarianId, t.readAt),
+    index("direct_messages_pair").on(t.fromLibrarianId, t.toLibrarianId, t.id),
+    index("direct_messages_created").on(t.createdAt),
+  ],
+);

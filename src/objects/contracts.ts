@@ -6,7 +6,7 @@
  */
 import type { FiledResolution, ResolutionCode } from "../shared/codes";
 import type { ChatMethod } from "../shared/admin-limits";
-import type { ChatMessage, ErrorCode, Monitor, PushedPage, QueuedRequest, REMOVAL_REASONS, SessionStatus, SessionView, SharedFile } from "../shared/protocol";
+import type { ChatMessage, DirectMessage, ErrorCode, Monitor, PushedPage, QueuedRequest, REMOVAL_REASONS, SessionStatus, SessionView, SharedFile } from "../shared/protocol";
 import type { RoutePlan } from "../queues/routing-policy";
 
 /** A librarian as the objects know them: enough to show, to authorise and to file. */
@@ -174,6 +174,7 @@ export interface RequestQueueApi extends UpgradeTarget {
   removeRequest(sessionId: string, reason: RemovalReason, by: { id: string; name: string } | null): Promise<void>;
   offerTransfer(request: QueuedRequest, opts: { fromLibrarianId: string; toLibrarianId: string | null }): Promise<{ staffed: boolean }>;
   snapshot(): Promise<{ requests: QueuedRequest[]; monitors: Monitor[]; staffed: boolean }>;
+  tellLibrarian(librarianId: string, message: DirectMessage): Promise<void>;
   disconnectLibrarian(librarianId: string): Promise<{ closed: number }>;
   revokeAccess(librarianId: string, signInKeys: string[] | null): Promise<{ closed: number }>;
 }

@@ -10,9 +10,10 @@ import type { AppEnv } from "../http/app-env";
 import { ApiError, forbidden, refusalError } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { chatSession } from "../objects";
-import { monitoringColleague } from "../queues/colleagues";
+import { database } from "../db/client";
 import { consultInviteSchema, consultLeaveSchema } from "../shared/api";
 import { TIMING } from "../shared/limits";
+import { reachableOnline } from "../staff/colleagues";
 import { describeSession, librarianRef } from "./chats";
 import { SERVING_LIBRARIAN, signedIn } from "./openapi/callers";
 import { documented } from "./openapi/describe";
@@ -27,7 +28,7 @@ const NOT_INVITED = refusal(403, "forbidden", "This librarian has not been invit
 consultRoutes.post("/:id/consult", documented({
   group: GROUPS.librarianChats,
   summary: "Invite a colleague to consult",
-  description: `Invites a colleague who is monitoring one of this librarian's queues into the chat as a second librarian: they see the invitation on that queue and join (\`POST …/consult/accept\`) or decline; it lapses after ${TIMING.transferOfferMs / 1000} s. The owner keeps the chat and ends it.`,
+  description: `Invites a colleague of this librarian's library or cooperatives who is online (monitoring one of the queues they staff, not away; \`GET /api/staff/colleagues\` lists them) into the chat as a second librarian: they see the invitation on that queue and join (\`POST …/consult/accept\`) or decline; it lapses after ${TIMING.transferOfferMs / 1000} s. The owner keeps the chat and ends it.`,
   who: SERVING_LIBRARIAN,
   params: PARAMS.sessionId,
   body: consultInviteSchema,
@@ -37,7 +38,7 @@ consultRoutes.post("/:id/consult", documented({
     BAD_BODY,
     SESSION_UNKNOWN,
     NOT_SERVING,
-    refusal(404, "not_found", "That librarian is not monitoring (or is away on) any of this librarian's queues.", "librarianId"),
+    refusal(404, "not_found", "That librarian is not a colleague of this library or its cooperatives, or is not online (offline or away).", "librarianId"),
     refusal(400, "validation_failed", "That librarian is already in the chat.", "librarianId"),
     refusal(409, "not_active", "The patron has left, or another colleague's invitation is open."),
     refusal(409, "session_ended", "The chat has ended."),
@@ -48,8 +49,9 @@ consultRoutes.post("/:id/consult", documented({
   const body = await parseBody(c, consultInviteSchema);
   const found = await describeSession(c.env, sessionId);
   if (found.view.librarian?.id !== librarian.id) throw forbidden("Only the librarian who owns this chat can invite a colleague.");
-  const colleague = await monitoringColleague(c.env, librarian, body.librarianId);
-  if (!colleague) throw new ApiError(404, "not_found", "That librarian is not monitoring any of your queues right now.", "librarianId");
+  if (body.librarianId === librarian.id) throw new ApiError(400, "validation_failed", "You are already in this chat; choose a colleague.", "librarianId");
+  const colleague = await reachableOnline(c.env, database(c.env.DB), librarian, body.librarianId);
+  if (!colleague) throw new ApiError(404, "not_found", "That librarian is not online in your library or cooperatives right now.", "librarianId");
   const result = await chatSession(c.env, sessionId).inviteConsultant({ from: librarianRef(librarian), to: colleague.colleague, queueId: colleague.queueId });
   if (!result.ok) throw refusalError(result);
   return c.json({ session: result.session });

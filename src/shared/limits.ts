@@ -145,6 +145,8 @@ export const TIMING = {
   queueEntryMaxAgeMs: 24 * 60 * 60 * 1000,
   /** Staff messages older than a shift are dropped. */
   staffHistoryMs: 12 * 60 * 60 * 1000,
+  /** Direct messages between librarians are kept this long (the daily scrub deletes older ones). */
+  directMessagesKeepMs: 30 * 24 * 60 * 60 * 1000,
   /**
    * A chat's D1 row follows live changes that nobody outside the chat needs at
    * once (the transcript choice) within this long, coalesced: a patron toggling

@@ -405,6 +405,28 @@ export const staffMessageSchema = z.object({
 });
 export type StaffMessage = z.infer<typeof staffMessageSchema>;
 
+/**
+ * A direct message from one librarian to a colleague of their library or
+ * cooperatives (kept in D1, src/staff/direct-messages.ts). It reaches the
+ * recipient's monitor as a queue frame on whichever of their queues they are
+ * monitoring, and is read back over HTTP.
+ */
+export const directMessageSchema = z.object({
+  /** Increasing over all direct messages. */
+  id: z.number().int().positive(),
+  from: z.object({ id: z.string(), name: z.string() }),
+  to: z.object({ id: z.string(), name: z.string() }),
+  body: z.string(),
+  at: z.number(),
+  clientId: z.string(),
+  /** When the recipient read it (null: unread). */
+  readAt: z.number().nullable(),
+});
+export type DirectMessage = z.infer<typeof directMessageSchema>;
+
+/** The body of a direct message (POST /api/staff/direct/:librarianId). */
+export const directSendSchema = z.object({ clientId: z.string().min(1).max(LIMITS.clientIdChars), body: chatText(LIMITS.staffMessageChars) });
+
 export const queueClientMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("set_status"), status: z.enum(LIBRARIAN_STATUSES) }),
   /** Staff chat: to everyone on this queue (`to: null`) or directly to one monitoring librarian. */
@@ -441,6 +463,8 @@ export const queueServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("staff.history"), queueId: z.string(), messages: z.array(staffMessageSchema) }),
   /** A new staff message (also the sender's confirmation, carrying their clientId). */
   z.object({ type: z.literal("staff.message"), message: staffMessageSchema }),
+  /** A direct message to (or, on the sender's other monitors, from) this librarian; the same one may come on each queue they monitor. */
+  z.object({ type: z.literal("direct.message"), message: directMessageSchema }),
   errorFrameSchema,
 ]);
 export type QueueServerMessage = z.infer<typeof queueServerMessageSchema>;

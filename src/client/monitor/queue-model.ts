@@ -69,6 +69,7 @@ export function applyQueueFrame(model: QueueModel, frame: QueueServerMessage, my
       const fromOther = frame.message.from.id !== myId;
       return { ...model, staffArrivals: model.staffArrivals + (fromOther ? 1 : 0), staff: { ...model.staff, [q]: [...list, frame.message] } };
     }
+    case "direct.message":
     case "error":
       return model;
   }

@@ -18,6 +18,10 @@ export const GROUPS = {
     "What a library page that embeds chat reads. The two scripts and the form data are served to any site (`Access-Control-Allow-Origin: *`, no cookies read); the status answers only sites the library allows.",
   ),
   librarianChats: group("Chats: the librarian's side", "Accepting, reading, transferring and ending chats. Chatting itself happens on the session socket (`?as=librarian`)."),
+  staffTalk: group(
+    "Librarians talking: colleagues and direct messages",
+    "Any colleague of the signed-in librarian's library and cooperatives, with presence, and direct messages between two of them (kept 30 days). Anyone else is not found.",
+  ),
   queues: group("Queues and the monitor", "A librarian monitors a queue by keeping its socket open; the queue frames are under WebSockets."),
   cannedMessages: group(
     "Canned messages",
