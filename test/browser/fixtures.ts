@@ -109,8 +109,15 @@ export const ALERT_FORM = { ...KEYBOARD_FORM, id: "alert-test-chat", libraryId: 
 export const ALERT_ADMIN = { id: "alert-test-admin", libraryId: ALERT_LIBRARY.id, email: "gil@alert-test.example", displayName: "Gil", role: "group_admin" };
 export const ALERT_LIBRARIAN = { id: "alert-test-librarian", libraryId: ALERT_LIBRARY.id, email: "nia@alert-test.example", displayName: "Nia", role: "librarian" };
 
+/** Consults and direct messages (test/browser/consults-and-talk.test.ts): three librarians of one library. */
+export const TALK_LIBRARY = { ...KEYBOARD_LIBRARY, id: "talk-test", name: "Talk Test Library", contactEmail: "ask@talk-test.example" };
+export const TALK_FORM = { ...KEYBOARD_FORM, id: "talk-test-chat", libraryId: TALK_LIBRARY.id, queueId: `lib:${TALK_LIBRARY.id}`, title: "Ask the talk test library" };
+export const TALK_OWNER = { id: "talk-test-owner", libraryId: TALK_LIBRARY.id, email: "tia@talk-test.example", displayName: "Tia", role: "librarian" };
+export const TALK_HELPER = { id: "talk-test-helper", libraryId: TALK_LIBRARY.id, email: "hal@talk-test.example", displayName: "Hal", role: "librarian" };
+export const TALK_WATCHER = { id: "talk-test-watcher", libraryId: TALK_LIBRARY.id, email: "wes@talk-test.example", displayName: "Wes", role: "librarian" };
+
 export const TEST_FIXTURES = {
-  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY],
-  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN],
-  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM],
+  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY, TALK_LIBRARY],
+  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN, TALK_OWNER, TALK_HELPER, TALK_WATCHER],
+  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM, TALK_FORM],
 };

@@ -138,7 +138,7 @@ describe("a shift alert", () => {
 describe("desktop notifications", () => {
   const on = { enabled: true, access: "granted" as const, hidden: true, status: "online" as const };
   it("pop up while the monitor is hidden and the librarian is online, never without permission, quiet while busy or away", () => {
-    for (const kind of ["request", "transfer", "direct"] as const) {
+    for (const kind of ["request", "transfer", "consult", "direct"] as const) {
       expect(shouldNotify(kind, on)).toBe(true);
       expect(shouldNotify(kind, { ...on, hidden: false })).toBe(false);
       expect(shouldNotify(kind, { ...on, status: "busy" })).toBe(false);

@@ -5,12 +5,11 @@
  * monitor is hidden — a desktop notification on a new one), one-click Accept,
  * the chats being served as tabs (the conversation filling the height, the
  * message box at the bottom, the patron's details beside it and foldable),
- * staff chat (foldable), an alert when the librarian's library's shift has
- * begun and they are not online on it, and a keyboard shortcut for every
+ * staff chat (foldable), direct messages to any colleague of the library or
+ * its cooperatives with their presence (foldable), invitations to help in a
+ * colleague's chat (consults), an alert when the librarian's library's shift
+ * has begun and they are not online on it, and a keyboard shortcut for every
  * action ("?" lists them).
- *
- * The left column keeps room below the staff chat for conversations with
- * colleagues about a chat (consults), built separately.
  *
  * A reload or a dropped connection loses nothing: the monitored queues and the
  * status are remembered in this browser, the queues resend their requests,
@@ -20,14 +19,16 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { GroupCoverageView, ShiftAlertView } from "../../shared/coverage-view";
 import { nameInText } from "../../shared/display-text";
-import type { ChatMessage, QueuedRequest } from "../../shared/protocol";
+import type { ChatMessage, DirectMessage, QueuedRequest } from "../../shared/protocol";
 import type { ScriptView } from "../../shared/scripts";
 import { api } from "./api";
+import { ConsultInvitations } from "./ConsultInvitations";
+import { DirectMessages, type ColleagueView } from "./DirectMessages";
 import { HelpDialog } from "./HelpDialog";
-import { badgeIcon, directAlert, requestAlert, shouldNotify, type DesktopAlert, type NotificationAccess } from "./alerts";
+import { badgeIcon, directAlert, directMessageAlert, requestAlert, shouldNotify, type DesktopAlert, type NotificationAccess } from "./alerts";
 import { notificationAccess, setIcon, showNotification } from "./notifications";
 import { activeChat, preferences, SHIFT_STATUS_LABELS, SHIFT_STATUSES, type ShiftStatus } from "./preferences";
-import { applyQueueFrame, colleagues, dropQueue, dropRequest, emptyQueueModel, queueForDirect, staffConversation, waitingList, type QueueModel } from "./queue-model";
+import { applyQueueFrame, colleagues, consultInvitations, dropQueue, dropRequest, emptyQueueModel, queueForDirect, staffConversation, waitingList, type QueueModel } from "./queue-model";
 import { QueuePanel } from "./QueuePanel";
 import { SessionPane, type OpenSession, type PaneAction, type PaneCommand, type SessionInfo } from "./SessionPane";
 import { SessionTabs } from "./SessionTabs";
@@ -74,6 +75,10 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   const [scripts, setScripts] = useState<ScriptView[]>([]);
   const [detailsOpen, setDetailsOpen] = useState(() => preferences.panel(me.id, "details"));
   const [staffOpen, setStaffOpen] = useState(() => preferences.panel(me.id, "staff"));
+  const [directOpen, setDirectOpen] = useState(() => preferences.panel(me.id, "direct"));
+  const [directory, setDirectory] = useState<ColleagueView[] | null>(null);
+  const [directLive, setDirectLive] = useState<DirectMessage[]>([]);
+  const [joining, setJoining] = useState<string | null>(null);
   const [notifyOn, setNotifyOn] = useState(() => preferences.notify(me.id));
   const [access, setAccess] = useState<NotificationAccess>(notificationAccess);
   const [coverage, setCoverage] = useState<GroupCoverageView[]>([]);
@@ -85,10 +90,13 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   const liveQueues = shift === "offline" ? [] : monitoring;
   const sockets = useQueueSockets(liveQueues, shift === "offline" ? "online" : shift, (frame) => {
     if (frame.type === "error") setStaffError(frame.message);
+    // A direct message comes on every queue the librarian monitors: kept once.
+    if (frame.type === "direct.message") return setDirectLive((all) => (all.some((m) => m.id === frame.message.id) ? all : [...all, frame.message]));
     setModel((m) => applyQueueFrame(m, frame, me.id));
   });
 
   const waiting = useMemo(() => waitingList(model, me.id), [model]);
+  const invitations = useMemo(() => consultInvitations(model, me.id), [model]);
   const others = useMemo(() => colleagues(model, me.id), [model]);
   const staffMessages = useMemo(() => staffConversation(model), [model]);
   const liveQueueList = boot.queues.filter((q) => liveQueues.includes(q.id));
@@ -104,6 +112,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   useEffect(() => preferences.setNotify(me.id, notifyOn), [notifyOn]);
   useEffect(() => preferences.setPanel(me.id, "details", detailsOpen), [detailsOpen]);
   useEffect(() => preferences.setPanel(me.id, "staff", staffOpen), [staffOpen]);
+  useEffect(() => preferences.setPanel(me.id, "direct", directOpen), [directOpen]);
 
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -163,6 +172,36 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
     for (const r of fresh) notify(requestAlert(r));
   }, [waiting]);
 
+  // An invitation to help in a colleague's chat: said in the status line, chimed, and notified while hidden.
+  const invited = useRef(new Set<string>());
+  useEffect(() => {
+    for (const r of invitations) {
+      if (invited.current.has(r.consult!.id)) continue;
+      invited.current.add(r.consult!.id);
+      say(`${nameInText(r.consult!.from.name)} asks you to help with the chat with ${nameInText(r.patronName)}. Join or decline under Invitations to help.`);
+      if (!muted) playChime();
+      notify(requestAlert(r));
+    }
+  }, [invitations.map((r) => r.consult!.id).join("|")]);
+
+  // Colleagues in reach, their presence and unread direct messages: every half minute, and whenever a message comes.
+  const loadDirectory = () => void api<{ colleagues: ColleagueView[] }>("/api/staff/colleagues").then((r) => r.ok && setDirectory(r.data.colleagues));
+  useEffect(() => {
+    loadDirectory();
+    const t = setInterval(loadDirectory, 30_000);
+    return () => clearInterval(t);
+  }, []);
+  const directSeen = useRef(0);
+  useEffect(() => {
+    const fresh = directLive.slice(directSeen.current);
+    directSeen.current = directLive.length;
+    const incoming = fresh.filter((m) => m.to.id === me.id && m.from.id !== me.id);
+    if (incoming.length === 0) return;
+    loadDirectory();
+    for (const m of incoming) notify(directMessageAlert(m));
+  }, [directLive.length]);
+  const directUnread = (directory ?? []).reduce((n, c) => n + c.unread, 0);
+
   // A direct staff message from a colleague.
   const staffSeenCount = useRef(model.staffArrivals);
   useEffect(() => {
@@ -195,12 +234,12 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
   }, []);
 
   const totalUnread = Object.values(unread).reduce((a, b) => a + b, 0);
-  const needCodes = sessions.filter((s) => info[s.sessionId]?.status === "patron_left").length;
+  const needCodes = sessions.filter((s) => !s.consult && info[s.sessionId]?.status === "patron_left").length;
   useEffect(() => {
-    const parts = [waiting.length ? `${waiting.length} waiting` : "", totalUnread ? `${totalUnread} unread` : ""].filter(Boolean);
+    const parts = [waiting.length ? `${waiting.length} waiting` : "", totalUnread ? `${totalUnread} unread` : "", directUnread ? `${directUnread} direct` : ""].filter(Boolean);
     document.title = `${unseenArrival ? "New request! " : ""}${parts.length ? `(${parts.join(", ")}) ` : ""}Chat monitor — Refdesk`;
-    setIcon(badgeIcon(waiting.length + totalUnread));
-  }, [waiting.length, totalUnread, unseenArrival]);
+    setIcon(badgeIcon(waiting.length + totalUnread + directUnread));
+  }, [waiting.length, totalUnread, directUnread, unseenArrival]);
 
   const say = (text: string) => {
     setAlert("");
@@ -243,6 +282,26 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
     const res = await api(`/api/chats/${r.sessionId}/transfer/decline`, { method: "POST" });
     setModel((m) => dropRequest(m, r.sessionId));
     if (res.ok) say(`Declined the transfer of ${nameInText(r.patronName)}; it stays with ${r.transfer ? nameInText(r.transfer.from.name) : "the other librarian"}.`);
+    else warn(res.error.message);
+  };
+
+  const joinConsult = async (r: QueuedRequest) => {
+    if (joining) return;
+    setJoining(r.sessionId);
+    const res = await api(`/api/chats/${r.sessionId}/consult/accept`, { method: "POST" });
+    setJoining(null);
+    setModel((m) => dropRequest(m, r.sessionId));
+    if (!res.ok) return warn(res.error.message);
+    setSessions((list) => (list.some((x) => x.sessionId === r.sessionId) ? list : [...list, { sessionId: r.sessionId, patronName: r.patronName, question: r.question, libraryName: r.libraryName, consult: true }]));
+    selectTab(r.sessionId);
+    setJustAccepted(r.sessionId);
+    say(`You joined ${nameInText(r.consult?.from.name ?? "your colleague")}'s chat with ${nameInText(r.patronName)} to help.`);
+  };
+
+  const declineConsult = async (r: QueuedRequest) => {
+    const res = await api(`/api/chats/${r.sessionId}/consult/decline`, { method: "POST" });
+    setModel((m) => dropRequest(m, r.sessionId));
+    if (res.ok) say(`Declined to help with the chat with ${nameInText(r.patronName)}.`);
     else warn(res.error.message);
   };
 
@@ -407,6 +466,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
           coverage={coverageByQueue}
           onToggle={toggleQueue}
         />
+        <ConsultInvitations invitations={invitations} now={now} busy={joining} onJoin={(r) => void joinConsult(r)} onDecline={(r) => void declineConsult(r)} />
         <WaitingList waiting={waiting} now={now} monitoringAny={liveQueues.length > 0} accepting={accepting} onAccept={accept} onDecline={decline} />
         <StaffChat
           meId={me.id}
@@ -420,6 +480,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
           open={staffOpen}
           onOpen={setStaffOpen}
         />
+        <DirectMessages meId={me.id} colleagues={directory} live={directLive} open={directOpen} onOpen={setDirectOpen} onChanged={loadDirectory} />
       </aside>
       <main id="main" class="sessions-panel" aria-label="Open chats" tabIndex={-1}>
         {needCodes > 0 ? (

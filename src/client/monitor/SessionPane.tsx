@@ -4,6 +4,9 @@
  * canned messages, transfer, end — the patron's details (with the co-browse
  * check), co-browsing while it lasts, and the states a chat can be in:
  * reconnecting, being transferred, left by the patron (waiting for its codes).
+ * Consults: the owner invites a colleague to help, sees who is helping and can
+ * let them go; a colleague helping writes, sends links and scripts, and
+ * leaves — only the owner transfers, pushes pages, co-browses and ends.
  * Every frame is cleaned for display before it is shown, and names are
  * isolated (`<bdi>` in the page, `nameInText` in notices).
  */
@@ -16,6 +19,7 @@ import { SessionConnection, socketUrl, type SessionSnapshot } from "../shared/se
 import { Transcript } from "../shared/Transcript";
 import { api } from "./api";
 import { CobrowsePanel } from "./CobrowsePanel";
+import { ConsultDialog } from "./ConsultDialog";
 import { EndDialog } from "./EndDialog";
 import { LinkDialog } from "./LinkDialog";
 import { PatronDetails } from "./PatronDetails";
@@ -33,6 +37,8 @@ export interface OpenSession {
   question: string;
   libraryName: string;
   status?: SessionStatus;
+  /** Joined to help a colleague who owns the chat (a consult). */
+  consult?: boolean;
 }
 
 /** What the rest of the monitor needs to know about a chat (for its tab). */
@@ -76,7 +82,7 @@ export function insertIntoTextarea(el: HTMLTextAreaElement, text: string, start:
   el.focus();
 }
 
-type Dialog = "link" | "push" | "scripts" | "transfer" | "end" | null;
+type Dialog = "link" | "push" | "scripts" | "transfer" | "end" | "consult" | null;
 
 export function SessionPane(props: SessionPaneProps) {
   const { open, visible, me } = props;
@@ -111,7 +117,12 @@ export function SessionPane(props: SessionPaneProps) {
   const canWrite = status === "active";
   const canEnd = status === "active" || status === "patron_left";
   const transfer = session?.transfer ?? null;
-  const servedBySomeoneElse = session?.librarian && session.librarian.id !== me.id ? session.librarian : null;
+  const consultants = session?.consultants ?? [];
+  /** Helping a colleague who owns the chat, rather than owning it. */
+  const consulting = !!open.consult || consultants.some((c) => c.id === me.id);
+  const owner = session?.librarian ?? null;
+  const servedBySomeoneElse = !consulting && owner && owner.id !== me.id ? owner : null;
+  const ownerOnly = (what: string) => props.onNotice(`Only ${owner ? nameInText(owner.name) : "the librarian who owns this chat"} can ${what}.`);
 
   useEffect(() => props.onInfo(id, { status, transfer }), [status, transfer?.toName]);
 
@@ -135,6 +146,15 @@ export function SessionPane(props: SessionPaneProps) {
   useEffect(() => {
     if (servedBySomeoneElse) props.onEnded(id, `${nameInText(servedBySomeoneElse.name)} accepted the chat with ${patron}.`);
   }, [servedBySomeoneElse?.id]);
+
+  // Helping: once the owner lets this librarian go (or they leave), the chat is no longer theirs to show.
+  const wasHelping = useRef(false);
+  useEffect(() => {
+    if (!open.consult || !session) return;
+    const helping = consultants.some((c) => c.id === me.id);
+    if (helping) wasHelping.current = true;
+    else if (wasHelping.current && session.status !== "ended") props.onEnded(id, `You are no longer helping with the chat with ${patron}.`);
+  }, [consultants.map((c) => c.id).join("|"), !!session]);
 
   // Drafts survive a reload of this tab.
   useEffect(() => {
@@ -167,6 +187,9 @@ export function SessionPane(props: SessionPaneProps) {
       props.onDetailsOpen(true);
       setTimeout(() => document.getElementById(`details-${id}`)?.focus(), 0);
     }
+    else if (consulting && (c.action === "cobrowse" || c.action === "push" || c.action === "transfer" || c.action === "end")) {
+      ownerOnly(c.action === "end" ? "end it" : c.action === "transfer" ? "transfer it" : c.action === "push" ? "push a page" : "co-browse");
+    }
     else if (c.action === "cobrowse") {
       if (canCobrowse) askToCobrowse();
       else props.onNotice(snap?.check?.cobrowse.note ?? "Co-browsing is not possible now.");
@@ -194,6 +217,15 @@ export function SessionPane(props: SessionPaneProps) {
     connection.send(body);
     drafts.set(id, "");
   };
+  const leaveConsult = async () => {
+    const res = await api(`/api/chats/${id}/consult/leave`, { method: "POST", body: {} });
+    if (res.ok) props.onEnded(id, `You left the chat with ${patron}.`);
+    else props.onNotice(res.error.message);
+  };
+  const letGo = async (c: { id: string; name: string }) => {
+    const res = await api(`/api/chats/${id}/consult/leave`, { method: "POST", body: { librarianId: c.id } });
+    props.onNotice(res.ok ? `${nameInText(c.name)} is no longer helping with the chat with ${patron}.` : res.error.message);
+  };
   const cancelTransfer = async () => {
     const res = await api(`/api/chats/${id}/transfer/cancel`, { method: "POST" });
     props.onNotice(res.ok ? `Transfer cancelled; the chat with ${patron} stays with you.` : res.error.message);
@@ -218,9 +250,11 @@ export function SessionPane(props: SessionPaneProps) {
           {status === "patron_left" ? (
             <p class="banner banner-warn">
               <bdi>{patronName}</bdi> has left. This chat waits for its codes.{" "}
-              <button type="button" class="primary" onClick={() => setDialog("end")}>
-                Choose codes and end
-              </button>
+              {consulting ? null : (
+                <button type="button" class="primary" onClick={() => setDialog("end")}>
+                  Choose codes and end
+                </button>
+              )}
             </p>
           ) : null}
           {transfer ? (
@@ -229,6 +263,31 @@ export function SessionPane(props: SessionPaneProps) {
               <button type="button" onClick={cancelTransfer}>
                 Cancel transfer
               </button>
+            </p>
+          ) : null}
+          {consulting && owner ? (
+            <p class="banner">
+              You are helping <bdi>{owner.name}</bdi>, who owns this chat and ends it.{" "}
+              <button type="button" onClick={leaveConsult}>
+                Leave the chat
+              </button>
+            </p>
+          ) : null}
+          {!consulting && consultants.length > 0 ? (
+            <ul class="consultants banner" aria-label="Colleagues helping">
+              {consultants.map((c) => (
+                <li key={c.id}>
+                  <bdi>{c.name}</bdi> is helping.{" "}
+                  <button type="button" onClick={() => void letGo(c)} aria-label={`Let ${c.name} go`}>
+                    Let go
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {!consulting && session?.consultInvite ? (
+            <p class="banner">
+              Invited <bdi>{session.consultInvite.toName}</bdi> to help; waiting for an answer.
             </p>
           ) : null}
           {status === "ended" && !servedBySomeoneElse ? (
@@ -275,21 +334,32 @@ export function SessionPane(props: SessionPaneProps) {
           <button type="button" onClick={() => setDialog("link")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("link")}>
             Send a link…
           </button>
-          <button type="button" onClick={() => setDialog("push")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("push")}>
-            Push a page…
-          </button>
-          <button type="button" onClick={askToCobrowse} disabled={!canCobrowse} aria-keyshortcuts={ariaKeys("cobrowse")} aria-describedby={snap?.check ? `cobrowse-note-${id}` : undefined}>
-            Ask to co-browse
-          </button>
+          {consulting ? null : (
+            <>
+              <button type="button" onClick={() => setDialog("push")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("push")}>
+                Push a page…
+              </button>
+              <button type="button" onClick={askToCobrowse} disabled={!canCobrowse} aria-keyshortcuts={ariaKeys("cobrowse")} aria-describedby={snap?.check ? `cobrowse-note-${id}` : undefined}>
+                Ask to co-browse
+              </button>
+            </>
+          )}
           <button type="button" onClick={() => setDialog("scripts")} disabled={!canWrite} aria-keyshortcuts={ariaKeys("scripts")}>
             Canned messages…
           </button>
-          <button type="button" onClick={() => setDialog("transfer")} disabled={!canWrite || !!transfer} aria-keyshortcuts={ariaKeys("transfer")}>
-            Transfer…
-          </button>
-          <button type="button" class="danger" onClick={() => setDialog("end")} disabled={!canEnd} aria-keyshortcuts={ariaKeys("end")}>
-            End chat…
-          </button>
+          {consulting ? null : (
+            <>
+              <button type="button" onClick={() => setDialog("consult")} disabled={!canWrite || !!session?.consultInvite}>
+                Invite a colleague…
+              </button>
+              <button type="button" onClick={() => setDialog("transfer")} disabled={!canWrite || !!transfer} aria-keyshortcuts={ariaKeys("transfer")}>
+                Transfer…
+              </button>
+              <button type="button" class="danger" onClick={() => setDialog("end")} disabled={!canEnd} aria-keyshortcuts={ariaKeys("end")}>
+                End chat…
+              </button>
+            </>
+          )}
         </Composer>
       </div>
       <PatronDetails sessionId={id} panelId={`patron-panel-${id}`} hidden={!props.detailsOpen} notesVersion={session?.librarian?.id ?? ""} headingId={`details-${id}`} check={snap?.check ?? null} />
@@ -315,6 +385,15 @@ export function SessionPane(props: SessionPaneProps) {
           queues={props.queues}
           onClose={() => setDialog(null)}
           onTransferred={(toName) => props.onNotice(`Offered the chat with ${patron} to ${nameInText(toName)}. It stays with you until it is accepted.`)}
+        />
+      ) : null}
+      {dialog === "consult" ? (
+        <ConsultDialog
+          sessionId={id}
+          patronName={patronName}
+          inChat={[me.id, ...consultants.map((c) => c.id)]}
+          onClose={() => setDialog(null)}
+          onInvited={(name) => props.onNotice(`Invited ${nameInText(name)} to help with the chat with ${patron}.`)}
         />
       ) : null}
       {dialog === "end" ? (

@@ -1,13 +1,14 @@
 /**
  * When and what to tell a librarian who is looking elsewhere (pure; the
  * browser side is ./notifications.ts): a desktop notification for a new
- * request, a transfer offered to them and a direct staff message while the
- * monitor is hidden — quiet while they are Busy or Away — and for their
+ * request, a transfer or an invitation to consult offered to them, a direct
+ * staff message and a direct message from any colleague while the monitor is
+ * hidden — quiet while they are Busy or Away — and for their
  * library's shift nobody from it is online on; the tab icon's count.
  */
-import type { QueuedRequest, StaffMessage } from "../../shared/protocol";
+import type { DirectMessage, QueuedRequest, StaffMessage } from "../../shared/protocol";
 
-export type AlertKind = "request" | "transfer" | "direct" | "coverage";
+export type AlertKind = "request" | "transfer" | "consult" | "direct" | "coverage";
 
 export interface DesktopAlert {
   kind: AlertKind;
@@ -34,6 +35,9 @@ const firstLine = (text: string, max = 120) => {
 };
 
 export function requestAlert(r: QueuedRequest): DesktopAlert {
+  if (r.consult) {
+    return { kind: "consult", title: `${r.consult.from.name} asks you to help: ${r.patronName}`, body: firstLine(r.question), tag: `consult:${r.sessionId}` };
+  }
   if (r.transfer) {
     return { kind: "transfer", title: `Transfer from ${r.transfer.from.name}: ${r.patronName}`, body: firstLine(r.transfer.note ?? r.question), tag: `transfer:${r.sessionId}` };
   }
@@ -42,6 +46,11 @@ export function requestAlert(r: QueuedRequest): DesktopAlert {
 
 export function directAlert(m: StaffMessage): DesktopAlert {
   return { kind: "direct", title: `Message from ${m.from.name}`, body: firstLine(m.body), tag: `direct:${m.queueId}:${m.id}` };
+}
+
+/** A direct message from a colleague of the library or its cooperatives. */
+export function directMessageAlert(m: DirectMessage): DesktopAlert {
+  return { kind: "direct", title: `Message from ${m.from.name}`, body: firstLine(m.body), tag: `dm:${m.id}` };
 }
 
 /** The tab's icon: a chat bubble, with the number of things waiting for the librarian on it. */

@@ -45,9 +45,9 @@ export const preferences = {
   /** Desktop notifications turned on in the monitor (the browser's permission is separate). */
   notify: (librarianId: string) => read(`refdesk.notify.${librarianId}`, isBoolean) ?? false,
   setNotify: (librarianId: string, on: boolean) => write(`refdesk.notify.${librarianId}`, on),
-  /** Which side panels are open: the patron's details, the staff chat. */
-  panel: (librarianId: string, name: "details" | "staff") => read(`refdesk.panel.${name}.${librarianId}`, isBoolean) ?? true,
-  setPanel: (librarianId: string, name: "details" | "staff", open: boolean) => write(`refdesk.panel.${name}.${librarianId}`, open),
+  /** Which side panels are open: the patron's details, the staff chat (open at first), direct messages (folded at first, to leave the waiting list its room). */
+  panel: (librarianId: string, name: "details" | "staff" | "direct") => read(`refdesk.panel.${name}.${librarianId}`, isBoolean) ?? name !== "direct",
+  setPanel: (librarianId: string, name: "details" | "staff" | "direct", open: boolean) => write(`refdesk.panel.${name}.${librarianId}`, open),
 };
 
 /** The chat tab last shown in this browser tab, so a reload comes back to it. */

@@ -33,6 +33,9 @@ export function isForMe(r: QueuedRequest, myId: string): boolean {
   return r.transfer?.from.id !== myId;
 }
 
+/** An invitation to consult is not a patron waiting: it has a place of its own. */
+const isConsult = (r: QueuedRequest) => !!r.consult;
+
 export function applyQueueFrame(model: QueueModel, frame: QueueServerMessage, myId: string): QueueModel {
   switch (frame.type) {
     case "queue.snapshot":
@@ -45,7 +48,7 @@ export function applyQueueFrame(model: QueueModel, frame: QueueServerMessage, my
     case "request.updated": {
       const q = frame.request.queueId;
       const list = model.requests[q] ?? [];
-      const isNew = frame.type === "request.added" && !list.some((r) => r.sessionId === frame.request.sessionId) && isForMe(frame.request, myId);
+      const isNew = frame.type === "request.added" && !list.some((r) => r.sessionId === frame.request.sessionId) && isForMe(frame.request, myId) && !isConsult(frame.request);
       const rest = list.filter((r) => r.sessionId !== frame.request.sessionId);
       return { ...model, arrivals: model.arrivals + (isNew ? 1 : 0), requests: { ...model.requests, [q]: [...rest, frame.request] } };
     }
@@ -98,12 +101,19 @@ export function waitingList(model: QueueModel, myId: string): QueuedRequest[] {
   const bySession = new Map<string, QueuedRequest>();
   for (const list of Object.values(model.requests)) {
     for (const r of list) {
-      if (!isForMe(r, myId)) continue;
+      if (!isForMe(r, myId) || isConsult(r)) continue;
       const seen = bySession.get(r.sessionId);
       if (!seen || r.createdAt < seen.createdAt) bySession.set(r.sessionId, r);
     }
   }
   return [...bySession.values()].sort((a, b) => a.createdAt - b.createdAt || a.sessionId.localeCompare(b.sessionId));
+}
+
+/** Invitations to consult in a colleague's chat, for this librarian, each once, oldest first. */
+export function consultInvitations(model: QueueModel, myId: string): QueuedRequest[] {
+  const bySession = new Map<string, QueuedRequest>();
+  for (const list of Object.values(model.requests)) for (const r of list) if (r.consult?.toLibrarianId === myId) bySession.set(r.sessionId, r);
+  return [...bySession.values()].sort((a, b) => (a.consult?.expiresAt ?? 0) - (b.consult?.expiresAt ?? 0));
 }
 
 /** Seconds a request has waited, for the ticking display. */
