@@ -46,7 +46,9 @@ async function monitorOf(email: string, ctx?: BrowserContext): Promise<Page> {
 
 /** Tia invites Hal by keyboard from the chat's "Invite a colleague…" dialog. */
 async function invite(tia: Page, patron: string): Promise<void> {
-  await press(tia, tia.getByRole("button", { name: "Invite a colleague…" }));
+  const button = tia.getByRole("button", { name: "Invite a colleague…" });
+  await expect.poll(() => button.isEnabled()).toBe(true);
+  await press(tia, button);
   const dialog = tia.getByRole("dialog", { name: `Invite a colleague to help with ${patron}` });
   await dialog.getByLabel(/^Hal/).waitFor();
   await expectNoViolations(tia, "the invite dialog");

@@ -278,8 +278,8 @@ export function SessionPane(props: SessionPaneProps) {
               {consultants.map((c) => (
                 <li key={c.id}>
                   <bdi>{c.name}</bdi> is helping.{" "}
-                  <button type="button" onClick={() => void letGo(c)} aria-label={`Let ${c.name} go`}>
-                    Let go
+                  <button type="button" onClick={() => void letGo(c)}>
+                    Let <bdi>{c.name}</bdi> go
                   </button>
                 </li>
               ))}
