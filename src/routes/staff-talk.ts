@@ -39,7 +39,7 @@ staffTalkRoutes.get("/colleagues", documented({
   group: GROUPS.staffTalk,
   summary: "My colleagues and their presence",
   description:
-    "Every librarian of this librarian's library and of the libraries in its cooperatives, by name, with their presence — `online`, `busy` or `away` while they monitor any queue they may staff (the best of their statuses), else `offline` — the queue an invitation to consult would reach them on, and how many of their direct messages to this librarian are unread.",
+    "Every librarian of this librarian's library and of the libraries in its cooperatives, by name, with their presence — `online`, `busy` or `away` while they monitor any queue they may staff (the best of their statuses), else `offline` — and how many of their direct messages to this librarian are unread.",
   who: LIBRARIAN,
   answers: { 200: "`{colleagues: [{id, name, libraryId, libraryName, presence, unread}]}`, by name." },
   refusals: [NOT_SIGNED_IN],
@@ -48,7 +48,8 @@ staffTalkRoutes.get("/colleagues", documented({
   const db = database(c.env.DB);
   const [colleagues, reach] = await Promise.all([colleaguesInReach(db, librarian), librariesInReach(db, librarian.libraryId)]);
   const ids = colleagues.map((x) => x.id);
-  const [seen, unread] = await Promise.all([presenceOn(c.env, await queuesStaffedBy(db, reach), new Set(ids)), unreadBySender(db, librarian, ids)]);
+  const [queues, unread] = await Promise.all([queuesStaffedBy(db, reach), unreadBySender(db, librarian, ids)]);
+  const seen = await presenceOn(c.env, queues, new Set(ids));
   return c.json({
     colleagues: colleagues.map((x) => ({ ...x, presence: seen.get(x.id)?.status ?? "offline", unread: unread.get(x.id) ?? 0 })),
   });

@@ -17,8 +17,6 @@ import { requestQueue } from "../objects/index";
 import { groupQueueId, libraryQueueId } from "../queues/queue-ids";
 import type { LibrarianStatus } from "../shared/protocol";
 
-export type Presence = LibrarianStatus | "offline";
-
 export interface Colleague {
   id: string;
   name: string;
