@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   applyQueueFrame,
   colleagues,
+  consultInvitations,
   dropQueue,
   dropRequest,
   emptyQueueModel,
@@ -123,5 +124,22 @@ describe("queue view model", () => {
     expect(secondsWaiting(r, 5_000)).toBe(0);
     expect(formatWait(65)).toBe("1:05");
     expect(formatWait(0)).toBe("0:00");
+  });
+
+  it("keeps an invitation to help apart from the waiting patrons: not in the list, not a new arrival, listed once for the one invited", () => {
+    const invitation = request("s9", 50, "lib:a", { consult: { id: "c1", from: { id: "owner", name: "Tia" }, toLibrarianId: ME, expiresAt: 9_000 } });
+    const m = apply([
+      { type: "queue.snapshot", queueId: "lib:a", requests: [request("s1", 100)], monitors: [] },
+      { type: "request.added", request: invitation },
+      { type: "request.added", request: { ...invitation, queueId: "group:g" } },
+    ]);
+    expect(waitingList(m, ME).map((r) => r.sessionId)).toEqual(["s1"]);
+    expect(m.arrivals).toBe(0);
+    expect(consultInvitations(m, ME).map((r) => r.sessionId)).toEqual(["s9"]);
+    expect(consultInvitations(m, "someone-else")).toEqual([]);
+    expect(consultInvitations(dropRequest(m, "s9"), ME)).toEqual([]);
+    // A direct message is not the queue model's: it changes nothing here.
+    const dm = { id: 1, from: { id: "x", name: "X" }, to: { id: ME, name: "Me" }, body: "hi", at: 1, clientId: "c", readAt: null };
+    expect(applyQueueFrame(m, { type: "direct.message", message: dm }, ME)).toBe(m);
   });
 });
