@@ -1,9 +1,9 @@
 /**
  * Librarians working together, in real Chromium, by keyboard, axe clean: a
  * consult — Tia invites Hal into her chat, Hal is told and joins, both write,
- * the patron sees who joined and left, Hal leaves, Tia lets him go the second
- * time and alone ends the chat — while Wes watches the queue and sees nothing
- * of it; and a direct message to a colleague, with presence, an unread count
+ * the patron sees who joined and left, Hal leaves, and the second time keeps
+ * the chat through a reload until Tia lets him go; Tia alone ends the chat —
+ * while Wes watches the queue and sees nothing of it; and a direct message to a colleague, with presence, an unread count
  * and a desktop notification while the monitor is hidden.
  */
 import type { BrowserContext, Page } from "playwright-core";
@@ -106,9 +106,12 @@ describe("a consult", () => {
     await patron.getByText("Hal has left the chat.").waitFor();
     await expect.poll(() => hal.getByRole("tab").count()).toBe(0);
 
-    // Asked again, Hal joins; this time Tia lets him go.
+    // Asked again, Hal joins; a reload brings the chat back to him; this time Tia lets him go.
     await invite(tia, patronName);
     await join(hal, patronName);
+    await hal.reload();
+    await hal.getByRole("tab", { name: new RegExp(patronName) }).waitFor();
+    await hal.getByText("You are helping Tia, who owns this chat and ends it.").waitFor();
     await press(tia, tia.getByRole("button", { name: "Let Hal go" }));
     await hal.getByText(`You are no longer helping with the chat with ${patronName}.`).waitFor();
     await expect.poll(() => hal.getByRole("tab").count()).toBe(0);

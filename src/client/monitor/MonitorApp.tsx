@@ -19,7 +19,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { GroupCoverageView, ShiftAlertView } from "../../shared/coverage-view";
 import { nameInText } from "../../shared/display-text";
-import type { ChatMessage, DirectMessage, QueuedRequest } from "../../shared/protocol";
+import type { ChatMessage, DirectMessage, QueuedRequest, SessionView } from "../../shared/protocol";
 import type { ScriptView } from "../../shared/scripts";
 import { api } from "./api";
 import { ConsultInvitations } from "./ConsultInvitations";
@@ -119,6 +119,7 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
     return () => clearInterval(t);
   }, []);
 
+  const rememberedConsults = useRef(preferences.consults(me.id));
   // The chats this librarian is serving (after a reload, too) and the library's canned messages.
   useEffect(() => {
     void api<{ sessions: OpenSession[] }>("/api/me/sessions").then((r) => {
@@ -130,7 +131,22 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
       setActiveTab((t) => t ?? restored ?? r.data.sessions[0]?.sessionId ?? null);
     });
     void api<{ cannedMessages: ScriptView[] }>("/api/canned-messages").then((r) => r.ok && setScripts(r.data.cannedMessages));
+    // Colleagues' chats this librarian was helping in, if they still are.
+    for (const sessionId of rememberedConsults.current) {
+      void api<{ session: SessionView }>(`/api/chats/${sessionId}`).then((r) => {
+        const s = r.ok ? r.data.session : null;
+        if (!s || !s.consultants?.some((c) => c.id === me.id) || (s.status !== "active" && s.status !== "patron_left")) return;
+        setSessions((list) => (list.some((x) => x.sessionId === s.id) ? list : [...list, { sessionId: s.id, patronName: s.patronName, question: s.question, libraryName: s.libraryName, consult: true }]));
+        setActiveTab((t) => (activeChat.get() === s.id ? s.id : (t ?? s.id)));
+      });
+    }
   }, []);
+  useEffect(() => {
+    const helping = sessions.filter((s) => s.consult).map((s) => s.sessionId);
+    // Until the remembered ones have been looked at, keep them too.
+    preferences.setConsults(me.id, [...new Set([...helping, ...rememberedConsults.current])]);
+    rememberedConsults.current = [];
+  }, [sessions.map((s) => s.sessionId).join("|")]);
 
   // Whose shift it is on each cooperative queue, and whether this librarian is missing their library's:
   // asked every minute, and soon after they change their status or queues (presence takes a moment).

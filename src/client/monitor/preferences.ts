@@ -1,7 +1,8 @@
 /**
  * What the monitor remembers per librarian in this browser (localStorage):
  * the queues they monitor, their shift status, whether the sound is muted,
- * whether desktop notifications are on, which side panels are open.
+ * whether desktop notifications are on, which side panels are open, the
+ * colleagues' chats they are helping in (the server lists only chats they own).
  * Drafts of unsent messages and the chat tab on show live in sessionStorage (this tab only).
  */
 export const SHIFT_STATUSES = ["online", "busy", "away", "offline"] as const;
@@ -42,6 +43,8 @@ export const preferences = {
   setStatus: (librarianId: string, status: ShiftStatus) => write(`refdesk.status.${librarianId}`, status),
   muted: (librarianId: string) => read(`refdesk.muted.${librarianId}`, isBoolean) ?? false,
   setMuted: (librarianId: string, muted: boolean) => write(`refdesk.muted.${librarianId}`, muted),
+  consults: (librarianId: string) => read(`refdesk.consults.${librarianId}`, isStringArray) ?? [],
+  setConsults: (librarianId: string, sessionIds: string[]) => write(`refdesk.consults.${librarianId}`, sessionIds),
   /** Desktop notifications turned on in the monitor (the browser's permission is separate). */
   notify: (librarianId: string) => read(`refdesk.notify.${librarianId}`, isBoolean) ?? false,
   setNotify: (librarianId: string, on: boolean) => write(`refdesk.notify.${librarianId}`, on),
