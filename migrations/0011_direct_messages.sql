@@ -20,3 +20,5 @@ CREATE INDEX `direct_messages_to_unread` ON `direct_messages` (`to_librarian_id`
 CREATE INDEX `direct_messages_pair` ON `direct_messages` (`from_librarian_id`,`to_librarian_id`,`id`);
 --> statement-breakpoint
 CREATE INDEX `direct_messages_created` ON `direct_messages` (`created_at`);
+--> statement-breakpoint
+CREATE INDEX `direct_messages_from_created` ON `direct_messages` (`from_librarian_id`,`created_at`);

@@ -886,5 +886,6 @@ export const directMessages = sqliteTable(
     index("direct_messages_to_unread").on(t.toLibrarianId, t.readAt),
     index("direct_messages_pair").on(t.fromLibrarianId, t.toLibrarianId, t.id),
     index("direct_messages_created").on(t.createdAt),
+    index("direct_messages_from_created").on(t.fromLibrarianId, t.createdAt),
   ],
 );

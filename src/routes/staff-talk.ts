@@ -12,9 +12,10 @@ import type { AppEnv } from "../http/app-env";
 import { assertSameOrigin } from "../http/origins";
 import { ApiError } from "../http/errors";
 import { parseBody } from "../http/validate";
+import { LIMITS } from "../shared/limits";
 import { directSendSchema } from "../shared/protocol";
 import { colleagueInReach, colleaguesInReach, librariesInReach, presenceOn, queuesStaffedBy } from "../staff/colleagues";
-import { announceDirect, conversation, markRead, storeDirect, unreadBySender } from "../staff/direct-messages";
+import { announceDirect, conversation, markRead, sendingTooFast, storeDirect, storedDirect, unreadBySender } from "../staff/direct-messages";
 import { LIBRARIAN } from "./openapi/callers";
 import { documented } from "./openapi/describe";
 import { GROUPS } from "./openapi/groups";
@@ -77,12 +78,15 @@ staffTalkRoutes.post("/direct/:librarianId", documented({
   params: COLLEAGUE_PARAM,
   body: directSendSchema,
   answers: { 201: `\`{message}\`: ${MESSAGE}.`, 200: "`{message}`: the message already stored under this `clientId`." },
-  refusals: [NOT_SIGNED_IN, OTHER_SITE, BAD_BODY, NOT_A_COLLEAGUE],
+  refusals: [NOT_SIGNED_IN, OTHER_SITE, BAD_BODY, NOT_A_COLLEAGUE, refusal(429, "rate_limited", `More than ${LIMITS.directMessagesPerMinute} direct messages from this librarian in the last minute.`)],
 }), async (c) => {
   assertSameOrigin(c);
   const { librarian, db, colleague } = await colleagueFrom(c);
   const body = await parseBody(c, directSendSchema);
-  const { message, fresh } = await storeDirect(db, librarian, colleague, body, Date.now());
+  const now = Date.now();
+  const stored = await storedDirect(db, librarian, colleague, body.clientId);
+  if (!stored && (await sendingTooFast(db, librarian, now))) throw new ApiError(429, "rate_limited", `You can send at most ${LIMITS.directMessagesPerMinute} direct messages a minute; wait a moment.`);
+  const { message, fresh } = stored ? { message: stored, fresh: false } : await storeDirect(db, librarian, colleague, body, now);
   if (fresh) await announceDirect(c.env, db, message, [colleague.libraryId, librarian.libraryId]);
   return c.json({ message }, fresh ? 201 : 200);
 });

@@ -34,6 +34,8 @@ export const LIMITS = {
   staffMessageChars: 2000,
   /** Staff messages a queue keeps for reloads (older ones are dropped). */
   staffHistory: 300,
+  /** Direct messages one librarian may send in a minute (each is a D1 write and a push to a few queues). */
+  directMessagesPerMinute: 30,
   /** Characters in the internal note that goes with a transfer. */
   transferNoteChars: 1000,
   /** A link a librarian sends: its address and its title. */

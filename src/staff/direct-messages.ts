@@ -11,12 +11,12 @@
  * socket is needed. A monitor that was closed reads its unread messages when
  * it opens.
  */
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Librarian } from "../auth/librarian";
 import type { Database } from "../db/client";
 import { directMessages } from "../db/schema";
 import { requestQueue } from "../objects/index";
-import { TIMING } from "../shared/limits";
+import { LIMITS, TIMING } from "../shared/limits";
 import type { DirectMessage } from "../shared/protocol";
 import { errorSummary, logEvent } from "../ops/log";
 import { queuesStaffedBy, type Colleague } from "./colleagues";
@@ -44,6 +44,16 @@ const namesOf = (me: Librarian, colleague: Colleague) =>
     [colleague.id, colleague.name],
   ]);
 
+/** The message `from` already stored under this client id (a retry), or null. */
+export async function storedDirect(db: Database, from: Librarian, to: Colleague, clientId: string): Promise<DirectMessage | null> {
+  const stored = await db
+    .select()
+    .from(directMessages)
+    .where(and(eq(directMessages.fromLibrarianId, from.id), eq(directMessages.clientId, clientId)))
+    .get();
+  return stored ? view(stored, namesOf(from, to)) : null;
+}
+
 /** Stores a message once per client id (a retry answers the stored one) and says whether it is new. */
 export async function storeDirect(db: Database, from: Librarian, to: Colleague, input: { clientId: string; body: string }, now: number): Promise<{ message: DirectMessage; fresh: boolean }> {
   const inserted = await db
@@ -53,14 +63,10 @@ export async function storeDirect(db: Database, from: Librarian, to: Colleague, 
     .returning()
     .get();
   if (inserted) return { message: view(inserted, namesOf(from, to)), fresh: true };
-  const stored = await db
-    .select()
-    .from(directMessages)
-    .where(and(eq(directMessages.fromLibrarianId, from.id), eq(directMessages.clientId, input.clientId)))
-    .get();
+  // Stored meanwhile by a retry racing this one.
+  const stored = await storedDirect(db, from, to, input.clientId);
   if (!stored) throw new Error("direct message neither inserted nor found");
-  // The same client id for another colleague is the sender's mistake, not a retry: show what was stored.
-  return { message: view(stored, namesOf(from, to)), fresh: false };
+  return { message: stored, fresh: false };
 }
 
 /** Tells the recipient's open monitors (and the sender's other ones); a queue that cannot be reached only delays it until the next read. */
@@ -75,6 +81,16 @@ export async function announceDirect(env: Env, db: Database, message: DirectMess
       ),
     ),
   );
+}
+
+/** Whether `from` has sent LIMITS.directMessagesPerMinute messages in the last minute (a retry of one already stored is never refused). */
+export async function sendingTooFast(db: Database, from: Librarian, now: number): Promise<boolean> {
+  const row = await db
+    .select({ count: sql<number>`count(*)` })
+    .from(directMessages)
+    .where(and(eq(directMessages.fromLibrarianId, from.id), gte(directMessages.createdAt, now - 60_000)))
+    .get();
+  return Number(row?.count ?? 0) >= LIMITS.directMessagesPerMinute;
 }
 
 /** The latest messages between the two, oldest first. */

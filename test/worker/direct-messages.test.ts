@@ -10,7 +10,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { database } from "../../src/db/client";
 import type { DirectMessage, QueueServerMessage } from "../../src/shared/protocol";
-import { TIMING } from "../../src/shared/limits";
+import { LIMITS, TIMING } from "../../src/shared/limits";
 import { dropOldDirectMessages } from "../../src/staff/direct-messages";
 import { activeChat, call, countRows, createGroup, createLibrarian, createLibrary, monitorQueue, signIn, uniqueId } from "./helpers";
 
@@ -124,6 +124,20 @@ describe("direct messages", () => {
     expect(foreign.status).toBe(403);
     expect((await call("/api/staff/colleagues")).status).toBe(401);
     expect(await countRows("SELECT 1 FROM direct_messages WHERE from_librarian_id IN (?, ?)", w.ann.id, w.oz.id)).toBe(0);
+  });
+
+  it("are refused past the rate for a minute, and a retry of one stored is still answered", async () => {
+    const w = await cooperative();
+    const first = crypto.randomUUID();
+    expect((await send(w.annC, w.bea.id, "message 0", first)).status).toBe(201);
+    for (let i = 1; i < LIMITS.directMessagesPerMinute; i++) expect((await send(w.annC, w.bea.id, `message ${i}`)).status).toBe(201);
+    const refused = await send(w.annC, w.bea.id, "one too many");
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: { code: "rate_limited" } });
+    expect((await send(w.annC, w.bea.id, "message 0", first)).status).toBe(200);
+    expect(await countRows("SELECT 1 FROM direct_messages WHERE from_librarian_id = ?", w.ann.id)).toBe(LIMITS.directMessagesPerMinute);
+    // Someone else is not slowed by Ann.
+    expect((await send(w.beaC, w.ann.id, "all good here")).status).toBe(201);
   });
 
   it("are dropped by the daily scrub once older than they are kept", async () => {
