@@ -1,6 +1,7 @@
 /**
  * Librarians working together, in real Chromium, by keyboard, axe clean: a
- * consult — Tia invites Hal into her chat, Hal is told and joins, both write,
+ * consult — Tia invites Hal into her chat; Hal, looking elsewhere, gets a
+ * desktop notification and declines, and Tia hears so; asked again he joins, both write,
  * the patron sees who joined and left, Hal leaves, and the second time keeps
  * the chat through a reload until Tia lets him go; Tia alone ends the chat —
  * while Wes watches the queue and sees nothing of it; and a direct message to a colleague, with presence, an unread count
@@ -72,15 +73,27 @@ describe("a consult", () => {
   it("brings Hal into Tia's chat while Wes watches the queue and sees nothing of it", async () => {
     const stamp = Date.now();
     const patronName = `Pat ${stamp}`;
-    const [tia, hal, wes] = [await monitorOf(TALK_OWNER.email), await monitorOf(TALK_HELPER.email), await monitorOf(TALK_WATCHER.email)];
+    const halContext = await context();
+    await recordNotifications(halContext);
+    const [tia, hal, wes] = [await monitorOf(TALK_OWNER.email), await monitorOf(TALK_HELPER.email, halContext), await monitorOf(TALK_WATCHER.email)];
+    await press(hal, hal.getByRole("button", { name: "Desktop notifications" }));
+    await expect.poll(() => hal.getByRole("button", { name: "Desktop notifications" }).getAttribute("aria-pressed")).toBe("true");
     const patron = await patronAsks(`Where are the 1962 city directories? ${stamp}`, patronName);
     await tia.locator(".waiting-item", { hasText: String(stamp) }).waitFor();
     await tia.keyboard.press("Alt+Shift+A");
     await tia.getByRole("tab", { name: new RegExp(patronName) }).waitFor();
     await expect.poll(() => wes.getByRole("heading", { name: "Waiting patrons (0)" }).count()).toBe(1);
 
+    // Hal, looking elsewhere, first declines: Tia hears he did not join.
+    await setHidden(hal, true);
     await invite(tia, patronName);
     await tia.getByText("Invited Hal to help; waiting for an answer.").waitFor();
+    await expect.poll(async () => (await shown(hal)).map((n) => n.title)).toContain(`Tia asks you to help: ${patronName}`);
+    await setHidden(hal, false);
+    await press(hal, hal.getByRole("button", { name: `Decline to help with ${patronName}` }));
+    await tia.getByText(`Hal did not join the chat with ${patronName} (declined, or no answer in time).`).waitFor();
+
+    await invite(tia, patronName);
     await join(hal, patronName);
     await patron.getByText(`Hal has joined the chat to help Tia.`).waitFor();
 
@@ -150,6 +163,9 @@ async function recordNotifications(ctx: BrowserContext): Promise<void> {
     };
   });
 }
+
+const setHidden = (page: Page, hidden: boolean) => page.evaluate((h) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(h), hidden);
+const shown = (page: Page) => page.evaluate(() => (window as unknown as { __shown: { title: string; body: string }[] }).__shown);
 
 /** Chooses the colleague whose option starts with `name` in the Colleague list, by arrow keys. */
 async function chooseColleague(page: Page, name: string): Promise<void> {

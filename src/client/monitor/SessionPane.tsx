@@ -147,6 +147,16 @@ export function SessionPane(props: SessionPaneProps) {
     if (servedBySomeoneElse) props.onEnded(id, `${nameInText(servedBySomeoneElse.name)} accepted the chat with ${patron}.`);
   }, [servedBySomeoneElse?.id]);
 
+  // The owner hears how an invitation to help ended when nobody joined on it.
+  const lastInvite = useRef<string | null>(null);
+  const inviteTo = session?.consultInvite?.toName ?? null;
+  useEffect(() => {
+    const was = lastInvite.current;
+    lastInvite.current = inviteTo;
+    if (consulting || !was || inviteTo) return;
+    if (!consultants.some((c) => c.name === was)) props.onNotice(`${nameInText(was)} did not join the chat with ${patron} (declined, or no answer in time).`);
+  }, [inviteTo]);
+
   // Helping: once the owner lets this librarian go (or they leave), the chat is no longer theirs to show.
   const wasHelping = useRef(false);
   useEffect(() => {
