@@ -1,11 +1,14 @@
 /**
- * Librarians working together, in real Chromium, by keyboard, axe clean: a
- * consult — Tia invites Hal into her chat; Hal, looking elsewhere, gets a
- * desktop notification and declines, and Tia hears so; asked again he joins, both write,
- * the patron sees who joined and left, Hal leaves, and the second time keeps
- * the chat through a reload until Tia lets him go; Tia alone ends the chat —
- * while Wes watches the queue and sees nothing of it; and a direct message to a colleague, with presence, an unread count
- * and a desktop notification while the monitor is hidden.
+ * Librarians working together, in real Chromium, by keyboard, axe clean.
+ *
+ * A consult: Tia invites Hal into her chat; Hal, looking elsewhere, gets a
+ * desktop notification and declines, and Tia hears so; asked again he joins,
+ * both write, the patron sees who joined and left; Hal leaves; the second time
+ * he keeps the chat through a reload until Tia lets him go; Tia alone ends it —
+ * while Wes watches the queue and sees nothing of it.
+ *
+ * A direct message to a colleague, with presence, an unread count and a
+ * desktop notification while the monitor is hidden (none while Busy).
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
