@@ -117,6 +117,11 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
     this.presence.sendTo(librarianId, { type: "direct.message", message });
   }
 
+  /** Who is monitoring, without the requests (a colleague's presence). */
+  async monitors(): Promise<Monitor[]> {
+    return this.presence.monitors();
+  }
+
   /** The queue as a monitor sees it. */
   async snapshot(): Promise<{ requests: QueuedRequest[]; monitors: Monitor[]; staffed: boolean }> {
     return { requests: this.waiting.all(), monitors: this.presence.monitors(), staffed: this.presence.isStaffed() };

@@ -174,6 +174,7 @@ export interface RequestQueueApi extends UpgradeTarget {
   removeRequest(sessionId: string, reason: RemovalReason, by: { id: string; name: string } | null): Promise<void>;
   offerTransfer(request: QueuedRequest, opts: { fromLibrarianId: string; toLibrarianId: string | null }): Promise<{ staffed: boolean }>;
   snapshot(): Promise<{ requests: QueuedRequest[]; monitors: Monitor[]; staffed: boolean }>;
+  monitors(): Promise<Monitor[]>;
   tellLibrarian(librarianId: string, message: DirectMessage): Promise<void>;
   disconnectLibrarian(librarianId: string): Promise<{ closed: number }>;
   revokeAccess(librarianId: string, signInKeys: string[] | null): Promise<{ closed: number }>;

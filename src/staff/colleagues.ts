@@ -7,6 +7,8 @@
  * presence (request-queue/presence.ts), on the queues those colleagues may
  * staff — their libraries' queues and those libraries' cooperatives' queues —
  * so a partner who monitors only their own library's queue still shows online.
+ * That is one call per queue in reach, so the monitor asks only on opening,
+ * when a message arrives, and every half minute while its panel is open.
  */
 import { and, asc, eq, inArray, isNull, ne } from "drizzle-orm";
 import type { Librarian } from "../auth/librarian";
@@ -74,7 +76,7 @@ interface Seen {
 export async function presenceOn(env: Env, queueIds: string[], librarianIds: Set<string>): Promise<Map<string, Seen>> {
   const rank: Record<LibrarianStatus, number> = { online: 0, busy: 1, away: 2 };
   const seen = new Map<string, Seen>();
-  const snapshots = await Promise.all(queueIds.map(async (queueId) => ({ queueId, monitors: (await requestQueue(env, queueId).snapshot()).monitors })));
+  const snapshots = await Promise.all(queueIds.map(async (queueId) => ({ queueId, monitors: await requestQueue(env, queueId).monitors() })));
   for (const { queueId, monitors } of snapshots) {
     for (const m of monitors) {
       if (!librarianIds.has(m.librarianId)) continue;

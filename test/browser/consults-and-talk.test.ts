@@ -91,7 +91,7 @@ describe("a consult", () => {
     await setHidden(hal, true);
     await invite(tia, patronName);
     await tia.getByText("Invited Hal to help; waiting for an answer.").waitFor();
-    await expect.poll(async () => (await shown(hal)).map((n) => n.title)).toContain(`Tia asks you to help: ${patronName}`);
+    await expect.poll(async () => (await shown(hal)).map((n) => n.title), { timeout: 10_000 }).toContain(`Tia asks you to help: ${patronName}`);
     await setHidden(hal, false);
     await press(hal, hal.getByRole("button", { name: `Decline to help with ${patronName}` }));
     await tia.getByText(`Hal did not join the chat with ${patronName} (declined, or no answer in time).`).waitFor();
@@ -173,6 +173,8 @@ const shown = (page: Page) => page.evaluate(() => (window as unknown as { __show
 /** Chooses the colleague whose option starts with `name` in the Colleague list, by arrow keys. */
 async function chooseColleague(page: Page, name: string): Promise<void> {
   const select = page.getByLabel("Colleague", { exact: true });
+  // The list arrives after the monitor opens.
+  await select.locator("option", { hasText: name }).waitFor({ state: "attached" });
   await select.focus();
   for (let i = 0; i < 10; i++) {
     const label = await select.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? "");
@@ -203,15 +205,15 @@ describe("direct messages", () => {
     await expectNoViolations(tia, "a direct message sent");
 
     // Wes, hidden: a notification, the count in the title and on the panel.
-    await expect.poll(async () => (await wes.evaluate(() => (window as unknown as { __shown: { title: string; body: string }[] }).__shown)).filter((n) => n.title === "Message from Tia").map((n) => n.body)).toEqual([
+    await expect.poll(async () => (await wes.evaluate(() => (window as unknown as { __shown: { title: string; body: string }[] }).__shown)).filter((n) => n.title === "Message from Tia").map((n) => n.body), { timeout: 10_000 }).toEqual([
       `Can you take the desk at three? ${stamp}`,
     ]);
-    await expect.poll(() => wes.title()).toMatch(/1 direct/);
+    await expect.poll(() => wes.title(), { timeout: 10_000 }).toMatch(/1 direct/);
     await wes.evaluate(() => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(false));
     await press(wes, wes.getByRole("button", { name: /Direct messages \(1 unread\)/ }));
     await chooseColleague(wes, "Tia");
     await wes.getByRole("log", { name: "Direct messages with Tia" }).getByText(`Can you take the desk at three? ${stamp}`).waitFor();
-    await expect.poll(() => wes.getByRole("button", { name: /^Direct messages$/ }).count()).toBe(1);
+    await expect.poll(() => wes.getByRole("button", { name: /^Direct messages$/ }).count(), { timeout: 10_000 }).toBe(1);
     await expectNoViolations(wes, "a direct message read");
 
     // Wes answers; it reaches Tia at once.

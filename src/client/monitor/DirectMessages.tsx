@@ -41,6 +41,12 @@ function optionLabel(c: ColleagueView): string {
   return `${nameInText(c.name)} (${nameInText(c.libraryName)}) — ${c.presence}${c.unread ? `, ${c.unread} unread` : ""}`;
 }
 
+/** Two lists of one conversation as one, each message once, in order. */
+function mergeMessages(a: DirectMessage[], b: DirectMessage[]): DirectMessage[] {
+  const byId = new Map([...a, ...b].map((m) => [m.id, m]));
+  return [...byId.values()].sort((x, y) => x.id - y.id);
+}
+
 export function DirectMessages({ meId, colleagues, live, open, onOpen, onChanged }: DirectMessagesProps) {
   const [withId, setWithId] = useState("");
   const [messages, setMessages] = useState<DirectMessage[]>([]);
@@ -57,13 +63,17 @@ export function DirectMessages({ meId, colleagues, live, open, onOpen, onChanged
     if (res.ok && res.data.read > 0) onChanged();
   };
 
-  // The conversation with the chosen colleague, read as it opens.
+  // The conversation with the chosen colleague, read as it opens. What was sent or came meanwhile stays
+  // (the read may answer after a quick first message); an answer for a colleague no longer chosen is dropped.
+  const showing = useRef(withId);
+  showing.current = withId;
   useEffect(() => {
     setMessages([]);
     if (!withId || !open) return;
     void api<{ messages: DirectMessage[] }>(`/api/staff/direct/${withId}`).then((r) => {
+      if (showing.current !== withId) return;
       if (!r.ok) return setProblem(r.error.message);
-      setMessages(r.data.messages);
+      setMessages((meanwhile) => mergeMessages(r.data.messages, meanwhile));
       if (r.data.messages.some((m) => m.from.id === withId && m.readAt === null)) void markRead(withId);
     });
   }, [withId, open]);
@@ -73,7 +83,7 @@ export function DirectMessages({ meId, colleagues, live, open, onOpen, onChanged
     const mine = live.filter((m) => (m.from.id === withId && m.to.id === meId) || (m.to.id === withId && m.from.id === meId));
     const fresh = mine.filter((m) => !messages.some((x) => x.id === m.id));
     if (fresh.length === 0) return;
-    setMessages((all) => [...all, ...fresh.filter((m) => !all.some((x) => x.id === m.id))].sort((a, b) => a.id - b.id));
+    setMessages((all) => mergeMessages(all, fresh));
     if (open && !document.hidden && fresh.some((m) => m.from.id === withId)) void markRead(withId);
   }, [live.length, withId]);
 
@@ -91,7 +101,7 @@ export function DirectMessages({ meId, colleagues, live, open, onOpen, onChanged
     if (!res.ok) return setProblem(res.error.message);
     setProblem(null);
     setText("");
-    setMessages((all) => (all.some((m) => m.id === res.data.message.id) ? all : [...all, res.data.message]));
+    setMessages((all) => mergeMessages(all, [res.data.message]));
   };
 
   return (

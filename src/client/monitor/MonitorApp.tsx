@@ -200,13 +200,15 @@ export function MonitorApp({ boot }: { boot: MonitorBootstrap }) {
     }
   }, [invitations.map((r) => r.consult!.id).join("|")]);
 
-  // Colleagues in reach, their presence and unread direct messages: every half minute, and whenever a message comes.
+  // Colleagues in reach, their presence and unread direct messages: on opening, whenever a message comes, and —
+  // only while the panel is open, since presence is read from every queue in reach — every half minute.
   const loadDirectory = () => void api<{ colleagues: ColleagueView[] }>("/api/staff/colleagues").then((r) => r.ok && setDirectory(r.data.colleagues));
   useEffect(() => {
     loadDirectory();
+    if (!directOpen) return;
     const t = setInterval(loadDirectory, 30_000);
     return () => clearInterval(t);
-  }, []);
+  }, [directOpen]);
   const directSeen = useRef(0);
   useEffect(() => {
     const fresh = directLive.slice(directSeen.current);
