@@ -863,7 +863,7 @@ export const ratingLinks = sqliteTable(
   (t) => [index("rating_links_session").on(t.sessionId)],
 );
 
-// ---- direct messages between librarians (migrations/0011_direct_messages.sql) ----
+// ---- direct messages between librarians (migrations/0012_direct_messages.sql) ----
 
 /**
  * A librarian's message to one colleague of their library or cooperatives
