@@ -19,7 +19,8 @@ export default defineConfig({
               // check that the framing check refuses loopback and private addresses.
               // PUBLIC_ORIGIN as in production, where mails carry links (the rating link of a transcript mail):
               // the same origin the tests call the Worker at (test/worker/helpers.ts ORIGIN).
-              bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")), PUBLIC_ORIGIN: "https://refdesk.test" },
+              // FILE_LINK_SECRET, a secret in deployments, signs the file links of mails.
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")), PUBLIC_ORIGIN: "https://refdesk.test", FILE_LINK_SECRET: "test-file-link-secret" },
               // A second, empty installation's database: archives exported from DB are imported
               // into it, and migrations are tried on it over older schemas.
               d1Databases: { EMPTY_DB: "refdesk-empty-installation" },
