@@ -9,7 +9,7 @@
  * live region holding only stable text; the ticking wait time sits outside
  * it) and each new message once (Transcript's role="log").
  *
- * Everything about the viewport and co-browsing lives in
+ * Everything about the viewport, co-browsing and files lives in
  * ./extras/PatronExtras, imported as the window shows (a chunk of its own in
  * the Qwidget, whose first load has a byte budget) — and with it the parts
  * only an unavailable or finished chat needs (the alternatives, the rating).
@@ -71,6 +71,7 @@ export function ChatWindow(props: ChatWindowProps) {
   const [extras, setExtras] = useState<typeof import("./extras/PatronExtras") | null>(null);
   useEffect(() => void import("./extras/PatronExtras").then((m) => (m.adoptPreact(PREACT_KIT), setExtras(m))), []);
 
+  const renderFile = useMemo(() => extras?.patronFileRenderer({ sessionId, token, origin }), [extras, sessionId, token, origin]);
   const session = snap?.session ?? null;
   const status = session?.status ?? null;
   const over = status === "ended" || status === "patron_left";
@@ -129,7 +130,7 @@ export function ChatWindow(props: ChatWindowProps) {
       {extras && snap ? <extras.PatronExtras {...props} chat={chat} snap={snap} host={section} /> : null}
 
       {snap && !showUnavailable ? (
-        <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="patron" myName={session?.patronName ?? "You"} label="Chat messages" />
+        <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="patron" myName={session?.patronName ?? "You"} label="Chat messages" renderFile={renderFile} />
       ) : null}
 
       {snap?.typing ? (
@@ -154,6 +155,7 @@ export function ChatWindow(props: ChatWindowProps) {
             onTyping={(a) => chat.setTyping(a)}
             inputRef={composer}
           />
+          {extras && session?.filesAllowed !== false ? <extras.PatronFileAttach sessionId={sessionId} token={token} origin={origin} /> : null}
           <div class="chat-actions">
             {extras ? <extras.TranscriptChoice choice={snap?.transcript ?? null} onChange={(send, email) => chat.setTranscript(send, email)} /> : null}
             {confirmingEnd ? (
