@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { FILE_LIMITS } from "../../shared/limits";
 import { FILE_TYPES, isImageType } from "../../shared/file-types";
 import { FILE_UI_TEXTS as T, fileSize } from "./file-texts";
+import { useFileStyles } from "./file-styles";
 import { uploadFile, type Upload, type UploadTarget } from "./file-upload";
 
 export interface FileAttachProps {
@@ -27,6 +28,8 @@ export function FileAttach({ id, target, disabled }: FileAttachProps) {
   const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
   const [note, setNote] = useState<{ text: string; problem: boolean } | null>(null);
   const upload = useRef<Upload | null>(null);
+  const element = useRef<HTMLDivElement>(null);
+  useFileStyles(element);
   const altInput = useRef<HTMLInputElement>(null);
   const sendButton = useRef<HTMLButtonElement>(null);
   // A file chosen: the cursor goes to what comes next (its description, or Send).
@@ -64,7 +67,7 @@ export function FileAttach({ id, target, disabled }: FileAttachProps) {
 
   const image = file ? isImageType(file.type) : false;
   return (
-    <div class="file-attach">
+    <div class="file-attach" ref={element}>
       <input
         ref={input}
         id={`${id}-input`}

@@ -4,15 +4,26 @@
  * Where the file is fetched from is the caller's: librarians open the file's
  * own address with their sign-in; the patron asks for a signed link first.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { isImageType } from "../../shared/file-types";
 import type { SharedFile } from "../../shared/protocol";
 import { FILE_UI_TEXTS as T, fileSize } from "./file-texts";
+import { useFileStyles } from "./file-styles";
 
 /** Where a file of the chat can be fetched; null when it is no longer available. */
 export type FileLink = (fileId: string) => string | Promise<string | null>;
 
 export function FileView({ file, link }: { file: SharedFile; link: FileLink }) {
+  const element = useRef<HTMLDivElement>(null);
+  useFileStyles(element);
+  return (
+    <div class="file-view" ref={element}>
+      <FileShown file={file} link={link} />
+    </div>
+  );
+}
+
+function FileShown({ file, link }: { file: SharedFile; link: FileLink }) {
   const [url, setUrl] = useState<string | null | undefined>(undefined);
   useEffect(() => {
     let shown = true;

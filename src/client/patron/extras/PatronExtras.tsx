@@ -31,8 +31,6 @@ export { RatingForm } from "../RatingForm";
 export { ForgetBrowser } from "../ForgetBrowser";
 export { TranscriptChoice } from "../TranscriptChoice";
 export { Unavailable } from "../Unavailable";
-// Files: sending them and showing them in the transcript.
-export { PatronFileAttach, patronFileRenderer } from "./PatronFiles";
 
 /** Loads the co-browse recorder (the Qwidget passes it; Refdesk's own chat page cannot co-browse). */
 export type ShareLoader = () => Promise<typeof import("../../qwidget/cobrowse/share")>;

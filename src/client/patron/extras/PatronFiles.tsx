@@ -1,12 +1,15 @@
 /**
- * Files in the patron's chat window (the hosted page and the Qwidget), in the
- * extras chunk so the Qwidget's first load does not carry them. The patron
+ * Files in the patron's chat window (the hosted page and the Qwidget), a
+ * chunk of their own so the Qwidget's first load does not carry them. The patron
  * sends with the chat token; to show a file, the window asks for a signed
  * link (an image element cannot send the token), once per file.
  */
 import type { ChatMessage } from "../../../shared/protocol";
 import { FileAttach } from "../../shared/FileAttach";
 import { FileView, type FileLink } from "../../shared/FileView";
+
+// The Qwidget hands this chunk its own Preact (../../shared/preact-host.ts).
+export { adoptPreact } from "../../shared/preact-adopt";
 
 interface ChatKey {
   sessionId: string;
