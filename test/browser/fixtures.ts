@@ -109,8 +109,13 @@ export const ALERT_FORM = { ...KEYBOARD_FORM, id: "alert-test-chat", libraryId: 
 export const ALERT_ADMIN = { id: "alert-test-admin", libraryId: ALERT_LIBRARY.id, email: "gil@alert-test.example", displayName: "Gil", role: "group_admin" };
 export const ALERT_LIBRARIAN = { id: "alert-test-librarian", libraryId: ALERT_LIBRARY.id, email: "nia@alert-test.example", displayName: "Nia", role: "librarian" };
 
+/** Files in chats (test/browser/chat-files.test.ts): a library of its own, with a test site carrying its Qwidget (public/demo/files-test/). */
+export const FILES_LIBRARY = { ...KEYBOARD_LIBRARY, id: "files-test", name: "Files Test Library", contactEmail: "ask@files-test.example" };
+export const FILES_FORM = { ...KEYBOARD_FORM, id: "files-test-chat", libraryId: FILES_LIBRARY.id, queueId: `lib:${FILES_LIBRARY.id}`, title: "Ask the files test library" };
+export const FILES_LIBRARIAN = { id: "files-test-librarian", libraryId: FILES_LIBRARY.id, email: "fay@files-test.example", displayName: "Fay", role: "librarian" };
+
 export const TEST_FIXTURES = {
-  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY],
-  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN],
-  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM],
+  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY, FILES_LIBRARY],
+  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN, FILES_LIBRARIAN],
+  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM, FILES_FORM],
 };

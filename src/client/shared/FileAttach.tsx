@@ -1,6 +1,6 @@
 /**
- * Attaching a file to a chat: a button opens the file picker (keyboard:
- * Tab to it, Enter); the chosen file shows with its size, an optional
+ * Attaching a file to a chat: the file input, shown as a button, opens the
+ * file picker (keyboard: Tab to it, Enter); the chosen file shows with its size, an optional
  * description for an image (its alt text), Send and Remove; while it goes,
  * a progress bar with Cancel; a refusal is said in the server's words.
  */
@@ -22,7 +22,6 @@ const ACCEPT = Object.keys(FILE_TYPES).join(",");
 
 export function FileAttach({ id, target, disabled }: FileAttachProps) {
   const input = useRef<HTMLInputElement>(null);
-  const attachButton = useRef<HTMLButtonElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [alt, setAlt] = useState("");
   const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
@@ -32,19 +31,23 @@ export function FileAttach({ id, target, disabled }: FileAttachProps) {
   useFileStyles(element);
   const altInput = useRef<HTMLInputElement>(null);
   const sendButton = useRef<HTMLButtonElement>(null);
-  // A file chosen: the cursor goes to what comes next (its description, or Send).
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  // A file chosen: the cursor goes to what comes next (its description, or Send); while it goes, to Cancel.
   useEffect(() => {
     if (file) (altInput.current ?? sendButton.current)?.focus();
   }, [file]);
+  const sending = progress !== null;
+  useEffect(() => {
+    if (sending) cancelButton.current?.focus();
+  }, [sending]);
 
   const reset = () => {
     setFile(null);
     setAlt("");
     setProgress(null);
     upload.current = null;
-    if (input.current) input.current.value = "";
-    // Back to where a next file starts (after the render that shows the button again).
-    setTimeout(() => attachButton.current?.focus());
+    // Back to where a next file starts (after the render that shows the file input again).
+    setTimeout(() => input.current?.focus());
   };
   const choose = (chosen: File | null) => {
     if (!chosen) return;
@@ -68,20 +71,22 @@ export function FileAttach({ id, target, disabled }: FileAttachProps) {
   const image = file ? isImageType(file.type) : false;
   return (
     <div class="file-attach" ref={element}>
-      <input
-        ref={input}
-        id={`${id}-input`}
-        type="file"
-        accept={ACCEPT}
-        hidden
-        tabIndex={-1}
-        onChange={(e) => choose((e.target as HTMLInputElement).files?.[0] ?? null)}
-      />
       {!file ? (
         <>
-          <button ref={attachButton} type="button" class="attach" disabled={disabled} aria-describedby={`${id}-hint`} onClick={() => input.current?.click()}>
+          {/* The native file input itself takes focus (Enter or Space opens the picker); its label looks like a button. */}
+          <input
+            ref={input}
+            id={`${id}-input`}
+            class="visually-hidden file-input"
+            type="file"
+            accept={ACCEPT}
+            disabled={disabled}
+            aria-describedby={`${id}-hint`}
+            onChange={(e) => choose((e.target as HTMLInputElement).files?.[0] ?? null)}
+          />
+          <label for={`${id}-input`} class="attach">
             {T.attach}
-          </button>
+          </label>
           <span id={`${id}-hint`} class="visually-hidden">
             {T.attachHint}
           </span>
@@ -90,7 +95,7 @@ export function FileAttach({ id, target, disabled }: FileAttachProps) {
         <div class="file-progress">
           <label for={`${id}-progress`}>{T.uploading(file.name)}</label>
           <progress id={`${id}-progress`} max={progress.total || 1} value={progress.sent} />
-          <button type="button" onClick={() => upload.current?.cancel()}>
+          <button ref={cancelButton} type="button" onClick={() => upload.current?.cancel()}>
             {T.cancel}
           </button>
         </div>
