@@ -7,6 +7,11 @@ import { defineConfig } from "vitest/config";
 //   send_email bindings from wrangler.toml (storage is fresh per test file);
 // - "browser": tests in Node that drive real Chromium against `wrangler dev`;
 // - "unit": tests in plain Node (the code-health checks: lint, unused code, Env types).
+
+// FILE_LINK_SECRET signs file links; deployments set it as a secret (wrangler.toml [secrets]),
+// and wrangler takes a local value from the environment.
+process.env.FILE_LINK_SECRET ??= "test-file-link-secret";
+
 export default defineConfig({
   test: {
     projects: [
@@ -19,8 +24,7 @@ export default defineConfig({
               // check that the framing check refuses loopback and private addresses.
               // PUBLIC_ORIGIN as in production, where mails carry links (the rating link of a transcript mail):
               // the same origin the tests call the Worker at (test/worker/helpers.ts ORIGIN).
-              // FILE_LINK_SECRET, a secret in deployments, signs the file links of mails.
-              bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")), PUBLIC_ORIGIN: "https://refdesk.test", FILE_LINK_SECRET: "test-file-link-secret" },
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")), PUBLIC_ORIGIN: "https://refdesk.test" },
               // A second, empty installation's database: archives exported from DB are imported
               // into it, and migrations are tried on it over older schemas.
               d1Databases: { EMPTY_DB: "refdesk-empty-installation" },
