@@ -582,7 +582,11 @@ export const monitoringSpans = sqliteTable(
     startedAt: integer("started_at").notNull(),
     endedAt: integer("ended_at").notNull(),
   },
-  (t) => [index("monitoring_spans_queue_started").on(t.queueId, t.startedAt), index("monitoring_spans_library_started").on(t.libraryId, t.startedAt)],
+  (t) => [
+    index("monitoring_spans_queue_started").on(t.queueId, t.startedAt),
+    index("monitoring_spans_library_started").on(t.libraryId, t.startedAt),
+    index("monitoring_spans_librarian_started").on(t.librarianId, t.startedAt),
+  ],
 );
 
 // ---- operations (migrations/0008_operations.sql) ---------------------------------
