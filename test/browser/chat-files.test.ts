@@ -9,7 +9,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { axeViolations, signInToMonitor, useBrowser } from "./browser";
-import { FILES_FORM, FILES_LIBRARIAN } from "./fixtures";
+import { FILES_LIBRARIAN } from "./fixtures";
 import { focusedInWidget, launcher, panel } from "./patron-helpers";
 
 const { context } = useBrowser();

@@ -48,7 +48,7 @@ const HTML_WITH_PDF = new TextEncoder().encode("<html>%PDF-1.4</html>");
 let sent = 0;
 interface Upload {
   name: string;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   alt?: string;
   clientId?: string;
   contentType?: string;

@@ -97,7 +97,7 @@ const PDF_HEADER = [...new TextEncoder().encode("%PDF-1.7\n")];
 const withBytes = (header: number[], text: string) => Uint8Array.from([...header, ...new TextEncoder().encode(text)]);
 
 /** Sends a file into the chat (the patron with its token, or with `as: "librarian"` a signed-in librarian). */
-function sendFile(sessionId: string, name: string, bytes: Uint8Array, headers: Record<string, string>, query: Record<string, string> = {}, cookie?: string) {
+function sendFile(sessionId: string, name: string, bytes: Uint8Array<ArrayBuffer>, headers: Record<string, string>, query: Record<string, string> = {}, cookie?: string) {
   const params = new URLSearchParams({ clientId: crypto.randomUUID(), name, ...query });
   return call(`/api/chats/${sessionId}/files?${params}`, { method: "POST", cookie, headers: { "Content-Type": "application/octet-stream", ...headers }, body: bytes });
 }
