@@ -73,20 +73,22 @@ export function FileAttach({ id, target, disabled }: FileAttachProps) {
     <div class="file-attach" ref={element}>
       {!file ? (
         <>
-          {/* The native file input itself takes focus (Enter or Space opens the picker); its label looks like a button. */}
-          <input
-            ref={input}
-            id={`${id}-input`}
-            class="visually-hidden file-input"
-            type="file"
-            accept={ACCEPT}
-            disabled={disabled}
-            aria-describedby={`${id}-hint`}
-            onChange={(e) => choose((e.target as HTMLInputElement).files?.[0] ?? null)}
-          />
-          <label for={`${id}-input`} class="attach">
-            {T.attach}
-          </label>
+          {/* The native file input itself takes focus (Enter or Space opens the picker), laid invisibly over its label, which looks like a button. */}
+          <span class="file-pick">
+            <input
+              ref={input}
+              id={`${id}-input`}
+              class="file-input"
+              type="file"
+              accept={ACCEPT}
+              disabled={disabled}
+              aria-describedby={`${id}-hint`}
+              onChange={(e) => choose((e.target as HTMLInputElement).files?.[0] ?? null)}
+            />
+            <label for={`${id}-input`} class="attach">
+              {T.attach}
+            </label>
+          </span>
           <span id={`${id}-hint`} class="visually-hidden">
             {T.attachHint}
           </span>
