@@ -37,7 +37,7 @@ export function ChatFileControls({ sessionId, session, meId, canWrite, onNotice 
     <div class="chat-files">
       {allowed ? <FileAttach id={`file-${sessionId}`} disabled={!canWrite} target={{ url: `/api/chats/${sessionId}/files`, query: { as: "librarian" } }} /> : <p class="file-note">{T.filesOffNote}</p>}
       {owner && canWrite ? (
-        <button type="button" aria-pressed={!allowed} onClick={() => void toggle()}>
+        <button type="button" onClick={() => void toggle()}>
           {allowed ? T.refuseFiles : T.allowFiles}
         </button>
       ) : null}

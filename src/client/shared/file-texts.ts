@@ -20,8 +20,8 @@ export const FILE_UI_TEXTS = {
   openImage: (name: string) => `Open ${name} full size`,
   loading: "Loading file…",
   unavailable: (name: string) => `${name} (no longer available)`,
-  refuseFiles: "Refuse files",
-  allowFiles: "Allow files",
+  refuseFiles: "Refuse files in this chat",
+  allowFiles: "Allow files again",
   filesOffNote: "Files are turned off for this chat.",
 } as const;
 
