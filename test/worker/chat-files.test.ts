@@ -191,6 +191,33 @@ describe("the librarian's side", () => {
   });
 });
 
+describe("from the library's own site (the Qwidget)", () => {
+  it("takes a patron's file from a site the library allows, refuses one from any other site and keeps nothing of it", async () => {
+    const allowedSite = "https://www.riverside.test";
+    const library = await createLibrary({ allowedOrigins: [allowedSite] });
+    const cookie = await signIn(await createLibrarian(library.id, "Riverside Desk"));
+    const monitor = await monitorQueue(library.queueId, cookie);
+    const chat = await startChat(await createForm(library.id));
+    const from = (origin: string) =>
+      call(`/api/chats/${chat.sessionId}/files?clientId=${origin}&name=a.png`, { method: "POST", headers: { Origin: origin, Authorization: `Bearer ${chat.token}`, "Content-Type": "application/octet-stream" }, body: PNG });
+
+    // The browser asks first: the token and the type are allowed headers.
+    const preflight = await call(`/api/chats/${chat.sessionId}/files`, { method: "OPTIONS", headers: { Origin: allowedSite, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
+
+    expect((await from("https://copycat.test")).status).toBe(403);
+    expect(await storedKeys(chat.sessionId)).toEqual([]);
+    const allowed = await from(allowedSite);
+    expect(allowed.status).toBe(201);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(allowedSite);
+    const file = ((await allowed.json()) as { message: ChatMessage }).message.file!;
+    const link = await call(`/api/chats/${chat.sessionId}/files/${file.id}/link`, { headers: { Origin: allowedSite, Authorization: `Bearer ${chat.token}` } });
+    expect(link.headers.get("access-control-allow-origin")).toBe(allowedSite);
+    await closeSocket(monitor);
+  });
+});
+
 describe("who may fetch a file", () => {
   it("the chat's patron by its link; librarians of the library and the cooperative partner who served it; nobody else", async () => {
     const home = await createLibrary({ name: "Home" });
