@@ -36,6 +36,7 @@ export const WEIGHTS = [
   { name: "Qwidget whole (loader + widget)", files: firstLoad("qwidget"), budget: 15 * KB },
   // Lazy chunks: loaded only when used, never on the widget's first load.
   { name: "Qwidget chat extras (lazy: check, consent, rating)", files: lazy("qwidget", "src/client/patron/extras/PatronExtras.tsx"), budget: 6 * KB },
+  { name: "Qwidget files in the chat (lazy: attach, thumbnails)", files: lazy("qwidget", "src/client/patron/extras/PatronFiles.tsx"), budget: 4 * KB },
   { name: "Qwidget viewport pane (lazy)", files: lazy("qwidget", "src/client/patron/extras/ViewportPane.ts"), budget: 4 * KB },
   { name: "Qwidget co-browse recorder (lazy)", files: lazy("qwidget", "src/client/qwidget/cobrowse/share.ts"), budget: 30 * KB },
   { name: "monitor co-browse viewer (lazy)", files: lazy("monitor", "src/client/monitor/cobrowse/replay.ts"), budget: 70 * KB },

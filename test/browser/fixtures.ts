@@ -116,8 +116,13 @@ export const TALK_OWNER = { id: "talk-test-owner", libraryId: TALK_LIBRARY.id, e
 export const TALK_HELPER = { id: "talk-test-helper", libraryId: TALK_LIBRARY.id, email: "hal@talk-test.example", displayName: "Hal", role: "librarian" };
 export const TALK_WATCHER = { id: "talk-test-watcher", libraryId: TALK_LIBRARY.id, email: "wes@talk-test.example", displayName: "Wes", role: "librarian" };
 
+/** Files in chats (test/browser/chat-files.test.ts): a library of its own, with a test site carrying its Qwidget (public/demo/files-test/). */
+export const FILES_LIBRARY = { ...KEYBOARD_LIBRARY, id: "files-test", name: "Files Test Library", contactEmail: "ask@files-test.example" };
+export const FILES_FORM = { ...KEYBOARD_FORM, id: "files-test-chat", libraryId: FILES_LIBRARY.id, queueId: `lib:${FILES_LIBRARY.id}`, title: "Ask the files test library" };
+export const FILES_LIBRARIAN = { id: "files-test-librarian", libraryId: FILES_LIBRARY.id, email: "fay@files-test.example", displayName: "Fay", role: "librarian" };
+
 export const TEST_FIXTURES = {
-  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY, TALK_LIBRARY],
-  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN, TALK_OWNER, TALK_HELPER, TALK_WATCHER],
-  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM, TALK_FORM],
+  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY, TALK_LIBRARY, FILES_LIBRARY],
+  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN, TALK_OWNER, TALK_HELPER, TALK_WATCHER, FILES_LIBRARIAN],
+  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM, TALK_FORM, FILES_FORM],
 };

@@ -18,6 +18,10 @@ export const GROUPS = {
     "What a library page that embeds chat reads. The two scripts and the form data are served to any site (`Access-Control-Allow-Origin: *`, no cookies read); the status answers only sites the library allows.",
   ),
   librarianChats: group("Chats: the librarian's side", "Accepting, reading, transferring and ending chats. Chatting itself happens on the session socket (`?as=librarian`)."),
+  chatFiles: group(
+    "Files in chats",
+    "Images (PNG, JPEG, WebP, GIF) and PDFs the patron and the librarians send in a chat, kept in R2 (the FILES binding) until the library's retention deletes them. The type is recognised from the bytes; the chat decides whether it takes a file (its limits, the library's setting, the librarian's choice) and sends it to both sides as a `file` message.",
+  ),
   staffTalk: group(
     "Librarians talking: colleagues and direct messages",
     "Any colleague of the signed-in librarian's library and cooperatives, with presence, and direct messages between two of them (kept 30 days). Anyone else is not found.",
