@@ -16,63 +16,20 @@ import os from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { gzipSync } from "node:zlib";
-import { DEFAULT_DESCRIPTIVE_CODES } from "../src/shared/codes.ts";
-import { DEMO_POPULAR_CODES } from "../scripts/demo-data.mjs";
 import { buildFrontEnds, hashPassword, loadStatsHistory, prepareLocalState, startWranglerDev, stopWranglerDev } from "../scripts/local-state.mjs";
 import { signIn } from "./lib/http.mjs";
 import { freePort } from "./lib/server.mjs";
 import { atMost, cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
 import { summarize } from "./lib/stats.mjs";
+import { STATEWIDE_VIEWERS, statewideCases, statewidePlan, statewideRows } from "./lib/statewide-plan.mjs";
 
 const options = cliOptions();
 const TARGET_CHATS = Number(options.chats ?? 1_000_000);
 const RUNS = Number(options.runs ?? 20);
 const LIMIT_MS = 200;
 const LIBRARIES = 50;
-const GROUP = "bench-statewide";
 const FROM = "2025-01-01";
 const TO = "2025-12-31";
-
-const id = (n) => `bench-stats-${String(n).padStart(2, "0")}`;
-const zoneOf = (n) => (n > 45 ? "America/Denver" : "America/Chicago");
-
-/** The cooperative: libraries of different sizes, six librarians each, evening and weekend shifts on the group queue. */
-function plan(writeHistoryDay) {
-  let seed = 7;
-  const next = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
-  const sizes = Array.from({ length: LIBRARIES }, () => 0.3 + next() * 1.7);
-  // Requests a weekday so that the year holds about TARGET_CHATS (weekends are 0.45 of a weekday).
-  const perWeekday = TARGET_CHATS / (365 * (5 + 2 * 0.45) / 7);
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const libraries = sizes.map((s, i) => ({
-    id: id(i + 1),
-    timeZone: zoneOf(i + 1),
-    librarians: Array.from({ length: 6 }, (_, k) => `${id(i + 1)}-l${k + 1}`),
-    site: `https://www.${id(i + 1)}.example`,
-    dailyRequests: (perWeekday * s) / total,
-    opens: 8 + (i % 3),
-    closes: 18 + (i % 4),
-    weekendOpens: 10,
-    weekendCloses: i % 2 ? 17 : 14,
-  }));
-  const shifts = [];
-  for (let weekday = 1; weekday <= 7; weekday++) {
-    const weekend = weekday >= 6;
-    for (const [from, to] of weekend ? [[17, 21], [21, 24]] : [[21, 24], [0, 7]]) shifts.push({ libraryId: id(((weekday * 7 + from) % LIBRARIES) + 1), weekday, from, to });
-  }
-  return {
-    seed: 20251231,
-    fromDay: writeHistoryDay(FROM),
-    toDay: writeHistoryDay(TO),
-    untilMs: Date.parse(`${TO}T23:59:59Z`) + 86_400_000,
-    groupId: GROUP,
-    groupZone: "America/Chicago",
-    libraries,
-    shifts,
-    codes: [...DEMO_POPULAR_CODES, ...DEFAULT_DESCRIPTIVE_CODES.map((c) => c.code).filter((c) => !DEMO_POPULAR_CODES.includes(c))],
-    comments: 200,
-  };
-}
 
 /** Writes the cooperative and its year into the local D1 database file of `dir`. */
 async function seed(dir) {
@@ -81,9 +38,7 @@ async function seed(dir) {
   if (!file) throw new Error(`no D1 database file in ${folder}`);
   const db = new DatabaseSync(path.join(folder, file));
   const { writeHistory } = await loadStatsHistory();
-  const p = plan((date) => Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000));
-  const hash = await hashPassword("refdesk-demo");
-  const now = Date.now();
+  const plan = statewidePlan({ chats: TARGET_CHATS, libraries: LIBRARIES, from: FROM, to: TO });
   const statements = new Map();
   const insert = (table, columns, values) => {
     const key = `${table}|${columns.join(",")}`;
@@ -91,26 +46,15 @@ async function seed(dir) {
     if (!s) statements.set(key, (s = db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`)));
     s.run(...values);
   };
-  db.exec("BEGIN");
-  insert("groups", ["id", "name", "created_at"], [GROUP, "Statewide benchmark cooperative", now]);
-  for (const [i, lib] of p.libraries.entries()) {
-    insert("libraries", ["id", "name", "time_zone", "allowed_origins", "created_at"], [lib.id, `Benchmark library ${i + 1}`, lib.timeZone, JSON.stringify([lib.site]), now]);
-    insert("group_members", ["group_id", "library_id", "position", "created_at"], [GROUP, lib.id, 0, now]);
-    DEFAULT_DESCRIPTIVE_CODES.forEach((c, k) => insert("descriptive_codes", ["library_id", "code", "label", "active", "position", "created_at"], [lib.id, c.code, c.label, 1, k, now]));
-    lib.librarians.forEach((l, k) =>
-      insert("librarians", ["id", "library_id", "email", "display_name", "password_hash", "role", "created_at"], [l, lib.id, `${l}@bench.example`, `Librarian ${k + 1} of library ${i + 1}`, hash, k === 0 ? (i === 0 ? "group_admin" : "library_admin") : "librarian", now]),
-    );
-  }
-  for (const s of p.shifts) {
-    insert("coverage_shifts", ["group_id", "library_id", "time_zone", "weekday", "start_minute", "end_minute", "ends_next_day", "created_at"], [GROUP, s.libraryId, zoneOf(Number(s.libraryId.slice(-2))), s.weekday, s.from * 60, s.to * 60, 0, now]);
-  }
+  const passwordHash = await hashPassword("refdesk-demo");
   const started = performance.now();
-  const written = writeHistory(p, { row: insert });
+  db.exec("BEGIN");
+  const written = statewideRows(plan, { insert, writeHistory, passwordHash, now: Date.now() });
   // The stretches written are counted already: the presence catch-up starts after them.
   db.exec("UPDATE stat_cursors SET position = (SELECT max(rowid) FROM monitoring_spans) WHERE name = 'presence'");
   db.exec("COMMIT");
   db.close();
-  return { ...written, seconds: Math.round((performance.now() - started) / 100) / 10, libraries: p.libraries };
+  return { ...written, seconds: Math.round((performance.now() - started) / 100) / 10 };
 }
 
 async function time(url, cookie, runs) {
@@ -135,8 +79,6 @@ function percentile(values, p) {
   return Math.round(sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] * 100) / 100;
 }
 
-const REPORTS = ["volume", "when", "waits", "codes", "people", "cooperative", "planning", "feedback"];
-
 const dir = mkdtempSync(path.join(process.env.BENCH_STATE_ROOT ?? os.tmpdir(), "refdesk-stats-"));
 let server;
 try {
@@ -148,30 +90,8 @@ try {
 
   server = await startWranglerDev({ port: await freePort(), persistDir: dir, extraEnv: { X_LOCAL_OBSERVABILITY: "false" } });
   const base = server.base;
-  const groupAdmin = await signIn(base, `${id(1)}-l1@bench.example`);
-  const libraryAdmin = await signIn(base, `${id(2)}-l1@bench.example`);
-  const librarian = await signIn(base, `${id(2)}-l2@bench.example`);
-  const range = `from=${FROM}&to=${TO}`;
-  const group = `scope=group&group=${GROUP}&${range}`;
-  const cases = [];
-  for (const report of REPORTS) {
-    cases.push({ name: `${report}: the cooperative, a year (rollups)`, url: `/api/stats/${report}?${group}`, cookie: groupAdmin });
-    cases.push({ name: `${report}: one library, a year`, url: `/api/stats/${report}?scope=library&${range}`, cookie: libraryAdmin });
-    cases.push({ name: `${report}: a librarian's own, a year`, url: `/api/stats/${report}?${range}`, cookie: librarian });
-    for (const [label, filter] of [
-      ["one member", `library=${id(3)}`],
-      ["one librarian", `librarian=${id(3)}-l2`],
-      ["a descriptive code", "code=research_help"],
-      ["a resolution", "resolution=followup_by_library"],
-      ["rated 5", "rating=5"],
-      ["answered by a partner", "answered=partner"],
-      ["the group queue", `queue=group:${GROUP}`],
-    ]) {
-      cases.push({ name: `${report}: the cooperative, ${label}`, url: `/api/stats/${report}?${group}&${filter}`, cookie: groupAdmin });
-    }
-    cases.push({ name: `${report}: the page, the cooperative, a year`, url: `/stats/${report}?${group}`, cookie: groupAdmin });
-  }
-  cases.push({ name: "CSV: volume by day, the cooperative, a year", url: `/api/stats/volume/by-day.csv?${group}`, cookie: groupAdmin });
+  const cookies = Object.fromEntries(await Promise.all(Object.entries(STATEWIDE_VIEWERS).map(async ([as, email]) => [as, await signIn(base, email)])));
+  const cases = statewideCases({ from: FROM, to: TO }).map((c) => ({ ...c, cookie: cookies[c.as] }));
 
   const results = [];
   for (const c of cases) {
@@ -181,7 +101,7 @@ try {
   }
 
   // The page's first load: the HTML of the default view (the last 30 days) with its script and styles, gzipped.
-  const html = Buffer.from(await (await fetch(`${base}/stats`, { headers: { Cookie: groupAdmin } })).arrayBuffer());
+  const html = Buffer.from(await (await fetch(`${base}/stats`, { headers: { Cookie: cookies.group } })).arrayBuffer());
   const assets = await Promise.all(["/build/stats.js", "/styles/base.css", "/styles/stats.css"].map(async (a) => Buffer.from(await (await fetch(`${base}${a}`)).arrayBuffer())));
   const firstLoad = [html, ...assets].reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0);
 
