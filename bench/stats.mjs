@@ -10,7 +10,9 @@
 // it is written straight into the local D1 database file before the server
 // starts (a million chats through HTTP would take hours and measure nothing
 // about reading them).
-//   node bench/stats.mjs [--chats=1000000] [--runs=20] [--keep]
+//   node bench/stats.mjs [--chats=1000000] [--runs=20] [--keep] [--state=DIR]
+// --keep keeps the seeded state and prints its folder; --state=DIR times a
+// state kept so again, without seeding it anew (the seeding takes minutes).
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,7 +23,9 @@ import { signIn } from "./lib/http.mjs";
 import { freePort } from "./lib/server.mjs";
 import { atMost, cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
 import { summarize } from "./lib/stats.mjs";
-import { STATEWIDE_VIEWERS, statewideCases, statewidePlan, statewideRows } from "./lib/statewide-plan.mjs";
+import { DEFAULT_DESCRIPTIVE_CODES } from "../src/shared/codes.ts";
+import { DEMO_POPULAR_CODES } from "../scripts/demo-data.mjs";
+import { STATEWIDE_VIEWERS, statewideCases, statewidePlan, statewideRows } from "./lib/statewide-plan.ts";
 
 const options = cliOptions();
 const TARGET_CHATS = Number(options.chats ?? 1_000_000);
@@ -31,14 +35,29 @@ const LIBRARIES = 50;
 const FROM = "2025-01-01";
 const TO = "2025-12-31";
 
-/** Writes the cooperative and its year into the local D1 database file of `dir`. */
-async function seed(dir) {
+/** The local D1 database file of a state folder. */
+function databaseFile(dir) {
   const folder = path.join(dir, "v3", "d1", "miniflare-D1DatabaseObject");
   const file = readdirSync(folder).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
   if (!file) throw new Error(`no D1 database file in ${folder}`);
-  const db = new DatabaseSync(path.join(folder, file));
+  return path.join(folder, file);
+}
+
+/** What a kept state holds. */
+function seededBefore(dir) {
+  const db = new DatabaseSync(databaseFile(dir), { readOnly: true });
+  const count = (table) => Number(db.prepare(`SELECT count(*) AS n FROM ${table}`).get().n);
+  const out = { chats: count("stat_chats"), spans: count("monitoring_spans"), seconds: 0 };
+  db.close();
+  return out;
+}
+
+/** Writes the cooperative and its year into the local D1 database file of `dir`. */
+async function seed(dir) {
+  const db = new DatabaseSync(databaseFile(dir));
   const { writeHistory } = await loadStatsHistory();
-  const plan = statewidePlan({ chats: TARGET_CHATS, libraries: LIBRARIES, from: FROM, to: TO });
+  const codes = [...DEMO_POPULAR_CODES, ...DEFAULT_DESCRIPTIVE_CODES.map((c) => c.code).filter((c) => !DEMO_POPULAR_CODES.includes(c))];
+  const plan = statewidePlan({ chats: TARGET_CHATS, libraries: LIBRARIES, from: FROM, to: TO, codes });
   const statements = new Map();
   const insert = (table, columns, values) => {
     const key = `${table}|${columns.join(",")}`;
@@ -49,7 +68,7 @@ async function seed(dir) {
   const passwordHash = await hashPassword("refdesk-demo");
   const started = performance.now();
   db.exec("BEGIN");
-  const written = statewideRows(plan, { insert, writeHistory, passwordHash, now: Date.now() });
+  const written = statewideRows(plan, { insert, writeHistory, descriptiveCodes: DEFAULT_DESCRIPTIVE_CODES, passwordHash, now: Date.now() });
   // The stretches written are counted already: the presence catch-up starts after them.
   db.exec("UPDATE stat_cursors SET position = (SELECT max(rowid) FROM monitoring_spans) WHERE name = 'presence'");
   db.exec("COMMIT");
@@ -79,14 +98,21 @@ function percentile(values, p) {
   return Math.round(sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] * 100) / 100;
 }
 
-const dir = mkdtempSync(path.join(process.env.BENCH_STATE_ROOT ?? os.tmpdir(), "refdesk-stats-"));
+const kept = typeof options.state === "string" ? path.resolve(options.state) : null;
+const dir = kept ?? mkdtempSync(path.join(process.env.BENCH_STATE_ROOT ?? os.tmpdir(), "refdesk-stats-"));
 let server;
 try {
   buildFrontEnds();
-  await prepareLocalState(dir);
-  console.log(`seeding a year of ${LIBRARIES} libraries (about ${TARGET_CHATS.toLocaleString("en")} chats) into ${dir} …`);
-  const seeded = await seed(dir);
-  console.log(`seeded ${seeded.chats.toLocaleString("en")} chats and ${seeded.spans.toLocaleString("en")} monitoring stretches in ${seeded.seconds} s`);
+  let seeded;
+  if (kept) {
+    seeded = seededBefore(dir);
+    console.log(`timing the state kept in ${dir}: ${seeded.chats.toLocaleString("en")} chats, ${seeded.spans.toLocaleString("en")} monitoring stretches`);
+  } else {
+    await prepareLocalState(dir);
+    console.log(`seeding a year of ${LIBRARIES} libraries (about ${TARGET_CHATS.toLocaleString("en")} chats) into ${dir} …`);
+    seeded = await seed(dir);
+    console.log(`seeded ${seeded.chats.toLocaleString("en")} chats and ${seeded.spans.toLocaleString("en")} monitoring stretches in ${seeded.seconds} s`);
+  }
 
   server = await startWranglerDev({ port: await freePort(), persistDir: dir, extraEnv: { X_LOCAL_OBSERVABILITY: "false" } });
   const base = server.base;
@@ -119,6 +145,6 @@ try {
   process.exitCode = figures.every((f) => f.ok !== false) ? 0 : 1;
 } finally {
   if (server) stopWranglerDev(server.child);
-  if (!options.keep && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-  else if (options.keep) console.log(`state kept in ${dir}`);
+  if (!options.keep && !kept && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  else console.log(`state kept in ${dir}`);
 }

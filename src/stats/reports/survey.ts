@@ -35,16 +35,19 @@ function surveyLibrary(cq: CellQuery): { library: string } | "any" | "none" {
 }
 
 async function answerCells(cq: CellQuery, whose: { library: string } | "any"): Promise<AnswerCell[]> {
-  // An answer is given after its chat was asked, so the range's start bounds it too (the survey index's range).
-  const ofLibrary: SQL = whose === "any" ? sql`1 = 1` : sql`sa.library_id = ${whose.library}`;
+  // A library's answers are found through the survey's own index (an answer is given after its chat was
+  // asked, so the range's start bounds it too), and only then checked against the chats counted ("+" keeps
+  // SQLite from reading every counted chat first, when few of them have answers). A librarian's own chats
+  // are few: their answers are looked up chat by chat.
+  const counted = sql`(select session_id from stat_chats where ${factConditions(cq)})`;
+  const which: SQL = whose === "any" ? sql`sa.session_id in ${counted}` : sql`sa.library_id = ${whose.library} and sa.created_at >= ${cq.window.fromMs} and +sa.session_id in ${counted}`;
   const rows = await all(
     cq,
     sql`select sa.library_id as library_id, sa.question as question, sa.kind as kind,
                case when sa.kind = 'text' then null else sa.answer_number end as number,
                case when sa.kind = 'choice' then sa.answer_text end as option, count(*) as n
           from survey_answers sa
-         where ${ofLibrary} and sa.created_at >= ${cq.window.fromMs}
-           and sa.session_id in (select session_id from stat_chats where ${factConditions(cq)})
+         where ${which}
          group by 1, 2, 3, 4, 5`,
   );
   return rows.map((r) => ({ libraryId: String(r.library_id), question: String(r.question), kind: r.kind as SurveyQuestionKind, number: r.number === null ? null : num(r.number), option: r.option === null ? null : String(r.option), n: num(r.n) }));
