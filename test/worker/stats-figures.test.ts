@@ -219,6 +219,11 @@ describe("the other reports", () => {
       ["Beta Library", 2, 1, 0, 1],
     ]);
     expect(rowOf(tableOf(r, "rollovers"), "Alpha Library")).toEqual({ library: "Alpha Library", requests: 4, rolled_over: 2, answered_home: 0, answered_partner: 1, not_answered: 1 });
+    // Where they went: one to Beta, one to nobody.
+    expect([...tableOf(r, "rollover-destinations").rows].sort()).toEqual([
+      ["Alpha Library", "Beta Library", 1],
+      ["Alpha Library", "Nobody", 1],
+    ]);
   });
 
   it("feedback: the ratings, by library and librarian, and comments for the patrons' own library only", async () => {
