@@ -65,9 +65,10 @@ async function scheduledHours(cq: CellQuery): Promise<Map<number, boolean>> {
       localHourPieces(w.zone, Math.max(o.start, w.fromMs), Math.min(o.end, w.toMs)).map((piece) => ({ key: piece.day * 24 + piece.hour, shift, there: localCell(zoneOf.get(shift.libraryId) ?? w.zone, piece.start) })),
     ),
   );
-  // Only the shift libraries' time on their cooperative's queue, in the hours of the day their shifts run.
+  // Only the shift libraries' time on their cooperative's queue, in the hours of the day their shifts run
+  // (one query per shift library, all at once).
   const staffed = new Set<string>();
-  for (const libraryId of libraryIds) {
+  const perLibrary = libraryIds.map(async (libraryId) => {
     const mine = pieces.filter((p) => p.shift.libraryId === libraryId);
     const localHours = [...new Set(mine.map((p) => p.there.hour))];
     const rows = await db
@@ -84,7 +85,8 @@ async function scheduledHours(cq: CellQuery): Promise<Map<number, boolean>> {
       .groupBy(statPresenceHours.queueId, statPresenceHours.localDay, statPresenceHours.localHour)
       .all();
     for (const r of rows) if (Number(r.ms ?? 0) > 0) staffed.add(`${libraryId}|${r.queueId}|${r.day}|${r.hour}`);
-  }
+  });
+  await Promise.all(perLibrary);
   for (const p of pieces) {
     const covered = staffed.has(`${p.shift.libraryId}|${groupQueueId(p.shift.groupId)}|${p.there.day}|${p.there.hour}`);
     hours.set(p.key, (hours.get(p.key) ?? true) && covered);
