@@ -11,7 +11,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { database } from "../db/client";
 import type { StatsQuery } from "../shared/stats-api";
-import { DAY_MS, HOUR_MS, monthStartOf, nextMonthStart, offsetSegments, utcRange } from "./local-time";
+import { DAY_MS, HOUR_MS, monthStartOf, nextMonthStart, offsetSegments, utcRange, type OffsetSegment } from "./local-time";
 import { HOUR_MEASURES, PAIR_MEASURES, PEOPLE_MEASURES, PERSON_SQL, type Measure, type Measures } from "./measures";
 import type { ResolvedScope } from "./scope";
 
@@ -77,9 +77,13 @@ export async function all(cq: CellQuery, query: SQL): Promise<Row[]> {
   return (await database(cq.d1).all(query)) as Row[];
 }
 
+/** The zone's offsets over each window, found once per report (a year is hundreds of Intl calls) however many queries it makes. */
+const windowSegments = new WeakMap<Window, OffsetSegment[]>();
+
 /** The instant as local milliseconds of the report zone: created_at plus the offset in force (numbers we computed, inlined). */
 function localMs(w: Window): SQL {
-  const segments = offsetSegments(w.zone, w.fromMs, w.toMs);
+  let segments = windowSegments.get(w);
+  if (!segments) windowSegments.set(w, (segments = offsetSegments(w.zone, w.fromMs, w.toMs)));
   if (segments.length === 1) return sql.raw(`(created_at + ${segments[0]!.offsetMs})`);
   const cases = segments.slice(1).map((s, i) => `when created_at < ${s.fromMs} then ${segments[i]!.offsetMs}`);
   return sql.raw(`(created_at + case ${cases.join(" ")} else ${segments[segments.length - 1]!.offsetMs} end)`);
