@@ -60,7 +60,11 @@ export async function feedbackReport(cq: CellQuery): Promise<StatTable[]> {
   return [distribution, libraryTable, librarianTable, ...survey];
 }
 
-/** The latest comments this viewer may read (null: none may be shown to them). */
+/**
+ * The latest comments this viewer may read (null: none may be shown to them):
+ * the chats with a comment, newest first, each checked against the chats
+ * counted by its key (few chats carry comments; a library's year is thousands).
+ */
 export async function feedbackComments(cq: CellQuery): Promise<StatComment[] | null> {
   const whose = cq.scope.commentsOf;
   if (!whose) return null;
@@ -69,7 +73,7 @@ export async function feedbackComments(cq: CellQuery): Promise<StatComment[] | n
     select cs.created_at as created_at, cs.rating as rating, cs.rating_comment as comment, cs.librarian_id as librarian_id, cs.answering_library_id as answering_library_id
       from chat_sessions cs
      where cs.rating_comment is not null and cs.created_at >= ${cq.window.fromMs} and cs.created_at < ${cq.window.toMs}${ofLibrary}
-       and cs.id in (select session_id from stat_chats where ${factConditions(cq)}${whose === "all" ? sql`` : sql` and library_id = ${whose}`})
+       and exists (select 1 from stat_chats where session_id = cs.id and ${factConditions(cq)}${whose === "all" ? sql`` : sql` and library_id = ${whose}`})
      order by cs.created_at desc limit ${COMMENTS}`)) as { created_at: number; rating: number | null; comment: string; librarian_id: string | null; answering_library_id: string | null }[];
   const names = await namesOf(cq.d1, rows.map((r) => r.answering_library_id ?? ""), rows.map((r) => r.librarian_id ?? ""));
   return rows.map((r) => ({

@@ -36,11 +36,13 @@ function surveyLibrary(cq: CellQuery): { library: string } | "any" | "none" {
 
 async function answerCells(cq: CellQuery, whose: { library: string } | "any"): Promise<AnswerCell[]> {
   // A library's answers are found through the survey's own index (an answer is given after its chat was
-  // asked, so the range's start bounds it too), and only then checked against the chats counted ("+" keeps
-  // SQLite from reading every counted chat first, when few of them have answers). A librarian's own chats
-  // are few: their answers are looked up chat by chat.
-  const counted = sql`(select session_id from stat_chats where ${factConditions(cq)})`;
-  const which: SQL = whose === "any" ? sql`sa.session_id in ${counted}` : sql`sa.library_id = ${whose.library} and sa.created_at >= ${cq.window.fromMs} and +sa.session_id in ${counted}`;
+  // asked, so the range's start bounds it too), each then checked against the chats counted by the
+  // chat's key — never reading every counted chat when few have answers. A librarian's own chats are
+  // few: their answers are looked up chat by chat.
+  const which: SQL =
+    whose === "any"
+      ? sql`sa.session_id in (select session_id from stat_chats where ${factConditions(cq)})`
+      : sql`sa.library_id = ${whose.library} and sa.created_at >= ${cq.window.fromMs} and exists (select 1 from stat_chats where session_id = sa.session_id and ${factConditions(cq)})`;
   const rows = await all(
     cq,
     sql`select sa.library_id as library_id, sa.question as question, sa.kind as kind,
