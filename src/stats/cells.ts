@@ -11,7 +11,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { database } from "../db/client";
 import type { StatsQuery } from "../shared/stats-api";
-import { DAY_MS, HOUR_MS, monthStartOf, nextMonthStart, offsetSegments, utcRange } from "./local-time";
+import { DAY_MS, HOUR_MS, monthStartOf, nextMonthStart, offsetSegments, utcRange, type OffsetSegment } from "./local-time";
 import { HOUR_MEASURES, PAIR_MEASURES, PEOPLE_MEASURES, PERSON_SQL, type Measure, type Measures } from "./measures";
 import type { ResolvedScope } from "./scope";
 
@@ -77,9 +77,13 @@ export async function all(cq: CellQuery, query: SQL): Promise<Row[]> {
   return (await database(cq.d1).all(query)) as Row[];
 }
 
+/** The zone's offsets over each window, found once per report (a year is hundreds of Intl calls) however many queries it makes. */
+const windowSegments = new WeakMap<Window, OffsetSegment[]>();
+
 /** The instant as local milliseconds of the report zone: created_at plus the offset in force (numbers we computed, inlined). */
 function localMs(w: Window): SQL {
-  const segments = offsetSegments(w.zone, w.fromMs, w.toMs);
+  let segments = windowSegments.get(w);
+  if (!segments) windowSegments.set(w, (segments = offsetSegments(w.zone, w.fromMs, w.toMs)));
   if (segments.length === 1) return sql.raw(`(created_at + ${segments[0]!.offsetMs})`);
   const cases = segments.slice(1).map((s, i) => `when created_at < ${s.fromMs} then ${segments[i]!.offsetMs}`);
   return sql.raw(`(created_at + case ${cases.join(" ")} else ${segments[segments.length - 1]!.offsetMs} end)`);
@@ -174,7 +178,12 @@ export async function hourCells(cq: CellQuery, grouping: Grouping, columns?: rea
   return rows.map((r) => ({ day: num(r.day), hour: num(r.hour), weekday: num(r.weekday), m: measuresOf(r, measures) }));
 }
 
-/** Chats per code, per week or month. */
+/**
+ * Chats per code, per week or month. Counting the facts, a chat's descriptive
+ * codes are read from its own row (its codes as a JSON list, kept with the
+ * row) rather than joined from stat_chat_codes: a library's year is tens of
+ * thousands of chats, and a lookup by each chat's key costs three times as much.
+ */
 export async function codeCells(cq: CellQuery, unit: "week" | "month"): Promise<CodeCell[]> {
   const w = cq.window;
   const days = unit === "month" ? dayAndMonthRows(w) : sql`span = 'day' and local_day between ${w.fromDay} and ${w.toDay}`;
@@ -184,7 +193,7 @@ export async function codeCells(cq: CellQuery, unit: "week" | "month"): Promise<
         cq,
         sql`select ${periodStart(localDay(w), unit)} as period, 'resolution' as kind, resolution as code, count(*) as n from stat_chats where ${factConditions(cq)} group by 1, 3
             union all
-            select ${periodStart(localDay(w), unit)} as period, 'descriptive' as kind, k.code as code, count(*) as n from stat_chats join stat_chat_codes k using (session_id) where ${factConditions(cq)} group by 1, 3`,
+            select ${periodStart(localDay(w), unit)} as period, 'descriptive' as kind, k.value as code, count(*) as n from stat_chats, json_each(stat_chats.codes) k where ${factConditions(cq)} group by 1, 3`,
       );
   return rows.map((r) => ({ period: num(r.period), kind: r.kind as CodeCell["kind"], code: String(r.code), n: num(r.n) }));
 }

@@ -5,7 +5,7 @@
  * into one hour, and the hour skipped in spring has nothing). Weeks start on
  * Monday (ISO).
  */
-import { offsetAt } from "../coverage/zoned-time";
+import { offsetAt, type OffsetLookup } from "../coverage/zoned-time";
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -16,9 +16,9 @@ export interface LocalCell {
   hour: number;
 }
 
-/** The local day and hour of `utcMs` in `zone`. */
-export function localCell(zone: string, utcMs: number): LocalCell {
-  const local = utcMs + offsetAt(zone, utcMs);
+/** The local day and hour of `utcMs` in `zone` (`offset`: a precomputed lookup of the zone's offsets, for many instants). */
+export function localCell(zone: string, utcMs: number, offset: OffsetLookup = (t) => offsetAt(zone, t)): LocalCell {
+  const local = utcMs + offset(utcMs);
   const day = Math.floor(local / DAY_MS);
   return { day, hour: Math.floor((local - day * DAY_MS) / HOUR_MS) };
 }

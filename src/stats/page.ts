@@ -35,10 +35,10 @@ const ABOUT: Record<StatReportId, string> = {
   when: "When requests come in: by hour of day, day of week, and each hour of the week.",
   waits: "Waiting starts when the patron sends the request and ends when a librarian accepts it; a chat lasts from then until it ends. Percentiles are read to the edge of the bin they fall in (10, 20, 30, 45, 60, 90, 120, 180, 300, 600 s; lengths 1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 45, 60 min), never beyond the longest.",
   codes: "Resolution codes (one per chat) and descriptive codes (up to four), under each code's current label — renamed or hidden codes keep their history.",
-  people: "Each librarian's answered chats (the librarian who ended them), and hours monitored from presence: one person monitoring two queues at once counts once.",
+  people: "Each librarian's answered chats (the librarian who ended them), hours monitored from presence (one person monitoring two queues at once counts once), and how often each script was used since it was made.",
   cooperative: "Who answered whose patrons, each member's balance, and requests that rolled over to a cooperative queue. Counts only.",
   planning: "For each hour of the week: demand, staffing (librarians monitoring on average), failures, and the coverage schedule. A patron lost in an hour nobody monitored is one a single librarian would have reached; staffing needed is the average number of chats going on at once ÷ 2, at least one where anybody asks.",
-  feedback: "Patrons' ratings of answered chats. Comments are shown to administrators of the patrons' own library only, and go with the chat when its retention period ends.",
+  feedback: "Patrons' ratings of answered chats, and the answers to the library's own survey questions (written answers are counted, never shown). Comments are shown to administrators of the patrons' own library only, and go with the chat when its retention period ends.",
 };
 
 const FIELD_LABELS: Record<string, string> = {

@@ -7,7 +7,7 @@
  * zone of the librarian's library, and in the zone of each of its groups.
  * Pure, so the catch-up, the demo history and the benchmark agree.
  */
-import { offsetAt } from "../coverage/zoned-time";
+import { offsetAt, type OffsetLookup } from "../coverage/zoned-time";
 import { groupQueueId } from "../queues/queue-ids";
 import { DAY_MS, HOUR_MS } from "./local-time";
 
@@ -45,29 +45,29 @@ export interface HourPiece {
 }
 
 /** The first instant in (from, to] at which the zone's offset is no longer `offset` (to the minute). */
-function offsetChange(zone: string, from: number, to: number, offset: number): number {
+function offsetChange(offsetOf: OffsetLookup, from: number, to: number, offset: number): number {
   let lo = from;
   let hi = to;
   while (hi - lo > 60_000) {
     const mid = Math.floor((lo + hi) / 2 / 60_000) * 60_000;
     if (mid <= lo) break;
-    if (offsetAt(zone, mid) === offset) lo = mid;
+    if (offsetOf(mid) === offset) lo = mid;
     else hi = mid;
   }
   return hi;
 }
 
-/** [a, b) cut at the local hour boundaries of `zone`. */
-export function localHourPieces(zone: string, a: number, b: number): HourPiece[] {
+/** [a, b) cut at the local hour boundaries of `zone` (`offsetOf`: a precomputed lookup of its offsets, for many stretches). */
+export function localHourPieces(zone: string, a: number, b: number, offsetOf: OffsetLookup = (t) => offsetAt(zone, t)): HourPiece[] {
   const pieces: HourPiece[] = [];
   for (let t = a; t < b; ) {
-    const offset = offsetAt(zone, t);
+    const offset = offsetOf(t);
     const local = t + offset;
     const day = Math.floor(local / DAY_MS);
     const hourStart = Math.floor(local / HOUR_MS) * HOUR_MS;
     let end = Math.min(b, hourStart + HOUR_MS - offset);
     // Clocks changed inside this hour: the piece ends where they did.
-    if (end - 1 > t && offsetAt(zone, end - 1) !== offset) end = offsetChange(zone, t, end - 1, offset);
+    if (end - 1 > t && offsetOf(end - 1) !== offset) end = offsetChange(offsetOf, t, end - 1, offset);
     if (end <= t) end = Math.min(b, t + 60_000);
     pieces.push({ day, hour: Math.floor((local - day * DAY_MS) / HOUR_MS), start: t, ms: end - t });
     t = end;

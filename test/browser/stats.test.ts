@@ -126,6 +126,7 @@ describe("statistics, in the browser", () => {
     const context = await chromium.context();
     const page = await signInTo(context, "marge@springfield-library.example", "/questions");
     await page.getByRole("navigation", { name: "Refdesk" }).getByRole("link", { name: "Statistics" }).waitFor();
+    // Administration wears the same staff header (its own navigation is for its pages).
     await page.goto("/admin");
     await page.getByRole("navigation", { name: "Refdesk" }).getByRole("link", { name: "Statistics" }).click();
     await page.waitForURL("**/stats");

@@ -8,9 +8,11 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { codeCells, hourCells, pairCells, peopleCells, windowOf, type CellQuery } from "../../src/stats/cells";
 import { dayNumber } from "../../src/stats/local-time";
+import { countUse } from "../../src/scripts/store";
 import { resolveScope } from "../../src/stats/scope";
 import type { Librarian } from "../../src/auth/librarian";
 import type { StatsQuery } from "../../src/shared/stats-api";
+import { SURVEY_QUESTION_KIND_LABELS, type SurveyQuestionKind } from "../../src/shared/survey";
 import { fileChat, onlyRow, rowOf, statsApi, statsWorld, tableOf, type StatsWorld } from "./stats-fixtures";
 
 const WEEK = "from=2025-03-03&to=2025-03-09";
@@ -168,6 +170,42 @@ describe("the other reports", () => {
     expect(people.rows.map((row) => row[0])).not.toContain("Cy");
   });
 
+  it("people: how often each script was used, the scripts each scope keeps and no one's personal ones", async () => {
+    const script = async (row: { scope: "library" | "group" | "personal"; libraryId?: string; groupId?: string; ownerId?: string; title: string; category?: string }) => {
+      const r = await env.DB.prepare("INSERT INTO canned_messages (scope, library_id, group_id, owner_id, category, title, body) VALUES (?, ?, ?, ?, ?, ?, 'Text') RETURNING id")
+        .bind(row.scope, row.libraryId ?? null, row.groupId ?? null, row.ownerId ?? null, row.category ?? "", row.title)
+        .first<{ id: number }>();
+      return r!.id;
+    };
+    const use = async (id: number, times: number, at: string) => {
+      for (let i = 0; i < times; i++) await countUse(env.DB, id, Date.parse(at));
+    };
+    // Monday 21:00 in Chicago is Tuesday 03:00 in UTC: the day is the report zone's.
+    await use(await script({ scope: "library", libraryId: w.a.id, title: "Welcome", category: "Greetings" }), 7, "2025-03-04T03:00:00Z");
+    await script({ scope: "library", libraryId: w.a.id, title: "Never used" });
+    await use(await script({ scope: "library", libraryId: w.b.id, title: "Beta hours" }), 5, "2025-03-06T15:00:00Z");
+    await use(await script({ scope: "group", groupId: w.groupId, title: "Rolled over to us" }), 3, "2025-03-05T15:00:00Z");
+    await use(await script({ scope: "personal", libraryId: w.a.id, ownerId: w.aLibrarian.librarian.id, title: "Ann's sign-off" }), 2, "2025-03-05T15:00:00Z");
+    await use(await script({ scope: "library", libraryId: w.c.id, title: "Gamma only" }), 9, "2025-03-05T15:00:00Z");
+    const scripts = async (cookie: string, query: string) => tableOf((await statsApi(`/api/stats/people?${WEEK}&${query}`, cookie)).body, "scripts").rows;
+
+    expect(await scripts(w.aAdmin.cookie, "scope=library")).toEqual([
+      ["Welcome", "Alpha Library", "Greetings", 7, "2025-03-03"],
+      ["Never used", "Alpha Library", "", 0, null],
+    ]);
+    expect(await scripts(w.aGroupAdmin.cookie, "scope=group")).toEqual([
+      ["Welcome", "Alpha Library", "Greetings", 7, "2025-03-03"],
+      ["Beta hours", "Beta Library", "", 5, "2025-03-06"],
+      ["Rolled over to us", "Alpha–Beta Cooperative (cooperative)", "", 3, "2025-03-05"],
+      ["Never used", "Alpha Library", "", 0, null],
+    ]);
+    expect(await scripts(w.aGroupAdmin.cookie, `scope=group&library=${w.b.id}`)).toEqual([["Beta hours", "Beta Library", "", 5, "2025-03-06"]]);
+    expect(await scripts(w.aLibrarian.cookie, "")).toEqual([["Ann's sign-off", "Personal", "", 2, "2025-03-05"]]);
+    expect(await scripts(w.bAdmin.cookie, "scope=library")).toEqual([["Beta hours", "Beta Library", "", 5, "2025-03-06"]]);
+    // The count is the script's, since it was made: a range without any use still shows it.
+    expect((await statsApi(`/api/stats/people?from=2024-01-01&to=2024-01-31&scope=library`, w.bAdmin.cookie)).body.tables.find((t) => t.id === "scripts")!.rows).toEqual([["Beta hours", "Beta Library", "", 5, "2025-03-06"]]);
+  });
+
   it("cooperative: who answered whose patrons, the balance, roll-overs", async () => {
     const r = (await statsApi(`/api/stats/cooperative?${WEEK}&scope=group&group=${w.groupId}`, w.aGroupAdmin.cookie)).body;
     const matrix = tableOf(r, "matrix");
@@ -181,6 +219,11 @@ describe("the other reports", () => {
       ["Beta Library", 2, 1, 0, 1],
     ]);
     expect(rowOf(tableOf(r, "rollovers"), "Alpha Library")).toEqual({ library: "Alpha Library", requests: 4, rolled_over: 2, answered_home: 0, answered_partner: 1, not_answered: 1 });
+    // Where they went: one to Beta, one to nobody.
+    expect([...tableOf(r, "rollover-destinations").rows].sort()).toEqual([
+      ["Alpha Library", "Beta Library", 1],
+      ["Alpha Library", "Nobody", 1],
+    ]);
   });
 
   it("feedback: the ratings, by library and librarian, and comments for the patrons' own library only", async () => {
@@ -201,6 +244,65 @@ describe("the other reports", () => {
     const own = (await statsApi(`/api/stats/feedback?${WEEK}`, w.aLibrarian.cookie)).body;
     expect(own.comments).toBeNull();
     expect(JSON.stringify(own)).not.toContain("Very helpful");
+  });
+});
+
+describe("survey answers", () => {
+  const answer = (sessionId: string, libraryId: string, questionId: string, question: string, kind: SurveyQuestionKind, answerNumber: number | null, answerText: string | null) =>
+    env.DB.prepare("INSERT INTO survey_answers (session_id, question_id, library_id, form_id, question, kind, answer_number, answer_text, created_at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)").bind(sessionId, questionId, libraryId, question, kind, answerNumber, answerText, Date.parse("2025-03-09T12:00:00Z"));
+  const { scale, choice, text } = SURVEY_QUESTION_KIND_LABELS;
+
+  beforeAll(async () => {
+    await env.DB.batch([
+      answer(sessions.homeAnswered!, w.a.id, "q1", "How easy was it?", "scale", 5, null),
+      answer(sessions.homeAnswered!, w.a.id, "q2", "How did you find us?", "choice", 1, "Library website"),
+      answer(sessions.homeAnswered!, w.a.id, "q3", "Anything else?", "text", null, "Call me at 555-0100"),
+      answer(sessions.partnerAnswered!, w.a.id, "q1", "How easy was it?", "scale", 3, null),
+      answer(sessions.partnerAnswered!, w.a.id, "q2", "How did you find us?", "choice", 0, "A friend"),
+      answer(sessions.practice!, w.a.id, "q1", "How easy was it?", "scale", 1, null),
+      answer(sessions.betaAnswered!, w.b.id, "q1", "Would you come back?", "scale", 4, null),
+      answer(sessions.outsider!, w.c.id, "q1", "How easy was it?", "scale", 2, null),
+    ]);
+  });
+  const survey = async (cookie: string, query: string) => {
+    const r = await statsApi(`/api/stats/feedback?${WEEK}&${query}`, cookie);
+    expect(r.text).not.toContain("555-0100");
+    return { questions: tableOf(r.body, "survey-questions"), answers: tableOf(r.body, "survey-answers").rows };
+  };
+
+  it("a library sees its own survey's answers over the chats it counts: each question's mean and spread, written answers counted only", async () => {
+    const a = await survey(w.aAdmin.cookie, "scope=library");
+    expect(a.questions.rows).toEqual([
+      ["Anything else?", "Alpha Library", text, 1, null],
+      ["How did you find us?", "Alpha Library", choice, 2, null],
+      ["How easy was it?", "Alpha Library", scale, 2, 4],
+    ]);
+    expect(a.answers).toEqual([
+      ["Anything else?", "Alpha Library", "A written answer (not shown)", 1, 100],
+      ["How did you find us?", "Alpha Library", "A friend", 1, 50],
+      ["How did you find us?", "Alpha Library", "Library website", 1, 50],
+      ["How easy was it?", "Alpha Library", "3", 1, 50],
+      ["How easy was it?", "Alpha Library", "5", 1, 50],
+    ]);
+    // Practice is left out unless asked for, as everywhere; the filters narrow the answers too.
+    expect(rowOf((await survey(w.aAdmin.cookie, "scope=library&leftOut=include")).questions, "How easy was it?")).toMatchObject({ answers: 3, mean: 3 });
+    expect((await survey(w.aAdmin.cookie, "scope=library&answered=partner")).answers).toEqual([
+      ["How did you find us?", "Alpha Library", "A friend", 1, 100],
+      ["How easy was it?", "Alpha Library", "3", 1, 100],
+    ]);
+  });
+
+  it("a partner that answered counts the ratings, never the other library's survey; a librarian sees their own chats'; a cooperative one member's at a time", async () => {
+    expect((await survey(w.bAdmin.cookie, "scope=library")).questions.rows).toEqual([["Would you come back?", "Beta Library", scale, 1, 4]]);
+    expect((await survey(w.bLibrarian.cookie, "")).questions.rows).toEqual([
+      ["How did you find us?", "Alpha Library", choice, 1, null],
+      ["How easy was it?", "Alpha Library", scale, 1, 3],
+      ["Would you come back?", "Beta Library", scale, 1, 4],
+    ]);
+    const whole = await survey(w.aGroupAdmin.cookie, "scope=group");
+    expect(whole.questions.rows).toEqual([]);
+    expect(whole.questions.description).toContain("Choose one member library");
+    expect((await survey(w.aGroupAdmin.cookie, `scope=group&library=${w.b.id}`)).questions.rows).toEqual([["Would you come back?", "Beta Library", scale, 1, 4]]);
   });
 });
 

@@ -57,6 +57,37 @@ describe("live", () => {
     expect(onlyRow(tableOf((await statsApi(`/api/stats/volume?scope=group&group=${w.groupId}&from=${day}&to=${day}`, w.aGroupAdmin.cookie)).body, "totals")).requests).toBe(0);
   });
 
+  it("counts a patron's survey answers the moment they are given, written answers never shown", async () => {
+    const formId = await createForm(w.a.id);
+    const survey = {
+      mode: "survey",
+      questions: [
+        { id: "q1", text: "How easy was it to ask?", kind: "scale", options: [], required: true },
+        { id: "q2", text: "How did you find us?", kind: "choice", options: ["Search engine", "Library website"], required: false },
+        { id: "q3", text: "Anything else?", kind: "text", options: [], required: false },
+      ],
+    };
+    await env.DB.prepare("UPDATE forms SET survey = ? WHERE id = ?").bind(JSON.stringify(survey), formId).run();
+    const monitor = await monitorQueue(w.a.queueId, w.aLibrarian.cookie);
+    const chat = await startChat(formId, { name: "Grace Hopper", email: "grace@patron.test" });
+    expect((await accept(chat.sessionId, w.aLibrarian.cookie)).status).toBe(200);
+    expect((await endChat(chat.sessionId, w.aLibrarian.cookie, { resolution: "answered", descriptiveCodes: [] })).status).toBe(200);
+    await closeSocket(monitor);
+    const rated = await call(`/api/chats/${chat.sessionId}/rating`, { method: "POST", headers: { Authorization: `Bearer ${chat.token}` }, json: { rating: 4, answers: { q1: 4, q2: "Library website", q3: "My card is 1234" } } });
+    expect(rated.status, await rated.text()).toBe(200);
+    const day = today("America/Chicago");
+    const r = await statsApi(`/api/stats/feedback?scope=library&from=${day}&to=${day}`, w.aAdmin.cookie);
+    expect(tableOf(r.body, "survey-questions").rows.map((row) => [row[0], row[3], row[4]])).toEqual([
+      ["Anything else?", 1, null],
+      ["How did you find us?", 1, null],
+      ["How easy was it to ask?", 1, 4],
+    ]);
+    expect(rowOf(tableOf(r.body, "survey-answers"), "How did you find us?")).toMatchObject({ answer: "Library website", answers: 1, share: 100 });
+    expect(r.text).not.toContain("My card is 1234");
+    const csv = await statsApi(`/api/stats/feedback/survey-answers.csv?scope=library&from=${day}&to=${day}`, w.aAdmin.cookie);
+    expect(csv.text).not.toContain("1234");
+  });
+
   it("counts a request turned away because nobody was monitoring", async () => {
     const formId = await createForm(w.b.id);
     const chat = await startChat(formId);

@@ -1,6 +1,7 @@
 /**
  * Feedback: the patrons' ratings — how they are spread, their mean, by library
- * (the answering librarian's) and by librarian. Comments are shown only to
+ * (the answering librarian's) and by librarian — and the answers to the
+ * library's own survey questions (./survey.ts). Comments are shown only to
  * administrators of the patrons' own library, read from the chat itself so
  * they go with the chat's retention; they are never exported.
  */
@@ -12,6 +13,7 @@ import { factConditions, hourCells, peopleCells, type CellQuery } from "../cells
 import { dateOf, localCell } from "../local-time";
 import { addInto, PEOPLE_MEASURES, series, zeroMeasures, type Measures } from "../measures";
 import { col, namesOf, table, total } from "./common";
+import { surveyTables } from "./survey";
 
 /** Comments shown at most. */
 const COMMENTS = 50;
@@ -24,7 +26,7 @@ function ratingRow(m: Measures) {
 }
 
 export async function feedbackReport(cq: CellQuery): Promise<StatTable[]> {
-  const [cells, people] = await Promise.all([hourCells(cq, "total", ["answered", "r1", "r2", "r3", "r4", "r5"]), peopleCells(cq)]);
+  const [cells, people, survey] = await Promise.all([hourCells(cq, "total", ["answered", "r1", "r2", "r3", "r4", "r5"]), peopleCells(cq), surveyTables(cq)]);
   const all = total(cells);
   const counts = series(all, "r", 1, RATING_SCORES.length);
   const rated = counts.reduce((a, b) => a + b, 0);
@@ -55,10 +57,14 @@ export async function feedbackReport(cq: CellQuery): Promise<StatTable[]> {
     people.map((p) => [names.librarian(p.librarianId), names.library(p.libraryId), ...ratingRow(p.m)]).sort((a, b) => Number(b[2]) - Number(a[2]) || String(a[0]).localeCompare(String(b[0]))),
     { type: "bars", x: "librarian", series: ["mean"], unit: "rating" },
   );
-  return [distribution, libraryTable, librarianTable];
+  return [distribution, libraryTable, librarianTable, ...survey];
 }
 
-/** The latest comments this viewer may read (null: none may be shown to them). */
+/**
+ * The latest comments this viewer may read (null: none may be shown to them):
+ * the chats with a comment, newest first, each checked against the chats
+ * counted by its key (few chats carry comments; a library's year is thousands).
+ */
 export async function feedbackComments(cq: CellQuery): Promise<StatComment[] | null> {
   const whose = cq.scope.commentsOf;
   if (!whose) return null;
@@ -67,7 +73,7 @@ export async function feedbackComments(cq: CellQuery): Promise<StatComment[] | n
     select cs.created_at as created_at, cs.rating as rating, cs.rating_comment as comment, cs.librarian_id as librarian_id, cs.answering_library_id as answering_library_id
       from chat_sessions cs
      where cs.rating_comment is not null and cs.created_at >= ${cq.window.fromMs} and cs.created_at < ${cq.window.toMs}${ofLibrary}
-       and cs.id in (select session_id from stat_chats where ${factConditions(cq)}${whose === "all" ? sql`` : sql` and library_id = ${whose}`})
+       and exists (select 1 from stat_chats where session_id = cs.id and ${factConditions(cq)}${whose === "all" ? sql`` : sql` and library_id = ${whose}`})
      order by cs.created_at desc limit ${COMMENTS}`)) as { created_at: number; rating: number | null; comment: string; librarian_id: string | null; answering_library_id: string | null }[];
   const names = await namesOf(cq.d1, rows.map((r) => r.answering_library_id ?? ""), rows.map((r) => r.librarian_id ?? ""));
   return rows.map((r) => ({

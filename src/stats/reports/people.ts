@@ -1,7 +1,7 @@
 /**
  * People and coverage: each librarian's answered chats, median wait and
- * length and ratings; and hours monitored (from presence) by person, hour,
- * weekday and month — a coverage report.
+ * length and ratings; hours monitored (from presence) by person, hour,
+ * weekday and month — a coverage report; and how often each script is used.
  */
 import type { StatTable } from "../../shared/stats-api";
 import { meanRating, RATING_SCORES } from "../definitions";
@@ -9,10 +9,11 @@ import { peopleCells, type CellQuery } from "../cells";
 import { presenceHourCells, presencePeopleCells } from "../presence-cells";
 import { HOUR_MS, weekdayOf } from "../local-time";
 import { series } from "../measures";
+import { scriptsUsedTable } from "./scripts-used";
 import { col, hourLabel, hoursOf, monthLabel, namesOf, periodOf, periods, table, WEEKDAY_NAMES, waitFigures, weekdayCounts } from "./common";
 
 export async function peopleReport(cq: CellQuery): Promise<StatTable[]> {
-  const [people, presenceHours, presenceDays, presencePeople] = await Promise.all([peopleCells(cq), presenceHourCells(cq, "hour"), presenceHourCells(cq, "day"), presencePeopleCells(cq)]);
+  const [people, presenceHours, presenceDays, presencePeople, scripts] = await Promise.all([peopleCells(cq), presenceHourCells(cq, "hour"), presenceHourCells(cq, "day"), presencePeopleCells(cq), scriptsUsedTable(cq)]);
   const names = await namesOf(cq.d1, [...people.map((p) => p.libraryId), ...presencePeople.map((p) => p.libraryId)], [...people.map((p) => p.librarianId), ...presencePeople.map((p) => p.librarianId)]);
   const zone = cq.window.zone;
   const chats = table(
@@ -40,7 +41,7 @@ export async function peopleReport(cq: CellQuery): Promise<StatTable[]> {
       .sort((a, b) => Number(b[2]) - Number(a[2]) || String(a[0]).localeCompare(String(b[0]))),
     { type: "bars", x: "librarian", series: ["chats"], unit: "chats" },
   );
-  return [chats, ...coverageTables(cq, presenceHours, presenceDays, presencePeople, names, zone)];
+  return [chats, ...coverageTables(cq, presenceHours, presenceDays, presencePeople, names, zone), scripts];
 }
 
 function coverageTables(

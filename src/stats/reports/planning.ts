@@ -7,6 +7,7 @@
  */
 import { and, between, eq, inArray, sum } from "drizzle-orm";
 import { occurrences, type ShiftRule } from "../../coverage/schedule";
+import { ZoneOffsets, type OffsetLookup } from "../../coverage/zoned-time";
 import { database } from "../../db/client";
 import { coverageShifts, libraries, statPresenceHours } from "../../db/schema";
 import { groupQueueId } from "../../queues/queue-ids";
@@ -14,7 +15,7 @@ import type { StatTable } from "../../shared/stats-api";
 import { countWithin, LONG_WAIT_S, staffingNeeded, WAIT_BINS } from "../definitions";
 import { hourCells, type CellQuery } from "../cells";
 import { lostWhileUnmonitored, presenceHourCells } from "../presence-cells";
-import { HOUR_MS, localCell, weekdayOf } from "../local-time";
+import { DAY_MS, HOUR_MS, localCell, weekdayOf } from "../local-time";
 import { series } from "../measures";
 import { localHourPieces } from "../presence";
 import { col, hourLabel, table, WEEKDAY_NAMES, weekdayCounts } from "./common";
@@ -59,15 +60,26 @@ async function scheduledHours(cq: CellQuery): Promise<Map<number, boolean>> {
   const libraryIds = [...new Set(shifts.map((s) => s.libraryId))];
   const zones = await db.select({ id: libraries.id, timeZone: libraries.timeZone }).from(libraries).where(inArray(libraries.id, libraryIds)).all();
   const zoneOf = new Map(zones.map((z) => [z.id, z.timeZone]));
+  // A year of shifts is thousands of local times: each zone's offsets are read once, not once per instant.
+  const offsets = new Map<string, OffsetLookup>();
+  const offsetsOf = (zone: string) => {
+    let lookup = offsets.get(zone);
+    if (!lookup) offsets.set(zone, (lookup = new ZoneOffsets(zone, w.fromMs - 3 * DAY_MS, w.toMs + 3 * DAY_MS).lookup));
+    return lookup;
+  };
   // Every scheduled piece: its hour in the report's zone, and the hour of the library's own zone its presence is kept in.
   const pieces = shifts.flatMap((shift, i) =>
-    occurrences(shift, i, w.fromMs, w.toMs).flatMap((o) =>
-      localHourPieces(w.zone, Math.max(o.start, w.fromMs), Math.min(o.end, w.toMs)).map((piece) => ({ key: piece.day * 24 + piece.hour, shift, there: localCell(zoneOf.get(shift.libraryId) ?? w.zone, piece.start) })),
+    occurrences(shift, i, w.fromMs, w.toMs, offsetsOf(shift.timeZone)).flatMap((o) =>
+      localHourPieces(w.zone, Math.max(o.start, w.fromMs), Math.min(o.end, w.toMs), offsetsOf(w.zone)).map((piece) => {
+        const libraryZone = zoneOf.get(shift.libraryId) ?? w.zone;
+        return { key: piece.day * 24 + piece.hour, shift, there: localCell(libraryZone, piece.start, offsetsOf(libraryZone)) };
+      }),
     ),
   );
-  // Only the shift libraries' time on their cooperative's queue, in the hours of the day their shifts run.
+  // Only the shift libraries' time on their cooperative's queue, in the hours of the day their shifts run
+  // (one query per shift library, all at once).
   const staffed = new Set<string>();
-  for (const libraryId of libraryIds) {
+  const perLibrary = libraryIds.map(async (libraryId) => {
     const mine = pieces.filter((p) => p.shift.libraryId === libraryId);
     const localHours = [...new Set(mine.map((p) => p.there.hour))];
     const rows = await db
@@ -84,7 +96,8 @@ async function scheduledHours(cq: CellQuery): Promise<Map<number, boolean>> {
       .groupBy(statPresenceHours.queueId, statPresenceHours.localDay, statPresenceHours.localHour)
       .all();
     for (const r of rows) if (Number(r.ms ?? 0) > 0) staffed.add(`${libraryId}|${r.queueId}|${r.day}|${r.hour}`);
-  }
+  });
+  await Promise.all(perLibrary);
   for (const p of pieces) {
     const covered = staffed.has(`${p.shift.libraryId}|${groupQueueId(p.shift.groupId)}|${p.there.day}|${p.there.hour}`);
     hours.set(p.key, (hours.get(p.key) ?? true) && covered);
