@@ -10,7 +10,7 @@
 // files each surface loads first and which chunks it loads later, for
 // bench/weight.mjs.
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { build, transform } from "esbuild";
 import { minify } from "terser";
@@ -127,11 +127,12 @@ const lazyChunks = (files) => ({
  * (src/client/shared/preact-host.ts): its imports of Preact, and of
  * preact-adopt, become one module of live bindings that `adoptPreact` fills in.
  */
-const HOST_PREACT = ["Fragment", "render", "jsx", "jsxs", "useEffect", "useLayoutEffect", "useMemo", "useRef", "useState"];
+const HOST_PREACT = ["Fragment", "render", "jsx", "jsxs", "useEffect", "useLayoutEffect", "useMemo", "useRef", "useState", "t"];
 const hostPreact = {
   name: "host-preact",
   setup(b) {
-    b.onResolve({ filter: /^preact(\/hooks|\/jsx-runtime)?$|preact-adopt$/ }, () => ({ path: "host-preact", namespace: "host-preact" }));
+    // The widget's messages (shared/i18n) come with its Preact: the chunk's own copy would hold none.
+    b.onResolve({ filter: /^preact(\/hooks|\/jsx-runtime)?$|preact-adopt$|shared\/i18n$/ }, () => ({ path: "host-preact", namespace: "host-preact" }));
     b.onLoad({ filter: /.*/, namespace: "host-preact" }, () => ({
       loader: "js",
       contents: `export let ${HOST_PREACT.join(", ")};\nexport function adoptPreact(kit) { ({ ${HOST_PREACT.join(", ")} } = kit); }`,
@@ -151,13 +152,30 @@ async function buildQwidgetChunk(name, entry, plugins, files) {
 await rm("public/build/qwidget-app.js", { force: true });
 await rm("public/build/qwidget", { recursive: true, force: true });
 await mkdir("public/build/qwidget", { recursive: true });
+/**
+ * The widget's messages, one chunk per language (`<tag>-<hash>.js`): the
+ * patron-facing catalog (src/i18n/catalogs) without what only the server
+ * says — the mails, the hosted pages, the launcher (the status carries its
+ * words).
+ */
+const SERVER_ONLY = /^(mail\.|launcher\.|alternatives\.message|chat\.(notFound|linkIncomplete)|rating\.(link|intro|errorTitle|thanks)|form\.(offline$|noTranscriptLong|noTranscriptHelp|submit|notSent|error|required|chooseOption|unknownField|rateLimited|missing|turnedOff|archived|unavailableTitle))/;
+const catalogs = {};
+for (const file of (await readdir("src/i18n/catalogs")).filter((f) => f.endsWith(".json")).sort()) {
+  const tag = file.slice(0, -5);
+  const messages = Object.fromEntries(Object.entries(JSON.parse(await readFile(`src/i18n/catalogs/${file}`, "utf8"))).filter(([key]) => !SERVER_ONLY.test(key)));
+  const code = `export default ${JSON.stringify(messages)};`;
+  const name = `${tag}-${createHash("sha256").update(code).digest("hex").slice(0, 10)}.js`;
+  await writeFile(`public/build/qwidget/${name}`, code);
+  catalogs[tag] = name;
+}
+
 // Leaves first: a chunk's name (its hash) goes into whatever imports it.
 const lazy = {};
 lazy["src/client/qwidget/cobrowse/share.ts"] = await buildQwidgetChunk("share", "src/client/qwidget/cobrowse/share.ts", [], lazy);
 lazy["src/client/patron/extras/ViewportPane.ts"] = await buildQwidgetChunk("viewport", "src/client/patron/extras/ViewportPane.ts", [], lazy);
 lazy["src/client/patron/extras/PatronExtras.tsx"] = await buildQwidgetChunk("extras", "src/client/patron/extras/PatronExtras.tsx", [hostPreact], lazy);
 // The widget next: the loader names it by its content hash, so it can be cached for good.
-const app = await buildQwidgetPart("qwidget/app", "src/client/qwidget/app.tsx", { format: "esm", plugins: [...common.plugins, lazyChunks(lazy)] });
+const app = await buildQwidgetPart("qwidget/app", "src/client/qwidget/app.tsx", { format: "esm", plugins: [...common.plugins, lazyChunks(lazy)], define: { QWIDGET_CATALOGS: JSON.stringify(catalogs) } });
 const hash = createHash("sha256").update(app).digest("hex").slice(0, 12);
 // A classic script (sites paste <script async src>), so an IIFE; it imports the widget as a module.
 await buildQwidgetPart("qwidget", "src/client/qwidget/loader.ts", { format: "iife", define: { QWIDGET_APP: JSON.stringify(`/qwidget/app.js?v=${hash}`) } });
@@ -167,7 +185,12 @@ await writeFile(
   JSON.stringify(
     {
       monitor: { firstLoad: monitor.firstLoad, lazy: monitor.lazy },
-      qwidget: { firstLoad: ["public/build/qwidget.js", "public/build/qwidget/app.js"], lazy: Object.fromEntries(Object.entries(lazy).map(([src, file]) => [src, [file]])) },
+      qwidget: {
+        firstLoad: ["public/build/qwidget.js", "public/build/qwidget/app.js"],
+        lazy: Object.fromEntries(Object.entries(lazy).map(([src, file]) => [src, [file]])),
+        // Loaded with the widget: the patron's language only.
+        catalogs: Object.fromEntries(Object.entries(catalogs).map(([tag, file]) => [tag, `public/build/qwidget/${file}`])),
+      },
     },
     null,
     2,

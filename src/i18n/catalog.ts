@@ -47,3 +47,8 @@ export const translator =
   (language: Language): Translator =>
   (key, params) =>
     translate(language, key, params);
+
+/** What a patron's page needs of a catalog: every message but the mails'. */
+export function patronCatalog(language: Language): Partial<Catalog> {
+  return Object.fromEntries(Object.entries(CATALOGS[language]).filter(([key]) => !key.startsWith("mail."))) as Partial<Catalog>;
+}

@@ -18,7 +18,9 @@ import { parseBody, readFields } from "../http/validate";
 import { chatSession, forwardUpgrade } from "../objects";
 import { formMissingPage, formTurnedOffPage, requestFormPage, requestRefusedPage } from "../pages/request-form";
 import { formFieldErrors, gatherFormPost, schemaErrors, submittedValues, type ChatRequest, type FieldError } from "../patrons/chat-request";
-import { alternativesOf, chatAvailable, closedReason, loadForm } from "../patrons/forms";
+import { chatAvailable, closedReason, loadForm, type FormWithLibrary } from "../patrons/forms";
+import { alternativesIn, languageFor, localizeForm } from "../patrons/form-language";
+import { acceptedLanguages, LANGUAGES, type Language } from "../i18n/languages";
 import { startChatSession, type RequestOrigin } from "../patrons/start-chat";
 import { staffableQueues } from "../queues/staffing";
 import { syncStatFact } from "../stats/record";
@@ -44,6 +46,11 @@ export const RATE_LIMITED_MESSAGE = "Too many chat requests from your network. P
 async function rateLimited(c: Context<AppEnv>): Promise<boolean> {
   const { success } = await c.env.PATRON_RATE_LIMIT.limit({ key: `start:${networkKey(clientAddress(c))}` });
   return !success;
+}
+
+/** The language to serve this request in: the one asked for when the form offers it, else the browser's, else the form's default. */
+function requestLanguage(c: Context<AppEnv>, form: FormWithLibrary["form"], asked: string | null | undefined): Language {
+  return languageFor(form, asked, acceptedLanguages(c.req.header("accept-language")));
 }
 
 function requestOrigin(c: Context<AppEnv>): RequestOrigin {
@@ -86,10 +93,12 @@ async function startFromApi(c: Context<AppEnv>) {
   if (closed) throw new ApiError(410, "not_found", closed, "formId");
   await corsForEmbed(c, found.library.allowedOrigins);
   if (limited) throw new ApiError(429, "rate_limited", RATE_LIMITED_MESSAGE);
-  const problem = formFieldErrors(request, found.form.fields)[0];
+  const language = requestLanguage(c, found.form, request.language);
+  const local = localizeForm(found, language);
+  const problem = formFieldErrors(request, found.form.fields, local)[0];
   if (problem) throw badRequest(problem.message, problem.field);
 
-  const { sessionId, token, status } = await startChatSession(c.env, found, request, requestOrigin(c));
+  const { sessionId, token, status } = await startChatSession(c.env, found, request, requestOrigin(c), language);
   return c.json(
     {
       sessionId,
@@ -97,7 +106,7 @@ async function startFromApi(c: Context<AppEnv>) {
       status,
       chatUrl: `/chat/${sessionId}#token=${token}`,
       socketPath: `/api/chats/${sessionId}/socket`,
-      alternatives: status === "unavailable" ? alternativesOf(found.library) : null,
+      alternatives: status === "unavailable" ? alternativesIn(found.library, language, local.unavailableMessage) : null,
     },
     201,
   );
@@ -118,24 +127,27 @@ async function startFromHostedForm(c: Context<AppEnv>) {
   }
   const formId = typeof raw.formId === "string" ? raw.formId : "";
   const found = slugSchema.safeParse(formId).success ? await loadForm(database(c.env.DB), formId) : null;
-  if (!found) return c.html(formMissingPage(), 404);
-  if (closedReason(found)) return c.html(formTurnedOffPage(found), 410);
+  const asked = typeof raw.language === "string" ? raw.language : null;
+  if (!found) return c.html(formMissingPage(languageFor({ languages: [...LANGUAGES], defaultLanguage: "en" }, asked, [])), 404);
+  const language = requestLanguage(c, found.form, asked);
+  if (closedReason(found)) return c.html(formTurnedOffPage(found, language), 410);
   await corsForEmbed(c, found.library.allowedOrigins);
 
+  const local = localizeForm(found, language);
   const values = submittedValues(raw);
   const parsed = startChatSchema.safeParse(raw);
-  const errors = parsed.success ? formFieldErrors(parsed.data, found.form.fields) : schemaErrors(parsed.error);
+  const errors = parsed.success ? formFieldErrors(parsed.data, found.form.fields, local) : schemaErrors(parsed.error);
   if (!parsed.success) {
     // Also say what the form itself misses, so one round trip shows every problem.
     const loose: ChatRequest = { formId, question: values.question, name: values.name || undefined, email: values.email || undefined, fields: values.fields, noTranscript: values.noTranscript };
-    for (const e of formFieldErrors(loose, found.form.fields)) if (!errors.some((x) => x.field === e.field)) errors.push(e);
+    for (const e of formFieldErrors(loose, found.form.fields, local)) if (!errors.some((x) => x.field === e.field)) errors.push(e);
   }
   const reshow = async (problems: FieldError[], status: 400 | 429) =>
-    c.html(requestFormPage({ found, available: await chatAvailable(c.env, found.form), values, errors: inFormOrder(problems, found.form.fields) }), status);
+    c.html(requestFormPage({ found, local, available: await chatAvailable(c.env, found.form), values, errors: inFormOrder(problems, found.form.fields) }), status);
   if (errors.length > 0 || !parsed.success) return reshow(errors, 400);
-  if (await rateLimited(c)) return reshow([{ message: RATE_LIMITED_MESSAGE }], 429);
+  if (await rateLimited(c)) return reshow([{ message: local.t("form.rateLimited") }], 429);
 
-  const { sessionId, token } = await startChatSession(c.env, found, parsed.data, requestOrigin(c));
+  const { sessionId, token } = await startChatSession(c.env, found, parsed.data, requestOrigin(c), language);
   // The token travels in the fragment: browsers never send it back to a server or put it in logs.
   return c.redirect(`/chat/${sessionId}#token=${token}`, 303);
 }
