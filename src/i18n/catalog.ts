@@ -11,6 +11,7 @@ import es from "./catalogs/es.json";
 import fr from "./catalogs/fr.json";
 import type { Language } from "./languages";
 import { formatMessage, type MessageParams } from "./message-format";
+import { escapeHtml } from "../shared/html-escape";
 
 export type MessageKey = keyof typeof en;
 export type Catalog = Record<MessageKey, string>;
@@ -39,6 +40,16 @@ export function isolateNames(template: string): (name: string, value: string | n
 export function translate(language: Language, key: MessageKey, params?: MessageParams, show?: (name: string, value: string | number) => string): string {
   const text = CATALOGS[language][key];
   return formatMessage(language, text, params, show ?? isolateNames(text));
+}
+
+/** A message as HTML for mails: the text escaped, every value escaped, names in `<bdi>` (cleaned by the caller). */
+export function translateHtml(language: Language, key: MessageKey, params?: MessageParams): string {
+  return formatMessage(language, escapeHtml(CATALOGS[language][key]), params, (name, value) => (NAME_PARAMS.has(name) ? `<bdi>${escapeHtml(String(value))}</bdi>` : escapeHtml(String(value))));
+}
+
+/** The message of `key` when the catalog has one (system lines look up keys built from stored data). */
+export function lookupIn(language: Language): (key: string, params?: MessageParams) => string | undefined {
+  return (key, params) => (key in CATALOGS[language] ? translate(language, key as MessageKey, params) : undefined);
 }
 
 /** `translate` bound to one language. */

@@ -36,6 +36,8 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE" | "PUB
     .where(eq(libraries.id, s.libraryId))
     .get();
   if (!library) throw new Error(`library ${s.libraryId} missing while filing ${s.sessionId}`);
+  // The patron's language, as the chat was started in it: the mail is written in it.
+  const row = await db.select({ language: chatSessions.language }).from(chatSessions).where(eq(chatSessions.id, s.sessionId)).get();
 
   const rule = ROUTING[s.resolution];
   const questionId = questionIdFor(s.sessionId);
@@ -55,6 +57,7 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE" | "PUB
         // Waiting-time and chat messages alike; system lines stay, they tell the story.
         messages: s.messages,
         ratingUrl: rating?.url,
+        language: row?.language,
       })
     : null;
   const statistics = await statisticsForFiling(env.DB, s);
