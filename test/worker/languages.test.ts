@@ -146,7 +146,7 @@ describe("the catalogs", () => {
 });
 
 describe("system lines per reader", () => {
-  const samples: SystemLine[] = (Object.keys(SYSTEM_LINES_EN) as (keyof typeof SYSTEM_LINES_EN)[]).flatMap((key) =>
+  const samples: SystemLine[] = (Object.keys(SYSTEM_LINES_EN) as (keyof typeof SYSTEM_LINES_EN)[]).flatMap((key): SystemLine[] =>
     key === "cobrowseEnded"
       ? (Object.keys(COBROWSE_END_REASONS) as string[]).map((reason) => ({ key, params: { reason, reasonName: "Lisa" } }))
       : [{ key, params: { name: "Lisa", owner: "Omar", to: "Ravi", from: "Lisa", patron: "Ada", librarian: "Lisa", host: "library.test", minutes: 30 } }],

@@ -2,15 +2,17 @@
  * The front ends' side of the catalogs (src/i18n/catalogs): the messages of
  * the one language a page shows, set once at start (a patron page gets them
  * from the server, the Qwidget loads its language's chunk, the monitor
- * carries English) and read by every component through `t`. Names in
- * messages are isolated where right-to-left text could reorder them.
+ * carries English and the staff catalog, src/i18n/catalogs/staff) and read
+ * by every component through `t`. Names in messages are isolated where
+ * right-to-left text could reorder them.
  */
 import type en from "../../i18n/catalogs/en.json";
+import type staffEn from "../../i18n/catalogs/staff/en.json";
 import { formatMessage, type MessageParams } from "../../i18n/message-format";
 import { messageText } from "../../i18n/system-lines";
 import type { ChatMessage } from "../../shared/protocol";
 
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof typeof en | keyof typeof staffEn;
 export type Messages = Partial<Record<MessageKey, string>>;
 
 let language = "en";
