@@ -27,11 +27,11 @@ export const formTextsSchema = z.object({
   /** By field id: its label and help. */
   fields: z.record(z.string().regex(/^[a-z0-9][a-z0-9-_]{0,62}$/), z.object({ label: optionalText(120), help: optionalText(300) })).optional(),
 });
-export type FormTexts = z.output<typeof formTextsSchema>;
+export type FormTexts = z.input<typeof formTextsSchema>;
 
 /** Every language's texts, by language tag. */
 export const formTranslationsSchema = z.partialRecord(z.enum(LANGUAGES), formTextsSchema);
-export type FormTranslations = z.output<typeof formTranslationsSchema>;
+export type FormTranslations = z.input<typeof formTranslationsSchema>;
 
 /** The stored translations, or none when the column holds something unexpected. */
 export function parseFormTranslations(raw: unknown): FormTranslations {
