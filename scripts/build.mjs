@@ -159,14 +159,24 @@ await mkdir("public/build/qwidget", { recursive: true });
  * words).
  */
 const SERVER_ONLY = /^(mail\.|launcher\.|alternatives\.message|chat\.(notFound|linkIncomplete)|rating\.(link|intro|errorTitle|thanks)|form\.(offline$|noTranscriptLong|noTranscriptHelp|submit|notSent|error|required|chooseOption|unknownField|rateLimited|missing|turnedOff|archived|unavailableTitle))/;
+/**
+ * Each language in two chunks, like the code: what the widget shows first
+ * (`<tag>-<hash>.js`: the form, the window, the transcript), and what only a
+ * chat under way shows (`<tag>chat-<hash>.js`: system lines, the extras'
+ * words), loaded beside the extras chunk once a chat is open.
+ */
+const IN_CHAT = /^(system\.|unavailable\.|rating\.|transcriptChoice\.|forget\.|cobrowse\.|push\.|alternatives\.)/;
 const catalogs = {};
 for (const file of (await readdir("src/i18n/catalogs")).filter((f) => f.endsWith(".json")).sort()) {
   const tag = file.slice(0, -5);
-  const messages = Object.fromEntries(Object.entries(JSON.parse(await readFile(`src/i18n/catalogs/${file}`, "utf8"))).filter(([key]) => !SERVER_ONLY.test(key)));
-  const code = `export default ${JSON.stringify(messages)};`;
-  const name = `${tag}-${createHash("sha256").update(code).digest("hex").slice(0, 10)}.js`;
-  await writeFile(`public/build/qwidget/${name}`, code);
-  catalogs[tag] = name;
+  const entries = Object.entries(JSON.parse(await readFile(`src/i18n/catalogs/${file}`, "utf8"))).filter(([key]) => !SERVER_ONLY.test(key));
+  catalogs[tag] = [];
+  for (const [part, inPart] of [["", (key) => !IN_CHAT.test(key)], ["chat", (key) => IN_CHAT.test(key)]]) {
+    const code = `export default ${JSON.stringify(Object.fromEntries(entries.filter(([key]) => inPart(key))))};`;
+    const name = `${tag}${part}-${createHash("sha256").update(code).digest("hex").slice(0, 10)}.js`;
+    await writeFile(`public/build/qwidget/${name}`, code);
+    catalogs[tag].push(name);
+  }
 }
 
 // Leaves first: a chunk's name (its hash) goes into whatever imports it.
@@ -188,8 +198,8 @@ await writeFile(
       qwidget: {
         firstLoad: ["public/build/qwidget.js", "public/build/qwidget/app.js"],
         lazy: Object.fromEntries(Object.entries(lazy).map(([src, file]) => [src, [file]])),
-        // Loaded with the widget: the patron's language only.
-        catalogs: Object.fromEntries(Object.entries(catalogs).map(([tag, file]) => [tag, `public/build/qwidget/${file}`])),
+        // The patron's language only: its first part with the widget, its chat part with the extras.
+        catalogs: Object.fromEntries(Object.entries(catalogs).map(([tag, [first, chat]]) => [tag, { first: `public/build/qwidget/${first}`, chat: `public/build/qwidget/${chat}` }])),
       },
     },
     null,

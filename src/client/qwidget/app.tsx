@@ -29,21 +29,32 @@ interface Controls {
   toggle: () => void;
 }
 
-/** Each language's messages, a chunk of their own (scripts/build.mjs names them by content hash): only the patron's language loads. */
-declare const QWIDGET_CATALOGS: Record<string, string>;
+/**
+ * Each language's messages, chunks of their own (scripts/build.mjs names them
+ * by content hash): only the patron's language loads — what the widget shows
+ * first with it, what a chat under way shows (system lines, the extras'
+ * words) once there is a chat.
+ */
+declare const QWIDGET_CATALOGS: Record<string, [first: string, chat: string]>;
 
-/** Loads `tag`'s messages and shows them. */
-async function loadLanguage(tag: string): Promise<void> {
+/** Loads a part of `tag`'s messages (0: the first, 1: the chat's) and shows them. */
+async function loadLanguage(tag: string, part: 0 | 1 = 0): Promise<void> {
   // A name in a variable, so the bundler leaves the import to the browser (resolved beside this file).
-  const file = `./${QWIDGET_CATALOGS[tag] ?? QWIDGET_CATALOGS.en}`;
+  const file = `./${(QWIDGET_CATALOGS[tag] ?? QWIDGET_CATALOGS.en!)[part]}`;
   const m = (await import(file)) as { default: Messages };
   setMessages(tag, m.default);
 }
 
 function Widget({ launcher, status, origin, controls }: WidgetContext & { controls: Controls }) {
+  const [record, setRecord] = useState<ChatRecord | null>(readRecord);
   const [language, setLanguage] = useState(status.language.tag);
+  // A chat's words (system lines, the extras') once there is a chat; the window shows again with them.
+  const [, setChatWords] = useState("");
+  useEffect(() => {
+    if (record) void loadLanguage(language, 1).then(() => setChatWords(language));
+  }, [!!record, language]);
   const switchLanguage = (tag: string) =>
-    void loadLanguage(tag).then(() => {
+    void Promise.all([loadLanguage(tag), record && loadLanguage(tag, 1)]).then(() => {
       try {
         localStorage.setItem(LANGUAGE_KEY, tag);
       } catch {
@@ -51,7 +62,6 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
       }
       setLanguage(tag);
     });
-  const [record, setRecord] = useState<ChatRecord | null>(readRecord);
   // A chat in progress reopens as the patron left it, without taking focus; a fresh page starts closed.
   // Whether to move focus travels with the state it belongs to, so no effect of an older render can take it.
   const [panel, setPanel] = useState(() => ({ open: readRecord()?.open ?? false, byPatron: false }));
