@@ -109,8 +109,40 @@ export const ALERT_FORM = { ...KEYBOARD_FORM, id: "alert-test-chat", libraryId: 
 export const ALERT_ADMIN = { id: "alert-test-admin", libraryId: ALERT_LIBRARY.id, email: "gil@alert-test.example", displayName: "Gil", role: "group_admin" };
 export const ALERT_LIBRARIAN = { id: "alert-test-librarian", libraryId: ALERT_LIBRARY.id, email: "nia@alert-test.example", displayName: "Nia", role: "librarian" };
 
+/**
+ * Patrons in their own language (test/browser/languages.test.ts): a library
+ * whose form offers English and Spanish, carried by public/demo/languages-test/,
+ * and one whose form offers English, French and Arabic.
+ */
+export const LANGUAGE_LIBRARY = { ...KEYBOARD_LIBRARY, id: "language-test", name: "Language Test Library", contactEmail: "ask@language-test.example" };
+export const SPANISH_FORM = {
+  ...KEYBOARD_FORM,
+  id: "language-test-chat",
+  libraryId: LANGUAGE_LIBRARY.id,
+  queueId: `lib:${LANGUAGE_LIBRARY.id}`,
+  title: "Ask the language test library",
+  languages: ["en", "es"],
+  defaultLanguage: "en",
+  translations: { es: { title: "Pregunte a la biblioteca de prueba" } },
+};
+export const LANGUAGE_LIBRARIAN = { id: "language-test-librarian", libraryId: LANGUAGE_LIBRARY.id, email: "luz@language-test.example", displayName: "Luz", role: "librarian" };
+export const ARABIC_LIBRARY = { ...KEYBOARD_LIBRARY, id: "arabic-test", name: "Arabic Test Library", contactEmail: "ask@arabic-test.example" };
+export const ARABIC_FORM = {
+  ...KEYBOARD_FORM,
+  id: "arabic-test-chat",
+  libraryId: ARABIC_LIBRARY.id,
+  queueId: `lib:${ARABIC_LIBRARY.id}`,
+  title: "Ask the Arabic test library",
+  intro: "Research help.",
+  fields: [{ id: "affiliation", label: "Affiliation", kind: "select", required: true, options: ["Student", "Faculty"] }],
+  languages: ["en", "fr", "ar"],
+  defaultLanguage: "en",
+  translations: { ar: { title: "اسأل مكتبة الاختبار", intro: "مساعدة بحثية.", fields: { affiliation: { label: "صفتك" } } } },
+};
+export const ARABIC_LIBRARIAN = { id: "arabic-test-librarian", libraryId: ARABIC_LIBRARY.id, email: "amal@arabic-test.example", displayName: "أمل", role: "librarian" };
+
 export const TEST_FIXTURES = {
-  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY],
-  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN],
-  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM],
+  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY, LANGUAGE_LIBRARY, ARABIC_LIBRARY],
+  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN, LANGUAGE_LIBRARIAN, ARABIC_LIBRARIAN],
+  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM, SPANISH_FORM, ARABIC_FORM],
 };
