@@ -8,7 +8,7 @@ import { Hono, type Context } from "hono";
 import { requireLibrarian } from "../auth/middleware";
 import type { Librarian } from "../auth/librarian";
 import { database } from "../db/client";
-import { chatSessions, descriptiveCodes, libraries } from "../db/schema";
+import { chatSessions, descriptiveCodes, forms, libraries } from "../db/schema";
 import { assertCanReadSession } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { clientAddress, networkKey } from "../http/client-network";
@@ -19,12 +19,12 @@ import { chatSession, forwardUpgrade } from "../objects";
 import { formMissingPage, formTurnedOffPage, requestFormPage, requestRefusedPage } from "../pages/request-form";
 import { formFieldErrors, gatherFormPost, schemaErrors, submittedValues, type ChatRequest, type FieldError } from "../patrons/chat-request";
 import { chatAvailable, closedReason, loadForm, type FormWithLibrary } from "../patrons/forms";
-import { alternativesIn, languageFor, localizeForm } from "../patrons/form-language";
+import { alternativesIn, formLanguages, languageFor, localizeForm } from "../patrons/form-language";
 import { acceptedLanguages, LANGUAGES, type Language } from "../i18n/languages";
 import { startChatSession, type RequestOrigin } from "../patrons/start-chat";
 import { staffableQueues } from "../queues/staffing";
 import { syncStatFact } from "../stats/record";
-import { endChatSchema, leaveQuestionSchema, slugSchema, startChatSchema } from "../shared/api";
+import { chatLanguageSchema, endChatSchema, leaveQuestionSchema, slugSchema, startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath } from "../shared/forms";
 import { asksComment, DEFAULT_SURVEY } from "../shared/survey";
 import { ratingSchema } from "../shared/survey-schemas";
@@ -391,6 +391,30 @@ chatRoutes.post("/:id/leave-question", documented({
   const result = await chatSession(c.env, sessionId).leaveQuestion(token, body.email, body.name ?? null, body.details ?? null);
   if (!result.ok) throw refusalError(result);
   return c.json({ filed: true, message: "Thank you. Your question has been sent to the library; a librarian will answer by e-mail." });
+});
+
+chatRoutes.post("/:id/language", documented({
+  group: GROUPS.patronChats,
+  summary: "Switch the chat's language",
+  description: "The patron chose another language in the window: the chat's mails (the transcript, a follow-up) are written in it from now on. Only a language the chat's form offers.",
+  who: PATRON,
+  params: PARAMS.sessionId,
+  body: chatLanguageSchema,
+  answers: { 200: "`{language}`." },
+  refusals: [NO_BEARER, BAD_BODY, refusal(400, "validation_failed", "The chat's form does not offer this language.", "language"), SESSION_UNKNOWN, EMBED_REFUSED, BAD_TOKEN],
+}), async (c) => {
+  const sessionId = c.req.param("id");
+  const token = bearerToken(c);
+  const body = await parseBody(c, chatLanguageSchema);
+  const found = await describeSession(c.env, sessionId);
+  await corsForSessionLibrary(c, found.view.libraryId);
+  if (!(await chatSession(c.env, sessionId).patronTokenValid(token))) throw unauthorized("This chat link is not valid.");
+  const db = database(c.env.DB);
+  const row = await db.select({ languages: forms.languages, defaultLanguage: forms.defaultLanguage }).from(chatSessions).leftJoin(forms, eq(forms.id, chatSessions.formId)).where(eq(chatSessions.id, sessionId)).get();
+  const offered = row?.languages && row.defaultLanguage ? formLanguages({ languages: row.languages, defaultLanguage: row.defaultLanguage }).offered : [];
+  if (!offered.some((l) => l === body.language)) throw badRequest("This chat's form does not offer that language.", "language");
+  await db.update(chatSessions).set({ language: body.language }).where(eq(chatSessions.id, sessionId));
+  return c.json({ language: body.language });
 });
 
 /**

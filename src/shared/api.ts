@@ -97,6 +97,9 @@ export const endChatSchema = z.object({
 });
 export type EndChatBody = z.input<typeof endChatSchema>;
 
+/** The patron switches the chat's language (the window's switcher): the chat's mails follow it. */
+export const chatLanguageSchema = z.object({ language: z.string().min(2).max(35) });
+
 export const leaveQuestionSchema = z.object({
   email: emailSchema,
   name: patronNameSchema,

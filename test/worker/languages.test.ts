@@ -172,6 +172,26 @@ describe("system lines per reader", () => {
   });
 });
 
+describe("the chat's language after it started", () => {
+  it("follows the patron's switch to a language the form offers; refuses others and strangers, changing nothing", async () => {
+    const staffed = await staffedLibrary(1);
+    await env.DB.prepare("UPDATE forms SET languages = '[\"en\",\"fr\"]' WHERE id = ?").bind(staffed.formId).run();
+    const chat = await startChat(staffed.formId, { language: "en" });
+    const stored = async () => (await env.DB.prepare("SELECT language FROM chat_sessions WHERE id = ?").bind(chat.sessionId).first<{ language: string }>())?.language;
+    const switchTo = (language: string, token = chat.token) => call(`/api/chats/${chat.sessionId}/language`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, json: { language } });
+    const refused = await switchTo("es");
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { code: string; field: string } }).error).toMatchObject({ code: "validation_failed", field: "language" });
+    expect((await switchTo("fr", "not-the-token-of-this-chat-at-all")).status).toBe(401);
+    expect(await stored()).toBe("en");
+    expect((await switchTo("fr")).status).toBe(200);
+    expect(await stored()).toBe("fr");
+    // The librarian sees it in patron details, by the language's own name.
+    const details = (await (await call(`/api/chats/${chat.sessionId}/details`, { cookie: staffed.cookies[0] })).json()) as { language: { tag: string; name: string } };
+    expect(details.language).toEqual({ tag: "fr", name: "Français" });
+  });
+});
+
 describe("mails in the chat's language", () => {
   it("writes a Spanish chat's transcript mail in Spanish: subject, wording, system lines, date", async () => {
     const staffed = await staffedLibrary(1);

@@ -7,6 +7,7 @@ import { render } from "preact";
 import type { Alternatives } from "../../shared/api";
 import { setMessages, t, type Messages } from "../shared/i18n";
 import { ChatWindow } from "./ChatWindow";
+import { patronPost } from "./patron-api";
 import { tokenStore } from "./token-store";
 
 interface Bootstrap {
@@ -23,11 +24,11 @@ interface Bootstrap {
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as Bootstrap;
 setMessages(boot.language.tag, boot.catalog);
-/** Switching language loads the page again in it: the server words the page, the window and its dates anew. */
+/** Switching language tells the chat (its mails follow) and loads the page again in it: the server words the page, the window and its dates anew. */
 const switchLanguage = (tag: string) => {
   const url = new URL(location.href);
   url.searchParams.set("lang", tag);
-  location.assign(url);
+  void patronPost(location.origin, `/api/chats/${boot.sessionId}/language`, { language: tag }, token ?? undefined).finally(() => location.assign(url));
 };
 const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
 if (fromHash) {

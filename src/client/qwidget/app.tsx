@@ -11,6 +11,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import chatCss from "../../../public/styles/chat.css";
 import type { EmbedStatus } from "../../shared/api";
 import { ChatWindow } from "../patron/ChatWindow";
+import { patronPost } from "../patron/patron-api";
 import { setMessages, t, type Messages } from "../shared/i18n";
 import { directionOf } from "../../i18n/languages";
 import { forgetRecord, LANGUAGE_KEY, readRecord, writeRecord, type ChatRecord } from "./chat-record";
@@ -54,7 +55,7 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
     if (record) void loadLanguage(language, 1).then(() => setChatWords(language));
   }, [!!record, language]);
   const switchLanguage = (tag: string) =>
-    void Promise.all([loadLanguage(tag), record && loadLanguage(tag, 1)]).then(() => {
+    void Promise.all([loadLanguage(tag), record && loadLanguage(tag, 1), record && patronPost(origin, `/api/chats/${record.sessionId}/language`, { language: tag }, record.token)]).then(() => {
       try {
         localStorage.setItem(LANGUAGE_KEY, tag);
       } catch {
