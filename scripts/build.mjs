@@ -165,7 +165,7 @@ const SERVER_ONLY = /^(mail\.|launcher\.|alternatives\.message|chat\.(notFound|l
  * chat under way shows (`<tag>chat-<hash>.js`: system lines, the extras'
  * words), loaded beside the extras chunk once a chat is open.
  */
-const IN_CHAT = /^(system\.|unavailable\.|rating\.|transcriptChoice\.|forget\.|cobrowse\.|push\.|alternatives\.)/;
+const IN_CHAT = /^(system\.|unavailable\.|rating\.|transcriptChoice\.|forget\.|cobrowse\.|push\.|alternatives\.|viewport\.)/;
 const catalogs = {};
 for (const file of (await readdir("src/i18n/catalogs")).filter((f) => f.endsWith(".json")).sort()) {
   const tag = file.slice(0, -5);

@@ -68,7 +68,7 @@ function probeFraming(origin: string, parent: HTMLElement): Promise<boolean> {
     frame.hidden = true;
     frame.setAttribute("aria-hidden", "true");
     frame.tabIndex = -1;
-    frame.title = "Frame check";
+    frame.title = t("viewport.frameCheck");
     frame.src = `${origin}/viewport/probe.html`;
     parent.append(frame);
   });
@@ -162,7 +162,7 @@ export function PatronExtras(props: PatronExtrasProps) {
     void import("./ViewportPane").then((m) => {
       if (gone) return;
       section.append(slot);
-      viewport.current = m.createViewport({ host: section, slot, heading: H, narrowQuery: NARROW_QUERY, onClose: () => setPaneOpen(false) });
+      viewport.current = m.createViewport({ host: section, slot, heading: H, narrowQuery: NARROW_QUERY, onClose: () => setPaneOpen(false), say: t });
       setPaneLoaded(true);
     });
     return () => {
