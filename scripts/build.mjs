@@ -158,7 +158,7 @@ await mkdir("public/build/qwidget", { recursive: true });
  * says — the mails, the hosted pages, the launcher (the status carries its
  * words).
  */
-const SERVER_ONLY = /^(mail\.|launcher\.|alternatives\.message|chat\.(notFound|linkIncomplete)|rating\.(link|intro|errorTitle|thanks)|form\.(offline$|noTranscriptLong|noTranscriptHelp|submit|notSent|error|required|chooseOption|unknownField|rateLimited|missing|turnedOff|archived|unavailableTitle))/;
+const SERVER_ONLY = /^(mail\.|launcher\.|alternatives\.message|unavailable\.sent|chat\.(notFound|linkIncomplete)|rating\.(link|intro|errorTitle|thanks)|form\.(offline$|noTranscriptLong|noTranscriptHelp|submit|notSent|error|required|chooseOption|unknownField|rateLimited|missing|turnedOff|archived|unavailableTitle))/;
 /**
  * Each language in two chunks, like the code: what the widget shows first
  * (`<tag>-<hash>.js`: the form, the window, the transcript), and what only a

@@ -20,7 +20,8 @@ import { formMissingPage, formTurnedOffPage, requestFormPage, requestRefusedPage
 import { formFieldErrors, gatherFormPost, schemaErrors, submittedValues, type ChatRequest, type FieldError } from "../patrons/chat-request";
 import { chatAvailable, closedReason, loadForm, type FormWithLibrary } from "../patrons/forms";
 import { alternativesIn, formLanguages, languageFor, localizeForm } from "../patrons/form-language";
-import { acceptedLanguages, LANGUAGES, type Language } from "../i18n/languages";
+import { acceptedLanguages, isLanguage, LANGUAGES, type Language } from "../i18n/languages";
+import { translate } from "../i18n/catalog";
 import { startChatSession, type RequestOrigin } from "../patrons/start-chat";
 import { staffableQueues } from "../queues/staffing";
 import { syncStatFact } from "../stats/record";
@@ -179,6 +180,12 @@ export async function describeSession(env: Env, sessionId: string) {
   const found = await chatSession(env, sessionId).describe();
   if (!found) throw notFound("Chat session");
   return found;
+}
+
+/** The language the chat's patron is served in: what the server says to them is said in it. */
+async function chatLanguage(env: Env, sessionId: string): Promise<Language> {
+  const row = await database(env.DB).select({ language: chatSessions.language }).from(chatSessions).where(eq(chatSessions.id, sessionId)).get();
+  return isLanguage(row?.language) ? row.language : "en";
 }
 
 function bearerToken(c: Context<AppEnv>): string {
@@ -390,7 +397,7 @@ chatRoutes.post("/:id/leave-question", documented({
   await corsForSessionLibrary(c, found.view.libraryId);
   const result = await chatSession(c.env, sessionId).leaveQuestion(token, body.email, body.name ?? null, body.details ?? null);
   if (!result.ok) throw refusalError(result);
-  return c.json({ filed: true, message: "Thank you. Your question has been sent to the library; a librarian will answer by e-mail." });
+  return c.json({ filed: true, message: translate(await chatLanguage(c.env, sessionId), "unavailable.sent") });
 });
 
 chatRoutes.post("/:id/language", documented({
@@ -475,5 +482,5 @@ chatRoutes.post("/:id/rating", documented({
   await db.batch(rating.statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   // The rating counts in statistics at once (the comment stays with the chat, and goes with its retention).
   await syncStatFact(c.env.DB, sessionId);
-  return c.json({ rating: { score: body.rating, comment: asksComment(chat.survey) ? (body.comment ?? null) : null }, message: "Thank you for your feedback." });
+  return c.json({ rating: { score: body.rating, comment: asksComment(chat.survey) ? (body.comment ?? null) : null }, message: translate(await chatLanguage(c.env, sessionId), "rating.thanksChat") });
 });
