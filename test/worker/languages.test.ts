@@ -15,6 +15,7 @@ import { messageText } from "../../src/i18n/system-lines";
 import { transcriptMailKey } from "../../src/questions/file-session";
 import { COBROWSE_END_REASONS, SYSTEM_LINES_EN, systemLineText, type SystemLine } from "../../src/shared/system-lines";
 import { accept, call, createLibrary, endChat, staffedLibrary, startChat } from "./helpers";
+import { admin, expectError, json, signedIn } from "./admin-helpers";
 import { mailReaches } from "./question-fixtures";
 
 /** Offers `languages` (default first unless said) on a fresh form. */
@@ -91,11 +92,27 @@ describe("choosing the language", () => {
     expect(rtl.language).toMatchObject({ tag: "ar", dir: "rtl" });
   });
 
-  it("refuses a form whose default language it does not offer, changing nothing", async () => {
-    const { formSettingsSchema } = await import("../../src/shared/admin-api");
-    const parsed = formSettingsSchema.safeParse({ title: "T", fields: [{ id: "question", label: "Q", kind: "textarea", required: true }], queueId: "lib:x", chatMethod: "chat", languages: ["en", "es"], defaultLanguage: "fr" });
-    expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.path).toEqual(["defaultLanguage"]);
+  it("keeps a form's languages and texts per language from the form builder; refuses a default it does not offer, changing nothing", async () => {
+    const library = await createLibrary({ name: "Biblioteca Oak Park" });
+    const boss = await signedIn(library.id, "library_admin");
+    const body = { title: "Ask us", intro: "We answer fast.", fields: [{ id: "question", label: "Your question", kind: "textarea", required: true }], queueId: library.queueId, chatMethod: "chat", enabled: true };
+    const created = await admin(`/libraries/${library.id}/forms`, boss.cookie, { method: "POST", json: body });
+    expect(created.status).toBe(201);
+    const formId = (await json<{ form: { id: string; languages: string[] } }>(created)).form.id;
+    const put = (extra: Record<string, unknown>) => admin(`/forms/${formId}`, boss.cookie, { method: "PUT", json: { ...body, ...extra } });
+    const saved = await put({ languages: ["en", "es"], defaultLanguage: "en", translations: { es: { title: "Pregúntenos", fields: { question: { label: "Su consulta" } } } } });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    expect((await json<{ form: { languages: string[]; translations: unknown } }>(saved)).form).toMatchObject({ languages: ["en", "es"], translations: { es: { title: "Pregúntenos" } } });
+    const before = await env.DB.prepare("SELECT languages, default_language, translations FROM forms WHERE id = ?").bind(formId).first();
+    await expectError(await put({ languages: ["en", "es"], defaultLanguage: "fr" }), 400, "defaultLanguage");
+    await expectError(await put({ languages: ["en", "xx"] }), 400);
+    expect(await env.DB.prepare("SELECT languages, default_language, translations FROM forms WHERE id = ?").bind(formId).first()).toEqual(before);
+    // Left out, the languages stay as they were (an older client's save changes none of them).
+    expect((await put({})).status).toBe(200);
+    expect(await env.DB.prepare("SELECT languages, default_language, translations FROM forms WHERE id = ?").bind(formId).first()).toEqual(before);
+    const { html } = await shownIn(formId, "es");
+    expect(html).toContain("<h1>Pregúntenos</h1>");
+    expect(html).toContain('<label for="f-question">Su consulta</label>');
   });
 });
 
@@ -210,6 +227,13 @@ describe("mails in the chat's language", () => {
     expect(mail.text).toContain("Librarian 1 se ha unido al chat.");
     expect(mail.text).toContain("--- Transcripción ---");
     expect(mail.html).toContain('<html lang="es">');
+    // Its rating link opens the rating page in Spanish too.
+    const token = /\/rate\/([A-Za-z0-9_-]+)/.exec(mail.text ?? "")?.[1];
+    expect(token, "the rating link").toBeTruthy();
+    const rating = await (await call(`/rate/${token}`, { headers: { Accept: "text/html" } })).text();
+    expect(rating).toContain('<html lang="es">');
+    expect(rating).toContain(CATALOGS.es["rating.heading"]);
+    expect(rating).toContain(translate("es", "rating.intro", { library: "Springfield Public Library" }));
   });
 
   it("keeps English for a chat whose form does not offer the language asked for", async () => {
