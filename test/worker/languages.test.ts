@@ -169,6 +169,11 @@ describe("system lines per reader", () => {
       : [{ key, params: { name: "Lisa", owner: "Omar", to: "Ravi", from: "Lisa", patron: "Ada", librarian: "Lisa", host: "library.test", minutes: 30 } }],
   );
 
+  it("every line the chat can store, and every reason co-browsing ends, has its message", () => {
+    for (const key of Object.keys(SYSTEM_LINES_EN)) expect(CATALOGS.en, key).toHaveProperty([`system.${key}`]);
+    for (const reason of Object.keys(COBROWSE_END_REASONS)) expect(CATALOGS.en, reason).toHaveProperty([`system.reason.${reason}`]);
+  });
+
   it("English readers read exactly the line the chat stored", () => {
     for (const line of samples) expect(messageText(lookupIn("en"), { kind: "system", body: systemLineText(line), line })).toBe(systemLineText(line));
   });
