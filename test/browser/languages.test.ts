@@ -67,8 +67,16 @@ describe("patrons in their own language", () => {
     await widget.getByText("Está chateando con Luz.").waitFor();
     await monitor.getByText("Luz has joined the chat.").first().waitFor();
     await monitor.locator(".patron-panel").getByText("Español").waitFor();
-    // Every language the form offers, switchable inside the window (named for what it does).
-    expect(await widget.getByRole("combobox", { name: es["chat.language"] }).inputValue()).toBe("es");
+    // Every language the form offers, switchable inside the window (named for what it does): English loads only now, and back.
+    const switcher = widget.getByRole("combobox", { name: es["chat.language"] });
+    expect(await switcher.inputValue()).toBe("es");
+    await switcher.selectOption("en");
+    await widget.getByText("You are chatting with Luz.").waitFor();
+    await widget.getByRole("log", { name: "Chat messages" }).getByText("Luz has joined the chat.").waitFor();
+    expect(await widget.getAttribute("lang")).toBe("en");
+    expect(await catalogsLoaded(page)).toEqual(["en", "es"]);
+    await widget.getByRole("combobox", { name: "Language" }).selectOption("es");
+    await widget.getByText("Está chateando con Luz.").waitFor();
 
     await endAsAnswered(monitor, "Ana");
     const mail = await waitForMail("ana@patron.example", "Gracias por chatear con");
