@@ -191,11 +191,14 @@ export function formMissingPage(language: Language = "en"): Html {
   });
 }
 
-/** A post refused before its form could be shown again (e.g. far too large). */
-export function requestRefusedPage(message: string): Html {
+/** A post refused before its form could be shown again (e.g. far too large), in the browser's language. */
+export function requestRefusedPage(message: string, language: Language = "en"): Html {
+  const t = translator(language);
   return page({
-    title: "Error: your question was not sent — Refdesk",
-    body: html`<main class="narrow"><h1>Your question was not sent</h1><div class="error-summary" role="alert"><p>${message}</p></div>
-<p>Go back to the form, check what you typed, and try again.</p></main>`,
+    title: `${t("form.errorTitle", { title: t("form.notSent") })} — Refdesk`,
+    lang: language,
+    dir: directionOf(language),
+    body: html`<main class="narrow"><h1>${t("form.notSent")}</h1><div class="error-summary" role="alert"><p>${message}</p></div>
+<p>${t("form.notSentHelp")}</p></main>`,
   });
 }

@@ -123,7 +123,7 @@ async function startFromHostedForm(c: Context<AppEnv>) {
   try {
     raw = gatherFormPost(await readFields(c));
   } catch (error) {
-    if (error instanceof ApiError) return c.html(requestRefusedPage(error.message), error.status);
+    if (error instanceof ApiError) return c.html(requestRefusedPage(error.message, languageFor({ languages: [...LANGUAGES], defaultLanguage: "en" }, null, acceptedLanguages(c.req.header("accept-language")))), error.status);
     throw error;
   }
   const formId = typeof raw.formId === "string" ? raw.formId : "";
