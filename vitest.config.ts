@@ -7,6 +7,11 @@ import { defineConfig } from "vitest/config";
 //   send_email bindings from wrangler.toml (storage is fresh per test file);
 // - "browser": tests in Node that drive real Chromium against `wrangler dev`;
 // - "unit": tests in plain Node (the code-health checks: lint, unused code, Env types).
+
+// FILE_LINK_SECRET signs file links; deployments set it as a secret (wrangler.toml [secrets]),
+// and wrangler takes a local value from the environment.
+process.env.FILE_LINK_SECRET ??= "test-file-link-secret";
+
 export default defineConfig({
   test: {
     projects: [

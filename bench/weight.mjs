@@ -46,6 +46,7 @@ export const WEIGHTS = [
   { name: "Qwidget chat extras (lazy: check, consent, rating)", files: lazy("qwidget", "src/client/patron/extras/PatronExtras.tsx"), budget: 6 * KB },
   // A chat's words (system lines, the extras'): loaded beside the extras chunk once a chat is open.
   ...LANGUAGES.map((tag) => ({ name: `Qwidget chat words, ${tag} (lazy)`, files: () => [catalog(tag, "chat")], budget: 2 * KB })),
+  { name: "Qwidget files in the chat (lazy: attach, thumbnails)", files: lazy("qwidget", "src/client/patron/extras/PatronFiles.tsx"), budget: 4 * KB },
   { name: "Qwidget viewport pane (lazy)", files: lazy("qwidget", "src/client/patron/extras/ViewportPane.ts"), budget: 4 * KB },
   { name: "Qwidget co-browse recorder (lazy)", files: lazy("qwidget", "src/client/qwidget/cobrowse/share.ts"), budget: 30 * KB },
   { name: "monitor co-browse viewer (lazy)", files: lazy("monitor", "src/client/monitor/cobrowse/replay.ts"), budget: 70 * KB },

@@ -6,7 +6,7 @@
 //
 // Code only some visitors need is split into chunks loaded when used:
 // the monitor's co-browse viewer (rrweb's replayer), and in the Qwidget the
-// viewport pane and the co-browse recorder. public/build/chunks.json says which
+// viewport pane, the co-browse recorder and files in the chat. public/build/chunks.json says which
 // files each surface loads first and which chunks it loads later, for
 // bench/weight.mjs.
 import { createHash } from "node:crypto";
@@ -183,6 +183,7 @@ for (const file of (await readdir("src/i18n/catalogs")).filter((f) => f.endsWith
 const lazy = {};
 lazy["src/client/qwidget/cobrowse/share.ts"] = await buildQwidgetChunk("share", "src/client/qwidget/cobrowse/share.ts", [], lazy);
 lazy["src/client/patron/extras/ViewportPane.ts"] = await buildQwidgetChunk("viewport", "src/client/patron/extras/ViewportPane.ts", [], lazy);
+lazy["src/client/patron/extras/PatronFiles.tsx"] = await buildQwidgetChunk("files", "src/client/patron/extras/PatronFiles.tsx", [hostPreact], lazy);
 lazy["src/client/patron/extras/PatronExtras.tsx"] = await buildQwidgetChunk("extras", "src/client/patron/extras/PatronExtras.tsx", [hostPreact], lazy);
 // The widget next: the loader names it by its content hash, so it can be cached for good.
 const app = await buildQwidgetPart("qwidget/app", "src/client/qwidget/app.tsx", { format: "esm", plugins: [...common.plugins, lazyChunks(lazy)], define: { QWIDGET_CATALOGS: JSON.stringify(catalogs) } });

@@ -246,6 +246,9 @@ export async function prepareLocalState(persistDir, { extra = {}, history = fals
   }
 }
 
+/** A development value for FILE_LINK_SECRET: local only, never a deployment's. */
+const LOCAL_FILE_LINK_SECRET = "local-development-file-link-secret";
+
 /**
  * Starts `wrangler dev` and resolves once it answers HTTP. `vars` become `--var`
  * overrides; `script` replaces wrangler.toml's entry (the benchmarks use a
@@ -265,6 +268,8 @@ export async function startWranglerDev({ port = 8787, persistDir, inherit = fals
   // and the demo and test pages under /demo/ are served at all; wrangler.toml leaves both variables
   // out, so production keeps the private-address guard and serves no demo page.
   args.push("--var", "FRAMING_CHECK_ALLOW_PRIVATE:true", "--var", "DEMO_PAGES:true");
+  // The secret that signs file links (production sets its own with `wrangler secret put`).
+  if (!("FILE_LINK_SECRET" in vars)) args.push("--var", `FILE_LINK_SECRET:${LOCAL_FILE_LINK_SECRET}`);
   const child = spawn(process.execPath, [wranglerJs, ...args], { cwd: root, env: { ...env, ...extraEnv }, stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"], detached: !inherit });
   let output = "";
   if (!inherit) {

@@ -14,6 +14,7 @@ import { cannedMessageRoutes } from "./routes/canned-messages";
 import { consultRoutes } from "./routes/chat-consults";
 import { monitorChatRoutes } from "./routes/chat-monitor";
 import { chatRoutes } from "./routes/chats";
+import { chatFileRoutes, fileDownloadRoutes } from "./routes/chat-files";
 import { descriptiveCodeRoutes } from "./routes/descriptive-codes";
 import { embedRoutes, qwidgetScriptRoutes } from "./routes/embed";
 import { pageRoutes } from "./routes/pages";
@@ -55,6 +56,8 @@ app.route("/", publicFormRoutes);
 app.route("/", qwidgetScriptRoutes);
 // Demo and test pages (development only) carry the headers public/_headers gives them, some of them unusual on purpose.
 app.route("/", demoPageRoutes);
+// Chat files carry headers of their own (a sandbox, no sniffing), never the pages' policy.
+app.route("/", fileDownloadRoutes);
 
 /** WebSocket upgrade responses come from a Durable Object with immutable headers; header middleware skips them. */
 function exceptUpgrades(mw: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
@@ -94,6 +97,7 @@ app.route("/api/auth", authRoutes);
 app.route("/api/chats", chatRoutes);
 app.route("/api/chats", monitorChatRoutes);
 app.route("/api/chats", consultRoutes);
+app.route("/api/chats", chatFileRoutes);
 app.route("/api/canned-messages", cannedMessageRoutes);
 app.route("/api/embed", embedRoutes);
 app.route("/api/queues", queueRoutes);

@@ -534,7 +534,8 @@ async function checkPagesInChromium(base, { marker, cookie, formId, hostileActiv
       go: (p) => p.goto("/monitor"),
       ready: async (p) => {
         await p.getByText(`${marker} waiting`).first().waitFor({ timeout: 15_000 });
-        await p.locator(".waiting-item .preview li").nth(4).waitFor({ timeout: 15_000 });
+        // The compact row shows the latest line added while waiting and counts the others (all in its tooltip).
+        await p.locator(".waiting-item .waiting-added", { hasText: "more)" }).first().waitFor({ timeout: 15_000 });
         // Open the hostile chat's tab (its name is the hostile patron name).
         await p.getByRole("tab", { name: /-name2/ }).click();
         await p.getByRole("log").getByText("deep)").first().waitFor({ timeout: 15_000 });

@@ -60,7 +60,12 @@ export interface AuditEntry {
 
 /** The insert for one audit entry, to run in the same batch as the change. */
 export function auditStatement(db: Database, actor: Pick<Librarian, "id" | "displayName">, entry: AuditEntry, now: number) {
-  return db.insert(auditLog).values({
+  return db.insert(auditLog).values(auditRow(actor, entry, now));
+}
+
+/** The audit_log row for one entry. */
+function auditRow(actor: Pick<Librarian, "id" | "displayName">, entry: AuditEntry, now: number) {
+  return {
     libraryId: entry.libraryId,
     groupId: entry.groupId ?? null,
     actorId: actor.id,
@@ -71,28 +76,12 @@ export function auditStatement(db: Database, actor: Pick<Librarian, "id" | "disp
     before: entry.before as Record<string, unknown> | null,
     after: entry.after as Record<string, unknown> | null,
     createdAt: now,
-  });
+  };
 }
 
 /** The audit entry as an insert that happens only if `condition` holds when it runs (e.g. the change just before it in the batch changed a row). */
 export function auditIfStatement(db: Database, actor: Pick<Librarian, "id" | "displayName">, entry: AuditEntry, now: number, condition: SQL) {
-  return insertIf(
-    db,
-    auditLog,
-    {
-      libraryId: entry.libraryId,
-      groupId: entry.groupId ?? null,
-      actorId: actor.id,
-      actorName: actor.displayName,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId,
-      before: entry.before as Record<string, unknown> | null,
-      after: entry.after as Record<string, unknown> | null,
-      createdAt: now,
-    },
-    condition,
-  );
+  return insertIf(db, auditLog, auditRow(actor, entry, now), condition);
 }
 
 /** Only the keys whose values differ, before and after: what an audit entry for an edit records. */

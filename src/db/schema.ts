@@ -56,6 +56,9 @@ export const libraries = sqliteTable("libraries", {
   descriptiveCodesMode: text("descriptive_codes_mode").$type<DescriptiveCodesMode>().notNull().default("optional"),
   /** Opening hours per weekday, Monday first (seven lines, or none): {{hoursToday}} in scripts. */
   hoursByWeekday: text("hours_by_weekday", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  // ---- migrations/0011_chat_files.sql
+  /** Whether patrons and librarians may send files (images, PDFs) in the library's chats. */
+  filesAllowed: integer("files_allowed", { mode: "boolean" }).notNull().default(true),
 });
 
 export const groups = sqliteTable("groups", {
@@ -589,7 +592,11 @@ export const monitoringSpans = sqliteTable(
     startedAt: integer("started_at").notNull(),
     endedAt: integer("ended_at").notNull(),
   },
-  (t) => [index("monitoring_spans_queue_started").on(t.queueId, t.startedAt), index("monitoring_spans_library_started").on(t.libraryId, t.startedAt)],
+  (t) => [
+    index("monitoring_spans_queue_started").on(t.queueId, t.startedAt),
+    index("monitoring_spans_library_started").on(t.libraryId, t.startedAt),
+    index("monitoring_spans_librarian_started").on(t.librarianId, t.startedAt),
+  ],
 );
 
 // ---- operations (migrations/0008_operations.sql) ---------------------------------

@@ -72,6 +72,7 @@ export async function startChatSession(env: Env, { form, library }: FormWithLibr
     idleEndMinutes: library.idleEndMinutes,
     // The viewport, when the form chose chat with viewport.
     chatMethod: form.chatMethod === "viewport" ? "viewport" : "chat",
+    filesAllowed: library.filesAllowed,
     // Cooperative routing: the home queue first, then the library's groups in order.
     route,
   });

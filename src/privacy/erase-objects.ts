@@ -1,5 +1,5 @@
 /**
- * Erasing chats' Durable Objects past retention, and keeping a note of every
+ * Erasing chats' Durable Objects (and their files in R2) past retention, and keeping a note of every
  * erase that did not happen so a later run tries it again. The object itself
  * refuses while its chat is not ended and filed (ChatSession.erase): a live
  * chat is never erased, whatever D1 says about it.
@@ -8,6 +8,7 @@ import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { errorText } from "../db/errors";
 import { scrubPendingObjects } from "../db/schema";
+import { deleteChatFiles } from "../files/store";
 import { chatSession } from "../objects";
 import type { ScrubBatch } from "./scrub-chats";
 
@@ -21,9 +22,21 @@ export interface EraseOutcome {
 /** The refusal recorded when an object will not erase yet. */
 export const NOT_YET_FILED = "refused: the chat is not ended and filed yet";
 
-/** Asks each chat's object to delete its storage, all at once; never throws. */
+/**
+ * The chat's object, then its files in R2. The object goes first: it refuses
+ * while the chat is live, and then the files must stay too. An object already
+ * erased answers yes, so a chat whose files could not be deleted is simply
+ * tried again, files and all.
+ */
+async function eraseChat(env: Env, sessionId: string): Promise<{ ok: boolean }> {
+  const erased = await chatSession(env, sessionId).erase();
+  if (erased.ok) await deleteChatFiles(env, sessionId);
+  return erased;
+}
+
+/** Asks each chat's object to delete its storage, and deletes the chat's files, all at once; never throws. */
 export async function eraseChatObjects(env: Env, sessionIds: readonly string[]): Promise<EraseOutcome[]> {
-  const settled = await Promise.allSettled(sessionIds.map((id) => chatSession(env, id).erase()));
+  const settled = await Promise.allSettled(sessionIds.map((id) => eraseChat(env, id)));
   return settled.map((r, i) => {
     const sessionId = sessionIds[i]!;
     const outcome =

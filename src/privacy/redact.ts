@@ -93,6 +93,8 @@ export function scrubTranscript(transcript: unknown, names: readonly string[]): 
     if (!raw || typeof raw !== "object") return raw;
     const m: StoredMessage = { ...raw };
     delete m.push;
+    // A file's name and alt text are the sender's words; the file itself is deleted from R2.
+    delete m.file;
     // A system line's key and parameters name people: the redacted English text is what stays.
     delete m.line;
     if (m.author && m.author.role === "patron") m.author = { ...m.author, name: REDACTED_NAME };

@@ -14,6 +14,7 @@ import { enqueueMail } from "../mail/outbox";
 import { statisticsForFiling } from "../stats/record";
 import type { EndedSession } from "./ended-session";
 import { ratingLinkForMail } from "../ratings/links";
+import { withFileLinks } from "../files/mail-links";
 import { ROUTING } from "./routing";
 
 export type { EndedSession } from "./ended-session";
@@ -22,7 +23,7 @@ export const questionIdFor = (sessionId: string) => `q-${sessionId}`;
 export const transcriptMailKey = (sessionId: string) => `transcript:${sessionId}`;
 
 /** Writes the ended session to D1 and queues its mail. Idempotent. */
-export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE" | "PUBLIC_ORIGIN">, s: EndedSession): Promise<{ questionId: string; mailQueued: boolean }> {
+export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE" | "PUBLIC_ORIGIN" | "FILE_LINK_SECRET">, s: EndedSession): Promise<{ questionId: string; mailQueued: boolean }> {
   const db = database(env.DB);
   const library = await db
     .select({
@@ -31,6 +32,7 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE" | "PUB
       transcriptTemplate: libraries.transcriptTemplate,
       mailSenderName: libraries.mailSenderName,
       contactEmail: libraries.contactEmail,
+      retentionDays: libraries.retentionDays,
     })
     .from(libraries)
     .where(eq(libraries.id, s.libraryId))
@@ -54,8 +56,8 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE" | "PUB
         librarianName: s.librarian?.name ?? null,
         question: s.question,
         startedAt: s.createdAt,
-        // Waiting-time and chat messages alike; system lines stay, they tell the story.
-        messages: s.messages,
+        // Waiting-time and chat messages alike; system lines stay, they tell the story. Files by signed link.
+        messages: await withFileLinks(env, { sessionId: s.sessionId, createdAt: s.createdAt, retentionDays: library.retentionDays }, s.messages, s.endedAt),
         ratingUrl: rating?.url,
         language: row?.language,
       })

@@ -170,7 +170,7 @@ async function allowedOriginsOf(env: Env, libraryId: string): Promise<string[]> 
 }
 
 /** corsForEmbed for a patron request about an existing session (the allowlist is looked up only for other sites). */
-async function corsForSessionLibrary(c: Context<AppEnv>, libraryId: string): Promise<void> {
+export async function corsForSessionLibrary(c: Context<AppEnv>, libraryId: string): Promise<void> {
   if (foreignOrigin(c)) await corsForEmbed(c, await allowedOriginsOf(c.env, libraryId));
 }
 
@@ -188,7 +188,7 @@ async function chatLanguage(env: Env, sessionId: string): Promise<Language> {
   return isLanguage(row?.language) ? row.language : "en";
 }
 
-function bearerToken(c: Context<AppEnv>): string {
+export function bearerToken(c: Context<AppEnv>): string {
   const header = c.req.header("authorization") ?? "";
   const m = /^Bearer (\S+)$/.exec(header);
   if (!m) throw unauthorized("Send the chat's token as 'Authorization: Bearer <token>'.");

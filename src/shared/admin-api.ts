@@ -170,6 +170,8 @@ const librarySettingsFields = z.object({
     idleEndMinutes: intIn(SETTING_RANGES.idleEndMinutes, "Idle chats end after"),
     retentionDays: intIn(SETTING_RANGES.retentionDays, "Retention period"),
     ipMode: z.enum(IP_MODES, { message: "Choose truncated or none" }),
+    /** Whether files (images, PDFs) may be sent in the library's chats. */
+    filesAllowed: z.boolean(),
     mailSenderName: nullableLine(T.mailSenderName),
     transcriptTemplate: nullableText(T.transcriptTemplate),
     allowedOrigins: z

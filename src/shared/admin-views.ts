@@ -76,6 +76,8 @@ export interface LibrarySettings {
   idleEndMinutes: number;
   retentionDays: number;
   ipMode: IpMode;
+  /** Whether files (images, PDFs) may be sent in the library's chats. */
+  filesAllowed: boolean;
   mailSenderName: string | null;
   transcriptTemplate: string | null;
   allowedOrigins: string[];

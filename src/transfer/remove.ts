@@ -29,6 +29,9 @@ import {
   policyPages,
   questionEvents,
   questions,
+  statChatCodes,
+  statChats,
+  surveyAnswers,
 } from "../db/schema";
 import { reindexStatements } from "../policies/search-index";
 import type { ArchiveKind } from "./sections";
@@ -40,6 +43,9 @@ export async function removeArchiveOwner(db: Database, kind: ArchiveKind, id: st
     await db.batch([
       db.delete(questionEvents).where(inArray(questionEvents.questionId, db.select({ id: questions.id }).from(questions).where(eq(questions.libraryId, id)))),
       db.delete(mailOutbox).where(eq(mailOutbox.libraryId, id)),
+      db.delete(surveyAnswers).where(eq(surveyAnswers.libraryId, id)),
+      db.delete(statChatCodes).where(inArray(statChatCodes.sessionId, db.select({ id: statChats.sessionId }).from(statChats).where(eq(statChats.libraryId, id)))),
+      db.delete(statChats).where(eq(statChats.libraryId, id)),
       db.delete(questions).where(eq(questions.libraryId, id)),
       db.delete(chatSessions).where(eq(chatSessions.libraryId, id)),
       db.delete(coopFeedback).where(eq(coopFeedback.libraryId, id)),
@@ -63,6 +69,7 @@ export async function removeArchiveOwner(db: Database, kind: ArchiveKind, id: st
     db.delete(auditLog).where(eq(auditLog.groupId, id)),
     db.delete(groupInvitations).where(eq(groupInvitations.groupId, id)),
     db.delete(coverageShifts).where(eq(coverageShifts.groupId, id)),
+    db.delete(cannedMessages).where(eq(cannedMessages.groupId, id)),
     db.delete(formLogos).where(inArray(formLogos.formId, db.select({ id: forms.id }).from(forms).where(eq(forms.groupId, id)))),
     db.delete(forms).where(eq(forms.groupId, id)),
     db.delete(groupMembers).where(eq(groupMembers.groupId, id)),

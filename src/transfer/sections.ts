@@ -13,6 +13,8 @@
  * are not carried: the importing installation numbers them anew, in the order
  * the archive lists them.
  */
+import { LANGUAGES } from "../i18n/languages";
+import { formTranslationsSchema } from "../shared/form-translations";
 import { and, asc, eq, getTableColumns, gt, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
@@ -37,6 +39,9 @@ import {
   policyPages,
   questionEvents,
   questions,
+  statChatCodes,
+  statChats,
+  surveyAnswers,
 } from "../db/schema";
 import { slugSchema } from "../shared/api";
 import { FEEDBACK_RATINGS } from "../shared/coop-api";
@@ -74,6 +79,21 @@ function pageOf(db: Database, table: SQLiteTable, key: SQLiteColumn, where: SQL 
     .orderBy(asc(key))
     .limit(limit)
     .all() as Promise<Row[]>;
+}
+
+/**
+ * Rows of a table keyed by a chat and something more (its codes, its survey answers),
+ * whole chats at a time: every row of the next `limit` chats after `after`, so a page
+ * never splits a chat's rows (and holds at least `limit` rows while chats remain).
+ */
+function chatsPageOf(db: Database, table: SQLiteTable, chat: SQLiteColumn, then: SQLiteColumn, where: SQL | undefined, after: string | number | null, limit: number): Promise<Row[]> {
+  const chats = db
+    .selectDistinct({ id: chat })
+    .from(table)
+    .where(and(where, after === null ? undefined : gt(chat, after)))
+    .orderBy(asc(chat))
+    .limit(limit);
+  return db.select().from(table).where(inArray(chat, chats)).orderBy(asc(chat), asc(then)).all() as Promise<Row[]>;
 }
 
 const link = z.object({ label: z.string(), url: z.string() }).strict();
@@ -117,7 +137,7 @@ export const LIBRARY_SECTIONS: readonly Section[] = [
     key: "id",
     ownerColumn: "libraryId",
     page: (db, id, after, limit) => pageOf(db, forms, forms.id, libraryForms(id), after, limit),
-    refine: { id: slugSchema, groupId: z.null(), fields: z.array(record) },
+    refine: { id: slugSchema, groupId: z.null(), fields: z.array(record), languages: z.array(z.enum(LANGUAGES)).min(1), defaultLanguage: z.enum(LANGUAGES), translations: formTranslationsSchema },
   },
   {
     name: "formLogos",
@@ -185,6 +205,36 @@ export const LIBRARY_SECTIONS: readonly Section[] = [
     page: (db, id, after, limit) =>
       pageOf(db, questionEvents, questionEvents.id, inArray(questionEvents.questionId, db.select({ id: questions.id }).from(questions).where(eq(questions.libraryId, id))), after, limit),
     refine: { detail: record },
+  },
+  {
+    // Statistics facts: what each filed chat counts for, without a name or a text (src/stats/fact.ts).
+    name: "statisticsFacts",
+    table: statChats,
+    // Whether a fact is in this installation's cooperative rollups, and its change counter, are the exporting installation's.
+    omit: ["counted", "version"],
+    chunked: true,
+    key: "sessionId",
+    ownerColumn: "libraryId",
+    page: (db, id, after, limit) => pageOf(db, statChats, statChats.sessionId, eq(statChats.libraryId, id), after, limit),
+    refine: { codes: stringList, source: z.enum(["chat", "email"]), outcome: z.enum(["answered", "turned_away", "abandoned"]) },
+  },
+  {
+    name: "statisticsCodes",
+    table: statChatCodes,
+    omit: [],
+    chunked: true,
+    key: "sessionId",
+    page: (db, id, after, limit) =>
+      chatsPageOf(db, statChatCodes, statChatCodes.sessionId, statChatCodes.code, inArray(statChatCodes.sessionId, db.select({ id: statChats.sessionId }).from(statChats).where(eq(statChats.libraryId, id))), after, limit),
+  },
+  {
+    name: "surveyAnswers",
+    table: surveyAnswers,
+    omit: [],
+    chunked: true,
+    key: "sessionId",
+    ownerColumn: "libraryId",
+    page: (db, id, after, limit) => chatsPageOf(db, surveyAnswers, surveyAnswers.sessionId, surveyAnswers.questionId, eq(surveyAnswers.libraryId, id), after, limit),
   },
   {
     name: "mails",
@@ -264,6 +314,15 @@ export const GROUP_SECTIONS: readonly Section[] = [
     chunked: true,
     key: "formId",
     page: (db, id, after, limit) => pageOf(db, formLogos, formLogos.formId, inArray(formLogos.formId, db.select({ id: forms.id }).from(forms).where(groupForms(id))), after, limit),
+  },
+  {
+    name: "scripts",
+    table: cannedMessages,
+    omit: [],
+    autoId: true,
+    key: "id",
+    ownerColumn: "groupId",
+    page: (db, id, after, limit) => pageOf(db, cannedMessages, cannedMessages.id, eq(cannedMessages.groupId, id), after, limit),
   },
   {
     name: "coverageShifts",

@@ -141,8 +141,13 @@ export const ARABIC_FORM = {
 };
 export const ARABIC_LIBRARIAN = { id: "arabic-test-librarian", libraryId: ARABIC_LIBRARY.id, email: "amal@arabic-test.example", displayName: "أمل", role: "librarian" };
 
+/** Files in chats (test/browser/chat-files.test.ts): a library of its own, with a test site carrying its Qwidget (public/demo/files-test/). */
+export const FILES_LIBRARY = { ...KEYBOARD_LIBRARY, id: "files-test", name: "Files Test Library", contactEmail: "ask@files-test.example" };
+export const FILES_FORM = { ...KEYBOARD_FORM, id: "files-test-chat", libraryId: FILES_LIBRARY.id, queueId: `lib:${FILES_LIBRARY.id}`, title: "Ask the files test library" };
+export const FILES_LIBRARIAN = { id: "files-test-librarian", libraryId: FILES_LIBRARY.id, email: "fay@files-test.example", displayName: "Fay", role: "librarian" };
+
 export const TEST_FIXTURES = {
-  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY, LANGUAGE_LIBRARY, ARABIC_LIBRARY],
-  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN, LANGUAGE_LIBRARIAN, ARABIC_LIBRARIAN],
-  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM, SPANISH_FORM, ARABIC_FORM],
+  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY, LANGUAGE_LIBRARY, ARABIC_LIBRARY, FILES_LIBRARY],
+  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN, LANGUAGE_LIBRARIAN, ARABIC_LIBRARIAN, FILES_LIBRARIAN],
+  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM, SPANISH_FORM, ARABIC_FORM, FILES_FORM],
 };

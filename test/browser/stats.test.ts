@@ -122,12 +122,12 @@ describe("statistics, in the browser", () => {
     expect(members - whole.partner_answered!).toBe(whole.requests);
   });
 
-  it("is linked from the questions module and administration", async () => {
+  it("is linked from the one staff header, on the questions module and administration", async () => {
     const context = await chromium.context();
     const page = await signInTo(context, "marge@springfield-library.example", "/questions");
     await page.getByRole("navigation", { name: "Refdesk" }).getByRole("link", { name: "Statistics" }).waitFor();
     await page.goto("/admin");
-    await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Statistics" }).click();
+    await page.getByRole("navigation", { name: "Refdesk" }).getByRole("link", { name: "Statistics" }).click();
     await page.waitForURL("**/stats");
     await page.getByRole("heading", { name: "Statistics: Volume", level: 1 }).waitFor();
     // A library administrator's default: their library, its zone.

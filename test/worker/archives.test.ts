@@ -121,10 +121,17 @@ beforeAll(async () => {
   await env.DB.prepare("INSERT INTO coop_feedback (id, session_id, library_id, answering_library_id, answering_librarian_id, author_id, rating, comment) VALUES ('fb-1', ?, ?, ?, 'someone', ?, 'good', 'Thanks')")
     .bind(answered.sessionId, lib.id, partner.id, libAdmin.id)
     .run();
+  // The patron's answers to the form's survey.
+  await env.DB.prepare(
+    "INSERT INTO survey_answers (session_id, question_id, library_id, form_id, question, kind, answer_number, answer_text, created_at) VALUES (?, 'q1', ?, NULL, 'How helpful was this?', 'scale', 5, NULL, 1), (?, 'q2', ?, NULL, 'Anything else?', 'text', NULL, 'Very quick, thank you', 1)",
+  )
+    .bind(answered.sessionId, lib.id, answered.sessionId, lib.id)
+    .run();
 
   // The group's own things: a group form, a page, a schedule.
   await env.DB.prepare("INSERT INTO forms (id, library_id, group_id, queue_id, title) VALUES ('archive-coop-form', ?, ?, ?, 'Ask the cooperative')").bind(lib.id, groupId, `group:${groupId}`).run();
   await env.DB.prepare("INSERT INTO group_pages (group_id, body, updated_at) VALUES (?, '<p>Be kind.</p>', ?)").bind(groupId, Date.now()).run();
+  await env.DB.prepare("INSERT INTO canned_messages (scope, group_id, title, body, position) VALUES ('group', ?, 'Cooperative hello', 'Hello from the cooperative', 0)").bind(groupId).run();
   await env.DB.prepare("INSERT INTO coverage_shifts (group_id, library_id, time_zone, weekday, start_minute, end_minute) VALUES (?, ?, 'UTC', 1, 540, 1020)").bind(groupId, partner.id).run();
 
   // Whoever imports on the other installation.
@@ -144,7 +151,10 @@ describe("a library's archive, out and in", () => {
     const files = filesOf(new Uint8Array(await res.arrayBuffer()));
     const m = manifestOf(files);
     expect(m).toMatchObject({ format: "refdesk-archive", version: 1, kind: "library", id: lib.id, name: lib.name });
-    expect(Object.keys(m.sections)).toEqual(["library", "librarians", "forms", "formLogos", "descriptiveCodes", "scripts", "policyPage", "sessions", "questions", "questionHistory", "mails", "feedback", "auditLog"]);
+    expect(Object.keys(m.sections)).toEqual(["library", "librarians", "forms", "formLogos", "descriptiveCodes", "scripts", "policyPage", "sessions", "questions", "questionHistory", "statisticsFacts", "statisticsCodes", "surveyAnswers", "mails", "feedback", "auditLog"]);
+    // Statistics facts for every filed chat (never a name or a text), and the survey's answers.
+    expect(m.sections.statisticsFacts!.records).toBe(3);
+    expect(m.sections.surveyAnswers!.records).toBe(2);
     expect(m.sections.questions!.records).toBe(3);
     expect(m.sections.sessions!.records).toBe(3);
     expect(m.sections.scripts!.records).toBe(2);
@@ -165,7 +175,7 @@ describe("a library's archive, out and in", () => {
     const original = await archiveOf(env.DB, { kind: "library", ...lib });
     const result = await importArchive({ DB: env.EMPTY_DB }, original, emptyActor);
     expect(result).toMatchObject({ kind: "library", id: lib.id, accountsWithoutPassword: 2, notes: [] });
-    expect(result.counts).toMatchObject({ questions: 3, sessions: 3, scripts: 2, formLogos: 1, policyPage: 1, feedback: 1 });
+    expect(result.counts).toMatchObject({ questions: 3, sessions: 3, scripts: 2, formLogos: 1, policyPage: 1, feedback: 1, statisticsFacts: 3, surveyAnswers: 2 });
     const again = await archiveOf(env.EMPTY_DB, { kind: "library", ...lib });
     expectSameData(filesOf(original), filesOf(again));
     // The policy page is searchable there too.
@@ -178,7 +188,8 @@ describe("a library's archive, out and in", () => {
     expect(res.status).toBe(200);
     const original = new Uint8Array(await res.arrayBuffer());
     const m = manifestOf(filesOf(original));
-    expect(Object.keys(m.sections)).toEqual(["group", "groupPage", "members", "forms", "formLogos", "coverageShifts", "invitations", "auditLog"]);
+    expect(Object.keys(m.sections)).toEqual(["group", "groupPage", "members", "forms", "formLogos", "scripts", "coverageShifts", "invitations", "auditLog"]);
+    expect(m.sections.scripts!.records).toBe(1);
     expect(m.sections.members!.records).toBe(2);
     // Partner Library is not there yet: refused, nothing written.
     const before = await snapshot(env.EMPTY_DB);
@@ -250,7 +261,7 @@ describe("import refuses, clearly and changing nothing", () => {
       await repack(good, (files, m) => {
         const rows = JSON.parse(strFromU8(files["forms.json"]!)) as Record<string, unknown>[];
         m.sections.forms!.records += 1;
-        rows.push({ id: "sneaky-form", libraryId: fresh.id, groupId: null, queueId: `group:${groupId}`, title: "Sneaky", intro: null, fields: [], chatMethod: "chat", brandColor: null, logoUrl: null, enabled: true, createdAt: 1 });
+        rows.push({ id: "sneaky-form", libraryId: fresh.id, groupId: null, queueId: `group:${groupId}`, title: "Sneaky", intro: null, fields: [], chatMethod: "chat", brandColor: null, logoUrl: null, enabled: true, survey: null, languages: ["en"], defaultLanguage: "en", translations: {}, createdAt: 1 });
         files["forms.json"] = strToU8(JSON.stringify(rows));
       }),
       400,

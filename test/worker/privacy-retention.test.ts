@@ -2,14 +2,15 @@
  * Forgetful, proved: a patron's name, e-mail address, phone number and a
  * sentence of theirs are planted in every field a patron or a librarian can
  * fill — the form (built-in and custom fields), the question, waiting-time
- * messages, messages both ways, a pushed page, the transcript e-mail choice,
+ * messages, messages both ways, files both ways (names, alt text and bytes),
+ * a pushed page, the transcript e-mail choice,
  * the rating comment, a survey's text answer, the browser's anonymous id, the
  * end note, the transfer note, a staff message, the
  * question's notes, follow-up answers and the address they went to, a left
  * question, cooperative feedback — everything is filed and mailed through the
  * real bindings, and the cron runs past the retention period. Then every
  * column of every D1 table (found through sqlite_master, not listed here) and
- * every involved object's storage is searched for each planted string: none
+ * every involved object's storage and every file in R2 is searched for each planted string: none
  * is left, while codes, times, libraries and ratings are.
  *
  * Then the parts that make it hold over time: an object that refuses to be
@@ -91,6 +92,16 @@ function postJson(path: string, cookie: string | undefined, json: unknown, heade
   return call(path, { method: "POST", cookie, json, headers });
 }
 
+const PNG_HEADER = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const PDF_HEADER = [...new TextEncoder().encode("%PDF-1.7\n")];
+const withBytes = (header: number[], text: string) => Uint8Array.from([...header, ...new TextEncoder().encode(text)]);
+
+/** Sends a file into the chat (the patron with its token, or with `as: "librarian"` a signed-in librarian). */
+function sendFile(sessionId: string, name: string, bytes: Uint8Array<ArrayBuffer>, headers: Record<string, string>, query: Record<string, string> = {}, cookie?: string) {
+  const params = new URLSearchParams({ clientId: crypto.randomUUID(), name, ...query });
+  return call(`/api/chats/${sessionId}/files?${params}`, { method: "POST", cookie, headers: { "Content-Type": "application/octet-stream", ...headers }, body: bytes });
+}
+
 /** The call succeeded (200 or 201); its JSON answer. */
 async function expectOk(res: Promise<Response>): Promise<Record<string, unknown>> {
   const r = await res;
@@ -144,6 +155,21 @@ async function d1Extent(): Promise<{ tables: number; columns: number }> {
   return row!;
 }
 
+/** Every planted string found in the chat files' R2 bucket: keys, names kept beside them, and the bytes. */
+async function plantedInR2(): Promise<string[]> {
+  const hits: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await env.FILES.list({ cursor, include: ["customMetadata", "httpMetadata"] });
+    for (const o of page.objects) {
+      const body = await (await env.FILES.get(o.key))?.arrayBuffer();
+      hits.push(...hitsIn(`R2 ${o.key}`, [o.key, JSON.stringify(o.customMetadata ?? {}), ...(await textsOf(body))]));
+    }
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return hits;
+}
+
 /** Every planted string found in an object's storage: its SQL tables, and its key-value storage. */
 async function plantedInObject(label: string, stub: DurableObjectStub): Promise<string[]> {
   const dump = await runInDurableObject(stub, async (_obj, state) => {
@@ -192,6 +218,9 @@ async function fullChat() {
   await sendMessage(patron, "p-1", PLANT);
   await sendMessage(deskA, "l-1", `Hello ${NAME.split(" ")[0]}! I have your number as ${PHONE}. ${SENTENCE}`);
   await chooseTranscript(patron, OTHER_EMAIL);
+  // Files both ways: their names, alt text and bytes carry the planted strings too.
+  await expectOk(sendFile(chat.sessionId, `${NAME} card.png`, withBytes(PNG_HEADER, PLANT), { Authorization: `Bearer ${chat.token}` }, { alt: `My card, ${PHONE}` }));
+  await expectOk(sendFile(chat.sessionId, `For ${NAME}.pdf`, withBytes(PDF_HEADER, PLANT), {}, { as: "librarian" }, cookieA));
   await expectOk(postJson(`/api/chats/${chat.sessionId}/push`, cookieA, { url: `https://catalog.library.test/record?for=${encodeURIComponent(NAME)}`, title: PLANT.slice(0, 200), clientId: "push-1" }));
 
   // A colleague is told about the patron in the staff chat, and the chat goes to them with a note.
@@ -283,6 +312,9 @@ describe("past retention, no trace of the patron anywhere", () => {
     const objectsBefore = (await Promise.all(objects().map(([label, stub]) => plantedInObject(label, stub)))).flat();
     expect(objectsBefore.some((h) => h.includes("internal_notes")), "the transfer note is in the chat's object").toBe(true);
     expect(objectsBefore.some((h) => h.includes("staff_messages")), "the staff message is in the queue's object").toBe(true);
+    const filesBefore = await plantedInR2();
+    expect(filesBefore.some((h) => h.endsWith("Larkspur")), "the files' bytes are in R2").toBe(true);
+    expect(filesBefore.some((h) => h.endsWith("Zenobia")), "the files' names are in R2").toBe(true);
 
     // Time passes: the queues drop what they keep for a shift by themselves; then the cron runs past retention.
     const at = Date.now() + 31 * DAY;
@@ -299,6 +331,8 @@ describe("past retention, no trace of the patron anywhere", () => {
     expect(await plantedInD1()).toEqual([]);
     // …and every object involved.
     expect((await Promise.all(objects().map(([label, stub]) => plantedInObject(label, stub)))).flat()).toEqual([]);
+    // …and every file in R2.
+    expect(await plantedInR2()).toEqual([]);
 
     // What statistics need stays: rows, codes, times, libraries, librarians, ratings as numbers.
     const kept = await env.DB.prepare(

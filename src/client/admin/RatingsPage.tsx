@@ -8,6 +8,7 @@ import { RATING } from "../../shared/limits";
 import type { AdminBootstrap } from "../../shared/admin-views";
 import type { RatingView } from "../../shared/survey";
 import { DataTable } from "../shared/DataTable";
+import { RatingAnswers } from "../shared/RatingAnswers";
 import { api } from "./api";
 import { AdminLayout } from "./layout";
 import { formatTime, inputValue } from "./ui";
@@ -83,24 +84,5 @@ export function RatingsPage({ boot }: { boot: AdminBootstrap }) {
 
 function Answers({ r }: { r: RatedChat }) {
   if (!r.comment && r.answers.length === 0) return <span class="muted">—</span>;
-  return (
-    <dl class="rating-answers">
-      {r.comment ? (
-        <>
-          <dt>Comment</dt>
-          <dd>
-            <bdi>{r.comment}</bdi>
-          </dd>
-        </>
-      ) : null}
-      {r.answers.map((a) => (
-        <>
-          <dt key={`q-${a.questionId}`}>{a.question}</dt>
-          <dd key={`a-${a.questionId}`}>
-            <bdi>{a.answer}</bdi>
-          </dd>
-        </>
-      ))}
-    </dl>
-  );
+  return <RatingAnswers rating={r} class="rating-answers" />;
 }

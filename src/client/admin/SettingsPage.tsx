@@ -10,7 +10,7 @@ import { brandColorProblem } from "../../shared/color";
 import { parseEmbedOrigin } from "../../shared/embed-origin";
 import { api } from "./api";
 import { AdminLayout } from "./layout";
-import { describe, ErrorSummary, errorsFrom, Field, FieldError, inputValue, StatusLine, useStatus, type FieldErrors } from "./ui";
+import { describe, ErrorSummary, errorsFrom, Field, FieldError, inputChecked, inputValue, StatusLine, useStatus, type FieldErrors } from "./ui";
 
 /** Time zones the browser knows, for the suggestions list. */
 function knownZones(): string[] {
@@ -47,6 +47,7 @@ function draftOf(s: LibrarySettings): Draft {
     rolloverSeconds: String(s.rolloverSeconds),
     waitLimitSeconds: String(s.waitLimitSeconds),
     idleEndMinutes: String(s.idleEndMinutes),
+    filesAllowed: s.filesAllowed,
     mailSenderName: s.mailSenderName ?? "",
     transcriptTemplate: s.transcriptTemplate ?? "",
     allowedOrigins: s.allowedOrigins.join("\n"),
@@ -200,6 +201,15 @@ export function SettingsPage({ boot }: { boot: AdminBootstrap }) {
         <Field path="idleEndMinutes" label="Idle chats end after (minutes)" hint={`A chat with no message for this long — or one the patron left and nobody ended — ends by itself, is filed for follow-up and mailed as the patron chose: ${SETTING_RANGES.idleEndMinutes.min}–${SETTING_RANGES.idleEndMinutes.max}.`} errors={errors}>
           <input type="number" inputMode="numeric" min={SETTING_RANGES.idleEndMinutes.min} max={SETTING_RANGES.idleEndMinutes.max} {...text("idleEndMinutes")} {...describe("idleEndMinutes", errors, true)} />
         </Field>
+
+        <h2>Files in chats</h2>
+        <div class="field checkbox">
+          <input type="checkbox" id="fld-filesAllowed" checked={draft.filesAllowed} onChange={(e) => set({ filesAllowed: inputChecked(e) })} aria-describedby="fld-filesAllowed-hint" />
+          <label for="fld-filesAllowed">Patrons and librarians may send files</label>
+        </div>
+        <p class="help" id="fld-filesAllowed-hint">
+          Images (PNG, JPEG, WebP, GIF) and PDFs up to 10 MB, shown in the chat and linked from the transcript mail; deleted with the chat after the retention period. When off, new chats take no files. A librarian can also refuse files in one chat.
+        </p>
 
         <h2>Transcript e-mail</h2>
         <Field path="mailSenderName" label="Sender name" hint="The name the transcript mail comes from; your library's name if empty." errors={errors} optional>

@@ -1,7 +1,7 @@
 /**
  * One chat the librarian is serving: the transcript (names and times), the
  * composer (Enter sends) with its tools — send a link, push a page, co-browse,
- * canned messages, transfer, end — the patron's details (with the co-browse
+ * canned messages, transfer, end, files — the patron's details (with the co-browse
  * check), co-browsing while it lasts, and the states a chat can be in:
  * reconnecting, being transferred, left by the patron (waiting for its codes).
  * Every frame is cleaned for display before it is shown, and names are
@@ -15,6 +15,7 @@ import { ErrorLine } from "../shared/ErrorLine";
 import { SessionConnection, socketUrl, type SessionSnapshot } from "../shared/session-connection";
 import { Transcript } from "../shared/Transcript";
 import { api } from "./api";
+import { ChatFileControls, monitorFileRenderer } from "./ChatFiles";
 import { CobrowsePanel } from "./CobrowsePanel";
 import { EndDialog } from "./EndDialog";
 import { LinkDialog } from "./LinkDialog";
@@ -112,6 +113,7 @@ export function SessionPane(props: SessionPaneProps) {
   const canEnd = status === "active" || status === "patron_left";
   const transfer = session?.transfer ?? null;
   const servedBySomeoneElse = session?.librarian && session.librarian.id !== me.id ? session.librarian : null;
+  const renderFile = useMemo(() => monitorFileRenderer(id), [id]);
 
   useEffect(() => props.onInfo(id, { status, transfer }), [status, transfer?.toName]);
 
@@ -245,7 +247,7 @@ export function SessionPane(props: SessionPaneProps) {
         ) : null}
         <div class="transcript-scroll" tabIndex={0} role="region" aria-label={`Conversation with ${patronName}`}>
           {snap ? (
-            <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="librarian" myName={me.displayName} label={`Chat with ${patronName}`} />
+            <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="librarian" myName={me.displayName} label={`Chat with ${patronName}`} renderFile={renderFile} />
           ) : (
             <p class="loading">Connecting…</p>
           )}
@@ -291,6 +293,7 @@ export function SessionPane(props: SessionPaneProps) {
             End chat…
           </button>
         </Composer>
+        <ChatFileControls sessionId={id} session={session} meId={me.id} canWrite={canWrite} onNotice={props.onNotice} />
       </div>
       <PatronDetails sessionId={id} panelId={`patron-panel-${id}`} hidden={!props.detailsOpen} notesVersion={session?.librarian?.id ?? ""} headingId={`details-${id}`} check={snap?.check ?? null} />
       {dialog === "link" ? <LinkDialog sessionId={id} patronName={patronName} onSend={send} onClose={() => setDialog(null)} /> : null}

@@ -13,6 +13,7 @@
  * ./extras/PatronExtras, imported as the window shows (a chunk of its own in
  * the Qwidget, whose first load has a byte budget) — and with it the parts
  * only an unavailable or finished chat needs (the alternatives, the rating).
+ * Files (sending them, showing them) are ./extras/PatronFiles, another chunk.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { PREACT_KIT } from "../shared/preact-host";
@@ -92,7 +93,10 @@ export function ChatWindow(props: ChatWindowProps) {
   }, [chat]);
   const [extras, setExtras] = useState<typeof import("./extras/PatronExtras") | null>(null);
   useEffect(() => void import("./extras/PatronExtras").then((m) => (m.adoptPreact(PREACT_KIT), setExtras(m))), []);
+  const [files, setFiles] = useState<typeof import("./extras/PatronFiles") | null>(null);
+  useEffect(() => void import("./extras/PatronFiles").then((m) => (m.adoptPreact(PREACT_KIT), setFiles(m))), []);
 
+  const renderFile = useMemo(() => files?.patronFileRenderer({ sessionId, token, origin }), [files, sessionId, token, origin]);
   const session = snap?.session ?? null;
   const status = session?.status ?? null;
   const over = status === "ended" || status === "patron_left";
@@ -148,7 +152,7 @@ export function ChatWindow(props: ChatWindowProps) {
       {extras && snap ? <extras.PatronExtras {...props} chat={chat} snap={snap} host={section} /> : null}
 
       {snap && !showUnavailable ? (
-        <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="patron" myName={session?.patronName ?? t("chat.you")} label={t("chat.messages")} />
+        <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="patron" myName={session?.patronName ?? t("chat.you")} label={t("chat.messages")} renderFile={renderFile} />
       ) : null}
 
       {snap?.typing ? (
@@ -173,6 +177,7 @@ export function ChatWindow(props: ChatWindowProps) {
             onTyping={(a) => chat.setTyping(a)}
             inputRef={composer}
           />
+          {files && session?.filesAllowed !== false ? <files.PatronFileAttach sessionId={sessionId} token={token} origin={origin} /> : null}
           <div class="chat-actions">
             {extras ? <extras.TranscriptChoice choice={snap?.transcript ?? null} onChange={(send, email) => chat.setTranscript(send, email)} /> : null}
             {confirmingEnd ? (

@@ -1,6 +1,7 @@
 /** What the patron said after the chat: the rating, a comment, the survey's answers (beside the transcript). */
 import { RATING } from "../../shared/limits";
 import type { RatingView } from "../../shared/survey";
+import { RatingAnswers } from "../shared/RatingAnswers";
 
 export function RatingPanel({ rating }: { rating: RatingView }) {
   return (
@@ -13,24 +14,7 @@ export function RatingPanel({ rating }: { rating: RatingView }) {
         <span aria-hidden="true">{"★".repeat(rating.score) + "☆".repeat(RATING.highest - rating.score)}</span>
       </p>
       {rating.comment || rating.answers.length ? (
-        <dl>
-          {rating.comment ? (
-            <>
-              <dt>Comment</dt>
-              <dd>
-                <bdi>{rating.comment}</bdi>
-              </dd>
-            </>
-          ) : null}
-          {rating.answers.map((a) => (
-            <>
-              <dt key={`q-${a.questionId}`}>{a.question}</dt>
-              <dd key={`a-${a.questionId}`}>
-                <bdi>{a.answer}</bdi>
-              </dd>
-            </>
-          ))}
-        </dl>
+        <RatingAnswers rating={rating} />
       ) : null}
     </section>
   );

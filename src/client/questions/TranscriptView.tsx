@@ -2,14 +2,18 @@
  * The whole transcript as it was filed: every message, in order, with who
  * wrote it and when — the name isolated, the role as a marker of its own
  * beside it (src/shared/author-labels.ts), so no name can pass for a role.
+ * Files show as in the chat (images as thumbnails, PDFs as links) until the
+ * library's retention deletes them.
  */
 import { ROLE_MARKERS } from "../../shared/author-labels";
 import type { QuestionDetail } from "../../shared/questions-api";
+import { FileView } from "../shared/FileView";
 import { MessageText } from "../shared/Transcript";
 import { formatWhen, isoTime } from "./format";
 
 export function TranscriptView({ detail, timeZone }: { detail: QuestionDetail; timeZone: string }) {
   const messages = detail.session?.transcript ?? [];
+  const sessionId = detail.session?.id;
   return (
     <section aria-labelledby="transcript-heading" class="panel">
       <h2 id="transcript-heading">Transcript</h2>
@@ -30,9 +34,15 @@ export function TranscriptView({ detail, timeZone }: { detail: QuestionDetail; t
                     <time dateTime={isoTime(m.at)}>{formatWhen(m.at, timeZone)}</time>
                     {m.whileWaiting && m.seq > 1 ? " — while waiting" : ""}
                   </p>
-                  <p class="line-body" dir="auto">
-                    <MessageText text={m.body} />
-                  </p>
+                  {m.kind === "file" && m.file && sessionId ? (
+                    <div class="line-body">
+                      <FileView file={m.file} link={(fileId) => `/api/chats/${sessionId}/files/${fileId}`} />
+                    </div>
+                  ) : (
+                    <p class="line-body" dir="auto">
+                      <MessageText text={m.body} />
+                    </p>
+                  )}
                 </>
               )}
             </li>

@@ -60,9 +60,11 @@ export interface TranscriptProps {
   me: "patron" | "librarian";
   myName: string;
   label: string;
+  /** Shows a file message (./FileView); without it, a file shows as its name and size. */
+  renderFile?: (m: ChatMessage) => preact.ComponentChildren;
 }
 
-export function Transcript({ messages, pending, synced, me, myName, label }: TranscriptProps) {
+export function Transcript({ messages, pending, synced, me, myName, label, renderFile }: TranscriptProps) {
   // Scroll the transcript box itself (not scrollIntoView, which would also scroll
   // a host page around the Qwidget).
   const box = useRef<HTMLDivElement>(null);
@@ -86,9 +88,13 @@ export function Transcript({ messages, pending, synced, me, myName, label }: Tra
                   <Author name={m.author.name} role={m.author.role === "librarian" ? "librarian" : "patron"} /> <Stamp at={m.at} />
                   {m.whileWaiting && m.seq > 1 ? <span class="msg-tag"> {t("transcript.whileWaiting")}</span> : null}
                 </p>
-                <p class="msg-body" dir="auto">
-                  <MessageText text={m.body} />
-                </p>
+                {m.kind === "file" && m.file && renderFile ? (
+                  <div class="msg-body msg-file">{renderFile(m)}</div>
+                ) : (
+                  <p class="msg-body" dir="auto">
+                    <MessageText text={m.body} />
+                  </p>
+                )}
               </>
             )}
           </div>

@@ -43,6 +43,7 @@ function settingsView(l: LibraryRow) {
     idleEndMinutes: l.idleEndMinutes,
     retentionDays: l.retentionDays,
     ipMode: l.ipMode,
+    filesAllowed: l.filesAllowed,
     mailSenderName: l.mailSenderName,
     transcriptTemplate: l.transcriptTemplate,
     allowedOrigins: l.allowedOrigins,
@@ -76,7 +77,7 @@ libraryRoutes.get("/libraries/:libraryId/settings", documented({
   who: ADMIN_OF_LIBRARY,
   params: PARAMS.libraryId,
   answers: {
-    200: "`{settings: {id, name, contactEmail, phone, websiteUrl, timeZone, hoursText, hoursByWeekday, unavailableMessage, fallbackLinks, brandColor, rolloverSeconds, waitLimitSeconds, idleEndMinutes, retentionDays, ipMode, mailSenderName, transcriptTemplate, allowedOrigins}, placeholders}`.",
+    200: "`{settings: {id, name, contactEmail, phone, websiteUrl, timeZone, hoursText, hoursByWeekday, unavailableMessage, fallbackLinks, brandColor, rolloverSeconds, waitLimitSeconds, idleEndMinutes, retentionDays, ipMode, filesAllowed, mailSenderName, transcriptTemplate, allowedOrigins}, placeholders}`.",
   },
   refusals: [NOT_SIGNED_IN, NOT_ADMIN_OF_LIBRARY, LIBRARY_UNKNOWN],
 }), async (c) => {

@@ -62,8 +62,8 @@ export interface RouteGroup {
   description: string;
 }
 
-/** What a route answers: JSON (the API), an HTML page (or a redirect), a WebSocket, a script, an image, a ZIP archive, a CSV download. */
-export type RouteKind = "json" | "page" | "websocket" | "script" | "image" | "archive" | "csv";
+/** What a route answers: JSON (the API), an HTML page (or a redirect), a WebSocket, a script, an image, a ZIP archive, a CSV download, a chat's file. */
+export type RouteKind = "json" | "page" | "websocket" | "script" | "image" | "archive" | "csv" | "file";
 
 export interface RouteDoc {
   group: RouteGroup;
@@ -129,6 +129,7 @@ const SUCCESS_MEDIA: Record<RouteKind, string | null> = {
   image: "image/*",
   archive: "application/zip",
   csv: "text/csv",
+  file: "application/octet-stream",
 };
 
 function parametersOf(doc: RouteDoc): Record<string, unknown>[] {

@@ -18,6 +18,10 @@ export const GROUPS = {
     "What a library page that embeds chat reads. The two scripts and the form data are served to any site (`Access-Control-Allow-Origin: *`, no cookies read); the status answers only sites the library allows.",
   ),
   librarianChats: group("Chats: the librarian's side", "Accepting, reading, transferring and ending chats. Chatting itself happens on the session socket (`?as=librarian`)."),
+  chatFiles: group(
+    "Files in chats",
+    "Images (PNG, JPEG, WebP, GIF) and PDFs the patron and the librarians send in a chat, kept in R2 (the FILES binding) until the library's retention deletes them. The type is recognised from the bytes; the chat decides whether it takes a file (its limits, the library's setting, the librarian's choice) and sends it to both sides as a `file` message.",
+  ),
   queues: group("Queues and the monitor", "A librarian monitors a queue by keeping its socket open; the queue frames are under WebSockets."),
   cannedMessages: group(
     "Canned messages",
