@@ -132,7 +132,7 @@ const hostPreact = {
   name: "host-preact",
   setup(b) {
     // The widget's messages (shared/i18n) come with its Preact: the chunk's own copy would hold none.
-    b.onResolve({ filter: /^preact(\/hooks|\/jsx-runtime)?$|preact-adopt$|shared\/i18n$/ }, () => ({ path: "host-preact", namespace: "host-preact" }));
+    b.onResolve({ filter: /^preact(\/hooks|\/jsx-runtime)?$|preact-adopt$|shared\/i18n$|^\.\/i18n$/ }, () => ({ path: "host-preact", namespace: "host-preact" }));
     b.onLoad({ filter: /.*/, namespace: "host-preact" }, () => ({
       loader: "js",
       contents: `export let ${HOST_PREACT.join(", ")};\nexport function adoptPreact(kit) { ({ ${HOST_PREACT.join(", ")} } = kit); }`,
@@ -165,7 +165,7 @@ const SERVER_ONLY = /^(mail\.|launcher\.|alternatives\.message|unavailable\.sent
  * chat under way shows (`<tag>chat-<hash>.js`: system lines, the extras'
  * words), loaded beside the extras chunk once a chat is open.
  */
-const IN_CHAT = /^(system\.|unavailable\.|rating\.|transcriptChoice\.|forget\.|cobrowse\.|push\.|alternatives\.|viewport\.)/;
+const IN_CHAT = /^(system\.|unavailable\.|rating\.|transcriptChoice\.|forget\.|cobrowse\.|push\.|alternatives\.|viewport\.|files\.)/;
 const catalogs = {};
 for (const file of (await readdir("src/i18n/catalogs")).filter((f) => f.endsWith(".json")).sort()) {
   const tag = file.slice(0, -5);
