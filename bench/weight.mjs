@@ -44,8 +44,8 @@ export const WEIGHTS = [
   ...LANGUAGES.map((tag) => ({ name: `Qwidget whole (loader + widget + ${tag})`, files: () => [...firstLoad("qwidget")(), catalog(tag, "first")], budget: 15 * KB })),
   // Lazy chunks: loaded only when used, never on the widget's first load.
   { name: "Qwidget chat extras (lazy: check, consent, rating)", files: lazy("qwidget", "src/client/patron/extras/PatronExtras.tsx"), budget: 6 * KB },
-  // A chat's words (system lines, the extras'): loaded beside the extras chunk once a chat is open.
-  ...LANGUAGES.map((tag) => ({ name: `Qwidget chat words, ${tag} (lazy)`, files: () => [catalog(tag, "chat")], budget: 2 * KB })),
+  // A chat's words (system lines; what the extras, files and viewport chunks say, moved out of them): loaded beside those chunks once a chat is open.
+  ...LANGUAGES.map((tag) => ({ name: `Qwidget chat words, ${tag} (lazy)`, files: () => [catalog(tag, "chat")], budget: 3 * KB })),
   { name: "Qwidget files in the chat (lazy: attach, thumbnails)", files: lazy("qwidget", "src/client/patron/extras/PatronFiles.tsx"), budget: 4 * KB },
   { name: "Qwidget viewport pane (lazy)", files: lazy("qwidget", "src/client/patron/extras/ViewportPane.ts"), budget: 4 * KB },
   { name: "Qwidget co-browse recorder (lazy)", files: lazy("qwidget", "src/client/qwidget/cobrowse/share.ts"), budget: 30 * KB },
