@@ -3,7 +3,7 @@
 // --dry-run` builds it against the Workers limit on compressed size, as a
 // table and as JSON. Exit code 1 if over.
 //   node bench/weight.mjs
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildFrontEnds } from "../scripts/local-state.mjs";
@@ -20,6 +20,13 @@ const KB = 1024;
 const chunks = () => JSON.parse(readFileSync(path.join(root, "public/build/chunks.json"), "utf8"));
 const firstLoad = (surface) => () => chunks()[surface].firstLoad;
 const lazy = (surface, source) => () => chunks()[surface].lazy[source] ?? [`(no chunk for ${source})`];
+/** A language's part of the Qwidget's catalog ("first" loads with the widget, "chat" once a chat is open). */
+const catalog = (tag, part) => chunks().qwidget.catalogs?.[tag]?.[part] ?? `(no ${part} catalog for ${tag})`;
+/** The languages with a catalog (src/i18n/catalogs/<tag>.json). */
+const LANGUAGES = readdirSync(path.join(root, "src/i18n/catalogs"))
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => f.slice(0, -5))
+  .sort();
 
 /** What a visitor downloads for each surface, and its budget in gzip bytes. */
 export const WEIGHTS = [
@@ -33,9 +40,12 @@ export const WEIGHTS = [
   { name: "policy pages (JS + CSS)", files: ["public/build/policies.js", "public/styles/base.css", "public/styles/coop.css"], budget: 15 * KB },
   // Every page view of a library's site downloads the loader; the widget (its CSS inside) loads when a patron opens it.
   { name: "Qwidget per page view (loader)", files: ["public/build/qwidget.js"], budget: 2 * KB },
-  { name: "Qwidget whole (loader + widget)", files: firstLoad("qwidget"), budget: 15 * KB },
+  // The widget with one language: the patron's catalog chunk loads with it (scripts/build.mjs), one row per language.
+  ...LANGUAGES.map((tag) => ({ name: `Qwidget whole (loader + widget + ${tag})`, files: () => [...firstLoad("qwidget")(), catalog(tag, "first")], budget: 15 * KB })),
   // Lazy chunks: loaded only when used, never on the widget's first load.
   { name: "Qwidget chat extras (lazy: check, consent, rating)", files: lazy("qwidget", "src/client/patron/extras/PatronExtras.tsx"), budget: 6 * KB },
+  // A chat's words (system lines; what the extras, files and viewport chunks say, moved out of them): loaded beside those chunks once a chat is open.
+  ...LANGUAGES.map((tag) => ({ name: `Qwidget chat words, ${tag} (lazy)`, files: () => [catalog(tag, "chat")], budget: 3 * KB })),
   { name: "Qwidget files in the chat (lazy: attach, thumbnails)", files: lazy("qwidget", "src/client/patron/extras/PatronFiles.tsx"), budget: 4 * KB },
   { name: "Qwidget viewport pane (lazy)", files: lazy("qwidget", "src/client/patron/extras/ViewportPane.ts"), budget: 4 * KB },
   { name: "Qwidget co-browse recorder (lazy)", files: lazy("qwidget", "src/client/qwidget/cobrowse/share.ts"), budget: 30 * KB },

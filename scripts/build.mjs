@@ -10,7 +10,7 @@
 // files each surface loads first and which chunks it loads later, for
 // bench/weight.mjs.
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { build, transform } from "esbuild";
 import { minify } from "terser";
@@ -127,11 +127,12 @@ const lazyChunks = (files) => ({
  * (src/client/shared/preact-host.ts): its imports of Preact, and of
  * preact-adopt, become one module of live bindings that `adoptPreact` fills in.
  */
-const HOST_PREACT = ["Fragment", "render", "jsx", "jsxs", "useEffect", "useLayoutEffect", "useMemo", "useRef", "useState"];
+const HOST_PREACT = ["Fragment", "render", "jsx", "jsxs", "useEffect", "useLayoutEffect", "useMemo", "useRef", "useState", "t"];
 const hostPreact = {
   name: "host-preact",
   setup(b) {
-    b.onResolve({ filter: /^preact(\/hooks|\/jsx-runtime)?$|preact-adopt$/ }, () => ({ path: "host-preact", namespace: "host-preact" }));
+    // The widget's messages (shared/i18n) come with its Preact: the chunk's own copy would hold none.
+    b.onResolve({ filter: /^preact(\/hooks|\/jsx-runtime)?$|preact-adopt$|shared\/i18n$|^\.\/i18n$/ }, () => ({ path: "host-preact", namespace: "host-preact" }));
     b.onLoad({ filter: /.*/, namespace: "host-preact" }, () => ({
       loader: "js",
       contents: `export let ${HOST_PREACT.join(", ")};\nexport function adoptPreact(kit) { ({ ${HOST_PREACT.join(", ")} } = kit); }`,
@@ -151,6 +152,33 @@ async function buildQwidgetChunk(name, entry, plugins, files) {
 await rm("public/build/qwidget-app.js", { force: true });
 await rm("public/build/qwidget", { recursive: true, force: true });
 await mkdir("public/build/qwidget", { recursive: true });
+/**
+ * The widget's messages, one chunk per language (`<tag>-<hash>.js`): the
+ * patron-facing catalog (src/i18n/catalogs) without what only the server
+ * says — the mails, the hosted pages, the launcher (the status carries its
+ * words).
+ */
+const SERVER_ONLY = /^(mail\.|launcher\.|alternatives\.message|unavailable\.sent|chat\.(notFound|linkIncomplete)|rating\.(link|intro|errorTitle|thanks)|form\.(offline$|noTranscriptLong|noTranscriptHelp|submit|notSent|error|required|chooseOption|unknownField|rateLimited|missing|turnedOff|archived|unavailableTitle))/;
+/**
+ * Each language in two chunks, like the code: what the widget shows first
+ * (`<tag>-<hash>.js`: the form, the window, the transcript), and what only a
+ * chat under way shows (`<tag>chat-<hash>.js`: system lines, the extras'
+ * words), loaded beside the extras chunk once a chat is open.
+ */
+const IN_CHAT = /^(system\.|unavailable\.|rating\.|transcriptChoice\.|forget\.|cobrowse\.|push\.|alternatives\.|viewport\.|files\.)/;
+const catalogs = {};
+for (const file of (await readdir("src/i18n/catalogs")).filter((f) => f.endsWith(".json")).sort()) {
+  const tag = file.slice(0, -5);
+  const entries = Object.entries(JSON.parse(await readFile(`src/i18n/catalogs/${file}`, "utf8"))).filter(([key]) => !SERVER_ONLY.test(key));
+  catalogs[tag] = [];
+  for (const [part, inPart] of [["", (key) => !IN_CHAT.test(key)], ["chat", (key) => IN_CHAT.test(key)]]) {
+    const code = `export default ${JSON.stringify(Object.fromEntries(entries.filter(([key]) => inPart(key))))};`;
+    const name = `${tag}${part}-${createHash("sha256").update(code).digest("hex").slice(0, 10)}.js`;
+    await writeFile(`public/build/qwidget/${name}`, code);
+    catalogs[tag].push(name);
+  }
+}
+
 // Leaves first: a chunk's name (its hash) goes into whatever imports it.
 const lazy = {};
 lazy["src/client/qwidget/cobrowse/share.ts"] = await buildQwidgetChunk("share", "src/client/qwidget/cobrowse/share.ts", [], lazy);
@@ -158,7 +186,7 @@ lazy["src/client/patron/extras/ViewportPane.ts"] = await buildQwidgetChunk("view
 lazy["src/client/patron/extras/PatronFiles.tsx"] = await buildQwidgetChunk("files", "src/client/patron/extras/PatronFiles.tsx", [hostPreact], lazy);
 lazy["src/client/patron/extras/PatronExtras.tsx"] = await buildQwidgetChunk("extras", "src/client/patron/extras/PatronExtras.tsx", [hostPreact], lazy);
 // The widget next: the loader names it by its content hash, so it can be cached for good.
-const app = await buildQwidgetPart("qwidget/app", "src/client/qwidget/app.tsx", { format: "esm", plugins: [...common.plugins, lazyChunks(lazy)] });
+const app = await buildQwidgetPart("qwidget/app", "src/client/qwidget/app.tsx", { format: "esm", plugins: [...common.plugins, lazyChunks(lazy)], define: { QWIDGET_CATALOGS: JSON.stringify(catalogs) } });
 const hash = createHash("sha256").update(app).digest("hex").slice(0, 12);
 // A classic script (sites paste <script async src>), so an IIFE; it imports the widget as a module.
 await buildQwidgetPart("qwidget", "src/client/qwidget/loader.ts", { format: "iife", define: { QWIDGET_APP: JSON.stringify(`/qwidget/app.js?v=${hash}`) } });
@@ -168,7 +196,12 @@ await writeFile(
   JSON.stringify(
     {
       monitor: { firstLoad: monitor.firstLoad, lazy: monitor.lazy },
-      qwidget: { firstLoad: ["public/build/qwidget.js", "public/build/qwidget/app.js"], lazy: Object.fromEntries(Object.entries(lazy).map(([src, file]) => [src, [file]])) },
+      qwidget: {
+        firstLoad: ["public/build/qwidget.js", "public/build/qwidget/app.js"],
+        lazy: Object.fromEntries(Object.entries(lazy).map(([src, file]) => [src, [file]])),
+        // The patron's language only: its first part with the widget, its chat part with the extras.
+        catalogs: Object.fromEntries(Object.entries(catalogs).map(([tag, [first, chat]]) => [tag, { first: `public/build/qwidget/${first}`, chat: `public/build/qwidget/${chat}` }])),
+      },
     },
     null,
     2,

@@ -72,6 +72,20 @@ export const DEMO_FORMS = [
       { id: "patron-type", label: "I am a…", kind: "select", required: false, options: ["Adult", "Teen", "Child", "Educator", "Visitor"] },
       { id: "card", label: "Library card number", kind: "text", required: false, help: "Only if your question is about your account." },
     ],
+    // English and Spanish; the Spanish texts below, the rest in English.
+    languages: ["en", "es"],
+    defaultLanguage: "en",
+    translations: {
+      es: {
+        title: "Hable por chat con un/a bibliotecario/a de Springfield",
+        intro: "Pregúntenos lo que quiera: libros, investigación, su cuenta de la biblioteca, historia local.",
+        unavailableMessage: "En este momento nuestro personal bibliotecario no está en línea.",
+        fields: {
+          "patron-type": { label: "Soy…" },
+          card: { label: "Número de carné de la biblioteca", help: "Solo si su pregunta se refiere a su cuenta." },
+        },
+      },
+    },
   },
   {
     id: "shelbyville-chat",
@@ -91,6 +105,23 @@ export const DEMO_FORMS = [
       { id: "affiliation", label: "Affiliation", kind: "select", required: true, options: ["Undergraduate", "Graduate student", "Faculty", "Staff", "Alumni", "Visitor"] },
       { id: "course", label: "Course (if this is for a class)", kind: "text", required: false },
     ],
+    // English, French and Arabic (right to left).
+    languages: ["en", "fr", "ar"],
+    defaultLanguage: "en",
+    translations: {
+      fr: {
+        title: "Posez votre question à un bibliothécaire de Capital City University",
+        intro: "Aide à la recherche pour les étudiants, les enseignants et le personnel.",
+        unavailableMessage: "Aucun bibliothécaire de référence n’est en ligne pour le moment.",
+        fields: { affiliation: { label: "Statut" }, course: { label: "Cours (si votre question porte sur un cours)" } },
+      },
+      ar: {
+        title: "اسأل أمين مكتبة في جامعة كابيتال سيتي",
+        intro: "مساعدة بحثية للطلاب وأعضاء هيئة التدريس والموظفين.",
+        unavailableMessage: "لا يوجد أمين مكتبة مرجعي متصل حاليًا.",
+        fields: { affiliation: { label: "صفتك في الجامعة" }, course: { label: "المقرر الدراسي (إن كان سؤالك يتعلق بمقرر)" } },
+      },
+    },
   },
 ];
 

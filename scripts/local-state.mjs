@@ -80,7 +80,21 @@ export async function demoSeedSql(extra = {}) {
   }
   for (const f of [...DEMO_FORMS, ...extraForms]) {
     lines.push(
-      `INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, chat_method, created_at) VALUES (${[f.id, f.libraryId, f.queueId, f.title, f.intro, JSON.stringify(f.fields), f.chatMethod ?? "chat", now].map(sql).join(", ")});`,
+      `INSERT OR IGNORE INTO forms (id, library_id, queue_id, title, intro, fields, chat_method, languages, default_language, translations, created_at) VALUES (${[
+        f.id,
+        f.libraryId,
+        f.queueId,
+        f.title,
+        f.intro,
+        JSON.stringify(f.fields),
+        f.chatMethod ?? "chat",
+        JSON.stringify(f.languages ?? ["en"]),
+        f.defaultLanguage ?? "en",
+        JSON.stringify(f.translations ?? {}),
+        now,
+      ]
+        .map(sql)
+        .join(", ")});`,
     );
   }
   lines.push(...cooperationSeedSql(now));

@@ -168,6 +168,13 @@ export const forms = sqliteTable(
     createdAt: createdAt(),
     /** What the patron is asked after the chat (src/shared/survey.ts); null: a rating and a comment. */
     survey: text("survey", { mode: "json" }).$type<unknown>(),
+    // ---- migrations/0013_languages.sql
+    /** The languages the form offers patrons (src/i18n/languages.ts tags), in the order its switcher lists them. */
+    languages: text("languages", { mode: "json" }).$type<string[]>().notNull().default(sql`'["en"]'`),
+    /** The language shown when the patron's browser asks for none the form offers; its own texts above are in it. */
+    defaultLanguage: text("default_language").notNull().default("en"),
+    /** The form's texts in its other languages (src/shared/form-translations.ts); a text not given there shows in the default language. */
+    translations: text("translations", { mode: "json" }).$type<unknown>().notNull().default(sql`'{}'`),
   },
   (t) => [index("forms_library").on(t.libraryId)],
 );
@@ -267,6 +274,9 @@ export const chatSessions = sqliteTable(
     patronBrowserId: text("patron_browser_id"),
     /** When the patron last rated the chat. */
     ratedAt: integer("rated_at"),
+    // ---- migrations/0013_languages.sql
+    /** The language the patron was served in (src/i18n/languages.ts): the chat's mails are written in it. */
+    language: text("language").notNull().default("en"),
   },
   (t) => [
     index("chat_sessions_library_created").on(t.libraryId, t.createdAt),

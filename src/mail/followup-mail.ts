@@ -8,7 +8,9 @@
 import { cleanName, cleanText, nameInText } from "../shared/display-text";
 import { escapeHtml } from "../shared/html-escape";
 import type { ChatMessage } from "../shared/protocol";
-import { transcriptHtmlRows, transcriptTextLines, type ComposedMail } from "./transcript-mail";
+import { translate, translateHtml } from "../i18n/catalog";
+import { directionOf } from "../i18n/languages";
+import { mailLanguage, transcriptHtmlRows, transcriptTextLines, type ComposedMail } from "./transcript-mail";
 
 export interface FollowupMailInput {
   libraryName: string;
@@ -22,6 +24,8 @@ export interface FollowupMailInput {
   transcript: ChatMessage[] | null;
   /** The patron can reply (the library has a contact address for Reply-To). */
   canReply: boolean;
+  /** The chat's language (English for a question that came by e-mail). */
+  language?: string | null;
 }
 
 const SUBJECT_QUESTION_CHARS = 60;
@@ -42,43 +46,45 @@ function shorten(text: string, max: number): string {
 }
 
 export function composeFollowupMail(input: FollowupMailInput): ComposedMail {
-  const date = new Intl.DateTimeFormat("en-US", { timeZone: input.timeZone, dateStyle: "long" }).format(input.askedAt);
+  const language = mailLanguage(input.language);
+  const say = (key: Parameters<typeof translate>[1], params?: Record<string, string>) => translate(language, key, params);
+  const date = new Intl.DateTimeFormat(language === "en" ? "en-US" : language, { timeZone: input.timeZone, dateStyle: "long" }).format(input.askedAt);
   const answer = cleanText(input.answer);
   const question = cleanText(input.question);
   const patronName = input.patronName ? cleanName(input.patronName) : "";
-  const replyLine = input.canReply ? "If you have more questions, reply to this e-mail." : "";
-  const quoted = input.transcript ? transcriptTextLines(input.transcript, input.timeZone).map((l) => `> ${l}`) : [];
+  const replyLine = input.canReply ? say("mail.replyLine") : "";
+  const quoted = input.transcript ? transcriptTextLines(input.transcript, input.timeZone, language).map((l) => `> ${l}`) : [];
 
   const text = [
-    patronName ? `Hello ${nameInText(patronName)},` : "Hello,",
+    patronName ? say("mail.hello", { name: patronName }) : say("mail.helloAnswer"),
     "",
     answer,
     "",
     `— ${nameInText(input.librarianName)}, ${nameInText(input.libraryName)}`,
     ...(replyLine ? ["", replyLine] : []),
     "",
-    `Your question of ${date}: ${question}`,
-    ...(quoted.length ? ["", "--- Our conversation ---", ...quoted] : []),
+    `${say("mail.questionOf", { date })} ${question}`,
+    ...(quoted.length ? ["", `--- ${say("mail.conversation")} ---`, ...quoted] : []),
     "",
   ].join("\n");
 
   const paragraph = (t: string) => `<p>${escapeHtml(t).replaceAll("\n", "<br>")}</p>`;
   const bdi = (name: string) => `<bdi>${escapeHtml(cleanName(name))}</bdi>`;
   const html =
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`An answer from ${cleanName(input.libraryName)}`)}</title></head>` +
+    `<!doctype html><html lang="${language}"${directionOf(language) === "rtl" ? ' dir="rtl"' : ""}><head><meta charset="utf-8"><title>${escapeHtml(say("mail.answerTitle", { library: cleanName(input.libraryName) }))}</title></head>` +
     `<body style="font-family:system-ui,sans-serif;color:#111">` +
-    `<p>${patronName ? `Hello ${bdi(patronName)},` : "Hello,"}</p>` +
+    `<p>${patronName ? translateHtml(language, "mail.hello", { name: patronName }) : escapeHtml(say("mail.helloAnswer"))}</p>` +
     answer
       .split(/\n{2,}/)
       .map(paragraph)
       .join("") +
     `<p>— ${bdi(input.librarianName)}, ${bdi(input.libraryName)}</p>` +
     (replyLine ? paragraph(replyLine) : "") +
-    `<hr><p><strong>Your question of ${escapeHtml(date)}:</strong> ${escapeHtml(question)}</p>` +
+    `<hr><p><strong>${escapeHtml(say("mail.questionOf", { date }))}</strong> ${escapeHtml(question)}</p>` +
     (input.transcript
-      ? `<h2 style="font-size:1.1em">Our conversation</h2><blockquote style="margin:0;padding-left:12px;border-left:3px solid #999"><table role="presentation">${transcriptHtmlRows(input.transcript, input.timeZone)}</table></blockquote>`
+      ? `<h2 style="font-size:1.1em">${escapeHtml(say("mail.conversation"))}</h2><blockquote style="margin:0;padding-left:12px;border-left:3px solid #999"><table role="presentation">${transcriptHtmlRows(input.transcript, input.timeZone, language)}</table></blockquote>`
       : "") +
     `</body></html>`;
 
-  return { subject: `An answer from ${nameInText(input.libraryName)}: ${shorten(question, SUBJECT_QUESTION_CHARS)}`, text, html };
+  return { subject: say("mail.answerSubject", { library: input.libraryName, question: shorten(question, SUBJECT_QUESTION_CHARS) }), text, html };
 }

@@ -16,6 +16,9 @@ export interface PageOptions {
   /** Data for the page's script, embedded as inert JSON. */
   bootstrap?: unknown;
   bodyClass?: string;
+  /** The page's language and direction (patron pages: the patron's; staff pages: English). */
+  lang?: string;
+  dir?: "ltr" | "rtl";
 }
 
 /** JSON safe to embed in a <script type="application/json"> element. */
@@ -30,7 +33,7 @@ export function embedJson(value: unknown): string {
 
 export function page(o: PageOptions): Html {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${o.lang ?? "en"}"${o.dir === "rtl" ? raw(' dir="rtl"') : ""}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -5,15 +5,20 @@
  * and described by its field, with what the patron typed kept.
  */
 import { html, raw } from "hono/html";
+import { translator, type Translator } from "../i18n/catalog";
+import { directionOf, type Language } from "../i18n/languages";
 import type { FieldError, SubmittedValues } from "../patrons/chat-request";
-import { alternativesOf, brandOf, type FormWithLibrary } from "../patrons/forms";
+import { alternativesIn, languageOptions, localizeForm, type LocalizedForm } from "../patrons/form-language";
+import { brandOf, type FormWithLibrary } from "../patrons/forms";
 import type { Alternatives } from "../shared/api";
-import { patronFields, questionField, requestFieldPath, type FormField } from "../shared/forms";
+import { requestFieldPath, type FormField } from "../shared/forms";
 import { LIMITS } from "../shared/limits";
 import { page, type Html } from "./layout";
 
 export interface RequestFormOptions {
   found: FormWithLibrary;
+  /** The form in the patron's language. */
+  local: LocalizedForm;
   available: boolean;
   values?: SubmittedValues;
   errors?: FieldError[];
@@ -44,23 +49,23 @@ function controlAttrs(id: string, o: { error: boolean; help: boolean; required: 
   return raw(`${described ? ` aria-describedby="${described}"` : ""}${o.error ? ' aria-invalid="true"' : ""}${o.required ? " required" : ""}`);
 }
 
-function fieldError(id: string, error: FieldError | undefined) {
-  return error ? html`<p class="field-error" id="${id}-error"><span class="visually-hidden">Error: </span>${error.message}</p>` : "";
+function fieldError(t: Translator, id: string, error: FieldError | undefined) {
+  return error ? html`<p class="field-error" id="${id}-error"><span class="visually-hidden">${t("form.error")} </span>${error.message}</p>` : "";
 }
 
-function fieldInput(f: FormField, values: SubmittedValues, errors: FieldError[]) {
+function fieldInput(t: Translator, f: FormField, values: SubmittedValues, errors: FieldError[]) {
   const path = requestFieldPath(f);
   const name = path.startsWith("fields.") ? `field:${f.id}` : f.id;
   const id = `f-${f.id}`;
   const error = errorFor(errors, path);
   const value = f.id === "name" ? values.name : f.id === "email" ? values.email : (values.fields[f.id] ?? "");
   const aria = controlAttrs(id, { error: !!error, help: !!f.help, required: f.required });
-  const label = html`<label for="${id}">${f.label}${f.required ? "" : html` <span class="optional">(optional)</span>`}</label>`;
+  const label = html`<label for="${id}">${f.label}${f.required ? "" : html` <span class="optional">${t("form.optional")}</span>`}</label>`;
   const help = f.help ? html`<p class="help" id="${id}-help">${f.help}</p>` : "";
-  const wrap = (control: unknown) => html`<div class="field${error ? " has-error" : ""}">${label}${help}${fieldError(id, error)}${control}</div>`;
+  const wrap = (control: unknown) => html`<div class="field${error ? " has-error" : ""}">${label}${help}${fieldError(t, id, error)}${control}</div>`;
   if (f.kind === "select") {
     return wrap(html`<select id="${id}" name="${name}"${aria}>
-      <option value="">Choose…</option>${(f.options ?? []).map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`);
+      <option value="">${t("form.choose")}</option>${(f.options ?? []).map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`);
   }
   if (f.kind === "textarea") {
     return wrap(html`<textarea id="${id}" name="${name}" rows="3" maxlength="${LIMITS.fieldChars}"${aria}>${value}</textarea>`);
@@ -71,10 +76,10 @@ function fieldInput(f: FormField, values: SubmittedValues, errors: FieldError[])
   return wrap(html`<input id="${id}" name="${name}" type="${email ? "email" : "text"}" maxlength="${maxLength}" autocomplete="${autocomplete}" value="${value}"${aria}>`);
 }
 
-function errorSummary(errors: FieldError[]) {
+function errorSummary(t: Translator, errors: FieldError[]) {
   if (errors.length === 0) return "";
   return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
-    <h2 id="error-summary-title">Your question was not sent</h2>
+    <h2 id="error-summary-title">${t("form.notSent")}</h2>
     <ul>${errors.map((e) => {
       const target = inputIdFor(e.field);
       return html`<li>${target ? html`<a href="#${target}">${e.message}</a>` : e.message}</li>`;
@@ -90,81 +95,110 @@ function brandBar(found: FormWithLibrary) {
   }</header>`;
 }
 
+/**
+ * Links to the form in each language it offers (none when it offers one):
+ * each named in its own language, the current one marked.
+ */
+function languageSwitcher(found: FormWithLibrary, local: LocalizedForm) {
+  const options = languageOptions(found.form);
+  if (options.length < 2) return "";
+  return html`<nav class="language-switcher" aria-label="${local.t("chat.language")}"><ul>${options.map(
+    (o) => html`<li><a href="?lang=${o.tag}" lang="${o.tag}" hreflang="${o.tag}"${o.tag === local.language ? raw(' aria-current="true"') : ""}>${o.name}</a></li>`,
+  )}</ul></nav>`;
+}
+
 /** The form page, blank or showing the problems with a refused post. */
-export function requestFormPage({ found, available, values = EMPTY, errors = [] }: RequestFormOptions): Html {
+export function requestFormPage({ found, local, available, values = EMPTY, errors = [] }: RequestFormOptions): Html {
   const { form, library } = found;
+  const { t } = local;
   const { brandColor, brandText } = brandOf(found);
   const questionError = errorFor(errors, "question");
-  const question = questionField(form.fields);
+  const question = local.question;
   const optOutId = "f-no-transcript";
   return page({
-    title: `${errors.length ? "Error: " : ""}${form.title} — ${library.name}`,
+    title: `${errors.length ? t("form.errorTitle", { title: local.title }) : local.title} — ${library.name}`,
     bodyClass: "hosted-form",
+    lang: local.language,
+    dir: local.dir,
     body: html`${brandBar(found)}
 <main class="narrow">
-  <h1>${form.title}</h1>
-  ${form.intro ? html`<p class="intro">${form.intro}</p>` : ""}
-  ${errorSummary(errors)}
+  ${languageSwitcher(found, local)}
+  <h1>${local.title}</h1>
+  ${local.intro ? html`<p class="intro">${local.intro}</p>` : ""}
+  ${errorSummary(t, errors)}
   <p class="availability ${available ? "available" : "unavailable"}">
-    ${available ? "A librarian is online now." : "No librarian is online right now. You can still send your question and we will show you other ways to get help."}
+    ${available ? t("form.online") : t("form.offline")}
   </p>
   <form method="post" action="/api/chats" class="stack">
     <input type="hidden" name="formId" value="${form.id}">
+    <input type="hidden" name="language" value="${local.language}">
     <div class="field${questionError ? " has-error" : ""}">
       <label for="f-question">${question.label}</label>
       ${question.help ? html`<p class="help" id="f-question-help">${question.help}</p>` : ""}
-      ${fieldError("f-question", questionError)}
+      ${fieldError(t, "f-question", questionError)}
       <textarea id="f-question" name="question" rows="4" maxlength="${LIMITS.questionChars}"${controlAttrs("f-question", { error: !!questionError, help: !!question.help, required: true })}>${values.question}</textarea>
     </div>
-    ${patronFields(form.fields).map((f) => fieldInput(f, values, errors))}
+    ${local.fields.map((f) => fieldInput(t, f, values, errors))}
     <div class="field checkbox">
       <input id="${optOutId}" name="noTranscript" type="checkbox"${values.noTranscript ? html` checked` : ""} aria-describedby="${optOutId}-help">
       <div>
-        <label for="${optOutId}">Do not e-mail me a transcript of this chat</label>
-        <p class="help" id="${optOutId}-help">You can change this during the chat.</p>
+        <label for="${optOutId}">${t("form.noTranscriptLong")}</label>
+        <p class="help" id="${optOutId}-help">${t("form.noTranscriptHelp")}</p>
       </div>
     </div>
-    <button type="submit" class="primary" style="--brand:${brandColor};--brand-text:${brandText}">Ask a librarian</button>
+    <button type="submit" class="primary" style="--brand:${brandColor};--brand-text:${brandText}">${t("form.submit")}</button>
   </form>
 </main>`,
   });
 }
 
-export function alternativesBlock(alt: Alternatives) {
+/** The library's other ways to get help, worded in `t`'s language. */
+export function alternativesBlock(alt: Alternatives, t: Translator = translator("en")) {
   return html`<section aria-labelledby="alt-heading" class="alternatives">
-  <h2 id="alt-heading">Other ways to get help</h2>
+  <h2 id="alt-heading">${t("alternatives.heading")}</h2>
   <p>${alt.message}</p>
   <ul>
-    ${alt.email ? html`<li>E-mail: <a href="mailto:${alt.email}">${alt.email}</a></li>` : ""}
-    ${alt.phone ? html`<li>Phone: ${alt.phone}</li>` : ""}
-    ${alt.hours ? html`<li>Hours: ${alt.hours}</li>` : ""}
+    ${alt.email ? html`<li>${t("alternatives.email")} <a href="mailto:${alt.email}">${alt.email}</a></li>` : ""}
+    ${alt.phone ? html`<li>${t("alternatives.phone")} ${alt.phone}</li>` : ""}
+    ${alt.hours ? html`<li>${t("alternatives.hours")} ${alt.hours}</li>` : ""}
     ${alt.links.map((l) => html`<li><a href="${l.url}" target="_blank" rel="noopener noreferrer">${l.label}</a></li>`)}
   </ul>
 </section>`;
 }
 
-/** A form the library has turned off: say so, and where else to go. */
-export function formTurnedOffPage(found: FormWithLibrary): Html {
-  const { form, library } = found;
-  const why = library.archivedAt !== null ? `${library.name} no longer takes chat requests here.` : `${library.name} is not taking chats through this form any more.`;
+/** A form the library has turned off: say so, and where else to go, in the patron's language. */
+export function formTurnedOffPage(found: FormWithLibrary, language: Language): Html {
+  const { library } = found;
+  const local = localizeForm(found, language);
+  const { t } = local;
+  const why = t(library.archivedAt !== null ? "form.archived" : "form.turnedOff", { library: library.name });
   return page({
-    title: `${form.title} — unavailable`,
-    body: html`${brandBar(found)}<main class="narrow"><h1>${form.title}</h1><p>${why}</p>${alternativesBlock(alternativesOf(library))}</main>`,
+    title: t("form.unavailableTitle", { title: local.title }),
+    lang: language,
+    dir: local.dir,
+    body: html`${brandBar(found)}<main class="narrow"><h1>${local.title}</h1><p>${why}</p>${alternativesBlock(alternativesIn(library, language, local.unavailableMessage), t)}</main>`,
   });
 }
 
-export function formMissingPage(): Html {
+/** No such form: said in the language asked for, else English. */
+export function formMissingPage(language: Language = "en"): Html {
+  const t = translator(language);
   return page({
-    title: "Form not found — Refdesk",
-    body: html`<main class="narrow"><h1>Chat form not found</h1><p>Check the link, or go back to your library's website.</p></main>`,
+    title: `${t("form.missingTitle")} — Refdesk`,
+    lang: language,
+    dir: directionOf(language),
+    body: html`<main class="narrow"><h1>${t("form.missingTitle")}</h1><p>${t("form.missingText")}</p></main>`,
   });
 }
 
-/** A post refused before its form could be shown again (e.g. far too large). */
-export function requestRefusedPage(message: string): Html {
+/** A post refused before its form could be shown again (e.g. far too large), in the browser's language. */
+export function requestRefusedPage(message: string, language: Language = "en"): Html {
+  const t = translator(language);
   return page({
-    title: "Error: your question was not sent — Refdesk",
-    body: html`<main class="narrow"><h1>Your question was not sent</h1><div class="error-summary" role="alert"><p>${message}</p></div>
-<p>Go back to the form, check what you typed, and try again.</p></main>`,
+    title: `${t("form.errorTitle", { title: t("form.notSent") })} — Refdesk`,
+    lang: language,
+    dir: directionOf(language),
+    body: html`<main class="narrow"><h1>${t("form.notSent")}</h1><div class="error-summary" role="alert"><p>${message}</p></div>
+<p>${t("form.notSentHelp")}</p></main>`,
   });
 }

@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import { startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath, type FormField } from "../shared/forms";
+import { translator, type Translator } from "../i18n/catalog";
 
 export type ChatRequest = z.output<typeof startChatSchema>;
 
@@ -55,21 +56,28 @@ export function schemaErrors(error: z.ZodError): FieldError[] {
   return [...byField.values()];
 }
 
-/** Problems with the answers to the form's own fields: missing required answers, unknown options, unknown fields. */
-export function formFieldErrors(request: ChatRequest, formFields: unknown): FieldError[] {
-  const defs = patronFields(formFields);
+/** The form's fields as the patron was shown them, and the catalog to word problems in (the patron's language). */
+export interface FieldWording {
+  fields: FormField[];
+  t: Translator;
+}
+
+/** Problems with the answers to the form's own fields: missing required answers, unknown options, unknown fields. In English unless `wording` says otherwise. */
+export function formFieldErrors(request: ChatRequest, formFields: unknown, wording?: FieldWording): FieldError[] {
+  const defs = wording?.fields ?? patronFields(formFields);
+  const t = wording?.t ?? translator("en");
   const errors: FieldError[] = [];
   for (const def of defs) {
     const value = answerTo(request, def);
-    if (def.required && !value) errors.push({ field: requestFieldPath(def), message: `${def.label} is required` });
+    if (def.required && !value) errors.push({ field: requestFieldPath(def), message: t("form.required", { label: def.label }) });
     else if (def.kind === "select" && value && def.options && !def.options.includes(value)) {
-      errors.push({ field: requestFieldPath(def), message: `${def.label}: choose one of the options` });
+      errors.push({ field: requestFieldPath(def), message: t("form.chooseOption", { label: def.label }) });
     }
   }
   // Name and e-mail have their own inputs; `fields` holds only the form's own.
   const known = new Set(defs.filter((f) => requestFieldPath(f).startsWith("fields.")).map((f) => f.id));
   for (const id of Object.keys(request.fields)) {
-    if (!known.has(id)) errors.push({ field: `fields.${id}`, message: `This form has no field "${id}"` });
+    if (!known.has(id)) errors.push({ field: `fields.${id}`, message: t("form.unknownField", { field: id }) });
   }
   return errors;
 }

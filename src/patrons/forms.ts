@@ -10,7 +10,8 @@ import { libraryQueueId } from "../queues/queue-ids";
 import { planRoute } from "../queues/plan-route";
 import type { Alternatives, EmbedStatus } from "../shared/api";
 import { brandColor, textColorOn } from "../shared/color";
-import { patronFields } from "../shared/forms";
+import { alternativesIn, languageOptions, localizeForm } from "./form-language";
+import type { Language } from "../i18n/languages";
 
 export type FormRow = typeof forms.$inferSelect;
 export type LibraryRow = typeof libraries.$inferSelect;
@@ -81,18 +82,22 @@ export function brandOf({ form, library }: FormWithLibrary): { brandColor: strin
   return { brandColor: color, brandText: textColorOn(color) };
 }
 
-/** Everything the Qwidget needs before it shows its launcher. */
-export async function embedStatus(env: Env, found: FormWithLibrary): Promise<EmbedStatus> {
+/** Everything the Qwidget needs before it shows its launcher, in the patron's language. */
+export async function embedStatus(env: Env, found: FormWithLibrary, language: Language): Promise<EmbedStatus> {
   const { form, library } = found;
   const archived = library.archivedAt !== null;
+  const local = localizeForm(found, language);
+  const { t } = local;
   return {
-    form: { id: form.id, title: form.title, intro: form.intro, fields: patronFields(form.fields) },
+    form: { id: form.id, title: local.title, intro: local.intro, fields: local.fields },
+    language: { tag: language, dir: local.dir, offered: languageOptions(form) },
+    launcher: { label: t("launcher.label"), online: t("launcher.online"), onlineNote: t("launcher.onlineNote"), offline: t("launcher.offline"), offlineNote: t("launcher.offlineNote") },
     library: { name: library.name, ...brandOf(found) },
     // An archived library's widget hides; only a patron whose chat is still open sees it, to finish.
     available: archived ? false : await chatAvailable(env, form),
     ...(archived ? { hidden: true as const } : {}),
     waitLimitSeconds: library.waitLimitSeconds,
-    alternatives: alternativesOf(library),
+    alternatives: alternativesIn(library, language, local.unavailableMessage),
     chatMethod: form.chatMethod === "viewport" ? "viewport" : "chat",
   };
 }

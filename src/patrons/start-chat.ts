@@ -13,6 +13,7 @@ import type { SessionStatus } from "../shared/protocol";
 import { truncateIp } from "../shared/privacy";
 import type { ChatRequest } from "./chat-request";
 import type { FormWithLibrary } from "./forms";
+import type { Language } from "../i18n/languages";
 
 export interface StartedSession {
   sessionId: string;
@@ -27,7 +28,8 @@ export interface RequestOrigin {
   referrer: string | null;
 }
 
-export async function startChatSession(env: Env, { form, library }: FormWithLibrary, request: ChatRequest, from: RequestOrigin): Promise<StartedSession> {
+/** Starts the chat; `language` is the one the patron was served in, kept for the chat's mails. */
+export async function startChatSession(env: Env, { form, library }: FormWithLibrary, request: ChatRequest, from: RequestOrigin, language: Language): Promise<StartedSession> {
   const sessionId = crypto.randomUUID();
   const token = newToken();
   const tokenHash = await digestToken(token);
@@ -49,6 +51,7 @@ export async function startChatSession(env: Env, { form, library }: FormWithLibr
       userAgent: from.userAgent?.slice(0, 300) ?? null,
       referrer: request.pageUrl ?? from.referrer?.slice(0, 2000) ?? null,
       patronBrowserId: request.browserId ?? null,
+      language,
       createdAt: Date.now(),
     }),
     planRoute(db, library.id, form.queueId),

@@ -119,6 +119,7 @@ export async function answerQuestion(env: MailEnv, librarian: Librarian, record:
     answer: body.body,
     transcript: record.transcriptOptOut === true ? null : transcriptOf(record),
     canReply: !!record.contactEmail,
+    language: record.language,
   });
   const [update, event] = await db.batch([
     db

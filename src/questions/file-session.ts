@@ -38,6 +38,8 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE" | "PUB
     .where(eq(libraries.id, s.libraryId))
     .get();
   if (!library) throw new Error(`library ${s.libraryId} missing while filing ${s.sessionId}`);
+  // The patron's language, as the chat was started in it: the mail is written in it.
+  const row = await db.select({ language: chatSessions.language }).from(chatSessions).where(eq(chatSessions.id, s.sessionId)).get();
 
   const rule = ROUTING[s.resolution];
   const questionId = questionIdFor(s.sessionId);
@@ -57,6 +59,7 @@ export async function fileEndedSession(env: Pick<Env, "DB" | "MAIL_QUEUE" | "PUB
         // Waiting-time and chat messages alike; system lines stay, they tell the story. Files by signed link.
         messages: await withFileLinks(env, { sessionId: s.sessionId, createdAt: s.createdAt, retentionDays: library.retentionDays }, s.messages, s.endedAt),
         ratingUrl: rating?.url,
+        language: row?.language,
       })
     : null;
   const statistics = await statisticsForFiling(env.DB, s);

@@ -54,6 +54,8 @@ export interface QuestionRecord extends SummaryRow {
   /** As stored (JSON text): read it with transcriptOf. */
   transcript: string | null;
   transcriptOptOut: boolean | null;
+  /** The chat's language (its mails are written in it); null for a question that came by e-mail. */
+  language: string | null;
   /** As stored (JSON text): read it with patronDetailsOf. */
   patronDetails: string | null;
   referrer: string | null;
@@ -161,6 +163,7 @@ export async function loadQuestionRecord(d1: D1Database, questionId: string): Pr
     endNote: chatSessions.endNote,
     transcript: storedJson(chatSessions.transcript),
     transcriptOptOut: chatSessions.transcriptOptOut,
+    language: chatSessions.language,
     patronDetails: storedJson(chatSessions.patronDetails),
     referrer: chatSessions.referrer,
     sessionCreatedAt: chatSessions.createdAt,

@@ -10,7 +10,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { digestToken, newToken } from "../auth/tokens";
 import { database, type Database } from "../db/client";
 import { insertIf } from "../db/guarded-writes";
-import { libraries, ratingLinks } from "../db/schema";
+import { chatSessions, libraries, ratingLinks } from "../db/schema";
 import type { RatingBody } from "../shared/survey-schemas";
 import { syncStatFact } from "../stats/record";
 import { ratedChat, ratingStatements, type RatedChat, type RatingProblem } from "./store";
@@ -36,24 +36,27 @@ export async function newRatingLink(db: Database, s: { sessionId: string; librar
   return { token, statement };
 }
 
-export type LinkState = { ok: true; chat: RatedChat; libraryName: string; tokenHash: string } | { ok: false; reason: "unknown" | "used" | "expired" };
+/** A link's state; `language` is its chat's (the page is shown in it), when the link is known. */
+export type LinkState = { ok: true; chat: RatedChat; libraryName: string; tokenHash: string; language: string } | { ok: false; reason: "unknown" | "used" | "expired"; language?: string };
 
 /** What a link leads to, without using it. */
 export async function readRatingLink(d1: D1Database, token: string, now: number): Promise<LinkState> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, reason: "unknown" };
   const tokenHash = await digestToken(token);
   const row = await database(d1)
-    .select({ sessionId: ratingLinks.sessionId, expiresAt: ratingLinks.expiresAt, usedAt: ratingLinks.usedAt, libraryName: libraries.name })
+    .select({ sessionId: ratingLinks.sessionId, expiresAt: ratingLinks.expiresAt, usedAt: ratingLinks.usedAt, libraryName: libraries.name, language: chatSessions.language })
     .from(ratingLinks)
     .innerJoin(libraries, eq(libraries.id, ratingLinks.libraryId))
+    .leftJoin(chatSessions, eq(chatSessions.id, ratingLinks.sessionId))
     .where(eq(ratingLinks.tokenHash, tokenHash))
     .get();
   if (!row) return { ok: false, reason: "unknown" };
-  if (row.usedAt !== null) return { ok: false, reason: "used" };
-  if (row.expiresAt <= now) return { ok: false, reason: "expired" };
+  const language = row.language ?? "en";
+  if (row.usedAt !== null) return { ok: false, reason: "used", language };
+  if (row.expiresAt <= now) return { ok: false, reason: "expired", language };
   const chat = await ratedChat(d1, row.sessionId);
   if (!chat) return { ok: false, reason: "unknown" };
-  return { ok: true, chat, libraryName: row.libraryName, tokenHash };
+  return { ok: true, chat, libraryName: row.libraryName, tokenHash, language };
 }
 
 export type LinkRating = { ok: true } | ({ ok: false } & RatingProblem) | { ok: false; reason: "used" | "expired" | "unknown" };

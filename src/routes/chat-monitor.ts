@@ -4,6 +4,7 @@
  * internal notes, and transfers (offer, cancel, decline). Mounted beside
  * `chatRoutes` under /api/chats.
  */
+import { isLanguage, LANGUAGE_NAMES } from "../i18n/languages";
 import { and, desc, eq, ne, or, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { TransferTarget } from "../objects/contracts";
@@ -41,7 +42,7 @@ monitorChatRoutes.get("/:id/details", documented({
   who: SESSION_READER,
   params: PARAMS.sessionId,
   answers: {
-    200: `\`{patron: {name, email, answers: [{id, label, value}]}, library: {id, name, policiesUrl}, form: {id, title} | null, referrer, browser, userAgent, createdAt, earlierSessions: [{id, question, status, resolution, librarianName, createdAt, matchedBy, transcriptUrl}], recognisable}\` (at most ${LIMITS.earlierSessions} earlier sessions, newest first; \`matchedBy\` is \`email\` or \`browser\`; \`transcriptUrl\` is the question page with the transcript, when this librarian may read it, else null).`,
+    200: `\`{patron: {name, email, answers: [{id, label, value}]}, library: {id, name, policiesUrl}, form: {id, title} | null, language: {tag, name} (the language the patron is served in, by its own name), referrer, browser, userAgent, createdAt, earlierSessions: [{id, question, status, resolution, librarianName, createdAt, matchedBy, transcriptUrl}], recognisable}\` (at most ${LIMITS.earlierSessions} earlier sessions, newest first; \`matchedBy\` is \`email\` or \`browser\`; \`transcriptUrl\` is the question page with the transcript, when this librarian may read it, else null).`,
   },
   refusals: [NOT_SIGNED_IN, SESSION_UNKNOWN, SESSION_OTHER_LIBRARY],
 }), async (c) => {
@@ -94,6 +95,7 @@ monitorChatRoutes.get("/:id/details", documented({
     },
     library: { id: s.libraryId, name: row.libraryName, policiesUrl: policiesPath(s.libraryId) },
     form: s.formId ? { id: s.formId, title: row.formTitle ?? s.formId } : null,
+    language: { tag: s.language, name: isLanguage(s.language) ? LANGUAGE_NAMES[s.language] : s.language },
     referrer: s.referrer,
     browser: summariseUserAgent(s.userAgent),
     userAgent: s.userAgent,

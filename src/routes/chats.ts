@@ -8,7 +8,7 @@ import { Hono, type Context } from "hono";
 import { requireLibrarian } from "../auth/middleware";
 import type { Librarian } from "../auth/librarian";
 import { database } from "../db/client";
-import { chatSessions, descriptiveCodes, libraries } from "../db/schema";
+import { chatSessions, descriptiveCodes, forms, libraries } from "../db/schema";
 import { assertCanReadSession } from "../db/tenancy";
 import type { AppEnv } from "../http/app-env";
 import { clientAddress, networkKey } from "../http/client-network";
@@ -18,11 +18,14 @@ import { parseBody, readFields } from "../http/validate";
 import { chatSession, forwardUpgrade } from "../objects";
 import { formMissingPage, formTurnedOffPage, requestFormPage, requestRefusedPage } from "../pages/request-form";
 import { formFieldErrors, gatherFormPost, schemaErrors, submittedValues, type ChatRequest, type FieldError } from "../patrons/chat-request";
-import { alternativesOf, chatAvailable, closedReason, loadForm } from "../patrons/forms";
+import { chatAvailable, closedReason, loadForm, type FormWithLibrary } from "../patrons/forms";
+import { alternativesIn, formLanguages, languageFor, localizeForm } from "../patrons/form-language";
+import { acceptedLanguages, isLanguage, LANGUAGES, type Language } from "../i18n/languages";
+import { translate } from "../i18n/catalog";
 import { startChatSession, type RequestOrigin } from "../patrons/start-chat";
 import { staffableQueues } from "../queues/staffing";
 import { syncStatFact } from "../stats/record";
-import { endChatSchema, leaveQuestionSchema, slugSchema, startChatSchema } from "../shared/api";
+import { chatLanguageSchema, endChatSchema, leaveQuestionSchema, slugSchema, startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath } from "../shared/forms";
 import { asksComment, DEFAULT_SURVEY } from "../shared/survey";
 import { ratingSchema } from "../shared/survey-schemas";
@@ -44,6 +47,11 @@ export const RATE_LIMITED_MESSAGE = "Too many chat requests from your network. P
 async function rateLimited(c: Context<AppEnv>): Promise<boolean> {
   const { success } = await c.env.PATRON_RATE_LIMIT.limit({ key: `start:${networkKey(clientAddress(c))}` });
   return !success;
+}
+
+/** The language to serve this request in: the one asked for when the form offers it, else the browser's, else the form's default. */
+function requestLanguage(c: Context<AppEnv>, form: FormWithLibrary["form"], asked: string | null | undefined): Language {
+  return languageFor(form, asked, acceptedLanguages(c.req.header("accept-language")));
 }
 
 function requestOrigin(c: Context<AppEnv>): RequestOrigin {
@@ -86,10 +94,12 @@ async function startFromApi(c: Context<AppEnv>) {
   if (closed) throw new ApiError(410, "not_found", closed, "formId");
   await corsForEmbed(c, found.library.allowedOrigins);
   if (limited) throw new ApiError(429, "rate_limited", RATE_LIMITED_MESSAGE);
-  const problem = formFieldErrors(request, found.form.fields)[0];
+  const language = requestLanguage(c, found.form, request.language);
+  const local = localizeForm(found, language);
+  const problem = formFieldErrors(request, found.form.fields, local)[0];
   if (problem) throw badRequest(problem.message, problem.field);
 
-  const { sessionId, token, status } = await startChatSession(c.env, found, request, requestOrigin(c));
+  const { sessionId, token, status } = await startChatSession(c.env, found, request, requestOrigin(c), language);
   return c.json(
     {
       sessionId,
@@ -97,7 +107,7 @@ async function startFromApi(c: Context<AppEnv>) {
       status,
       chatUrl: `/chat/${sessionId}#token=${token}`,
       socketPath: `/api/chats/${sessionId}/socket`,
-      alternatives: status === "unavailable" ? alternativesOf(found.library) : null,
+      alternatives: status === "unavailable" ? alternativesIn(found.library, language, local.unavailableMessage) : null,
     },
     201,
   );
@@ -113,29 +123,32 @@ async function startFromHostedForm(c: Context<AppEnv>) {
   try {
     raw = gatherFormPost(await readFields(c));
   } catch (error) {
-    if (error instanceof ApiError) return c.html(requestRefusedPage(error.message), error.status);
+    if (error instanceof ApiError) return c.html(requestRefusedPage(error.message, languageFor({ languages: [...LANGUAGES], defaultLanguage: "en" }, null, acceptedLanguages(c.req.header("accept-language")))), error.status);
     throw error;
   }
   const formId = typeof raw.formId === "string" ? raw.formId : "";
   const found = slugSchema.safeParse(formId).success ? await loadForm(database(c.env.DB), formId) : null;
-  if (!found) return c.html(formMissingPage(), 404);
-  if (closedReason(found)) return c.html(formTurnedOffPage(found), 410);
+  const asked = typeof raw.language === "string" ? raw.language : null;
+  if (!found) return c.html(formMissingPage(languageFor({ languages: [...LANGUAGES], defaultLanguage: "en" }, asked, [])), 404);
+  const language = requestLanguage(c, found.form, asked);
+  if (closedReason(found)) return c.html(formTurnedOffPage(found, language), 410);
   await corsForEmbed(c, found.library.allowedOrigins);
 
+  const local = localizeForm(found, language);
   const values = submittedValues(raw);
   const parsed = startChatSchema.safeParse(raw);
-  const errors = parsed.success ? formFieldErrors(parsed.data, found.form.fields) : schemaErrors(parsed.error);
+  const errors = parsed.success ? formFieldErrors(parsed.data, found.form.fields, local) : schemaErrors(parsed.error);
   if (!parsed.success) {
     // Also say what the form itself misses, so one round trip shows every problem.
     const loose: ChatRequest = { formId, question: values.question, name: values.name || undefined, email: values.email || undefined, fields: values.fields, noTranscript: values.noTranscript };
-    for (const e of formFieldErrors(loose, found.form.fields)) if (!errors.some((x) => x.field === e.field)) errors.push(e);
+    for (const e of formFieldErrors(loose, found.form.fields, local)) if (!errors.some((x) => x.field === e.field)) errors.push(e);
   }
   const reshow = async (problems: FieldError[], status: 400 | 429) =>
-    c.html(requestFormPage({ found, available: await chatAvailable(c.env, found.form), values, errors: inFormOrder(problems, found.form.fields) }), status);
+    c.html(requestFormPage({ found, local, available: await chatAvailable(c.env, found.form), values, errors: inFormOrder(problems, found.form.fields) }), status);
   if (errors.length > 0 || !parsed.success) return reshow(errors, 400);
-  if (await rateLimited(c)) return reshow([{ message: RATE_LIMITED_MESSAGE }], 429);
+  if (await rateLimited(c)) return reshow([{ message: local.t("form.rateLimited") }], 429);
 
-  const { sessionId, token } = await startChatSession(c.env, found, parsed.data, requestOrigin(c));
+  const { sessionId, token } = await startChatSession(c.env, found, parsed.data, requestOrigin(c), language);
   // The token travels in the fragment: browsers never send it back to a server or put it in logs.
   return c.redirect(`/chat/${sessionId}#token=${token}`, 303);
 }
@@ -167,6 +180,12 @@ export async function describeSession(env: Env, sessionId: string) {
   const found = await chatSession(env, sessionId).describe();
   if (!found) throw notFound("Chat session");
   return found;
+}
+
+/** The language the chat's patron is served in: what the server says to them is said in it. */
+async function chatLanguage(env: Env, sessionId: string): Promise<Language> {
+  const row = await database(env.DB).select({ language: chatSessions.language }).from(chatSessions).where(eq(chatSessions.id, sessionId)).get();
+  return isLanguage(row?.language) ? row.language : "en";
 }
 
 export function bearerToken(c: Context<AppEnv>): string {
@@ -378,7 +397,31 @@ chatRoutes.post("/:id/leave-question", documented({
   await corsForSessionLibrary(c, found.view.libraryId);
   const result = await chatSession(c.env, sessionId).leaveQuestion(token, body.email, body.name ?? null, body.details ?? null);
   if (!result.ok) throw refusalError(result);
-  return c.json({ filed: true, message: "Thank you. Your question has been sent to the library; a librarian will answer by e-mail." });
+  return c.json({ filed: true, message: translate(await chatLanguage(c.env, sessionId), "unavailable.sent") });
+});
+
+chatRoutes.post("/:id/language", documented({
+  group: GROUPS.patronChats,
+  summary: "Switch the chat's language",
+  description: "The patron chose another language in the window: the chat's mails (the transcript, a follow-up) are written in it from now on. Only a language the chat's form offers.",
+  who: PATRON,
+  params: PARAMS.sessionId,
+  body: chatLanguageSchema,
+  answers: { 200: "`{language}`." },
+  refusals: [NO_BEARER, BAD_BODY, refusal(400, "validation_failed", "The chat's form does not offer this language.", "language"), SESSION_UNKNOWN, EMBED_REFUSED, BAD_TOKEN],
+}), async (c) => {
+  const sessionId = c.req.param("id");
+  const token = bearerToken(c);
+  const body = await parseBody(c, chatLanguageSchema);
+  const found = await describeSession(c.env, sessionId);
+  await corsForSessionLibrary(c, found.view.libraryId);
+  if (!(await chatSession(c.env, sessionId).patronTokenValid(token))) throw unauthorized("This chat link is not valid.");
+  const db = database(c.env.DB);
+  const row = await db.select({ languages: forms.languages, defaultLanguage: forms.defaultLanguage }).from(chatSessions).leftJoin(forms, eq(forms.id, chatSessions.formId)).where(eq(chatSessions.id, sessionId)).get();
+  const offered = row?.languages && row.defaultLanguage ? formLanguages({ languages: row.languages, defaultLanguage: row.defaultLanguage }).offered : [];
+  if (!offered.some((l) => l === body.language)) throw badRequest("This chat's form does not offer that language.", "language");
+  await db.update(chatSessions).set({ language: body.language }).where(eq(chatSessions.id, sessionId));
+  return c.json({ language: body.language });
 });
 
 /**
@@ -439,5 +482,5 @@ chatRoutes.post("/:id/rating", documented({
   await db.batch(rating.statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   // The rating counts in statistics at once (the comment stays with the chat, and goes with its retention).
   await syncStatFact(c.env.DB, sessionId);
-  return c.json({ rating: { score: body.rating, comment: asksComment(chat.survey) ? (body.comment ?? null) : null }, message: "Thank you for your feedback." });
+  return c.json({ rating: { score: body.rating, comment: asksComment(chat.survey) ? (body.comment ?? null) : null }, message: translate(await chatLanguage(c.env, sessionId), "rating.thanksChat") });
 });

@@ -12,6 +12,8 @@ import { corsForEmbed } from "../http/origins";
 import { LOADER_CACHE, VERSIONED_CACHE } from "../http/script-cache";
 import { validate } from "../http/validate";
 import { embedStatus, libraryChatForm, loadForm } from "../patrons/forms";
+import { languageFor } from "../patrons/form-language";
+import { acceptedLanguages } from "../i18n/languages";
 import { embedQuerySchema } from "../shared/api";
 import { anyone } from "./openapi/callers";
 import { documented } from "./openapi/describe";
@@ -24,11 +26,11 @@ embedRoutes.get("/status", documented({
   group: GROUPS.embedding,
   summary: "Whether chat is available (the Qwidget's status)",
   description:
-    "Whether chat is available for this form now (a queue that would take the request has a librarian monitoring it), with the form's fields, the library's name and colours, and its fallback. `library=` picks the library's own chat form (its oldest enabled form feeding the library's queue).",
+    "Whether chat is available for this form now (a queue that would take the request has a librarian monitoring it), with the form's fields, the library's name and colours, and its fallback. `library=` picks the library's own chat form (its oldest enabled form feeding the library's queue). The language: `lang=` when the form offers it, else the first of `langs=` (the browser's languages) — or of `Accept-Language` — the form offers, else the form's default.",
   who: anyone("Anyone. From another site only when the library allows it; the loader asks on every page view."),
   query: embedQuerySchema,
   answers: {
-    200: "`{form: {id, title, intro, fields}, library: {name, brandColor, brandText}, available, waitLimitSeconds, alternatives}` with `Cache-Control: no-store`. For an archived library also `hidden: true` (and `available: false`): the widget shows only to a patron whose chat is still open.",
+    200: "`{form: {id, title, intro, fields}, language: {tag, dir, offered: [{tag, name}]}, launcher: {label, online, onlineNote, offline, offlineNote}, library: {name, brandColor, brandText}, available, waitLimitSeconds, alternatives}` (the form's texts, the launcher's and the alternatives' in that language) with `Cache-Control: no-store`. For an archived library also `hidden: true` (and `available: false`): the widget shows only to a patron whose chat is still open.",
   },
   refusals: [
     refusal(400, "validation_failed", "Neither or both of `form` and `library`, or not a valid id.", "`form` or `library`"),
@@ -50,7 +52,8 @@ embedRoutes.get("/status", documented({
   if (!found.form.enabled) throw new ApiError(410, "not_found", `${found.library.name} has turned this chat form off.`, "form");
   // Availability changes from minute to minute: never reuse an old answer.
   c.header("Cache-Control", "no-store");
-  return c.json(await embedStatus(c.env, found));
+  const preferred = query.langs ? query.langs.split(",") : acceptedLanguages(c.req.header("accept-language"));
+  return c.json(await embedStatus(c.env, found, languageFor(found.form, query.lang, preferred)));
 });
 
 /**

@@ -11,7 +11,10 @@ import type { AppEnv } from "../http/app-env";
 import { appHeader } from "../pages/app-header";
 import { page } from "../pages/layout";
 import { formMissingPage, formTurnedOffPage, requestFormPage } from "../pages/request-form";
-import { alternativesOf, chatAvailable, closedReason, loadForm } from "../patrons/forms";
+import { chatAvailable, closedReason, loadForm } from "../patrons/forms";
+import { alternativesIn, languageFor, languageOptions, localizeForm } from "../patrons/form-language";
+import { patronCatalog, translator } from "../i18n/catalog";
+import { acceptedLanguages, directionOf, LANGUAGES } from "../i18n/languages";
 import { staffableQueues } from "../queues/staffing";
 import { signInSchema } from "../shared/api";
 import { localPathOr } from "../shared/local-path";
@@ -155,48 +158,66 @@ pageRoutes.get("/monitor", documentedPage({
 
 pageRoutes.get("/f/:formId", documentedPage({
   summary: "A hosted chat request form",
-  description: "A hosted chat request form; posts to `POST /api/chats`.",
+  description: "A hosted chat request form; posts to `POST /api/chats`. In the language `lang=` names when the form offers it, else the first the browser's `Accept-Language` asks for that the form offers, else the form's default; `<html lang dir>` follow it.",
   who: ANYONE_PAGE,
   params: PARAMS.formId,
+  query: { lang: "A language tag (`en`, `es`, `fr`, `ar`): shown when the form offers it." },
   answers: { 200: "The form.", 404: "A page saying the form does not exist.", 410: "A page saying the form is turned off, or its library takes no chat requests any more (archived)." },
 }), async (c) => {
   const found = await loadForm(database(c.env.DB), c.req.param("formId"));
-  if (!found) return c.html(formMissingPage(), 404);
-  if (closedReason(found)) return c.html(formTurnedOffPage(found), 410);
-  return c.html(requestFormPage({ found, available: await chatAvailable(c.env, found.form) }));
+  const asked = c.req.query("lang");
+  if (!found) return c.html(formMissingPage(languageFor({ languages: [...LANGUAGES], defaultLanguage: "en" }, asked, acceptedLanguages(c.req.header("accept-language")))), 404);
+  const language = languageFor(found.form, asked, acceptedLanguages(c.req.header("accept-language")));
+  if (closedReason(found)) return c.html(formTurnedOffPage(found, language), 410);
+  return c.html(requestFormPage({ found, local: localizeForm(found, language), available: await chatAvailable(c.env, found.form) }));
 });
 
 // ---- the patron chat window ---------------------------------------------------
 
 pageRoutes.get("/chat/:id", documentedPage({
   summary: "The patron's chat window",
-  description: "The patron's chat window.",
+  description: "The patron's chat window, in the chat's language — or in `lang=` when the chat's form offers it (the window's language switcher).",
   who: anyone("The patron (the token travels in the URL fragment)"),
   params: PARAMS.sessionId,
+  query: { lang: "A language tag the chat's form offers: the window in that language." },
   answers: { 200: "The page.", 404: "A page saying the chat link is not valid." },
 }), async (c) => {
   const found = await database(c.env.DB)
-    .select({ library: libraries, form: forms })
+    .select({ library: libraries, form: forms, language: chatSessions.language })
     .from(chatSessions)
     .innerJoin(libraries, eq(libraries.id, chatSessions.libraryId))
     .leftJoin(forms, eq(forms.id, chatSessions.formId))
     .where(eq(chatSessions.id, c.req.param("id")))
     .get();
-  if (!found) return c.html(page({ title: "Chat not found — Refdesk", body: html`<main class="narrow"><h1>Chat not found</h1><p>This chat link is not valid.</p></main>` }), 404);
-  const { library } = found;
-  const color = brandColor(found.form?.brandColor ?? library.brandColor);
+  const asked = c.req.query("lang");
+  if (!found) {
+    const language = languageFor({ languages: [...LANGUAGES], defaultLanguage: "en" }, asked, acceptedLanguages(c.req.header("accept-language")));
+    const t = translator(language);
+    return c.html(page({ title: `${t("chat.notFoundTitle")} — Refdesk`, lang: language, dir: directionOf(language), body: html`<main class="narrow"><h1>${t("chat.notFoundTitle")}</h1><p>${t("chat.notFoundText")}</p></main>` }), 404);
+  }
+  const { library, form } = found;
+  // The chat's own language, or another its form offers when the patron switches (`?lang=`).
+  const languages = form ?? { languages: [found.language], defaultLanguage: found.language };
+  const language = languageFor(languages, asked, [found.language]);
+  const t = translator(language);
+  const color = brandColor(form?.brandColor ?? library.brandColor);
+  const local = form ? localizeForm({ form, library }, language) : null;
   return c.html(
     page({
-      title: `Chat with ${library.name}`,
+      title: t("chat.title", { library: library.name }),
       bodyClass: "chat-page",
       styles: ["/styles/chat.css"],
+      lang: language,
+      dir: directionOf(language),
       body: html`<header class="brand-bar" style="--brand:${color};--brand-text:${textColorOn(color)}"><p class="brand-name">${library.name}</p></header>
-<main id="chat-root" class="chat-main"><p class="loading">Connecting…</p></main>`,
+<main id="chat-root" class="chat-main"><p class="loading">${t("chat.connecting")}</p></main>`,
       scripts: ["/build/patron.js"],
       bootstrap: {
         sessionId: c.req.param("id"),
         libraryName: library.name,
-        alternatives: alternativesOf(library),
+        language: { tag: language, dir: directionOf(language), offered: languageOptions(languages) },
+        catalog: patronCatalog(language),
+        alternatives: alternativesIn(library, language, local?.unavailableMessage),
         waitLimitSeconds: library.waitLimitSeconds,
         chatMethod: found.form?.chatMethod === "viewport" ? "viewport" : "chat",
       },

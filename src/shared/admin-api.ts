@@ -7,6 +7,8 @@ import { ADMIN_TEXT_LIMITS as T, CHAT_METHODS, IP_MODES, PASSWORD_RULES, ROLE_OR
 import { brandColorProblem } from "./color";
 import { parseEmbedOrigin } from "./embed-origin";
 import { formFieldSchema } from "./forms";
+import { formTranslationsSchema } from "./form-translations";
+import { LANGUAGES } from "../i18n/languages";
 import { emailSchema, lineText, slugSchema, text } from "./api";
 
 /** Optional text where an empty string means "none". */
@@ -102,7 +104,7 @@ export const formFieldsSchema = z
     if (!ids.has("question")) ctx.addIssue({ code: "custom", message: "The question field cannot be removed: every chat starts with the patron's question" });
   });
 
-export const formSettingsSchema = z.object({
+const formSettingsFields = z.object({
   title: lineText(T.formTitle).min(1, "Give the form a title"),
   intro: nullableText(T.formIntro),
   fields: formFieldsSchema,
@@ -111,12 +113,28 @@ export const formSettingsSchema = z.object({
   chatMethod: z.enum(CHAT_METHODS, { message: "Choose plain chat or chat with viewport" }),
   brandColor: brandColor.nullable().optional().transform((v) => v ?? null),
   enabled: z.boolean().default(true),
+  /** The languages offered to patrons; the texts above are in `defaultLanguage`, the others' in `translations`. */
+  languages: z
+    .array(z.enum(LANGUAGES, { message: `Choose among ${LANGUAGES.join(", ")}` }))
+    .min(1, "Offer at least one language")
+    .refine((l) => new Set(l).size === l.length, "A language is listed twice")
+    .optional(),
+  defaultLanguage: z.enum(LANGUAGES, { message: `Choose among ${LANGUAGES.join(", ")}` }).optional(),
+  translations: formTranslationsSchema.optional(),
 });
 
-export const newFormSchema = formSettingsSchema.extend({
-  /** The library whose questions the form files (group forms choose a member library). */
-  libraryId: slugSchema.optional(),
-});
+/** The default language must be one the form offers (left out, each keeps what the form had: English for a new form). */
+const offersDefault = (f: { languages?: string[]; defaultLanguage?: string }) => (f.languages ?? ["en"]).includes(f.defaultLanguage ?? f.languages?.[0] ?? "en");
+const DEFAULT_NOT_OFFERED = { message: "The default language must be one of the languages offered", path: ["defaultLanguage"] };
+
+export const formSettingsSchema = formSettingsFields.refine(offersDefault, DEFAULT_NOT_OFFERED);
+
+export const newFormSchema = formSettingsFields
+  .extend({
+    /** The library whose questions the form files (group forms choose a member library). */
+    libraryId: slugSchema.optional(),
+  })
+  .refine(offersDefault, DEFAULT_NOT_OFFERED);
 
 // ---- library settings -------------------------------------------------------------
 

@@ -5,6 +5,8 @@
  */
 import type { ChatMethod, IpMode } from "./admin-limits";
 import type { FormField } from "./forms";
+import type { Language } from "../i18n/languages";
+import type { FormTranslations } from "./form-translations";
 
 export type RoleName = "librarian" | "library_admin" | "group_admin" | "service_admin";
 
@@ -48,6 +50,10 @@ export interface FormRow {
   logoUrl: string | null;
   enabled: boolean;
   createdAt: number;
+  /** The languages offered to patrons, the default (the texts above are in it) and the texts in the others. */
+  languages: Language[];
+  defaultLanguage: Language;
+  translations: FormTranslations;
   formUrl: string;
   embedCode: string;
 }

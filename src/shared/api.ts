@@ -65,6 +65,8 @@ export const startChatSchema = z.object({
   fields: z.record(slugSchema, text(LIMITS.fieldChars)).optional().default({}),
   /** The patron asked not to be sent (or kept as) a transcript by e-mail. */
   noTranscript: checkbox,
+  /** The language the patron was shown (a tag the form offers; anything else becomes the form's choice for this browser). */
+  language: z.string().max(35).optional(),
   /** The page the patron asked from (the Qwidget's host page). */
   pageUrl: z
     .string()
@@ -94,6 +96,9 @@ export const endChatSchema = z.object({
   note: optionalText(LIMITS.endNoteChars),
 });
 export type EndChatBody = z.input<typeof endChatSchema>;
+
+/** The patron switches the chat's language (the window's switcher): the chat's mails follow it. */
+export const chatLanguageSchema = z.object({ language: z.string().min(2).max(35) });
 
 export const leaveQuestionSchema = z.object({
   email: emailSchema,
@@ -132,12 +137,23 @@ export const consultLeaveSchema = z.object({ librarianId: z.string().min(1).max(
 
 /** Which form a Qwidget serves (GET /api/embed/status): a form, or a library's own chat form. */
 export const embedQuerySchema = z
-  .object({ form: slugSchema.optional(), library: slugSchema.optional() })
+  .object({
+    form: slugSchema.optional(),
+    library: slugSchema.optional(),
+    /** A language asked for by the page (its `?lang=`); used when the form offers it. */
+    lang: z.string().max(35).optional(),
+    /** The browser's languages (`navigator.languages`, comma-separated), most wanted first; else the `Accept-Language` header. */
+    langs: z.string().max(500).optional(),
+  })
   .refine((q) => Boolean(q.form) !== Boolean(q.library), { message: "Give either form or library", path: ["form"] });
 
 /** What the Qwidget learns before it shows its launcher (GET /api/embed/status). */
 export interface EmbedStatus {
   form: { id: string; title: string; intro: string | null; fields: FormField[] };
+  /** The language the widget shows (its catalog is loaded by tag), its direction, and the form's languages for the switcher. */
+  language: { tag: string; dir: "ltr" | "rtl"; offered: { tag: string; name: string }[] };
+  /** The launcher's words in that language (the loader carries no catalog). */
+  launcher: { label: string; online: string; onlineNote: string; offline: string; offlineNote: string };
   library: { name: string; brandColor: string; brandText: string };
   /** A queue that would take a request from this form has a librarian monitoring it now. */
   available: boolean;

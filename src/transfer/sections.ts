@@ -13,6 +13,8 @@
  * are not carried: the importing installation numbers them anew, in the order
  * the archive lists them.
  */
+import { LANGUAGES } from "../i18n/languages";
+import { formTranslationsSchema } from "../shared/form-translations";
 import { and, asc, eq, getTableColumns, gt, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
@@ -135,7 +137,7 @@ export const LIBRARY_SECTIONS: readonly Section[] = [
     key: "id",
     ownerColumn: "libraryId",
     page: (db, id, after, limit) => pageOf(db, forms, forms.id, libraryForms(id), after, limit),
-    refine: { id: slugSchema, groupId: z.null(), fields: z.array(record) },
+    refine: { id: slugSchema, groupId: z.null(), fields: z.array(record), languages: z.array(z.enum(LANGUAGES)).min(1), defaultLanguage: z.enum(LANGUAGES), translations: formTranslationsSchema },
   },
   {
     name: "formLogos",

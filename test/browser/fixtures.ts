@@ -115,6 +115,37 @@ export const TALK_FORM = { ...KEYBOARD_FORM, id: "talk-test-chat", libraryId: TA
 export const TALK_OWNER = { id: "talk-test-owner", libraryId: TALK_LIBRARY.id, email: "tia@talk-test.example", displayName: "Tia", role: "librarian" };
 export const TALK_HELPER = { id: "talk-test-helper", libraryId: TALK_LIBRARY.id, email: "hal@talk-test.example", displayName: "Hal", role: "librarian" };
 export const TALK_WATCHER = { id: "talk-test-watcher", libraryId: TALK_LIBRARY.id, email: "wes@talk-test.example", displayName: "Wes", role: "librarian" };
+/**
+ * Patrons in their own language (test/browser/languages.test.ts): a library
+ * whose form offers English and Spanish, carried by public/demo/languages-test/,
+ * and one whose form offers English, French and Arabic.
+ */
+export const LANGUAGE_LIBRARY = { ...KEYBOARD_LIBRARY, id: "language-test", name: "Language Test Library", contactEmail: "ask@language-test.example" };
+export const SPANISH_FORM = {
+  ...KEYBOARD_FORM,
+  id: "language-test-chat",
+  libraryId: LANGUAGE_LIBRARY.id,
+  queueId: `lib:${LANGUAGE_LIBRARY.id}`,
+  title: "Ask the language test library",
+  languages: ["en", "es"],
+  defaultLanguage: "en",
+  translations: { es: { title: "Pregunte a la biblioteca de prueba" } },
+};
+export const LANGUAGE_LIBRARIAN = { id: "language-test-librarian", libraryId: LANGUAGE_LIBRARY.id, email: "luz@language-test.example", displayName: "Luz", role: "librarian" };
+export const ARABIC_LIBRARY = { ...KEYBOARD_LIBRARY, id: "arabic-test", name: "Arabic Test Library", contactEmail: "ask@arabic-test.example" };
+export const ARABIC_FORM = {
+  ...KEYBOARD_FORM,
+  id: "arabic-test-chat",
+  libraryId: ARABIC_LIBRARY.id,
+  queueId: `lib:${ARABIC_LIBRARY.id}`,
+  title: "Ask the Arabic test library",
+  intro: "Research help.",
+  fields: [{ id: "affiliation", label: "Affiliation", kind: "select", required: true, options: ["Student", "Faculty"] }],
+  languages: ["en", "fr", "ar"],
+  defaultLanguage: "en",
+  translations: { ar: { title: "اسأل مكتبة الاختبار", intro: "مساعدة بحثية.", fields: { affiliation: { label: "صفتك" } } } },
+};
+export const ARABIC_LIBRARIAN = { id: "arabic-test-librarian", libraryId: ARABIC_LIBRARY.id, email: "amal@arabic-test.example", displayName: "أمل", role: "librarian" };
 
 /** Files in chats (test/browser/chat-files.test.ts): a library of its own, with a test site carrying its Qwidget (public/demo/files-test/). */
 export const FILES_LIBRARY = { ...KEYBOARD_LIBRARY, id: "files-test", name: "Files Test Library", contactEmail: "ask@files-test.example" };
@@ -122,7 +153,7 @@ export const FILES_FORM = { ...KEYBOARD_FORM, id: "files-test-chat", libraryId: 
 export const FILES_LIBRARIAN = { id: "files-test-librarian", libraryId: FILES_LIBRARY.id, email: "fay@files-test.example", displayName: "Fay", role: "librarian" };
 
 export const TEST_FIXTURES = {
-  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY, TALK_LIBRARY, FILES_LIBRARY],
-  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN, TALK_OWNER, TALK_HELPER, TALK_WATCHER, FILES_LIBRARIAN],
-  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM, TALK_FORM, FILES_FORM],
+  libraries: [KEYBOARD_LIBRARY, COBROWSE_LIBRARY, DISPLAY_LIBRARY, DAY_LIBRARY, LAYOUT_LIBRARY, ALERT_LIBRARY, TALK_LIBRARY, LANGUAGE_LIBRARY, ARABIC_LIBRARY, FILES_LIBRARY],
+  librarians: [KEYBOARD_LIBRARIAN, LOCKOUT_LIBRARIAN, COBROWSE_LIBRARIAN, DISPLAY_LIBRARIAN, DAY_ADMIN, DAY_LIBRARIAN, LAYOUT_LIBRARIAN, ALERT_ADMIN, ALERT_LIBRARIAN, TALK_OWNER, TALK_HELPER, TALK_WATCHER, LANGUAGE_LIBRARIAN, ARABIC_LIBRARIAN, FILES_LIBRARIAN],
+  forms: [KEYBOARD_FORM, COBROWSE_FORM, DISPLAY_FORM, DAY_FORM, LAYOUT_FORM, ALERT_FORM, TALK_FORM, SPANISH_FORM, ARABIC_FORM, FILES_FORM],
 };

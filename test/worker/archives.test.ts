@@ -261,7 +261,7 @@ describe("import refuses, clearly and changing nothing", () => {
       await repack(good, (files, m) => {
         const rows = JSON.parse(strFromU8(files["forms.json"]!)) as Record<string, unknown>[];
         m.sections.forms!.records += 1;
-        rows.push({ id: "sneaky-form", libraryId: fresh.id, groupId: null, queueId: `group:${groupId}`, title: "Sneaky", intro: null, fields: [], chatMethod: "chat", brandColor: null, logoUrl: null, enabled: true, survey: null, createdAt: 1 });
+        rows.push({ id: "sneaky-form", libraryId: fresh.id, groupId: null, queueId: `group:${groupId}`, title: "Sneaky", intro: null, fields: [], chatMethod: "chat", brandColor: null, logoUrl: null, enabled: true, survey: null, languages: ["en"], defaultLanguage: "en", translations: {}, createdAt: 1 });
         files["forms.json"] = strToU8(JSON.stringify(rows));
       }),
       400,

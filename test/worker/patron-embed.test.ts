@@ -44,6 +44,8 @@ describe("GET /api/embed/status", () => {
           { id: "affiliation", label: "Affiliation", kind: "select", required: true, options: ["Student", "Staff"] },
         ],
       },
+      language: { tag: "en", dir: "ltr", offered: [{ tag: "en", name: "English" }] },
+      launcher: { label: "Ask a librarian", online: "Chat with a librarian", onlineNote: "Online now", offline: "Ask a librarian", offlineNote: "Chat offline" },
       library: { name: "Riverside Public Library", brandColor: "#7a1f1f", brandText: "#ffffff" },
       available: false,
       waitLimitSeconds: 240,

@@ -13,6 +13,7 @@ import { DEFAULT_EMAIL_FIELD, DEFAULT_NAME_FIELD } from "../../shared/form-layou
 import { api, upload } from "./api";
 import { FormPreview } from "./FormPreview";
 import { SurveyEditor } from "./SurveyEditor";
+import { FormLanguages, type LanguageDraft } from "./FormLanguages";
 import { AdminLayout } from "./layout";
 import { ChoiceField, CopyBox, describe, ErrorSummary, errorsFrom, Field, FieldError, inputChecked, inputValue, StatusLine, useStatus, type FieldErrors } from "./ui";
 
@@ -20,7 +21,7 @@ const BUILT_IN = new Set(["question", "name", "email"]);
 const KIND_LABELS = { text: "Short text", email: "E-mail address", textarea: "Long text", select: "Choice from a list" } as const;
 const METHOD_LABELS = { chat: "Plain chat", viewport: "Chat with viewport (pages the librarian pushes open beside the chat)" } as const;
 
-interface Draft {
+interface Draft extends LanguageDraft {
   title: string;
   intro: string;
   queueId: string;
@@ -31,7 +32,18 @@ interface Draft {
 }
 
 function draftOf(f: FormRow): Draft {
-  return { title: f.title, intro: f.intro ?? "", queueId: f.queueId, chatMethod: f.chatMethod, brandColor: f.brandColor ?? "", enabled: f.enabled, fields: f.fields };
+  return {
+    title: f.title,
+    intro: f.intro ?? "",
+    queueId: f.queueId,
+    chatMethod: f.chatMethod,
+    brandColor: f.brandColor ?? "",
+    enabled: f.enabled,
+    fields: f.fields,
+    languages: f.languages,
+    defaultLanguage: f.defaultLanguage,
+    translations: f.translations,
+  };
 }
 
 /** Choices as saved: trimmed, no blanks. */
@@ -190,6 +202,8 @@ export function FormEditorPage({ boot }: { boot: AdminBootstrap }) {
             <p class="help" id="fld-enabled-hint">
               When off, the link keeps working but tells patrons the form is not taking chats, with your other ways to get help.
             </p>
+
+            <FormLanguages {...draft} title={draft.title} intro={draft.intro} fields={draft.fields} errors={errors} onChange={(patch) => set(patch)} />
 
             <fieldset class="fields-editor" aria-describedby={errors.fields ? "fld-fields-error" : undefined}>
               <legend>Fields</legend>

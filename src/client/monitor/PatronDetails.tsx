@@ -12,11 +12,14 @@ import { Fragment } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { BrowserCheck } from "../../shared/protocol";
 import { api } from "./api";
+import { t } from "../shared/i18n";
 
 export interface PatronDetailsData {
   patron: { name: string | null; email: string | null; answers: { id: string; label: string; value: string }[] };
   library: { id: string; name: string; policiesUrl: string };
   form: { id: string; title: string } | null;
+  /** The language the patron is served in: its tag and its own name. */
+  language: { tag: string; name: string };
   referrer: string | null;
   browser: string;
   createdAt: number;
@@ -88,29 +91,30 @@ export function PatronDetails({ sessionId, panelId, hidden, notesVersion, headin
   return (
     <section class="patron-panel" id={panelId} hidden={hidden} aria-labelledby={headingId}>
       <h3 id={headingId} tabIndex={-1}>
-        Patron details
+        {t("staff.details.heading")}
       </h3>
       {error ? <p class="form-error">{error}</p> : null}
       {details ? (
         <>
           <dl class="patron-details">
-            <dt>Name</dt>
-            <dd>{details.patron.name ? <bdi>{details.patron.name}</bdi> : "Not given"}</dd>
-            <dt>E-mail</dt>
-            <dd>{details.patron.email ?? "Not given"}</dd>
-            <dt>Library</dt>
+            <dt>{t("staff.details.name")}</dt>
+            <dd>{details.patron.name ? <bdi>{details.patron.name}</bdi> : t("staff.details.notGiven")}</dd>
+            <dt>{t("staff.details.email")}</dt>
+            <dd>{details.patron.email ?? t("staff.details.notGiven")}</dd>
+            <dt>{t("staff.details.language")}</dt>
+            <dd>
+              <span lang={details.language.tag}>{details.language.name}</span> ({details.language.tag})
+            </dd>
+            <dt>{t("staff.details.library")}</dt>
             <dd>
               <bdi>{details.library.name}</bdi>{" "}
               <a href={details.library.policiesUrl} target="_blank" rel="noopener">
-                Policies
-                <span class="visually-hidden">
-                  {" "}
-                  of <bdi>{details.library.name}</bdi> (opens in a new window)
-                </span>
+                {t("staff.details.policies")}
+                <span class="visually-hidden"> {t("staff.details.policiesOf", { library: details.library.name })}</span>
               </a>
             </dd>
-            <dt>Form</dt>
-            <dd>{details.form ? <bdi>{details.form.title}</bdi> : "None"}</dd>
+            <dt>{t("staff.details.form")}</dt>
+            <dd>{details.form ? <bdi>{details.form.title}</bdi> : t("staff.details.noForm")}</dd>
             {details.patron.answers.map((a) => (
               <Fragment key={a.id}>
                 <dt>
@@ -121,16 +125,14 @@ export function PatronDetails({ sessionId, panelId, hidden, notesVersion, headin
                 </dd>
               </Fragment>
             ))}
-            <dt>Asked from</dt>
-            <dd class="break">{details.referrer ?? "Unknown page"}</dd>
-            <dt>Browser</dt>
+            <dt>{t("staff.details.askedFrom")}</dt>
+            <dd class="break">{details.referrer ?? t("staff.details.unknownPage")}</dd>
+            <dt>{t("staff.details.browser")}</dt>
             <dd>{details.browser}</dd>
           </dl>
-          <h4>
-            Earlier chats with <bdi>{details.library.name}</bdi>
-          </h4>
+          <h4>{t("staff.details.earlier", { library: details.library.name })}</h4>
           {details.earlierSessions.length === 0 ? (
-            <p class="help">{details.recognisable ? "None." : "Unknown: the patron gave no e-mail address, and their browser sent no id."}</p>
+            <p class="help">{t(details.recognisable ? "staff.details.noEarlier" : "staff.details.unrecognisable")}</p>
           ) : (
             <ul class="earlier">
               {details.earlierSessions.map((s) => (
@@ -163,13 +165,13 @@ export function PatronDetails({ sessionId, panelId, hidden, notesVersion, headin
           )}
         </>
       ) : error ? null : (
-        <p class="loading">Loading details…</p>
+        <p class="loading">{t("staff.details.loading")}</p>
       )}
       {check ? <BrowserCheckList check={check} sessionId={sessionId} /> : null}
       {notes.length ? (
         <>
-          <h4>Internal notes</h4>
-          <ul class="notes" aria-label="Internal notes (the patron never sees these)">
+          <h4>{t("staff.details.notes")}</h4>
+          <ul class="notes" aria-label={t("staff.details.notesLabel")}>
             {notes.map((n) => (
               <li key={n.id}>
                 <strong>

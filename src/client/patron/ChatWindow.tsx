@@ -20,6 +20,7 @@ import { PREACT_KIT } from "../shared/preact-host";
 import type { ShareLoader } from "./extras/PatronExtras";
 import type { Alternatives } from "../../shared/api";
 import { Composer } from "../shared/Composer";
+import { t } from "../shared/i18n";
 import type { SessionSnapshot } from "../shared/session-connection";
 import { Transcript } from "../shared/Transcript";
 import { patronChat } from "./patron-chat";
@@ -47,6 +48,27 @@ export interface ChatWindowProps {
   chatMethod?: "chat" | "viewport";
   /** The Qwidget only: loads the co-browse recorder when the patron agrees to share the page. */
   share?: ShareLoader;
+  /** The languages the patron may switch between (the switcher shows when there are two or more), the one shown, and what switching does. */
+  languages?: { tag: string; name: string }[];
+  language?: string;
+  onLanguage?: (tag: string) => void;
+}
+
+/** The window's language switcher: each language by its own name. */
+function LanguageSwitcher({ languages, language, onLanguage }: Required<Pick<ChatWindowProps, "languages" | "language" | "onLanguage">>) {
+  if (languages.length < 2) return null;
+  return (
+    <div class="language-switcher">
+      <label for="chat-language">{t("chat.language")}</label>
+      <select id="chat-language" value={language} onChange={(e) => onLanguage(e.currentTarget.value)}>
+        {languages.map((l) => (
+          <option key={l.tag} value={l.tag} lang={l.tag}>
+            {l.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }
 
 function useElapsed(since: number | null): string {
@@ -111,34 +133,31 @@ export function ChatWindow(props: ChatWindowProps) {
   return (
     <section ref={section} class="chat-window" aria-labelledby={props.labelledBy}>
       <div class="chat-col">
+      {props.languages && props.language && props.onLanguage ? <LanguageSwitcher languages={props.languages} language={props.language} onLanguage={props.onLanguage} /> : null}
       <p class={`chat-status${snap?.connection === "reconnecting" ? " reconnecting" : ""}`} role="status">
         {statusLine(snap)}
       </p>
       {status === "waiting" ? (
-        <p class="wait-note">
-          Waiting {waited}. If no librarian is free within {Math.max(1, Math.round(props.waitLimitSeconds / 60))} minutes, we will show you other ways to get help.
-        </p>
+        <p class="wait-note">{t("chat.waitNote", { elapsed: waited, minutes: Math.max(1, Math.round(props.waitLimitSeconds / 60)) })}</p>
       ) : null}
 
       <div ref={outcome} tabIndex={-1} class="chat-outcome">
         {showUnavailable && extras ? <extras.Unavailable sessionId={sessionId} token={token} origin={origin} alternatives={props.alternatives} heading={sub} /> : null}
         {over ? (
           <div class="chat-ended">
-            <p>
-              Thank you for asking <bdi>{libraryName}</bdi>.
-            </p>
+            <p>{t("chat.thanks", { library: libraryName })}</p>
           </div>
         ) : null}
       </div>
       {extras && snap ? <extras.PatronExtras {...props} chat={chat} snap={snap} host={section} /> : null}
 
       {snap && !showUnavailable ? (
-        <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="patron" myName={session?.patronName ?? "You"} label="Chat messages" renderFile={renderFile} />
+        <Transcript messages={snap.messages} pending={snap.pending} synced={snap.synced} me="patron" myName={session?.patronName ?? t("chat.you")} label={t("chat.messages")} renderFile={renderFile} />
       ) : null}
 
       {snap?.typing ? (
         <p class="typing" aria-hidden="true">
-          <bdi>{snap.typing}</bdi> is typing…
+          {t("chat.typing", { name: snap.typing })}
         </p>
       ) : null}
 
@@ -152,8 +171,8 @@ export function ChatWindow(props: ChatWindowProps) {
         <>
           <Composer
             id="patron-message"
-            label={status === "waiting" ? "Add details while you wait" : "Your message"}
-            placeholder={status === "waiting" ? "Add more about your question while you wait…" : "Type your message…"}
+            label={t(status === "waiting" ? "chat.addDetails" : "chat.message")}
+            placeholder={t(status === "waiting" ? "chat.addDetailsPlaceholder" : "chat.messagePlaceholder")}
             onSend={(text) => chat.send(text)}
             onTyping={(a) => chat.setTyping(a)}
             inputRef={composer}
@@ -163,7 +182,7 @@ export function ChatWindow(props: ChatWindowProps) {
             {extras ? <extras.TranscriptChoice choice={snap?.transcript ?? null} onChange={(send, email) => chat.setTranscript(send, email)} /> : null}
             {confirmingEnd ? (
               <div class="confirm" role="group" aria-labelledby="confirm-end">
-                <p id="confirm-end">End this chat?</p>
+                <p id="confirm-end">{t("chat.confirmEnd")}</p>
                 <button
                   type="button"
                   class="danger"
@@ -172,15 +191,15 @@ export function ChatWindow(props: ChatWindowProps) {
                     setConfirmingEnd(false);
                   }}
                 >
-                  Yes, end chat
+                  {t("chat.yesEnd")}
                 </button>
                 <button type="button" onClick={() => setConfirmingEnd(false)}>
-                  Keep chatting
+                  {t("chat.keepChatting")}
                 </button>
               </div>
             ) : (
               <button type="button" class="end-chat" onClick={() => setConfirmingEnd(true)}>
-                End chat
+                {t("chat.end")}
               </button>
             )}
           </div>
@@ -194,7 +213,7 @@ export function ChatWindow(props: ChatWindowProps) {
           {place === "widget" && extras ? <extras.ForgetBrowser libraryName={libraryName} /> : null}
           {props.onFinished ? (
             <button type="button" onClick={props.onFinished}>
-              Close this chat
+              {t("chat.close")}
             </button>
           ) : null}
         </div>
@@ -204,21 +223,21 @@ export function ChatWindow(props: ChatWindowProps) {
   );
 }
 
-/** One stable sentence per state: what the live region announces. Names are isolated (`<bdi>`). */
+/** One stable sentence per state: what the live region announces. Names are isolated where their direction differs. */
 function statusLine(snap: SessionSnapshot | null) {
-  if (snap?.connection === "reconnecting") return "Connection lost. Reconnecting…";
+  if (snap?.connection === "reconnecting") return t("chat.reconnecting");
   const s = snap?.session;
-  if (!s) return "Connecting…";
+  if (!s) return t("chat.connecting");
   switch (s.status) {
     case "waiting":
-      return "Finding a librarian for you. You can add details while you wait.";
+      return t("chat.waiting");
     case "active":
-      return s.librarian ? <>You are chatting with <bdi>{s.librarian.name}</bdi>.</> : "You are chatting with a librarian.";
+      return s.librarian ? t("chat.activeWith", { name: s.librarian.name }) : t("chat.active");
     case "patron_left":
-      return "You left the chat.";
+      return t("chat.patronLeft");
     case "unavailable":
-      return "No librarian is available to chat right now.";
+      return t("chat.unavailable");
     case "ended":
-      return "This chat has ended.";
+      return t("chat.ended");
   }
 }

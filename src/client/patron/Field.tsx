@@ -4,6 +4,7 @@
  * to it with aria-describedby, and an error marks it invalid.
  */
 import type { JSX } from "preact";
+import { t } from "../shared/i18n";
 
 export interface FieldProps {
   id: string;
@@ -34,7 +35,7 @@ export function Field({ id, label, kind = "text", optional, help, error, options
     <div class={error ? "field has-error" : "field"}>
       <label for={id}>
         {label}
-        {optional ? <span class="optional"> (optional)</span> : null}
+        {optional ? <span class="optional"> {t("form.optional")}</span> : null}
       </label>
       {help ? (
         <p class="help" id={`${id}-help`}>
@@ -48,7 +49,7 @@ export function Field({ id, label, kind = "text", optional, help, error, options
       ) : null}
       {kind === "select" ? (
         <select {...(attrs as JSX.HTMLAttributes<HTMLSelectElement>)}>
-          <option value="">Choose…</option>
+          <option value="">{t("form.choose")}</option>
           {options?.map((o) => (
             <option key={o}>{o}</option>
           ))}

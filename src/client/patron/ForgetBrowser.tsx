@@ -5,15 +5,16 @@
  */
 import { useState } from "preact/hooks";
 import { forgetBrowserId, keepsBrowserId } from "../qwidget/chat-record";
+import { t } from "../shared/i18n";
 
 export function ForgetBrowser({ libraryName }: { libraryName: string }) {
   const [kept, setKept] = useState(keepsBrowserId);
   const [done, setDone] = useState(false);
-  if (done) return <p role="status">This browser no longer tells the library which chats were yours.</p>;
+  if (done) return <p role="status">{t("forget.done")}</p>;
   if (!kept) return null;
   return (
     <p class="help">
-      This browser keeps an anonymous number so <bdi>{libraryName}</bdi>'s librarians can see your earlier chats here (removed after the library's retention period).{" "}
+      {t("forget.note", { library: libraryName })}{" "}
       <button
         type="button"
         onClick={() => {
@@ -22,7 +23,7 @@ export function ForgetBrowser({ libraryName }: { libraryName: string }) {
           setDone(true);
         }}
       >
-        Forget this browser
+        {t("forget.button")}
       </button>
     </p>
   );

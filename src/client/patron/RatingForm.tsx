@@ -8,6 +8,7 @@ import { useEffect, useState } from "preact/hooks";
 import { LIMITS, RATING } from "../../shared/limits";
 import type { SurveyConfig } from "../../shared/survey";
 import { Field } from "./Field";
+import { t } from "../shared/i18n";
 import { patronPost, type PatronFailure } from "./patron-api";
 
 export interface RatingFormProps {
@@ -60,7 +61,7 @@ export function RatingForm({ sessionId, token, origin, heading: H }: RatingFormP
     e.preventDefault();
     const data = new FormData(e.currentTarget as HTMLFormElement);
     const rating = Number(data.get("rating"));
-    if (!rating) return setError({ field: "rating", message: `Choose a rating from ${RATING.lowest} to ${RATING.highest}.` });
+    if (!rating) return setError({ field: "rating", message: t("rating.choose", { lowest: RATING.lowest, highest: RATING.highest }) });
     const answers: Record<string, string | number> = {};
     for (const q of survey.questions) {
       const v = String(data.get(`answers.${q.id}`) ?? "").trim();
@@ -82,18 +83,18 @@ export function RatingForm({ sessionId, token, origin, heading: H }: RatingFormP
   const errorAt = (field: string) => (error?.field === field ? error.message : undefined);
   return (
     <form class="rating stack" onSubmit={submit} noValidate aria-labelledby="rating-title">
-      <H id="rating-title">How did we do?</H>
+      <H id="rating-title">{t("rating.heading")}</H>
       {error && !error.field ? <p class="form-error">{error.message}</p> : null}
-      <Choices name="rating" legend={`Rate this chat from ${RATING.lowest} (poor) to ${RATING.highest} (excellent)`} values={SCALE} error={errorAt("rating")} />
-      {survey.mode === "rating_comment" ? <Field id="rating-comment" label="Comment" kind="textarea" name="comment" optional maxLength={LIMITS.ratingCommentChars} error={errorAt("comment")} /> : null}
+      <Choices name="rating" legend={t("rating.scale", { lowest: RATING.lowest, highest: RATING.highest })} values={SCALE} error={errorAt("rating")} />
+      {survey.mode === "rating_comment" ? <Field id="rating-comment" label={t("rating.comment")} kind="textarea" name="comment" optional maxLength={LIMITS.ratingCommentChars} error={errorAt("comment")} /> : null}
       {survey.questions.map((q) => {
         const name = `answers.${q.id}`;
-        const legend = q.required ? q.text : `${q.text} (optional)`;
+        const legend = q.required ? q.text : `${q.text} ${t("form.optional")}`;
         if (q.kind === "text") return <Field key={q.id} id={`rate-${q.id}`} label={q.text} kind="textarea" name={name} optional={!q.required} maxLength={LIMITS.ratingCommentChars} error={errorAt(name)} />;
         return <Choices key={q.id} name={name} legend={legend} values={q.kind === "scale" ? SCALE : q.options} error={errorAt(name)} />;
       })}
       <button type="submit" class="primary" disabled={state === "sending"}>
-        Send feedback
+        {t("rating.send")}
       </button>
     </form>
   );

@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import { LIMITS } from "../../shared/limits";
 import type { TranscriptChoice as Choice } from "../../shared/protocol";
 import { Field } from "./Field";
+import { t } from "../shared/i18n";
 
 export function TranscriptChoice({ choice, onChange }: { choice: Choice | null; onChange: (send: boolean, email?: string) => void }) {
   const [email, setEmail] = useState("");
@@ -14,13 +15,13 @@ export function TranscriptChoice({ choice, onChange }: { choice: Choice | null; 
     return (
       <div class="field checkbox transcript-choice">
         <input id="transcript-send" type="checkbox" checked={choice.send} onChange={(e) => onChange(e.currentTarget.checked)} />
-        <label for="transcript-send">E-mail me the transcript at {choice.email}</label>
+        <label for="transcript-send">{t("transcriptChoice.sendTo", { email: choice.email })}</label>
       </div>
     );
   }
   return (
     <details class="transcript-choice">
-      <summary>E-mail me the transcript</summary>
+      <summary>{t("transcriptChoice.ask")}</summary>
       <form
         class="stack"
         onSubmit={(e) => {
@@ -30,14 +31,14 @@ export function TranscriptChoice({ choice, onChange }: { choice: Choice | null; 
       >
         <Field
           id="transcript-email"
-          label="E-mail address for the transcript"
+          label={t("transcriptChoice.address")}
           kind="email"
           autoComplete="email"
           maxLength={LIMITS.emailChars}
           value={email}
           onInput={(e) => setEmail(e.currentTarget.value)}
         />
-        <button type="submit">Send it to me</button>
+        <button type="submit">{t("transcriptChoice.send")}</button>
       </form>
     </details>
   );

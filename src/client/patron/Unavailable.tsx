@@ -5,6 +5,7 @@
 import { useState } from "preact/hooks";
 import type { Alternatives } from "../../shared/api";
 import { Field } from "./Field";
+import { t } from "../shared/i18n";
 import { patronPost } from "./patron-api";
 
 export interface UnavailableProps {
@@ -33,15 +34,23 @@ export function Unavailable({ sessionId, token, origin, alternatives: alt, headi
   return (
     <div class="unavailable">
       <p>{alt.message}</p>
-      <H>Other ways to get help</H>
+      <H>{t("alternatives.heading")}</H>
       <ul>
         {alt.email ? (
           <li>
-            E-mail: <a href={`mailto:${alt.email}`}>{alt.email}</a>
+            {t("alternatives.email")} <a href={`mailto:${alt.email}`}>{alt.email}</a>
           </li>
         ) : null}
-        {alt.phone ? <li>Phone: {alt.phone}</li> : null}
-        {alt.hours ? <li>Hours: {alt.hours}</li> : null}
+        {alt.phone ? (
+          <li>
+            {t("alternatives.phone")} {alt.phone}
+          </li>
+        ) : null}
+        {alt.hours ? (
+          <li>
+            {t("alternatives.hours")} {alt.hours}
+          </li>
+        ) : null}
         {alt.links.map((l) => (
           <li key={l.url}>
             <a href={l.url} target="_blank" rel="noopener noreferrer">
@@ -56,16 +65,16 @@ export function Unavailable({ sessionId, token, origin, alternatives: alt, headi
         </p>
       ) : (
         <form class="stack" onSubmit={submit} noValidate>
-          <H>Leave your question by e-mail</H>
+          <H>{t("unavailable.leaveHeading")}</H>
           {error && error.field !== "email" && error.field !== "details" ? (
             <p class="form-error" role="alert">
               {error.message}
             </p>
           ) : null}
-          <Field id="leave-email" label="Your e-mail" kind="email" name="email" required autoComplete="email" error={error?.field === "email" ? error.message : null} />
-          <Field id="leave-details" label="More details" kind="textarea" name="details" optional error={error?.field === "details" ? error.message : null} />
+          <Field id="leave-email" label={t("unavailable.email")} kind="email" name="email" required autoComplete="email" error={error?.field === "email" ? error.message : null} />
+          <Field id="leave-details" label={t("unavailable.details")} kind="textarea" name="details" optional error={error?.field === "details" ? error.message : null} />
           <button type="submit" class="primary" disabled={state === "sending"}>
-            Send my question
+            {t("unavailable.send")}
           </button>
         </form>
       )}

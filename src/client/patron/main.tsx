@@ -5,7 +5,9 @@
  */
 import { render } from "preact";
 import type { Alternatives } from "../../shared/api";
+import { setMessages, t, type Messages } from "../shared/i18n";
 import { ChatWindow } from "./ChatWindow";
+import { patronPost } from "./patron-api";
 import { tokenStore } from "./token-store";
 
 interface Bootstrap {
@@ -14,9 +16,20 @@ interface Bootstrap {
   alternatives: Alternatives;
   waitLimitSeconds: number;
   chatMethod: "chat" | "viewport";
+  /** The language the server chose (the page's `<html lang dir>` follow it), and the others the form offers. */
+  language: { tag: string; dir: "ltr" | "rtl"; offered: { tag: string; name: string }[] };
+  /** That language's messages. */
+  catalog: Messages;
 }
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as Bootstrap;
+setMessages(boot.language.tag, boot.catalog);
+/** Switching language tells the chat (its mails follow) and loads the page again in it: the server words the page, the window and its dates anew. */
+const switchLanguage = (tag: string) => {
+  const url = new URL(location.href);
+  url.searchParams.set("lang", tag);
+  void patronPost(location.origin, `/api/chats/${boot.sessionId}/language`, { language: tag }, token ?? undefined).finally(() => location.assign(url));
+};
 const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
 if (fromHash) {
   tokenStore.save(boot.sessionId, fromHash);
@@ -30,8 +43,8 @@ root.replaceChildren();
 if (!token) {
   render(
     <section class="chat-window">
-      <h1>Chat link incomplete</h1>
-      <p>This chat can only be opened from the browser that started it. Please start a new chat.</p>
+      <h1>{t("chat.linkIncompleteTitle")}</h1>
+      <p>{t("chat.linkIncompleteText")}</p>
     </section>,
     root,
   );
@@ -39,7 +52,7 @@ if (!token) {
   render(
     <>
       <h1 id="chat-heading" tabIndex={-1} ref={(h) => h?.focus()}>
-        Chat with <bdi>{boot.libraryName}</bdi>
+        {t("chat.title", { library: boot.libraryName })}
       </h1>
       <ChatWindow
       sessionId={boot.sessionId}
@@ -51,6 +64,9 @@ if (!token) {
       chatMethod={boot.chatMethod}
       place="page"
       labelledBy="chat-heading"
+      languages={boot.language.offered}
+      language={boot.language.tag}
+      onLanguage={switchLanguage}
     />
     </>,
     root,

@@ -10,6 +10,7 @@ import type { FormField } from "../../shared/forms";
 import { LIMITS } from "../../shared/limits";
 import { requestFieldPath } from "../../shared/request-fields";
 import { Field } from "../patron/Field";
+import { currentLanguage, t } from "../shared/i18n";
 import { patronPost, type PatronFailure } from "../patron/patron-api";
 import { browserId, type ChatRecord } from "./chat-record";
 
@@ -19,8 +20,8 @@ export interface StartFormProps {
   onStarted: (record: ChatRecord) => void;
 }
 
-/** The question, asked like any other field. */
-const QUESTION: FormField = { id: "question", label: "Your question", kind: "textarea", required: true };
+/** The question, asked like any other field (its label in the patron's language). */
+const QUESTION: FormField = { id: "question", label: "", kind: "textarea", required: true };
 /** Where a field's answer goes in the request: `question`, `name`, `email`, or `fields.<id>`. */
 const pathOf = (f: FormField) => (f === QUESTION ? "question" : requestFieldPath(f));
 
@@ -33,7 +34,7 @@ function FormFieldInput({ f, error }: { f: FormField; error: PatronFailure | nul
   return (
     <Field
       id={`q-${f.id}`}
-      label={f.label}
+      label={f === QUESTION ? t("form.questionLabel") : f.label}
       kind={f.kind}
       optional={!f.required && f !== QUESTION}
       help={f.help}
@@ -74,6 +75,7 @@ export function StartForm({ status, origin, onStarted }: StartFormProps) {
       email: text("email"),
       fields: answers,
       noTranscript: data.get("noTranscript") === "on",
+      language: currentLanguage(),
       pageUrl: location.href.length <= 2000 ? location.href : undefined,
       browserId: browserId(),
     });
@@ -88,7 +90,7 @@ export function StartForm({ status, origin, onStarted }: StartFormProps) {
     <form ref={form} class="stack" onSubmit={submit} noValidate>
       {status.form.intro ? <p>{status.form.intro}</p> : null}
       <p class={`note${status.available ? "" : " off"}`}>
-        {status.available ? "A librarian is online now." : `${status.alternatives.message} You can still send your question: we will show you other ways to get help.`}
+        {status.available ? t("form.online") : t("form.offlineWidget", { message: status.alternatives.message })}
       </p>
       {error && !atField ? (
         <p class="form-error" role="alert" tabIndex={-1}>
@@ -99,19 +101,19 @@ export function StartForm({ status, origin, onStarted }: StartFormProps) {
         <FormFieldInput key={f.id} f={f} error={error} />
       ))}
       <details open={folded.includes(atField!) || undefined}>
-        <summary>More about you (optional)</summary>
+        <summary>{t("form.moreAboutYou")}</summary>
         <div class="stack">
           {folded.map((f) => (
             <FormFieldInput key={f.id} f={f} error={error} />
           ))}
           <div class="checkbox">
             <input id="q-no-transcript" name="noTranscript" type="checkbox" />
-            <label for="q-no-transcript">Do not e-mail me a transcript</label>
+            <label for="q-no-transcript">{t("form.noTranscript")}</label>
           </div>
         </div>
       </details>
       <button type="submit" class="primary" disabled={sending}>
-        {sending ? "Sending…" : "Send"}
+        {t(sending ? "form.sending" : "form.send")}
       </button>
     </form>
   );

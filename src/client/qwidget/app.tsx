@@ -11,7 +11,10 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import chatCss from "../../../public/styles/chat.css";
 import type { EmbedStatus } from "../../shared/api";
 import { ChatWindow } from "../patron/ChatWindow";
-import { forgetRecord, readRecord, writeRecord, type ChatRecord } from "./chat-record";
+import { patronPost } from "../patron/patron-api";
+import { setMessages, t, type Messages } from "../shared/i18n";
+import { directionOf } from "../../i18n/languages";
+import { forgetRecord, LANGUAGE_KEY, readRecord, writeRecord, type ChatRecord } from "./chat-record";
 import { StartForm } from "./StartForm";
 import widgetCss from "./widget.css";
 
@@ -27,8 +30,39 @@ interface Controls {
   toggle: () => void;
 }
 
+/**
+ * Each language's messages, chunks of their own (scripts/build.mjs names them
+ * by content hash): only the patron's language loads — what the widget shows
+ * first with it, what a chat under way shows (system lines, the extras'
+ * words) once there is a chat.
+ */
+declare const QWIDGET_CATALOGS: Record<string, [first: string, chat: string]>;
+
+/** Loads a part of `tag`'s messages (0: the first, 1: the chat's) and shows them. */
+async function loadLanguage(tag: string, part: 0 | 1 = 0): Promise<void> {
+  // A name in a variable, so the bundler leaves the import to the browser (resolved beside this file).
+  const file = `./${(QWIDGET_CATALOGS[tag] ?? QWIDGET_CATALOGS.en!)[part]}`;
+  const m = (await import(file)) as { default: Messages };
+  setMessages(tag, m.default);
+}
+
 function Widget({ launcher, status, origin, controls }: WidgetContext & { controls: Controls }) {
   const [record, setRecord] = useState<ChatRecord | null>(readRecord);
+  const [language, setLanguage] = useState(status.language.tag);
+  // A chat's words (system lines, the extras') once there is a chat; the window shows again with them.
+  const [, setChatWords] = useState("");
+  useEffect(() => {
+    if (record) void loadLanguage(language, 1).then(() => setChatWords(language));
+  }, [!!record, language]);
+  const switchLanguage = (tag: string) =>
+    void Promise.all([loadLanguage(tag), record && loadLanguage(tag, 1), record && patronPost(origin, `/api/chats/${record.sessionId}/language`, { language: tag }, record.token)]).then(() => {
+      try {
+        localStorage.setItem(LANGUAGE_KEY, tag);
+      } catch {
+        // Storage blocked: the choice lasts for this page.
+      }
+      setLanguage(tag);
+    });
   // A chat in progress reopens as the patron left it, without taking focus; a fresh page starts closed.
   // Whether to move focus travels with the state it belongs to, so no effect of an older render can take it.
   const [panel, setPanel] = useState(() => ({ open: readRecord()?.open ?? false, byPatron: false }));
@@ -66,6 +100,8 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
       role="dialog"
       aria-labelledby="rd-title"
       hidden={!open}
+      lang={language}
+      dir={directionOf(language)}
       style={{ "--brand": library.brandColor, "--brand-text": library.brandText }}
       onKeyDown={(e) => {
         if (e.key === "Escape") {
@@ -76,9 +112,9 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
     >
       <div class="head">
         <h2 id="rd-title" tabIndex={-1}>
-          Chat with <bdi>{library.name}</bdi>
+          {t("widget.title", { library: library.name })}
         </h2>
-        <button type="button" class="hide" aria-label="Minimize chat" onClick={() => setOpenByPatron(() => false)}>
+        <button type="button" class="hide" aria-label={t("widget.minimize")} onClick={() => setOpenByPatron(() => false)}>
           −
         </button>
       </div>
@@ -97,6 +133,9 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
             focusComposer={startedHere}
             chatMethod={status.chatMethod}
             share={() => import("./cobrowse/share")}
+            languages={status.language.offered}
+            language={language}
+            onLanguage={switchLanguage}
             onFinished={() => {
               forgetRecord();
               setRecord(null);
@@ -119,8 +158,9 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
   );
 }
 
-/** Renders the panel into the loader's shadow root; returns what the launcher calls to open or close it. */
-export function mount(ctx: WidgetContext): () => void {
+/** Loads the patron's language, renders the panel into the loader's shadow root; returns what the launcher calls to open or close it. */
+export async function mount(ctx: WidgetContext): Promise<() => void> {
+  await loadLanguage(ctx.status.language.tag);
   const style = document.createElement("style");
   style.textContent = chatCss + widgetCss;
   const container = document.createElement("div");

@@ -71,3 +71,6 @@ export function forgetBrowserId(): void {
     // Nothing stored.
   }
 }
+
+/** The patron's own choice of language in the widget, so the site's next page shows it too (the loader asks for it). */
+export const LANGUAGE_KEY = "refdesk-qwidget-lang";

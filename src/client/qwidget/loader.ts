@@ -8,7 +8,7 @@
  * no globals; a site that refuses the embed gets a console warning and no widget.
  */
 import type { EmbedStatus } from "../../shared/api";
-import { CHAT_RECORD_KEY } from "./chat-record";
+import { CHAT_RECORD_KEY, LANGUAGE_KEY } from "./chat-record";
 import css from "./launcher.css";
 import type { mount } from "./app";
 
@@ -17,7 +17,17 @@ const script = document.currentScript as HTMLScriptElement | null;
 if (script && !document.querySelector("refdesk-qwidget")) {
   const origin = new URL(script.src).origin;
   const { refdeskForm: form, refdeskLibrary: library } = script.dataset;
-  fetch(`${origin}/api/embed/status?${new URLSearchParams(form ? { form } : { library: library ?? "" })}`)
+  const query = new URLSearchParams(form ? { form } : { library: library ?? "" });
+  // The language: the page's ?lang=, else the patron's earlier choice in the widget, else the browser's (the server picks among the form's).
+  let lang = new URLSearchParams(location.search).get("lang");
+  try {
+    lang ||= localStorage.getItem(LANGUAGE_KEY);
+  } catch {
+    // Storage blocked: no earlier choice.
+  }
+  if (lang) query.set("lang", lang);
+  query.set("langs", navigator.languages.join());
+  fetch(`${origin}/api/embed/status?${query}`)
     .then(async (res) => {
       const body = await res.json();
       if (!res.ok) throw body.error?.message ?? res.status;
@@ -37,9 +47,16 @@ if (script && !document.querySelector("refdesk-qwidget")) {
       host.style.cssText = "all:initial!important;direction:ltr!important;position:fixed!important;z-index:2147483647!important";
       const root = host.attachShadow({ mode: "open" });
       const on = status.available;
-      root.innerHTML = `<style>${css}</style><aside aria-label="Ask a librarian"><button type="button" class="launcher" aria-expanded="false"><span>${
-        on ? "Chat with a librarian<span class=sub>Online now</span>" : "Ask a librarian<span class=sub>Chat offline</span>"
-      }</span></button></aside>`;
+      const words = status.launcher;
+      // The words are the service's own catalog's, set as text; only the markup around them is written here.
+      root.innerHTML = `<style>${css}</style><aside><button type="button" class="launcher" aria-expanded="false"><span><span></span><span class=sub></span></span></button></aside>`;
+      const aside = root.querySelector("aside")!;
+      aside.lang = status.language.tag;
+      aside.dir = status.language.dir;
+      aside.setAttribute("aria-label", words.label);
+      const [main, sub] = root.querySelectorAll("span span");
+      main!.textContent = on ? words.online : words.offline;
+      sub!.textContent = on ? words.onlineNote : words.offlineNote;
       const launcher = root.querySelector("button")!;
       launcher.style.setProperty("--brand", status.library.brandColor);
       launcher.style.setProperty("--brand-text", status.library.brandText);

@@ -4,6 +4,7 @@
  */
 import { useRef, useState } from "preact/hooks";
 import { LIMITS } from "../../shared/limits";
+import { t } from "./i18n";
 
 export interface ComposerProps {
   id: string;
@@ -70,12 +71,12 @@ export function Composer({ id, label, disabled, placeholder, onSend, onTyping, c
         }}
       />
       <span id={`${id}-hint`} class="visually-hidden">
-        Enter sends, Shift+Enter starts a new line.
+        {t("composer.hint")}
       </span>
       <div class="composer-actions">
         {children}
         <button type="submit" class="primary" disabled={disabled || !text.trim()}>
-          Send
+          {t("composer.send")}
         </button>
       </div>
     </form>

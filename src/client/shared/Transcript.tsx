@@ -11,12 +11,17 @@
  * lines say "Patron". Bodies take their direction from their own first letter.
  */
 import { useEffect, useRef } from "preact/hooks";
-import { ROLE_MARKERS } from "../../shared/author-labels";
 import type { ChatMessage } from "../../shared/protocol";
+import { currentLanguage, shownText, t, timeFormat } from "./i18n";
 import type { PendingMessage } from "./session-connection";
 import { linkify } from "./linkify";
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+/** Times in the page's language (made again only when the language changes). */
+let times = { language: "", format: timeFormat() };
+const formatTime = (at: number) => {
+  if (times.language !== currentLanguage()) times = { language: currentLanguage(), format: timeFormat() };
+  return times.format.format(at);
+};
 
 export function MessageText({ text }: { text: string }) {
   return (
@@ -35,14 +40,14 @@ export function MessageText({ text }: { text: string }) {
 }
 
 function Stamp({ at }: { at: number }) {
-  return <time dateTime={new Date(at).toISOString()}>{timeFormat.format(at)}</time>;
+  return <time dateTime={new Date(at).toISOString()}>{formatTime(at)}</time>;
 }
 
 /** The author's name and role: "Lisa" and a "Librarian" marker beside it. */
-function Author({ name, role }: { name: string; role: keyof typeof ROLE_MARKERS }) {
+function Author({ name, role }: { name: string; role: "patron" | "librarian" }) {
   return (
     <>
-      <bdi class="msg-author">{name}</bdi> <span class="msg-role">{ROLE_MARKERS[role]}</span>
+      <bdi class="msg-author">{name}</bdi> <span class="msg-role">{t(role === "patron" ? "transcript.patron" : "transcript.librarian")}</span>
     </>
   );
 }
@@ -66,22 +71,22 @@ export function Transcript({ messages, pending, synced, me, myName, label, rende
   useEffect(() => {
     if (box.current) box.current.scrollTop = box.current.scrollHeight;
   }, [messages.length, pending.length, synced]);
-  if (!synced) return <p class="transcript-loading">Loading the conversation…</p>;
+  if (!synced) return <p class="transcript-loading">{t("transcript.loading")}</p>;
   return (
     // Focusable, so keyboard users can scroll back through a long conversation.
-    <div class="transcript" ref={box} tabIndex={0} role="group" aria-label={`${label}, scrollable`}>
+    <div class="transcript" ref={box} tabIndex={0} role="group" aria-label={t("transcript.scrollable", { label })}>
       <div role="log" aria-label={label} class="messages">
         {messages.map((m) => (
           <div key={m.seq} class={`msg msg-${m.author.role}${m.author.role === me ? " msg-mine" : ""}`} data-seq={m.seq}>
             {m.kind === "system" ? (
               <p class="msg-system">
-                <MessageText text={m.body} /> <Stamp at={m.at} />
+                <MessageText text={shownText(m)} /> <Stamp at={m.at} />
               </p>
             ) : (
               <>
                 <p class="msg-meta">
                   <Author name={m.author.name} role={m.author.role === "librarian" ? "librarian" : "patron"} /> <Stamp at={m.at} />
-                  {m.whileWaiting && m.seq > 1 ? <span class="msg-tag"> (while waiting)</span> : null}
+                  {m.whileWaiting && m.seq > 1 ? <span class="msg-tag"> {t("transcript.whileWaiting")}</span> : null}
                 </p>
                 {m.kind === "file" && m.file && renderFile ? (
                   <div class="msg-body msg-file">{renderFile(m)}</div>
@@ -96,11 +101,11 @@ export function Transcript({ messages, pending, synced, me, myName, label, rende
         ))}
       </div>
       {pending.length > 0 ? (
-        <div class="pending" role="group" aria-label="Messages being sent">
+        <div class="pending" role="group" aria-label={t("transcript.beingSent")}>
           {pending.map((p) => (
             <div key={p.clientId} class="msg msg-mine msg-pending">
               <p class="msg-meta">
-                <Author name={myName} role={me} /> <span class="msg-status">Sending…</span>
+                <Author name={myName} role={me} /> <span class="msg-status">{t("transcript.sending")}</span>
               </p>
               <p class="msg-body" dir="auto">
                 <MessageText text={p.body} />

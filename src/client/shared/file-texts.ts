@@ -1,29 +1,60 @@
 /**
  * What the chat windows (the patron's page, the Qwidget, the monitor) say
- * about files, in one place so a catalog can take them over.
+ * about files, from the page's catalog (./i18n): the patron's language in
+ * their window, English in the monitor.
  */
+import { t } from "./i18n";
+
 export const FILE_UI_TEXTS = {
-  attach: "Attach a file",
-  attachHint: "An image (PNG, JPEG, WebP, GIF) or a PDF, at most 10 MB.",
-  chosen: (name: string, size: string) => `${name} (${size})`,
-  altLabel: "Describe the image (optional)",
-  altHint: "Read out to people who cannot see it. Left empty, its file name is used.",
-  send: "Send file",
-  remove: "Remove file",
-  cancel: "Cancel upload",
-  uploading: (name: string) => `Sending ${name}`,
-  cancelled: "The file was not sent.",
-  sent: (name: string) => `Sent ${name}.`,
-  failed: "The file could not be sent. Check your connection and try again.",
-  tooLarge: "This file is too large: a file may be at most 10 MB.",
-  pdf: (name: string, size: string) => `${name} (PDF, ${size})`,
-  openImage: (name: string) => `Open ${name} full size`,
-  loading: "Loading file…",
-  unavailable: (name: string) => `${name} (no longer available)`,
-  refuseFiles: "Refuse files in this chat",
-  allowFiles: "Allow files again",
-  filesOffNote: "Files are turned off for this chat.",
-} as const;
+  get attach() {
+    return t("files.attach");
+  },
+  get attachHint() {
+    return t("files.attachHint");
+  },
+  chosen: (name: string, size: string) => t("files.chosen", { name, size }),
+  get altLabel() {
+    return t("files.altLabel");
+  },
+  get altHint() {
+    return t("files.altHint");
+  },
+  get send() {
+    return t("files.send");
+  },
+  get remove() {
+    return t("files.remove");
+  },
+  get cancel() {
+    return t("files.cancel");
+  },
+  uploading: (name: string) => t("files.uploading", { name }),
+  get cancelled() {
+    return t("files.cancelled");
+  },
+  sent: (name: string) => t("files.sent", { name }),
+  get failed() {
+    return t("files.failed");
+  },
+  get tooLarge() {
+    return t("files.tooLarge");
+  },
+  pdf: (name: string, size: string) => t("files.pdf", { name, size }),
+  openImage: (name: string) => t("files.openImage", { name }),
+  get loading() {
+    return t("files.loading");
+  },
+  unavailable: (name: string) => t("files.unavailable", { name }),
+  get refuseFiles() {
+    return t("staff.files.refuse");
+  },
+  get allowFiles() {
+    return t("staff.files.allow");
+  },
+  get filesOffNote() {
+    return t("files.off");
+  },
+};
 
 /** A size in words: "820 KB", "3.4 MB". */
 export function fileSize(bytes: number): string {

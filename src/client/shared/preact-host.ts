@@ -12,7 +12,12 @@
 import { Fragment, render } from "preact";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { jsx, jsxs } from "preact/jsx-runtime";
+import { t } from "./i18n";
 
-/** Everything a lazy chunk may use of Preact. scripts/build.mjs lists the same names (HOST_PREACT). */
-export const PREACT_KIT = { Fragment, render, jsx, jsxs, useEffect, useLayoutEffect, useMemo, useRef, useState };
+/**
+ * Everything a lazy chunk may use of Preact — and the widget's messages
+ * (`t` of ./i18n: a chunk of its own would hold none). scripts/build.mjs
+ * lists the same names (HOST_PREACT).
+ */
+export const PREACT_KIT = { Fragment, render, jsx, jsxs, useEffect, useLayoutEffect, useMemo, useRef, useState, t };
 export type PreactKit = typeof PREACT_KIT;

@@ -19,6 +19,7 @@ import { LOGO_RULES } from "../../shared/admin-limits";
 import { hostedFormUrl, qwidgetSnippet } from "../../shared/embed";
 import { parseFormFields } from "../../shared/forms";
 import { formLayout } from "../../shared/form-layout";
+import { offeredLanguages, parseFormTranslations } from "../../shared/form-translations";
 import { ADMIN_OF_FORM, ADMIN_OF_GROUP, ADMIN_OF_LIBRARY } from "../openapi/callers";
 import { documented } from "../openapi/describe";
 import { GROUPS } from "../openapi/groups";
@@ -52,6 +53,9 @@ function formView(c: Context<AppEnv>, f: FormRow) {
     title: f.title,
     intro: f.intro,
     fields: formLayout(parseFormFields(f.fields)),
+    languages: offeredLanguages(f.languages, f.defaultLanguage),
+    defaultLanguage: f.defaultLanguage,
+    translations: parseFormTranslations(f.translations),
     chatMethod: f.chatMethod,
     brandColor: f.brandColor,
     logoUrl: f.logoUrl,
@@ -93,6 +97,9 @@ async function createForm(c: Context<AppEnv>, db: Database, actor: Actor, owner:
     enabled: body.enabled,
     createdAt: now,
     survey: null,
+    languages: body.languages ?? ["en"],
+    defaultLanguage: body.defaultLanguage ?? body.languages?.[0] ?? "en",
+    translations: body.translations ?? {},
   };
   await db.batch([
     db.insert(forms).values(row),
@@ -101,9 +108,17 @@ async function createForm(c: Context<AppEnv>, db: Database, actor: Actor, owner:
   return c.json({ form: formView(c, row), queues }, 201);
 }
 
+/** The form's languages after a change: each setting left out keeps what the form had; the default must stay among those offered. */
+function languageSettings(form: FormRow, body: { languages?: string[]; defaultLanguage?: string; translations?: unknown }) {
+  const languages = body.languages ?? offeredLanguages(form.languages, form.defaultLanguage);
+  const defaultLanguage = body.defaultLanguage ?? (languages.includes(form.defaultLanguage) ? form.defaultLanguage : languages[0]!);
+  if (!languages.includes(defaultLanguage)) throw badRequest("The default language must be one of the languages offered", "defaultLanguage");
+  return { languages, defaultLanguage, translations: body.translations ?? form.translations };
+}
+
 /** What the audit log keeps of a form. */
 function auditableForm(f: FormRow) {
-  return { title: f.title, intro: f.intro, fields: f.fields, queueId: f.queueId, chatMethod: f.chatMethod, brandColor: f.brandColor, enabled: f.enabled, logoUrl: f.logoUrl };
+  return { title: f.title, intro: f.intro, fields: f.fields, queueId: f.queueId, chatMethod: f.chatMethod, brandColor: f.brandColor, enabled: f.enabled, logoUrl: f.logoUrl, languages: f.languages, defaultLanguage: f.defaultLanguage, translations: f.translations };
 }
 
 // ---- a library's forms ------------------------------------------------------------
@@ -215,7 +230,7 @@ formRoutes.get("/forms/:formId", documented({
 formRoutes.put("/forms/:formId", documented({
   group: GROUPS.formAdmin,
   summary: "Change a form",
-  description: "Replaces the form's settings: title, intro, fields (in layout order), queue, chat method, colour, on or off.",
+  description: "Replaces the form's settings: title, intro, fields (in layout order), queue, chat method, colour, on or off, the languages offered with the default (the texts above are in it) and the texts in the other languages (`translations`: by language, `{title, intro, unavailableMessage, fields: {<id>: {label, help}}}`; a text left out shows in the default language).",
   who: ADMIN_OF_FORM,
   params: PARAMS.formId,
   body: formSettingsSchema,
@@ -230,14 +245,14 @@ formRoutes.put("/forms/:formId", documented({
     const queues = await queuesFor(db, form.libraryId);
     if (!queues.some((q) => q.id === body.queueId)) throw badRequest("Choose one of the queues this library can feed", "queueId");
   }
-  const next: FormRow = { ...form, title: body.title, intro: body.intro, fields: body.fields, queueId: body.queueId, chatMethod: body.chatMethod, brandColor: body.brandColor, enabled: body.enabled };
+  const next: FormRow = { ...form, title: body.title, intro: body.intro, fields: body.fields, queueId: body.queueId, chatMethod: body.chatMethod, brandColor: body.brandColor, enabled: body.enabled, ...languageSettings(form, body) };
   const diff = changedFields(auditableForm(form), auditableForm(next));
   if (Object.keys(diff.after).length > 0) {
     const now = Date.now();
     await db.batch([
       db
         .update(forms)
-        .set({ title: next.title, intro: next.intro, fields: next.fields, queueId: next.queueId, chatMethod: next.chatMethod, brandColor: next.brandColor, enabled: next.enabled })
+        .set({ title: next.title, intro: next.intro, fields: next.fields, queueId: next.queueId, chatMethod: next.chatMethod, brandColor: next.brandColor, enabled: next.enabled, languages: next.languages, defaultLanguage: next.defaultLanguage, translations: next.translations })
         .where(eq(forms.id, form.id)),
       auditStatement(db, actor, { libraryId: form.libraryId, groupId: form.groupId, action: "form.updated", targetType: "form", targetId: form.id, ...diff }, now),
     ]);

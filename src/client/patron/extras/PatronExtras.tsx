@@ -20,6 +20,7 @@ import type { BrowserReport, PushedPage } from "../../../shared/protocol";
 import { webUrl } from "../../../shared/web-address";
 import { readSharing } from "../../qwidget/cobrowse/sharing-record";
 import type { SessionSnapshot } from "../../shared/session-connection";
+import { t } from "../../shared/i18n";
 import type { PatronChat } from "../patron-chat";
 import type { Viewport } from "./ViewportPane";
 import css from "./extras.css";
@@ -67,7 +68,7 @@ function probeFraming(origin: string, parent: HTMLElement): Promise<boolean> {
     frame.hidden = true;
     frame.setAttribute("aria-hidden", "true");
     frame.tabIndex = -1;
-    frame.title = "Frame check";
+    frame.title = t("viewport.frameCheck");
     frame.src = `${origin}/viewport/probe.html`;
     parent.append(frame);
   });
@@ -161,7 +162,7 @@ export function PatronExtras(props: PatronExtrasProps) {
     void import("./ViewportPane").then((m) => {
       if (gone) return;
       section.append(slot);
-      viewport.current = m.createViewport({ host: section, slot, heading: H, narrowQuery: NARROW_QUERY, onClose: () => setPaneOpen(false) });
+      viewport.current = m.createViewport({ host: section, slot, heading: H, narrowQuery: NARROW_QUERY, onClose: () => setPaneOpen(false), say: t });
       setPaneLoaded(true);
     });
     return () => {
@@ -197,44 +198,41 @@ export function PatronExtras(props: PatronExtrasProps) {
   }, []);
   const asked = place === "widget" && snap.cobrowse?.status === "requested" && !sharing;
   const librarianName = snap.cobrowse?.librarianName;
-  // The librarian's name, isolated so it cannot run into the words around it.
-  const librarian = librarianName ? <bdi>{librarianName}</bdi> : "The librarian";
+  // The librarian's name (isolated by the catalog where directions differ).
+  const librarian = librarianName ?? t("cobrowse.theLibrarian");
 
   return (
     <>
       {/* Always there, so a screen reader hears the request when it comes. */}
       <p class="visually-hidden" role="status">
-        {asked ? <>{librarian} asks to see this page. Your answer is below.</> : ""}
+        {asked ? t("cobrowse.asks", { librarian }) : ""}
       </p>
       {asked ? (
         <div class="consent" role="group" aria-labelledby="consent-title" aria-describedby="consent-text">
-          <H id="consent-title">Share this page with {librarian}?</H>
-          <p id="consent-text">
-            {librarian} will see this page as you see it and follow your scrolling and pointer, and can point things out or take you to another page of
-            this site. What you type in forms is hidden, and password, card and PIN fields are never shared. Nothing is recorded. You can stop at any time.
-          </p>
+          <H id="consent-title">{t("cobrowse.title", { librarian })}</H>
+          <p id="consent-text">{t("cobrowse.explain", { librarian })}</p>
           <div class="actions">
             <button type="button" class="primary" onClick={() => startSharing()}>
-              Share this page
+              {t("cobrowse.share")}
             </button>
             <button type="button" onClick={() => chat.sendFrame({ type: "cobrowse.decline" })}>
-              No, thanks
+              {t("cobrowse.decline")}
             </button>
           </div>
         </div>
       ) : null}
       {blocked ? (
         <p class="push-blocked" role="status">
-          Your browser blocked the new window.{" "}
+          {t("push.blocked")}{" "}
           <a href={blocked.url} target="_blank" rel="noopener noreferrer">
-            Open {blocked.title ?? blocked.url}
-            <span class="visually-hidden"> (opens in a new window)</span>
+            {t("push.open", { title: blocked.title ?? blocked.url })}
+            <span class="visually-hidden"> {t("push.newWindow")}</span>
           </a>
         </p>
       ) : null}
       {viewportForm && !paneOpen && page ? (
         <button type="button" class="viewport-show" onClick={() => setPaneOpen(true)}>
-          Show the shared page
+          {t("push.showPage")}
         </button>
       ) : null}
     </>

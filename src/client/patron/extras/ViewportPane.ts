@@ -17,6 +17,8 @@
  * allow-top-navigation), or load anything but http(s) (the caller checks).
  */
 
+import type { MessageKey } from "../../shared/i18n";
+
 export const VIEWPORT_SANDBOX = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox";
 
 /** The pane's share of the window, in percent (of the width, or of the screen height on a phone). */
@@ -36,6 +38,8 @@ export interface ViewportOptions {
   /** The media query under which the pane sits below the chat. */
   narrowQuery: string;
   onClose: () => void;
+  /** The window's words (../../shared/i18n `t`: this chunk holds no catalog of its own). */
+  say: (key: MessageKey, params?: Record<string, string | number>) => string;
 }
 
 export interface Viewport {
@@ -57,12 +61,13 @@ export function createViewport(opts: ViewportOptions): Viewport {
   let size: number = VIEWPORT_SIZE.initial;
 
   const splitter = el("div", { className: "viewport-splitter", tabIndex: 0 });
-  const attrs: Record<string, string> = { role: "separator", "aria-label": "Resize the shared page", "aria-controls": "viewport-pane", "aria-valuemin": String(VIEWPORT_SIZE.min), "aria-valuemax": String(VIEWPORT_SIZE.max) };
+  const { say } = opts;
+  const attrs: Record<string, string> = { role: "separator", "aria-label": say("viewport.resize"), "aria-controls": "viewport-pane", "aria-valuemin": String(VIEWPORT_SIZE.min), "aria-valuemax": String(VIEWPORT_SIZE.max) };
   for (const [k, v] of Object.entries(attrs)) splitter.setAttribute(k, v);
 
   const title = el(opts.heading, { id: "viewport-title" });
   const open = el("a", { target: "_blank", rel: "noopener noreferrer" });
-  const close = el("button", { type: "button", onclick: () => opts.onClose() }, "Close", hidden(" the shared page"));
+  const close = el("button", { type: "button", onclick: () => opts.onClose() }, say("viewport.close"), hidden(` ${say("viewport.closeWhat")}`));
   const bar = el("div", { className: "viewport-bar" }, title, open, close);
   const pane = el("section", { id: "viewport-pane", className: "viewport-pane" }, bar);
   pane.setAttribute("aria-labelledby", "viewport-title");
@@ -73,7 +78,7 @@ export function createViewport(opts: ViewportOptions): Viewport {
     host.style.setProperty("--vp", String(size));
     splitter.setAttribute("aria-orientation", media.matches ? "horizontal" : "vertical");
     splitter.setAttribute("aria-valuenow", String(size));
-    splitter.setAttribute("aria-valuetext", `Shared page takes ${size} percent`);
+    splitter.setAttribute("aria-valuetext", say("viewport.size", { percent: size }));
   };
   const resize = (next: number) => {
     size = Math.round(Math.min(VIEWPORT_SIZE.max, Math.max(VIEWPORT_SIZE.min, next)));
@@ -113,14 +118,14 @@ export function createViewport(opts: ViewportOptions): Viewport {
       if (url === shown) return;
       shown = url;
       const name = page?.title ?? url ?? "";
-      title.textContent = url ? `Shared page: ${name}` : "Shared page";
+      title.textContent = url ? say("viewport.titleOf", { title: name }) : say("viewport.title");
       open.hidden = !url;
-      open.replaceChildren("Open in a new window", hidden(` (${name})`));
+      open.replaceChildren(say("viewport.open"), hidden(` (${name})`));
       if (url) open.href = url;
       body?.remove();
       body = url
-        ? el("iframe", { className: "viewport-frame", title: `Shared page: ${name}`, referrerPolicy: "no-referrer" })
-        : el("p", { className: "viewport-empty", textContent: "Pages your librarian shares with you open here." });
+        ? el("iframe", { className: "viewport-frame", title: say("viewport.titleOf", { title: name }), referrerPolicy: "no-referrer" })
+        : el("p", { className: "viewport-empty", textContent: say("viewport.empty") });
       if (url) body.setAttribute("sandbox", VIEWPORT_SANDBOX);
       // The sandbox must be in place before the frame loads anything: set src last.
       if (url) (body as HTMLIFrameElement).src = url;
