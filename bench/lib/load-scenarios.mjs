@@ -390,3 +390,20 @@ export async function queueChurnScenario(base, { opsPerSecond, durationMs, libra
     cpu: cpuUse ?? null,
   };
 }
+
+/**
+ * The bare HTTP round trip to `base`: `count` GETs of a path the Worker
+ * answers 404 at once (no storage, no sign-in), one after another. Measured
+ * through wrangler dev and directly at the runtime, the difference is the dev
+ * proxy's hop.
+ */
+export async function httpRoundTrips(base, count = 200) {
+  const ms = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    const res = await fetch(`${base}/api/bench-round-trip-${i}`);
+    await res.arrayBuffer();
+    ms.push(performance.now() - t);
+  }
+  return summarize(ms);
+}
