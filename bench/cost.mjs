@@ -2,9 +2,11 @@
 // counted from the runtime (bench/cost/counting.ts on a bench server): Worker
 // requests, Durable Object requests and busy time, D1 rows read and written,
 // the objects' own SQLite rows, queue messages and mails. Also what an hour of
-// monitoring costs with nobody asking (alarms, nothing else). Prints the
-// counts per 1,000 chats and per monitor-hour as a table and JSON
-// (bench/results/); docs/cost.md turns them into money.
+// monitoring a queue costs with nobody asking (its alarm; pings are answered
+// by the runtime without waking it). Prints the counts per 1,000 chats and
+// per monitored queue-hour, and a month's bill on Cloudflare's published
+// prices (bench/lib/cost-model.mjs) for a small library and a statewide
+// cooperative, as a table and JSON (bench/results/); docs/cost.md explains them.
 //
 //   node bench/cost.mjs [--chats=100] [--monitors=5] [--idle=60]
 //
@@ -13,8 +15,9 @@
 // librarian accepts and opens theirs; 8 messages each way, each preceded by a
 // typing notice on and followed by one off; the librarian ends it with a
 // resolution; the patron rates it. Time is compressed (the counts do not
-// depend on it); what depends on time — alarms, pings — is measured apart,
-// per monitor-hour.
+// depend on it); what depends on time — the queue's alarm — is measured
+// apart, per queue-hour.
+import { monthlyBill, PRICES_READ_ON } from "./lib/cost-model.mjs";
 import { accept, forEachLimited, startChat } from "./lib/http.mjs";
 import { monitoringLibrarians } from "./lib/load-scenarios.mjs";
 import { cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
@@ -98,53 +101,57 @@ try {
 }
 
 const u = chatUsage;
-const monitorHours = (monitorCount * idleSeconds) / 3600;
-const perMonitorHour = (n) => Math.round((n / monitorHours) * 10) / 10;
+const queueHours = idleSeconds / 3600;
+const perQueueHour = (n) => Math.round((n / queueHours) * 10) / 10;
 const wsMessages = sum(u.objectRequests, (k) => k.endsWith("websocket message"));
 const otherObjectRequests = sum(u.objectRequests, (k) => !k.endsWith("websocket message"));
-const counts = {
-  workerRequests: perThousand(u.workerRequests),
-  workerQueueInvocations: perThousand(u.workerQueueBatches),
-  objectRequestsExceptWebSocketMessages: perThousand(otherObjectRequests),
-  objectWebSocketMessagesIn: perThousand(wsMessages),
-  objectRequestsBilled: perThousand(otherObjectRequests + wsMessages / 20),
-  objectBusySeconds: perThousand(sum(u.objectBusyMs) / 1000),
+const runtimeCpuMs = (cpu.serverPercent.runtime / 100) * cpu.windowSeconds * 1000;
+/** Per 1,000 chats, in the units of the price list (bench/lib/cost-model.mjs). */
+const perThousandChats = {
+  workerRequests: perThousand(u.workerRequests + u.workerQueueBatches),
+  workerCpuMs: perThousand(runtimeCpuMs),
+  objectRequests: perThousand(otherObjectRequests + wsMessages / 20),
   objectGbSeconds: perThousand((sum(u.objectBusyMs) / 1000) * 0.125),
+  objectRowsRead: perThousand(u.objectSqlRowsRead),
+  objectRowsWritten: perThousand(u.objectSqlRowsWritten),
   d1RowsRead: perThousand(u.d1RowsRead),
   d1RowsWritten: perThousand(u.d1RowsWritten),
-  d1Queries: perThousand(u.d1Queries),
-  objectSqlRowsRead: perThousand(u.objectSqlRowsRead),
-  objectSqlRowsWritten: perThousand(u.objectSqlRowsWritten),
-  queueMessages: perThousand(u.queueMessagesSent),
   queueOperations: perThousand(u.queueMessagesSent * 3),
   mails: perThousand(u.mailsSent),
-  runtimeCpuSecondsUpperBound: perThousand(((cpu.serverPercent.runtime / 100) * cpu.windowSeconds)),
 };
-const monitoring = {
-  objectRequests: perMonitorHour(sum(idle.objectRequests)),
-  alarms: perMonitorHour(sum(idle.objectRequests, (k) => k.endsWith("alarm"))),
-  objectBusySeconds: perMonitorHour(sum(idle.objectBusyMs) / 1000),
-  workerRequests: perMonitorHour(idle.workerRequests),
-  d1RowsRead: perMonitorHour(idle.d1RowsRead),
-  d1RowsWritten: perMonitorHour(idle.d1RowsWritten),
+/** Per hour of one queue monitored (by `monitorCount` librarians) with nobody asking. */
+const perQueueHourUsage = {
+  workerRequests: perQueueHour(idle.workerRequests),
+  objectRequests: perQueueHour(sum(idle.objectRequests)),
+  objectGbSeconds: perQueueHour((sum(idle.objectBusyMs) / 1000) * 0.125),
+  objectRowsRead: perQueueHour(idle.objectSqlRowsRead),
+  objectRowsWritten: perQueueHour(idle.objectSqlRowsWritten),
+  d1RowsRead: perQueueHour(idle.d1RowsRead),
+  d1RowsWritten: perQueueHour(idle.d1RowsWritten),
 };
+// A small public library: 500 chats a month, its one queue monitored 40 hours a week.
+// A statewide cooperative: 50,000 chats a month, its queue monitored around the clock.
+const small = monthlyBill({ perThousandChats, perQueueHour: perQueueHourUsage, chats: 500, queueHours: 40 * 52 / 12 });
+const statewide = monthlyBill({ perThousandChats, perQueueHour: perQueueHourUsage, chats: 50_000, queueHours: 24 * 365 / 12 });
 const figures = [
-  figure("per 1,000 chats: Worker requests (HTTP, upgrades included)", counts.workerRequests, ""),
-  figure("per 1,000 chats: Worker queue-consumer invocations", counts.workerQueueInvocations, ""),
-  figure("per 1,000 chats: object requests (RPC, upgrades, alarms)", counts.objectRequestsExceptWebSocketMessages, ""),
-  figure("per 1,000 chats: WebSocket messages into objects (billed 20:1)", counts.objectWebSocketMessagesIn, ""),
-  figure("per 1,000 chats: object requests as billed", counts.objectRequestsBilled, ""),
-  figure("per 1,000 chats: object busy time / GB-s at 128 MB", `${counts.objectBusySeconds} / ${counts.objectGbSeconds}`, "s"),
-  figure("per 1,000 chats: D1 rows read / written", `${counts.d1RowsRead} / ${counts.d1RowsWritten}`, ""),
-  figure("per 1,000 chats: D1 queries", counts.d1Queries, ""),
-  figure("per 1,000 chats: objects' SQLite rows read / written", `${counts.objectSqlRowsRead} / ${counts.objectSqlRowsWritten}`, ""),
-  figure("per 1,000 chats: queue messages / operations", `${counts.queueMessages} / ${counts.queueOperations}`, ""),
-  figure("per 1,000 chats: mails", counts.mails, ""),
-  figure("per 1,000 chats: runtime CPU (Worker + objects + local D1; upper bound of Worker CPU)", counts.runtimeCpuSecondsUpperBound, "s"),
-  figure("per monitor-hour, nobody asking: object requests (alarms)", `${monitoring.objectRequests} (${monitoring.alarms})`, ""),
-  figure("per monitor-hour, nobody asking: object busy time", monitoring.objectBusySeconds, "s"),
-  figure("per monitor-hour, nobody asking: Worker requests / D1 rows read / written", `${monitoring.workerRequests} / ${monitoring.d1RowsRead} / ${monitoring.d1RowsWritten}`, ""),
+  figure("per 1,000 chats: Worker requests (HTTP, upgrades included)", perThousand(u.workerRequests), ""),
+  figure("per 1,000 chats: Worker queue-consumer invocations", perThousand(u.workerQueueBatches), ""),
+  figure("per 1,000 chats: object requests (RPC, upgrades, alarms)", perThousand(otherObjectRequests), ""),
+  figure("per 1,000 chats: WebSocket messages into objects (billed 20:1)", perThousand(wsMessages), ""),
+  figure("per 1,000 chats: object requests as billed", perThousandChats.objectRequests, ""),
+  figure("per 1,000 chats: object busy time / GB-s at 128 MB", `${perThousand(sum(u.objectBusyMs) / 1000)} / ${perThousandChats.objectGbSeconds}`, "s"),
+  figure("per 1,000 chats: objects touched (ChatSession / RequestQueue)", `${perThousand(u.objectsTouched.ChatSession ?? 0)} / ${perThousand(u.objectsTouched.RequestQueue ?? 0)}`, ""),
+  figure("per 1,000 chats: D1 rows read / written", `${perThousandChats.d1RowsRead} / ${perThousandChats.d1RowsWritten}`, ""),
+  figure("per 1,000 chats: D1 queries", perThousand(u.d1Queries), ""),
+  figure("per 1,000 chats: objects' SQLite rows read / written", `${perThousandChats.objectRowsRead} / ${perThousandChats.objectRowsWritten}`, ""),
+  figure("per 1,000 chats: queue messages / operations", `${perThousand(u.queueMessagesSent)} / ${perThousandChats.queueOperations}`, ""),
+  figure("per 1,000 chats: mails", perThousandChats.mails, ""),
+  figure("per 1,000 chats: runtime CPU (Worker + objects + local D1: an upper bound of Worker CPU)", perThousandChats.workerCpuMs, "ms"),
+  figure(`per queue-hour, ${monitorCount} monitoring, nobody asking: object requests / busy time`, `${perQueueHourUsage.objectRequests} / ${perQueueHour(sum(idle.objectBusyMs) / 1000)} s`, ""),
+  figure(`per queue-hour, ${monitorCount} monitoring, nobody asking: Worker requests / D1 rows read / written`, `${perQueueHourUsage.workerRequests} / ${perQueueHourUsage.d1RowsRead} / ${perQueueHourUsage.d1RowsWritten}`, ""),
+  figure(`a month, 500 chats, 173 queue-hours (prices of ${PRICES_READ_ON}): usage / total with the $5 plan`, `${small.usageCost} / ${small.total}`, "USD"),
+  figure(`a month, 50,000 chats, 730 queue-hours: usage / total with the $5 plan`, `${statewide.usageCost} / ${statewide.total}`, "USD"),
   figure("other jobs on the machine during the chats", cpu.otherProcessesPercent, "% of a core"),
 ];
 printTable(`Cost counts: ${chats} typical chats, ${monitorCount} monitors`, figures);
-writeResults("cost", { chats, monitors: monitorCount, idleSeconds, exchanges: EXCHANGES, figures, perThousandChats: counts, perMonitorHour: monitoring, raw: { chats: chatUsage, idle }, cpu });
+writeResults("cost", { chats, monitors: monitorCount, idleSeconds, exchanges: EXCHANGES, figures, perThousandChats, perQueueHour: perQueueHourUsage, bills: { small, statewide }, raw: { chats: chatUsage, idle }, cpu });

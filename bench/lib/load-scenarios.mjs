@@ -28,17 +28,18 @@ export async function createWaitingChats(base, libraryId, count, label) {
   return chats;
 }
 
-/** Librarians 1..n of a bench library, signed in, each monitoring its queue (frames not kept). */
-export async function monitoringLibrarians(base, libraryId, n, onQueueFrame) {
+/** Librarians 1..n of a bench library, signed in, each monitoring its queue (frames not kept); `socketBaseOf(i)` may send a monitor's socket to another address of the same server. */
+export async function monitoringLibrarians(base, libraryId, n, onQueueFrame, socketBaseOf = () => base) {
   const emails = range(n).map((i) => benchLibrarianEmail(libraryId, i + 1));
   const cookies = await signInAll(base, emails);
   const monitors = [];
   await forEachLimited(range(n), 8, async (i) => {
     let snapshot;
     const got = new Promise((r) => (snapshot = r));
-    const m = await openSocket(wsUrl(base, `/api/queues/${benchQueueId(libraryId)}/socket`), {
+    const at = socketBaseOf(i);
+    const m = await openSocket(wsUrl(at, `/api/queues/${benchQueueId(libraryId)}/socket`), {
       cookie: cookies[i],
-      origin: base,
+      origin: at,
       keep: false,
       onFrame: (f, at) => {
         if (f.type === "queue.snapshot") snapshot();
@@ -218,25 +219,42 @@ export async function floorDeliveryScenario({ socketUrl, sessions, durationMs, i
  * patron's "queued" acknowledgement (the HTTP answer with status "waiting")
  * and, for each monitor, the time from the patron's request to its
  * `request.added` frame.
-  *
+ *
+ * With `direct` (the runtime's own address behind the dev proxy), every other
+ * request and every other monitor's socket goes there instead, interleaved in
+ * the one run so that both paths see the same load; `byPath` then gives the
+ * figures of each path (a request and a monitor on the same path).
+ *
  * @param {string} base
- * @param {{ monitors: number, requests: number, ratePerSecond: number, cpuWindow?: () => { stop(): any }, libraryId?: string }} options
+ * @param {{ monitors: number, requests: number, ratePerSecond: number, cpuWindow?: () => { stop(): any }, libraryId?: string, direct?: string }} options
  * @returns {Promise<any>}
  */
-export async function fanoutScenario(base, { monitors: monitorCount, requests, ratePerSecond, cpuWindow, libraryId = "bench-fanout" }) {
+export async function fanoutScenario(base, { monitors: monitorCount, requests, ratePerSecond, cpuWindow, libraryId = "bench-fanout", direct }) {
   const label = `fanout-${Date.now()}`;
+  const pathOf = (i) => (direct && i % 2 === 1 ? "direct" : "proxy");
+  const baseOf = (i) => (pathOf(i) === "direct" ? direct : base);
   const requestSentAt = new Map();
   const seen = new Map();
   const reachMs = [];
-  const { monitors } = await monitoringLibrarians(base, libraryId, monitorCount, (_i, f, at) => {
-    if (f.type !== "request.added") return;
-    const m = /^(\S+) question (\d+)$/.exec(f.request.question);
-    if (!m || m[1] !== label) return;
-    const n = Number(m[2]);
-    seen.set(n, (seen.get(n) ?? 0) + 1);
-    if (requestSentAt.has(n)) reachMs.push(at - requestSentAt.get(n));
-  });
+  const reachByPath = { proxy: [], direct: [] };
+  const { monitors } = await monitoringLibrarians(
+    base,
+    libraryId,
+    monitorCount,
+    (i, f, at) => {
+      if (f.type !== "request.added") return;
+      const m = /^(\S+) question (\d+)$/.exec(f.request.question);
+      if (!m || m[1] !== label) return;
+      const n = Number(m[2]);
+      seen.set(n, (seen.get(n) ?? 0) + 1);
+      if (!requestSentAt.has(n)) return;
+      reachMs.push(at - requestSentAt.get(n));
+      if (pathOf(n) === pathOf(i)) reachByPath[pathOf(i)].push(at - requestSentAt.get(n));
+    },
+    baseOf,
+  );
   const queuedMs = [];
+  const queuedByPath = { proxy: [], direct: [] };
   const errors = [];
   const cpu = cpuWindow?.();
   const t0 = performance.now();
@@ -247,10 +265,12 @@ export async function fanoutScenario(base, { monitors: monitorCount, requests, r
     if (wait > 0) await sleep(wait);
     requestSentAt.set(i, performance.now());
     inFlight.push(
-      startChat(base, { formId: benchFormId(libraryId), question: `${label} question ${i}` }).then(
+      startChat(baseOf(i), { formId: benchFormId(libraryId), question: `${label} question ${i}` }).then(
         (chat) => {
-          if (chat.httpStatus === 201 && chat.status === "waiting") queuedMs.push(chat.ms);
-          else errors.push({ request: i, status: chat.httpStatus, body: chat });
+          if (chat.httpStatus === 201 && chat.status === "waiting") {
+            queuedMs.push(chat.ms);
+            queuedByPath[pathOf(i)].push(chat.ms);
+          } else errors.push({ request: i, status: chat.httpStatus, body: chat });
         },
         (error) => errors.push({ request: i, error: String(error) }),
       ),
@@ -269,6 +289,12 @@ export async function fanoutScenario(base, { monitors: monitorCount, requests, r
     ratePerSecond,
     queuedAckMs: summarize(queuedMs),
     reachAllMonitorsMs: summarize(reachMs),
+    byPath: direct
+      ? {
+          proxy: { queuedAckMs: summarize(queuedByPath.proxy), reachMonitorsMs: summarize(reachByPath.proxy) },
+          direct: { queuedAckMs: summarize(queuedByPath.direct), reachMonitorsMs: summarize(reachByPath.direct) },
+        }
+      : null,
     missing,
     duplicates,
     errors: errors.length,
