@@ -8,8 +8,8 @@
  *   incoming WebSocket messages, alarms) and each object's busy wall time
  *   (an event's start to its end, overlapping events counted once): the
  *   duration an object that can hibernate is billed for;
- * - D1 rows read and written, from the meta of every D1 answer (read at the
- *   binding's transport, so `raw()` queries count too);
+ * - D1 rows read and written, from the meta of D1's answers (a `raw()` or
+ *   `first()` read, which has none, is run once more to count it);
  * - the objects' own SQLite rows read and written (the cursors' counters);
  * - queue messages sent and mails sent.
  * GET /__bench/usage answers the counts (`?reset=1` also starts them again).
@@ -78,29 +78,66 @@ interface D1Meta {
   rows_written?: number;
 }
 
-async function countD1Answer(res: Response): Promise<void> {
-  try {
-    const body = (await res.clone().json()) as unknown;
-    const results = Array.isArray(body) ? body : [body];
-    for (const r of results as { meta?: D1Meta }[]) {
-      usage.d1Queries += 1;
-      usage.d1RowsRead += r?.meta?.rows_read ?? 0;
-      usage.d1RowsWritten += r?.meta?.rows_written ?? 0;
-    }
-  } catch {
-    // Not a query answer.
-  }
+function countD1Result(result: { meta?: D1Meta }): void {
+  usage.d1Queries += 1;
+  usage.d1RowsRead += result.meta?.rows_read ?? 0;
+  usage.d1RowsWritten += result.meta?.rows_written ?? 0;
 }
 
-/** The same D1 database, its transport tapped: every answer's meta is counted. */
+const REAL = Symbol("the binding's own statement");
+type Counted = D1PreparedStatement & { [REAL]: D1PreparedStatement };
+
+/**
+ * A statement whose answers are counted. `all`, `run` and `batch` carry D1's
+ * meta (rows read and written). `raw` and `first` do not: a read is counted
+ * by running it once more through `all` (the answer itself comes from the
+ * real `raw`/`first`); a write with RETURNING counts each row it returns as
+ * one read and one written.
+ */
+function countingStatement(stmt: D1PreparedStatement, query: string): Counted {
+  const isRead = /^\s*(select|with)\b/i.test(query);
+  const countOther = async <T>(answer: Promise<T>, rows: (t: T) => number): Promise<T> => {
+    if (isRead) countD1Result(await stmt.all());
+    const t = await answer;
+    if (!isRead) {
+      const n = rows(t);
+      usage.d1Queries += 1;
+      usage.d1RowsRead += n;
+      usage.d1RowsWritten += n;
+    }
+    return t;
+  };
+  return {
+    [REAL]: stmt,
+    bind: (...values: unknown[]) => countingStatement(stmt.bind(...values), query),
+    all: async () => {
+      const r = await stmt.all();
+      countD1Result(r);
+      return r;
+    },
+    run: async () => {
+      const r = await stmt.run();
+      countD1Result(r);
+      return r;
+    },
+    raw: ((options?: { columnNames?: boolean }) => countOther(stmt.raw(options as { columnNames: true }), (rows) => rows.length - (options?.columnNames ? 1 : 0))) as D1PreparedStatement["raw"],
+    first: ((column?: string) => countOther(column === undefined ? stmt.first() : stmt.first(column), (row) => (row === null ? 0 : 1))) as D1PreparedStatement["first"],
+  } as unknown as Counted;
+}
+
+/** The same D1 database, every answer counted. */
 function countingD1(db: D1Database): D1Database {
-  const inner = (db as unknown as { fetcher: Fetcher }).fetcher;
-  const D1 = Object.getPrototypeOf(db).constructor as new (fetcher: Pick<Fetcher, "fetch">) => D1Database;
-  return new D1({
-    async fetch(input: RequestInfo | URL, init?: RequestInit) {
-      const res = await inner.fetch(input as RequestInfo, init);
-      await countD1Answer(res);
-      return res;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return (query: string) => countingStatement(target.prepare(query), query);
+      if (prop === "batch")
+        return async (statements: Counted[]) => {
+          const results = await target.batch(statements.map((s) => s[REAL] ?? s));
+          for (const r of results) countD1Result(r);
+          return results;
+        };
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
 }
@@ -125,27 +162,22 @@ function countingEnv(env: Env): Env {
 
 // ---- the objects ---------------------------------------------------------------
 
-/** A proxy of `target` whose methods stay bound to it; `override` replaces some members. */
-function bound<T extends object>(target: T, override: Partial<Record<PropertyKey, unknown>> = {}): T {
-  return new Proxy(target, {
-    get(t, prop) {
-      if (prop in override) return override[prop as string];
-      const v = Reflect.get(t, prop, t) as unknown;
-      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
-  });
-}
-
-/** The object's state with its SQL cursors tapped. */
-function countingCtx(ctx: DurableObjectState): DurableObjectState {
-  const sql = bound(ctx.storage.sql, {
-    exec: (query: string, ...bindings: unknown[]) => {
-      const cursor = ctx.storage.sql.exec(query, ...bindings);
-      cursors.push(cursor);
-      return cursor;
-    },
-  });
-  return bound(ctx, { storage: bound(ctx.storage, { sql }) });
+/**
+ * Taps the objects' SQL cursors: the runtime's SqlStorage.exec, patched once
+ * on its prototype (the object base class takes only the runtime's own state
+ * object, so the state itself cannot be wrapped).
+ */
+let sqlTapped = false;
+function tapSql(sql: SqlStorage): void {
+  if (sqlTapped) return;
+  sqlTapped = true;
+  const proto = Object.getPrototypeOf(sql) as { exec: (...args: unknown[]) => SqlStorageCursor<Record<string, SqlStorageValue>> };
+  const exec = proto.exec;
+  proto.exec = function (this: SqlStorage, ...args: unknown[]) {
+    const cursor = exec.apply(this, args);
+    cursors.push(cursor);
+    return cursor;
+  };
 }
 
 const EVENT_KINDS: Record<string, string> = {
@@ -211,14 +243,16 @@ function countEntries(Counting: { prototype: object }, className: string): void 
 
 export class CountingChatSession extends ChatSession {
   constructor(ctx: DurableObjectState, env: Env) {
-    super(countingCtx(ctx), countingEnv(env));
+    tapSql(ctx.storage.sql);
+    super(ctx, countingEnv(env));
   }
 }
 countEntries(CountingChatSession, "ChatSession");
 
 export class CountingRequestQueue extends RequestQueue {
   constructor(ctx: DurableObjectState, env: Env) {
-    super(countingCtx(ctx), countingEnv(env));
+    tapSql(ctx.storage.sql);
+    super(ctx, countingEnv(env));
   }
 }
 countEntries(CountingRequestQueue, "RequestQueue");
