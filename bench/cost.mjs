@@ -18,57 +18,18 @@
 // depend on it); what depends on time — the queue's alarm — is measured
 // apart, per queue-hour.
 import { monthlyBill, PRICES_READ_ON } from "./lib/cost-model.mjs";
-import { accept, forEachLimited, startChat } from "./lib/http.mjs";
+import { EXCHANGES, typicalChat, usage } from "./lib/cost-run.mjs";
+import { forEachLimited } from "./lib/http.mjs";
 import { monitoringLibrarians } from "./lib/load-scenarios.mjs";
 import { cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
-import { benchFormId } from "./lib/seed.mjs";
-import { librarianSocket, patronSocket } from "./lib/socket.mjs";
 import { startBenchServer } from "./lib/server.mjs";
 
 const opts = cliOptions();
 const chats = Number(opts.chats ?? 100);
 const monitorCount = Number(opts.monitors ?? 5);
 const idleSeconds = Number(opts.idle ?? 60);
-const EXCHANGES = 8;
 const libraryId = "bench-load";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function usage(base, reset = false) {
-  const res = await fetch(`${base}/__bench/usage${reset ? "?reset=1" : ""}`);
-  return res.json();
-}
-
-/** One chat of the typical shape, start to rating. */
-async function typicalChat(base, cookie, i) {
-  const chat = await startChat(base, { formId: benchFormId(libraryId), question: `cost question ${i}`, name: `Patron ${i}`, email: `patron-${i}@bench.example` });
-  if (chat.httpStatus !== 201 || chat.status !== "waiting") throw new Error(`chat ${i}: ${chat.httpStatus} ${JSON.stringify(chat)}`);
-  const patron = await patronSocket(base, chat.sessionId, chat.token);
-  const taken = await accept(base, chat.sessionId, cookie);
-  if (taken.status !== 200) throw new Error(`accept ${i}: ${taken.status} ${JSON.stringify(taken.body)}`);
-  const librarian = await librarianSocket(base, chat.sessionId, cookie);
-  for (let k = 0; k < EXCHANGES; k++) {
-    for (const [who, s] of [["p", patron], ["l", librarian]]) {
-      s.send({ type: "typing", active: true });
-      const ack = await s.sendChat(`${who}${i}-${k}`, `${who === "p" ? "Patron" : "Librarian"} message ${k} of chat ${i}: a sentence or two of an ordinary reference question.`);
-      if (ack.type !== "ack") throw new Error(`message ${who}${i}-${k}: ${JSON.stringify(ack)}`);
-      s.send({ type: "typing", active: false });
-    }
-  }
-  const end = await fetch(`${base}/api/chats/${chat.sessionId}/end`, {
-    method: "POST",
-    headers: { Cookie: cookie, Origin: base, "Content-Type": "application/json" },
-    body: JSON.stringify({ resolution: "answered", descriptiveCodes: [] }),
-  });
-  if (end.status !== 200) throw new Error(`end ${i}: ${end.status} ${await end.text()}`);
-  const rating = await fetch(`${base}/api/chats/${chat.sessionId}/rating`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${chat.token}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ rating: 5 }),
-  });
-  if (rating.status !== 200) throw new Error(`rating ${i}: ${rating.status} ${await rating.text()}`);
-  patron.close(1000);
-  librarian.close(1000);
-}
 
 const perThousand = (n) => Math.round((n / chats) * 1000 * 10) / 10;
 const sum = (record, filter = () => true) => Object.entries(record).filter(([k]) => filter(k)).reduce((a, [, v]) => a + v, 0);
@@ -87,7 +48,7 @@ try {
 
   console.log(`${chats} typical chats…`);
   const window = server.cpuWindow();
-  await forEachLimited(Array.from({ length: chats }, (_, i) => i), 5, (i) => typicalChat(server.base, cookies[i % monitorCount], i));
+  await forEachLimited(Array.from({ length: chats }, (_, i) => i), 5, (i) => typicalChat(server.base, cookies[i % monitorCount], i, libraryId));
   // The transcript mails go through the queue: wait (bounded) until every one was sent.
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && (await usage(server.base)).mailsSent < chats) await sleep(500);
