@@ -4,8 +4,11 @@
 // each scenario for a bounded time, prints every figure against its target as
 // a table and as JSON (also written to bench/results/), and stops.
 //
-//   node bench/load.mjs                 full run (about 4 minutes)
+//   node bench/load.mjs                 full run (about 10 minutes)
 //   node bench/load.mjs --quick         small counts, a few seconds each
+//   node bench/load.mjs --no-floor      without the floors (each delivery scenario
+//                                       otherwise also runs against a minimal relay
+//                                       object and a raw loopback relay, bench/floor/)
 //   node bench/load.mjs --only=delivery200,fanout --duration=30
 //   node bench/load.mjs --quiet         wait (up to 10 min) before each scenario
 //                                       until other jobs on the machine are idle
@@ -13,7 +16,8 @@
 //
 // Exit code 1 if a correctness figure fails (lost, duplicated, errors); timing
 // misses are reported, not fatal, unless --strict.
-import { fanoutScenario, deliveryScenario, queueChurnScenario } from "./lib/load-scenarios.mjs";
+import { startLoopbackRelay } from "./floor/loopback-relay.mjs";
+import { fanoutScenario, deliveryScenario, floorDeliveryScenario, httpRoundTrips, queueChurnScenario } from "./lib/load-scenarios.mjs";
 import { atMost, cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
 import { waitForQuietMachine } from "./lib/processes.mjs";
 import { startBenchServer } from "./lib/server.mjs";
@@ -55,9 +59,9 @@ const check = (f, correctness = false) => {
  * Each scenario gets its own fresh server, so what one leaves behind (2,000
  * sockets closing, 1,000 objects being evicted) is not measured by the next.
  */
-async function scenario(name, run) {
+async function scenario(name, run, { floor = false } = {}) {
   if (!wanted(name)) return;
-  const server = await startBenchServer({ name: `load-${name}` });
+  const server = await startBenchServer({ name: `load-${name}`, floor });
   try {
     await settle(name, server);
     await run(server);
@@ -66,13 +70,38 @@ async function scenario(name, run) {
   }
 }
 
-/** A delivery scenario and its figures; `p50Target` and `p99Target` in ms (null: reported only). */
+const ratio = (a, b) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
+
+/**
+ * A delivery scenario and its figures; `p50Target` and `p99Target` in ms (null: reported only).
+ * Unless --no-floor, the same traffic first runs against the two floors on the
+ * same server and in the same run — the minimal relay object
+ * (bench/floor/relay-floor.ts) and a raw loopback WebSocket relay
+ * (bench/floor/loopback-relay.mjs) — and Refdesk's latency is given as a
+ * multiple of theirs.
+ */
 function delivery(name, sessions, { p50Target = null, p99Target }) {
+  const withFloor = !opts["no-floor"];
   return scenario(name, async (server) => {
-    console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
-    const r = await deliveryScenario(server.base, { sessions, librarians: sessions / 10, durationMs, warmupMs: quick ? 1000 : 5000, cpuWindow: server.cpuWindow });
-    results[name] = r;
     const n = `${sessions} sessions`;
+    const floors = {};
+    const common = { sessions, durationMs, warmupMs: quick ? 1000 : 5000 };
+    if (withFloor) {
+      console.log(`delivery floor (relay object): ${sessions} pairs, ${durationMs / 1000} s…`);
+      floors.relay = await floorDeliveryScenario({ ...common, socketUrl: (id, role) => `${server.base.replace(/^http/, "ws")}/__floor/${id}/socket?as=${role}`, cpuWindow: server.cpuWindow });
+      const loopback = await startLoopbackRelay();
+      try {
+        console.log(`delivery floor (loopback relay): ${sessions} pairs, ${durationMs / 1000} s…`);
+        floors.loopback = await floorDeliveryScenario({ ...common, socketUrl: (id, role) => `${loopback.base.replace(/^http/, "ws")}/${id}?as=${role}` });
+      } finally {
+        loopback.stop();
+      }
+      // The relay objects' sockets closed a moment ago: let the runtime evict them before Refdesk is measured.
+      await new Promise((r) => setTimeout(r, quick ? 1000 : 15_000));
+    }
+    console.log(`delivery: ${sessions} sessions, ${durationMs / 1000} s…`);
+    const r = await deliveryScenario(server.base, { ...common, librarians: sessions / 10, cpuWindow: server.cpuWindow });
+    results[name] = { ...r, floors };
     checkRuntime(n, r, server);
     check(p50Target === null ? figure(`${n}: patron→librarian p50`, r.deliveryMs.p50, "ms") : figure(`${n}: patron→librarian p50`, r.deliveryMs.p50, "ms", `≤ ${p50Target} ms`, atMost(r.deliveryMs.p50, p50Target)));
     check(figure(`${n}: patron→librarian p99`, r.deliveryMs.p99, "ms", `≤ ${p99Target} ms`, atMost(r.deliveryMs.p99, p99Target)));
@@ -82,7 +111,23 @@ function delivery(name, sessions, { p50Target = null, p99Target }) {
     check(figure(`${n}: server CPU (runtime+proxy+wrangler)`, r.cpu.serverPercent.total, "% of a core"));
     check(figure(`${n}: load generator CPU`, r.cpu.loadGeneratorPercent, "% of a core"));
     check(figure(`${n}: other jobs on the machine meanwhile`, r.cpu.otherProcessesPercent, "% of a core"));
-  });
+    for (const [key, label] of [["relay", "floor: relay object"], ["loopback", "floor: loopback relay"]]) {
+      const f = floors[key];
+      if (!f) continue;
+      check(figure(`${n}: ${label} p50 / p99 / p99.9`, `${f.deliveryMs.p50} / ${f.deliveryMs.p99} / ${f.deliveryMs.p999}`, "ms"));
+      check(figure(`${n}: ${label} delivered / sent, errors`, `${f.delivered}/${f.sent}, ${f.errors}`, "", "all, 0", f.lost === 0 && f.duplicates === 0 && f.errors === 0), true);
+      if (f.cpu) check(figure(`${n}: ${label} server / load generator / other jobs CPU`, `${f.cpu.serverPercent.total} / ${f.cpu.loadGeneratorPercent} / ${f.cpu.otherProcessesPercent}`, "% of a core"));
+    }
+    if (floors.relay) {
+      const p50 = ratio(r.deliveryMs.p50, floors.relay.deliveryMs.p50);
+      const p99 = ratio(r.deliveryMs.p99, floors.relay.deliveryMs.p99);
+      check(figure(`${n}: Refdesk ÷ relay object, p50`, p50, "×", "≤ 1.5×", atMost(p50, 1.5)));
+      check(figure(`${n}: Refdesk ÷ relay object, p99`, p99, "×", "≤ 2×", atMost(p99, 2)));
+    }
+    if (floors.loopback) {
+      check(figure(`${n}: Refdesk ÷ loopback relay, p50 / p99`, `${ratio(r.deliveryMs.p50, floors.loopback.deliveryMs.p50)} / ${ratio(r.deliveryMs.p99, floors.loopback.deliveryMs.p99)}`, "×"));
+    }
+  }, { floor: withFloor });
 }
 
 await delivery("delivery200", quick ? 20 : 200, { p50Target: 3, p99Target: 20 });
@@ -90,14 +135,30 @@ await delivery("delivery1000", quick ? 50 : 1000, { p99Target: 100 });
 await scenario("fanout", async (server) => {
   const monitors = quick ? 10 : 50;
   const requests = quick ? 30 : 300;
-  console.log(`fan-out: ${requests} requests to ${monitors} monitors…`);
-  const r = await fanoutScenario(server.base, { monitors, requests, ratePerSecond: 10, cpuWindow: server.cpuWindow });
+  // Every other request and every other monitor goes straight to the runtime's own port behind
+  // wrangler dev's proxy, interleaved in one run so both paths see the same load: the difference is
+  // what the dev server's proxy adds, which a deployment does not have.
+  const direct = opts["no-direct"] ? undefined : await server.directBase();
+  console.log(`fan-out: ${requests} requests to ${monitors} monitors${direct ? ", half of each straight at the runtime" : ""}…`);
+  const r = await fanoutScenario(server.base, { monitors, requests, ratePerSecond: 10, cpuWindow: server.cpuWindow, direct });
+  r.httpRoundTripMs = { proxy: await httpRoundTrips(server.base, quick ? 50 : 200), ...(direct ? { direct: await httpRoundTrips(direct, quick ? 50 : 200) } : {}) };
   results.fanout = r;
   checkRuntime("fan-out", r, server);
   check(figure(`request → "queued" acknowledgement p50`, r.queuedAckMs.p50, "ms"));
   check(figure(`request → "queued" acknowledgement p99`, r.queuedAckMs.p99, "ms", "≤ 50 ms", atMost(r.queuedAckMs.p99, 50)));
   check(figure(`new request → each of ${monitors} monitors p50`, r.reachAllMonitorsMs.p50, "ms"));
   check(figure(`new request → each of ${monitors} monitors p99`, r.reachAllMonitorsMs.p99, "ms", "≤ 30 ms", atMost(r.reachAllMonitorsMs.p99, 30)));
+  if (r.byPath) {
+    const { proxy, direct: straight } = r.byPath;
+    const share = (a, b) => (a === null || b === null ? null : Math.round((a - b) * 100) / 100);
+    for (const [how, p] of [["via wrangler dev", proxy], ["direct to the runtime", straight]]) {
+      check(figure(`${how}: "queued" p50 / p99`, `${p.queuedAckMs.p50} / ${p.queuedAckMs.p99}`, "ms"));
+      check(figure(`${how}: reaching monitors (same path) p50 / p99`, `${p.reachMonitorsMs.p50} / ${p.reachMonitorsMs.p99}`, "ms"));
+    }
+    check(figure(`dev proxy's share of "queued" p50 / p99`, `${share(proxy.queuedAckMs.p50, straight.queuedAckMs.p50)} / ${share(proxy.queuedAckMs.p99, straight.queuedAckMs.p99)}`, "ms"));
+    check(figure(`dev proxy's share of "reaching monitors" p50 / p99`, `${share(proxy.reachMonitorsMs.p50, straight.reachMonitorsMs.p50)} / ${share(proxy.reachMonitorsMs.p99, straight.reachMonitorsMs.p99)}`, "ms"));
+  }
+  for (const [how, rt] of Object.entries(r.httpRoundTripMs)) check(figure(`bare HTTP round trip ${how === "proxy" ? "via wrangler dev" : "direct to the runtime"} (404 at once) p50 / p99`, `${rt.p50} / ${rt.p99}`, "ms"));
   check(figure(`fan-out: server CPU / load generator CPU / other jobs`, `${r.cpu.serverPercent.total} / ${r.cpu.loadGeneratorPercent} / ${r.cpu.otherProcessesPercent}`, "% of a core"));
   check(figure(`fan-out: missed / duplicated / errors`, `${r.missing}/${r.duplicates}/${r.errors}`, "", "0/0/0", r.missing === 0 && r.duplicates === 0 && r.errors === 0), true);
 });

@@ -21,6 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { hashPassword, prepareLocalState, startWranglerDev, stopWranglerDev, wrangler } from "../scripts/local-state.mjs";
+import { figure, writeResults } from "./lib/report.mjs";
 import { freePort } from "./lib/server.mjs";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
@@ -158,13 +159,15 @@ async function main() {
     console.log("POST /api/chats response".padEnd(44) + fmt(post.p50) + fmt(post.p99) + fmt(post.max) + `  ${post.samples}`);
     console.log("wrangler dev HTTP round trip (GET, 401)".padEnd(44) + fmt(baseline.p50) + fmt(baseline.p99) + fmt(baseline.max) + `  ${baseline.samples}`);
     console.log(`missing arrivals: ${missing}; within target: ${ok ? "yes" : "NO"}\n`);
-    console.log(
-      JSON.stringify(
-        { bench: "request-fanout", librarians: LIBRARIANS, chats: CHATS, gapMs: GAP_MS, targetMs: TARGET_MS, everyScreenMs: everyScreen, eachScreenMs: eachScreen, createdToEveryScreenMs: created, postResponseMs: post, httpBaselineMs: baseline, missing, ok },
-        null,
-        2,
-      ),
-    );
+    const figures = [
+      figure("POST → request.added on every screen p50 / p99", `${everyScreen.p50.toFixed(1)} / ${everyScreen.p99.toFixed(1)}`, "ms", `p99 ≤ ${TARGET_MS} ms`, everyScreen.p99 <= TARGET_MS),
+      figure("POST → request.added on one screen p50 / p99", `${eachScreen.p50.toFixed(1)} / ${eachScreen.p99.toFixed(1)}`, "ms"),
+      figure("object created → on every screen p50 / p99", `${created.p50.toFixed(1)} / ${created.p99.toFixed(1)}`, "ms"),
+      figure("POST /api/chats response p50 / p99", `${post.p50.toFixed(1)} / ${post.p99.toFixed(1)}`, "ms"),
+      figure("wrangler dev HTTP round trip (GET, 401) p50 / p99", `${baseline.p50.toFixed(1)} / ${baseline.p99.toFixed(1)}`, "ms"),
+      figure("missing arrivals", missing, "", "0", missing === 0),
+    ];
+    writeResults("request-fanout", { figures, librarians: LIBRARIANS, chats: CHATS, gapMs: GAP_MS, targetMs: TARGET_MS, everyScreenMs: everyScreen, eachScreenMs: eachScreen, createdToEveryScreenMs: created, postResponseMs: post, httpBaselineMs: baseline, missing, ok });
     return ok ? 0 : 1;
   } finally {
     clearTimeout(watchdog);

@@ -8,7 +8,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildFrontEnds } from "../scripts/local-state.mjs";
 import { buildWorker, WORKER_GZIP_LIMIT } from "../scripts/worker-bundle.mjs";
-import { writeResults } from "./lib/report.mjs";
+import { figure, writeResults } from "./lib/report.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const KB = 1024;
@@ -65,5 +65,6 @@ if (!worker.ok) console.error(worker.output);
 rows.push({ name: "Worker (deploy --dry-run, production)", files: ["(wrangler bundle)"], gzipBytes: worker.gzipBytes, budgetBytes: WORKER_GZIP_LIMIT, ok: worker.ok && worker.gzipBytes <= WORKER_GZIP_LIMIT, missing: worker.ok ? [] : ["(the build failed)"] });
 console.log("\nsurface".padEnd(40) + "gzip".padStart(10) + "budget".padStart(10) + "  ok");
 for (const r of rows) console.log(r.name.padEnd(39) + `${(r.gzipBytes / KB).toFixed(1)} KB`.padStart(10) + `${(r.budgetBytes / KB).toFixed(0)} KB`.padStart(10) + (r.ok ? "  yes" : "  NO"));
-writeResults("weight", { weights: rows });
+const figures = rows.map((r) => figure(`${r.name}: gzip`, Math.round((r.gzipBytes / KB) * 10) / 10, "KB", `≤ ${(r.budgetBytes / KB).toFixed(0)} KB`, r.ok));
+writeResults("weight", { figures, weights: rows });
 process.exit(rows.every((r) => r.ok) ? 0 : 1);

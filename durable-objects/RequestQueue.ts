@@ -230,16 +230,21 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
 
   /**
    * The alarm serves presence (sweeps while monitors are connected, grace
-   * periods) and pruning. Set only when the due time moves (memory only:
-   * after hibernation, or once the alarm ran, it is set again).
+   * periods), pruning and the coverage record's writes. It is moved only
+   * earlier: an alarm already due sooner stays (when it runs it sets the next
+   * one), so the joins and leaves of a busy queue do not each pay a durable
+   * alarm write. Memory only: after hibernation, or once the alarm ran, it is
+   * set again.
    */
   private async scheduleAlarm(): Promise<void> {
+    const now = this.clock.now();
     const due = [this.presence.nextSweepAt(), this.pruning.nextDueAt(), this.spans.retryDueAt()].filter((t): t is number => t !== null);
     const at = due.length > 0 ? Math.min(...due) : null;
     if (at === this.alarmSetFor) return;
+    if (at !== null && typeof this.alarmSetFor === "number" && this.alarmSetFor <= at) return;
     this.alarmSetFor = at;
     if (at === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(Date.now() + Math.max(0, at - this.clock.now()));
+    else await this.ctx.storage.setAlarm(Date.now() + Math.max(0, at - now));
   }
 }
 

@@ -253,13 +253,15 @@ const LOCAL_FILE_LINK_SECRET = "local-development-file-link-secret";
  * Starts `wrangler dev` and resolves once it answers HTTP. `vars` become `--var`
  * overrides; `script` replaces wrangler.toml's entry (the benchmarks use a
  * re-export of src/index.ts they can change to force a code reload);
- * `extraEnv` is added to wrangler's environment.
- * @param {{ port?: number, persistDir?: string, inherit?: boolean, ip?: string, vars?: Record<string, string>, script?: string, extraEnv?: Record<string, string> }} [options]
+ * `extraEnv` is added to wrangler's environment; `config` replaces wrangler.toml
+ * (a benchmark's own, with a bench-only binding).
+ * @param {{ port?: number, persistDir?: string, inherit?: boolean, ip?: string, vars?: Record<string, string>, script?: string, config?: string, extraEnv?: Record<string, string> }} [options]
  */
-export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1", vars = {}, script, extraEnv = {} } = {}) {
+export async function startWranglerDev({ port = 8787, persistDir, inherit = false, ip = "127.0.0.1", vars = {}, script, config, extraEnv = {} } = {}) {
   const args = [
     "dev",
     ...(script ? [script] : []),
+    ...(config ? ["--config", config] : []),
     "--port", String(port), "--ip", ip, "--inspector-port", "0", "--show-interactive-dev-session=false",
     ...(persistDir ? ["--persist-to", persistDir] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),

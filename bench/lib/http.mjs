@@ -38,12 +38,12 @@ export async function signInAll(base, emails, concurrency = 4) {
 }
 
 /** Starts a chat as a patron; returns the response fields and how long it took. */
-export async function startChat(base, { formId, question, name, ip = patronIp() }) {
+export async function startChat(base, { formId, question, name, email, ip = patronIp() }) {
   const t0 = performance.now();
   const res = await fetch(`${base}/api/chats`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "cf-connecting-ip": ip },
-    body: JSON.stringify({ formId, question, ...(name ? { name } : {}) }),
+    body: JSON.stringify({ formId, question, ...(name ? { name } : {}), ...(email ? { email } : {}) }),
   });
   const body = await res.json();
   const ms = performance.now() - t0;

@@ -28,17 +28,18 @@ export async function createWaitingChats(base, libraryId, count, label) {
   return chats;
 }
 
-/** Librarians 1..n of a bench library, signed in, each monitoring its queue (frames not kept). */
-export async function monitoringLibrarians(base, libraryId, n, onQueueFrame) {
+/** Librarians 1..n of a bench library, signed in, each monitoring its queue (frames not kept); `socketBaseOf(i)` may send a monitor's socket to another address of the same server. */
+export async function monitoringLibrarians(base, libraryId, n, onQueueFrame, socketBaseOf = () => base) {
   const emails = range(n).map((i) => benchLibrarianEmail(libraryId, i + 1));
   const cookies = await signInAll(base, emails);
   const monitors = [];
   await forEachLimited(range(n), 8, async (i) => {
     let snapshot;
     const got = new Promise((r) => (snapshot = r));
-    const m = await openSocket(wsUrl(base, `/api/queues/${benchQueueId(libraryId)}/socket`), {
+    const at = socketBaseOf(i);
+    const m = await openSocket(wsUrl(at, `/api/queues/${benchQueueId(libraryId)}/socket`), {
       cookie: cookies[i],
-      origin: base,
+      origin: at,
       keep: false,
       onFrame: (f, at) => {
         if (f.type === "queue.snapshot") snapshot();
@@ -49,6 +50,112 @@ export async function monitoringLibrarians(base, libraryId, n, onQueueFrame) {
     monitors[i] = m;
   });
   return { cookies, monitors };
+}
+
+/**
+ * What a delivery run records: when each message left, its first arrival at
+ * the librarian, its acknowledgement, and every error frame or unexpected
+ * close. The frame handlers go on the sockets as they open.
+ */
+function deliveryTracker() {
+  const t = {
+    sentAt: new Map(),
+    countedForLatency: new Set(),
+    deliveries: new Map(),
+    acked: new Set(),
+    deliveryMs: [],
+    ackMs: [],
+    errors: [],
+    running: true,
+    onError: (who) => (f) => {
+      if (f.type === "error") t.errors.push({ who, code: f.code, message: f.message });
+    },
+    patronFrame: (i) => (f, at) => {
+      if (f.type === "ack" && t.sentAt.has(f.clientId) && !t.acked.has(f.clientId)) {
+        t.acked.add(f.clientId);
+        if (t.countedForLatency.has(f.clientId)) t.ackMs.push(at - t.sentAt.get(f.clientId));
+      } else t.onError(`patron ${i}`)(f);
+    },
+    librarianFrame: (i) => (f, at) => {
+      if (f.type === "message" && f.message.clientId && t.sentAt.has(f.message.clientId)) {
+        const id = f.message.clientId;
+        const n = (t.deliveries.get(id) ?? 0) + 1;
+        t.deliveries.set(id, n);
+        if (n === 1 && t.countedForLatency.has(id)) t.deliveryMs.push(at - t.sentAt.get(id));
+      } else t.onError(`librarian ${i}`)(f);
+    },
+    /** Counts a socket that closes while the run is on as an error. */
+    watch(i, pair) {
+      for (const [who, s] of [["patron", pair.patron], ["librarian", pair.librarian]]) {
+        s.ws.on("close", (code) => {
+          if (t.running) t.errors.push({ who: `${who} ${i}`, code: "closed", message: `socket closed (${code}) during the run` });
+        });
+      }
+      return pair;
+    },
+  };
+  return t;
+}
+
+/**
+ * Sends on the open `pairs` on schedule (one `bodyBytes` message per patron
+ * every `intervalMs` for `durationMs`, phases spread evenly), waits (bounded)
+ * for every message to arrive and be acknowledged, closes the sockets and
+ * returns the counts and latency summaries.
+ */
+async function driveDelivery(t, pairs, { label, durationMs, intervalMs, bodyBytes, warmupMs, drainMs, cpuWindow }) {
+  const sessions = pairs.length;
+  // Let the hellos' backlogs arrive before measuring.
+  await sleep(500);
+  const cpu = cpuWindow?.();
+  const t0 = performance.now();
+  const timers = [];
+  let sent = 0;
+  for (const i of range(sessions)) {
+    const phase = (i / sessions) * intervalMs;
+    let k = 0;
+    const sendOne = () => {
+      const now = performance.now();
+      if (!t.running || now - t0 >= durationMs) return;
+      const clientId = `s${i}-m${k++}`;
+      t.sentAt.set(clientId, now);
+      if (now - t0 >= warmupMs) t.countedForLatency.add(clientId);
+      pairs[i].patron.send({ type: "send", clientId, body: bodyOf(`${label} ${clientId}`, bodyBytes) });
+      sent++;
+      // Next send on the fixed schedule, not drifting with timer lateness.
+      timers.push(setTimeout(sendOne, Math.max(0, t0 + phase + k * intervalMs - performance.now())));
+    };
+    timers.push(setTimeout(sendOne, phase));
+  }
+  await sleep(durationMs);
+  const cpuUse = cpu?.stop();
+  // Drain: wait (bounded) until every sent message was delivered and acknowledged.
+  const drainUntil = performance.now() + drainMs;
+  while (performance.now() < drainUntil && (t.deliveries.size < t.sentAt.size || t.acked.size < t.sentAt.size)) await sleep(50);
+  t.running = false;
+  for (const timer of timers) clearTimeout(timer);
+  const duplicates = [...t.deliveries.values()].filter((n) => n > 1).length;
+  for (const { patron, librarian } of pairs) {
+    patron.close(1000);
+    librarian.close(1000);
+  }
+  return {
+    sessions,
+    durationSeconds: durationMs / 1000,
+    intervalMs,
+    bodyBytes,
+    sent,
+    delivered: t.deliveries.size,
+    acknowledged: t.acked.size,
+    lost: sent - t.deliveries.size,
+    unacknowledged: sent - t.acked.size,
+    duplicates,
+    errors: t.errors.length,
+    errorSamples: t.errors.slice(0, 5),
+    deliveryMs: summarize(t.deliveryMs),
+    ackMs: summarize(t.ackMs),
+    cpu: cpuUse ?? null,
+  };
 }
 
 /**
@@ -72,102 +179,38 @@ export async function deliveryScenario(base, { sessions, librarians, durationMs,
     const res = await accept(base, chats[i].sessionId, cookies[i % librarians]);
     if (res.status !== 200) throw new Error(`accept of chat ${i} failed: ${res.status} ${JSON.stringify(res.body)}`);
   });
-
-  const sentAt = new Map();
-  const countedForLatency = new Set();
-  const deliveries = new Map();
-  const acked = new Set();
-  const deliveryMs = [];
-  const ackMs = [];
-  const errors = [];
-  let running = true;
-  const onError = (who) => (f) => {
-    if (f.type === "error") errors.push({ who, code: f.code, message: f.message });
-  };
+  const t = deliveryTracker();
   const pairs = [];
   await forEachLimited(range(sessions), 10, async (i) => {
-    const patron = await patronSocket(base, chats[i].sessionId, chats[i].token, {
-      keep: false,
-      onFrame: (f, at) => {
-        if (f.type === "ack" && sentAt.has(f.clientId) && !acked.has(f.clientId)) {
-          acked.add(f.clientId);
-          if (countedForLatency.has(f.clientId)) ackMs.push(at - sentAt.get(f.clientId));
-        } else onError(`patron ${i}`)(f);
-      },
-    });
-    const librarian = await librarianSocket(base, chats[i].sessionId, cookies[i % librarians], {
-      keep: false,
-      onFrame: (f, at) => {
-        if (f.type === "message" && f.message.clientId && sentAt.has(f.message.clientId)) {
-          const id = f.message.clientId;
-          const n = (deliveries.get(id) ?? 0) + 1;
-          deliveries.set(id, n);
-          if (n === 1 && countedForLatency.has(id)) deliveryMs.push(at - sentAt.get(id));
-        } else onError(`librarian ${i}`)(f);
-      },
-    });
-    for (const [who, s] of [["patron", patron], ["librarian", librarian]]) {
-      s.ws.on("close", (code) => {
-        if (running) errors.push({ who: `${who} ${i}`, code: "closed", message: `socket closed (${code}) during the run` });
-      });
-    }
-    pairs[i] = { patron, librarian };
+    const patron = await patronSocket(base, chats[i].sessionId, chats[i].token, { keep: false, onFrame: t.patronFrame(i) });
+    const librarian = await librarianSocket(base, chats[i].sessionId, cookies[i % librarians], { keep: false, onFrame: t.librarianFrame(i) });
+    pairs[i] = t.watch(i, { patron, librarian });
   });
-  // Let the hellos' backlogs arrive before measuring.
-  await sleep(500);
-
-  const cpu = cpuWindow?.();
-  const t0 = performance.now();
-  const timers = [];
-  let sent = 0;
-  for (const i of range(sessions)) {
-    const phase = (i / sessions) * intervalMs;
-    let k = 0;
-    const sendOne = () => {
-      const now = performance.now();
-      if (!running || now - t0 >= durationMs) return;
-      const clientId = `s${i}-m${k++}`;
-      sentAt.set(clientId, now);
-      if (now - t0 >= warmupMs) countedForLatency.add(clientId);
-      pairs[i].patron.send({ type: "send", clientId, body: bodyOf(`${label} ${clientId}`, bodyBytes) });
-      sent++;
-      // Next send on the fixed schedule, not drifting with timer lateness.
-      timers.push(setTimeout(sendOne, Math.max(0, t0 + phase + k * intervalMs - performance.now())));
-    };
-    timers.push(setTimeout(sendOne, phase));
-  }
-  await sleep(durationMs);
-  const cpuUse = cpu?.stop();
-  // Drain: wait (bounded) until every sent message was delivered and acknowledged.
-  const drainUntil = performance.now() + drainMs;
-  while (performance.now() < drainUntil && (deliveries.size < sentAt.size || acked.size < sentAt.size)) await sleep(50);
-  running = false;
-  for (const t of timers) clearTimeout(t);
-  const duplicates = [...deliveries.values()].filter((n) => n > 1).length;
-  for (const { patron, librarian } of pairs) {
-    patron.close(1000);
-    librarian.close(1000);
-  }
+  const r = await driveDelivery(t, pairs, { label, durationMs, intervalMs, bodyBytes, warmupMs, drainMs, cpuWindow });
   for (const m of monitors) m.close(1000);
-  return {
-    sessions,
-    librarians,
-    sockets: { patron: sessions, librarianSession: sessions, librarianQueue: librarians },
-    durationSeconds: durationMs / 1000,
-    intervalMs,
-    bodyBytes,
-    sent,
-    delivered: deliveries.size,
-    acknowledged: acked.size,
-    lost: sent - deliveries.size,
-    unacknowledged: sent - acked.size,
-    duplicates,
-    errors: errors.length,
-    errorSamples: errors.slice(0, 5),
-    deliveryMs: summarize(deliveryMs),
-    ackMs: summarize(ackMs),
-    cpu: cpuUse ?? null,
-  };
+  return { ...r, librarians, sockets: { patron: sessions, librarianSession: sessions, librarianQueue: librarians } };
+}
+
+/**
+ * The same delivery against a floor: `socketUrl(id, role)` names a patron's
+ * and a librarian's socket of pair `id` on a relay with the chat's socket
+ * shape and nothing else (bench/floor/): no sign-in, no hello, no storage.
+ * Same schedule, sizes and measurement as deliveryScenario.
+ *
+ * @param {{ socketUrl: (id: string, role: "patron" | "librarian") => string, sessions: number, durationMs: number, intervalMs?: number, bodyBytes?: number, warmupMs?: number, drainMs?: number, cpuWindow?: () => { stop(): any } }} options
+ * @returns {Promise<any>}
+ */
+export async function floorDeliveryScenario({ socketUrl, sessions, durationMs, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, drainMs = 10_000, cpuWindow }) {
+  const label = `floor-${sessions}-${Date.now()}`;
+  const t = deliveryTracker();
+  const pairs = [];
+  await forEachLimited(range(sessions), 10, async (i) => {
+    const id = `${label}-${i}`;
+    const librarian = await openSocket(socketUrl(id, "librarian"), { keep: false, onFrame: t.librarianFrame(i) });
+    const patron = await openSocket(socketUrl(id, "patron"), { keep: false, onFrame: t.patronFrame(i) });
+    pairs[i] = t.watch(i, { patron, librarian });
+  });
+  return driveDelivery(t, pairs, { label, durationMs, intervalMs, bodyBytes, warmupMs, drainMs, cpuWindow });
 }
 
 /**
@@ -176,25 +219,42 @@ export async function deliveryScenario(base, { sessions, librarians, durationMs,
  * patron's "queued" acknowledgement (the HTTP answer with status "waiting")
  * and, for each monitor, the time from the patron's request to its
  * `request.added` frame.
-  *
+ *
+ * With `direct` (the runtime's own address behind the dev proxy), every other
+ * request and every other monitor's socket goes there instead, interleaved in
+ * the one run so that both paths see the same load; `byPath` then gives the
+ * figures of each path (a request and a monitor on the same path).
+ *
  * @param {string} base
- * @param {{ monitors: number, requests: number, ratePerSecond: number, cpuWindow?: () => { stop(): any }, libraryId?: string }} options
+ * @param {{ monitors: number, requests: number, ratePerSecond: number, cpuWindow?: () => { stop(): any }, libraryId?: string, direct?: string }} options
  * @returns {Promise<any>}
  */
-export async function fanoutScenario(base, { monitors: monitorCount, requests, ratePerSecond, cpuWindow, libraryId = "bench-fanout" }) {
+export async function fanoutScenario(base, { monitors: monitorCount, requests, ratePerSecond, cpuWindow, libraryId = "bench-fanout", direct }) {
   const label = `fanout-${Date.now()}`;
+  const pathOf = (i) => (direct && i % 2 === 1 ? "direct" : "proxy");
+  const baseOf = (i) => (pathOf(i) === "direct" ? direct : base);
   const requestSentAt = new Map();
   const seen = new Map();
   const reachMs = [];
-  const { monitors } = await monitoringLibrarians(base, libraryId, monitorCount, (_i, f, at) => {
-    if (f.type !== "request.added") return;
-    const m = /^(\S+) question (\d+)$/.exec(f.request.question);
-    if (!m || m[1] !== label) return;
-    const n = Number(m[2]);
-    seen.set(n, (seen.get(n) ?? 0) + 1);
-    if (requestSentAt.has(n)) reachMs.push(at - requestSentAt.get(n));
-  });
+  const reachByPath = { proxy: [], direct: [] };
+  const { monitors } = await monitoringLibrarians(
+    base,
+    libraryId,
+    monitorCount,
+    (i, f, at) => {
+      if (f.type !== "request.added") return;
+      const m = /^(\S+) question (\d+)$/.exec(f.request.question);
+      if (!m || m[1] !== label) return;
+      const n = Number(m[2]);
+      seen.set(n, (seen.get(n) ?? 0) + 1);
+      if (!requestSentAt.has(n)) return;
+      reachMs.push(at - requestSentAt.get(n));
+      if (pathOf(n) === pathOf(i)) reachByPath[pathOf(i)].push(at - requestSentAt.get(n));
+    },
+    baseOf,
+  );
   const queuedMs = [];
+  const queuedByPath = { proxy: [], direct: [] };
   const errors = [];
   const cpu = cpuWindow?.();
   const t0 = performance.now();
@@ -205,10 +265,12 @@ export async function fanoutScenario(base, { monitors: monitorCount, requests, r
     if (wait > 0) await sleep(wait);
     requestSentAt.set(i, performance.now());
     inFlight.push(
-      startChat(base, { formId: benchFormId(libraryId), question: `${label} question ${i}` }).then(
+      startChat(baseOf(i), { formId: benchFormId(libraryId), question: `${label} question ${i}` }).then(
         (chat) => {
-          if (chat.httpStatus === 201 && chat.status === "waiting") queuedMs.push(chat.ms);
-          else errors.push({ request: i, status: chat.httpStatus, body: chat });
+          if (chat.httpStatus === 201 && chat.status === "waiting") {
+            queuedMs.push(chat.ms);
+            queuedByPath[pathOf(i)].push(chat.ms);
+          } else errors.push({ request: i, status: chat.httpStatus, body: chat });
         },
         (error) => errors.push({ request: i, error: String(error) }),
       ),
@@ -227,6 +289,12 @@ export async function fanoutScenario(base, { monitors: monitorCount, requests, r
     ratePerSecond,
     queuedAckMs: summarize(queuedMs),
     reachAllMonitorsMs: summarize(reachMs),
+    byPath: direct
+      ? {
+          proxy: { queuedAckMs: summarize(queuedByPath.proxy), reachMonitorsMs: summarize(reachByPath.proxy) },
+          direct: { queuedAckMs: summarize(queuedByPath.direct), reachMonitorsMs: summarize(reachByPath.direct) },
+        }
+      : null,
     missing,
     duplicates,
     errors: errors.length,
@@ -347,4 +415,21 @@ export async function queueChurnScenario(base, { opsPerSecond, durationMs, libra
     errorSamples: errors.slice(0, 5),
     cpu: cpuUse ?? null,
   };
+}
+
+/**
+ * The bare HTTP round trip to `base`: `count` GETs of a path the Worker
+ * answers 404 at once (no storage, no sign-in), one after another. Measured
+ * through wrangler dev and directly at the runtime, the difference is the dev
+ * proxy's hop.
+ */
+export async function httpRoundTrips(base, count = 200) {
+  const ms = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    const res = await fetch(`${base}/api/bench-round-trip-${i}`);
+    await res.arrayBuffer();
+    ms.push(performance.now() - t);
+  }
+  return summarize(ms);
 }

@@ -2,7 +2,7 @@
 // process, the dev proxy's workerd (it owns the listening port) and the runtime
 // workerd (it runs the Worker and the Durable Objects). Used to report the
 // server's CPU and to kill the runtime in the fault suite.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 
 /** Clock ticks per second for /proc/<pid>/stat (getconf CLK_TCK; 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -129,4 +129,36 @@ export async function waitForQuietMachine({ maxOtherPercent = 25, timeoutMs = 60
     if (otherPercent <= maxOtherPercent) return { quiet: true, otherPercent };
   }
   return { quiet: false, otherPercent };
+}
+
+/** The TCP ports `pid` listens on (from its socket descriptors and /proc/net/tcp). */
+export function listeningPorts(pid) {
+  const inodes = new Set();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]);
+      } catch {
+        // Closed meanwhile.
+      }
+    }
+  } catch {
+    return [];
+  }
+  const ports = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // cols: sl local_address rem_address st … inode (10th)
+      if (cols[3] === "0A" && inodes.has(cols[9])) ports.push(parseInt(cols[1].split(":")[1], 16));
+    }
+  }
+  return ports;
 }

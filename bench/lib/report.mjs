@@ -44,8 +44,13 @@ export function printTable(title, figures) {
   for (const r of rows) console.log(line(r));
 }
 
-/** Writes `data` (plus the machine and time) to bench/results/<name>-<time>.json and prints it. Returns the path. */
+/**
+ * Writes `data` (plus the machine and time) to bench/results/<name>-<time>.json and prints it. Returns the path.
+ * Every benchmark's file has the same shape — `benchmark`, `at`, `machine`, `figures` (see `figure`), then its
+ * own raw results — so `npm run bench:compare` can set any two runs side by side.
+ */
 export function writeResults(name, data) {
+  if (!Array.isArray(data.figures)) throw new Error(`results of ${name} have no figures`);
   mkdirSync(resultsDir, { recursive: true });
   const at = new Date().toISOString();
   const file = path.join(resultsDir, `${name}-${at.replaceAll(":", "-").replace(/\.\d+Z$/, "Z")}.json`);

@@ -4,7 +4,10 @@
  * their socket went away (closed, errored, or silent past
  * TIMING.staleSocketMs — a socket can vanish without a close frame, so pings
  * decide, not only close events). Who is on a socket lives in its attachment;
- * grace periods live in storage.
+ * grace periods live in storage. So does the start of each librarian's
+ * continuous stretch (for coverage): in the attachment while a socket is
+ * open, in the grace row while they are away, so that opening a monitor
+ * socket writes nothing durable unless it ends a grace period.
  */
 import type { LibrarianRef } from "../../src/objects/contracts";
 import { TIMING } from "../../src/shared/limits";
@@ -21,16 +24,23 @@ export interface MonitorAttachment {
   signIn?: string | null;
   /** Set when the service ended this monitoring on purpose (access ended): no grace period follows. */
   dismissed?: boolean;
+  /** When the librarian's continuous stretch began (reconnections within the grace period continue it). */
+  since?: number;
+  /** In a grace row: the stretch was already ended (signed off or dismissed on another socket); its end adds none. */
+  stretchEnded?: boolean;
 }
 
 const ALL = "librarian";
 const tagOf = (librarianId: string) => `librarian:${librarianId}`;
 
-/** What presence tells the coverage record: a librarian's continuous stretch began, or ended at a time. */
+/** What presence tells the coverage record, and asks it: a stretch ended; when a stretch it still holds began (null: none). */
 export interface PresenceStretches {
-  started(librarian: LibrarianRef, now: number): void;
-  ended(librarianId: string, at: number): void;
+  ended(librarian: LibrarianRef, since: number, at: number): void;
+  heldSince(librarianId: string): number | null;
 }
+
+/** Where a socket's stretch began (attachments from before stretches were kept in them: when it connected). */
+const stretchOf = (att: MonitorAttachment): number => att.since ?? att.connectedAt;
 
 export class QueuePresence {
   constructor(
@@ -39,12 +49,20 @@ export class QueuePresence {
     private readonly stretches: PresenceStretches,
   ) {}
 
-  /** Takes a monitor's socket in, identity attached in the same turn; their grace period (if any) ends. */
+  /**
+   * Takes a monitor's socket in, identity attached in the same turn; their
+   * grace period (if any) ends. Their stretch continues from another open
+   * socket of theirs or from their grace period, else begins now.
+   */
   accept(server: WebSocket, librarian: LibrarianRef, signIn: string | null): void {
+    const now = this.clock.now();
+    const open = this.ctx.getWebSockets(tagOf(librarian.id)).map((ws) => this.attachment(ws)).find((att) => att !== null);
+    const graceBody = this.ctx.storage.sql.exec<{ body: string }>("SELECT body FROM grace WHERE librarian_id = ?", librarian.id).toArray()[0]?.body;
+    const inGrace = graceBody ? (JSON.parse(graceBody) as MonitorAttachment) : null;
+    const since = open ? stretchOf(open) : inGrace && !inGrace.stretchEnded ? stretchOf(inGrace) : (this.stretches.heldSince(librarian.id) ?? now);
     this.ctx.acceptWebSocket(server, [ALL, tagOf(librarian.id)]);
-    writeAttachment<MonitorAttachment>(server, { librarian, status: "online", connectedAt: this.clock.now(), signIn });
-    this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarian.id);
-    this.stretches.started(librarian, this.clock.now());
+    writeAttachment<MonitorAttachment>(server, { librarian, status: "online", connectedAt: now, signIn, since });
+    if (graceBody) this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarian.id);
   }
 
   attachment(ws: WebSocket): MonitorAttachment | null {
@@ -98,7 +116,7 @@ export class QueuePresence {
   socketGone(ws: WebSocket, att: MonitorAttachment, signedOff: boolean): void {
     const stillHere = this.open().some((s) => s.ws !== ws && s.att.librarian.id === att.librarian.id);
     if (stillHere || att.dismissed) return;
-    if (signedOff) this.stretches.ended(att.librarian.id, this.clock.now());
+    if (signedOff) this.endStretch(att.librarian, stretchOf(att), this.clock.now());
     else this.startGrace(att);
   }
 
@@ -111,14 +129,25 @@ export class QueuePresence {
     const sockets = this.ctx
       .getWebSockets(tagOf(librarianId))
       .filter((ws) => isRevoked({ librarianId, signIn: this.attachment(ws)?.signIn ?? null }, librarianId, signInKeys));
+    const stretches: { librarian: LibrarianRef; since: number }[] = [];
     for (const ws of sockets) {
       const att = this.attachment(ws);
-      if (att) writeAttachment<MonitorAttachment>(ws, { ...att, dismissed: true });
+      if (att) {
+        writeAttachment<MonitorAttachment>(ws, { ...att, dismissed: true });
+        stretches.push({ librarian: att.librarian, since: stretchOf(att) });
+      }
       closeSocket(ws, code, reason);
     }
-    if (signInKeys === null) this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarianId);
+    if (signInKeys === null) {
+      const grace = this.ctx.storage.sql.exec<{ body: string }>("DELETE FROM grace WHERE librarian_id = ? RETURNING body", librarianId).toArray()[0];
+      if (grace) {
+        const att = JSON.parse(grace.body) as MonitorAttachment;
+        stretches.push({ librarian: att.librarian, since: stretchOf(att) });
+      }
+    }
     const stillHere = this.open().some((s) => s.att.librarian.id === librarianId && !sockets.includes(s.ws));
-    if (!stillHere) this.stretches.ended(librarianId, this.clock.now());
+    const first = stretches.sort((a, b) => a.since - b.since)[0];
+    if (!stillHere && first) this.endStretch(first.librarian, first.since, this.clock.now());
     return sockets.length;
   }
 
@@ -133,8 +162,11 @@ export class QueuePresence {
       }
     }
     // A grace period that ran out ends the stretch when the socket went away, not now.
-    const expired = this.ctx.storage.sql.exec<{ librarian_id: string; until: number }>("DELETE FROM grace WHERE until <= ? RETURNING librarian_id, until", now).toArray();
-    for (const g of expired) this.stretches.ended(g.librarian_id, g.until - TIMING.presenceGraceMs);
+    const expired = this.ctx.storage.sql.exec<{ until: number; body: string }>("DELETE FROM grace WHERE until <= ? RETURNING until, body", now).toArray();
+    for (const g of expired) {
+      const att = JSON.parse(g.body) as MonitorAttachment;
+      if (!att.stretchEnded) this.stretches.ended(att.librarian, stretchOf(att), g.until - TIMING.presenceGraceMs);
+    }
   }
 
   /** When the presence sweep should next run (null: nobody to watch). */
@@ -154,6 +186,12 @@ export class QueuePresence {
   /** To every open socket of one librarian on this queue. */
   sendTo(librarianId: string, frame: QueueServerMessage): void {
     broadcastFrame(this.ctx.getWebSockets(tagOf(librarianId)), frame);
+  }
+
+  /** Ends a stretch now; a grace row of the same librarian (a stale socket of theirs) then ends none. */
+  private endStretch(librarian: LibrarianRef, since: number, at: number): void {
+    this.stretches.ended(librarian, since, at);
+    this.ctx.storage.sql.exec("UPDATE grace SET body = json_set(body, '$.stretchEnded', json('true')) WHERE librarian_id = ?", librarian.id);
   }
 
   private startGrace(att: MonitorAttachment): void {

@@ -37,4 +37,24 @@ describe("monitoring spans", () => {
     // Ended when the socket went away (the queue's clock had not moved on yet), not when grace ran out.
     expect(Math.abs(spans[0]!.ended_at - wentAway)).toBeLessThan(2_000);
   });
+
+  it("counts one stretch when a librarian with two sockets loses one (grace) and signs off on the other", async () => {
+    const { library, librarians, monitors, cookies } = await staffedLibrary(1);
+    const second = await monitorQueue(library.queueId, cookies[0]!);
+    await closeSocket(monitors[0]!, 1001);
+    await closeSocket(second, 1000);
+    await advanceQueue(library.queueId, TIMING.presenceGraceMs + 1_000);
+    expect(await spansOf(librarians[0]!.id)).toHaveLength(1);
+  });
+
+  it("continues a stretch across a reconnection from its first start, even when the first socket left in grace and the next signed off", async () => {
+    const { library, librarians, monitors, cookies } = await staffedLibrary(1);
+    const started = Date.now();
+    await closeSocket(monitors[0]!, 1001);
+    const again = await monitorQueue(library.queueId, cookies[0]!);
+    await closeSocket(again, 1000);
+    const spans = await spansOf(librarians[0]!.id);
+    expect(spans).toHaveLength(1);
+    expect(Math.abs(spans[0]!.started_at - started)).toBeLessThan(2_000);
+  });
 });
