@@ -137,11 +137,22 @@ export function rollupConditions(cq: CellQuery, days: SQL = sql`local_day betwee
  * whole months inside it from month rows, the days at its ends from day rows.
  */
 function dayAndMonthRows(w: Window): SQL {
-  const firstFull = w.fromDay === monthStartOf(w.fromDay) ? w.fromDay : nextMonthStart(w.fromDay);
+  const months = wholeMonths(w);
+  if (!months) return sql`span = 'day' and local_day between ${w.fromDay} and ${w.toDay}`;
+  return sql`((span = 'month' and local_day between ${months.first} and ${months.last}) or (span = 'day' and (${edgeDays(w, months, sql.raw("local_day"))})))`;
+}
+
+/** The first days of the first and last months wholly inside the window, or null when no month is. */
+export function wholeMonths(w: Window): { first: number; last: number } | null {
+  const first = w.fromDay === monthStartOf(w.fromDay) ? w.fromDay : nextMonthStart(w.fromDay);
   const lastMonth = monthStartOf(w.toDay);
-  const lastFull = nextMonthStart(lastMonth) - 1 === w.toDay ? lastMonth : monthStartOf(lastMonth - 1);
-  if (firstFull > lastFull) return sql`span = 'day' and local_day between ${w.fromDay} and ${w.toDay}`;
-  return sql`((span = 'month' and local_day between ${firstFull} and ${lastFull}) or (span = 'day' and (local_day between ${w.fromDay} and ${firstFull - 1} or local_day between ${nextMonthStart(lastFull)} and ${w.toDay})))`;
+  const last = nextMonthStart(lastMonth) - 1 === w.toDay ? lastMonth : monthStartOf(lastMonth - 1);
+  return first > last ? null : { first, last };
+}
+
+/** The window's days outside its whole months (the partial months at its ends), as a condition on `day`. */
+export function edgeDays(w: Window, months: { first: number; last: number }, day: SQL): SQL {
+  return sql`${day} between ${w.fromDay} and ${months.first - 1} or ${day} between ${nextMonthStart(months.last)} and ${w.toDay}`;
 }
 
 /** The first day of the week (Monday) or month of a day number, in SQL. */
