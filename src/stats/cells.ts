@@ -139,7 +139,7 @@ export function rollupConditions(cq: CellQuery, days: SQL = sql`local_day betwee
 function dayAndMonthRows(w: Window): SQL {
   const months = wholeMonths(w);
   if (!months) return sql`span = 'day' and local_day between ${w.fromDay} and ${w.toDay}`;
-  return sql`((span = 'month' and local_day between ${months.first} and ${months.last}) or (span = 'day' and (${edgeDays(w, months, sql.raw("local_day"))})))`;
+  return sql`((span = 'month' and local_day between ${months.first} and ${months.last}) or (span = 'day' and (local_day between ${w.fromDay} and ${months.first - 1} or local_day between ${nextMonthStart(months.last)} and ${w.toDay})))`;
 }
 
 /** The first days of the first and last months wholly inside the window, or null when no month is. */
@@ -150,9 +150,13 @@ export function wholeMonths(w: Window): { first: number; last: number } | null {
   return first > last ? null : { first, last };
 }
 
-/** The window's days outside its whole months (the partial months at its ends), as a condition on `day`. */
-export function edgeDays(w: Window, months: { first: number; last: number }, day: SQL): SQL {
-  return sql`${day} between ${w.fromDay} and ${months.first - 1} or ${day} between ${nextMonthStart(months.last)} and ${w.toDay}`;
+/** The window's days outside its whole months (the partial months at its ends), as ranges of days, none empty. */
+export function edgeDays(w: Window, months: { first: number; last: number }): [number, number][] {
+  const ranges: [number, number][] = [
+    [w.fromDay, months.first - 1],
+    [nextMonthStart(months.last), w.toDay],
+  ];
+  return ranges.filter(([a, b]) => a <= b);
 }
 
 /** The first day of the week (Monday) or month of a day number, in SQL. */

@@ -83,17 +83,18 @@ export async function presencePeopleCells(cq: CellQuery): Promise<PresencePerson
 /**
  * Each person's monitoring in a cooperative's range: the whole months inside
  * it from month rows, the days of the partial months at its ends from day rows
- * (a year is a dozen rows per person and queue instead of hundreds).
+ * (a year is a dozen rows per person and queue instead of hundreds). Each
+ * range is its own select, so each reads only its rows through the key.
  */
 function groupPeopleQuery(cq: CellQuery): SQL {
   const w = cq.window;
   const column = sql.raw(cq.q.queue ? "queue_ms" : "person_ms");
   const onQueue = cq.q.queue ? sql` and queue_id = ${cq.q.queue}` : sql``;
-  const dayRows = (days: SQL) => sql`select librarian_id, library_id, ${column} as ms from stat_group_presence_people where group_id = ${cq.scope.id} and (${days})${onQueue}`;
+  const rowsOf = (table: string, key: string, [from, to]: readonly [number, number]) =>
+    sql`select librarian_id, library_id, ${column} as ms from ${sql.raw(table)} where group_id = ${cq.scope.id} and ${sql.raw(key)} between ${from} and ${to}${onQueue}`;
   const months = wholeMonths(w);
-  const rows = months
-    ? sql`select librarian_id, library_id, ${column} as ms from stat_group_presence_months where group_id = ${cq.scope.id} and local_month between ${months.first} and ${months.last}${onQueue}
-          union all ${dayRows(edgeDays(w, months, sql.raw("local_day")))}`
-    : dayRows(sql`local_day between ${w.fromDay} and ${w.toDay}`);
-  return sql`select librarian_id, library_id, sum(ms) as ms from (${rows}) group by librarian_id, library_id`;
+  const parts = months
+    ? [rowsOf("stat_group_presence_months", "local_month", [months.first, months.last]), ...edgeDays(w, months).map((days) => rowsOf("stat_group_presence_people", "local_day", days))]
+    : [rowsOf("stat_group_presence_people", "local_day", [w.fromDay, w.toDay])];
+  return sql`select librarian_id, library_id, sum(ms) as ms from (${sql.join(parts, sql` union all `)}) group by librarian_id, library_id`;
 }
