@@ -1,16 +1,17 @@
 /**
- * A cooperative's hours monitored per librarian over a long range read whole
- * months from month rows and only the partial months at its ends from day
- * rows: the figures are exactly what adding up the day rows of the range gives,
- * with a stretch across a month's end, stretches just outside the range, and
- * one queue chosen.
+ * A cooperative's figures over a long range read whole months from month rows
+ * and only the partial months at its ends from day rows. Hours monitored per
+ * librarian are exactly what adding up the day rows of the range gives, with a
+ * stretch across a month's end, stretches just outside the range, and one
+ * queue chosen; librarians, codes and who answered whom are what counting the
+ * chats themselves gives.
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { catchUpPresence } from "../../src/stats/presence-catch-up";
 import { dayNumber } from "../../src/stats/local-time";
 import { hoursOf } from "../../src/stats/reports/common";
-import { monitoringSpan, statsApi, statsWorld, tableOf, type StatsWorld } from "./stats-fixtures";
+import { fileChat, monitoringSpan, statsApi, statsWorld, tableOf, type StatsWorld } from "./stats-fixtures";
 
 let w: StatsWorld;
 const FROM = "2025-01-15";
@@ -93,5 +94,45 @@ describe("hours monitored over whole and partial months", () => {
     // January to April, both librarians, each on the queues they monitored.
     expect(months.results.length).toBeGreaterThanOrEqual(8);
     expect(months.results).toEqual(days.results);
+  });
+});
+
+describe("chats over whole and partial months", () => {
+  beforeAll(async () => {
+    const groupQueue = `group:${w.groupId}`;
+    const ann = w.aLibrarian.librarian;
+    const bob = w.bLibrarian.librarian;
+    // Alpha's patrons: before the range, its partial first month, two whole months, its partial last month, after it.
+    for (const [at, librarian, codes] of [
+      ["2025-01-10T18:00:00Z", ann, ["genealogy"]],
+      ["2025-01-15T18:00:00Z", ann, ["genealogy"]],
+      ["2025-01-28T18:00:00Z", bob, ["renewals"]],
+      ["2025-02-01T18:00:00Z", ann, ["renewals", "genealogy"]],
+      ["2025-02-20T18:00:00Z", bob, []],
+      ["2025-03-31T18:00:00Z", ann, ["genealogy"]],
+      ["2025-04-01T18:00:00Z", bob, ["renewals"]],
+      ["2025-04-20T18:00:00Z", ann, []],
+      ["2025-04-21T18:00:00Z", bob, ["genealogy"]],
+    ] as const) {
+      const partner = librarian === bob;
+      await fileChat({ libraryId: w.a.id, at, librarian, codes: [...codes], queueIds: partner ? [w.a.queueId, groupQueue] : [w.a.queueId], acceptedQueueId: partner ? groupQueue : w.a.queueId });
+    }
+    await fileChat({ libraryId: w.a.id, at: "2025-03-05T18:00:00Z", waitS: null, turnedAway: true });
+  });
+
+  const report = async (name: string, filter: string) => (await statsApi(`/api/stats/${name}?scope=group&group=${w.groupId}&from=${FROM}&to=${TO}${filter}`, w.aGroupAdmin.cookie)).body;
+
+  it("gives what counting the chats gives", async () => {
+    // The whole cooperative reads its rollups; narrowed to Alpha (every chat's library) it counts the chats.
+    const fromRollups = { people: await report("people", ""), codes: await report("codes", ""), cooperative: await report("cooperative", "") };
+    const fromChats = { people: await report("people", `&library=${w.a.id}`), codes: await report("codes", `&library=${w.a.id}`), cooperative: await report("cooperative", `&library=${w.a.id}`) };
+    const librarians = tableOf(fromRollups.people, "librarians").rows.map((r) => [r[0], r[2]]);
+    expect(librarians.sort()).toEqual([
+      ["Ann", 4],
+      ["Bob", 3],
+    ]);
+    expect(tableOf(fromRollups.people, "librarians").rows).toEqual(tableOf(fromChats.people, "librarians").rows);
+    for (const t of fromRollups.codes.tables) expect(t.rows, t.id).toEqual(tableOf(fromChats.codes, t.id).rows);
+    for (const t of fromRollups.cooperative.tables) expect(t.rows, t.id).toEqual(tableOf(fromChats.cooperative, t.id).rows);
   });
 });
