@@ -834,6 +834,21 @@ export const statGroupPresencePeople = sqliteTable(
   (t) => [primaryKey({ columns: [t.groupId, t.localDay, t.librarianId, t.libraryId, t.queueId] })],
 );
 
+/** The same per local month (`local_month`: the month's first day), so a long range reads whole months from a few rows. */
+export const statGroupPresenceMonths = sqliteTable(
+  "stat_group_presence_months",
+  {
+    groupId: text("group_id").notNull(),
+    localMonth: integer("local_month").notNull(),
+    librarianId: text("librarian_id").notNull(),
+    libraryId: text("library_id").notNull(),
+    queueId: text("queue_id").notNull(),
+    queueMs: counter("queue_ms"),
+    personMs: counter("person_ms"),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.localMonth, t.librarianId, t.libraryId, t.queueId] })],
+);
+
 export const statCursors = sqliteTable("stat_cursors", {
   name: text("name").primaryKey(),
   position: integer("position").notNull().default(0),

@@ -135,13 +135,32 @@ export function rollupConditions(cq: CellQuery, days: SQL = sql`local_day betwee
 /**
  * The rows of a rollup kept per day and per month that cover the window: the
  * whole months inside it from month rows, the days at its ends from day rows.
+ * Each range carries the cooperative, slice and span whole, so SQLite reads
+ * each through the key instead of every day row of the slice.
  */
-function dayAndMonthRows(w: Window): SQL {
-  const firstFull = w.fromDay === monthStartOf(w.fromDay) ? w.fromDay : nextMonthStart(w.fromDay);
+function dayAndMonthRows(cq: CellQuery): SQL {
+  const w = cq.window;
+  const months = wholeMonths(w);
+  if (!months) return rollupConditions(cq, sql`span = 'day' and local_day between ${w.fromDay} and ${w.toDay}`);
+  const ranges = [sql`span = 'month' and local_day between ${months.first} and ${months.last}`, ...edgeDays(w, months).map(([from, to]) => sql`span = 'day' and local_day between ${from} and ${to}`)];
+  return sql`(${sql.join(ranges.map((days) => sql`(${rollupConditions(cq, days)})`), sql` or `)})`;
+}
+
+/** The first days of the first and last months wholly inside the window, or null when no month is. */
+export function wholeMonths(w: Window): { first: number; last: number } | null {
+  const first = w.fromDay === monthStartOf(w.fromDay) ? w.fromDay : nextMonthStart(w.fromDay);
   const lastMonth = monthStartOf(w.toDay);
-  const lastFull = nextMonthStart(lastMonth) - 1 === w.toDay ? lastMonth : monthStartOf(lastMonth - 1);
-  if (firstFull > lastFull) return sql`span = 'day' and local_day between ${w.fromDay} and ${w.toDay}`;
-  return sql`((span = 'month' and local_day between ${firstFull} and ${lastFull}) or (span = 'day' and (local_day between ${w.fromDay} and ${firstFull - 1} or local_day between ${nextMonthStart(lastFull)} and ${w.toDay})))`;
+  const last = nextMonthStart(lastMonth) - 1 === w.toDay ? lastMonth : monthStartOf(lastMonth - 1);
+  return first > last ? null : { first, last };
+}
+
+/** The window's days outside its whole months (the partial months at its ends), as ranges of days, none empty. */
+export function edgeDays(w: Window, months: { first: number; last: number }): [number, number][] {
+  const ranges: [number, number][] = [
+    [w.fromDay, months.first - 1],
+    [nextMonthStart(months.last), w.toDay],
+  ];
+  return ranges.filter(([a, b]) => a <= b);
 }
 
 /** The first day of the week (Monday) or month of a day number, in SQL. */
@@ -186,9 +205,9 @@ export async function hourCells(cq: CellQuery, grouping: Grouping, columns?: rea
  */
 export async function codeCells(cq: CellQuery, unit: "week" | "month"): Promise<CodeCell[]> {
   const w = cq.window;
-  const days = unit === "month" ? dayAndMonthRows(w) : sql`span = 'day' and local_day between ${w.fromDay} and ${w.toDay}`;
+  const rowsOfRange = unit === "month" ? dayAndMonthRows(cq) : rollupConditions(cq, sql`span = 'day' and local_day between ${w.fromDay} and ${w.toDay}`);
   const rows = fromRollups(cq)
-    ? await all(cq, sql`select ${periodStart(sql.raw("local_day"), unit)} as period, kind, code, sum(n) as n from stat_group_codes where ${rollupConditions(cq, days)} group by 1, 2, 3 having sum(n) <> 0`)
+    ? await all(cq, sql`select ${periodStart(sql.raw("local_day"), unit)} as period, kind, code, sum(n) as n from stat_group_codes where ${rowsOfRange} group by 1, 2, 3 having sum(n) <> 0`)
     : await all(
         cq,
         sql`select ${periodStart(localDay(w), unit)} as period, 'resolution' as kind, resolution as code, count(*) as n from stat_chats where ${factConditions(cq)} group by 1, 3
@@ -200,14 +219,14 @@ export async function codeCells(cq: CellQuery, unit: "week" | "month"): Promise<
 
 export async function pairCells(cq: CellQuery): Promise<PairCell[]> {
   const rows = fromRollups(cq)
-    ? await all(cq, sql`select library_id, answering_library_id, ${rollupAggregates(PAIR_MEASURES)} from stat_group_pairs where ${rollupConditions(cq, dayAndMonthRows(cq.window))} group by library_id, answering_library_id having sum(requests) <> 0`)
+    ? await all(cq, sql`select library_id, answering_library_id, ${rollupAggregates(PAIR_MEASURES)} from stat_group_pairs where ${dayAndMonthRows(cq)} group by library_id, answering_library_id having sum(requests) <> 0`)
     : await all(cq, sql`select library_id, coalesce(answering_library_id, '') as answering_library_id, ${aggregates(PAIR_MEASURES)} from stat_chats where ${factConditions(cq)} group by library_id, answering_library_id`);
   return rows.map((r) => ({ libraryId: String(r.library_id), answeringLibraryId: String(r.answering_library_id ?? ""), m: measuresOf(r, PAIR_MEASURES) }));
 }
 
 export async function peopleCells(cq: CellQuery): Promise<PersonCell[]> {
   const rows = fromRollups(cq)
-    ? await all(cq, sql`select librarian_id, library_id, ${rollupAggregates(PEOPLE_MEASURES)} from stat_group_people where ${rollupConditions(cq, dayAndMonthRows(cq.window))} group by librarian_id, library_id having sum(chats) <> 0`)
+    ? await all(cq, sql`select librarian_id, library_id, ${rollupAggregates(PEOPLE_MEASURES)} from stat_group_people where ${dayAndMonthRows(cq)} group by librarian_id, library_id having sum(chats) <> 0`)
     : await all(
         cq,
         sql`select librarian_id, coalesce(answering_library_id, library_id) as library_id, ${aggregates(PEOPLE_MEASURES)} from stat_chats where ${factConditions(cq)} and ${sql.raw(PERSON_SQL)} group by librarian_id, answering_library_id`,

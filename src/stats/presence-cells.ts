@@ -5,7 +5,7 @@
  * and the patrons lost in hours nobody of the scope monitored.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { all, factConditions, fromRollups, localDay, localHour, num, rollupConditions, type CellQuery } from "./cells";
+import { all, edgeDays, factConditions, fromRollups, localDay, localHour, num, rollupConditions, wholeMonths, type CellQuery } from "./cells";
 
 export interface PresenceHourCell {
   day: number;
@@ -73,10 +73,28 @@ export async function lostWhileUnmonitored(cq: CellQuery): Promise<{ weekday: nu
 
 export async function presencePeopleCells(cq: CellQuery): Promise<PresencePersonCell[]> {
   const s = presenceSource(cq);
-  const onGroupQueue = cq.q.queue ? sql` and queue_id = ${cq.q.queue}` : sql``;
   const rows =
     s.table === "library"
       ? await all(cq, sql`select librarian_id, library_id, sum(${sql.raw(s.column)}) as ms from stat_presence_hours where ${s.where} group by librarian_id, library_id`)
-      : await all(cq, sql`select librarian_id, library_id, sum(${sql.raw(cq.q.queue ? "queue_ms" : "person_ms")}) as ms from stat_group_presence_people where ${s.where}${onGroupQueue} group by librarian_id, library_id`);
+      : await all(cq, groupPeopleQuery(cq));
   return rows.map((r) => ({ librarianId: String(r.librarian_id), libraryId: String(r.library_id), ms: num(r.ms) })).filter((c) => c.ms > 0);
+}
+
+/**
+ * Each person's monitoring in a cooperative's range: the whole months inside
+ * it from month rows, the days of the partial months at its ends from day rows
+ * (a year is a dozen rows per person and queue instead of hundreds). Each
+ * range is its own select, so each reads only its rows through the key.
+ */
+function groupPeopleQuery(cq: CellQuery): SQL {
+  const w = cq.window;
+  const column = sql.raw(cq.q.queue ? "queue_ms" : "person_ms");
+  const onQueue = cq.q.queue ? sql` and queue_id = ${cq.q.queue}` : sql``;
+  const rowsOf = (table: string, key: string, [from, to]: readonly [number, number]) =>
+    sql`select librarian_id, library_id, ${column} as ms from ${sql.raw(table)} where group_id = ${cq.scope.id} and ${sql.raw(key)} between ${from} and ${to}${onQueue}`;
+  const months = wholeMonths(w);
+  const parts = months
+    ? [rowsOf("stat_group_presence_months", "local_month", [months.first, months.last]), ...edgeDays(w, months).map((days) => rowsOf("stat_group_presence_people", "local_day", days))]
+    : [rowsOf("stat_group_presence_people", "local_day", [w.fromDay, w.toDay])];
+  return sql`select librarian_id, library_id, sum(ms) as ms from (${sql.join(parts, sql` union all `)}) group by librarian_id, library_id`;
 }

@@ -9,7 +9,7 @@
  */
 import { offsetAt, type OffsetLookup } from "../coverage/zoned-time";
 import { groupQueueId } from "../queues/queue-ids";
-import { DAY_MS, HOUR_MS } from "./local-time";
+import { DAY_MS, HOUR_MS, monthStartOf } from "./local-time";
 
 export interface Span {
   queueId: string;
@@ -75,7 +75,7 @@ export function localHourPieces(zone: string, a: number, b: number, offsetOf: Of
   return pieces;
 }
 
-export type PresenceTable = "stat_presence_hours" | "stat_group_presence_hours" | "stat_group_presence_people";
+export type PresenceTable = "stat_presence_hours" | "stat_group_presence_hours" | "stat_group_presence_people" | "stat_group_presence_months";
 
 export interface PresenceRow {
   table: PresenceTable;
@@ -87,12 +87,14 @@ export const PRESENCE_KEYS: Record<PresenceTable, readonly string[]> = {
   stat_presence_hours: ["library_id", "local_day", "local_hour", "librarian_id", "queue_id"],
   stat_group_presence_hours: ["group_id", "local_day", "local_hour"],
   stat_group_presence_people: ["group_id", "local_day", "librarian_id", "library_id", "queue_id"],
+  stat_group_presence_months: ["group_id", "local_month", "librarian_id", "library_id", "queue_id"],
 };
 
 export const PRESENCE_COLUMNS: Record<PresenceTable, readonly string[]> = {
   stat_presence_hours: ["queue_ms", "person_ms"],
   stat_group_presence_hours: ["person_ms", "group_queue_ms"],
   stat_group_presence_people: ["queue_ms", "person_ms"],
+  stat_group_presence_months: ["queue_ms", "person_ms"],
 };
 
 /** Where a stretch is counted: its library's zone, and each group of its library with the group's zone. */
@@ -122,13 +124,19 @@ export function presenceRows(span: Span, earlier: readonly Interval[], places: P
   }
   for (const g of places.groups) {
     const ownQueue = span.queueId === groupQueueId(g.groupId);
+    // Each librarian's time per day, and the same per month (a long range reads whole months from few rows).
+    const person = (p: HourPiece, column: string) => {
+      const who = { group_id: g.groupId, librarian_id: span.librarianId, library_id: span.libraryId, queue_id: span.queueId };
+      add("stat_group_presence_people", { ...who, local_day: p.day }, column, p.ms);
+      add("stat_group_presence_months", { ...who, local_month: monthStartOf(p.day) }, column, p.ms);
+    };
     for (const p of pieces(g.zone, fresh)) {
       add("stat_group_presence_hours", { group_id: g.groupId, local_day: p.day, local_hour: p.hour }, "person_ms", p.ms);
-      add("stat_group_presence_people", { group_id: g.groupId, local_day: p.day, librarian_id: span.librarianId, library_id: span.libraryId, queue_id: span.queueId }, "person_ms", p.ms);
+      person(p, "person_ms");
     }
     for (const p of pieces(g.zone, whole)) {
       if (ownQueue) add("stat_group_presence_hours", { group_id: g.groupId, local_day: p.day, local_hour: p.hour }, "group_queue_ms", p.ms);
-      add("stat_group_presence_people", { group_id: g.groupId, local_day: p.day, librarian_id: span.librarianId, library_id: span.libraryId, queue_id: span.queueId }, "queue_ms", p.ms);
+      person(p, "queue_ms");
     }
   }
   return mergePresence(rows);

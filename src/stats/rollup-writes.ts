@@ -6,7 +6,7 @@
 import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
-import { statGroupCodes, statGroupHours, statGroupPairs, statGroupPeople, statGroupPresenceHours, statGroupPresencePeople, statPresenceHours } from "../db/schema";
+import { statGroupCodes, statGroupHours, statGroupPairs, statGroupPeople, statGroupPresenceHours, statGroupPresenceMonths, statGroupPresencePeople, statPresenceHours } from "../db/schema";
 import { ROLLUP_KEYS, ROLLUP_MEASURES, type RollupTable } from "./contributions";
 import { PRESENCE_COLUMNS, PRESENCE_KEYS, type PresenceTable } from "./presence";
 
@@ -21,6 +21,7 @@ const TABLES: Record<Table, { table: SQLiteTable; keys: readonly string[]; agg: 
   stat_presence_hours: presenceRollup(statPresenceHours, "stat_presence_hours"),
   stat_group_presence_hours: presenceRollup(statGroupPresenceHours, "stat_group_presence_hours"),
   stat_group_presence_people: presenceRollup(statGroupPresencePeople, "stat_group_presence_people"),
+  stat_group_presence_months: presenceRollup(statGroupPresenceMonths, "stat_group_presence_months"),
 };
 
 function chatRollup(table: SQLiteTable, name: RollupTable) {
