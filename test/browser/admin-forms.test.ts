@@ -32,7 +32,7 @@ describe("the form builder", () => {
     await expectNoAxeViolations(admin, "form editor");
 
     // Wording, a new required choice field, a colour — the preview follows as it is typed.
-    await admin.getByLabel("Introduction").fill("Stuck on an assignment? A teen librarian can help.");
+    await admin.getByLabel(/^Introduction/).fill("Stuck on an assignment? A teen librarian can help.");
     await admin.getByRole("button", { name: "Add a field" }).click();
     await admin.getByLabel("Label of field 4").fill("Your school");
     await admin.getByLabel("Kind of field 4").selectOption({ label: "Choice from a list" });

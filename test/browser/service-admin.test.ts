@@ -133,7 +133,7 @@ describe("a new installation, run for real", () => {
     await press(admin.getByRole("button", { name: "Create form" }));
     await admin.waitForURL(/\/admin\/forms\//);
     const formId = admin.url().split("/").pop()!;
-    await type(admin.getByLabel("Introduction"), "A Riverside librarian answers.");
+    await type(admin.getByLabel(/^Introduction/), "A Riverside librarian answers.");
     await press(admin.getByRole("button", { name: "Save form" }));
     await admin.getByText("Saved. The hosted form and the Qwidget show the changes now.").waitFor();
     await expectNoAxeViolations(admin, "form editor");
