@@ -105,8 +105,8 @@ const FORMULA_START = /^[=+\-@\t\r']/;
 
 function csvCell(value: string): string {
   // Cells that a spreadsheet would run as a formula get a leading apostrophe (and so does a cell
-  // that already starts with an apostrophe, so reading back can tell the two apart).
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  // that already starts with an apostrophe, so reading back can tell the two apart). Blank space is no formula.
+  const safe = FORMULA_START.test(value) && value.trim() !== "" ? `'${value}` : value;
   return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
