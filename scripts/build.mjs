@@ -163,11 +163,11 @@ await mkdir("public/build/qwidget", { recursive: true });
 const SERVER_ONLY = /^(mail\.|launcher\.|alternatives\.message|unavailable\.sent|chat\.(notFound|linkIncomplete)|rating\.(link|intro|errorTitle|thanks)|form\.(offline$|noTranscriptLong|noTranscriptHelp|submit|notSent|error|required|chooseOption|unknownField|rateLimited|missing|turnedOff|archived|unavailableTitle))/;
 /**
  * Each language in two chunks, like the code: what the widget shows first
- * (`<tag>-<hash>.js`: the form, the window, the transcript), and what only a
+ * (`<tag>-<hash>.js`: the form, the window, the transcript and its choice), and what only a
  * chat under way shows (`<tag>chat-<hash>.js`: system lines, the extras'
  * words), loaded beside the extras chunk once a chat is open.
  */
-const IN_CHAT = /^(system\.|unavailable\.|rating\.|transcriptChoice\.|forget\.|cobrowse\.|push\.|alternatives\.|viewport\.|files\.)/;
+const IN_CHAT = /^(system\.|unavailable\.|rating\.|forget\.|cobrowse\.|push\.|alternatives\.|viewport\.|files\.)/;
 /** System lines' keys are put together at run time (src/i18n/system-lines.ts): they keep their names. */
 const BY_NAME = /^system\./;
 
