@@ -176,19 +176,29 @@ const BY_NAME = /^system\./;
  * weigh on the widget's code and on every language's chunk, so in the widget's
  * files each key its code names (as a string literal, as `t("…")` calls do)
  * becomes a one- or two-letter id, the same in code and catalogs. The source
- * keeps its readable keys. The widget's first keys get the shortest ids.
+ * keeps its readable keys. The widget's first keys get the shortest ids. A key
+ * that is also a word of the wire or of the server's shapes (src/shared, e.g.
+ * the frame type "cobrowse.decline") keeps its name: that literal must not change.
  */
-const patronKeys = Object.keys(JSON.parse(await readFile("src/i18n/catalogs/en.json", "utf8"))).filter((key) => !SERVER_ONLY.test(key) && !BY_NAME.test(key));
+const sharedWords = new Set();
+for (const file of (await readdir("src/shared")).filter((f) => f.endsWith(".ts"))) {
+  for (const [, , word] of (await readFile(`src/shared/${file}`, "utf8")).matchAll(/(["'`])([\w.]+)\1/g)) sharedWords.add(word);
+}
+const patronKeys = new Set(Object.keys(JSON.parse(await readFile("src/i18n/catalogs/en.json", "utf8"))).filter((key) => !SERVER_ONLY.test(key) && !BY_NAME.test(key)));
+const shortened = [...patronKeys].filter((key) => !sharedWords.has(key));
 const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const shortId = (i) => (i < LETTERS.length ? LETTERS[i] : shortId(Math.floor(i / LETTERS.length) - 1) + LETTERS[i % LETTERS.length]);
-const keyIds = new Map([...patronKeys.filter((key) => !IN_CHAT.test(key)), ...patronKeys.filter((key) => IN_CHAT.test(key))].map((key, i) => [key, shortId(i)]));
+const keyIds = new Map([...shortened.filter((key) => !IN_CHAT.test(key)), ...shortened.filter((key) => IN_CHAT.test(key))].map((key, i) => [key, shortId(i)]));
 /** The keys the widget's code names: only they (and system lines) go into its catalogs. */
 const namedKeys = new Set();
 function shortenKeys(code) {
-  return code.replace(/(["'`])([\w.]+)\1/g, (literal, quote, key) => {
+  return code.replace(/(["'`])([\w.]+)\1/g, (literal, quote, key, at) => {
+    if (!patronKeys.has(key)) return literal;
+    namedKeys.add(key);
     const id = keyIds.get(key);
     if (!id) return literal;
-    namedKeys.add(key);
+    // A message key is looked up, never sent: one that appears as a frame's type is a word of the wire.
+    if (/type:$/.test(code.slice(Math.max(0, at - 5), at))) throw new Error(`catalog key "${key}" is also a frame type: add it to src/shared's words or rename it`);
     return quote + id + quote;
   });
 }
