@@ -198,7 +198,7 @@ function shortenKeys(code) {
     const id = keyIds.get(key);
     if (!id) return literal;
     // A message key is looked up, never sent: one that appears as a frame's type is a word of the wire.
-    if (/type:$/.test(code.slice(Math.max(0, at - 5), at))) throw new Error(`catalog key "${key}" is also a frame type: add it to src/shared's words or rename it`);
+    if (code.slice(Math.max(0, at - 5), at).endsWith("type:")) throw new Error(`catalog key "${key}" is also a frame type: add it to src/shared's words or rename it`);
     return quote + id + quote;
   });
 }
