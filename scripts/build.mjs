@@ -95,11 +95,13 @@ const monitor = await buildSplit("monitor", "src/client/monitor/main.tsx", "publ
 /**
  * The Qwidget has a byte budget (bench/weight.mjs): esbuild bundles it, then
  * terser's extra compression passes take another few percent off (about half a
- * kilobyte gzipped) before it is written.
+ * kilobyte gzipped), and catalog keys become short ids (below).
  */
+const minifyWidget = async (code, module = true) => (await minify(shortenKeys(code), { module, ecma: 2020, compress: { passes: 3 }, mangle: true })).code;
+
 async function buildQwidgetPart(name, entry, options) {
   const result = await build({ ...common, ...options, entryPoints: { [name]: entry }, write: false });
-  const { code } = await minify(result.outputFiles[0].text, { module: options.format === "esm", ecma: 2020, compress: { passes: 3 }, mangle: true });
+  const code = await minifyWidget(result.outputFiles[0].text, options.format === "esm");
   await mkdir(path.dirname(`public/build/${name}.js`), { recursive: true });
   await writeFile(`public/build/${name}.js`, code);
   return code;
@@ -143,7 +145,7 @@ const hostPreact = {
 /** Builds one lazy chunk of the widget; returns its file. */
 async function buildQwidgetChunk(name, entry, plugins, files) {
   const result = await build({ ...common, plugins: [...common.plugins, ...plugins, lazyChunks(files)], format: "esm", entryPoints: { [name]: entry }, write: false });
-  const { code } = await minify(result.outputFiles[0].text, { module: true, ecma: 2020, compress: { passes: 3 }, mangle: true });
+  const code = await minifyWidget(result.outputFiles[0].text);
   const file = `public/build/qwidget/${name}-${createHash("sha256").update(code).digest("hex").slice(0, 10)}.js`;
   await writeFile(file, code);
   return file;
@@ -156,27 +158,49 @@ await mkdir("public/build/qwidget", { recursive: true });
  * The widget's messages, one chunk per language (`<tag>-<hash>.js`): the
  * patron-facing catalog (src/i18n/catalogs) without what only the server
  * says — the mails, the hosted pages, the launcher (the status carries its
- * words).
+ * words) — and without anything the widget's code never names.
  */
 const SERVER_ONLY = /^(mail\.|launcher\.|alternatives\.message|unavailable\.sent|chat\.(notFound|linkIncomplete)|rating\.(link|intro|errorTitle|thanks)|form\.(offline$|noTranscriptLong|noTranscriptHelp|submit|notSent|error|required|chooseOption|unknownField|rateLimited|missing|turnedOff|archived|unavailableTitle))/;
 /**
  * Each language in two chunks, like the code: what the widget shows first
- * (`<tag>-<hash>.js`: the form, the window, the transcript), and what only a
+ * (`<tag>-<hash>.js`: the form, the window, the transcript and its choice), and what only a
  * chat under way shows (`<tag>chat-<hash>.js`: system lines, the extras'
  * words), loaded beside the extras chunk once a chat is open.
  */
-const IN_CHAT = /^(system\.|unavailable\.|rating\.|transcriptChoice\.|forget\.|cobrowse\.|push\.|alternatives\.|viewport\.|files\.)/;
-const catalogs = {};
-for (const file of (await readdir("src/i18n/catalogs")).filter((f) => f.endsWith(".json")).sort()) {
-  const tag = file.slice(0, -5);
-  const entries = Object.entries(JSON.parse(await readFile(`src/i18n/catalogs/${file}`, "utf8"))).filter(([key]) => !SERVER_ONLY.test(key));
-  catalogs[tag] = [];
-  for (const [part, inPart] of [["", (key) => !IN_CHAT.test(key)], ["chat", (key) => IN_CHAT.test(key)]]) {
-    const code = `export default ${JSON.stringify(Object.fromEntries(entries.filter(([key]) => inPart(key))))};`;
-    const name = `${tag}${part}-${createHash("sha256").update(code).digest("hex").slice(0, 10)}.js`;
-    await writeFile(`public/build/qwidget/${name}`, code);
-    catalogs[tag].push(name);
-  }
+const IN_CHAT = /^(system\.|unavailable\.|rating\.|forget\.|cobrowse\.|push\.|alternatives\.|viewport\.|files\.)/;
+/** System lines' keys are put together at run time (src/i18n/system-lines.ts): they keep their names. */
+const BY_NAME = /^system\./;
+
+/**
+ * Short ids for catalog keys: a key such as "chat.addDetailsPlaceholder" would
+ * weigh on the widget's code and on every language's chunk, so in the widget's
+ * files each key its code names (as a string literal, as `t("…")` calls do)
+ * becomes a one- or two-letter id, the same in code and catalogs. The source
+ * keeps its readable keys. The widget's first keys get the shortest ids. A key
+ * that is also a word of the wire or of the server's shapes (src/shared, e.g.
+ * the frame type "cobrowse.decline") keeps its name: that literal must not change.
+ */
+const sharedWords = new Set();
+for (const file of (await readdir("src/shared")).filter((f) => f.endsWith(".ts"))) {
+  for (const [, , word] of (await readFile(`src/shared/${file}`, "utf8")).matchAll(/(["'`])([\w.]+)\1/g)) sharedWords.add(word);
+}
+const patronKeys = new Set(Object.keys(JSON.parse(await readFile("src/i18n/catalogs/en.json", "utf8"))).filter((key) => !SERVER_ONLY.test(key) && !BY_NAME.test(key)));
+const shortened = [...patronKeys].filter((key) => !sharedWords.has(key));
+const LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const shortId = (i) => (i < LETTERS.length ? LETTERS[i] : shortId(Math.floor(i / LETTERS.length) - 1) + LETTERS[i % LETTERS.length]);
+const keyIds = new Map([...shortened.filter((key) => !IN_CHAT.test(key)), ...shortened.filter((key) => IN_CHAT.test(key))].map((key, i) => [key, shortId(i)]));
+/** The keys the widget's code names: only they (and system lines) go into its catalogs. */
+const namedKeys = new Set();
+function shortenKeys(code) {
+  return code.replace(/(["'`])([\w.]+)\1/g, (literal, quote, key, at) => {
+    if (!patronKeys.has(key)) return literal;
+    namedKeys.add(key);
+    const id = keyIds.get(key);
+    if (!id) return literal;
+    // A message key is looked up, never sent: one that appears as a frame's type is a word of the wire.
+    if (code.slice(Math.max(0, at - 5), at).endsWith("type:")) throw new Error(`catalog key "${key}" is also a frame type: add it to src/shared's words or rename it`);
+    return quote + id + quote;
+  });
 }
 
 // Leaves first: a chunk's name (its hash) goes into whatever imports it.
@@ -185,8 +209,32 @@ lazy["src/client/qwidget/cobrowse/share.ts"] = await buildQwidgetChunk("share", 
 lazy["src/client/patron/extras/ViewportPane.ts"] = await buildQwidgetChunk("viewport", "src/client/patron/extras/ViewportPane.ts", [], lazy);
 lazy["src/client/patron/extras/PatronFiles.tsx"] = await buildQwidgetChunk("files", "src/client/patron/extras/PatronFiles.tsx", [hostPreact], lazy);
 lazy["src/client/patron/extras/PatronExtras.tsx"] = await buildQwidgetChunk("extras", "src/client/patron/extras/PatronExtras.tsx", [hostPreact], lazy);
-// The widget next: the loader names it by its content hash, so it can be cached for good.
-const app = await buildQwidgetPart("qwidget/app", "src/client/qwidget/app.tsx", { format: "esm", plugins: [...common.plugins, lazyChunks(lazy)], define: { QWIDGET_CATALOGS: JSON.stringify(catalogs) } });
+// The widget's code next, before its catalogs: it names the keys they hold (and QWIDGET_CATALOGS, their files, is filled in after).
+const appCode = shortenKeys((await build({ ...common, plugins: [...common.plugins, lazyChunks(lazy)], format: "esm", entryPoints: { "qwidget/app": "src/client/qwidget/app.tsx" }, write: false })).outputFiles[0].text);
+
+/**
+ * The message compiler (src/i18n/message-format.ts), bundled for this script:
+ * the widget's catalogs are compiled here, so it carries only the renderer.
+ */
+const { compileMessage } = await import(`data:text/javascript,${encodeURIComponent((await build({ entryPoints: ["src/i18n/message-format.ts"], bundle: true, format: "esm", write: false, logLevel: "warning" })).outputFiles[0].text)}`);
+/** A catalog chunk's object: ids unquoted, messages compiled. */
+const catalogCode = (entries) => `export default {${entries.map(([key, text]) => `${keyIds.get(key) ?? JSON.stringify(key)}:${JSON.stringify(compileMessage(text))}`).join(",")}};`;
+const catalogs = {};
+for (const file of (await readdir("src/i18n/catalogs")).filter((f) => f.endsWith(".json")).sort()) {
+  const tag = file.slice(0, -5);
+  const entries = Object.entries(JSON.parse(await readFile(`src/i18n/catalogs/${file}`, "utf8"))).filter(([key]) => BY_NAME.test(key) || namedKeys.has(key));
+  catalogs[tag] = [];
+  for (const [part, inPart] of [["", (key) => !IN_CHAT.test(key)], ["chat", (key) => IN_CHAT.test(key)]]) {
+    const code = catalogCode(entries.filter(([key]) => inPart(key)));
+    const name = `${tag}${part}-${createHash("sha256").update(code).digest("hex").slice(0, 10)}.js`;
+    await writeFile(`public/build/qwidget/${name}`, code);
+    catalogs[tag].push(name);
+  }
+}
+
+// The widget: the loader names it by its content hash, so it can be cached for good.
+const app = await minifyWidget(appCode.replace(/\bQWIDGET_CATALOGS\b/g, `(${JSON.stringify(catalogs)})`));
+await writeFile("public/build/qwidget/app.js", app);
 const hash = createHash("sha256").update(app).digest("hex").slice(0, 12);
 // A classic script (sites paste <script async src>), so an IIFE; it imports the widget as a module.
 await buildQwidgetPart("qwidget", "src/client/qwidget/loader.ts", { format: "iife", define: { QWIDGET_APP: JSON.stringify(`/qwidget/app.js?v=${hash}`) } });

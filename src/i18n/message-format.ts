@@ -2,18 +2,19 @@
  * A small ICU MessageFormat formatter: the subset the catalogs use —
  * `{name}` arguments, `{n, plural, =0 {…} one {…} other {…}}` (with `#` for
  * the number) and `{x, select, a {…} other {…}}` — with each language's plural
- * rules from `Intl.PluralRules`. Written here rather than taken from npm
- * because the Qwidget carries it and has a byte budget: the full libraries
- * (intl-messageformat, @messageformat/core) weigh ten times as much.
+ * rules from `Intl.PluralRules` (./message-render shows the parsed result).
+ * Written here rather than taken from npm because the front ends carry it and
+ * the Qwidget has a byte budget: the full libraries (intl-messageformat,
+ * @messageformat/core) weigh ten times as much — and the Qwidget carries only
+ * the renderer, its catalogs compiled at build time.
  * Apostrophes follow ICU: `''` is one apostrophe, `'{…}'` quotes braces, any
  * other apostrophe is literal (the test suite checks every catalog against
  * the reference ICU parser too).
  */
 
-export type MessageParams = Record<string, string | number>;
+import { renderMessage, type Message, type MessageParams, type Part } from "./message-render";
 
-/** A parsed message: text, an argument, or `#` (the plural number). */
-type Part = string | { n: string; t?: string; o?: Record<string, Part[]> };
+export type { Message, MessageParams };
 
 const cache = new Map<string, Part[]>();
 
@@ -40,7 +41,7 @@ function parseParts(text: string, at: number, inPlural: boolean): [Part[], numbe
     }
     if (c === "}") break;
     if (c === "#" && inPlural) {
-      parts.push(literal, { n: "#" });
+      parts.push(literal, 0);
       literal = "";
       at++;
       continue;
@@ -58,7 +59,7 @@ function parseParts(text: string, at: number, inPlural: boolean): [Part[], numbe
     if (!m) throw new SyntaxError(`unclosed argument in "${text}"`);
     const name = text.slice(at + 1, m.index).trim();
     if (m[0] === "}") {
-      parts.push({ n: name });
+      parts.push([name]);
       at = m.index + 1;
       continue;
     }
@@ -81,7 +82,7 @@ function parseParts(text: string, at: number, inPlural: boolean): [Part[], numbe
       at = end + 1;
     }
     if (!options.other) throw new SyntaxError(`"${name}" has no "other" option in "${text}"`);
-    parts.push({ n: name, t: type, o: options });
+    parts.push(type === "plural" ? [name, options, 1] : [name, options]);
   }
   parts.push(literal);
   return [parts.filter((p) => p !== ""), at];
@@ -103,31 +104,30 @@ export function argumentNames(text: string): string[] {
   const names = new Set<string>();
   const walk = (parts: Part[]) => {
     for (const p of parts) {
-      if (typeof p === "string" || p.n === "#") continue;
-      names.add(p.n);
-      for (const inner of Object.values(p.o ?? {})) walk(inner);
+      if (typeof p === "string" || p === 0) continue;
+      names.add(p[0]);
+      for (const inner of Object.values(p[1] ?? {})) walk(inner);
     }
   };
   walk(parseMessage(text));
   return [...names];
 }
 
+/** `text` compiled for ./message-render: its literal text when it has no arguments, else its parts. */
+export function compileMessage(text: string): Message {
+  const parts = parseMessage(text);
+  return parts.length === 0 ? "" : parts.length === 1 && typeof parts[0] === "string" ? parts[0] : parts;
+}
+
+/** A catalog's messages compiled for ./message-render (a page that receives them as ICU text compiles them once). */
+export function compileMessages<K extends string>(catalog: Partial<Record<K, string>>): Partial<Record<K, Message>> {
+  return Object.fromEntries(Object.entries<string | undefined>(catalog).map(([key, text]) => [key, compileMessage(text ?? "")])) as Partial<Record<K, Message>>;
+}
+
 /**
  * Formats `text` in `locale` with `params`. `show` renders an argument's value
  * (the callers isolate names there); a missing argument stays as `{name}`.
  */
-export function formatMessage(locale: string, text: string, params: MessageParams = {}, show: (name: string, value: string | number) => string = (_, v) => String(v)): string {
-  const render = (parts: Part[], count?: number): string =>
-    parts
-      .map((p) => {
-        if (typeof p === "string") return p;
-        if (p.n === "#") return count === undefined ? "#" : new Intl.NumberFormat(locale).format(count);
-        const value = params[p.n];
-        if (!p.o) return value === undefined ? `{${p.n}}` : show(p.n, value);
-        if (p.t === "select") return render(p.o[String(value)] ?? p.o.other!);
-        const n = Number(value);
-        return render(p.o[`=${n}`] ?? p.o[new Intl.PluralRules(locale).select(n)] ?? p.o.other!, n);
-      })
-      .join("");
-  return render(parseMessage(text));
+export function formatMessage(locale: string, text: string, params?: MessageParams, show?: (name: string, value: string | number) => string): string {
+  return renderMessage(locale, parseMessage(text), params, show);
 }

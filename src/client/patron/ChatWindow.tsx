@@ -13,6 +13,7 @@
  * ./extras/PatronExtras, imported as the window shows (a chunk of its own in
  * the Qwidget, whose first load has a byte budget) — and with it the parts
  * only an unavailable or finished chat needs (the alternatives, the rating).
+ * The transcript choice belongs to a plain chat and comes with the window.
  * Files (sending them, showing them) are ./extras/PatronFiles, another chunk.
  */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -24,6 +25,7 @@ import { t } from "../shared/i18n";
 import type { SessionSnapshot } from "../shared/session-connection";
 import { Transcript } from "../shared/Transcript";
 import { patronChat } from "./patron-chat";
+import { TranscriptChoice } from "./TranscriptChoice";
 
 export type { Alternatives };
 
@@ -179,7 +181,7 @@ export function ChatWindow(props: ChatWindowProps) {
           />
           {files && session?.filesAllowed !== false ? <files.PatronFileAttach sessionId={sessionId} token={token} origin={origin} /> : null}
           <div class="chat-actions">
-            {extras ? <extras.TranscriptChoice choice={snap?.transcript ?? null} onChange={(send, email) => chat.setTranscript(send, email)} /> : null}
+            <TranscriptChoice choice={snap?.transcript ?? null} onChange={(send, email) => chat.setTranscript(send, email)} />
             {confirmingEnd ? (
               <div class="confirm" role="group" aria-labelledby="confirm-end">
                 <p id="confirm-end">{t("chat.confirmEnd")}</p>

@@ -5,7 +5,8 @@
  */
 import { render } from "preact";
 import type { Alternatives } from "../../shared/api";
-import { setMessages, t, type Messages } from "../shared/i18n";
+import { compileMessages } from "../../i18n/message-format";
+import { setMessages, t, type MessageKey } from "../shared/i18n";
 import { ChatWindow } from "./ChatWindow";
 import { patronPost } from "./patron-api";
 import { tokenStore } from "./token-store";
@@ -19,11 +20,11 @@ interface Bootstrap {
   /** The language the server chose (the page's `<html lang dir>` follow it), and the others the form offers. */
   language: { tag: string; dir: "ltr" | "rtl"; offered: { tag: string; name: string }[] };
   /** That language's messages. */
-  catalog: Messages;
+  catalog: Partial<Record<MessageKey, string>>;
 }
 
 const boot = JSON.parse(document.getElementById("bootstrap")!.textContent!) as Bootstrap;
-setMessages(boot.language.tag, boot.catalog);
+setMessages(boot.language.tag, compileMessages(boot.catalog));
 /** Switching language tells the chat (its mails follow) and loads the page again in it: the server words the page, the window and its dates anew. */
 const switchLanguage = (tag: string) => {
   const url = new URL(location.href);

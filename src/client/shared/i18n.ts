@@ -8,12 +8,13 @@
  */
 import type en from "../../i18n/catalogs/en.json";
 import type staffEn from "../../i18n/catalogs/staff/en.json";
-import { formatMessage, type MessageParams } from "../../i18n/message-format";
+import { renderMessage, type Message, type MessageParams } from "../../i18n/message-render";
 import { messageText } from "../../i18n/system-lines";
 import type { ChatMessage } from "../../shared/protocol";
 
 export type MessageKey = keyof typeof en | keyof typeof staffEn;
-export type Messages = Partial<Record<MessageKey, string>>;
+/** Compiled (src/i18n/message-format's compileMessages): the Qwidget's come so from the build, and it carries no parser. */
+export type Messages = Partial<Record<MessageKey, Message>>;
 
 let language = "en";
 let messages: Messages = {};
@@ -34,9 +35,9 @@ const NAMES = /^(name|owner|to|from|patron|librarian|library|reasonName)$/;
 function lookup(key: string, params?: MessageParams): string | undefined {
   const text = messages[key as MessageKey];
   if (text === undefined) return undefined;
-  return formatMessage(language, text, params, (name, value) => {
+  return renderMessage(language, text, params, (name, value) => {
     const v = String(value);
-    return NAMES.test(name) && (RIGHT_TO_LEFT.test(v) || RIGHT_TO_LEFT.test(text)) ? `\u2068${v}\u2069` : v;
+    return NAMES.test(name) && (RIGHT_TO_LEFT.test(v) || RIGHT_TO_LEFT.test(JSON.stringify(text))) ? `\u2068${v}\u2069` : v;
   });
 }
 

@@ -27,10 +27,9 @@ import css from "./extras.css";
 
 // The Qwidget hands this chunk its own Preact (../../shared/preact-host.ts).
 export { adoptPreact } from "../../shared/preact-adopt";
-// Loaded with this chunk rather than with the Qwidget's first load: only a chat under way, unavailable or finished shows them.
+// Loaded with this chunk rather than with the Qwidget's first load: only an unavailable or finished chat shows them.
 export { RatingForm } from "../RatingForm";
 export { ForgetBrowser } from "../ForgetBrowser";
-export { TranscriptChoice } from "../TranscriptChoice";
 export { Unavailable } from "../Unavailable";
 
 /** Loads the co-browse recorder (the Qwidget passes it; Refdesk's own chat page cannot co-browse). */
