@@ -108,3 +108,29 @@ export async function axeViolations(page: Page, selector?: string): Promise<{ id
     return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
   }, selector ?? null);
 }
+
+/** Records every notification the page makes, and lets the test hide the tab (Chromium keeps a test page visible). */
+export async function recordNotifications(ctx: BrowserContext): Promise<void> {
+  await ctx.grantPermissions(["notifications"], { origin: baseUrl() });
+  await ctx.addInitScript(() => {
+    const w = window as unknown as { __shown: { title: string; body: string }[]; __setHidden: (hidden: boolean) => void; Notification: typeof Notification };
+    w.__shown = [];
+    const Real = window.Notification;
+    class Recorded extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        w.__shown.push({ title, body: options?.body ?? "" });
+        super(title, options);
+      }
+    }
+    Object.defineProperty(Recorded, "permission", { get: () => Real.permission });
+    (Recorded as unknown as { requestPermission: typeof Notification.requestPermission }).requestPermission = Real.requestPermission.bind(Real);
+    w.Notification = Recorded;
+    let hidden = false;
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (hidden ? "hidden" : "visible") });
+    w.__setHidden = (h: boolean) => {
+      hidden = h;
+      document.dispatchEvent(new Event("visibilitychange"));
+    };
+  });
+}

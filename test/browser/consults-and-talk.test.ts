@@ -13,7 +13,7 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, baseUrl, signInToMonitor, useBrowser } from "./browser";
+import { axeViolations, recordNotifications, signInToMonitor, useBrowser } from "./browser";
 import { TALK_FORM, TALK_HELPER, TALK_OWNER, TALK_WATCHER } from "./fixtures";
 
 const { context } = useBrowser();
@@ -142,30 +142,6 @@ describe("a consult", () => {
   });
 });
 
-/** Records every notification the page makes, and lets the test hide the tab (Chromium keeps a test page visible). */
-async function recordNotifications(ctx: BrowserContext): Promise<void> {
-  await ctx.grantPermissions(["notifications"], { origin: baseUrl() });
-  await ctx.addInitScript(() => {
-    const w = window as unknown as { __shown: { title: string; body: string }[]; __setHidden: (hidden: boolean) => void; Notification: typeof Notification };
-    w.__shown = [];
-    const Real = window.Notification;
-    class Recorded extends Real {
-      constructor(title: string, options?: NotificationOptions) {
-        w.__shown.push({ title, body: options?.body ?? "" });
-        super(title, options);
-      }
-    }
-    Object.defineProperty(Recorded, "permission", { get: () => Real.permission });
-    (Recorded as unknown as { requestPermission: typeof Notification.requestPermission }).requestPermission = Real.requestPermission.bind(Real);
-    w.Notification = Recorded;
-    let hidden = false;
-    Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
-    w.__setHidden = (h: boolean) => {
-      hidden = h;
-      document.dispatchEvent(new Event("visibilitychange"));
-    };
-  });
-}
 
 const setHidden = (page: Page, hidden: boolean) => page.evaluate((h) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(h), hidden);
 const shown = (page: Page) => page.evaluate(() => (window as unknown as { __shown: { title: string; body: string }[] }).__shown);

@@ -7,10 +7,10 @@
  * granted to the test context), and the coverage schedule's alert for a
  * library whose shift has begun with nobody online. axe-core finds nothing.
  */
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/demo-data.mjs";
-import { axeViolations, baseUrl, signInToMonitor, useBrowser } from "./browser";
+import { axeViolations, baseUrl, recordNotifications, signInToMonitor, useBrowser } from "./browser";
 import { ALERT_ADMIN, ALERT_FORM, ALERT_LIBRARIAN, ALERT_LIBRARY, LAYOUT_FORM, LAYOUT_LIBRARIAN } from "./fixtures";
 
 const { context } = useBrowser();
@@ -132,31 +132,6 @@ describe("the monitor laid out for a working day", () => {
   });
 });
 
-/** Records every notification the page makes, and lets the test hide the tab (Chromium keeps a test page visible). */
-async function recordNotifications(ctx: BrowserContext): Promise<void> {
-  await ctx.grantPermissions(["notifications"], { origin: baseUrl() });
-  await ctx.addInitScript(() => {
-    const w = window as unknown as { __shown: { title: string; body: string }[]; __setHidden: (hidden: boolean) => void; Notification: typeof Notification };
-    w.__shown = [];
-    const Real = window.Notification;
-    class Recorded extends Real {
-      constructor(title: string, options?: NotificationOptions) {
-        w.__shown.push({ title, body: options?.body ?? "" });
-        super(title, options);
-      }
-    }
-    Object.defineProperty(Recorded, "permission", { get: () => Real.permission });
-    (Recorded as unknown as { requestPermission: typeof Notification.requestPermission }).requestPermission = Real.requestPermission.bind(Real);
-    w.Notification = Recorded;
-    let hidden = false;
-    Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
-    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (hidden ? "hidden" : "visible") });
-    w.__setHidden = (h: boolean) => {
-      hidden = h;
-      document.dispatchEvent(new Event("visibilitychange"));
-    };
-  });
-}
 
 const shown = (page: Page) => page.evaluate(() => (window as unknown as { __shown: { title: string; body: string }[] }).__shown);
 
