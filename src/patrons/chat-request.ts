@@ -69,9 +69,9 @@ export function formFieldErrors(request: ChatRequest, formFields: unknown, wordi
   const errors: FieldError[] = [];
   for (const def of defs) {
     const value = answerTo(request, def);
-    if (def.required && !value) errors.push({ field: requestFieldPath(def), message: t("form.required", { label: def.label }) });
+    if (def.required && !value) errors.push({ field: requestFieldPath(def), message: t("problem.required", { label: def.label }) });
     else if (def.kind === "select" && value && def.options && !def.options.includes(value)) {
-      errors.push({ field: requestFieldPath(def), message: t("form.chooseOption", { label: def.label }) });
+      errors.push({ field: requestFieldPath(def), message: t("problem.chooseOption", { label: def.label }) });
     }
   }
   // Name and e-mail have their own inputs; `fields` holds only the form's own.
