@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath, type FormField } from "../shared/forms";
 import { translator, type Translator } from "../i18n/catalog";
+import { answerProblemKey } from "../i18n/refusal-words";
 
 export type ChatRequest = z.output<typeof startChatSchema>;
 
@@ -45,15 +46,29 @@ export function submittedValues(raw: Record<string, unknown>): SubmittedValues {
   return { question: asText(raw.question), name: asText(raw.name), email: asText(raw.email), fields, noTranscript: raw.noTranscript === "on" || raw.noTranscript === true };
 }
 
-/** Every schema problem, one per field (the first for each), in the order the form shows them. */
-export function schemaErrors(error: z.ZodError): FieldError[] {
+/**
+ * Every schema problem, one per field (the first for each), in the order the
+ * form shows them; a problem at one of the form's inputs worded in the
+ * patron's language from what was typed there (with `wording` and `typed`).
+ */
+export function schemaErrors(error: z.ZodError, wording?: FieldWording, typed?: SubmittedValues): FieldError[] {
   const byField = new Map<string, FieldError>();
   for (const issue of error.issues) {
     const field = issue.path.map(String).join(".") || undefined;
     const key = field ?? "";
-    if (!byField.has(key)) byField.set(key, { field, message: issue.message });
+    const worded = field && wording && typed ? inputProblem(field, wording, typed) : undefined;
+    if (!byField.has(key)) byField.set(key, { field, message: worded ?? issue.message });
   }
   return [...byField.values()];
+}
+
+/** A problem at the input `field` in the patron's language; undefined for a part of the request the form has no input for. */
+function inputProblem(field: string, { fields, t }: FieldWording, typed: SubmittedValues): string | undefined {
+  if (field === "question") return t(answerProblemKey("question", typed.question));
+  const def = fields.find((f) => requestFieldPath(f) === field);
+  if (!def) return field === "email" ? t("problem.email") : undefined;
+  const value = def.id === "name" ? typed.name : def.id === "email" ? typed.email : typed.fields[def.id];
+  return t(answerProblemKey(def.kind, value?.trim() || undefined), { label: def.label });
 }
 
 /** The form's fields as the patron was shown them, and the catalog to word problems in (the patron's language). */

@@ -2,7 +2,7 @@
  * Asking from the Qwidget: the question, then what the form asks (its required
  * fields shown; optional ones — name, e-mail with the transcript note, patron
  * type… — folded away). Send starts the chat in place. A refusal is shown at
- * its field, with everything typed kept.
+ * its field in the patron's language, with everything typed kept.
  */
 import { useRef, useState } from "preact/hooks";
 import type { EmbedStatus } from "../../shared/api";
@@ -11,6 +11,7 @@ import { LIMITS } from "../../shared/limits";
 import { requestFieldPath } from "../../shared/request-fields";
 import { Field } from "../patron/Field";
 import { currentLanguage, t } from "../shared/i18n";
+import { answerProblemKey } from "../../i18n/refusal-words";
 import { patronPost, type PatronFailure } from "../patron/patron-api";
 import { browserId, type ChatRecord } from "./chat-record";
 
@@ -81,7 +82,8 @@ export function StartForm({ status, origin, onStarted }: StartFormProps) {
     });
     setSending(false);
     if (res.ok) return onStarted({ sessionId: res.data.sessionId, token: res.data.token, open: true });
-    setError(res.error);
+    const at = [...shown, ...folded].find((f) => pathOf(f) === res.error.field);
+    setError(at ? { ...res.error, message: t(answerProblemKey(at === QUESTION ? "question" : at.kind, text(pathOf(at))), { label: at.label }) } : res.error);
     // Take the patron to the problem: the field at fault, or the message.
     requestAnimationFrame(() => form.current?.querySelector<HTMLElement>("[aria-invalid], .form-error")?.focus());
   };
