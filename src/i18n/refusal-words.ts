@@ -18,6 +18,9 @@ export interface RefusalFacts {
 /** The catalog key that words a refusal for a patron. */
 export function refusalKey({ code, field }: RefusalFacts): PatronKey {
   switch (code) {
+    // The page's own: a frame it could not send because the socket is down.
+    case "offline":
+      return "problem.offline";
     case "rate_limited":
       return "problem.rateLimited";
     case "session_ended":
