@@ -15,29 +15,25 @@ export interface RefusalFacts {
   field?: string;
 }
 
+/** What each code says when no field tells more. */
+const BY_CODE: Partial<Record<string, PatronKey>> = {
+  // The page's own: a frame it could not send because the socket is down.
+  offline: "problem.offline",
+  rate_limited: "problem.rateLimited",
+  session_ended: "chat.ended",
+  not_active: "problem.notNow",
+  too_large: "problem.tooLong",
+  unauthorized: "problem.chatGone",
+  not_found: "problem.chatGone",
+};
+
 /** The catalog key that words a refusal for a patron. */
-export function refusalKey({ code, field }: RefusalFacts): PatronKey {
-  switch (code) {
-    // The page's own: a frame it could not send because the socket is down.
-    case "offline":
-      return "problem.offline";
-    case "rate_limited":
-      return "problem.rateLimited";
-    case "session_ended":
-      return "chat.ended";
-    case "not_active":
-      return "problem.notNow";
-    case "too_large":
-      return "problem.tooLong";
-    case "unauthorized":
-    case "not_found":
-      // A form that is gone (404, or 410 when turned off) names `formId`; anything else is the chat itself.
-      return field === "formId" ? "problem.formGone" : "problem.chatGone";
-    case "validation_failed":
-      if (field === "question") return "problem.question";
-      if (field === "email") return "problem.email";
-  }
-  return "problem.failed";
+export function refusalKey({ code = "", field }: RefusalFacts): PatronKey {
+  // A form that is gone (404, or 410 when turned off) names `formId`.
+  if (field === "formId") return "problem.formGone";
+  if (code === "validation_failed" && field === "question") return "problem.question";
+  if (code === "validation_failed" && field === "email") return "problem.email";
+  return BY_CODE[code] ?? "problem.failed";
 }
 
 /**

@@ -20,7 +20,7 @@ export async function patronPost<T>(origin: string, path: string, body: unknown,
   try {
     res = await fetch(new URL(path, origin), { method: "POST", headers, body: JSON.stringify(body) });
   } catch {
-    return { ok: false, error: { message: t("problem.unreachable") } };
+    return { ok: false, error: { message: t("chat.unreachable") } };
   }
   const json = (await res.json().catch(() => null)) as (T & { error?: { code?: string; field?: string } }) | null;
   if (res.ok && json) return { ok: true, data: json };

@@ -11,7 +11,7 @@ import { LIMITS } from "../../shared/limits";
 import { requestFieldPath } from "../../shared/request-fields";
 import { Field } from "../patron/Field";
 import { currentLanguage, t } from "../shared/i18n";
-import { answerProblemKey } from "../../i18n/refusal-words";
+import { answerProblemKey, refusalKey } from "../../i18n/refusal-words";
 import { patronPost, type PatronFailure } from "../patron/patron-api";
 import { browserId, type ChatRecord } from "./chat-record";
 
@@ -19,6 +19,8 @@ export interface StartFormProps {
   status: EmbedStatus;
   origin: string;
   onStarted: (record: ChatRecord) => void;
+  /** Loads the chat's part of the catalog, which holds the words for refusals. */
+  loadChatWords: () => Promise<void>;
 }
 
 /** The question, asked like any other field (its label in the patron's language). */
@@ -49,7 +51,7 @@ function FormFieldInput({ f, error }: { f: FormField; error: PatronFailure | nul
   );
 }
 
-export function StartForm({ status, origin, onStarted }: StartFormProps) {
+export function StartForm({ status, origin, onStarted, loadChatWords }: StartFormProps) {
   const [error, setError] = useState<PatronFailure | null>(null);
   const [sending, setSending] = useState(false);
   const form = useRef<HTMLFormElement>(null);
@@ -83,7 +85,9 @@ export function StartForm({ status, origin, onStarted }: StartFormProps) {
     setSending(false);
     if (res.ok) return onStarted({ sessionId: res.data.sessionId, token: res.data.token, open: true });
     const at = [...shown, ...folded].find((f) => pathOf(f) === res.error.field);
-    setError(at ? { ...res.error, message: t(answerProblemKey(at === QUESTION ? "question" : at.kind, text(pathOf(at))), { label: at.label }) } : res.error);
+    // A refusal's words come with the chat's part of the catalog; without the service, the first part says so.
+    if (res.error.code) await loadChatWords().catch(() => {});
+    setError(at ? { ...res.error, message: t(answerProblemKey(at === QUESTION ? "question" : at.kind, text(pathOf(at))), { label: at.label }) } : res.error.code ? { ...res.error, message: t(refusalKey(res.error)) } : res.error);
     // Take the patron to the problem: the field at fault, or the message.
     requestAnimationFrame(() => form.current?.querySelector<HTMLElement>("[aria-invalid], .form-error")?.focus());
   };
