@@ -43,6 +43,7 @@ function FormFieldInput({ f, error }: { f: FormField; error: PatronFailure | nul
       help={f.help}
       error={error?.field === pathOf(f) ? error.message : null}
       options={f.options}
+      optionLabels={f.optionLabels}
       name={pathOf(f)}
       required={f.required}
       maxLength={maxLengthOf(f)}
