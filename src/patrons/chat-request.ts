@@ -9,6 +9,7 @@ import { startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath, type FormField } from "../shared/forms";
 import { translator, type Translator } from "../i18n/catalog";
 import { answerProblemKey } from "../i18n/refusal-words";
+import { LIMITS } from "../shared/limits";
 
 export type ChatRequest = z.output<typeof startChatSchema>;
 
@@ -64,11 +65,12 @@ export function schemaErrors(error: z.ZodError, wording?: FieldWording, typed?: 
 
 /** A problem at the input `field` in the patron's language; undefined for a part of the request the form has no input for. */
 function inputProblem(field: string, { fields, t }: FieldWording, typed: SubmittedValues): string | undefined {
-  if (field === "question") return t(answerProblemKey("question", typed.question));
+  if (field === "question") return t(answerProblemKey("question", typed.question.trim(), LIMITS.questionChars), { max: LIMITS.questionChars });
   const def = fields.find((f) => requestFieldPath(f) === field);
   if (!def) return field === "email" ? t("problem.email") : undefined;
   const value = def.id === "name" ? typed.name : def.id === "email" ? typed.email : typed.fields[def.id];
-  return t(answerProblemKey(def.kind, value?.trim() || undefined), { label: def.label });
+  const max = def.kind === "email" ? LIMITS.emailChars : def.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
+  return t(answerProblemKey(def.kind, value?.trim() || undefined, max), { label: def.label, max });
 }
 
 /** The form's fields as the patron was shown them, and the catalog to word problems in (the patron's language). */

@@ -16,7 +16,7 @@ import type { Language } from "../../src/i18n/languages";
 import { compileMessages } from "../../src/i18n/message-format";
 import { answerProblemKey, refusalKey } from "../../src/i18n/refusal-words";
 import { signedFilePath } from "../../src/files/links";
-import { FILE_LIMITS } from "../../src/shared/limits";
+import { FILE_LIMITS, LIMITS } from "../../src/shared/limits";
 import { call, createForm, createLibrary, staffedLibrary, startChat } from "./helpers";
 import { element, elements, postChat, postHostedForm } from "./patron-helpers";
 
@@ -181,6 +181,9 @@ describe("form problems in the patron's language", () => {
     expect(await summaryIn("es")).toEqual([translate("es", "problem.question"), translate("es", "problem.email"), translate("es", "problem.chooseOption", { label: "Soy…" })]);
     expect(await summaryIn("ar")).toEqual([translate("ar", "problem.question"), translate("ar", "problem.email"), translate("ar", "problem.chooseOption", { label: "أنا…" })]);
     expect(await summaryIn("en")).toEqual(["Please type your question", "Enter a valid e-mail address", "I am a…: choose one of the options"]);
+    // Over a limit (only a hand-made post can be): the limit, in French.
+    const long = await postHostedForm({ formId, question: "q".repeat(LIMITS.questionChars + 1), "field:patron-type": "Student", language: "fr" });
+    expect((await elements(await long.text(), ".error-summary a")).map((a) => a.text)).toEqual([translate("fr", "problem.maxChars", { max: LIMITS.questionChars })]);
   });
 });
 
