@@ -23,8 +23,8 @@ const BY_CODE: Partial<Record<string, PatronKey>> = {
   session_ended: "chat.ended",
   not_active: "problem.notNow",
   too_large: "problem.tooLong",
-  unauthorized: "problem.chatGone",
-  not_found: "problem.chatGone",
+  unauthorized: "problem.chatLink",
+  not_found: "problem.chatLink",
 };
 
 /** The catalog key that words a refusal for a patron. */

@@ -99,7 +99,7 @@ describe("file refusals in the patron's language", () => {
     const refusal = await refusalOf(over);
     expect(refusal).toMatchObject({ status: 409, code: "session_ended" });
     pageIn("ar");
-    expect(fileRefusalText(over.status, refusal)).toBe(translate("ar", "files.over"));
+    expect(fileRefusalText(over.status, refusal)).toBe(translate("ar", "chat.ended"));
 
     const open = await chatIn("ar");
     const big = await upload(open.sessionId, open.token, new Uint8Array(FILE_LIMITS.fileBytes + 1), "كبير.png");

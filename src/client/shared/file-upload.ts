@@ -40,7 +40,6 @@ export function fileRefusalText(status: number, error: FileRefusal | undefined):
   if (code === "validation_failed" && field === "file") return status === 415 ? t("files.wrongType", { megabytes: megabytes(FILE_LIMITS.fileBytes) }) : t("files.empty");
   // Forbidden, for a patron: the library or the librarian turned files off.
   if (code === "forbidden") return FILE_UI_TEXTS.filesOffNote;
-  if (code === "session_ended") return t("files.over");
   if (code === "not_active") return t("files.notOpen");
   return code ? t(refusalKey(error)) : FILE_UI_TEXTS.failed;
 }
