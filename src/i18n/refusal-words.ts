@@ -38,12 +38,12 @@ export function refusalKey({ code = "", field }: RefusalFacts): PatronKey {
 
 /**
  * The key for a problem at one of a form's inputs (`kind` is the field's,
- * or "question"), from what was typed there: missing, longer than `max`
- * characters, not one of the options, not an e-mail address, or otherwise
- * not right. Worded with the field's `label` (and `max`).
+ * or "question"), from what was typed there: missing, not one of the
+ * options, not an e-mail address, or otherwise not right. Worded with the
+ * field's `label`. (Over-long answers are the hosted form's alone: the
+ * Qwidget's inputs stop at their limits.)
  */
-export function answerProblemKey(kind: string, value: string | undefined, max = Infinity): PatronKey {
-  if (value && value.length > max) return "problem.maxChars";
+export function answerProblemKey(kind: string, value: string | undefined): PatronKey {
   if (kind === "question") return "problem.question";
   return !value ? "problem.required" : kind === "select" ? "problem.chooseOption" : kind === "email" ? "problem.email" : "problem.check";
 }

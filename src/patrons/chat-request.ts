@@ -65,12 +65,12 @@ export function schemaErrors(error: z.ZodError, wording?: FieldWording, typed?: 
 
 /** A problem at the input `field` in the patron's language; undefined for a part of the request the form has no input for. */
 function inputProblem(field: string, { fields, t }: FieldWording, typed: SubmittedValues): string | undefined {
-  if (field === "question") return t(answerProblemKey("question", typed.question.trim(), LIMITS.questionChars), { max: LIMITS.questionChars });
-  const def = fields.find((f) => requestFieldPath(f) === field);
-  if (!def) return field === "email" ? t("problem.email") : undefined;
-  const value = def.id === "name" ? typed.name : def.id === "email" ? typed.email : typed.fields[def.id];
-  const max = def.kind === "email" ? LIMITS.emailChars : def.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
-  return t(answerProblemKey(def.kind, value?.trim() || undefined, max), { label: def.label, max });
+  const def = field === "question" ? undefined : fields.find((f) => requestFieldPath(f) === field);
+  if (field !== "question" && !def) return field === "email" ? t("problem.email") : undefined;
+  const value = (!def ? typed.question : def.id === "name" ? typed.name : def.id === "email" ? typed.email : typed.fields[def.id])?.trim();
+  const max = !def ? LIMITS.questionChars : def.kind === "email" ? LIMITS.emailChars : def.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
+  if (value && value.length > max) return t("problem.maxChars", { max });
+  return t(answerProblemKey(def?.kind ?? "question", value || undefined), { label: def?.label ?? "" });
 }
 
 /** The form's fields as the patron was shown them, and the catalog to word problems in (the patron's language). */

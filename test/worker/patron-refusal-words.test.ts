@@ -112,9 +112,10 @@ describe("file refusals in the patron's language", () => {
 
   it("a code the page does not know is worded by the catalog too, never left empty or English", () => {
     pageIn("es");
-    expect(fileRefusalText(500, { code: "internal", message: "Something went wrong on our side." })).toBe(translate("es", "problem.failed"));
-    expect(fileRefusalText(418, { code: "some_new_code", message: "English words" })).toBe(translate("es", "problem.failed"));
+    expect(fileRefusalText(500, { code: "internal", message: "Something went wrong on our side." })).toBe(translate("es", "files.failed"));
+    expect(fileRefusalText(418, { code: "some_new_code", message: "English words" })).toBe(translate("es", "files.failed"));
     expect(fileRefusalText(502, undefined)).toBe(translate("es", "files.failed"));
+    expect(fileRefusalText(401, { code: "unauthorized", message: "This chat link is not valid." })).toBe(translate("es", "problem.chatLink"));
   });
 });
 

@@ -4,7 +4,6 @@
  * refusal is worded for the patron from its code and field, in their language;
  * a librarian (English, the staff side) reads the server's own sentence.
  */
-import { refusalKey } from "../../i18n/refusal-words";
 import { FILE_LIMITS } from "../../shared/limits";
 import { FILE_UI_TEXTS } from "./file-texts";
 import { t } from "./i18n";
@@ -41,7 +40,9 @@ export function fileRefusalText(status: number, error: FileRefusal | undefined):
   // Forbidden, for a patron: the library or the librarian turned files off.
   if (code === "forbidden") return FILE_UI_TEXTS.filesOffNote;
   if (code === "not_active") return t("files.notOpen");
-  return code ? t(refusalKey(error)) : FILE_UI_TEXTS.failed;
+  if (code === "session_ended") return t("chat.ended");
+  // A token the chat no longer knows; anything else (the service's own fault, a code this page does not know): "could not be sent".
+  return code === "unauthorized" || code === "not_found" ? t("problem.chatLink") : FILE_UI_TEXTS.failed;
 }
 
 export function uploadFile(target: UploadTarget, file: File, alt: string, onProgress: (sent: number, total: number) => void): Upload {
