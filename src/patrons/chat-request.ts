@@ -65,12 +65,19 @@ export function schemaErrors(error: z.ZodError, wording?: FieldWording, typed?: 
 
 /** A problem at the input `field` in the patron's language; undefined for a part of the request the form has no input for. */
 function inputProblem(field: string, { fields, t }: FieldWording, typed: SubmittedValues): string | undefined {
-  const def = field === "question" ? undefined : fields.find((f) => requestFieldPath(f) === field);
-  if (field !== "question" && !def) return field === "email" ? t("problem.email") : undefined;
-  const value = (!def ? typed.question : def.id === "name" ? typed.name : def.id === "email" ? typed.email : typed.fields[def.id])?.trim();
-  const max = !def ? LIMITS.questionChars : def.kind === "email" ? LIMITS.emailChars : def.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
+  if (field === "question") return answerProblem(t, "question", typed.question, LIMITS.questionChars);
+  const def = fields.find((f) => requestFieldPath(f) === field);
+  if (!def) return field === "email" ? t("problem.email") : undefined;
+  const value = def.id === "name" ? typed.name : def.id === "email" ? typed.email : typed.fields[def.id];
+  const max = def.kind === "email" ? LIMITS.emailChars : def.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
+  return answerProblem(t, def.kind, value, max, def.label);
+}
+
+/** What is wrong with one answer: over its limit (only a hand-made post can be), or as the Qwidget words it. */
+function answerProblem(t: Translator, kind: string, typed: string | undefined, max: number, label = ""): string {
+  const value = typed?.trim();
   if (value && value.length > max) return t("problem.maxChars", { max });
-  return t(answerProblemKey(def?.kind ?? "question", value || undefined), { label: def?.label ?? "" });
+  return t(answerProblemKey(kind, value || undefined), { label });
 }
 
 /** The form's fields as the patron was shown them, and the catalog to word problems in (the patron's language). */

@@ -88,7 +88,8 @@ export function StartForm({ status, origin, onStarted, loadChatWords }: StartFor
     const at = [...shown, ...folded].find((f) => pathOf(f) === res.error.field);
     // A refusal's words come with the chat's part of the catalog; without the service, the first part says so.
     if (res.error.code) await loadChatWords().catch(() => {});
-    setError(at ? { ...res.error, message: t(answerProblemKey(at === QUESTION ? "question" : at.kind, text(pathOf(at))), { label: at.label }) } : res.error.code ? { ...res.error, message: t(refusalKey(res.error)) } : res.error);
+    const message = at ? t(answerProblemKey(at === QUESTION ? "question" : at.kind, text(pathOf(at))), { label: at.label }) : res.error.code ? t(refusalKey(res.error)) : res.error.message;
+    setError({ ...res.error, message });
     // Take the patron to the problem: the field at fault, or the message.
     requestAnimationFrame(() => form.current?.querySelector<HTMLElement>("[aria-invalid], .form-error")?.focus());
   };
