@@ -16,7 +16,8 @@
 // does not have. `--through-proxy` measures with it.
 //
 // Exit code 1 if a message is lost or a flood pushes others' p99 past 1.5×.
-import { FLOODS, noisyNeighbourScenario } from "./lib/noisy-neighbour.mjs";
+import { FLOODS } from "./lib/floods.mjs";
+import { noisyNeighbourScenario } from "./lib/noisy-neighbour.mjs";
 import { atMost, cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
 import { startBenchServer } from "./lib/server.mjs";
 

@@ -1,98 +1,36 @@
 // The noisy neighbour: normal chats next to one patron who floods one frame
-// type after another as fast as the socket takes them, waiting and chatting.
+// type after another (./floods.mjs) as fast as the socket takes them, waiting
+// and chatting, from a thread of its own (./flooder-thread.mjs).
 // Other chats' patron→librarian delivery is measured in every window of the
 // same run — quiet windows between the floods are the baseline — so the ratio
 // says what one client can cost everyone else, on this machine, now.
-import WebSocket from "ws";
+import { Worker } from "node:worker_threads";
 import { accept, forEachLimited, startChat } from "./http.mjs";
 import { bodyOf, createWaitingChats, monitoringLibrarians } from "./load-scenarios.mjs";
 import { benchFormId } from "./seed.mjs";
 import { librarianSocket, patronSocket } from "./socket.mjs";
 import { summarize } from "./stats.mjs";
+import { FLOODS } from "./floods.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
-/** Every frame a patron can send, as a flood; `state` is the chat the flooder is in. */
-export const FLOODS = [
-  { name: "send", state: "active", frame: (i) => ({ type: "send", clientId: `flood-${i}`, body: `flood ${i}` }) },
-  { name: "typing", state: "active", frame: (i) => ({ type: "typing", active: i % 2 === 0 }) },
-  { name: "transcript", state: "active", frame: (i) => ({ type: "transcript", send: i % 2 === 0, email: "flood@patron.example" }) },
-  { name: "capabilities", state: "active", frame: (i) => ({ type: "capabilities", report: { framing: i % 2 === 0, popups: "unknown", qwidget: false, cobrowseSupported: false, narrow: false } }) },
-  { name: "hello", state: "active", frame: () => ({ type: "hello", lastSeq: 0 }), withToken: true },
-  { name: "cobrowse.request", state: "active", frame: () => ({ type: "cobrowse.request" }) },
-  { name: "cobrowse.decline", state: "active", frame: () => ({ type: "cobrowse.decline" }) },
-  { name: "cobrowse.stop", state: "active", frame: () => ({ type: "cobrowse.stop" }) },
-  { name: "cobrowse.point", state: "active", frame: (i) => ({ type: "cobrowse.point", target: { nodeId: i % 100, x: i % 500, y: i % 300 } }) },
-  { name: "cobrowse.navigate", state: "active", frame: (i) => ({ type: "cobrowse.navigate", url: `https://library.example/p${i}` }) },
-  { name: "cobrowse.resync", state: "active", frame: () => ({ type: "cobrowse.resync" }) },
-  { name: "leave", state: "active", frame: () => ({ type: "leave" }) },
-  { name: "malformed JSON", state: "active", frame: (i) => `{"type":"send","clientId":"x${i}"` },
-  { name: "oversized frame", state: "active", frame: (i) => JSON.stringify({ type: "send", clientId: `big-${i}`, body: "x".repeat(17_000) }) },
-  { name: "send (waiting)", state: "waiting", frame: (i) => ({ type: "send", clientId: `wflood-${i}`, body: `flood ${i}` }) },
-  { name: "typing (waiting)", state: "waiting", frame: (i) => ({ type: "typing", active: i % 2 === 0 }) },
-  { name: "transcript (waiting)", state: "waiting", frame: (i) => ({ type: "transcript", send: i % 2 === 0, email: "flood@patron.example" }) },
-];
-
 /**
- * One patron flooding `flood` on their chat's socket: frames as fast as the
- * socket's send buffer drains, reconnecting (and saying hello again) whenever
- * the server closes the socket, until `stop()`.
+ * One patron flooding `flood` on their chat's socket, in a thread of its own
+ * (./flooder-thread.mjs), until `stop()` resolves with its counts.
  */
 function flooder(base, chat, flood) {
-  let running = true;
-  let sent = 0;
-  let reconnects = 0;
-  let refusedUpgrades = 0;
-  const closes = {};
-  const answers = {};
-  const loop = (async () => {
-    while (running) {
-      let socket;
-      try {
-        socket = await patronSocket(base, chat.sessionId, chat.token, {
-          keep: false,
-          ping: false,
-          onFrame: (f) => {
-            const key = f.type === "error" ? `error:${f.code}` : f.type;
-            answers[key] = (answers[key] ?? 0) + 1;
-          },
-        });
-      } catch (error) {
-        refusedUpgrades += error.status === 429 ? 1 : 0;
-        await sleep(100);
-        continue;
-      }
-      reconnects++;
-      const ws = socket.ws;
-      await new Promise((done) => {
-        ws.once("close", (code) => {
-          closes[code] = (closes[code] ?? 0) + 1;
-          done();
-        });
-        const pump = () => {
-          if (!running || ws.readyState !== WebSocket.OPEN) {
-            if (!running) ws.close(1000);
-            return;
-          }
-          // As fast as the connection takes them: fill the send buffer, then wait for it to drain.
-          while (ws.bufferedAmount < 256 * 1024 && ws.readyState === WebSocket.OPEN) {
-            const f = flood.frame(sent);
-            const frame = flood.withToken ? { ...f, token: chat.token } : f;
-            ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-            sent++;
-          }
-          setTimeout(pump, 1);
-        };
-        pump();
-      });
-    }
-  })();
+  const thread = new Worker(new URL("./flooder-thread.mjs", import.meta.url), { workerData: { base, chat, floodName: flood.name } });
+  const counts = new Promise((resolve, reject) => {
+    thread.once("message", resolve);
+    thread.once("error", reject);
+  });
   return {
     async stop() {
-      running = false;
-      await loop;
-      return { sent, connections: reconnects, refusedUpgrades, closes, answers };
+      thread.postMessage("stop");
+      const result = await counts;
+      await thread.terminate();
+      return result;
     },
   };
 }

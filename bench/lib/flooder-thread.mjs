@@ -1,0 +1,69 @@
+// One patron flooding a frame type, in a thread of its own (bench:noisy): a
+// flooder filling its send buffer in a tight loop would otherwise hold up the
+// event loop that timestamps everyone else's deliveries, and the benchmark
+// would measure its own client rather than the server. A real flooder is
+// another machine; its own thread is the nearest this one has.
+//
+// Frames go as fast as the socket's send buffer drains, reconnecting (and
+// saying hello again) whenever the server closes the socket, until the parent
+// posts "stop"; then the thread posts its counts and ends.
+import { parentPort, workerData } from "node:worker_threads";
+import WebSocket from "ws";
+import { FLOODS } from "./floods.mjs";
+import { patronSocket } from "./socket.mjs";
+
+const { base, chat, floodName } = workerData;
+const flood = FLOODS.find((f) => f.name === floodName);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let running = true;
+let sent = 0;
+let connections = 0;
+let refusedUpgrades = 0;
+const closes = {};
+const answers = {};
+parentPort.on("message", (m) => {
+  if (m === "stop") running = false;
+});
+
+while (running) {
+  let socket;
+  try {
+    socket = await patronSocket(base, chat.sessionId, chat.token, {
+      keep: false,
+      ping: false,
+      onFrame: (f) => {
+        const key = f.type === "error" ? `error:${f.code}` : f.type;
+        answers[key] = (answers[key] ?? 0) + 1;
+      },
+    });
+  } catch (error) {
+    refusedUpgrades += error.status === 429 ? 1 : 0;
+    await sleep(100);
+    continue;
+  }
+  connections++;
+  const ws = socket.ws;
+  await new Promise((done) => {
+    ws.once("close", (code) => {
+      closes[code] = (closes[code] ?? 0) + 1;
+      done();
+    });
+    const pump = () => {
+      if (!running || ws.readyState !== WebSocket.OPEN) {
+        if (!running) ws.close(1000);
+        return;
+      }
+      // As fast as the connection takes them: fill the send buffer, then wait for it to drain.
+      while (ws.bufferedAmount < 256 * 1024 && ws.readyState === WebSocket.OPEN) {
+        const f = flood.frame(sent);
+        const frame = flood.withToken ? { ...f, token: chat.token } : f;
+        ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+        sent++;
+      }
+      setTimeout(pump, 1);
+    };
+    pump();
+  });
+}
+parentPort.postMessage({ sent, connections, refusedUpgrades, closes, answers });
