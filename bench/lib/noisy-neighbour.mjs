@@ -1,10 +1,10 @@
 // The noisy neighbour: normal chats next to one patron who floods one frame
 // type after another (./floods.mjs) as fast as the socket takes them, waiting
-// and chatting, from a thread of its own (./flooder-thread.mjs).
+// and chatting, from a process of its own (./flooder-process.mjs).
 // Other chats' patron→librarian delivery is measured in every window of the
 // same run — quiet windows between the floods are the baseline — so the ratio
 // says what one client can cost everyone else, on this machine, now.
-import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
 import { accept, forEachLimited, startChat } from "./http.mjs";
 import { bodyOf, createWaitingChats, monitoringLibrarians } from "./load-scenarios.mjs";
 import { benchFormId } from "./seed.mjs";
@@ -16,34 +16,61 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
 /**
- * One patron flooding `flood` on their chat's socket, in a thread of its own
- * (./flooder-thread.mjs), until `stop()` resolves with its counts.
+ * One patron flooding `flood` on their chat's socket, from a process of its
+ * own at the lowest CPU priority (./flooder-process.mjs), until `stop()`
+ * resolves with its counts.
  */
 function flooder(base, chat, flood) {
-  const thread = new Worker(new URL("./flooder-thread.mjs", import.meta.url), { workerData: { base, chat, floodName: flood.name } });
+  const child = fork(new URL("./flooder-process.mjs", import.meta.url), [JSON.stringify({ base, chat, floodName: flood.name })], {
+    execPath: "nice",
+    execArgv: ["-n", "19", process.execPath],
+  });
   const counts = new Promise((resolve, reject) => {
-    thread.once("message", resolve);
-    thread.once("error", reject);
+    child.once("message", resolve);
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`flooder exited with ${code} before reporting`)));
   });
   return {
     async stop() {
-      thread.postMessage("stop");
-      const result = await counts;
-      await thread.terminate();
-      return result;
+      child.send("stop");
+      return counts;
     },
+  };
+}
+
+/** The runtime's CPU and everything else's on the machine over some windows, as mean percent of one core (null when not measured). */
+function meanCpu(windows) {
+  const measured = windows.filter((w) => w.cpu);
+  if (measured.length === 0) return null;
+  const mean = (f) => Math.round((measured.reduce((sum, w) => sum + f(w.cpu), 0) / measured.length) * 10) / 10;
+  return { runtimePercent: mean((c) => c.serverPercent.runtime), otherProcessesPercent: mean((c) => c.otherProcessesPercent) };
+}
+
+/** A flood's rounds' flooder counts, added up. */
+function addCounts(list) {
+  const add = (maps) => maps.reduce((sum, m) => {
+    for (const [k, v] of Object.entries(m)) sum[k] = (sum[k] ?? 0) + v;
+    return sum;
+  }, {});
+  return {
+    sent: list.reduce((n, c) => n + c.sent, 0),
+    connections: list.reduce((n, c) => n + c.connections, 0),
+    refusedUpgrades: list.reduce((n, c) => n + c.refusedUpgrades, 0),
+    closes: add(list.map((c) => c.closes)),
+    answers: add(list.map((c) => c.answers)),
   };
 }
 
 /**
  * Runs the noisy-neighbour scenario: `sessions` normal chats sending
  * `bodyBytes` every `intervalMs`, and one flooder per entry of `floods`, each
- * for `floodMs`, with `quietMs` of normal traffic alone before each.
+ * for `rounds` windows of `floodMs`, with `quietMs` of normal traffic alone
+ * before each.
  *
  * @param {string} base
- * @param {{ sessions: number, librarians: number, floods?: typeof FLOODS, floodMs: number, quietMs: number, intervalMs?: number, bodyBytes?: number, warmupMs?: number, libraryId?: string, log?: (s: string) => void }} options
+ * @param {{ sessions: number, librarians: number, floods?: typeof FLOODS, rounds?: number, floodMs: number, quietMs: number, cpuWindow?: () => { stop(): { serverPercent: { runtime: number }, otherProcessesPercent: number } }, intervalMs?: number, bodyBytes?: number, warmupMs?: number, libraryId?: string, log?: (s: string) => void }} options
  */
-export async function noisyNeighbourScenario(base, { sessions, librarians, floods = FLOODS, floodMs, quietMs, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, libraryId = "bench-noisy", log = () => {} }) {
+export async function noisyNeighbourScenario(base, { sessions, librarians, floods = FLOODS, rounds = 3, floodMs, quietMs, cpuWindow, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, libraryId = "bench-noisy", log = () => {} }) {
   const label = `noisy-${Date.now()}`;
   const { cookies, monitors } = await monitoringLibrarians(base, libraryId, librarians + 1);
   const chats = await createWaitingChats(base, libraryId, sessions, label);
@@ -90,26 +117,33 @@ export async function noisyNeighbourScenario(base, { sessions, librarians, flood
     timers.push(setTimeout(sendOne, phase));
   }
 
-  // Windows: warm-up, then quiet and a flood, in turn; a last quiet window closes the run.
+  // Windows: warm-up, then quiet and a flood, in turn, `rounds` times for each flood (a
+  // fresh flooding chat each round), so the floods and the quiet they are compared with
+  // share whatever else the machine is doing; a last quiet window closes the run.
   const windows = [];
   await sleep(warmupMs);
   const floodCookie = cookies[librarians];
   for (const flood of floods) {
-    const quietStart = performance.now();
-    await sleep(quietMs);
-    windows.push({ name: "quiet", start: quietStart, end: performance.now() });
-    const chat = await startChat(base, { formId: benchFormId(libraryId), question: `${label} flooder ${flood.name}` });
-    if (flood.state === "active") {
-      const res = await accept(base, chat.sessionId, floodCookie);
-      if (res.status !== 200) throw new Error(`flooder's chat not accepted: ${res.status}`);
+    log(`  flooding ${flood.name}: ${rounds} × ${floodMs / 1000} s…`);
+    for (let round = 0; round < rounds; round++) {
+      const quietStart = performance.now();
+      const quietCpu = cpuWindow?.();
+      await sleep(quietMs);
+      windows.push({ name: "quiet", start: quietStart, end: performance.now(), cpu: quietCpu?.stop() });
+      const chat = await startChat(base, { formId: benchFormId(libraryId), question: `${label} flooder ${flood.name} ${round}` });
+      if (flood.state === "active") {
+        const res = await accept(base, chat.sessionId, floodCookie);
+        if (res.status !== 200) throw new Error(`flooder's chat not accepted: ${res.status}`);
+      }
+      const f = flooder(base, chat, flood);
+      const start = performance.now();
+      const floodCpu = cpuWindow?.();
+      await sleep(floodMs);
+      const end = performance.now();
+      const cpu = floodCpu?.stop();
+      const stats = await f.stop();
+      windows.push({ name: flood.name, start, end, cpu, flooder: stats });
     }
-    log(`  flooding ${flood.name} for ${floodMs / 1000} s…`);
-    const f = flooder(base, chat, flood);
-    const start = performance.now();
-    await sleep(floodMs);
-    const end = performance.now();
-    const stats = await f.stop();
-    windows.push({ name: flood.name, start, end, flooder: stats });
   }
   const lastQuiet = performance.now();
   await sleep(quietMs);
@@ -129,25 +163,25 @@ export async function noisyNeighbourScenario(base, { sessions, librarians, flood
   const latencies = (ids) => ids.filter((id) => delivered.has(id)).map((id) => delivered.get(id));
   const quietIds = windows.filter((w) => w.name === "quiet").flatMap(inWindow);
   const quiet = summarize(latencies(quietIds));
-  const floodWindows = windows
-    .filter((w) => w.name !== "quiet")
-    .map((w) => {
-      const ids = inWindow(w);
-      const s = summarize(latencies(ids));
-      return { flood: w.name, sent: ids.length, lost: ids.filter((id) => !delivered.has(id)).length, deliveryMs: s, p99Ratio: quiet.p99 ? s.p99 / quiet.p99 : null, flooder: w.flooder };
-    });
+  const floodWindows = floods.map((flood) => {
+    const own = windows.filter((w) => w.name === flood.name);
+    const ids = own.flatMap(inWindow);
+    const s = summarize(latencies(ids));
+    return { flood: flood.name, sent: ids.length, lost: ids.filter((id) => !delivered.has(id)).length, deliveryMs: s, p99Ratio: quiet.p99 ? s.p99 / quiet.p99 : null, cpu: meanCpu(own), flooder: addCounts(own.map((w) => w.flooder)) };
+  });
   return {
     sessions,
     intervalMs,
     bodyBytes,
     floodMs,
     quietMs,
+    rounds,
     sent: sentAt.size,
     delivered: delivered.size,
     lost: sentAt.size - delivered.size,
     errors: errors.length,
     errorSamples: errors.slice(0, 5),
-    quiet: { sent: quietIds.length, deliveryMs: quiet },
+    quiet: { sent: quietIds.length, deliveryMs: quiet, cpu: meanCpu(windows.filter((w) => w.name === "quiet")) },
     floods: floodWindows,
   };
 }
