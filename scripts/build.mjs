@@ -164,10 +164,11 @@ const SERVER_ONLY = /^(mail\.|launcher\.|alternatives\.message|unavailable\.sent
 /**
  * Each language in two chunks, like the code: what the widget shows first
  * (`<tag>-<hash>.js`: the form, the window, the transcript and its choice), and what only a
- * chat under way shows (`<tag>chat-<hash>.js`: system lines, the extras'
- * words), loaded beside the extras chunk once a chat is open.
+ * chat under way shows (`<tag>chat-<hash>.js`: system lines, refusals, the extras'
+ * words), loaded beside the extras chunk once a chat is open (and by the
+ * start form when the service refuses a request).
  */
-const IN_CHAT = /^(system\.|unavailable\.|rating\.|forget\.|cobrowse\.|push\.|alternatives\.|viewport\.|files\.)/;
+const IN_CHAT = /^(system\.|problem\.|unavailable\.|rating\.|forget\.|cobrowse\.|push\.|alternatives\.|viewport\.|files\.)/;
 /** System lines' keys are put together at run time (src/i18n/system-lines.ts): they keep their names. */
 const BY_NAME = /^system\./;
 

@@ -15,6 +15,7 @@ import { andThen, refuse, type Verdict } from "./rules/decision";
 import { fileRefusal } from "./rules/files";
 import { patronBack } from "./rules/lifecycle";
 import { LOG_FULL_MESSAGE, logFilled, logHasRoom, notePatronOrigin, writeRefusal } from "./rules/chat-frames";
+import { PreviewRefresh } from "./preview-refresh";
 import type { SessionCore } from "./session-core";
 import { cobrowseView, isInChat, patronNameOf, sessionView, transcriptChoiceOf, type SessionState } from "./session-state";
 import { authorOf, type SessionSocket } from "./sockets";
@@ -29,12 +30,16 @@ export function errorFrame(r: Refusal): ErrorFrame {
 }
 
 export class ChatSocketFrames {
+  private readonly preview: PreviewRefresh;
+
   constructor(
     private readonly core: SessionCore,
     private readonly relay: CobrowseRelay,
     private readonly budget: FrameBudget,
     private readonly patronTokenValid: (token: string) => Promise<boolean>,
-  ) {}
+  ) {
+    this.preview = new PreviewRefresh(() => this.core.background(this.core.runEffects([{ kind: "refresh-preview" }])));
+  }
 
   /** Who says hello: a patron with the chat's token, or the librarian serving the chat. Then everything missed, in order. */
   async onHello(ws: WebSocket, att: SessionSocket, token: string | undefined, lastSeq: number): Promise<void> {
@@ -100,7 +105,7 @@ export class ChatSocketFrames {
     if (duplicate) return;
     sockets.broadcast({ type: "message", message });
     // The queues' preview of what the patron adds while waiting follows without holding up the chat.
-    if (isPatron && whileWaiting) this.core.background(this.core.runEffects([{ kind: "refresh-preview" }]));
+    if (isPatron && whileWaiting) this.preview.request();
   }
 
   /** The serving librarian pushes a page (checked by the Worker); stored like a message, once per client id. */

@@ -1,7 +1,10 @@
 /**
- * What the file routes say to patrons and librarians, in one place (so a
- * catalog can take them over). The object's own refusals (per chat, per
- * patron, turned off) are in durable-objects/chat-session/rules/files.ts.
+ * What the file routes' JSON errors say, in English, in one place, for API
+ * clients and librarians. The object's own refusals (per chat, per patron,
+ * turned off) are in durable-objects/chat-session/rules/files.ts. A patron
+ * never reads these: their chat window words each refusal from its code and
+ * field in their language (src/client/shared/file-upload.ts), and a mailed
+ * link that cannot give its file opens a page in the chat's (./link-pages.ts).
  */
 import { FILE_LIMITS } from "../shared/limits";
 import { FILE_TYPES } from "../shared/file-types";

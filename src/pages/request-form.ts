@@ -65,7 +65,7 @@ function fieldInput(t: Translator, f: FormField, values: SubmittedValues, errors
   const wrap = (control: unknown) => html`<div class="field${error ? " has-error" : ""}">${label}${help}${fieldError(t, id, error)}${control}</div>`;
   if (f.kind === "select") {
     return wrap(html`<select id="${id}" name="${name}"${aria}>
-      <option value="">${t("form.choose")}</option>${(f.options ?? []).map((o) => html`<option${o === value ? html` selected` : ""}>${o}</option>`)}</select>`);
+      <option value="">${t("form.choose")}</option>${(f.options ?? []).map((o, i) => html`<option${f.optionLabels ? html` value="${o}"` : ""}${o === value ? html` selected` : ""}>${f.optionLabels?.[i] ?? o}</option>`)}</select>`);
   }
   if (f.kind === "textarea") {
     return wrap(html`<textarea id="${id}" name="${name}" rows="3" maxlength="${LIMITS.fieldChars}"${aria}>${value}</textarea>`);

@@ -8,6 +8,8 @@ import type { z } from "zod";
 import { startChatSchema } from "../shared/api";
 import { patronFields, requestFieldPath, type FormField } from "../shared/forms";
 import { translator, type Translator } from "../i18n/catalog";
+import { answerProblemKey } from "../i18n/refusal-words";
+import { LIMITS } from "../shared/limits";
 
 export type ChatRequest = z.output<typeof startChatSchema>;
 
@@ -45,15 +47,37 @@ export function submittedValues(raw: Record<string, unknown>): SubmittedValues {
   return { question: asText(raw.question), name: asText(raw.name), email: asText(raw.email), fields, noTranscript: raw.noTranscript === "on" || raw.noTranscript === true };
 }
 
-/** Every schema problem, one per field (the first for each), in the order the form shows them. */
-export function schemaErrors(error: z.ZodError): FieldError[] {
+/**
+ * Every schema problem, one per field (the first for each), in the order the
+ * form shows them; a problem at one of the form's inputs worded in the
+ * patron's language from what was typed there (with `wording` and `typed`).
+ */
+export function schemaErrors(error: z.ZodError, wording?: FieldWording, typed?: SubmittedValues): FieldError[] {
   const byField = new Map<string, FieldError>();
   for (const issue of error.issues) {
     const field = issue.path.map(String).join(".") || undefined;
     const key = field ?? "";
-    if (!byField.has(key)) byField.set(key, { field, message: issue.message });
+    const worded = field && wording && typed ? inputProblem(field, wording, typed) : undefined;
+    if (!byField.has(key)) byField.set(key, { field, message: worded ?? issue.message });
   }
   return [...byField.values()];
+}
+
+/** A problem at the input `field` in the patron's language; undefined for a part of the request the form has no input for. */
+function inputProblem(field: string, { fields, t }: FieldWording, typed: SubmittedValues): string | undefined {
+  if (field === "question") return answerProblem(t, "question", typed.question, LIMITS.questionChars);
+  const def = fields.find((f) => requestFieldPath(f) === field);
+  if (!def) return field === "email" ? t("problem.email") : undefined;
+  const value = def.id === "name" ? typed.name : def.id === "email" ? typed.email : typed.fields[def.id];
+  const max = def.kind === "email" ? LIMITS.emailChars : def.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
+  return answerProblem(t, def.kind, value, max, def.label);
+}
+
+/** What is wrong with one answer: over its limit (only a hand-made post can be), or as the Qwidget words it. */
+function answerProblem(t: Translator, kind: string, typed: string | undefined, max: number, label = ""): string {
+  const value = typed?.trim();
+  if (value && value.length > max) return t("problem.maxChars", { max });
+  return t(answerProblemKey(kind, value || undefined), { label });
 }
 
 /** The form's fields as the patron was shown them, and the catalog to word problems in (the patron's language). */
@@ -69,9 +93,9 @@ export function formFieldErrors(request: ChatRequest, formFields: unknown, wordi
   const errors: FieldError[] = [];
   for (const def of defs) {
     const value = answerTo(request, def);
-    if (def.required && !value) errors.push({ field: requestFieldPath(def), message: t("form.required", { label: def.label }) });
+    if (def.required && !value) errors.push({ field: requestFieldPath(def), message: t("problem.required", { label: def.label }) });
     else if (def.kind === "select" && value && def.options && !def.options.includes(value)) {
-      errors.push({ field: requestFieldPath(def), message: t("form.chooseOption", { label: def.label }) });
+      errors.push({ field: requestFieldPath(def), message: t("problem.chooseOption", { label: def.label }) });
     }
   }
   // Name and e-mail have their own inputs; `fields` holds only the form's own.

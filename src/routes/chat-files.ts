@@ -21,6 +21,7 @@ import { loadLibrarian, requireLibrarian } from "../auth/middleware";
 import { assertCanReadSession } from "../db/tenancy";
 import { contentDisposition, safeFileName } from "../files/file-name";
 import { ACCEPTED_TYPES, FILE_TEXTS } from "../files/file-texts";
+import { fileLinkPage, opensAsPage } from "../files/link-pages";
 import { CHAT_LINK_MS, checkFileLink, signedFilePath } from "../files/links";
 import { sniffFileType } from "../files/sniff";
 import { chatFileExists, deleteChatFile, getChatFile, putChatFile } from "../files/store";
@@ -192,7 +193,8 @@ fileDownloadRoutes.get("/api/chats/:id/files/:fileId", documented({
   summary: "A chat's file",
   description:
     "The file itself, with the type recognised from its bytes at upload. Images open inline, PDFs as a download (`Content-Disposition`); `X-Content-Type-Options: nosniff` and `Content-Security-Policy: default-src 'none'; sandbox` keep anything in it from running. " +
-    "By a signed link (`expires` and `sig`, from a transcript mail or the patron's link route) until it expires; else by a signed-in librarian who may read the chat — of its library, or serving or consulting in it.",
+    "By a signed link (`expires` and `sig`, from a transcript mail or the patron's link route) until it expires; else by a signed-in librarian who may read the chat — of its library, or serving or consulting in it. " +
+    "A browser opening a signed link (`Accept: text/html`, as from the mail) that has expired, that Refdesk did not make, or whose file is gone gets a short page saying so, with the same status, in the chat's language (the browser's for a link Refdesk did not make).",
   who: anyoneOrSignedIn("Whoever holds a signed link that has not expired; or a signed-in librarian of the chat's library, or serving or consulting in it."),
   kind: "file",
   params: FILE_PARAMS,
@@ -212,7 +214,10 @@ fileDownloadRoutes.get("/api/chats/:id/files/:fileId", documented({
   let byLink = false;
   if (expires !== undefined || sig !== undefined) {
     const check = await checkFileLink(c.env, sessionId, fileId, expires ?? "", sig ?? "", Date.now());
-    if (check !== "valid") throw forbidden(check === "expired" ? FILE_TEXTS.linkExpired : FILE_TEXTS.linkForged);
+    if (check !== "valid") {
+      if (opensAsPage(c)) return fileLinkPage(c, sessionId, check);
+      throw forbidden(check === "expired" ? FILE_TEXTS.linkExpired : FILE_TEXTS.linkForged);
+    }
     byLink = true;
   } else {
     const librarian = c.get("librarian");
@@ -221,7 +226,10 @@ fileDownloadRoutes.get("/api/chats/:id/files/:fileId", documented({
     assertCanReadSession(librarian, found.view);
   }
   const file = isFileId(fileId) ? await getChatFile(c.env, sessionId, fileId) : null;
-  if (!file || !(file.type in FILE_TYPES)) throw new ApiError(404, "not_found", FILE_TEXTS.fileGone);
+  if (!file || !(file.type in FILE_TYPES)) {
+    if (byLink && opensAsPage(c)) return fileLinkPage(c, sessionId, "gone");
+    throw new ApiError(404, "not_found", FILE_TEXTS.fileGone);
+  }
   return new Response(file.body, {
     headers: {
       // The type recognised from the bytes at upload, never one a client declared.

@@ -137,7 +137,7 @@ async function startFromHostedForm(c: Context<AppEnv>) {
   const local = localizeForm(found, language);
   const values = submittedValues(raw);
   const parsed = startChatSchema.safeParse(raw);
-  const errors = parsed.success ? formFieldErrors(parsed.data, found.form.fields, local) : schemaErrors(parsed.error);
+  const errors = parsed.success ? formFieldErrors(parsed.data, found.form.fields, local) : schemaErrors(parsed.error, local, values);
   if (!parsed.success) {
     // Also say what the form itself misses, so one round trip shows every problem.
     const loose: ChatRequest = { formId, question: values.question, name: values.name || undefined, email: values.email || undefined, fields: values.fields, noTranscript: values.noTranscript };

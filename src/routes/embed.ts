@@ -30,7 +30,7 @@ embedRoutes.get("/status", documented({
   who: anyone("Anyone. From another site only when the library allows it; the loader asks on every page view."),
   query: embedQuerySchema,
   answers: {
-    200: "`{form: {id, title, intro, fields}, language: {tag, dir, offered: [{tag, name}]}, launcher: {label, online, onlineNote, offline, offlineNote}, library: {name, brandColor, brandText}, available, waitLimitSeconds, alternatives}` (the form's texts, the launcher's and the alternatives' in that language) with `Cache-Control: no-store`. For an archived library also `hidden: true` (and `available: false`): the widget shows only to a patron whose chat is still open.",
+    200: "`{form: {id, title, intro, fields}, language: {tag, dir, offered: [{tag, name}]}, launcher: {label, online, onlineNote, offline, offlineNote}, library: {name, brandColor, brandText}, available, waitLimitSeconds, alternatives}` (the form's texts, the launcher's and the alternatives' in that language; a select field's `optionLabels`, when the form words its options in that language, are what to show for each of its `options`, which stay the answers to send) with `Cache-Control: no-store`. For an archived library also `hidden: true` (and `available: false`): the widget shows only to a patron whose chat is still open.",
   },
   refusals: [
     refusal(400, "validation_failed", "Neither or both of `form` and `library`, or not a valid id.", "`form` or `library`"),

@@ -11,8 +11,10 @@ export interface FormField {
   label: string;
   kind: "text" | "email" | "textarea" | "select";
   required: boolean;
-  /** Choices for a select. */
+  /** Choices for a select: each is also the answer sent and stored. */
   options?: string[];
+  /** A select's choices as the patron reads them, one per option, when the form gives them in the patron's language (src/shared/form-translations.ts). */
+  optionLabels?: string[];
   help?: string;
 }
 

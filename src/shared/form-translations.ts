@@ -1,10 +1,13 @@
 /**
  * A form's own texts in its other languages: the title, the introduction,
- * each field's label and help, and the not-available message. The form's
- * columns hold them in its default language; a text not given for a language
- * shows in the default language, so no label is ever empty. The built-in
- * fields' labels, when the library kept Refdesk's wording, come from the
- * patron's catalog instead.
+ * each field's label and help, a choice field's options, and the
+ * not-available message. The form's columns hold them in its default
+ * language; a text not given for a language shows in the default language, so
+ * no label or option is ever empty. The built-in fields' labels, when the
+ * library kept Refdesk's wording, come from the patron's catalog instead.
+ * An option's words change with the language, its answer does not: the
+ * patron's choice is stored as the default language's option, so librarians
+ * and statistics read one set of answers.
  */
 import { z } from "zod";
 import { ADMIN_TEXT_LIMITS as T } from "./admin-limits";
@@ -24,8 +27,13 @@ export const formTextsSchema = z.object({
   title: optionalText(T.formTitle),
   intro: optionalText(T.formIntro),
   unavailableMessage: optionalText(T.unavailableMessage),
-  /** By field id: its label and help. */
-  fields: z.record(z.string().regex(/^[a-z0-9][a-z0-9-_]{0,62}$/), z.object({ label: optionalText(120), help: optionalText(300) })).optional(),
+  /** By field id: its label and help, and a choice field's options in the order of the default language's (an empty one shows that one). */
+  fields: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9-_]{0,62}$/),
+      z.object({ label: optionalText(120), help: optionalText(300), options: z.array(z.string().trim().max(120)).max(50).optional() }),
+    )
+    .optional(),
 });
 export type FormTexts = z.input<typeof formTextsSchema>;
 
@@ -60,5 +68,6 @@ export function localizeField(field: FormField, texts: FormTexts | undefined, sa
   const builtIn = BUILT_IN_WORDING[field.id];
   const label = own?.label ?? (builtIn && field.label === builtIn.label ? say(builtIn.key) : field.label);
   const help = own?.help ?? (field.help === BUILT_IN_EMAIL_HELP ? say("form.emailHelp") : field.help);
-  return { ...field, label, ...(help ? { help } : {}) };
+  const optionLabels = field.options && own?.options?.some(Boolean) ? field.options.map((option, i) => own.options?.[i] || option) : undefined;
+  return { ...field, label, ...(help ? { help } : {}), ...(optionLabels ? { optionLabels } : {}) };
 }

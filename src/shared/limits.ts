@@ -120,6 +120,8 @@ export const RATING = { lowest: 1, highest: 5 } as const;
 export const TIMING = {
   /** A librarian whose queue socket drops still counts as monitoring this long. */
   presenceGraceMs: 20_000,
+  /** A waiting patron's new lines reach the queues' preview at most this often (the first at once). */
+  previewRefreshMs: 1_000,
   /** Clients ping this often; a socket silent for staleSocketMs is treated as gone. */
   pingIntervalMs: 10_000,
   staleSocketMs: 35_000,

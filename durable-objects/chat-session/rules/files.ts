@@ -3,6 +3,9 @@
  * The Worker checks the bytes and stores the file in R2; the chat decides
  * whether it may be added, and keeps only what the file is. The library may
  * turn files off for all its chats, and the librarian who owns a chat for it.
+ * The sentences here are for API clients and librarians: a patron's window
+ * words each refusal from its code and field in the patron's language
+ * (src/client/shared/file-upload.ts), so a code and field name one reason.
  */
 import type { FileSender, Refusal } from "../../../src/objects/contracts";
 import { FILE_LIMITS } from "../../../src/shared/limits";
@@ -29,7 +32,7 @@ export function fileRefusal(s: SessionState, from: FileSender, file: SharedFile,
   const open = from.role === "patron" ? s.status === "waiting" || s.status === "active" : s.status === "active";
   if (!open) return refuse("not_active", "This chat is not open for files now.");
   if (!filesAllowed(s)) return refuse("forbidden", "Files are turned off for this chat.");
-  if (file.bytes > FILE_LIMITS.fileBytes) return refuse("too_large", `A file may be at most ${megabytes(FILE_LIMITS.fileBytes)}.`);
+  if (file.bytes > FILE_LIMITS.fileBytes) return refuse("too_large", `A file may be at most ${megabytes(FILE_LIMITS.fileBytes)}.`, { field: "file" });
   if (totals.files >= FILE_LIMITS.perChat) return refuse("too_large", `A chat may hold at most ${FILE_LIMITS.perChat} files.`);
   if (from.role === "patron" && totals.patronFiles >= FILE_LIMITS.perPatron) return refuse("too_large", `You may send at most ${FILE_LIMITS.perPatron} files in a chat.`);
   if (totals.bytes + file.bytes > FILE_LIMITS.chatBytes) return refuse("too_large", `The files of a chat may come to at most ${megabytes(FILE_LIMITS.chatBytes)}.`);

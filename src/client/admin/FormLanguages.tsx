@@ -2,8 +2,9 @@
  * The form builder's languages: which languages the form offers patrons, its
  * default (the form's own texts above are in it), and the form's texts in
  * each other language — title, introduction, not-available message, each
- * field's label and help. A text left empty shows in the default language
- * (each box says which text that is), so no patron ever sees an empty label.
+ * field's label and help, a choice field's options. A text left empty shows
+ * in the default language (each box says which text that is), so no patron
+ * ever sees an empty label or option.
  */
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n/languages";
 import type { FormField } from "../../shared/form-layout";
@@ -46,7 +47,7 @@ export function FormLanguages(props: FormLanguagesProps) {
   const { languages, defaultLanguage, translations } = props;
   const textsOf = (l: Language): FormTexts => translations[l] ?? {};
   const setTexts = (l: Language, patch: Partial<FormTexts>) => props.onChange({ translations: { ...translations, [l]: { ...textsOf(l), ...patch } } });
-  const setFieldText = (l: Language, id: string, patch: { label?: string; help?: string }) =>
+  const setFieldText = (l: Language, id: string, patch: { label?: string; help?: string; options?: string[] }) =>
     setTexts(l, { fields: { ...textsOf(l).fields, [id]: { ...textsOf(l).fields?.[id], ...patch } } });
   const toggle = (l: Language, on: boolean) => {
     const next = on ? LANGUAGES.filter((x) => x === l || languages.includes(x)) : languages.filter((x) => x !== l);
@@ -94,6 +95,16 @@ export function FormLanguages(props: FormLanguagesProps) {
                 <div key={f.id} class="stack">
                   <TextBox id={`tr-${l}-${f.id}-label`} label={`“${f.label}”: label`} value={textsOf(l).fields?.[f.id]?.label} fallback={f.label} onInput={(label) => setFieldText(l, f.id, { label })} />
                   <TextBox id={`tr-${l}-${f.id}-help`} label={`“${f.label}”: help`} value={textsOf(l).fields?.[f.id]?.help} fallback={f.help ?? ""} onInput={(help) => setFieldText(l, f.id, { help })} />
+                  {f.kind === "select" ? (
+                    <TextBox
+                      id={`tr-${l}-${f.id}-options`}
+                      label={`“${f.label}”: choices, one per line, in the same order`}
+                      value={textsOf(l).fields?.[f.id]?.options?.join("\n")}
+                      fallback={(f.options ?? []).join(" / ")}
+                      long
+                      onInput={(text) => setFieldText(l, f.id, { options: text.split("\n").slice(0, f.options?.length ?? 0) })}
+                    />
+                  ) : null}
                 </div>
               ))}
             </div>

@@ -21,6 +21,7 @@ import { PREACT_KIT } from "../shared/preact-host";
 import type { ShareLoader } from "./extras/PatronExtras";
 import type { Alternatives } from "../../shared/api";
 import { Composer } from "../shared/Composer";
+import { refusalKey } from "../../i18n/refusal-words";
 import { t } from "../shared/i18n";
 import type { SessionSnapshot } from "../shared/session-connection";
 import { Transcript } from "../shared/Transcript";
@@ -165,7 +166,7 @@ export function ChatWindow(props: ChatWindowProps) {
 
       {snap?.error ? (
         <p class="form-error" role="alert">
-          {snap.error}
+          {t(refusalKey(snap.problem ?? {}))}
         </p>
       ) : null}
 

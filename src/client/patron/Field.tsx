@@ -14,8 +14,9 @@ export interface FieldProps {
   optional?: boolean;
   help?: string;
   error?: string | null;
-  /** Choices of a select. */
+  /** Choices of a select (each also the answer sent), and their words in the patron's language when the form gives them. */
   options?: string[];
+  optionLabels?: string[];
   name?: string;
   required?: boolean;
   maxLength?: number;
@@ -24,7 +25,7 @@ export interface FieldProps {
   onInput?: JSX.GenericEventHandler<HTMLInputElement>;
 }
 
-export function Field({ id, label, kind = "text", optional, help, error, options, ...control }: FieldProps) {
+export function Field({ id, label, kind = "text", optional, help, error, options, optionLabels, ...control }: FieldProps) {
   const attrs = {
     id,
     ...control,
@@ -50,8 +51,10 @@ export function Field({ id, label, kind = "text", optional, help, error, options
       {kind === "select" ? (
         <select {...(attrs as JSX.HTMLAttributes<HTMLSelectElement>)}>
           <option value="">{t("form.choose")}</option>
-          {options?.map((o) => (
-            <option key={o}>{o}</option>
+          {options?.map((o, i) => (
+            <option key={o} value={o}>
+              {optionLabels?.[i] ?? o}
+            </option>
           ))}
         </select>
       ) : kind === "textarea" ? (

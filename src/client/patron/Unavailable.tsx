@@ -72,7 +72,7 @@ export function Unavailable({ sessionId, token, origin, alternatives: alt, headi
             </p>
           ) : null}
           <Field id="leave-email" label={t("unavailable.email")} kind="email" name="email" required autoComplete="email" error={error?.field === "email" ? error.message : null} />
-          <Field id="leave-details" label={t("unavailable.details")} kind="textarea" name="details" optional error={error?.field === "details" ? error.message : null} />
+          <Field id="leave-details" label={t("unavailable.details")} kind="textarea" name="details" optional error={error?.field === "details" ? t("problem.check", { label: t("unavailable.details") }) : null} />
           <button type="submit" class="primary" disabled={state === "sending"}>
             {t("unavailable.send")}
           </button>

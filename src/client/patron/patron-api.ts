@@ -1,7 +1,12 @@
 /** The patron's HTTP calls (to the Refdesk service, which may be another origin inside the Qwidget): JSON in, JSON out. */
+import { refusalKey } from "../../i18n/refusal-words";
+import { t } from "../shared/i18n";
 
 export interface PatronFailure {
+  /** What to show the patron, in the page's language: worded from the refusal's code and field, never the server's sentence. */
   message: string;
+  /** The refusal's stable code (absent when the service could not be reached). */
+  code?: string;
   /** The input at fault (`question`, `email`, `fields.card`, …). */
   field?: string;
 }
@@ -15,9 +20,10 @@ export async function patronPost<T>(origin: string, path: string, body: unknown,
   try {
     res = await fetch(new URL(path, origin), { method: "POST", headers, body: JSON.stringify(body) });
   } catch {
-    return { ok: false, error: { message: "Could not reach the library's chat service. Check your connection and try again." } };
+    return { ok: false, error: { message: t("chat.unreachable") } };
   }
-  const json = (await res.json().catch(() => null)) as (T & { error?: Omit<PatronFailure, "status"> }) | null;
+  const json = (await res.json().catch(() => null)) as (T & { error?: { code?: string; field?: string } }) | null;
   if (res.ok && json) return { ok: true, data: json };
-  return { ok: false, error: { message: json?.error?.message ?? `Something went wrong (${res.status}). Please try again.`, field: json?.error?.field } };
+  const { code, field } = json?.error ?? {};
+  return { ok: false, error: { message: t(refusalKey({ code, field })), code, field } };
 }

@@ -2,7 +2,7 @@
  * Asking from the Qwidget: the question, then what the form asks (its required
  * fields shown; optional ones — name, e-mail with the transcript note, patron
  * type… — folded away). Send starts the chat in place. A refusal is shown at
- * its field, with everything typed kept.
+ * its field in the patron's language, with everything typed kept.
  */
 import { useRef, useState } from "preact/hooks";
 import type { EmbedStatus } from "../../shared/api";
@@ -11,6 +11,7 @@ import { LIMITS } from "../../shared/limits";
 import { requestFieldPath } from "../../shared/request-fields";
 import { Field } from "../patron/Field";
 import { currentLanguage, t } from "../shared/i18n";
+import { answerProblemKey, refusalKey } from "../../i18n/refusal-words";
 import { patronPost, type PatronFailure } from "../patron/patron-api";
 import { browserId, type ChatRecord } from "./chat-record";
 
@@ -18,6 +19,8 @@ export interface StartFormProps {
   status: EmbedStatus;
   origin: string;
   onStarted: (record: ChatRecord) => void;
+  /** Loads the chat's part of the catalog, which holds the words for refusals. */
+  loadChatWords: () => Promise<void>;
 }
 
 /** The question, asked like any other field (its label in the patron's language). */
@@ -40,6 +43,7 @@ function FormFieldInput({ f, error }: { f: FormField; error: PatronFailure | nul
       help={f.help}
       error={error?.field === pathOf(f) ? error.message : null}
       options={f.options}
+      optionLabels={f.optionLabels}
       name={pathOf(f)}
       required={f.required}
       maxLength={maxLengthOf(f)}
@@ -48,7 +52,7 @@ function FormFieldInput({ f, error }: { f: FormField; error: PatronFailure | nul
   );
 }
 
-export function StartForm({ status, origin, onStarted }: StartFormProps) {
+export function StartForm({ status, origin, onStarted, loadChatWords }: StartFormProps) {
   const [error, setError] = useState<PatronFailure | null>(null);
   const [sending, setSending] = useState(false);
   const form = useRef<HTMLFormElement>(null);
@@ -81,7 +85,11 @@ export function StartForm({ status, origin, onStarted }: StartFormProps) {
     });
     setSending(false);
     if (res.ok) return onStarted({ sessionId: res.data.sessionId, token: res.data.token, open: true });
-    setError(res.error);
+    const at = [...shown, ...folded].find((f) => pathOf(f) === res.error.field);
+    // A refusal's words come with the chat's part of the catalog; without the service, the first part says so.
+    if (res.error.code) await loadChatWords().catch(() => {});
+    const message = at ? t(answerProblemKey(at === QUESTION ? "question" : at.kind, text(pathOf(at))), { label: at.label }) : res.error.code ? t(refusalKey(res.error)) : res.error.message;
+    setError({ ...res.error, message });
     // Take the patron to the problem: the field at fault, or the message.
     requestAnimationFrame(() => form.current?.querySelector<HTMLElement>("[aria-invalid], .form-error")?.focus());
   };

@@ -146,6 +146,7 @@ function Widget({ launcher, status, origin, controls }: WidgetContext & { contro
           <StartForm
             status={status}
             origin={origin}
+            loadChatWords={() => loadLanguage(language, 1)}
             onStarted={(r) => {
               writeRecord(r);
               setStartedHere(true);

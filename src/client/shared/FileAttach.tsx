@@ -2,7 +2,8 @@
  * Attaching a file to a chat: the file input, shown as a button, opens the
  * file picker (keyboard: Tab to it, Enter); the chosen file shows with its size, an optional
  * description for an image (its alt text), Send and Remove; while it goes,
- * a progress bar with Cancel; a refusal is said in the server's words.
+ * a progress bar with Cancel; a refusal is said in the page's language
+ * (./file-upload.ts words it from its code).
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { FILE_LIMITS } from "../../shared/limits";

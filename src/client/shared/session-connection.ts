@@ -12,6 +12,7 @@
  * - Pings so the server can tell a dead socket from a quiet one.
  */
 import type { BrowserCheck, ChatMessage, CobrowseView, PageEvent, SessionClientMessage, SessionServerMessage, SessionView, TranscriptChoice } from "../../shared/protocol";
+import type { RefusalFacts } from "../../i18n/refusal-words";
 import { ReconnectingSocket, type SocketState } from "./reconnecting-socket";
 
 export { socketUrl } from "./reconnecting-socket";
@@ -36,6 +37,8 @@ export interface SessionSnapshot {
   /** True once the backlog after a hello has arrived: new messages after this are live. */
   synced: boolean;
   error: string | null;
+  /** The last refusal's code and field, for words in the patron's language (`error` is the server's English, for librarians). */
+  problem?: RefusalFacts | null;
   /** Patrons only: whether the transcript will be e-mailed, and where. */
   transcript: TranscriptChoice | null;
   /** Where co-browsing stands (absent until the server says). */
@@ -146,7 +149,7 @@ export class SessionConnection {
         // A message refused for now is sent again when the server says; it stays "sending" meanwhile.
         if (frame.code === "rate_limited" && frame.clientId) return this.resendLater(frame.clientId, frame.retryAfterMs ?? 1000);
         // Any other refusal of a message is for good (e.g. the chat is full): it stops "sending".
-        this.update({ error: frame.message, ...(frame.clientId ? { pending: this.snapshot.pending.filter((p) => p.clientId !== frame.clientId) } : {}) });
+        this.update({ error: frame.message, problem: { code: frame.code, field: frame.field }, ...(frame.clientId ? { pending: this.snapshot.pending.filter((p) => p.clientId !== frame.clientId) } : {}) });
         return;
       case "cobrowse":
         this.update({ cobrowse: frame.cobrowse });
@@ -202,7 +205,7 @@ export class SessionConnection {
 
   /** The patron turns the e-mailed transcript on or off (with an address when none was given). */
   setTranscript(send: boolean, email?: string): void {
-    if (!this.socket.send({ type: "transcript", send, ...(email ? { email } : {}) })) this.update({ error: "Not connected right now. Please try again in a moment." });
+    if (!this.socket.send({ type: "transcript", send, ...(email ? { email } : {}) })) this.update({ error: "Not connected right now. Please try again in a moment.", problem: { code: "offline" } });
   }
 
   close(): void {

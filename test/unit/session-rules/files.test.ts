@@ -27,12 +27,15 @@ describe("files in a chat", () => {
   it("refuse a file over the per-file limit, naming it", () => {
     expect(fileRefusal(active(lisa), patron, file(FILE_LIMITS.fileBytes), none)).toBeNull();
     expect(fileRefusal(active(lisa), patron, file(FILE_LIMITS.fileBytes + 1), none)).toMatchObject({ code: "too_large", message: expect.stringContaining("10 MB") });
+    // The file itself is at fault (a patron's window words it as such); the chat's limits below name no field.
+    expect(fileRefusal(active(lisa), patron, file(FILE_LIMITS.fileBytes + 1), none)?.field).toBe("file");
   });
 
   it("stop at the per-chat count, for everyone", () => {
     const full: FileTotals = { files: FILE_LIMITS.perChat, patronFiles: 0, bytes: 0 };
     expect(fileRefusal(active(lisa), patron, file(), { ...full, files: FILE_LIMITS.perChat - 1 })).toBeNull();
     expect(fileRefusal(active(lisa), patron, file(), full)).toMatchObject({ code: "too_large", message: expect.stringContaining(String(FILE_LIMITS.perChat)) });
+    expect(fileRefusal(active(lisa), patron, file(), full)?.field).toBeUndefined();
     expect(fileRefusal(active(lisa), asLibrarian(lisa.id), file(), full)).toMatchObject({ code: "too_large" });
   });
 
