@@ -12,6 +12,7 @@
 //   node bench/noisy-neighbour.mjs --flood=4 --quiet=4 --rounds=3 --sessions=200
 //   node bench/noisy-neighbour.mjs --only='send (waiting),typing'
 //   node bench/noisy-neighbour.mjs --through-proxy   through wrangler dev's proxy
+//   node bench/noisy-neighbour.mjs --no-pin          everything on every core (see pinApart)
 //
 // By default every client talks to the runtime's own port: wrangler dev's
 // proxy is one Node process relaying every socket's frames, so a flood through
@@ -19,6 +20,8 @@
 // does not have. `--through-proxy` measures with it.
 //
 // Exit code 1 if a message is lost or a flood pushes others' p99 past 1.5×.
+import { execFileSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { FLOODS } from "./lib/floods.mjs";
 import { noisyNeighbourScenario } from "./lib/noisy-neighbour.mjs";
 import { atMost, cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
@@ -33,12 +36,33 @@ const rounds = Number(opts.rounds ?? 3);
 const only = opts.only ? new Set(String(opts.only).split(",")) : null;
 const RATIO_TARGET = 1.5;
 
+/**
+ * A real flooder is another machine. Where this one has two cores or more, the
+ * runtime (every thread) and this process — the timed clients — share CPU 0,
+ * and the flooder gets the others, so what a flood costs the others is what
+ * its frames cost the server, not the flooder's own loop competing for a core.
+ * Returns the flooder's CPUs, or null when it cannot be done.
+ */
+function pinApart(runtimePid) {
+  const cores = availableParallelism();
+  if (cores < 2 || runtimePid === null) return null;
+  try {
+    execFileSync("taskset", ["-a", "-p", "-c", "0", String(runtimePid)], { stdio: "ignore" });
+    execFileSync("taskset", ["-a", "-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
+    return cores === 2 ? "1" : `1-${cores - 1}`;
+  } catch {
+    return null;
+  }
+}
+
 const server = await startBenchServer({ name: "noisy" });
 let r;
 try {
   console.log(`noisy neighbour: ${sessions} chats, each flood ${rounds} × ${floodMs / 1000} s, quiet ${quietMs / 1000} s before each…`);
   const base = opts["through-proxy"] ? server.base : await server.directBase();
   console.log(`clients talk to ${opts["through-proxy"] ? "wrangler dev's proxy" : "the runtime directly"} (${base})`);
+  const cpus = opts["no-pin"] ? null : pinApart(server.runtimePid());
+  console.log(cpus ? `runtime and timed clients on CPU 0, the flooder on CPU ${cpus}` : "processes not pinned (the flooder runs at the lowest priority)");
   r = await noisyNeighbourScenario(base, {
     sessions,
     librarians: Math.max(1, Math.round(sessions / 10)),
@@ -47,6 +71,7 @@ try {
     floodMs,
     quietMs,
     cpuWindow: () => server.cpuWindow(),
+    flooderCpus: cpus ?? undefined,
     warmupMs: quick ? 2000 : 5000,
     log: (s) => console.log(s),
   });

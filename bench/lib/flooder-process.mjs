@@ -1,10 +1,10 @@
-// One patron flooding a frame type, in a process of its own at the lowest
-// CPU priority (bench:noisy). A real flooder is another machine: its own
-// work — filling a send buffer in a tight loop — costs the server nothing.
-// Here it shares two cores with the server and the clients being timed, so it
-// runs apart (its loop cannot hold up the event loop that timestamps everyone
-// else's deliveries) and yields the CPU to them; what is measured is what its
-// frames cost the server.
+// One patron flooding a frame type, in a process of its own (bench:noisy). A
+// real flooder is another machine: its own work — filling a send buffer in a
+// tight loop — costs the server nothing. Here it shares the machine with the
+// server and the clients being timed, so it runs apart (its loop cannot hold
+// up the event loop that timestamps everyone else's deliveries), on a core of
+// its own where there is one; what is measured is what its frames cost the
+// server.
 //
 // Frames go as fast as the socket's send buffer drains, reconnecting (and
 // saying hello again) whenever the server closes the socket, until the parent

@@ -17,13 +17,14 @@ const range = (n) => Array.from({ length: n }, (_, i) => i);
 
 /**
  * One patron flooding `flood` on their chat's socket, from a process of its
- * own at the lowest CPU priority (./flooder-process.mjs), until `stop()`
- * resolves with its counts.
+ * own (./flooder-process.mjs) — on `cpus` when given (`taskset`), else at the
+ * lowest CPU priority — until `stop()` resolves with its counts.
  */
-function flooder(base, chat, flood) {
+function flooder(base, chat, flood, cpus) {
+  const [execPath, ...execArgv] = cpus ? ["taskset", "-c", cpus] : ["nice", "-n", "19"];
   const child = fork(new URL("./flooder-process.mjs", import.meta.url), [JSON.stringify({ base, chat, floodName: flood.name })], {
-    execPath: "nice",
-    execArgv: ["-n", "19", process.execPath],
+    execPath,
+    execArgv: [...execArgv, process.execPath],
   });
   const counts = new Promise((resolve, reject) => {
     child.once("message", resolve);
@@ -68,9 +69,9 @@ function addCounts(list) {
  * before each.
  *
  * @param {string} base
- * @param {{ sessions: number, librarians: number, floods?: typeof FLOODS, rounds?: number, floodMs: number, quietMs: number, cpuWindow?: () => { stop(): { serverPercent: { runtime: number }, otherProcessesPercent: number } }, intervalMs?: number, bodyBytes?: number, warmupMs?: number, libraryId?: string, log?: (s: string) => void }} options
+ * @param {{ sessions: number, librarians: number, floods?: typeof FLOODS, rounds?: number, floodMs: number, quietMs: number, cpuWindow?: () => { stop(): { serverPercent: { runtime: number }, otherProcessesPercent: number } }, flooderCpus?: string, intervalMs?: number, bodyBytes?: number, warmupMs?: number, libraryId?: string, log?: (s: string) => void }} options
  */
-export async function noisyNeighbourScenario(base, { sessions, librarians, floods = FLOODS, rounds = 3, floodMs, quietMs, cpuWindow, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, libraryId = "bench-noisy", log = () => {} }) {
+export async function noisyNeighbourScenario(base, { sessions, librarians, floods = FLOODS, rounds = 3, floodMs, quietMs, cpuWindow, flooderCpus, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, libraryId = "bench-noisy", log = () => {} }) {
   const label = `noisy-${Date.now()}`;
   const { cookies, monitors } = await monitoringLibrarians(base, libraryId, librarians + 1);
   const chats = await createWaitingChats(base, libraryId, sessions, label);
@@ -135,7 +136,7 @@ export async function noisyNeighbourScenario(base, { sessions, librarians, flood
         const res = await accept(base, chat.sessionId, floodCookie);
         if (res.status !== 200) throw new Error(`flooder's chat not accepted: ${res.status}`);
       }
-      const f = flooder(base, chat, flood);
+      const f = flooder(base, chat, flood, flooderCpus);
       const start = performance.now();
       const floodCpu = cpuWindow?.();
       await sleep(floodMs);
