@@ -120,12 +120,13 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    await answeringFaults(ws, { sessionId: this.core.state?.sessionId ?? "" }, () => this.onFrame(ws, raw));
+  override webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> | void {
+    // Fair share first, synchronously: a flood is thousands of frames, and most of them end here.
+    if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
+    return answeringFaults(ws, { sessionId: this.core.state?.sessionId ?? "" }, () => this.onFrame(ws, raw));
   }
 
   private async onFrame(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
     const att = this.core.sockets.attachment(ws);
     if (!att) return;
     const author = authorOf(att);

@@ -161,12 +161,13 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    await answeringFaults(ws, { queueId: this.meta.queueId }, () => this.onFrame(ws, raw));
+  override webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> | void {
+    // Fair share first, synchronously: a flood is thousands of frames, and most of them end here.
+    if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
+    return answeringFaults(ws, { queueId: this.meta.queueId }, () => this.onFrame(ws, raw));
   }
 
   private async onFrame(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
     const att = this.presence.attachment(ws);
     if (!att) return;
     const author = `librarian:${att.librarian.id}`;
