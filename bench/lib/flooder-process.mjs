@@ -6,14 +6,20 @@
 // its own where there is one; what is measured is what its frames cost the
 // server.
 //
-// Frames go as fast as the socket's send buffer drains, reconnecting (and
-// saying hello again) whenever the server closes the socket, until the parent
-// sends "stop"; then the process sends its counts and ends.
+// Two paces. "accepted": the highest rate the server accepts from one socket
+// (SOCKET_FRAME_RATE: its burst at once, then its rate per second), for as
+// long as the window lasts — the server reads every frame and keeps the
+// socket. "firehose": as fast as the socket's send buffer drains, far past
+// what the server accepts (it closes the socket and refuses the author's
+// reconnects for a while). Either way the flooder reconnects (and says hello
+// again) whenever the server closes the socket, until the parent sends
+// "stop"; then the process sends its counts and ends.
 import WebSocket from "ws";
 import { FLOODS } from "./floods.mjs";
 import { patronSocket } from "./socket.mjs";
+import { SOCKET_FRAME_RATE } from "../../src/shared/limits.ts";
 
-const { base, chat, floodName } = JSON.parse(process.argv[2]);
+const { base, chat, floodName, pace } = JSON.parse(process.argv[2]);
 const flood = FLOODS.find((f) => f.name === floodName);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,18 +56,28 @@ while (running) {
       closes[code] = (closes[code] ?? 0) + 1;
       done();
     });
+    const next = () => {
+      const f = flood.frame(sent++);
+      const frame = flood.withToken ? { ...f, token: chat.token } : f;
+      ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+    };
+    const open = () => running && ws.readyState === WebSocket.OPEN;
+    const opened = performance.now();
+    let paced = 0;
     const pump = () => {
-      if (!running || ws.readyState !== WebSocket.OPEN) {
+      if (!open()) {
         if (!running) ws.close(1000);
         return;
       }
-      // As fast as the connection takes them: fill the send buffer, then wait for it to drain.
-      while (ws.bufferedAmount < 256 * 1024 && ws.readyState === WebSocket.OPEN) {
-        const f = flood.frame(sent);
-        const frame = flood.withToken ? { ...f, token: chat.token } : f;
-        ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-        sent++;
+      if (pace === "accepted") {
+        // The burst, then the allowance as it refills: never a frame more than the socket may send.
+        const allowed = SOCKET_FRAME_RATE.burst + Math.floor(((performance.now() - opened) / 1000) * SOCKET_FRAME_RATE.perSecond) - 1;
+        for (; paced < allowed && open(); paced++) next();
+        setTimeout(pump, 5);
+        return;
       }
+      // As fast as the connection takes them: fill the send buffer, then wait for it to drain.
+      while (ws.bufferedAmount < 256 * 1024 && open()) next();
       setTimeout(pump, 1);
     };
     pump();

@@ -16,13 +16,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
 /**
- * One patron flooding `flood` on their chat's socket, from a process of its
- * own (./flooder-process.mjs) — on `cpus` when given (`taskset`), else at the
+ * One patron flooding `flood` on their chat's socket at `pace` ("accepted"
+ * or "firehose"), from a process of its own (./flooder-process.mjs) — on `cpus` when given (`taskset`), else at the
  * lowest CPU priority — until `stop()` resolves with its counts.
  */
-function flooder(base, chat, flood, cpus) {
+function flooder(base, chat, flood, pace, cpus) {
   const [execPath, ...execArgv] = cpus ? ["taskset", "-c", cpus] : ["nice", "-n", "19"];
-  const child = fork(new URL("./flooder-process.mjs", import.meta.url), [JSON.stringify({ base, chat, floodName: flood.name })], {
+  const child = fork(new URL("./flooder-process.mjs", import.meta.url), [JSON.stringify({ base, chat, floodName: flood.name, pace })], {
     execPath,
     execArgv: [...execArgv, process.execPath],
   });
@@ -64,14 +64,15 @@ function addCounts(list) {
 
 /**
  * Runs the noisy-neighbour scenario: `sessions` normal chats sending
- * `bodyBytes` every `intervalMs`, and one flooder per entry of `floods`, each
+ * `bodyBytes` every `intervalMs`, and one flooder per entry of `floods` and
+ * pace of `paces` (./flooder-process.mjs), each
  * for `rounds` windows of `floodMs`, with `quietMs` of normal traffic alone
  * before each.
  *
  * @param {string} base
- * @param {{ sessions: number, librarians: number, floods?: typeof FLOODS, rounds?: number, floodMs: number, quietMs: number, cpuWindow?: () => { stop(): { serverPercent: { runtime: number }, otherProcessesPercent: number } }, flooderCpus?: string, intervalMs?: number, bodyBytes?: number, warmupMs?: number, libraryId?: string, log?: (s: string) => void }} options
+ * @param {{ sessions: number, librarians: number, floods?: typeof FLOODS, paces?: ("accepted" | "firehose")[], rounds?: number, floodMs: number, quietMs: number, cpuWindow?: () => { stop(): { serverPercent: { runtime: number }, otherProcessesPercent: number } }, flooderCpus?: string, intervalMs?: number, bodyBytes?: number, warmupMs?: number, libraryId?: string, log?: (s: string) => void }} options
  */
-export async function noisyNeighbourScenario(base, { sessions, librarians, floods = FLOODS, rounds = 3, floodMs, quietMs, cpuWindow, flooderCpus, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, libraryId = "bench-noisy", log = () => {} }) {
+export async function noisyNeighbourScenario(base, { sessions, librarians, floods = FLOODS, paces = ["accepted", "firehose"], rounds = 3, floodMs, quietMs, cpuWindow, flooderCpus, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, libraryId = "bench-noisy", log = () => {} }) {
   const label = `noisy-${Date.now()}`;
   const { cookies, monitors } = await monitoringLibrarians(base, libraryId, librarians + 1);
   const chats = await createWaitingChats(base, libraryId, sessions, label);
@@ -124,26 +125,27 @@ export async function noisyNeighbourScenario(base, { sessions, librarians, flood
   const windows = [];
   await sleep(warmupMs);
   const floodCookie = cookies[librarians];
-  for (const flood of floods) {
-    log(`  flooding ${flood.name}: ${rounds} × ${floodMs / 1000} s…`);
+  const runs = floods.flatMap((flood) => paces.map((pace) => ({ flood, pace, name: pace === "accepted" ? flood.name : `${flood.name} (${pace})` })));
+  for (const { flood, pace, name } of runs) {
+    log(`  flooding ${name}: ${rounds} × ${floodMs / 1000} s…`);
     for (let round = 0; round < rounds; round++) {
       const quietStart = performance.now();
       const quietCpu = cpuWindow?.();
       await sleep(quietMs);
       windows.push({ name: "quiet", start: quietStart, end: performance.now(), cpu: quietCpu?.stop() });
-      const chat = await startChat(base, { formId: benchFormId(libraryId), question: `${label} flooder ${flood.name} ${round}` });
+      const chat = await startChat(base, { formId: benchFormId(libraryId), question: `${label} flooder ${name} ${round}` });
       if (flood.state === "active") {
         const res = await accept(base, chat.sessionId, floodCookie);
         if (res.status !== 200) throw new Error(`flooder's chat not accepted: ${res.status}`);
       }
-      const f = flooder(base, chat, flood, flooderCpus);
+      const f = flooder(base, chat, flood, pace, flooderCpus);
       const start = performance.now();
       const floodCpu = cpuWindow?.();
       await sleep(floodMs);
       const end = performance.now();
       const cpu = floodCpu?.stop();
       const stats = await f.stop();
-      windows.push({ name: flood.name, start, end, cpu, flooder: stats });
+      windows.push({ name, start, end, cpu, flooder: stats });
     }
   }
   const lastQuiet = performance.now();
@@ -164,11 +166,11 @@ export async function noisyNeighbourScenario(base, { sessions, librarians, flood
   const latencies = (ids) => ids.filter((id) => delivered.has(id)).map((id) => delivered.get(id));
   const quietIds = windows.filter((w) => w.name === "quiet").flatMap(inWindow);
   const quiet = summarize(latencies(quietIds));
-  const floodWindows = floods.map((flood) => {
-    const own = windows.filter((w) => w.name === flood.name);
+  const floodWindows = runs.map(({ pace, name }) => {
+    const own = windows.filter((w) => w.name === name);
     const ids = own.flatMap(inWindow);
     const s = summarize(latencies(ids));
-    return { flood: flood.name, sent: ids.length, lost: ids.filter((id) => !delivered.has(id)).length, deliveryMs: s, p99Ratio: quiet.p99 ? s.p99 / quiet.p99 : null, cpu: meanCpu(own), flooder: addCounts(own.map((w) => w.flooder)) };
+    return { flood: name, pace, sent: ids.length, lost: ids.filter((id) => !delivered.has(id)).length, deliveryMs: s, p99Ratio: quiet.p99 ? s.p99 / quiet.p99 : null, cpu: meanCpu(own), flooder: addCounts(own.map((w) => w.flooder)) };
   });
   return {
     sessions,
@@ -177,6 +179,7 @@ export async function noisyNeighbourScenario(base, { sessions, librarians, flood
     floodMs,
     quietMs,
     rounds,
+    paces,
     sent: sentAt.size,
     delivered: delivered.size,
     lost: sentAt.size - delivered.size,
