@@ -1,5 +1,5 @@
 // `npm run bench:noisy`: the noisy neighbour. 200 chats at normal traffic
-// (500 B every 5 s each) while one patron floods each frame type in turn, in a
+// (200 B every 5 s each) while one patron floods each frame type in turn, in a
 // waiting chat and in an active one, from a process of its own (a real
 // flooder is another machine). Each flood runs in rounds, each after a quiet
 // window, and every flood's patron→librarian p99 over its rounds is compared

@@ -63,7 +63,8 @@ function addCounts(list) {
 }
 
 /**
- * Runs the noisy-neighbour scenario: `sessions` normal chats sending
+ * Runs the noisy-neighbour scenario (the normal chats' lines are short enough
+ * that a chat stays within its caps, SESSION_CAPS, for the whole run): `sessions` normal chats sending
  * `bodyBytes` every `intervalMs`, and one flooder per entry of `floods` and
  * pace of `paces` (./flooder-process.mjs), each
  * for `rounds` windows of `floodMs`, with `quietMs` of normal traffic alone
@@ -72,7 +73,7 @@ function addCounts(list) {
  * @param {string} base
  * @param {{ sessions: number, librarians: number, floods?: typeof FLOODS, paces?: ("accepted" | "firehose")[], rounds?: number, floodMs: number, quietMs: number, cpuWindow?: () => { stop(): { serverPercent: { runtime: number }, otherProcessesPercent: number } }, flooderCpus?: string, intervalMs?: number, bodyBytes?: number, warmupMs?: number, libraryId?: string, log?: (s: string) => void }} options
  */
-export async function noisyNeighbourScenario(base, { sessions, librarians, floods = FLOODS, paces = ["accepted", "firehose"], rounds = 3, floodMs, quietMs, cpuWindow, flooderCpus, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, libraryId = "bench-noisy", log = () => {} }) {
+export async function noisyNeighbourScenario(base, { sessions, librarians, floods = FLOODS, paces = ["accepted", "firehose"], rounds = 3, floodMs, quietMs, cpuWindow, flooderCpus, intervalMs = 5000, bodyBytes = 200, warmupMs = 5000, libraryId = "bench-noisy", log = () => {} }) {
   const label = `noisy-${Date.now()}`;
   const { cookies, monitors } = await monitoringLibrarians(base, libraryId, librarians + 1);
   const chats = await createWaitingChats(base, libraryId, sessions, label);
