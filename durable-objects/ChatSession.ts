@@ -122,7 +122,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
 
   override webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> | void {
     // Fair share first, synchronously: a flood is thousands of frames, and most of them end here.
-    if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
+    if (!this.budget.admit(ws, () => this.authorOn(ws), () => this.core.sockets.attachment(ws)?.channel === "cobrowse")) return;
     return answeringFaults(ws, { sessionId: this.core.state?.sessionId ?? "" }, () => this.onFrame(ws, raw));
   }
 

@@ -60,12 +60,21 @@ export const MESSAGE_RATE = { burst: 20, refillMs: 10_000 } as const;
 /**
  * Fair share: what one client may send on one socket. Every frame — of any
  * type, well-formed or not — first takes from its socket's allowance (a burst,
- * refilled evenly each second); a frame over it is dropped unread (the sender
+ * refilled evenly each second: far above what a person's chat sends, and low
+ * enough that a client sending flat out all the time costs the others little); a frame over it is dropped unread (the sender
  * is told once per `dropWindowMs`). A socket that keeps sending past its
  * allowance (`closeAfterDropped` frames dropped within `dropWindowMs`) is
  * closed (1008), and its author may not reconnect for `cooldownMs`.
  */
-export const SOCKET_FRAME_RATE = { burst: 80, perSecond: 40, dropWindowMs: 10_000, closeAfterDropped: 100, cooldownMs: 10_000 } as const;
+export const SOCKET_FRAME_RATE = {
+  burst: 40,
+  perSecond: 20,
+  dropWindowMs: 10_000,
+  closeAfterDropped: 100,
+  cooldownMs: 10_000,
+  /** A co-browse page's own socket carries the page's events (COBROWSE_LIMITS.framesPerSecond, checked after this), so it may send more. */
+  stream: { burst: 80, perSecond: 40 },
+} as const;
 
 /**
  * What each kind of frame may cost, per author (the patron, or one librarian),

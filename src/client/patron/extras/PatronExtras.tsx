@@ -188,7 +188,7 @@ export function PatronExtras(props: PatronExtrasProps) {
     if (!props.share || !(root instanceof ShadowRoot)) return;
     setSharing(true);
     void props.share().then((m) =>
-      m.startSharing({ origin: props.origin, sessionId: props.sessionId, token: props.token, root, sharingId, onEnd: () => setSharing(false) }),
+      m.startSharing({ origin: props.origin, sessionId: props.sessionId, token: props.token, root, sharingId, onEnd: () => setSharing(false), say: t }),
     );
   };
   useEffect(() => {

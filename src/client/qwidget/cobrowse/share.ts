@@ -19,6 +19,8 @@ import { record } from "@rrweb/record";
 import type { CobrowseClientMessage, CobrowseServerMessage, PageEvent, PointerTarget } from "../../../shared/protocol";
 import { COBROWSE_LIMITS } from "../../../shared/cobrowse-limits";
 import { webUrl } from "../../../shared/web-address";
+import { refusalKey } from "../../../i18n/refusal-words";
+import type { t } from "../../shared/i18n";
 import { writeSharing } from "./sharing-record";
 
 /** Fields that never leave the page, not even masked: the recorder sends an empty box of the same size. */
@@ -53,6 +55,8 @@ export interface SharingOptions {
   /** Resume a sharing the patron already agreed to (the next page of the site). */
   sharingId?: string;
   onEnd: () => void;
+  /** The patron's words (the chat's catalog, loaded by whoever starts the sharing: this chunk carries none). */
+  say: typeof t;
 }
 
 export interface Sharing {
@@ -77,7 +81,8 @@ export function startSharing(opts: SharingOptions): Sharing {
   let queue: PageEvent[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let ended = false;
-  let librarianName = "the librarian";
+  const say = opts.say;
+  let librarianName = say("cobrowse.theLibrarian");
   let sharingId = opts.sharingId;
   /** The page is going away (a link, or the librarian's navigation): its socket closing is not the end of sharing. */
   let leaving = false;
@@ -90,15 +95,15 @@ export function startSharing(opts: SharingOptions): Sharing {
   const bar = document.createElement("div");
   bar.className = "rd-sharing";
   bar.setAttribute("role", "region");
-  bar.setAttribute("aria-label", "Sharing this page");
+  bar.setAttribute("aria-label", say("cobrowse.barLabel"));
   const dot = document.createElement("span");
   dot.className = "rd-dot";
   dot.setAttribute("aria-hidden", "true");
   const text = document.createElement("p");
-  text.textContent = "Connecting to share this page…";
+  text.textContent = say("cobrowse.connecting");
   const stopButton = document.createElement("button");
   stopButton.type = "button";
-  stopButton.textContent = "Stop sharing";
+  stopButton.textContent = say("cobrowse.stopSharing");
   stopButton.onclick = () => stop(true);
   const live = document.createElement("p");
   live.className = "rd-live";
@@ -125,7 +130,7 @@ export function startSharing(opts: SharingOptions): Sharing {
         frame = JSON.stringify({ type: "events", events: batch });
       }
       if (frame.length > COBROWSE_LIMITS.frameBytes) {
-        live.textContent = "This page is too large to share. Sharing stopped.";
+        live.textContent = say("cobrowse.tooLarge");
         stop(true);
         return;
       }
@@ -169,14 +174,14 @@ export function startSharing(opts: SharingOptions): Sharing {
     highlight.className = "rd-highlight";
     highlight.setAttribute("aria-hidden", "true");
     const label = document.createElement("span");
-    label.textContent = `${librarianName} points here`;
+    label.textContent = say("cobrowse.pointsHere", { librarian: librarianName });
     highlight.append(label);
     root.append(highlight);
     place();
     // Follow the element while the page scrolls into place.
     const follow = setInterval(place, 100);
     highlightTimer = setTimeout(() => (clearInterval(follow), highlight?.remove(), (highlight = null)), HIGHLIGHT_MS);
-    live.textContent = `${librarianName} is pointing at ${target.label || (element?.textContent ?? "").trim().slice(0, 80) || "part of the page"}.`;
+    live.textContent = say("cobrowse.pointingAt", { librarian: librarianName, what: target.label || (element?.textContent ?? "").trim().slice(0, 80) || say("cobrowse.partOfPage") });
   };
 
   ws.onopen = () => {
@@ -195,8 +200,8 @@ export function startSharing(opts: SharingOptions): Sharing {
         sharingId = frame.sharingId;
         librarianName = frame.librarianName;
         writeSharing({ sessionId: opts.sessionId, sharingId });
-        text.textContent = `You are sharing this page with ${librarianName}.`;
-        live.textContent = `${librarianName} can now see this page.`;
+        text.textContent = say("cobrowse.sharingWith", { librarian: librarianName });
+        live.textContent = say("cobrowse.canSee", { librarian: librarianName });
         startRecording();
         return;
       case "resync":
@@ -208,7 +213,7 @@ export function startSharing(opts: SharingOptions): Sharing {
         const next = webUrl(frame.url);
         // Same site only (the server checks too): the next page resumes sharing.
         if (!next || next.origin !== location.origin) return;
-        live.textContent = `${librarianName} is taking you to another page.`;
+        live.textContent = say("cobrowse.navigating", { librarian: librarianName });
         flush();
         leaving = true;
         location.assign(next.href);
@@ -219,7 +224,7 @@ export function startSharing(opts: SharingOptions): Sharing {
       case "error":
         // A refused part of the stream is dropped by the server; say so only when sharing could not start.
         if (!sharingId) {
-          live.textContent = frame.message;
+          live.textContent = say(refusalKey(frame));
           stop(false);
         }
         return;
