@@ -1,111 +1,79 @@
 // The noisy neighbour: normal chats next to one patron who floods one frame
-// type after another as fast as the socket takes them, waiting and chatting.
+// type after another (./floods.mjs) as fast as the socket takes them, waiting
+// and chatting, from a process of its own (./flooder-process.mjs).
 // Other chats' patron→librarian delivery is measured in every window of the
 // same run — quiet windows between the floods are the baseline — so the ratio
 // says what one client can cost everyone else, on this machine, now.
-import WebSocket from "ws";
+import { fork } from "node:child_process";
 import { accept, forEachLimited, startChat } from "./http.mjs";
 import { bodyOf, createWaitingChats, monitoringLibrarians } from "./load-scenarios.mjs";
 import { benchFormId } from "./seed.mjs";
 import { librarianSocket, patronSocket } from "./socket.mjs";
 import { summarize } from "./stats.mjs";
+import { FLOODS } from "./floods.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const range = (n) => Array.from({ length: n }, (_, i) => i);
 
-/** Every frame a patron can send, as a flood; `state` is the chat the flooder is in. */
-export const FLOODS = [
-  { name: "send", state: "active", frame: (i) => ({ type: "send", clientId: `flood-${i}`, body: `flood ${i}` }) },
-  { name: "typing", state: "active", frame: (i) => ({ type: "typing", active: i % 2 === 0 }) },
-  { name: "transcript", state: "active", frame: (i) => ({ type: "transcript", send: i % 2 === 0, email: "flood@patron.example" }) },
-  { name: "capabilities", state: "active", frame: (i) => ({ type: "capabilities", report: { framing: i % 2 === 0, popups: "unknown", qwidget: false, cobrowseSupported: false, narrow: false } }) },
-  { name: "hello", state: "active", frame: () => ({ type: "hello", lastSeq: 0 }), withToken: true },
-  { name: "cobrowse.request", state: "active", frame: () => ({ type: "cobrowse.request" }) },
-  { name: "cobrowse.decline", state: "active", frame: () => ({ type: "cobrowse.decline" }) },
-  { name: "cobrowse.stop", state: "active", frame: () => ({ type: "cobrowse.stop" }) },
-  { name: "cobrowse.point", state: "active", frame: (i) => ({ type: "cobrowse.point", target: { nodeId: i % 100, x: i % 500, y: i % 300 } }) },
-  { name: "cobrowse.navigate", state: "active", frame: (i) => ({ type: "cobrowse.navigate", url: `https://library.example/p${i}` }) },
-  { name: "cobrowse.resync", state: "active", frame: () => ({ type: "cobrowse.resync" }) },
-  { name: "leave", state: "active", frame: () => ({ type: "leave" }) },
-  { name: "malformed JSON", state: "active", frame: (i) => `{"type":"send","clientId":"x${i}"` },
-  { name: "oversized frame", state: "active", frame: (i) => JSON.stringify({ type: "send", clientId: `big-${i}`, body: "x".repeat(17_000) }) },
-  { name: "send (waiting)", state: "waiting", frame: (i) => ({ type: "send", clientId: `wflood-${i}`, body: `flood ${i}` }) },
-  { name: "typing (waiting)", state: "waiting", frame: (i) => ({ type: "typing", active: i % 2 === 0 }) },
-  { name: "transcript (waiting)", state: "waiting", frame: (i) => ({ type: "transcript", send: i % 2 === 0, email: "flood@patron.example" }) },
-];
-
 /**
- * One patron flooding `flood` on their chat's socket: frames as fast as the
- * socket's send buffer drains, reconnecting (and saying hello again) whenever
- * the server closes the socket, until `stop()`.
+ * One patron flooding `flood` on their chat's socket at `pace` ("accepted"
+ * or "firehose"), from a process of its own (./flooder-process.mjs) — on `cpus` when given (`taskset`), else at the
+ * lowest CPU priority — until `stop()` resolves with its counts.
  */
-function flooder(base, chat, flood) {
-  let running = true;
-  let sent = 0;
-  let reconnects = 0;
-  let refusedUpgrades = 0;
-  const closes = {};
-  const answers = {};
-  const loop = (async () => {
-    while (running) {
-      let socket;
-      try {
-        socket = await patronSocket(base, chat.sessionId, chat.token, {
-          keep: false,
-          ping: false,
-          onFrame: (f) => {
-            const key = f.type === "error" ? `error:${f.code}` : f.type;
-            answers[key] = (answers[key] ?? 0) + 1;
-          },
-        });
-      } catch (error) {
-        refusedUpgrades += error.status === 429 ? 1 : 0;
-        await sleep(100);
-        continue;
-      }
-      reconnects++;
-      const ws = socket.ws;
-      await new Promise((done) => {
-        ws.once("close", (code) => {
-          closes[code] = (closes[code] ?? 0) + 1;
-          done();
-        });
-        const pump = () => {
-          if (!running || ws.readyState !== WebSocket.OPEN) {
-            if (!running) ws.close(1000);
-            return;
-          }
-          // As fast as the connection takes them: fill the send buffer, then wait for it to drain.
-          while (ws.bufferedAmount < 256 * 1024 && ws.readyState === WebSocket.OPEN) {
-            const f = flood.frame(sent);
-            const frame = flood.withToken ? { ...f, token: chat.token } : f;
-            ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-            sent++;
-          }
-          setTimeout(pump, 1);
-        };
-        pump();
-      });
-    }
-  })();
+function flooder(base, chat, flood, pace, cpus) {
+  const [execPath, ...execArgv] = cpus ? ["taskset", "-c", cpus] : ["nice", "-n", "19"];
+  const child = fork(new URL("./flooder-process.mjs", import.meta.url), [JSON.stringify({ base, chat, floodName: flood.name, pace })], {
+    execPath,
+    execArgv: [...execArgv, process.execPath],
+  });
+  const counts = new Promise((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`flooder exited with ${code} before reporting`)));
+  });
   return {
     async stop() {
-      running = false;
-      await loop;
-      return { sent, connections: reconnects, refusedUpgrades, closes, answers };
+      child.send("stop");
+      return counts;
     },
   };
 }
 
+/** The runtime's CPU and everything else's on the machine over some windows, as mean percent of one core (null when not measured). */
+function meanCpu(windows) {
+  const measured = windows.filter((w) => w.cpu);
+  if (measured.length === 0) return null;
+  const mean = (f) => Math.round((measured.reduce((sum, w) => sum + f(w.cpu), 0) / measured.length) * 10) / 10;
+  return { runtimePercent: mean((c) => c.serverPercent.runtime), otherProcessesPercent: mean((c) => c.otherProcessesPercent) };
+}
+
+/** A flood's rounds' flooder counts, added up. */
+function addCounts(list) {
+  const add = (maps) => maps.reduce((sum, m) => {
+    for (const [k, v] of Object.entries(m)) sum[k] = (sum[k] ?? 0) + v;
+    return sum;
+  }, {});
+  return {
+    sent: list.reduce((n, c) => n + c.sent, 0),
+    connections: list.reduce((n, c) => n + c.connections, 0),
+    refusedUpgrades: list.reduce((n, c) => n + c.refusedUpgrades, 0),
+    closes: add(list.map((c) => c.closes)),
+    answers: add(list.map((c) => c.answers)),
+  };
+}
+
 /**
- * Runs the noisy-neighbour scenario: `sessions` normal chats sending
- * `bodyBytes` every `intervalMs`, and one flooder per entry of `floods`, each
- * for `floodMs`, with `quietMs` of normal traffic alone before each.
+ * Runs the noisy-neighbour scenario (the normal chats' lines are short enough
+ * that a chat stays within its caps, SESSION_CAPS, for the whole run): `sessions` normal chats sending
+ * `bodyBytes` every `intervalMs`, and one flooder per entry of `floods` and
+ * pace of `paces` (./flooder-process.mjs), each
+ * for `rounds` windows of `floodMs`, with `quietMs` of normal traffic alone
+ * before each.
  *
  * @param {string} base
- * @param {{ sessions: number, librarians: number, floods?: typeof FLOODS, floodMs: number, quietMs: number, intervalMs?: number, bodyBytes?: number, warmupMs?: number, libraryId?: string, log?: (s: string) => void }} options
+ * @param {{ sessions: number, librarians: number, floods?: typeof FLOODS, paces?: ("accepted" | "firehose")[], rounds?: number, floodMs: number, quietMs: number, cpuWindow?: () => { stop(): { serverPercent: { runtime: number }, otherProcessesPercent: number } }, flooderCpus?: string, intervalMs?: number, bodyBytes?: number, warmupMs?: number, libraryId?: string, log?: (s: string) => void }} options
  */
-export async function noisyNeighbourScenario(base, { sessions, librarians, floods = FLOODS, floodMs, quietMs, intervalMs = 5000, bodyBytes = 500, warmupMs = 5000, libraryId = "bench-noisy", log = () => {} }) {
+export async function noisyNeighbourScenario(base, { sessions, librarians, floods = FLOODS, paces = ["accepted", "firehose"], rounds = 3, floodMs, quietMs, cpuWindow, flooderCpus, intervalMs = 5000, bodyBytes = 200, warmupMs = 5000, libraryId = "bench-noisy", log = () => {} }) {
   const label = `noisy-${Date.now()}`;
   const { cookies, monitors } = await monitoringLibrarians(base, libraryId, librarians + 1);
   const chats = await createWaitingChats(base, libraryId, sessions, label);
@@ -152,26 +120,34 @@ export async function noisyNeighbourScenario(base, { sessions, librarians, flood
     timers.push(setTimeout(sendOne, phase));
   }
 
-  // Windows: warm-up, then quiet and a flood, in turn; a last quiet window closes the run.
+  // Windows: warm-up, then quiet and a flood, in turn, `rounds` times for each flood (a
+  // fresh flooding chat each round), so the floods and the quiet they are compared with
+  // share whatever else the machine is doing; a last quiet window closes the run.
   const windows = [];
   await sleep(warmupMs);
   const floodCookie = cookies[librarians];
-  for (const flood of floods) {
-    const quietStart = performance.now();
-    await sleep(quietMs);
-    windows.push({ name: "quiet", start: quietStart, end: performance.now() });
-    const chat = await startChat(base, { formId: benchFormId(libraryId), question: `${label} flooder ${flood.name}` });
-    if (flood.state === "active") {
-      const res = await accept(base, chat.sessionId, floodCookie);
-      if (res.status !== 200) throw new Error(`flooder's chat not accepted: ${res.status}`);
+  const runs = floods.flatMap((flood) => paces.map((pace) => ({ flood, pace, name: pace === "accepted" ? flood.name : `${flood.name} (${pace})` })));
+  for (const { flood, pace, name } of runs) {
+    log(`  flooding ${name}: ${rounds} × ${floodMs / 1000} s…`);
+    for (let round = 0; round < rounds; round++) {
+      const quietStart = performance.now();
+      const quietCpu = cpuWindow?.();
+      await sleep(quietMs);
+      windows.push({ name: "quiet", start: quietStart, end: performance.now(), cpu: quietCpu?.stop() });
+      const chat = await startChat(base, { formId: benchFormId(libraryId), question: `${label} flooder ${name} ${round}` });
+      if (flood.state === "active") {
+        const res = await accept(base, chat.sessionId, floodCookie);
+        if (res.status !== 200) throw new Error(`flooder's chat not accepted: ${res.status}`);
+      }
+      const f = flooder(base, chat, flood, pace, flooderCpus);
+      const start = performance.now();
+      const floodCpu = cpuWindow?.();
+      await sleep(floodMs);
+      const end = performance.now();
+      const cpu = floodCpu?.stop();
+      const stats = await f.stop();
+      windows.push({ name, start, end, cpu, flooder: stats });
     }
-    log(`  flooding ${flood.name} for ${floodMs / 1000} s…`);
-    const f = flooder(base, chat, flood);
-    const start = performance.now();
-    await sleep(floodMs);
-    const end = performance.now();
-    const stats = await f.stop();
-    windows.push({ name: flood.name, start, end, flooder: stats });
   }
   const lastQuiet = performance.now();
   await sleep(quietMs);
@@ -191,25 +167,26 @@ export async function noisyNeighbourScenario(base, { sessions, librarians, flood
   const latencies = (ids) => ids.filter((id) => delivered.has(id)).map((id) => delivered.get(id));
   const quietIds = windows.filter((w) => w.name === "quiet").flatMap(inWindow);
   const quiet = summarize(latencies(quietIds));
-  const floodWindows = windows
-    .filter((w) => w.name !== "quiet")
-    .map((w) => {
-      const ids = inWindow(w);
-      const s = summarize(latencies(ids));
-      return { flood: w.name, sent: ids.length, lost: ids.filter((id) => !delivered.has(id)).length, deliveryMs: s, p99Ratio: quiet.p99 ? s.p99 / quiet.p99 : null, flooder: w.flooder };
-    });
+  const floodWindows = runs.map(({ pace, name }) => {
+    const own = windows.filter((w) => w.name === name);
+    const ids = own.flatMap(inWindow);
+    const s = summarize(latencies(ids));
+    return { flood: name, pace, sent: ids.length, lost: ids.filter((id) => !delivered.has(id)).length, deliveryMs: s, p99Ratio: quiet.p99 ? s.p99 / quiet.p99 : null, cpu: meanCpu(own), flooder: addCounts(own.map((w) => w.flooder)) };
+  });
   return {
     sessions,
     intervalMs,
     bodyBytes,
     floodMs,
     quietMs,
+    rounds,
+    paces,
     sent: sentAt.size,
     delivered: delivered.size,
     lost: sentAt.size - delivered.size,
     errors: errors.length,
     errorSamples: errors.slice(0, 5),
-    quiet: { sent: quietIds.length, deliveryMs: quiet },
+    quiet: { sent: quietIds.length, deliveryMs: quiet, cpu: meanCpu(windows.filter((w) => w.name === "quiet")) },
     floods: floodWindows,
   };
 }
