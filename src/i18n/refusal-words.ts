@@ -43,7 +43,10 @@ export function refusalKey({ code = "", field }: RefusalFacts): PatronKey {
  * field's `label`. (Over-long answers are the hosted form's alone: the
  * Qwidget's inputs stop at their limits.)
  */
-export function answerProblemKey(kind: string, value: string | undefined): PatronKey {
+export function answerProblemKey(kind: string, value: string | undefined, path?: string): PatronKey {
   if (kind === "question") return "problem.question";
-  return !value ? "problem.required" : kind === "select" ? "problem.chooseOption" : kind === "email" ? "problem.email" : "problem.check";
+  if (!value) return "problem.required";
+  // A name the service refuses although it was given is a role (src/shared/api.ts: "Librarian" is nobody's name).
+  if (path === "name") return "problem.notARole";
+  return kind === "select" ? "problem.chooseOption" : kind === "email" ? "problem.email" : "problem.check";
 }

@@ -70,14 +70,14 @@ function inputProblem(field: string, { fields, t }: FieldWording, typed: Submitt
   if (!def) return field === "email" ? t("problem.email") : undefined;
   const value = def.id === "name" ? typed.name : def.id === "email" ? typed.email : typed.fields[def.id];
   const max = def.kind === "email" ? LIMITS.emailChars : def.id === "name" ? LIMITS.nameChars : LIMITS.fieldChars;
-  return answerProblem(t, def.kind, value, max, def.label);
+  return answerProblem(t, def.kind, value, max, def.label, field);
 }
 
 /** What is wrong with one answer: over its limit (only a hand-made post can be), or as the Qwidget words it. */
-function answerProblem(t: Translator, kind: string, typed: string | undefined, max: number, label = ""): string {
+function answerProblem(t: Translator, kind: string, typed: string | undefined, max: number, label = "", field?: string): string {
   const value = typed?.trim();
   if (value && value.length > max) return t("problem.maxChars", { max });
-  return t(answerProblemKey(kind, value || undefined), { label });
+  return t(answerProblemKey(kind, value || undefined, field), { label });
 }
 
 /** The form's fields as the patron was shown them, and the catalog to word problems in (the patron's language). */

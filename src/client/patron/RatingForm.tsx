@@ -71,7 +71,8 @@ export function RatingForm({ sessionId, token, origin, heading: H }: RatingFormP
     const res = await patronPost<{ message: string }>(origin, `/api/chats/${sessionId}/rating`, { rating, comment: data.get("comment") || undefined, answers }, token);
     if (res.ok) return setThanks(res.data.message), setState("sent");
     // A problem at one of the answers is shown there; the words are the catalog's, never the server's.
-    setError(res.error.field ? { ...res.error, message: t("rating.problem") } : res.error);
+    const unanswered = survey.questions.find((q) => q.required && `answers.${q.id}` === res.error.field && !(q.id in answers));
+    setError(res.error.field ? { ...res.error, message: unanswered ? t("rating.answerRequired", { question: unanswered.text }) : t("rating.problem") } : res.error);
     setState("form");
   };
   if (state === "sent") {

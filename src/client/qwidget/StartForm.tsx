@@ -88,7 +88,7 @@ export function StartForm({ status, origin, onStarted, loadChatWords }: StartFor
     const at = [...shown, ...folded].find((f) => pathOf(f) === res.error.field);
     // A refusal's words come with the chat's part of the catalog; without the service, the first part says so.
     if (res.error.code) await loadChatWords().catch(() => {});
-    const message = at ? t(answerProblemKey(at === QUESTION ? "question" : at.kind, text(pathOf(at))), { label: at.label }) : res.error.code ? t(refusalKey(res.error)) : res.error.message;
+    const message = at ? t(answerProblemKey(at === QUESTION ? "question" : at.kind, text(pathOf(at)), pathOf(at)), { label: at.label }) : res.error.code ? t(refusalKey(res.error)) : res.error.message;
     setError({ ...res.error, message });
     // Take the patron to the problem: the field at fault, or the message.
     requestAnimationFrame(() => form.current?.querySelector<HTMLElement>("[aria-invalid], .form-error")?.focus());
