@@ -122,7 +122,7 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
 
   override webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> | void {
     // Fair share first, synchronously: a flood is thousands of frames, and most of them end here.
-    if (!this.budget.admit(ws, () => this.authorOn(ws), () => this.core.sockets.attachment(ws)?.channel === "cobrowse")) return;
+    if (!this.budget.admit(ws, this.authorOn, this.isStream)) return;
     return answeringFaults(ws, { sessionId: this.core.state?.sessionId ?? "" }, () => this.onFrame(ws, raw));
   }
 
@@ -174,10 +174,13 @@ export class ChatSession extends DurableObject<Env> implements ChatSessionApi {
   }
 
   /** Who is on a socket, for rates: read only when needed (a flood is thousands of frames). */
-  private authorOn(ws: WebSocket): string | null {
+  private readonly authorOn = (ws: WebSocket): string | null => {
     const att = this.core.sockets.attachment(ws);
     return att ? authorOf(att) : null;
-  }
+  };
+
+  /** Whether a socket is a co-browse page's stream (read once per socket, for its allowance). */
+  private readonly isStream = (ws: WebSocket): boolean => this.core.sockets.attachment(ws)?.channel === "cobrowse";
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     await this.onSocketGone(ws, code);

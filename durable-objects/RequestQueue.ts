@@ -163,7 +163,7 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
 
   override webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> | void {
     // Fair share first, synchronously: a flood is thousands of frames, and most of them end here.
-    if (!this.budget.admit(ws, () => this.authorOn(ws))) return;
+    if (!this.budget.admit(ws, this.authorOn)) return;
     return answeringFaults(ws, { queueId: this.meta.queueId }, () => this.onFrame(ws, raw));
   }
 
@@ -188,10 +188,10 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
   }
 
   /** Who is on a socket, for rates: read only when needed (a flood is thousands of frames). */
-  private authorOn(ws: WebSocket): string | null {
+  private readonly authorOn = (ws: WebSocket): string | null => {
     const att = this.presence.attachment(ws);
     return att ? `librarian:${att.librarian.id}` : null;
-  }
+  };
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     await this.onSocketGone(ws, code);

@@ -1,6 +1,6 @@
 /**
  * The queues' preview of what a waiting patron adds: the first line goes to
- * the queues at once, then at most one refresh per PREVIEW_REFRESH_MS with the
+ * the queues at once, then at most one refresh per TIMING.previewRefreshMs with the
  * newest lines. Each refresh is a durable write in every queue the chat waits
  * in and a frame to every monitor there, so a patron who sends a burst of
  * lines costs the queues one refresh a second rather than one per line.

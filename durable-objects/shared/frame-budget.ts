@@ -43,11 +43,11 @@ export class FrameBudget {
   constructor(private readonly now: () => number) {}
 
   /** Every frame, before it is read; `isStream` (asked once per socket) says whether it is a co-browse page's stream. */
-  socketFrame(ws: WebSocket, isStream: () => boolean = () => false): SocketVerdict {
+  socketFrame(ws: WebSocket, isStream: (ws: WebSocket) => boolean = () => false): SocketVerdict {
     const now = this.now();
     let allowance = this.sockets.get(ws);
     if (!allowance) {
-      const rate = isStream() ? SOCKET_FRAME_RATE.stream : SOCKET_FRAME_RATE;
+      const rate = isStream(ws) ? SOCKET_FRAME_RATE.stream : SOCKET_FRAME_RATE;
       const bucket = new RateBucket(rate.burst, 1000 * (rate.burst / rate.perSecond), now);
       this.sockets.set(ws, (allowance = { bucket, dropped: 0, windowStart: now }));
     }
@@ -103,14 +103,14 @@ export class FrameBudget {
    * frames it drops (the first of a window), closes a flooding socket and
    * cools its author down. Returns whether the frame may be read.
    */
-  admit(ws: WebSocket, authorOf: () => string | null, isStream?: () => boolean): boolean {
+  admit(ws: WebSocket, authorOf: (ws: WebSocket) => string | null, isStream?: (ws: WebSocket) => boolean): boolean {
     // Frames still arriving on a socket we closed are not read at all.
     if (ws.readyState !== WebSocket.OPEN) return false;
     const verdict = this.socketFrame(ws, isStream);
     if (verdict === "take") return true;
     if (verdict === "drop-and-tell") sendFrame(ws, tooManyFrames(Math.ceil(1000 / SOCKET_FRAME_RATE.perSecond)));
     if (verdict === "close") {
-      const author = authorOf();
+      const author = authorOf(ws);
       if (author) this.coolDown(author);
       closeSocket(ws, CLOSE_CODES.policy, "too many frames");
     }
