@@ -14,6 +14,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { build, transform } from "esbuild";
 import { minify } from "terser";
+import { ownRenderer } from "./own-renderer.mjs";
 
 /**
  * CSS the Qwidget imports becomes a minified string for its shadow root. rem
@@ -211,7 +212,7 @@ lazy["src/client/patron/extras/ViewportPane.ts"] = await buildQwidgetChunk("view
 lazy["src/client/patron/extras/PatronFiles.tsx"] = await buildQwidgetChunk("files", "src/client/patron/extras/PatronFiles.tsx", [hostPreact], lazy);
 lazy["src/client/patron/extras/PatronExtras.tsx"] = await buildQwidgetChunk("extras", "src/client/patron/extras/PatronExtras.tsx", [hostPreact], lazy);
 // The widget's code next, before its catalogs: it names the keys they hold (and QWIDGET_CATALOGS, their files, is filled in after).
-const appCode = shortenKeys((await build({ ...common, plugins: [...common.plugins, lazyChunks(lazy)], format: "esm", entryPoints: { "qwidget/app": "src/client/qwidget/app.tsx" }, write: false })).outputFiles[0].text);
+const appCode = shortenKeys((await build({ ...common, plugins: [...common.plugins, ownRenderer, lazyChunks(lazy)], format: "esm", entryPoints: { "qwidget/app": "src/client/qwidget/app.tsx" }, write: false })).outputFiles[0].text);
 
 /**
  * The message compiler (src/i18n/message-format.ts), bundled for this script:
