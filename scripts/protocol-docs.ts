@@ -260,6 +260,7 @@ export function protocolMarkdown(doc: ProtocolDocument): string {
     "1. Connect, then send `hello` with the highest `seq` you have shown (0 for none) — patrons include their `token`.",
     "2. The server answers `welcome` (with its `lastSeq`) and then every message after yours, in order.",
     "3. Give each message you send a fresh `clientId` and keep it until `ack` arrives; after a reconnect send unacknowledged messages again with the same `clientId`: the server acknowledges a repeat with its original `seq` (`duplicate: true`) and stores it once.",
+    `4. Keep at most ${MESSAGE_RATE.burst} messages unanswered at once (an \`ack\`, the message coming back, or an \`error\` naming its \`clientId\`), and send the rest as answers come: after a long time offline, a socket's frames past its allowance (below) are dropped without an answer.`,
     "",
     ...socketRules(),
     framesSection("Chat session, client → server", sessionClientMessageSchema),

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { SessionConnection } from "../../src/client/shared/session-connection";
+import { MESSAGE_RATE, SOCKET_FRAME_RATE } from "../../src/shared/limits";
 import type { ChatMessage, SessionServerMessage, SessionView } from "../../src/shared/protocol";
 
 /** A WebSocket the test drives: it records what the client sends and delivers what the test says. */
@@ -143,6 +144,37 @@ describe("SessionConnection", () => {
     // Any other refusal is shown.
     socket.deliver({ type: "error", code: "not_active", message: "This chat is not open for messages now." });
     expect(conn.current.error).toBe("This chat is not open for messages now.");
+    conn.close();
+  });
+
+  it("sends a long backlog of unsent lines a burst at a time after a reconnect, the rest as answers come, each once", async () => {
+    ScriptedSocket.all = [];
+    const conn = new SessionConnection({ url: "ws://refdesk.test/x", onChange: () => undefined, WebSocketImpl: ScriptedSocket as unknown as typeof WebSocket });
+    const socket = ScriptedSocket.all[0]!;
+    // Typed while the connection was still being made: 50 lines, none sent yet.
+    const ids = Array.from({ length: 50 }, (_, i) => conn.send(`line ${i}`));
+    const sends = () => socket.sent.filter((f): f is { type: "send"; clientId: string } => typeof f === "object" && (f as { type: string }).type === "send");
+    socket.open();
+    socket.deliver(welcome(0));
+    // No more at once than the author's burst: the socket's fair share drops frames past its own, unanswered.
+    expect(sends()).toHaveLength(MESSAGE_RATE.burst);
+    expect(MESSAGE_RATE.burst).toBeLessThan(SOCKET_FRAME_RATE.burst);
+    expect(sends().map((f) => f.clientId)).toEqual(ids.slice(0, MESSAGE_RATE.burst));
+    // Each answer lets the next line go: an ack, the message itself coming back, or a refusal for good.
+    socket.deliver({ type: "ack", clientId: ids[0]!, seq: 1, duplicate: false });
+    socket.deliver({ type: "message", message: message(2, ids[1]!) });
+    socket.deliver({ type: "error", code: "too_large", message: "Too long", clientId: ids[2]! });
+    expect(sends()).toHaveLength(MESSAGE_RATE.burst + 3);
+    // A line refused as too fast stays out (it is sent again when the server says), so it lets none go.
+    socket.deliver({ type: "error", code: "rate_limited", message: "Too fast", clientId: ids[3]!, retryAfterMs: 60_000 });
+    expect(sends()).toHaveLength(MESSAGE_RATE.burst + 3);
+    let seq = 3;
+    for (let i = 4; i < 50; i++) {
+      await until(() => sends().some((f) => f.clientId === ids[i]));
+      socket.deliver({ type: "ack", clientId: ids[i]!, seq: seq++, duplicate: false });
+    }
+    expect(sends().map((f) => f.clientId)).toEqual(ids);
+    expect(conn.current.pending.map((p) => p.clientId)).toEqual([ids[3]]);
     conn.close();
   });
 

@@ -13,6 +13,7 @@
  */
 import type { BrowserCheck, ChatMessage, CobrowseView, PageEvent, SessionClientMessage, SessionServerMessage, SessionView, TranscriptChoice } from "../../shared/protocol";
 import type { RefusalFacts } from "../../i18n/refusal-words";
+import { MESSAGE_RATE } from "../../shared/limits";
 import { ReconnectingSocket, type SocketState } from "./reconnecting-socket";
 
 export { socketUrl } from "./reconnecting-socket";
@@ -79,6 +80,13 @@ export class SessionConnection {
   private typingActive = false;
   private backlogUntil = 0;
   private readonly seen = new Set<number>();
+  /**
+   * Messages sent on this connection and not yet answered. At most a burst's
+   * worth are out at once: a reconnect with a long backlog of unsent lines
+   * stays within the socket's fair share (whose excess frames are dropped
+   * unanswered) and sends the rest as answers come.
+   */
+  private readonly inFlight = new Set<string>();
   private snapshot: SessionSnapshot = { connection: "connecting", session: null, messages: [], pending: [], typing: null, synced: false, error: null, transcript: null };
 
   constructor(private readonly opts: SessionConnectionOptions) {
@@ -117,7 +125,8 @@ export class SessionConnection {
         const synced = this.lastSeq >= frame.lastSeq;
         this.update({ connection: "open", session: frame.session, synced: this.snapshot.synced || synced, error: null, transcript: frame.transcript ?? this.snapshot.transcript });
         // Whatever was not acknowledged before the drop goes again; the server's client-id check makes repeats harmless.
-        for (const p of this.snapshot.pending) this.socket.send({ type: "send", clientId: p.clientId, body: p.body });
+        this.inFlight.clear();
+        this.sendPending();
         return;
       }
       case "message": {
@@ -125,16 +134,18 @@ export class SessionConnection {
         if (this.seen.has(m.seq)) return;
         this.seen.add(m.seq);
         const messages = [...this.snapshot.messages, m].sort((a, b) => a.seq - b.seq);
-        const pending = m.clientId ? this.snapshot.pending.filter((p) => p.clientId !== m.clientId) : this.snapshot.pending;
+        const pending = m.clientId ? this.answered(m.clientId) : this.snapshot.pending;
         // New to this reader: anything not seen before, once the first backlog is in —
         // also what a reconnect's backlog brings (it arrived while we were away).
         const live = this.snapshot.synced;
         this.update({ messages, pending, synced: this.snapshot.synced || m.seq >= this.backlogUntil });
         if (live) this.opts.onLiveMessage?.(m);
+        this.sendPending();
         return;
       }
       case "ack":
-        this.update({ pending: this.snapshot.pending.filter((p) => p.clientId !== frame.clientId) });
+        this.update({ pending: this.answered(frame.clientId) });
+        this.sendPending();
         return;
       case "typing":
         this.update({ typing: frame.active ? frame.name : null });
@@ -149,7 +160,8 @@ export class SessionConnection {
         // A message refused for now is sent again when the server says; it stays "sending" meanwhile.
         if (frame.code === "rate_limited" && frame.clientId) return this.resendLater(frame.clientId, frame.retryAfterMs ?? 1000);
         // Any other refusal of a message is for good (e.g. the chat is full): it stops "sending".
-        this.update({ error: frame.message, problem: { code: frame.code, field: frame.field }, ...(frame.clientId ? { pending: this.snapshot.pending.filter((p) => p.clientId !== frame.clientId) } : {}) });
+        this.update({ error: frame.message, problem: { code: frame.code, field: frame.field }, ...(frame.clientId ? { pending: this.answered(frame.clientId) } : {}) });
+        this.sendPending();
         return;
       case "cobrowse":
         this.update({ cobrowse: frame.cobrowse });
@@ -159,6 +171,23 @@ export class SessionConnection {
         return;
       case "cobrowse.events":
         this.opts.onPageEvents?.(frame.events);
+    }
+  }
+
+  /** The pending messages without `clientId`, which the server has answered for good. */
+  private answered(clientId: string): SessionSnapshot["pending"] {
+    this.inFlight.delete(clientId);
+    return this.snapshot.pending.filter((p) => p.clientId !== clientId);
+  }
+
+  /** Sends pending messages not yet out on this connection, oldest first, up to the window. */
+  private sendPending(): void {
+    if (this.snapshot.connection !== "open") return;
+    for (const p of this.snapshot.pending) {
+      if (this.inFlight.size >= MESSAGE_RATE.burst) return;
+      if (this.inFlight.has(p.clientId)) continue;
+      this.inFlight.add(p.clientId);
+      this.socket.send({ type: "send", clientId: p.clientId, body: p.body });
     }
   }
 
@@ -183,7 +212,7 @@ export class SessionConnection {
     const known = this.snapshot.pending.some((p) => p.clientId === clientId) || this.snapshot.messages.some((m) => m.clientId === clientId);
     if (known) return clientId;
     this.update({ pending: [...this.snapshot.pending, { clientId, body, status: "sending" }] });
-    if (this.snapshot.connection === "open") this.socket.send({ type: "send", clientId, body });
+    this.sendPending();
     this.setTyping(false);
     return clientId;
   }
