@@ -11,13 +11,10 @@
 //   node bench/queue-object.mjs [--rate=200] [--seconds=15] [--storage=disk|tmpfs|both]
 //
 // Exit code 1 on a failed operation or an "overloaded" error.
-import { spawn } from "node:child_process";
 import os from "node:os";
-import path from "node:path";
-import { cpuWindow } from "./lib/processes.mjs";
 import { atMost, cliOptions, figure, printTable, writeResults } from "./lib/report.mjs";
+import { runWorkerdDriver } from "./lib/workerd-driver.mjs";
 
-const root = path.resolve(import.meta.dirname, "..");
 const opts = cliOptions();
 const rate = Number(opts.rate ?? 200);
 const seconds = Number(opts.seconds ?? 15);
@@ -25,32 +22,8 @@ const storages = { disk: os.tmpdir(), tmpfs: "/dev/shm" };
 const wanted = opts.storage && opts.storage !== "both" ? [opts.storage] : Object.keys(storages);
 
 /** Runs the driver once with its storage under `tmp`; resolves with its result and the CPU of the run's processes. */
-function runDriver(tmp) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--config", "bench/queue-object/vitest.config.ts"], {
-      cwd: root,
-      env: { ...process.env, TMPDIR: tmp, BENCH_OPS_PER_SECOND: String(rate), BENCH_SECONDS: String(seconds), WRANGLER_SEND_METRICS: "false" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let window = null;
-    let cpu = null;
-    child.stdout.on("data", (d) => {
-      out += d;
-      // The driver marks its measuring window; the CPU of workerd (objects and driver) and vitest is sampled across it.
-      if (!window && out.includes("BENCH-WINDOW-START")) window = cpuWindow(child.pid, -1);
-      if (window && !cpu && out.includes("BENCH-WINDOW-END")) cpu = window.stop();
-    });
-    child.stderr.on("data", (d) => (out += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), (seconds + 240) * 1000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const line = out.split("\n").find((l) => l.includes("BENCH-RESULT "));
-      if (!line) return reject(new Error(`driver printed no result (exit ${code}):\n${out.slice(-3000)}`));
-      resolve({ ...JSON.parse(line.slice(line.indexOf("BENCH-RESULT ") + 13)), cpu });
-    });
-  });
-}
+const runDriver = (tmp) =>
+  runWorkerdDriver("queue-churn.run.ts", { tmp, env: { BENCH_OPS_PER_SECOND: String(rate), BENCH_SECONDS: String(seconds) }, timeoutSeconds: seconds + 240 });
 
 const figures = [];
 const results = {};

@@ -6,7 +6,12 @@
 // workerd's resident set (VmRSS in /proc) before and after, divided by the
 // sessions; the dev proxy's is given apart (a deployment has none).
 //
-//   node bench/sessions.mjs [--sessions=10000] [--idle=20] [--wake=500] [--create-minutes=10] [--min-available-mb=6000]
+//   node bench/sessions.mjs [--sessions=10000] [--idle=20] [--wake=500] [--create-minutes=10] [--min-available-mb=6000] [--via-proxy]
+//
+// Sessions are opened straight at the runtime's own HTTP port, behind wrangler
+// dev's proxy (which a deployment does not have, and which holds two open files
+// per socket: about 5,000 sockets fill this machine's limit of 20,000);
+// --via-proxy opens them through wrangler dev instead.
 //
 // Bounded: it stops opening sessions after --create-minutes, or when the
 // machine has less than --min-available-mb of memory available.
@@ -33,6 +38,7 @@ const wakeCount = Number(opts.wake ?? 500);
 const createMs = Number(opts["create-minutes"] ?? 10) * 60_000;
 const libraryId = "bench-load";
 const floor = Boolean(opts.floor);
+const viaProxy = Boolean(opts["via-proxy"]);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Resident memory in KB of the runtime and the proxy workerd of `server`. */
@@ -73,6 +79,7 @@ const MIN_AVAILABLE_MB = Number(opts["min-available-mb"] ?? 6000);
 const server = await startBenchServer({ name: "sessions", floor });
 const results = {};
 try {
+  const at = viaProxy ? server.base : await server.directBase();
   const { monitors } = await monitoringLibrarians(server.base, libraryId, 1);
   // Warm the paths (first requests compile code) before the baseline.
   await forEachLimited([0, 1, 2, 3, 4], 5, (i) => startChat(server.base, { formId: benchFormId(libraryId), question: `warm-up ${i}` }));
@@ -101,15 +108,15 @@ try {
           if (f.type === "ack" && acks.has(f.clientId)) acks.get(f.clientId)(at);
         };
         let s;
-        if (floor) s = await openSocket(`${server.base.replace(/^http/, "ws")}/__floor/session-${i}/socket?as=patron`, { keep: false, onFrame });
+        if (floor) s = await openSocket(`${at.replace(/^http/, "ws")}/__floor/session-${i}/socket?as=patron`, { keep: false, onFrame });
         else {
-          const chat = await startChat(server.base, { formId: benchFormId(libraryId), question: `session ${i}` });
+          const chat = await startChat(at, { formId: benchFormId(libraryId), question: `session ${i}` });
           if (chat.httpStatus !== 201) throw new Error(String(chat.httpStatus));
-          s = await patronSocket(server.base, chat.sessionId, chat.token, { keep: false, onFrame });
+          s = await patronSocket(at, chat.sessionId, chat.token, { keep: false, onFrame });
         }
         sockets.push(s);
-      } catch {
-        failures++;
+      } catch (error) {
+        if (failures++ === 0) console.log(`  first failure: ${String(error).slice(0, 300)}`);
       }
       if (sockets.length % 1000 === 0 && sockets.length > 0) console.log(`  ${sockets.length} sessions open (${Math.round((Date.now() - t0) / 1000)} s)`);
     },
@@ -167,4 +174,4 @@ const figures = [
   figure("first messages after hibernation lost", r.wake.lost, "", "0", r.wake.lost === 0),
 ];
 printTable(`${r.sessions} concurrent ${floor ? "floor relay objects" : "sessions"}`, figures);
-writeResults(floor ? "sessions-floor" : "sessions", { figures, floor, ...r });
+writeResults(floor ? "sessions-floor" : "sessions", { figures, floor, path: viaProxy ? "wrangler dev" : "straight at the runtime", ...r });

@@ -223,7 +223,8 @@ export class RequestQueue extends DurableObject<Env> implements RequestQueueApi 
 
   /** After anything that changes who is here: everyone sees it, routing hears of a lost last monitor, the alarm follows. */
   private async presenceChanged(): Promise<void> {
-    this.presence.broadcast({ type: "presence", queueId: this.meta.queueId, monitors: this.presence.monitors() });
+    const frame = this.presence.presenceFrame(this.meta.queueId);
+    if (frame) this.presence.broadcast(frame);
     await this.watch.note();
     await this.spans.flush(this.clock.now());
     await this.scheduleAlarm();

@@ -65,7 +65,8 @@ export async function monitorVanishes(base, libraryId = "bench-faults") {
   const queueId = benchQueueId(libraryId);
   const monA = await monitorSocket(base, queueId, a);
   const monB = await monitorSocket(base, queueId, b);
-  const presenceOfA = (f) => f.type === "presence" && f.monitors.find((m) => m.name === nameA);
+  // What B's list says of A: the latest presence frame that names A (the whole list, or a change).
+  const presenceOfA = (f) => (f.type === "presence" || f.type === "presence.changed") && f.monitors.find((m) => m.name === nameA);
   const from = monB.frames.length;
   monA.kill();
   const gone = await monB.next((f) => presenceOfA(f)?.reconnecting === true, 10_000, from).then(

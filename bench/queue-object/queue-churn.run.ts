@@ -10,6 +10,7 @@ import { applyD1Migrations, env } from "cloudflare:test";
 import { it } from "vitest";
 import type { StartChat } from "../../src/objects/contracts";
 import type { QueueServerMessage } from "../../src/shared/protocol";
+import { sleep, summarize } from "./summary";
 
 interface Env2 {
   BENCH_OPS_PER_SECOND: string;
@@ -20,13 +21,6 @@ const benchEnv = env as unknown as Env & Env2;
 
 const QUEUE = "lib:queue-object-bench";
 const LIBRARIANS = Array.from({ length: 60 }, (_, i) => ({ id: `qb-${i}`, name: `Librarian ${i}`, libraryId: "queue-object-bench" }));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function summarize(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (p: number) => (s.length ? s[Math.max(1, Math.ceil((p / 100) * s.length)) - 1]! : null);
-  return { count: s.length, p50: at(50), p99: at(99), max: s.at(-1) ?? null };
-}
 
 async function join(librarian: (typeof LIBRARIANS)[number]): Promise<WebSocket> {
   const res = await benchEnv.REQUEST_QUEUE.getByName(QUEUE).fetch("https://bench.invalid/", {

@@ -19,6 +19,8 @@ export default defineConfig({
           TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
           BENCH_OPS_PER_SECOND: process.env.BENCH_OPS_PER_SECOND ?? "200",
           BENCH_SECONDS: process.env.BENCH_SECONDS ?? "15",
+          // The drivers' other settings (bench/statewide.mjs's), as the runner gives them.
+          ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith("BENCH_"))),
         },
       },
     })),

@@ -11,6 +11,7 @@
  */
 import type { LibrarianRef } from "../../src/objects/contracts";
 import { TIMING } from "../../src/shared/limits";
+import { byMonitorName } from "../../src/shared/monitor-order";
 import type { LibrarianStatus, Monitor, QueueServerMessage } from "../../src/shared/protocol";
 import type { Clock } from "../../src/shared/clock";
 import { isRevoked } from "../shared/access";
@@ -43,6 +44,16 @@ export interface PresenceStretches {
 const stretchOf = (att: MonitorAttachment): number => att.since ?? att.connectedAt;
 
 export class QueuePresence {
+  /**
+   * Who is monitoring, as last worked out, until a change here or the first
+   * grace period running out: a statewide queue answers "is anybody
+   * monitoring?" for every page view of every member's site, and working it
+   * out reads every socket's attachment.
+   */
+  private known: { monitors: Monitor[]; until: number } | null = null;
+  /** Who the monitors were last told is here (null: not told since this object started). */
+  private shown: Map<string, string> | null = null;
+
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly clock: Clock,
@@ -60,6 +71,7 @@ export class QueuePresence {
     const graceBody = this.ctx.storage.sql.exec<{ body: string }>("SELECT body FROM grace WHERE librarian_id = ?", librarian.id).toArray()[0]?.body;
     const inGrace = graceBody ? (JSON.parse(graceBody) as MonitorAttachment) : null;
     const since = open ? stretchOf(open) : inGrace && !inGrace.stretchEnded ? stretchOf(inGrace) : (this.stretches.heldSince(librarian.id) ?? now);
+    this.known = null;
     this.ctx.acceptWebSocket(server, [ALL, tagOf(librarian.id)]);
     writeAttachment<MonitorAttachment>(server, { librarian, status: "online", connectedAt: now, signIn, since });
     if (graceBody) this.ctx.storage.sql.exec("DELETE FROM grace WHERE librarian_id = ?", librarian.id);
@@ -83,16 +95,37 @@ export class QueuePresence {
   /** Everyone monitoring now, one entry per librarian, including those inside their grace period. */
   monitors(): Monitor[] {
     const now = this.clock.now();
+    if (this.known && now < this.known.until) return this.known.monitors;
     const byId = new Map<string, Monitor>();
     for (const { att } of this.open()) {
       byId.set(att.librarian.id, { librarianId: att.librarian.id, name: att.librarian.name, libraryId: att.librarian.libraryId, status: att.status, reconnecting: false });
     }
+    let until = Number.POSITIVE_INFINITY;
     for (const g of this.ctx.storage.sql.exec<{ librarian_id: string; until: number; body: string }>("SELECT * FROM grace").toArray()) {
       if (g.until <= now || byId.has(g.librarian_id)) continue;
+      until = Math.min(until, g.until);
       const att = JSON.parse(g.body) as MonitorAttachment;
       byId.set(g.librarian_id, { librarianId: att.librarian.id, name: att.librarian.name, libraryId: att.librarian.libraryId, status: att.status, reconnecting: true });
     }
-    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const monitors = [...byId.values()].sort(byMonitorName);
+    this.known = { monitors, until };
+    return monitors;
+  }
+
+  /**
+   * What to tell the monitors after a change: the whole list the first time
+   * since this object started, then only who joined, changed or left (nothing
+   * when nobody did).
+   */
+  presenceFrame(queueId: string): QueueServerMessage | null {
+    const monitors = this.monitors();
+    const now = new Map(monitors.map((m) => [m.librarianId, JSON.stringify(m)]));
+    const was = this.shown;
+    this.shown = now;
+    if (!was) return { type: "presence", queueId, monitors };
+    const changed = monitors.filter((m) => was.get(m.librarianId) !== now.get(m.librarianId));
+    const gone = [...was.keys()].filter((id) => !now.has(id));
+    return changed.length || gone.length ? { type: "presence.changed", queueId, monitors: changed, gone } : null;
   }
 
   /** Somebody who can take a chat is monitoring (online or busy; "away" does not count). */
@@ -102,6 +135,7 @@ export class QueuePresence {
 
   /** One status per librarian: every socket of theirs on this queue follows. */
   setStatus(librarianId: string, status: LibrarianStatus): void {
+    this.known = null;
     for (const ws of this.ctx.getWebSockets(tagOf(librarianId))) {
       const att = this.attachment(ws);
       if (att) writeAttachment<MonitorAttachment>(ws, { ...att, status });
@@ -114,6 +148,7 @@ export class QueuePresence {
    * normal close), or the service dismissed them.
    */
   socketGone(ws: WebSocket, att: MonitorAttachment, signedOff: boolean): void {
+    this.known = null;
     const stillHere = this.open().some((s) => s.ws !== ws && s.att.librarian.id === att.librarian.id);
     if (stillHere || att.dismissed) return;
     if (signedOff) this.endStretch(att.librarian, stretchOf(att), this.clock.now());
@@ -126,6 +161,7 @@ export class QueuePresence {
    * keeps them counted.
    */
   dismiss(librarianId: string, signInKeys: readonly string[] | null, reason: string, code: number): number {
+    this.known = null;
     const sockets = this.ctx
       .getWebSockets(tagOf(librarianId))
       .filter((ws) => isRevoked({ librarianId, signIn: this.attachment(ws)?.signIn ?? null }, librarianId, signInKeys));
@@ -153,6 +189,7 @@ export class QueuePresence {
 
   /** Closes sockets that stopped pinging (their librarians enter the grace period) and ends grace periods that ran out. */
   sweep(closeCode: number): void {
+    this.known = null;
     const now = this.clock.now();
     for (const { ws, att } of this.open()) {
       const lastPing = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;

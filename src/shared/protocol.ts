@@ -458,7 +458,10 @@ export const queueServerMessageSchema = z.discriminatedUnion("type", [
     /** Who accepted, when reason is "accepted". */
     by: z.object({ id: z.string(), name: z.string() }).nullable(),
   }),
+  /** Everyone monitoring the queue: the whole list (after the object restarted; changes then follow as presence.changed). */
   z.object({ type: z.literal("presence"), queueId: z.string(), monitors: z.array(monitorSchema) }),
+  /** Who joined or changed (`monitors`, each in full) and who left (`gone`, librarian ids) since the last presence frame: a statewide queue's hundreds of monitors are not sent the whole list on every change. */
+  z.object({ type: z.literal("presence.changed"), queueId: z.string(), monitors: z.array(monitorSchema), gone: z.array(z.string()) }),
   /** Sent after the snapshot: the staff messages of this shift this librarian may read, oldest first. */
   z.object({ type: z.literal("staff.history"), queueId: z.string(), messages: z.array(staffMessageSchema) }),
   /** A new staff message (also the sender's confirmation, carrying their clientId). */

@@ -7,7 +7,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MAX_DESCRIPTIVE_CODES, DEFAULT_DESCRIPTIVE_CODES, RESOLUTION_CODE_VALUES } from "../../src/shared/codes";
 import { LIMITS, TIMING } from "../../src/shared/limits";
-import { CLOSE_CODES, type ErrorCode, type SessionServerMessage } from "../../src/shared/protocol";
+import { CLOSE_CODES, type ErrorCode, type QueueServerMessage, type SessionServerMessage } from "../../src/shared/protocol";
 import {
   accept,
   activeChat,
@@ -254,8 +254,9 @@ describe("bad frames on a queue socket", () => {
   it("answers each with an error frame and changes nobody's status", async () => {
     const { monitors, library } = await staffedLibrary(1);
     const monitor = monitors[0]!;
-    await monitor.next((f) => f.type === "presence");
-    const presenceBefore = monitor.frames.filter((f) => f.type === "presence").length;
+    const isPresence = (f: QueueServerMessage) => f.type === "presence" || f.type === "presence.changed";
+    await monitor.next(isPresence);
+    const presenceBefore = monitor.frames.filter(isPresence).length;
     const errorFrom = async (frame: string | Uint8Array) => {
       const from = monitor.frames.length;
       monitor.ws.send(frame);
@@ -266,7 +267,7 @@ describe("bad frames on a queue socket", () => {
     expect(await errorFrom(JSON.stringify({ type: "accept", sessionId: "x" }))).toMatchObject({ code: "bad_frame" });
     expect(await errorFrom(new Uint8Array([1, 2, 3]))).toMatchObject({ code: "bad_frame" });
     await settle();
-    expect(monitor.frames.filter((f) => f.type === "presence")).toHaveLength(presenceBefore);
+    expect(monitor.frames.filter(isPresence)).toHaveLength(presenceBefore);
     const snapshot = await call("/api/queues", { cookie: (await signIn(await createLibrarian(library.id, "Checker"))) });
     const queues = ((await snapshot.json()) as { queues: { id: string; monitors: { status: string }[] }[] }).queues;
     expect(queues.find((q) => q.id === library.queueId)?.monitors).toMatchObject([{ status: "online" }]);

@@ -13,8 +13,7 @@ import { coverageGaps, monitorCoverage } from "../../src/coverage/monitor-covera
 import { database } from "../../src/db/client";
 import { planRoute } from "../../src/queues/plan-route";
 import { groupQueueId, libraryQueueId } from "../../src/queues/queue-ids";
-import type { QueueServerMessage } from "../../src/shared/protocol";
-import { accept, call, closeSocket, createForm, createGroup, createLibrarian, createLibrary, monitorQueue, settle, signIn, startChat, uniqueId, type TestLibrarian } from "./helpers";
+import { accept, call, closeSocket, createForm, createGroup, createLibrarian, createLibrary, monitorQueue, settle, signIn, startChat, uniqueId, type TestLibrarian, monitorsShown } from "./helpers";
 
 const CHICAGO = "America/Chicago";
 const at = (iso: string) => Date.parse(iso);
@@ -68,7 +67,7 @@ describe("the monitor's coverage, by the time seam", () => {
     expect((await coverageOf(hal, MONDAY_EVENING)).alert).toBeNull();
     // Away is not online.
     hope.send({ type: "set_status", status: "away" });
-    await hope.next((f: QueueServerMessage) => f.type === "presence" && f.monitors.some((m) => m.librarianId === t.homeColleague.id && m.status === "away"));
+    await hope.next(() => monitorsShown(hope).some((m) => m.librarianId === t.homeColleague.id && m.status === "away"));
     expect((await coverageOf(hal, MONDAY_EVENING)).alert).not.toBeNull();
     await closeSocket(hope);
 

@@ -12,7 +12,7 @@ import { database } from "../../src/db/client";
 import type { DirectMessage, QueueServerMessage } from "../../src/shared/protocol";
 import { LIMITS, TIMING } from "../../src/shared/limits";
 import { dropOldDirectMessages } from "../../src/staff/direct-messages";
-import { activeChat, call, countRows, createGroup, createLibrarian, createLibrary, monitorQueue, signIn, uniqueId } from "./helpers";
+import { activeChat, call, countRows, createGroup, createLibrarian, createLibrary, monitorQueue, signIn, uniqueId, monitorsShown } from "./helpers";
 
 interface ColleagueRow {
   id: string;
@@ -59,7 +59,7 @@ describe("colleagues", () => {
     const piaMonitor = await monitorQueue(w.partner.queueId, w.piaC);
     expect((await colleaguesOf(w.annC)).find((c) => c.id === w.pia.id)?.presence).toBe("online");
     piaMonitor.send({ type: "set_status", status: "busy" });
-    await piaMonitor.next((f) => f.type === "presence" && f.monitors.some((m) => m.librarianId === w.pia.id && m.status === "busy"));
+    await piaMonitor.next(() => monitorsShown(piaMonitor).some((m) => m.librarianId === w.pia.id && m.status === "busy"));
     expect((await colleaguesOf(w.annC)).find((c) => c.id === w.pia.id)?.presence).toBe("busy");
 
     // Oz is outside the cooperative: neither sees the other.
@@ -163,10 +163,10 @@ describe("a consult with a cooperative partner", () => {
     const invite = (librarianId: string) => call(`/api/chats/${chat.sessionId}/consult`, { method: "POST", cookie, json: { librarianId } });
     expect((await invite(oz.id)).status).toBe(404);
     piaMonitor.send({ type: "set_status", status: "away" });
-    await piaMonitor.next((f) => f.type === "presence" && f.monitors.some((m) => m.librarianId === pia.id && m.status === "away"));
+    await piaMonitor.next(() => monitorsShown(piaMonitor).some((m) => m.librarianId === pia.id && m.status === "away"));
     expect((await invite(pia.id)).status).toBe(404);
     piaMonitor.send({ type: "set_status", status: "online" });
-    await piaMonitor.next((f) => f.type === "presence" && f.monitors.some((m) => m.librarianId === pia.id && m.status === "online"));
+    await piaMonitor.nextFrom(() => monitorsShown(piaMonitor).some((m) => m.librarianId === pia.id && m.status === "online"));
     expect((await invite(pia.id)).status).toBe(200);
     await piaMonitor.next((f) => f.type === "request.added" && f.request.sessionId === chat.sessionId && !!f.request.consult);
   });

@@ -8,7 +8,8 @@ import { hashPassword } from "../../src/auth/password";
 import { createLibrary as insertLibrary, type NewLibrary } from "../../src/libraries/create-library";
 import { libraryQueueId } from "../../src/queues/queue-ids";
 import type { EndChatBody } from "../../src/shared/api";
-import type { ChatMessage, QueueServerMessage, SessionServerMessage, SessionView } from "../../src/shared/protocol";
+import { applyQueueFrame, emptyQueueModel } from "../../src/client/monitor/queue-model";
+import type { ChatMessage, Monitor, QueueServerMessage, SessionServerMessage, SessionView } from "../../src/shared/protocol";
 
 export const ORIGIN = "https://refdesk.test";
 
@@ -92,6 +93,15 @@ export interface TestSocket<T> {
   /** The first matching frame among those received from frame index `from` on (default: from now). */
   nextFrom(predicate: (f: T) => boolean, from?: number, timeoutMs?: number): Promise<T>;
   send(frame: unknown): void;
+}
+
+/**
+ * Who a queue socket shows as monitoring now: its snapshot with every presence
+ * frame since (the whole list, then changes) applied, as the monitor's page applies them.
+ */
+export function monitorsShown(socket: TestSocket<QueueServerMessage>): Monitor[] {
+  const model = socket.frames.reduce((m, f) => applyQueueFrame(m, f, ""), emptyQueueModel);
+  return Object.values(model.monitors)[0] ?? [];
 }
 
 /** Asks for a WebSocket upgrade and returns the raw response (101, or the refusal). */

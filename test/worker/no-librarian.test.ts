@@ -26,6 +26,7 @@ import {
   signIn,
   staffedLibrary,
   startChat,
+  monitorsShown,
 } from "./helpers";
 
 const FALLBACK = {
@@ -173,7 +174,7 @@ describe("presence grace", () => {
   it("does not count a librarian whose status is away", async () => {
     const { formId, monitors } = await staffedLibrary(1);
     monitors[0]!.send({ type: "set_status", status: "away" });
-    await monitors[0]!.next((f) => f.type === "presence" && f.monitors[0]?.status === "away");
+    await monitors[0]!.next(() => monitorsShown(monitors[0]!)[0]?.status === "away");
     expect((await startChat(formId)).status).toBe("unavailable");
   });
 });

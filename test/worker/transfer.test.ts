@@ -31,6 +31,7 @@ import {
   uniqueId,
   type QueueSocket,
   type SessionSocket,
+  monitorsShown,
 } from "./helpers";
 
 type Added = Extract<QueueServerMessage, { type: "request.added" }>;
@@ -328,7 +329,7 @@ describe("bad transfers are refused and change nothing", () => {
   it("does not offer a transfer to a librarian who is away", async () => {
     const chat = await activeChat({ librarians: 2 });
     chat.monitors[1]!.send({ type: "set_status", status: "away" });
-    await chat.monitors[0]!.next((f) => f.type === "presence" && f.monitors.some((m) => m.status === "away"));
+    await chat.monitors[0]!.next(() => monitorsShown(chat.monitors[0]!).some((m) => m.status === "away"));
     const res = await transfer(chat.chat.sessionId, chat.cookie, { to: { kind: "librarian", librarianId: chat.librarians[1]!.id } });
     expect(res.status).toBe(404);
     expect((await sessionView(chat.chat.sessionId, chat.cookie)).transfer).toBeNull();

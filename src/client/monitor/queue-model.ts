@@ -7,6 +7,7 @@
  * it is shown once, under the oldest arrival. A transfer this librarian offered
  * is not theirs to accept, so it is left out of their waiting list.
  */
+import { byMonitorName } from "../../shared/monitor-order";
 import type { Monitor, QueuedRequest, QueueServerMessage, StaffMessage } from "../../shared/protocol";
 
 export interface QueueModel {
@@ -63,6 +64,12 @@ export function applyQueueFrame(model: QueueModel, frame: QueueServerMessage, my
     }
     case "presence":
       return { ...model, monitors: { ...model.monitors, [frame.queueId]: frame.monitors } };
+    case "presence.changed": {
+      const changed = new Set([...frame.gone, ...frame.monitors.map((m) => m.librarianId)]);
+      const kept = (model.monitors[frame.queueId] ?? []).filter((m) => !changed.has(m.librarianId));
+      const monitors = [...kept, ...frame.monitors].sort(byMonitorName);
+      return { ...model, monitors: { ...model.monitors, [frame.queueId]: monitors } };
+    }
     case "staff.history":
       return { ...model, staff: { ...model.staff, [frame.queueId]: frame.messages } };
     case "staff.message": {
