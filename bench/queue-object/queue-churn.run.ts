@@ -9,8 +9,8 @@
 import { applyD1Migrations, env } from "cloudflare:test";
 import { it } from "vitest";
 import type { StartChat } from "../../src/objects/contracts";
-import type { QueueServerMessage } from "../../src/shared/protocol";
-import { sleep, summarize } from "./summary";
+import { closeAndWait, joinQueue } from "./queue-sockets";
+import { failureCounts, sleep, summarize } from "./summary";
 
 interface Env2 {
   BENCH_OPS_PER_SECOND: string;
@@ -22,34 +22,8 @@ const benchEnv = env as unknown as Env & Env2;
 const QUEUE = "lib:queue-object-bench";
 const LIBRARIANS = Array.from({ length: 60 }, (_, i) => ({ id: `qb-${i}`, name: `Librarian ${i}`, libraryId: "queue-object-bench" }));
 
-async function join(librarian: (typeof LIBRARIANS)[number]): Promise<WebSocket> {
-  const res = await benchEnv.REQUEST_QUEUE.getByName(QUEUE).fetch("https://bench.invalid/", {
-    headers: { Upgrade: "websocket", "X-Refdesk-Librarian": JSON.stringify(librarian), "X-Refdesk-Queue": QUEUE },
-  });
-  const ws = res.webSocket;
-  if (!ws) throw new Error(`join refused: ${res.status} ${await res.text()}`);
-  const snapshot = new Promise<void>((resolve) =>
-    ws.addEventListener("message", (e) => {
-      if (typeof e.data === "string" && (JSON.parse(e.data) as QueueServerMessage).type === "queue.snapshot") resolve();
-    }),
-  );
-  ws.accept();
-  await snapshot;
-  return ws;
-}
-
-/** Closes a monitor socket and waits for the object's answering close (at most 10 s: a socket already closed answers nothing). */
-function leave(ws: WebSocket, code: number): Promise<void> {
-  if (ws.readyState !== WebSocket.OPEN) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no close from the object within 10 s")), 10_000);
-    ws.addEventListener("close", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    ws.close(code, "bench");
-  });
-}
+const join = (librarian: (typeof LIBRARIANS)[number]) => joinQueue(QUEUE, librarian);
+const leave = closeAndWait;
 
 let chatCounter = 0;
 async function arrive(): Promise<string> {
@@ -157,9 +131,7 @@ it("queue object churn", async () => {
     leaveMs: summarize(latency.leave!),
     acceptMs: summarize(latency.accept!),
     newRequestMs: summarize(latency.arrive!),
-    errors: errors.length,
-    overloaded: errors.filter((e) => /overloaded/i.test(e)).length,
-    errorSamples: errors.slice(0, 5),
+    ...failureCounts(errors),
   };
   console.log(`BENCH-RESULT ${JSON.stringify(result)}`);
   if (unfinished === 0) {

@@ -18,8 +18,9 @@
 import { applyD1Migrations, env } from "cloudflare:test";
 import { it } from "vitest";
 import { digestToken } from "../../src/auth/tokens";
-import { IDENTITY_HEADERS, type LibrarianRef, type StartChat } from "../../src/objects/contracts";
-import { sleep, summarize } from "./summary";
+import type { LibrarianRef, StartChat } from "../../src/objects/contracts";
+import { closeAndWait, joinQueue } from "./queue-sockets";
+import { failureCounts, sleep, summarize } from "./summary";
 
 const benchEnv = env as unknown as Env & Record<string, string> & { TEST_MIGRATIONS: { name: string; queries: string[] }[] };
 const setting = (name: string, fallback: number) => Number(benchEnv[name] ?? fallback);
@@ -51,37 +52,8 @@ async function seed(librarians: number): Promise<void> {
   for (let k = 0; k < rows.length; k += 100) await db.batch(rows.slice(k, k + 100));
 }
 
-/** Opens a monitor socket on the queue, as the Worker's route does after its checks; resolves once its snapshot came. */
-async function join(i: number, onFrame: (data: string, at: number) => void): Promise<WebSocket> {
-  const res = await queue().fetch("https://bench.invalid/", {
-    headers: { Upgrade: "websocket", [IDENTITY_HEADERS.librarian]: JSON.stringify(librarian(i)), [IDENTITY_HEADERS.queue]: QUEUE, [IDENTITY_HEADERS.signIn]: signInOf(i) },
-  });
-  const ws = res.webSocket;
-  if (!ws) throw new Error(`join refused: ${res.status} ${await res.text()}`);
-  const snapshot = new Promise<void>((resolve) =>
-    ws.addEventListener("message", (e) => {
-      if (typeof e.data !== "string") return;
-      if (e.data.startsWith('{"type":"queue.snapshot"')) resolve();
-      onFrame(e.data, Date.now());
-    }),
-  );
-  ws.accept();
-  await snapshot;
-  return ws;
-}
-
-/** Closes a socket and waits for the object's answering close (at most 10 s). */
-function leave(ws: WebSocket): Promise<void> {
-  if (ws.readyState !== WebSocket.OPEN) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no close from the object within 10 s")), 10_000);
-    ws.addEventListener("close", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    ws.close(1000, "bench");
-  });
-}
+const join = (i: number, onFrame: (data: string, at: number) => void) => joinQueue(QUEUE, librarian(i), { signIn: signInOf(i), onFrame });
+const leave = (ws: WebSocket) => closeAndWait(ws);
 
 it("a statewide queue", async () => {
   await applyD1Migrations(benchEnv.DB, benchEnv.TEST_MIGRATIONS);
@@ -271,9 +243,7 @@ it("a statewide queue", async () => {
     joinMs: summarize(latency.join!),
     leaveMs: summarize(latency.leave!),
     chatLineAckMs: summarize(latency.line!),
-    errors: errors.length,
-    overloaded: errors.filter((e) => /overloaded/i.test(e)).length,
-    errorSamples: [...new Set(errors)].slice(0, 5),
+    ...failureCounts(errors),
   };
   console.log(`BENCH-RESULT ${JSON.stringify(result)}`);
   if (unfinished === 0) {

@@ -7,3 +7,8 @@ export function summarize(values: number[]) {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What a driver reports of its failed operations: how many, how many the runtime called "overloaded", a few of them. */
+export function failureCounts(errors: string[]) {
+  return { errors: errors.length, overloaded: errors.filter((e) => /overloaded/i.test(e)).length, errorSamples: [...new Set(errors)].slice(0, 5) };
+}
