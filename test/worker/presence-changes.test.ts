@@ -5,9 +5,11 @@
  * every change — and every monitor's list, applied as the monitor's page
  * applies it, stays what the queue says.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { TIMING } from "../../src/shared/limits";
 import type { Monitor, QueueServerMessage } from "../../src/shared/protocol";
-import { call, closeSocket, createLibrarian, createLibrary, monitorQueue, monitorsShown, settle, signIn } from "./helpers";
+import { call, closeSocket, createLibrarian, createLibrary, monitorQueue, monitorsShown, queueStub, settle, signIn, staffedLibrary } from "./helpers";
 
 type PresenceChanged = Extract<QueueServerMessage, { type: "presence.changed" }>;
 const isPresence = (f: QueueServerMessage) => f.type === "presence" || f.type === "presence.changed";
@@ -59,5 +61,18 @@ describe("presence on a queue's sockets", () => {
     ]);
     expect(monitorsShown(first)).toEqual(queue.monitors);
     expect(monitorsShown(others[0]!)).toEqual(queue.monitors);
+  });
+
+  it("stops counting a dropped monitor when the grace period ends, before the queue's alarm comes round", async () => {
+    const { library, monitors } = await staffedLibrary(1);
+    await closeSocket(monitors[0]!, 1001);
+    const queue = queueStub(library.queueId);
+    // Worked out now, inside the grace period, and kept for the status checks that follow.
+    expect(await queue.staffing()).toEqual({ staffed: true });
+    await runInDurableObject(queue, (obj) => obj.clock.advance(TIMING.presenceGraceMs - 1_000));
+    expect(await queue.staffing()).toEqual({ staffed: true });
+    // Only the clock moves (no alarm, no socket): the answer kept must not outlive the grace period.
+    await runInDurableObject(queue, (obj) => obj.clock.advance(1_001));
+    expect(await queue.staffing()).toEqual({ staffed: false });
   });
 });

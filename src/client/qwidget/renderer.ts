@@ -89,6 +89,9 @@ function listener(this: any, event: Event): void {
   this.handlers[event.type](event);
 }
 
+/** Props set as attributes although the element has a property of the name (as Preact does: the property would differ). */
+const ATTRIBUTES_ONLY = new Set(["href", "list", "form", "tabIndex", "download", "role"]);
+
 /** Sets one property of an element as Preact does: a DOM property where there is one, else an attribute. */
 function setProp(dom: any, name: string, value: any, old: any): void {
   if (name === "children") return;
@@ -101,17 +104,16 @@ function setProp(dom: any, name: string, value: any, old: any): void {
     (dom.handlers ??= {})[type] = value;
     if (!value) dom.removeEventListener(type, listener);
     else if (!old) dom.addEventListener(type, listener);
-  } else if (name !== "href" && name !== "list" && name !== "form" && name !== "tabIndex" && name !== "download" && name !== "role" && name in dom && trySet(dom, name, value)) {
-    // Set as a property.
-  } else if (typeof value !== "function") {
+  } else if (!setAsProperty(dom, name, value) && typeof value !== "function") {
     // aria-* and data-* say "false"; other attributes are absent when false.
     if (value != null && (value !== false || name[4] === "-")) dom.setAttribute(name, value);
     else dom.removeAttribute(name);
   }
 }
 
-/** Sets a DOM property; false where the element refuses it (a read-only one), so it becomes an attribute. */
-function trySet(dom: any, name: string, value: unknown): boolean {
+/** Sets `name` as a DOM property where the element has one and takes it (a read-only one refuses); false: it is an attribute. */
+function setAsProperty(dom: any, name: string, value: unknown): boolean {
+  if (ATTRIBUTES_ONLY.has(name) || !(name in dom)) return false;
   try {
     dom[name] = value ?? "";
     return true;
@@ -145,10 +147,9 @@ function diff(parent: Node, v: VNode, old: VNode | undefined, depth: number): vo
     place(dom, v.kids, null);
     // After the children: a select's value names one of its options.
     for (const k of ["value", "checked"]) {
-      if (props[k] == null) {
-        if (k in was) dom.removeAttribute(k);
-      }
-      else if (dom[k] !== props[k]) dom[k] = props[k];
+      if (props[k] != null) {
+        if (dom[k] !== props[k]) dom[k] = props[k];
+      } else if (k in was) dom.removeAttribute(k);
     }
     if (old?.ref !== v.ref) {
       setRef(old?.ref, null);
