@@ -10,7 +10,7 @@
  * Every frame is cleaned for display before it is shown, and names are
  * isolated (`<bdi>` in the page, `nameInText` in notices).
  */
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { cleanDisplayData, nameInText } from "../../shared/display-text";
 import type { ChatMessage, Monitor, PageEvent, SessionStatus, SessionView } from "../../shared/protocol";
 import { Composer } from "../shared/Composer";
@@ -182,9 +182,12 @@ export function SessionPane(props: SessionPaneProps) {
     return () => el.removeEventListener("input", keep);
   }, [canWrite]);
 
-  useEffect(() => {
-    if (canWrite && props.focusWhenReady) input.current?.focus();
-  }, [canWrite, props.focusWhenReady]);
+  // In the same task as the render that made the chat ready: a plain effect runs later, and a key
+  // pressed in between (Alt+Shift+1 to another chat) would have its focus taken back, then lost
+  // to the page when this pane is hidden.
+  useLayoutEffect(() => {
+    if (canWrite && props.focusWhenReady && visible) input.current?.focus();
+  }, [canWrite, props.focusWhenReady, visible]);
 
   // Commands from the keyboard shortcuts, each run once, by the chat they are for. One that comes
   // before the chat's state has arrived (a shortcut pressed right after Accept) waits for it.
