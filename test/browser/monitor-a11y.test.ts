@@ -17,6 +17,11 @@ async function expectNoViolations(page: Page, what: string): Promise<void> {
   expect(violations, `${what}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
 }
 
+/** The text of the tab that has the keyboard focus, or "" when focus is elsewhere (the page's own text names the patrons too). */
+function focusedTab(page: Page): Promise<string> {
+  return page.evaluate(() => (document.activeElement?.getAttribute("role") === "tab" ? (document.activeElement.textContent ?? "") : ""));
+}
+
 async function patronAsks(question: string, name: string): Promise<Page> {
   const page = await (await context()).newPage();
   await page.goto(`/f/${KEYBOARD_FORM.id}`);
@@ -98,8 +103,7 @@ describe("the monitor by keyboard", () => {
     });
     await kim.keyboard.press("Alt+Shift+A");
     await kim.getByRole("tab", { name: /Ralph/ }).waitFor();
-    // The tab itself has the focus (not the page around it, whose text names Nelson too).
-    await expect.poll(() => kim.evaluate(() => (document.activeElement?.getAttribute("role") === "tab" ? document.activeElement.textContent : ""))).toContain("Nelson");
+    await expect.poll(() => focusedTab(kim)).toContain("Nelson");
     await expect.poll(() => kim.getByRole("tab", { name: /Nelson/ }).getAttribute("aria-selected")).toBe("true");
     // A message in the chat not in front is counted on its tab.
     await second.getByLabel("Your message").fill("Hello?");
@@ -153,7 +157,7 @@ describe("the monitor by keyboard", () => {
     await kim.getByText("Chat ended and saved. (Nelson)").waitFor();
     await first.getByText(/This chat has ended/).waitFor();
     // Focus went somewhere useful: the remaining chat's tab.
-    await expect.poll(() => kim.evaluate(() => document.activeElement?.textContent ?? "")).toContain("Ralph");
+    await expect.poll(() => focusedTab(kim)).toContain("Ralph");
 
     // Finish the second chat too (the demo librarian is shared by other tests).
     await kim.keyboard.press("Alt+Shift+E");
