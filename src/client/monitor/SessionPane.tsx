@@ -195,9 +195,14 @@ export function SessionPane(props: SessionPaneProps) {
   useEffect(() => {
     const c = props.command;
     if (!c || c.sessionId !== id || c.nonce === handled.current) return;
-    if (!snap && c.action !== "message" && c.action !== "details") return;
+    if (!snap && c.action !== "details" && !(c.action === "message" && canWrite)) return;
     handled.current = c.nonce;
-    if (c.action === "message") input.current?.focus();
+    if (c.action === "message" && canWrite) {
+      // Already focused, the box would not scroll by itself: a librarian who scrolled away (one
+      // column at high zoom) is brought back to it.
+      input.current?.focus();
+      input.current?.scrollIntoView({ block: "nearest" });
+    }
     else if (c.action === "details") {
       props.onDetailsOpen(true);
       setTimeout(() => document.getElementById(`details-${id}`)?.focus(), 0);
@@ -209,7 +214,7 @@ export function SessionPane(props: SessionPaneProps) {
       if (canCobrowse) askToCobrowse();
       else props.onNotice(snap?.check?.cobrowse.note ?? "Co-browsing is not possible now.");
     }
-    else if (c.action === "end" ? canEnd : canWrite) setDialog(c.action);
+    else if (c.action !== "message" && (c.action === "end" ? canEnd : canWrite)) setDialog(c.action);
     else props.onNotice(c.action === "end" ? "This chat cannot be ended now." : "This chat is not in progress.");
   }, [props.command?.nonce, snap !== null]);
 
