@@ -119,12 +119,12 @@ export class QueuePresence {
    */
   presenceFrame(queueId: string): QueueServerMessage | null {
     const monitors = this.monitors();
-    const now = new Map(monitors.map((m) => [m.librarianId, JSON.stringify(m)]));
+    const shown = new Map(monitors.map((m) => [m.librarianId, JSON.stringify(m)]));
     const was = this.shown;
-    this.shown = now;
+    this.shown = shown;
     if (!was) return { type: "presence", queueId, monitors };
-    const changed = monitors.filter((m) => was.get(m.librarianId) !== now.get(m.librarianId));
-    const gone = [...was.keys()].filter((id) => !now.has(id));
+    const changed = monitors.filter((m) => was.get(m.librarianId) !== shown.get(m.librarianId));
+    const gone = [...was.keys()].filter((id) => !shown.has(id));
     return changed.length || gone.length ? { type: "presence.changed", queueId, monitors: changed, gone } : null;
   }
 

@@ -62,9 +62,10 @@ export const MESSAGE_RATE = { burst: 20, refillMs: 10_000 } as const;
  * type, well-formed or not — first takes from its socket's allowance (a burst,
  * refilled evenly each second: far above what a person's chat sends, and low
  * enough that a client sending flat out all the time costs the others little);
- * a frame over it is dropped unread (the sender is told once per `dropWindowMs`). A socket that keeps sending past its
- * allowance (`closeAfterDropped` frames dropped within `dropWindowMs`) is
- * closed (1008), and its author may not reconnect for `cooldownMs`.
+ * a frame over it is dropped unread (the sender is told once per
+ * `dropWindowMs`). A socket that keeps sending past its allowance
+ * (`closeAfterDropped` frames dropped within `dropWindowMs`) is closed (1008),
+ * and its author may not reconnect for `cooldownMs`.
  */
 export const SOCKET_FRAME_RATE = {
   burst: 40,

@@ -195,7 +195,8 @@ export function SessionPane(props: SessionPaneProps) {
   useEffect(() => {
     const c = props.command;
     if (!c || c.sessionId !== id || c.nonce === handled.current) return;
-    if (!snap && c.action !== "details" && !(c.action === "message" && canWrite)) return;
+    const waits = c.action === "message" ? !canWrite && !snap : !snap && c.action !== "details";
+    if (waits) return;
     handled.current = c.nonce;
     if (c.action === "message" && canWrite) {
       // Already focused, the box would not scroll by itself: a librarian who scrolled away (one
